@@ -1,0 +1,19 @@
+import { defineConfig } from '@playwright/test';
+// @ts-expect-error plain ESM helper shared with the npm script
+import { chromiumPath, CHROMIUM_FLAGS } from './chromium.mjs';
+
+export default defineConfig({
+  testDir: '.',
+  testMatch: '**/*.spec.ts',
+  outputDir: '../test-results',
+  fullyParallel: false,
+  workers: 2,
+  retries: 0,
+  timeout: 30_000,
+  reporter: process.env.CI ? [['list']] : [['list']],
+  use: {
+    browserName: 'chromium',
+    launchOptions: { executablePath: chromiumPath(), args: CHROMIUM_FLAGS },
+    trace: 'off',
+  },
+});

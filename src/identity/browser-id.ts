@@ -1,0 +1,71 @@
+// The browser id: one per visitor and site key, in the first-party cookie `bid_<clientKey>`
+// (the name Sitecore's own SDK uses, so visitors survive a migration), mirrored to localStorage
+// so an evicted cookie comes back with the same value. It is only ever written with a valid,
+// non-empty value: a failed create leaves nothing behind and is tried again later.
+import { nanoid } from 'nanoid';
+import type { Settings } from '../options';
+import { request } from '../http';
+import { browserCreateRequest, browserRefOf, isBrowserId } from '../wire/sitecore';
+import type { CookieJar } from './cookies';
+import { withLock } from '../lock';
+
+export interface BrowserIds {
+  /** The id we have, restored from storage or a legacy cookie if needed; never creates one. */
+  current(): string | undefined;
+  /** The id, created (once, across tabs) when there is none; undefined when creating failed. */
+  ensure(): Promise<string | undefined>;
+}
+
+export function createBrowserIds(
+  settings: Settings,
+  jar: CookieJar,
+  storage: Storage | undefined,
+  prefix: string,
+  onCreateFailed: (status: number) => void,
+): BrowserIds {
+  const name = `bid_${settings.clientKey}`;
+  const legacy = `BID_${settings.clientKey}`;
+  const mirrorKey = prefix + 'bid';
+  let memory: string | undefined;
+  let creating: Promise<string | undefined> | undefined;
+
+  const keep = (id: string) => {
+    memory = id;
+    if (jar.get(name) !== id) jar.set(name, id, settings.cookieExpiryDays);
+    try {
+      storage?.setItem(mirrorKey, id);
+    } catch {
+      // Storage blocked: the cookie alone carries the id.
+    }
+    return id;
+  };
+
+  const current = (): string | undefined => {
+    const fromCookie = jar.get(name);
+    const fromLegacy = jar.get(legacy);
+    const found = [fromCookie, storage?.getItem(mirrorKey), fromLegacy, memory].find(isBrowserId);
+    if (fromLegacy !== undefined) jar.remove(legacy);
+    return found && keep(found);
+  };
+
+  async function create(): Promise<string | undefined> {
+    // Another tab may have made the id while we waited for the lock.
+    const existing = current();
+    if (existing) return existing;
+    if (settings.browserId == 'local') return keep(nanoid());
+    const answer = await request(browserCreateRequest(settings.target, settings.clientKey), settings.requestTimeoutMs);
+    const ref = answer.status == 200 ? browserRefOf(answer.json) : undefined;
+    if (!ref) onCreateFailed(answer.status);
+    return ref && keep(ref);
+  }
+
+  return {
+    current,
+    ensure() {
+      const id = current();
+      if (id) return Promise.resolve(id);
+      creating ??= withLock(prefix + 'bid', create).finally(() => (creating = undefined));
+      return creating;
+    },
+  };
+}

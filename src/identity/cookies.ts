@@ -1,0 +1,56 @@
+// First-party cookies through js-cookie: one place that decides the attributes and the domain,
+// and that refuses to write anything but a validated value.
+import Cookies from 'js-cookie';
+import { nanoid } from 'nanoid';
+
+export interface CookieJar {
+  get(name: string): string | undefined;
+  /** Writes the cookie; false when the value is not safe to write or the browser refused it. */
+  set(name: string, value: string, days: number): boolean;
+  remove(name: string): void;
+}
+
+/** Values we ever write: ids and tokens, nothing that needs encoding or could smuggle attributes. */
+const SAFE_VALUE = /^[\w.-]{1,3800}$/;
+
+const isIpOrSingleLabel = (host: string) => !host.includes('.') || /^[\d.]+$|:/.test(host);
+
+/** The widest domain this page may set a cookie on (`a.shop.example.co.uk` → `example.co.uk`). */
+function widestDomain(host: string): string | undefined {
+  if (isIpOrSingleLabel(host)) return undefined;
+  const probe = `slotwise_probe_${nanoid(6)}`;
+  const labels = host.split('.');
+  // From the shortest suffix up: the first one the browser accepts is just below the public suffix.
+  for (let i = labels.length - 2; i >= 0; i--) {
+    const domain = labels.slice(i).join('.');
+    Cookies.set(probe, '1', { domain, path: '/', sameSite: 'Lax' });
+    if (Cookies.get(probe)) {
+      Cookies.remove(probe, { domain, path: '/' });
+      return domain;
+    }
+  }
+  return undefined;
+}
+
+export function createCookieJar(domainOption: string): CookieJar {
+  let domain: string | undefined | null = null; // null: not probed yet (probing writes a cookie)
+  const attributes = () => {
+    if (domain === null)
+      domain = domainOption == 'auto' ? widestDomain(location.hostname)
+        : domainOption == 'host' ? undefined : domainOption;
+    // Secure only on https, so plain-http development hosts still keep the id.
+    return { path: '/', sameSite: 'Lax' as const, secure: location.protocol == 'https:', ...(domain ? { domain } : {}) };
+  };
+  return {
+    get: (name) => Cookies.get(name),
+    set(name, value, days) {
+      if (!SAFE_VALUE.test(value)) return false;
+      Cookies.set(name, value, { ...attributes(), 'max-age': String(Math.round(days * 86400)) });
+      return Cookies.get(name) === value;
+    },
+    remove(name) {
+      Cookies.remove(name, { path: '/' });
+      Cookies.remove(name, attributes());
+    },
+  };
+}

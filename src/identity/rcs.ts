@@ -1,0 +1,25 @@
+// The RichRelevance / Algonomy `rcs` token (DESIGN.md §3, seed 001): kept in the first-party
+// cookie `rr_rcs` and sent back exactly as last served. It is case-sensitive and has no length
+// cap, so it is never trimmed or re-encoded; anything but letters and digits is refused.
+import type { CookieJar } from './cookies';
+
+export const RCS_COOKIE = 'rr_rcs';
+
+export const isRcs = (value: unknown): value is string =>
+  typeof value == 'string' && /^[A-Za-z0-9]+$/.test(value);
+
+export interface RcsStore {
+  get(): string | undefined;
+  /** Stores a token from a response; false (and nothing written) when it is not a valid token. */
+  set(value: unknown): boolean;
+}
+
+export function createRcsStore(jar: CookieJar, days: number): RcsStore {
+  return {
+    get() {
+      const value = jar.get(RCS_COOKIE);
+      return isRcs(value) ? value : undefined;
+    },
+    set: (value) => isRcs(value) && jar.set(RCS_COOKIE, value, days),
+  };
+}

@@ -1,0 +1,152 @@
+import { SlotwiseError } from './errors';
+
+export type Consent = 'pending' | 'granted' | 'denied';
+export type Channel = 'WEB' | 'MOBILE_WEB' | 'MOBILE_APP';
+
+/** Options of `createTag` (and of `slotwise('init', …)` or the snippet's `data-` attributes). */
+export interface TagOptions {
+  /**
+  The client key of your Sitecore CDP / Personalize tenant. Also names the browser id cookie
+  (`bid_<clientKey>`) and the storage keys, so two tags with different keys share nothing.
+  @example 'pqsDATA3lw12v5a9rrjnPLKMq2RdYEo'
+  */
+  clientKey: string;
+  /**
+  Base URL of the Sitecore API (events, browser ids, flows): a regional endpoint or a
+  first-party proxy path.
+  @example 'https://api-engage-eu.sitecorecloud.io'
+  */
+  target: string;
+  /**
+  The point of sale configured in Sitecore, sent as `pos` with every event.
+  @example 'myshop.example/uk'
+  */
+  pointOfSale: string;
+  /**
+  Where the visitor is.
+  @default 'WEB'
+  @example 'MOBILE_WEB'
+  */
+  channel?: Channel;
+  /**
+  Two-letter ISO 639 language, sent upper-cased.
+  @default the page's `<html lang>` ('en-GB' → 'EN'), else 'EN'
+  @example 'FR'
+  */
+  language?: string;
+  /**
+  Three-letter ISO 4217 currency, sent with every event. Sitecore requires it for orders.
+  @default none (the field is left out)
+  @example 'EUR'
+  */
+  currency?: string;
+  /**
+  Where cookies live: `'auto'` finds the widest domain the browser lets this page set
+  (`shop.example.co.uk` → `example.co.uk`, so `www.` and `shop.` share the visitor),
+  `'host'` keeps them on this host only, or give a domain yourself.
+  @default 'auto'
+  @example '.example.com'
+  */
+  cookieDomain?: string;
+  /**
+  Lifetime of the browser id cookie in days, clamped to 1–400 (browsers cap cookies at 400 days).
+  @default 400
+  @example 90
+  */
+  cookieExpiryDays?: number;
+  /**
+  Consent at start. While `'pending'` or `'denied'` no cookie is written and no request leaves
+  the page; events made while pending wait in memory and are sent on `consent('granted')`.
+  @default 'granted'
+  @example 'pending'
+  */
+  consent?: Consent;
+  /**
+  How a new browser id is made: `'server'` asks the API (`/v1.2/browser/create.json`),
+  `'local'` makes one in the browser, for back ends that accept client-made ids.
+  @default 'server'
+  @example 'local'
+  */
+  browserId?: 'server' | 'local';
+  /**
+  How events travel: `'stream'` POSTs JSON to `/v1.2/events`; `'legacy'` GETs
+  `/v1.2/event/create.json?message=…`, which needs no CORS preflight.
+  @default 'stream'
+  @example 'legacy'
+  */
+  transport?: 'stream' | 'legacy';
+}
+
+export interface Settings {
+  readonly clientKey: string;
+  readonly target: string;
+  readonly pointOfSale: string;
+  readonly channel: Channel;
+  readonly language: string;
+  readonly currency: string | undefined;
+  readonly cookieDomain: string;
+  readonly cookieExpiryDays: number;
+  readonly consent: Consent;
+  readonly browserId: 'server' | 'local';
+  readonly transport: 'stream' | 'legacy';
+  /** Attempts per event before it is dropped and reported. */
+  readonly maxAttempts: number;
+  /** Longest wait for one HTTP request. */
+  readonly requestTimeoutMs: number;
+  /** When an event call's promise gives up waiting (the event stays queued). */
+  readonly deliveryTimeoutMs: number;
+}
+
+export const DEFAULTS = Object.freeze({
+  channel: 'WEB',
+  cookieDomain: 'auto',
+  cookieExpiryDays: 400,
+  consent: 'granted',
+  browserId: 'server',
+  transport: 'stream',
+  maxAttempts: 10,
+  requestTimeoutMs: 10_000,
+  deliveryTimeoutMs: 15_000,
+} as const);
+
+const oneOf = <T extends string>(values: readonly T[]) => (v: unknown): v is T =>
+  values.includes(v as T);
+const isText = (v: unknown): v is string => typeof v == 'string' && v.trim() != '';
+
+function check(ok: boolean, name: string, expected: string, value: unknown): asserts ok {
+  if (!ok)
+    throw new SlotwiseError(
+      'invalid',
+      `Slotwise option "${name}" must be ${expected} (got ${JSON.stringify(value) ?? typeof value})`,
+    );
+}
+
+function pageLanguage(): string {
+  const lang = typeof document == 'object' ? document.documentElement.lang : '';
+  return /^[a-z]{2}\b/i.test(lang) ? lang.slice(0, 2) : 'EN';
+}
+
+/** Validates options and fills defaults; throws a `SlotwiseError` naming the bad option. */
+export function resolveOptions(options: TagOptions): Settings {
+  check(typeof options == 'object' && options !== null, 'options', 'an object', options);
+  const o = { ...DEFAULTS, language: pageLanguage(), ...options };
+  // The key names a cookie and storage keys, so keep it to characters safe in both.
+  check(/^[\w-]{1,128}$/.test(o.clientKey), 'clientKey', 'a non-empty string of letters, digits, _ or -', o.clientKey);
+  check(isText(o.target) && /^(https?:\/\/|\/)/.test(o.target), 'target', 'an http(s) URL or a path starting with /', o.target);
+  check(isText(o.pointOfSale), 'pointOfSale', 'a non-empty string', o.pointOfSale);
+  check(oneOf(['WEB', 'MOBILE_WEB', 'MOBILE_APP'])(o.channel), 'channel', "'WEB', 'MOBILE_WEB' or 'MOBILE_APP'", o.channel);
+  check(/^[a-z]{2}$/i.test(o.language), 'language', 'a two-letter ISO 639 code', o.language);
+  check(o.currency === undefined || /^[a-z]{3}$/i.test(o.currency), 'currency', 'a three-letter ISO 4217 code', o.currency);
+  check(isText(o.cookieDomain), 'cookieDomain', "'auto', 'host' or a domain", o.cookieDomain);
+  check(typeof o.cookieExpiryDays == 'number' && o.cookieExpiryDays > 0, 'cookieExpiryDays', 'a positive number of days', o.cookieExpiryDays);
+  check(oneOf(['pending', 'granted', 'denied'])(o.consent), 'consent', "'pending', 'granted' or 'denied'", o.consent);
+  check(oneOf(['server', 'local'])(o.browserId), 'browserId', "'server' or 'local'", o.browserId);
+  check(oneOf(['stream', 'legacy'])(o.transport), 'transport', "'stream' or 'legacy'", o.transport);
+  return Object.freeze({
+    ...o,
+    target: o.target.replace(/\/+$/, ''),
+    language: o.language.toUpperCase(),
+    currency: o.currency?.toUpperCase(),
+    cookieExpiryDays: Math.min(400, Math.max(1, o.cookieExpiryDays)),
+  });
+}

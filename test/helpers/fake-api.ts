@@ -1,0 +1,48 @@
+// A scripted stand-in for the Sitecore API, installed as the global fetch. Tests queue answers
+// (status, headers, or a network failure) and read back what the tag sent.
+import { vi } from 'vitest';
+
+export interface Sent {
+  method: string;
+  url: URL;
+  body: Record<string, unknown> | undefined;
+  keepalive: boolean;
+}
+
+type Answer = { status: number; headers?: Record<string, string>; json?: unknown } | 'network-error';
+
+// happy-dom's Request drops `keepalive`; remember it so tests can see what the browser would get.
+class RequestWithKeepalive extends Request {
+  override readonly keepalive: boolean;
+  constructor(input: RequestInfo | URL, init?: RequestInit) {
+    super(input, init);
+    this.keepalive = init?.keepalive ?? (input instanceof Request && input.keepalive) ?? false;
+  }
+}
+
+export function installFakeApi() {
+  vi.stubGlobal('Request', RequestWithKeepalive);
+  const sent: Sent[] = [];
+  const script: Answer[] = [];
+  let refs = 0;
+  const fetch = vi.fn(async (input: Request | string, init?: RequestInit) => {
+    const request = input instanceof Request ? input : new Request(input, init);
+    const url = new URL(request.url);
+    const text = await request.text();
+    const body = url.pathname.endsWith('/events') ? JSON.parse(text) : url.searchParams.has('message') && url.pathname.includes('/event/')
+      ? JSON.parse(url.searchParams.get('message')!) : undefined;
+    sent.push({ method: request.method, url, body, keepalive: request.keepalive });
+    if (url.pathname.endsWith('/browser/create.json') && !script.length) return Response.json({ ref: `bid-${++refs}` });
+    const answer = script.shift() ?? { status: 200, json: { status: 'OK' } };
+    if (answer == 'network-error') throw new TypeError('Failed to fetch');
+    return new Response(JSON.stringify(answer.json ?? {}), { status: answer.status, headers: answer.headers ?? {} });
+  });
+  vi.stubGlobal('fetch', fetch);
+  return {
+    sent,
+    /** Answers for the next requests, in order; afterwards everything succeeds. */
+    answer: (...answers: Answer[]) => script.push(...answers),
+    events: () => sent.filter((s) => s.body).map((s) => s.body!),
+    eventTypes: () => sent.filter((s) => s.body).map((s) => s.body!.type),
+  };
+}

@@ -1,0 +1,34 @@
+// @vitest-environment happy-dom
+import { describe, expect, it } from 'vitest';
+import { resolveOptions, type TagOptions } from '../src/options';
+
+const valid: TagOptions = { clientKey: 'key', target: 'https://api.example/', pointOfSale: 'shop' };
+
+describe('options', () => {
+  it('fills defaults and normalizes', () => {
+    document.documentElement.lang = 'fr-CA';
+    expect(resolveOptions({ ...valid, currency: 'eur', cookieExpiryDays: 900 })).toMatchObject({
+      target: 'https://api.example', channel: 'WEB', language: 'FR', currency: 'EUR',
+      cookieDomain: 'auto', cookieExpiryDays: 400, consent: 'granted', browserId: 'server', transport: 'stream',
+    });
+  });
+
+  it.each([
+    [{ clientKey: '' }, 'clientKey'],
+    [{ clientKey: 'a;b' }, 'clientKey'],
+    [{ target: 'ftp://x' }, 'target'],
+    [{ pointOfSale: ' ' }, 'pointOfSale'],
+    [{ channel: 'TV' }, 'channel'],
+    [{ language: 'english' }, 'language'],
+    [{ currency: 'euro' }, 'currency'],
+    [{ consent: 'maybe' }, 'consent'],
+    [{ transport: 'carrier pigeon' }, 'transport'],
+    [{ cookieExpiryDays: -1 }, 'cookieExpiryDays'],
+  ])('names the bad option %o', (bad, name) => {
+    expect(() => resolveOptions({ ...valid, ...(bad as object) })).toThrow(new RegExp(`option "${name}" must be`));
+  });
+
+  it('rejects a missing options object', () => {
+    expect(() => resolveOptions(undefined as never)).toThrow(/option "options" must be an object/);
+  });
+});

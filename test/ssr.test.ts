@@ -1,0 +1,27 @@
+// No DOM here: importing and calling Slotwise on a server must do nothing and throw nothing.
+import { describe, expect, it } from 'vitest';
+
+describe('server-side rendering', () => {
+  it('imports the built ESM and CJS entries without touching browser globals', async () => {
+    const esm = await import('../dist/slotwise.mjs');
+    const { createRequire } = await import('node:module');
+    const cjs = createRequire(import.meta.url)('../dist/slotwise.cjs');
+    for (const { createTag } of [esm, cjs]) {
+      const tag = createTag({ clientKey: 'k', target: 'https://api.example', pointOfSale: 'p' });
+      expect(await tag.view()).toMatchObject({ ok: false, reason: 'blocked' });
+      expect(await tag.browserId()).toMatchObject({ ok: false, reason: 'blocked' });
+      expect(() => tag.destroy()).not.toThrow();
+    }
+  });
+
+  it('still validates options, so mistakes show up in server logs', async () => {
+    const { createTag, isSlotwiseError } = await import('../dist/slotwise.mjs');
+    try {
+      createTag({ clientKey: 'k', target: 'nope', pointOfSale: 'p' });
+      expect.unreachable();
+    } catch (error) {
+      expect(isSlotwiseError(error)).toBe(true);
+      expect((error as Error).message).toMatch(/option "target"/);
+    }
+  });
+});

@@ -1,0 +1,282 @@
+// @vitest-environment happy-dom
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import Cookies from 'js-cookie';
+import { createTag, type Tag } from '../src/tag';
+import { installFakeApi } from './helpers/fake-api';
+
+const options = { clientKey: 'key1', target: 'https://api.example', pointOfSale: 'shop/uk', currency: 'EUR' };
+let api: ReturnType<typeof installFakeApi>;
+const tags: Tag[] = [];
+const make = (extra: object = {}) => {
+  const tag = createTag({ ...options, ...extra });
+  tags.push(tag);
+  return tag;
+};
+const clearCookies = () => Object.keys(Cookies.get()).forEach((name) => Cookies.remove(name, { path: '/' }));
+
+beforeEach(() => {
+  vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout', 'Date'] });
+  localStorage.clear();
+  clearCookies();
+  api = installFakeApi();
+});
+afterEach(() => {
+  tags.splice(0).forEach((tag) => tag.destroy());
+  vi.useRealTimers();
+  vi.unstubAllGlobals();
+});
+
+describe('identity', () => {
+  it('creates the browser id once, stores it in bid_<clientKey> and mirrors it to storage', async () => {
+    const tag = make();
+    expect(await tag.browserId()).toEqual({ ok: true, browserId: 'bid-1' });
+    expect(Cookies.get('bid_key1')).toBe('bid-1');
+    expect(localStorage.getItem('slotwise:v1:key1:bid')).toBe('bid-1');
+    expect(api.sent.map((s) => s.url.pathname + s.url.search)).toEqual(['/v1.2/browser/create.json?client_key=key1&message={}']);
+    expect(await make().browserId()).toEqual({ ok: true, browserId: 'bid-1' });
+    expect(api.sent).toHaveLength(1);
+  });
+
+  it('restores an evicted cookie from storage with the same value', async () => {
+    localStorage.setItem('slotwise:v1:key1:bid', 'kept-id');
+    expect(await make().browserId()).toMatchObject({ browserId: 'kept-id' });
+    expect(Cookies.get('bid_key1')).toBe('kept-id');
+    expect(api.sent).toHaveLength(0);
+  });
+
+  it('migrates a legacy BID_ cookie', async () => {
+    Cookies.set('BID_key1', 'legacy-id', { path: '/' });
+    expect(await make().browserId()).toMatchObject({ browserId: 'legacy-id' });
+    expect(Cookies.get('bid_key1')).toBe('legacy-id');
+    expect(Cookies.get('BID_key1')).toBeUndefined();
+  });
+
+  it('never stores an empty or unsafe id when the create call fails, and tries again later', async () => {
+    api.answer({ status: 503 }, { status: 200, json: { ref: '' } }, { status: 200, json: { ref: 'a;b=c' } });
+    const tag = make();
+    const errors: unknown[] = [];
+    tag.on('error', (e) => errors.push(e));
+    for (let i = 0; i < 3; i++) expect(await tag.browserId()).toMatchObject({ ok: false, reason: 'blocked' });
+    expect(Cookies.get('bid_key1')).toBeUndefined();
+    expect(errors).toHaveLength(3);
+    expect(await tag.browserId()).toEqual({ ok: true, browserId: 'bid-1' });
+  });
+
+  it('makes a local id without asking the API when browserId is local', async () => {
+    const result = await make({ browserId: 'local' }).browserId();
+    expect(result).toMatchObject({ ok: true, browserId: expect.stringMatching(/^[\w-]{21}$/) });
+    expect(api.sent).toHaveLength(0);
+  });
+});
+
+describe('events', () => {
+  it('delivers VIEW, ADD and FORCE_CLOSE in order, each with browser_id and a stable eventId', async () => {
+    const tag = make();
+    const results = Promise.all([tag.view(), tag.add({ item_id: 'SKU1', price: 5 }), tag.forceClose()]);
+    await vi.runAllTimersAsync();
+    const [view, add, close] = await results;
+    expect([view.ok, add.ok, close.ok]).toEqual([true, true, true]);
+    expect(api.eventTypes()).toEqual(['VIEW', 'ADD', 'FORCE_CLOSE']);
+    expect(api.events().map((e) => (e.ext as { eventId: string }).eventId)).toEqual([view, add, close].map((r) => r.ok && r.eventId));
+    expect(api.events().every((e) => e.browser_id == 'bid-1' && e.client_key == 'key1' && e.pos == 'shop/uk')).toBe(true);
+    expect(Object.keys(localStorage).sort()).toEqual(['slotwise:v1:key1:bid', 'slotwise:v1:key1:session']); // nothing left queued
+  });
+
+  it('waits out 503s with backoff and reuses the same eventId on every retry', async () => {
+    api.answer({ status: 503 }, { status: 503 }, { status: 502 });
+    const tag = make({ browserId: 'local' });
+    const result = tag.add({ item_id: 'SKU1' });
+    await vi.advanceTimersByTimeAsync(100);
+    expect(api.sent).toHaveLength(1);
+    await vi.runAllTimersAsync();
+    expect(await result).toMatchObject({ ok: true });
+    expect(new Set(api.events().map((e) => (e.ext as { eventId: string }).eventId)).size).toBe(1);
+    expect(api.sent).toHaveLength(4);
+  });
+
+  it('honours Retry-After on 429, and keeps order behind the failing event', async () => {
+    api.answer({ status: 429, headers: { 'Retry-After': '7' } });
+    const tag = make({ browserId: 'local' });
+    void tag.add({ item_id: 'SKU1' });
+    void tag.forceClose();
+    await vi.advanceTimersByTimeAsync(6900);
+    expect(api.eventTypes()).toEqual(['ADD']);
+    await vi.advanceTimersByTimeAsync(200);
+    await vi.runAllTimersAsync();
+    expect(api.eventTypes()).toEqual(['ADD', 'ADD', 'FORCE_CLOSE']);
+  });
+
+  it('does not retry a 400; reports it and goes on with the next event', async () => {
+    api.answer({ status: 400, json: { field: 'type' } });
+    const tag = make({ browserId: 'local' });
+    const errors: unknown[] = [];
+    tag.on('error', (e) => errors.push(e));
+    const first = tag.event('bad');
+    const second = tag.view();
+    await vi.runAllTimersAsync();
+    expect(await first).toMatchObject({ ok: false, reason: 'rejected', error: { status: 400 } });
+    expect(await second).toMatchObject({ ok: true });
+    expect(api.eventTypes()).toEqual(['BAD', 'VIEW']);
+    expect(errors).toHaveLength(1);
+  });
+
+  it('drops an event after the last attempt and says so, instead of retrying forever', async () => {
+    api.answer(...Array.from({ length: 10 }, () => 'network-error' as const));
+    const tag = make({ browserId: 'local' });
+    const errors: unknown[] = [];
+    tag.on('error', (e) => errors.push(e));
+    void tag.view();
+    await vi.runAllTimersAsync();
+    expect(errors).toEqual([{ eventId: expect.any(String), error: expect.objectContaining({ code: 'blocked', message: expect.stringContaining('after 10 attempts') }) }]);
+    expect(api.sent).toHaveLength(10);
+    expect(Object.keys(localStorage).filter((k) => k.includes(':q:'))).toEqual([]);
+  });
+
+  it('keeps events while the browser id cannot be made, then sends them', async () => {
+    api.answer({ status: 503 }, { status: 503 });
+    const tag = make();
+    const result = tag.view();
+    await vi.runAllTimersAsync();
+    expect(await result).toMatchObject({ ok: true });
+    expect(api.sent.map((s) => s.url.pathname)).toEqual(['/v1.2/browser/create.json', '/v1.2/browser/create.json', '/v1.2/browser/create.json', '/v1.2/events']);
+  });
+
+  it('resolves a slow event with timeout while it stays queued and is still sent', async () => {
+    api.answer(...Array.from({ length: 5 }, () => ({ status: 503 })));
+    const tag = make({ browserId: 'local' });
+    const result = tag.view();
+    await vi.advanceTimersByTimeAsync(15_000);
+    expect(await result).toMatchObject({ ok: false, reason: 'timeout', eventId: expect.any(String) });
+    await vi.runAllTimersAsync();
+    expect(api.sent.at(-1)).toMatchObject({ body: { type: 'VIEW' } });
+    expect(Object.keys(localStorage).filter((k) => k.includes(':q:'))).toEqual([]);
+  });
+
+  it('sends events queued by an earlier page load', async () => {
+    api.answer({ status: 503 });
+    const first = make({ browserId: 'local' });
+    void first.view();
+    await vi.advanceTimersByTimeAsync(10);
+    first.destroy();
+    make({ browserId: 'local' });
+    await vi.runAllTimersAsync();
+    expect(api.eventTypes()).toEqual(['VIEW', 'VIEW']);
+    expect(Object.keys(localStorage).filter((k) => k.includes(':q:'))).toEqual([]);
+  });
+
+  it('uses the legacy GET form when asked', async () => {
+    const tag = make({ browserId: 'local', transport: 'legacy' });
+    const result = tag.forceClose();
+    await vi.runAllTimersAsync();
+    expect(await result).toMatchObject({ ok: true });
+    expect(api.sent[0]).toMatchObject({ method: 'GET', body: { type: 'FORCE_CLOSE' } });
+    expect(api.sent[0]!.url.pathname).toBe('/v1.2/event/create.json');
+    expect(api.sent[0]!.url.searchParams.get('client_key')).toBe('key1');
+  });
+
+  it('answers bad input with ok:false and loses nothing already queued', async () => {
+    const tag = make({ browserId: 'local' });
+    const good = tag.view();
+    const bad = await tag.add({ name: 'no id' });
+    expect(bad).toMatchObject({ ok: false, reason: 'invalid', error: { message: expect.stringContaining('item_id') } });
+    await vi.runAllTimersAsync();
+    expect(await good).toMatchObject({ ok: true });
+    expect(api.eventTypes()).toEqual(['VIEW']);
+  });
+
+  it('flush() skips the backoff wait and resolves when the events are delivered', async () => {
+    api.answer({ status: 503 });
+    const tag = make({ browserId: 'local' });
+    void tag.view();
+    await vi.advanceTimersByTimeAsync(50);
+    const flushed = tag.flush();
+    await vi.advanceTimersByTimeAsync(50);
+    expect(await flushed).toEqual({ ok: true });
+    expect(api.eventTypes()).toEqual(['VIEW', 'VIEW']);
+  });
+
+  it('sends what is queued with keepalive when the page is hidden', async () => {
+    api.answer({ status: 503 });
+    const tag = make({ browserId: 'local' });
+    void tag.view();
+    void tag.add({ item_id: 'a' });
+    await vi.advanceTimersByTimeAsync(10);
+    dispatchEvent(new Event('pagehide'));
+    await vi.advanceTimersByTimeAsync(10);
+    expect(api.sent.map((s) => [s.body?.type, s.keepalive])).toEqual([['VIEW', true], ['VIEW', true], ['ADD', true]]);
+  });
+});
+
+describe('consent', () => {
+  it('while pending: no request, no cookie, no storage; granted sends what waited', async () => {
+    const tag = make({ consent: 'pending' });
+    const view = tag.view();
+    await vi.advanceTimersByTimeAsync(1000);
+    expect(await tag.browserId()).toMatchObject({ ok: false, reason: 'consent' });
+    expect(api.sent).toHaveLength(0);
+    expect(document.cookie).toBe('');
+    expect(localStorage.length).toBe(0);
+    await tag.consent('granted');
+    await vi.runAllTimersAsync();
+    expect(await view).toMatchObject({ ok: true });
+    expect(api.eventTypes()).toEqual(['VIEW']);
+  });
+
+  it('denied drops what waited and sends nothing after', async () => {
+    const tag = make({ consent: 'pending' });
+    const view = tag.view();
+    expect(await tag.consent('denied')).toEqual({ ok: true });
+    expect(await view).toMatchObject({ ok: false, reason: 'consent' });
+    expect(await tag.add({ item_id: 'a' })).toMatchObject({ ok: false, reason: 'consent' });
+    await vi.runAllTimersAsync();
+    expect(api.sent).toHaveLength(0);
+    expect(document.cookie).toBe('');
+  });
+
+  it('refuses an unknown state and keeps the current one', async () => {
+    const tag = make({ consent: 'pending' });
+    expect(await tag.consent('maybe' as never)).toMatchObject({ ok: false, reason: 'invalid', error: { message: expect.stringContaining('maybe') } });
+    await vi.runAllTimersAsync();
+    expect(api.sent).toHaveLength(0);
+  });
+
+  it('keeps at most 100 events while pending, dropping the oldest', async () => {
+    const tag = make({ consent: 'pending', browserId: 'local' });
+    const first = tag.event('E0');
+    for (let i = 1; i <= 100; i++) void tag.event(`E${i}`);
+    expect(await first).toMatchObject({ ok: false, reason: 'consent' });
+    await tag.consent('granted');
+    await vi.runAllTimersAsync();
+    expect(api.sent).toHaveLength(100);
+    expect(api.eventTypes()[0]).toBe('E1');
+  });
+});
+
+describe('lifecycle', () => {
+  it('throws a SlotwiseError naming a bad option', () => {
+    expect(() => createTag({ ...options, channel: 'TV' as never })).toThrow(/option "channel"/);
+  });
+
+  it('listeners can stop listening, and a throwing listener breaks nothing', async () => {
+    const tag = make({ browserId: 'local' });
+    const seen: string[] = [];
+    tag.on('delivered', () => {
+      throw new Error('listener bug');
+    });
+    const off = tag.on('delivered', (e) => seen.push(e.type));
+    const view = tag.view();
+    await vi.runAllTimersAsync();
+    off();
+    void tag.forceClose();
+    await vi.runAllTimersAsync();
+    expect(await view).toMatchObject({ ok: true });
+    expect(seen).toEqual(['VIEW']);
+  });
+
+  it('after destroy every call resolves destroyed', async () => {
+    const tag = make();
+    tag.destroy();
+    expect(await tag.view()).toMatchObject({ ok: false, reason: 'destroyed' });
+    expect(await tag.browserId()).toMatchObject({ ok: false, reason: 'destroyed' });
+  });
+});
