@@ -109,17 +109,24 @@ export const DEFAULTS = Object.freeze({
   deliveryTimeoutMs: 15_000,
 } as const);
 
-const oneOf = <T extends string>(values: readonly T[]) => (v: unknown): v is T =>
-  values.includes(v as T);
-const isText = (v: unknown): v is string => typeof v == 'string' && v.trim() != '';
+const text = /\S/;
+// [option, accepted values, what to say when it is not]; enumerations are anchored regexes.
+const RULES: [keyof Settings, RegExp, string][] = [
+  ['clientKey', /^[\w-]{1,128}$/, 'letters, digits, _ or -'], // it names a cookie and storage keys
+  ['target', /^(https?:\/\/|\/)/, 'an http(s) URL or a path from /'],
+  ['pointOfSale', text, 'a non-empty string'],
+  ['channel', /^(WEB|MOBILE_WEB|MOBILE_APP)$/, 'WEB, MOBILE_WEB or MOBILE_APP'],
+  ['language', /^[a-z]{2}$/i, 'a two-letter ISO 639 code'],
+  ['currency', /^([a-z]{3})?$/i, 'a three-letter ISO 4217 code'],
+  ['cookieDomain', text, "'auto', 'host' or a domain"],
+  ['cookieExpiryDays', /^\d*\.?\d+$/, 'a positive number of days'],
+  ['consent', /^(pending|granted|denied)$/, 'pending, granted or denied'],
+  ['browserId', /^(server|local)$/, 'server or local'],
+  ['transport', /^(stream|legacy)$/, 'stream or legacy'],
+];
 
-function check(ok: boolean, name: string, expected: string, value: unknown): asserts ok {
-  if (!ok)
-    throw new SlotwiseError(
-      'invalid',
-      `Slotwise option "${name}" must be ${expected} (got ${JSON.stringify(value) ?? typeof value})`,
-    );
-}
+export const invalidOption = (name: string, expected: string, value: unknown) =>
+  new SlotwiseError('invalid', `Slotwise option "${name}" must be ${expected} (got ${JSON.stringify(value)})`);
 
 function pageLanguage(): string {
   const lang = typeof document == 'object' ? document.documentElement.lang : '';
@@ -128,25 +135,17 @@ function pageLanguage(): string {
 
 /** Validates options and fills defaults; throws a `SlotwiseError` naming the bad option. */
 export function resolveOptions(options: TagOptions): Settings {
-  check(typeof options == 'object' && options !== null, 'options', 'an object', options);
+  if (typeof options != 'object' || !options) throw invalidOption('options', 'an object', options);
   const o = { ...DEFAULTS, language: pageLanguage(), ...options };
-  // The key names a cookie and storage keys, so keep it to characters safe in both.
-  check(/^[\w-]{1,128}$/.test(o.clientKey), 'clientKey', 'a non-empty string of letters, digits, _ or -', o.clientKey);
-  check(isText(o.target) && /^(https?:\/\/|\/)/.test(o.target), 'target', 'an http(s) URL or a path starting with /', o.target);
-  check(isText(o.pointOfSale), 'pointOfSale', 'a non-empty string', o.pointOfSale);
-  check(oneOf(['WEB', 'MOBILE_WEB', 'MOBILE_APP'])(o.channel), 'channel', "'WEB', 'MOBILE_WEB' or 'MOBILE_APP'", o.channel);
-  check(/^[a-z]{2}$/i.test(o.language), 'language', 'a two-letter ISO 639 code', o.language);
-  check(o.currency === undefined || /^[a-z]{3}$/i.test(o.currency), 'currency', 'a three-letter ISO 4217 code', o.currency);
-  check(isText(o.cookieDomain), 'cookieDomain', "'auto', 'host' or a domain", o.cookieDomain);
-  check(typeof o.cookieExpiryDays == 'number' && o.cookieExpiryDays > 0, 'cookieExpiryDays', 'a positive number of days', o.cookieExpiryDays);
-  check(oneOf(['pending', 'granted', 'denied'])(o.consent), 'consent', "'pending', 'granted' or 'denied'", o.consent);
-  check(oneOf(['server', 'local'])(o.browserId), 'browserId', "'server' or 'local'", o.browserId);
-  check(oneOf(['stream', 'legacy'])(o.transport), 'transport', "'stream' or 'legacy'", o.transport);
+  for (const [name, accepted, expected] of RULES) {
+    const value = o[name as keyof typeof o] ?? '';
+    if (!['string', 'number'].includes(typeof value) || !accepted.test(String(value))) throw invalidOption(name, expected, value);
+  }
   return Object.freeze({
     ...o,
     target: o.target.replace(/\/+$/, ''),
     language: o.language.toUpperCase(),
-    currency: o.currency?.toUpperCase(),
+    currency: (o.currency ?? '').toUpperCase() || undefined,
     cookieExpiryDays: Math.min(400, Math.max(1, o.cookieExpiryDays)),
   });
 }

@@ -63,15 +63,6 @@ export function callAt<T>(url: string, call: () => T): T {
 
 const settled = <T>(value: T) => Promise.resolve(value);
 
-/** A tag that answers every call with the same failure: for Node/SSR and after `destroy()`. */
-function inertTag(fail: Failure): Tag {
-  const answer = () => settled(fail);
-  return {
-    view: answer, add: answer, forceClose: answer, identity: answer, event: answer,
-    consent: answer, browserId: answer, flush: answer, on: () => () => {}, destroy() {},
-  };
-}
-
 /**
 Creates a tag for one site key. Throws a `SlotwiseError` when an option is invalid; every call on
 the tag resolves to `{ ok: true, … }` or `{ ok: false, reason, error }`.
@@ -81,21 +72,25 @@ await tag.view();
 */
 export function createTag(options: TagOptions): Tag {
   const settings = resolveOptions(options);
-  if (!hasDom()) return inertTag(failure('blocked', 'Slotwise runs in browsers: this environment has no document'));
+  // Without a DOM (Node, SSR) every call answers this; after destroy() likewise.
+  let dead: Failure | undefined = hasDom() ? undefined : failure('blocked', 'Slotwise runs in browsers: this environment has no document');
+  if (dead) {
+    const answer = () => settled(dead);
+    return { view: answer, add: answer, forceClose: answer, identity: answer, event: answer, consent: answer, browserId: answer, flush: answer, on: () => () => {}, destroy() {} } as never;
+  }
 
   const prefix = `slotwise:v1:${settings.clientKey}:`;
   const storage = localStore();
-  const listeners: { [K in keyof TagEvents]: Set<(detail: TagEvents[K]) => void> } = { error: new Set(), delivered: new Set() };
+  const listeners = { error: new Set<(detail: TagEvents['error']) => void>(), delivered: new Set<(detail: TagEvents['delivered']) => void>() };
   const waiting = new Map<string, { done: Promise<EventResult>; resolve: (result: EventResult) => void }>();
   const held: Message[] = [];
   let consent = settings.consent;
-  let destroyed = false;
   let firstView = true;
 
   function emit<K extends keyof TagEvents>(type: K, detail: TagEvents[K]) {
     for (const listener of listeners[type]) {
       try {
-        listener(detail);
+        (listener as (detail: TagEvents[K]) => void)(detail);
       } catch {
         // A listener's bug must not stop delivery.
       }
@@ -105,7 +100,9 @@ export function createTag(options: TagOptions): Tag {
     waiting.get(eventId)?.resolve(result);
     waiting.delete(eventId);
   }
-  function fail(eventId: string, result: Failure) {
+  /** Reports a failed event and resolves its call. */
+  function fail(message: Message, result: Failure) {
+    const eventId = String(message.ext.eventId);
     emit('error', { error: result.error, eventId });
     settle(eventId, { ...result, eventId });
   }
@@ -113,24 +110,23 @@ export function createTag(options: TagOptions): Tag {
   const jar = createCookieJar(settings.cookieDomain);
   const ids = createBrowserIds(settings, jar, storage, prefix, (status) =>
     emit('error', { error: new SlotwiseError('blocked', `Could not create a browser id (${status || 'no answer'}); events wait and it is tried again`, status) }));
-  const queue = createQueue(prefix, storage, (event) =>
-    fail(String(event.message.ext.eventId), failure('dropped', `Queue full: dropped the oldest event (${event.message.type})`)));
-  const canSend = () => consent == 'granted' && !destroyed;
-  const delivery = createDelivery(settings, queue, ids, prefix + 'queue', canSend, (event: QueuedEvent, outcome: Outcome) => {
-    const eventId = eventIdOf(event.key);
+  const queue = createQueue(prefix, storage, (event) => fail(event.message, failure('dropped', 'The queue is full: dropped its oldest event')));
+  const canSend = () => consent == 'granted' && !dead;
+  const delivery = createDelivery(settings, queue, ids, prefix + 'queue', canSend, ({ message, attempts }: QueuedEvent, outcome: Outcome) => {
+    const eventId = String(message.ext.eventId);
     if (outcome.delivered) {
-      emit('delivered', { eventId, type: event.message.type });
+      emit('delivered', { eventId, type: message.type });
       settle(eventId, { ok: true, eventId });
     } else if (outcome.final) {
       const { status, timedOut } = outcome.answer;
-      fail(eventId, status
-        ? failure(isRetryable(status) ? 'dropped' : 'rejected', `The API answered ${status} to ${event.message.type} ${eventId}`, status)
-        : failure(timedOut ? 'timeout' : 'blocked', `No answer from the API for ${event.message.type} ${eventId} after ${event.attempts} attempts`));
+      fail(message, status
+        ? failure(isRetryable(status) ? 'dropped' : 'rejected', `The API answered ${status} to ${message.type} ${eventId}`, status)
+        : failure(timedOut ? 'timeout' : 'blocked', `No answer from the API to ${message.type} ${eventId} after ${attempts} attempts`));
     }
   });
 
   function track(build: (ctx: CallContext) => Message): Promise<EventResult> {
-    if (destroyed) return settled(failure('destroyed', 'This tag was destroyed'));
+    if (dead) return settled(dead);
     const eventId = nanoid();
     let message: Message;
     try {
@@ -143,9 +139,8 @@ export function createTag(options: TagOptions): Tag {
     const done = new Promise<EventResult>((r) => (resolve = r));
     waiting.set(eventId, { done, resolve });
     setTimeout(() => settle(eventId, { ...failure('timeout', `${message.type} is not confirmed yet; it stays queued and will be sent`), eventId }), settings.deliveryTimeoutMs);
-    if (consent == 'pending') {
-      if (held.push(message) > MAX_HELD) fail(String(held.shift()!.ext.eventId), failure('consent', 'Too many events while consent is pending: dropped the oldest'));
-    } else enqueue(message);
+    if (consent == 'granted') enqueue(message);
+    else if (held.push(message) > MAX_HELD) fail(held.shift()!, failure('consent', 'Too many events while consent is pending: dropped the oldest'));
     return done;
   }
   function enqueue(message: Message) {
@@ -153,19 +148,27 @@ export function createTag(options: TagOptions): Tag {
     queue.add(message);
     delivery.kick();
   }
+  const refuse = () => settled(dead ?? failure('consent', 'Nothing is sent without consent'));
 
-  const onHide = () => document.visibilityState == 'hidden' && delivery.sendAllNow();
-  const onOnline = () => delivery.wakeUp();
-  // Another tab changed the queue: forget our cached order; an event of ours it removed was delivered by it.
-  const onStorage = (e: StorageEvent) => {
-    if (!e.key?.startsWith(prefix + 'q:')) return;
+  const onVisibility = () => (document.visibilityState == 'hidden' ? delivery.sendAllNow : delivery.back)();
+  // Another tab changed the queue: forget our cached order; an event of ours it removed, it delivered.
+  const onStorage = ({ key, newValue }: StorageEvent) => {
+    if (!key?.startsWith(prefix + 'q:')) return;
     queue.invalidate();
-    if (e.newValue == null) settle(eventIdOf(e.key), { ok: true, eventId: eventIdOf(e.key) });
+    if (newValue == null) settle(eventIdOf(key), { ok: true, eventId: eventIdOf(key) });
   };
-  addEventListener('pagehide', delivery.sendAllNow);
-  document.addEventListener('visibilitychange', onHide);
-  addEventListener('online', onOnline);
-  addEventListener('storage', onStorage);
+  const windowListeners: Record<string, EventListener> = {
+    pagehide: delivery.sendAllNow,
+    pageshow: delivery.back,
+    online: delivery.wakeUp,
+    storage: onStorage as EventListener,
+  };
+  const listen = (on: boolean) => {
+    const method = on ? 'addEventListener' : 'removeEventListener';
+    for (const type in windowListeners) window[method](type, windowListeners[type]!);
+    document[method]('visibilitychange', onVisibility);
+  };
+  listen(true);
   // Events left by an earlier page load (or a closed tab) go out now.
   if (queue.head()) delivery.kick();
 
@@ -181,38 +184,37 @@ export function createTag(options: TagOptions): Tag {
     identity: (person) => track((ctx) => identityMessage(settings, ctx, person)),
     event: (type, data, ext) => track((ctx) => customMessage(settings, ctx, type, data, ext)),
     consent(state) {
-      if (!['pending', 'granted', 'denied'].includes(state))
+      if (dead) return settled(dead);
+      if (!/^(pending|granted|denied)$/.test(state))
         return settled(failure('invalid', `consent(state): state must be 'pending', 'granted' or 'denied' (got ${JSON.stringify(state)})`));
       consent = state;
-      if (state == 'granted') held.splice(0).forEach(enqueue);
-      if (state == 'denied')
-        for (const message of held.splice(0)) fail(String(message.ext.eventId), failure('consent', 'Consent was denied: the event was dropped'));
+      for (const message of consent == 'pending' ? [] : held.splice(0))
+        if (consent == 'granted') enqueue(message);
+        else fail(message, failure('consent', 'Consent was denied: the event was dropped'));
       return settled({ ok: true });
     },
     async browserId() {
-      if (!canSend()) return failure(destroyed ? 'destroyed' : 'consent', 'No browser id without consent');
+      if (!canSend()) return refuse();
       const browserId = await ids.ensure();
       return browserId ? { ok: true, browserId } : failure('blocked', 'Could not create a browser id; it is tried again later');
     },
     async flush() {
-      if (!canSend()) return failure(destroyed ? 'destroyed' : 'consent', 'Nothing is sent without consent');
+      if (!canSend()) return refuse();
       delivery.wakeUp();
       delivery.kick();
       const results = await Promise.all([...waiting.values()].map((w) => w.done));
       return results.find((r): r is Failure => !r.ok) ?? { ok: true };
     },
     on(type, listener) {
-      listeners[type].add(listener);
-      return () => listeners[type].delete(listener);
+      const set = listeners[type] as Set<typeof listener>;
+      set.add(listener);
+      return () => set.delete(listener);
     },
     destroy() {
-      destroyed = true;
-      removeEventListener('pagehide', delivery.sendAllNow);
-      document.removeEventListener('visibilitychange', onHide);
-      removeEventListener('online', onOnline);
-      removeEventListener('storage', onStorage);
+      dead = failure('destroyed', 'This tag was destroyed');
+      listen(false);
       delivery.wakeUp();
-      for (const id of [...waiting.keys()]) settle(id, { ...failure('destroyed', 'This tag was destroyed'), eventId: id });
+      for (const eventId of [...waiting.keys()]) settle(eventId, { ...dead, eventId });
     },
   };
 }

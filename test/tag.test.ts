@@ -142,7 +142,7 @@ describe('events', () => {
   });
 
   it('resolves a slow event with timeout while it stays queued and is still sent', async () => {
-    api.answer(...Array.from({ length: 5 }, () => ({ status: 503 })));
+    api.answer(...Array.from({ length: 8 }, () => ({ status: 503 }))); // backoff adds up to well over 15 s
     const tag = make({ browserId: 'local' });
     const result = tag.view();
     await vi.advanceTimersByTimeAsync(15_000);

@@ -23,8 +23,10 @@ export interface Delivery {
   kick(): void;
   /** Stop waiting out a backoff (not a Retry-After): for `flush()` and coming back online. */
   wakeUp(): void;
-  /** The page is being hidden or left: send everything now. */
+  /** The page is being hidden or left: send everything now, once. */
   sendAllNow(): void;
+  /** The page is visible again (tab switched back, or restored from the back/forward cache). */
+  back(): void;
 }
 
 export function createDelivery(
@@ -40,6 +42,10 @@ export function createDelivery(
   let running = false;
   let again = false;
   let wake: (() => void) | undefined;
+  // While the page is hidden or being left, a fetch that ends without an answer was most likely
+  // cut off by the unload (keepalive requests go on without the page): not a failed attempt.
+  let leaving = false;
+  const sentOnLeave = new Set<string>();
 
   const sleep = (ms: number) =>
     new Promise<void>((resolve) => {
@@ -70,6 +76,7 @@ export function createDelivery(
   }
 
   function settle(event: QueuedEvent, answer: HttpAnswer): number | undefined {
+    if (!answer.status && leaving) return backoffMs(event.attempts + 1);
     if (answer.status >= 200 && answer.status < 300) {
       queue.remove(event.key);
       report(event, { delivered: true });
@@ -121,8 +128,18 @@ export function createDelivery(
     },
     wakeUp: () => wake?.(),
     sendAllNow() {
+      leaving = true;
       const browserId = canSend() && queue.pausedUntil() <= Date.now() && ids.current();
-      if (browserId) for (const event of queue.list()) void send(event, browserId, true);
+      for (const event of browserId ? queue.list() : [])
+        if (!sentOnLeave.has(event.key)) {
+          sentOnLeave.add(event.key);
+          void send(event, browserId as string, true);
+        }
+    },
+    back() {
+      leaving = false;
+      sentOnLeave.clear();
+      delivery.kick();
     },
   };
   return delivery;

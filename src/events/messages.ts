@@ -49,39 +49,26 @@ const MAX_EXT_KEYS = 49;
 const invalid = (message: string): never => {
   throw new SlotwiseError('invalid', message);
 };
-
-const isPlainObject = (v: unknown): v is Record<string, unknown> =>
-  typeof v == 'object' && v !== null && !Array.isArray(v);
+const isObject = (v: unknown): v is Record<string, unknown> =>
+  typeof v == 'object' && !!v && !Array.isArray(v);
+const isText = (v: unknown): v is string => typeof v == 'string' && /\S/.test(v);
 
 /** Nested objects become `a_b` keys, as Sitecore's own SDK flattens them. */
 function flattenExt(ext: unknown, into: Ext = {}, prefix = '', depth = 0): Ext {
   if (ext === undefined) return into;
-  if (!isPlainObject(ext) || depth > 4) invalid('ext must be a plain object, at most 5 levels deep');
+  if (!isObject(ext) || depth > 4) invalid('ext must be an object, at most 5 levels deep');
   for (const [key, value] of Object.entries(ext as Ext)) {
-    const name = prefix + key;
-    if (isPlainObject(value)) flattenExt(value, into, name + '_', depth + 1);
-    else if (value === null || ['string', 'number', 'boolean'].includes(typeof value)) into[name] = value;
-    else if (value !== undefined) invalid(`ext.${name} must be a string, number, boolean or null`);
+    if (isObject(value)) flattenExt(value, into, prefix + key + '_', depth + 1);
+    else if (value === null || /^[sbn]/.test(typeof value)) into[prefix + key] = value;
+    else if (value !== undefined) invalid(`ext.${prefix + key} must be a string, number, boolean or null`);
   }
-  if (Object.keys(into).length > MAX_EXT_KEYS)
-    invalid(`ext has ${Object.keys(into).length} keys; Sitecore accepts at most ${MAX_EXT_KEYS} (one more is the eventId)`);
+  if (Object.keys(into).length > MAX_EXT_KEYS) invalid(`ext may have at most ${MAX_EXT_KEYS} keys`);
   return into;
-}
-
-/** Rejects what JSON can't carry (circular objects, BigInt) before it reaches the queue. */
-function jsonSafe<T>(value: T, what: string): T {
-  try {
-    JSON.stringify(value);
-  } catch {
-    invalid(`${what} cannot be sent as JSON (circular or not serializable)`);
-  }
-  return value;
 }
 
 /** `page` the way Sitecore's SDK infers it: the last path segment, or 'Home Page'. */
 export function pageName(url: string): string {
-  const path = new URL(url).pathname.replace(/\/+$/, '');
-  const last = path.slice(path.lastIndexOf('/') + 1);
+  const last = new URL(url).pathname.replace(/\/+$/, '').split('/').pop()!;
   try {
     return decodeURIComponent(last) || 'Home Page';
   } catch {
@@ -93,90 +80,76 @@ export function pageName(url: string): string {
 export function utmParams(url: string): Record<string, string> {
   const utm: Record<string, string> = {};
   new URL(url).searchParams.forEach((value, name) => {
-    const key = name.toLowerCase();
-    if (key.startsWith('utm_')) utm[key] = value;
+    name = name.toLowerCase();
+    if (name.startsWith('utm_')) utm[name] = value;
   });
   return utm;
 }
 
-function message(
-  settings: Settings,
-  ctx: CallContext,
-  type: string,
-  fields: Record<string, unknown>,
-  ext?: unknown,
-  page?: unknown,
-): Message {
-  if (page !== undefined && (typeof page != 'string' || !page)) invalid('page must be a non-empty string');
-  const base: Record<string, unknown> = {
+function message(settings: Settings, ctx: CallContext, type: string, fields: object, ext?: unknown, page?: unknown): Message {
+  if (page !== undefined && !isText(page)) invalid('page must be a non-empty string');
+  const result = {
+    ...fields,
+    type,
+    // Base fields come after the caller's, so a field of the same name cannot corrupt them.
     channel: settings.channel,
     language: settings.language,
     currency: settings.currency,
     page: page ?? pageName(ctx.url),
     pos: settings.pointOfSale,
     client_key: settings.clientKey,
+    ext: { ...flattenExt(ext), eventId: ctx.eventId },
   };
-  // Base fields come last so a caller's field of the same name cannot corrupt them.
-  return jsonSafe(
-    { ...fields, type, ...base, ext: { ...flattenExt(ext), eventId: ctx.eventId } },
-    'the event',
-  );
+  try {
+    JSON.stringify(result);
+  } catch {
+    invalid(`${type} data cannot be sent as JSON (circular or not serializable)`);
+  }
+  return result;
 }
 
 export function viewMessage(settings: Settings, ctx: CallContext, data: ViewData = {}): Message {
-  if (!isPlainObject(data)) invalid('view(data): data must be an object');
-  const referrer = ctx.referrer && new URL(ctx.referrer, ctx.url).host != new URL(ctx.url).host
-    ? { referrer: ctx.referrer }
-    : {};
-  return message(settings, ctx, 'VIEW', { ...utmParams(ctx.url), ...referrer }, data.ext, data.page);
+  if (!isObject(data)) invalid('view(data): data must be an object');
+  const { referrer, url } = ctx;
+  const fields = { ...utmParams(url), ...(referrer && new URL(referrer, url).host != new URL(url).host && { referrer }) };
+  return message(settings, ctx, 'VIEW', fields, data.ext, data.page);
 }
 
 export function addMessage(settings: Settings, ctx: CallContext, product: Product, ext?: Ext): Message {
-  if (!isPlainObject(product)) invalid('add(product): product must be an object');
-  const id = product.item_id ?? product.productId;
-  if (typeof id != 'string' || !id.trim()) invalid('add(product): product.item_id (or productId) must be a non-empty string');
-  const { quantity = 1, price } = product;
-  if (typeof quantity != 'number' || !(quantity > 0)) invalid('add(product): product.quantity must be a positive number');
-  if (price !== undefined && !(typeof price == 'number' && price >= 0)) invalid('add(product): product.price must be a number ≥ 0');
-  return message(settings, ctx, 'ADD', {
-    product: { currency: settings.currency, ...product, item_id: id, quantity },
-  }, ext);
+  if (!isObject(product)) invalid('add(product): product must be an object');
+  const { item_id = product.productId, quantity = 1 } = product;
+  if (!isText(item_id)) invalid('add(product): product.item_id (or productId) must be a non-empty string');
+  if (!(typeof quantity == 'number' && quantity > 0)) invalid('add(product): product.quantity must be a positive number');
+  return message(settings, ctx, 'ADD', { product: { currency: settings.currency, ...product, item_id, quantity } }, ext);
 }
 
 export const forceCloseMessage = (settings: Settings, ctx: CallContext): Message =>
   message(settings, ctx, 'FORCE_CLOSE', {});
 
-const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
 // Our camelCase input → Sitecore's wire names.
-const PERSON_FIELDS: Record<string, string> = {
+const WIRE_NAMES: Record<string, string> = {
   firstName: 'firstname',
   lastName: 'lastname',
   postalCode: 'postal_code',
+  expiryDate: 'expiry_date',
 };
+const wireNames = (fields: object) =>
+  Object.fromEntries(Object.entries(fields).map(([key, value]) => [WIRE_NAMES[key] ?? key, value]));
 
 export function identityMessage(settings: Settings, ctx: CallContext, person: Person): Message {
-  if (!isPlainObject(person)) invalid('identity(person): person must be an object');
-  const { email, identifiers, ...rest } = person;
-  if (email !== undefined && !(typeof email == 'string' && EMAIL.test(email))) invalid('identity(person): email is not an email address');
-  const ids = identifiers ?? (email ? [{ id: email, provider: 'email' }] : []);
-  if (!Array.isArray(ids) || !ids.length) invalid('identity(person): give identifiers [{ id, provider }] or an email');
-  const wireIds = ids.map((item) => {
-    if (!isPlainObject(item) || !item.id || typeof item.id != 'string' || !item.provider || typeof item.provider != 'string')
-      invalid('identity(person): each identifier needs a string id and provider');
-    const { expiryDate, ...idFields } = item;
-    return expiryDate ? { ...idFields, expiry_date: expiryDate } : idFields;
-  });
-  const fields: Record<string, unknown> = { email, identifiers: wireIds };
-  for (const [key, value] of Object.entries(rest)) fields[PERSON_FIELDS[key] ?? key] = value;
-  return message(settings, ctx, 'IDENTITY', fields);
+  if (!isObject(person)) invalid('identity(person): person must be an object');
+  const { email, identifiers = email ? [{ id: email, provider: 'email' }] : [] } = person;
+  if (email !== undefined && !/^[^\s@]+@[^\s@]+\.[^\s@]+$/.test(String(email))) invalid('identity(person): email is not an email address');
+  if (!Array.isArray(identifiers) || !identifiers.length || !identifiers.every((i) => isObject(i) && isText(i.id) && isText(i.provider)))
+    invalid('identity(person): give identifiers [{ id, provider }] with string values, or an email');
+  return message(settings, ctx, 'IDENTITY', { ...wireNames(person), identifiers: identifiers.map(wireNames) });
 }
 
 /** A custom event: `data`'s fields go to the top level (nested ones stay nested), `ext` is flattened. */
 export function customMessage(settings: Settings, ctx: CallContext, type: unknown, data: unknown = {}, ext?: Ext): Message {
-  if (typeof type != 'string') invalid('event(type): type must be a string');
-  const name = (type as string).trim().toUpperCase();
-  if (!/^[A-Z][A-Z0-9_]{0,49}$/.test(name)) invalid(`event(type): "${type as string}" is not an event type (letters, digits and _, up to 50)`);
-  if (!isPlainObject(data)) invalid('event(type, data): data must be an object');
+  const name = typeof type == 'string' ? type.trim().toUpperCase() : invalid('event(type): type must be a string');
+  if (!/^[A-Z][A-Z0-9_]{0,49}$/.test(name)) invalid(`event(type): "${String(type)}" is not an event type (letters, digits and _, up to 50)`);
+  if (!isObject(data)) invalid('event(type, data): data must be an object');
   const { ext: dataExt, page, ...fields } = data as Record<string, unknown>;
   return message(settings, ctx, name, fields, ext ?? dataExt, page);
 }

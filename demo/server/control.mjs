@@ -1,0 +1,97 @@
+// @ts-check
+// The sandbox's own routes, for developers and tests (pretty-printed JSON):
+//   GET  /sandbox/guests                  all guests (summary)
+//   GET  /sandbox/guests/:browserId       one guest's timeline
+//   GET|DELETE /sandbox/requests          the request log
+//   GET|POST|DELETE /sandbox/faults       injected faults
+//   POST /sandbox/reset                   forget everything (and truncate the log)
+
+import { validateFaultSpec } from './faults.mjs';
+
+/**
+ * @typedef {import('./http.mjs').Route} Route
+ * @typedef {import('./http.mjs').Reply} Reply
+ * @typedef {import('./types.js').Store} Store
+ * @typedef {ReturnType<typeof import('./faults.mjs').createFaults>} Faults
+ * @typedef {ReturnType<typeof import('./requests.mjs').createRequestLog>} RequestLog
+ */
+
+/** @param {number} status @param {unknown} json @returns {Reply} */
+const pretty = (status, json) => ({ status, json, pretty: true });
+
+/** @param {number} status @param {string | null} field @param {string} message @returns {Reply} */
+const fail = (status, field, message) =>
+  pretty(status, field ? { status: 'error', field, message } : { status: 'error', message });
+
+/**
+ * @param {{ store: Store, faults: Faults, requests: RequestLog }} deps
+ * @returns {Route[]}
+ */
+export function controlRoutes({ store, faults, requests }) {
+  return [
+    { method: 'GET', pattern: /^\/sandbox\/guests\/?$/, api: false, handle: () => pretty(200, store.guests()) },
+    {
+      method: 'GET',
+      pattern: /^\/sandbox\/guests\/(?<id>[^/]+)$/,
+      api: false,
+      handle({ params }) {
+        let id;
+        try {
+          id = decodeURIComponent(params.id ?? '');
+        } catch {
+          return fail(400, 'browserId', 'malformed percent-encoding');
+        }
+        const timeline = store.timeline(id);
+        return timeline ? pretty(200, timeline) : fail(404, null, `no guest with browser id ${JSON.stringify(id)}`);
+      },
+    },
+    { method: 'GET', pattern: /^\/sandbox\/requests$/, api: false, handle: () => pretty(200, requests.list()) },
+    {
+      method: 'DELETE',
+      pattern: /^\/sandbox\/requests$/,
+      api: false,
+      handle() {
+        requests.clear();
+        return { status: 204 };
+      },
+    },
+    { method: 'GET', pattern: /^\/sandbox\/faults$/, api: false, handle: () => pretty(200, faults.list()) },
+    {
+      method: 'POST',
+      pattern: /^\/sandbox\/faults$/,
+      api: false,
+      handle({ body }) {
+        let spec;
+        try {
+          spec = JSON.parse(body.toString('utf8'));
+        } catch {
+          return fail(400, 'body', 'the body is not valid JSON');
+        }
+        const invalid = validateFaultSpec(spec);
+        if (invalid) return fail(400, invalid.field, invalid.message);
+        const fault = faults.add(spec);
+        return pretty(201, { id: fault.id });
+      },
+    },
+    {
+      method: 'DELETE',
+      pattern: /^\/sandbox\/faults$/,
+      api: false,
+      handle() {
+        faults.clear();
+        return { status: 204 };
+      },
+    },
+    {
+      method: 'POST',
+      pattern: /^\/sandbox\/reset$/,
+      api: false,
+      handle() {
+        store.reset();
+        faults.clear();
+        requests.clear();
+        return { status: 204 };
+      },
+    },
+  ];
+}

@@ -1,0 +1,41 @@
+// @ts-check
+// CORS as a vendor API would answer it: the tag runs on the shop's origin and calls the API
+// cross-origin, so every response (faulted ones too) must carry these headers or the browser
+// reports a CORS error instead of the status the test injected.
+
+/** Exactly the custom headers Sitecore's SDKs send; any other custom header fails the preflight. */
+export const API_ALLOWED_HEADERS = 'content-type, x-library-version, x-client-software-id, x-sc-correlation-id';
+
+/**
+ * @param {import('node:http').IncomingMessage} req
+ * @param {import('node:http').ServerResponse} res
+ * @param {string} path
+ */
+export function applyCors(req, res, path) {
+  const origin = req.headers.origin;
+  res.setHeader('Access-Control-Allow-Origin', origin || '*');
+  res.setHeader('Vary', 'Origin');
+  // The control routes are also called from test pages, with DELETE.
+  const control = path.startsWith('/sandbox/');
+  res.setHeader('Access-Control-Allow-Methods', control ? 'GET, POST, DELETE, OPTIONS' : 'GET, POST, OPTIONS');
+  res.setHeader('Access-Control-Allow-Headers', API_ALLOWED_HEADERS);
+  // Without this, browser code cannot read Retry-After on a cross-origin 429/503.
+  res.setHeader('Access-Control-Expose-Headers', 'Retry-After');
+  res.setHeader('Access-Control-Max-Age', '600');
+}
+
+/**
+ * Answers a preflight. Never faulted: a failed preflight looks like a network error to the
+ * page, which is not what a status fault is meant to test.
+ * @param {import('node:http').IncomingMessage} req
+ * @param {import('node:http').ServerResponse} res
+ */
+export function answerPreflight(req, res) {
+  // Chromium's Private Network Access asks before a public page calls a local server.
+  if (req.headers['access-control-request-private-network'] === 'true') {
+    res.setHeader('Access-Control-Allow-Private-Network', 'true');
+  }
+  res.setHeader('Content-Length', '0');
+  res.writeHead(204);
+  res.end();
+}

@@ -1,0 +1,100 @@
+// @ts-check
+// Small request/response helpers shared by the route modules.
+
+/**
+ * What a route handler returns; the dispatcher writes it.
+ * @typedef {{ status: number, json?: unknown, pretty?: boolean, body?: string | Buffer,
+ *   headers?: Record<string, string> }} Reply
+ *
+ * What a handler gets. `path` is the raw (still percent-encoded) path; `body` is fully read.
+ * @typedef {{ req: import('node:http').IncomingMessage, method: string, path: string,
+ *   query: URLSearchParams, params: Record<string, string>, body: Buffer }} Context
+ *
+ * A route: `api` routes are the vendor wire (they get `latencyMs`); the others are /sandbox/.
+ * @typedef {{ method: string, pattern: RegExp, api: boolean,
+ *   handle: (ctx: Context) => Reply | Promise<Reply> }} Route
+ */
+
+/** Large enough for any event batch a browser can send (beacons cap at 64 KB). */
+export const MAX_BODY_BYTES = 1024 * 1024;
+
+export class BodyTooLargeError extends Error {}
+
+/**
+ * Reads the whole request body. Rejects with BodyTooLargeError past `limit`.
+ * @param {import('node:http').IncomingMessage} req
+ * @param {number} [limit]
+ * @returns {Promise<Buffer>}
+ */
+export function readBody(req, limit = MAX_BODY_BYTES) {
+  return new Promise((resolve, reject) => {
+    /** @type {Buffer[]} */
+    const chunks = [];
+    let size = 0;
+    req.on('data', (/** @type {Buffer} */ chunk) => {
+      size += chunk.length;
+      if (size > limit) {
+        req.removeAllListeners('data');
+        req.resume();
+        reject(new BodyTooLargeError(`body is larger than ${limit} bytes`));
+        return;
+      }
+      chunks.push(chunk);
+    });
+    req.on('end', () => resolve(Buffer.concat(chunks)));
+    req.on('error', reject);
+  });
+}
+
+/**
+ * @param {number} status
+ * @param {unknown} json
+ * @returns {Reply}
+ */
+export function json(status, json) {
+  return { status, json };
+}
+
+/**
+ * The error shape of the API: `{ status: 'error', field?, message }`.
+ * @param {number} status
+ * @param {string | null} field
+ * @param {string} message
+ * @returns {Reply}
+ */
+export function error(status, field, message) {
+  return { status, json: field ? { status: 'error', field, message } : { status: 'error', message } };
+}
+
+/**
+ * @param {import('node:http').ServerResponse} res
+ * @param {Reply} reply
+ * @param {boolean} [head] HEAD request: headers only
+ */
+export function send(res, reply, head = false) {
+  if (res.writableEnded || res.destroyed) return;
+  /** @type {string | Buffer} */
+  let body = '';
+  /** @type {Record<string, string>} */
+  const headers = { 'Cache-Control': 'no-store' };
+  if (reply.json !== undefined) {
+    body = JSON.stringify(reply.json, null, reply.pretty ? 2 : undefined) + (reply.pretty ? '\n' : '');
+    headers['Content-Type'] = 'application/json; charset=utf-8';
+  } else if (reply.body !== undefined) {
+    body = reply.body;
+  }
+  Object.assign(headers, reply.headers);
+  headers['Content-Length'] = String(Buffer.byteLength(body));
+  res.writeHead(reply.status, headers);
+  res.end(head ? undefined : body);
+}
+
+/**
+ * The value of a header, first one if repeated.
+ * @param {import('node:http').IncomingHttpHeaders} headers
+ * @param {string} name lower case
+ */
+export function header(headers, name) {
+  const v = headers[name];
+  return Array.isArray(v) ? v[0] : v;
+}

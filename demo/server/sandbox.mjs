@@ -1,0 +1,186 @@
+// @ts-check
+// The Slotwise sandbox: a local HTTP server that speaks the vendor wire formats, keeps
+// guests/sessions/carts durably, serves the demo and test pages, and injects faults.
+// It shares no code with src/ (the tag): it parses the wire itself so it catches the tag's
+// mistakes instead of mirroring them.
+//
+// Request pipeline: log → CORS → preflight? → read body → fault? → route (+ latency) → static.
+
+import { createServer } from 'node:http';
+import { answerPreflight, applyCors } from './cors.mjs';
+import { BodyTooLargeError, error, readBody, send } from './http.mjs';
+import { createStore } from './store.mjs';
+import { answersRequest, createFaults, faultReply } from './faults.mjs';
+import { createRequestLog } from './requests.mjs';
+import { createStatic } from './static.mjs';
+import { sitecoreRoutes } from './sitecore.mjs';
+import { controlRoutes } from './control.mjs';
+
+/**
+ * @typedef {import('./types.js').SandboxOptions} SandboxOptions
+ * @typedef {import('./types.js').Sandbox} Sandbox
+ * @typedef {import('./http.mjs').Route} Route
+ */
+
+export const DEFAULT_SESSION_TIMEOUT_MS = 20 * 60 * 1000;
+
+/**
+ * Starts a sandbox and resolves once it listens.
+ * @param {SandboxOptions} options
+ * @returns {Promise<Sandbox>}
+ * @example
+ *   const sandbox = await createSandbox({ dataDir: '.sandbox-data', static: { '/': 'demo/site' } });
+ *   // … point the tag's `target` at sandbox.url …
+ *   await sandbox.close();
+ */
+export async function createSandbox(options) {
+  const {
+    port = 0,
+    host = '127.0.0.1',
+    dataDir,
+    static: mounts = {},
+    sessionTimeoutMs = DEFAULT_SESSION_TIMEOUT_MS,
+    latencyMs = 0,
+    log = false,
+  } = options ?? {};
+  if (typeof dataDir !== 'string' || !dataDir) {
+    throw new TypeError('createSandbox: options.dataDir is required (the directory of the durable event log)');
+  }
+  if (!(sessionTimeoutMs > 0)) throw new TypeError('createSandbox: options.sessionTimeoutMs must be a positive number of ms');
+  if (!(latencyMs >= 0)) throw new TypeError('createSandbox: options.latencyMs must be ≥ 0');
+  const print = typeof log === 'function' ? log : log ? (/** @type {string} */ line) => console.log(line) : null;
+
+  const store = createStore({ dataDir, sessionTimeoutMs });
+  const faults = createFaults();
+  const requests = createRequestLog();
+  const serveStatic = createStatic(mounts);
+  /** @type {Route[]} */
+  const routes = [...sitecoreRoutes(store), ...controlRoutes({ store, faults, requests })];
+
+  // Delays (latency, delay faults) are cancelled on close so they cannot keep the process alive.
+  /** @type {Set<NodeJS.Timeout>} */
+  const timers = new Set();
+  /** @param {number} ms */
+  const sleep = (ms) =>
+    new Promise((resolve) => {
+      const t = setTimeout(() => {
+        timers.delete(t);
+        resolve(undefined);
+      }, ms);
+      timers.add(t);
+    });
+
+  /**
+   * @param {import('node:http').IncomingMessage} req
+   * @param {import('node:http').ServerResponse} res
+   */
+  async function handle(req, res) {
+    const started = Date.now();
+    const method = (req.method ?? 'GET').toUpperCase();
+    const rawUrl = req.url ?? '/';
+    const q = rawUrl.indexOf('?');
+    const path = q === -1 ? rawUrl : rawUrl.slice(0, q);
+    const rawQuery = q === -1 ? '' : rawUrl.slice(q + 1);
+    const query = new URLSearchParams(rawQuery);
+
+    // Everything is logged except reads/clears of the log itself.
+    const entry =
+      path === '/sandbox/requests'
+        ? null
+        : requests.start({ method, path, query: Object.fromEntries(query), headers: { ...req.headers } });
+    res.on('finish', () => {
+      if (entry) entry.status = res.statusCode;
+      print?.(`${method} ${rawUrl} → ${res.statusCode} ${Date.now() - started}ms`);
+    });
+    res.on('close', () => {
+      if (!res.writableFinished) {
+        if (entry) entry.status = 0;
+        print?.(`${method} ${rawUrl} → (connection closed) ${Date.now() - started}ms`);
+      }
+    });
+
+    applyCors(req, res, path);
+    if (method === 'OPTIONS') return answerPreflight(req, res);
+
+    let body;
+    try {
+      body = await readBody(req);
+    } catch (err) {
+      if (err instanceof BodyTooLargeError) return send(res, error(413, 'body', err.message));
+      throw err;
+    }
+    if (entry) entry.bodyBytes = body.length;
+
+    const fault = faults.take(method, path);
+    if (fault) {
+      if (entry) entry.fault = fault.id;
+      if (fault.delayMs) await sleep(fault.delayMs);
+      if (fault.reset) {
+        req.socket.destroy();
+        return;
+      }
+      if (answersRequest(fault)) return send(res, faultReply(fault), method === 'HEAD');
+      // Delay only: carry on as usual.
+    }
+
+    /** @type {Record<string, string> | undefined} */
+    let params;
+    let wrongMethod = false;
+    const route = routes.find((r) => {
+      const m = r.pattern.exec(path);
+      if (!m) return false;
+      if (r.method !== method) {
+        wrongMethod = true;
+        return false;
+      }
+      params = { ...m.groups };
+      return true;
+    });
+    if (route) {
+      if (route.api && latencyMs) await sleep(latencyMs);
+      const reply = await route.handle({ req, method, path, query, params: params ?? {}, body });
+      return send(res, reply);
+    }
+    if (wrongMethod) return send(res, error(405, null, `${method} is not allowed on ${path}`));
+    if (method === 'GET' || method === 'HEAD') {
+      const reply = await serveStatic(path, rawQuery);
+      if (reply) return send(res, reply, method === 'HEAD');
+    }
+    return send(res, error(404, null, `no route for ${method} ${path}`));
+  }
+
+  const server = createServer((req, res) => {
+    handle(req, res).catch((err) => {
+      if (req.destroyed && !res.headersSent) return; // the client went away mid-body: nothing to answer
+      console.error('sandbox: request failed', err);
+      if (!res.headersSent) send(res, error(500, null, 'sandbox internal error'));
+      else res.destroy();
+    });
+  });
+
+  await new Promise((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(port, host, () => {
+      server.off('error', reject);
+      resolve(undefined);
+    });
+  });
+  const address = server.address();
+  const boundPort = typeof address === 'object' && address ? address.port : port;
+  const urlHost = host.includes(':') ? `[${host}]` : host;
+
+  return {
+    url: `http://${urlHost}:${boundPort}`,
+    port: boundPort,
+    store,
+    close() {
+      for (const t of timers) clearTimeout(t);
+      timers.clear();
+      return new Promise((resolve) => {
+        server.close(() => resolve());
+        // Keep-alive sockets (browsers, fetch) would otherwise hold close() open.
+        server.closeAllConnections();
+      });
+    },
+  };
+}

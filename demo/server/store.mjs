@@ -1,0 +1,210 @@
+// @ts-check
+// Guests, their events and sessions, and the durable log they are rebuilt from.
+// Every accepted guest creation and event is appended to `events.ndjson` (synchronously,
+// before the API answers), so whatever the sandbox acknowledged survives a restart;
+// start-up replays the log through the same code path.
+
+import { appendFileSync, existsSync, mkdirSync, readFileSync, truncateSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { randomUUID } from 'node:crypto';
+import { applyEvent, openSession, roundCents, settle } from './sessions.mjs';
+
+/**
+ * @typedef {import('./types.js').Store} Store
+ * @typedef {import('./types.js').Timeline} Timeline
+ * @typedef {import('./sessions.mjs').GuestState} GuestState
+ * @typedef {{ kind: 'guest', at: number, browserId: string, guestRef: string, clientKey: string }} GuestRecord
+ * @typedef {{ kind: 'event', at: number, ref: string, clientKey: string, message: Record<string, any> }} EventRecord
+ */
+
+/**
+ * @param {{ dataDir: string, sessionTimeoutMs: number, warn?: (msg: string) => void }} options
+ * @returns {Store}
+ */
+export function createStore({ dataDir, sessionTimeoutMs, warn = (msg) => console.warn(msg) }) {
+  mkdirSync(dataDir, { recursive: true });
+  const logPath = join(dataDir, 'events.ndjson');
+
+  /** @type {Map<string, GuestState>} */
+  const guests = new Map();
+  /** Dedupe: clientKey → ext.eventId → ref of the stored event. */
+  /** @type {Map<string, Map<string, string>>} */
+  const seen = new Map();
+  let seq = 0;
+
+  /** @param {GuestRecord} r */
+  function applyGuest(r) {
+    if (guests.has(r.browserId)) return;
+    guests.set(r.browserId, {
+      browserId: r.browserId,
+      guestRef: r.guestRef,
+      clientKey: r.clientKey,
+      createdAt: r.at,
+      identity: null,
+      events: [],
+      sessions: [],
+    });
+  }
+
+  /** @param {EventRecord} r */
+  function applyEventRecord(r) {
+    const guest = guests.get(r.message.browser_id);
+    if (!guest) return; // cannot happen: the guest record is written first
+    const eventId = eventIdOf(r.message);
+    if (eventId) {
+      let byId = seen.get(r.clientKey);
+      if (!byId) seen.set(r.clientKey, (byId = new Map()));
+      byId.set(eventId, r.ref);
+    }
+    applyEvent(guest, { seq: ++seq, at: r.at, ref: r.ref, eventId, type: r.message.type, message: r.message }, sessionTimeoutMs);
+  }
+
+  /** @param {Array<GuestRecord | EventRecord>} records */
+  function append(records) {
+    appendFileSync(logPath, records.map((r) => JSON.stringify(r) + '\n').join(''));
+  }
+
+  function replay() {
+    if (!existsSync(logPath)) return;
+    const text = readFileSync(logPath, 'utf8');
+    // A crash mid-append leaves a torn last line (no trailing newline). That request was never
+    // acknowledged, so cutting it off loses nothing and keeps later appends on their own line.
+    const torn = text.length > 0 && !text.endsWith('\n');
+    const end = torn ? text.lastIndexOf('\n') + 1 : text.length;
+    if (torn) {
+      warn(`sandbox: dropping an unfinished last line of ${logPath}`);
+      truncateSync(logPath, Buffer.byteLength(text.slice(0, end)));
+    }
+    text
+      .slice(0, end)
+      .split('\n')
+      .forEach((line, i) => {
+        if (!line.trim()) return;
+        /** @type {GuestRecord | EventRecord} */
+        let record;
+        try {
+          record = JSON.parse(line);
+        } catch {
+          warn(`sandbox: skipping unreadable line ${i + 1} of ${logPath}`);
+          return;
+        }
+        if (record.kind === 'guest') applyGuest(record);
+        else if (record.kind === 'event') applyEventRecord(record);
+      });
+  }
+
+  replay();
+
+  return {
+    logPath,
+
+    createGuest(clientKey) {
+      /** @type {GuestRecord} */
+      const record = { kind: 'guest', at: Date.now(), browserId: randomUUID(), guestRef: randomUUID(), clientKey };
+      append([record]);
+      applyGuest(record);
+      return { browserId: record.browserId, guestRef: record.guestRef };
+    },
+
+    hasGuest(browserId) {
+      return guests.has(browserId);
+    },
+
+    guestRef(browserId) {
+      return guests.get(browserId)?.guestRef ?? null;
+    },
+
+    recordEvent(clientKey, message) {
+      const eventId = eventIdOf(message);
+      const prior = eventId ? seen.get(clientKey)?.get(eventId) : undefined;
+      if (prior) return { ref: prior, duplicate: true };
+
+      const at = Date.now();
+      /** @type {Array<GuestRecord | EventRecord>} */
+      const records = [];
+      // Tags may mint their own browser ids; the first event for one creates the guest.
+      if (!guests.has(message.browser_id)) {
+        records.push({ kind: 'guest', at, browserId: message.browser_id, guestRef: randomUUID(), clientKey });
+      }
+      /** @type {EventRecord} */
+      const event = { kind: 'event', at, ref: randomUUID(), clientKey, message };
+      records.push(event);
+      append(records);
+      for (const r of records) r.kind === 'guest' ? applyGuest(r) : applyEventRecord(r);
+      return { ref: event.ref, duplicate: false };
+    },
+
+    timeline(browserId) {
+      const guest = guests.get(browserId);
+      if (!guest) return null;
+      settle(guest, Date.now(), sessionTimeoutMs);
+      return toTimeline(guest);
+    },
+
+    guests() {
+      return [...guests.values()].map((g) => ({
+        browserId: g.browserId,
+        guestRef: g.guestRef,
+        clientKey: g.clientKey,
+        createdAt: iso(g.createdAt),
+        events: g.events.length,
+        sessions: g.sessions.length,
+      }));
+    },
+
+    reset() {
+      guests.clear();
+      seen.clear();
+      seq = 0;
+      writeFileSync(logPath, '');
+    },
+  };
+}
+
+/** @param {Record<string, any>} message */
+function eventIdOf(message) {
+  const id = message.ext?.eventId;
+  return typeof id === 'string' && id ? id : null;
+}
+
+/** @param {number} ms */
+const iso = (ms) => new Date(ms).toISOString();
+
+/**
+ * The JSON view: ISO times, copies (callers cannot mutate the store).
+ * @param {GuestState} guest
+ * @returns {Timeline}
+ */
+function toTimeline(guest) {
+  const sessions = guest.sessions.map((s) => ({
+    id: s.id,
+    status: s.status,
+    startedAt: iso(s.startedAt),
+    lastEventAt: iso(s.lastEventAt),
+    closedAt: s.closedAt === null ? null : iso(s.closedAt),
+    closedBy: s.closedBy,
+    purchased: s.purchased,
+    cart: s.cart.map((item) => ({ ...item })),
+    abandonedValue: s.abandonedValue,
+  }));
+  const open = openSession(guest);
+  return structuredClone({
+    browserId: guest.browserId,
+    guestRef: guest.guestRef,
+    clientKey: guest.clientKey,
+    createdAt: iso(guest.createdAt),
+    identity: guest.identity,
+    events: guest.events.map((e) => ({
+      seq: e.seq,
+      ref: e.ref,
+      receivedAt: iso(e.at),
+      eventId: e.eventId,
+      type: e.type,
+      sessionId: e.sessionId,
+      message: e.message,
+    })),
+    sessions,
+    cart: open ? open.cart : [],
+    abandonedValue: roundCents(guest.sessions.reduce((sum, s) => sum + (s.abandonedValue ?? 0), 0)),
+  });
+}

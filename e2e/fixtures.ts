@@ -1,0 +1,116 @@
+// Playwright fixtures for end-to-end tests against the sandbox server.
+//
+//   import { test, expect } from './fixtures';
+//   test('…', async ({ page, sandbox }) => {
+//     await page.goto(`${sandbox.siteUrl}/e2e/my-page.html?target=${sandbox.url}`);
+//     …
+//     expect((await sandbox.guest(browserId))?.events).toHaveLength(1);
+//   });
+//
+// One sandbox per worker (tests in a worker run one after another). Before each test, faults
+// and the request log are cleared; guests are kept, so give each test its own browser ids or
+// client key.
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { test as base, expect } from '@playwright/test';
+import { createSandbox, type FaultSpec, type RequestEntry, type Timeline } from '../demo/server/sandbox.mjs';
+
+export { expect };
+export type { FaultSpec, RequestEntry, Timeline };
+
+const repo = fileURLToPath(new URL('..', import.meta.url));
+
+export interface RequestFilter {
+  /** Path prefix (string) or pattern. */
+  path?: string | RegExp;
+  method?: string;
+}
+
+export interface SandboxFixture {
+  /** API origin, `http://127.0.0.1:PORT`: give it to the tag as `target`. */
+  url: string;
+  /** The same server as `http://localhost:PORT`: pages loaded from here call the API cross-origin, like a real site. */
+  siteUrl: string;
+  port: number;
+  /** The guest's timeline, or null if the sandbox does not know the browser id. */
+  guest(browserId: string): Promise<Timeline | null>;
+  /** Adds a fault (see demo/server/faults.mjs); resolves to its id. */
+  fault(spec: FaultSpec): Promise<string>;
+  clearFaults(): Promise<void>;
+  /** Requests the server received, oldest first (the fixture's own /sandbox/ calls included unless filtered). */
+  requests(filter?: RequestFilter): Promise<RequestEntry[]>;
+  clearRequests(): Promise<void>;
+  /** Forgets guests, faults and requests. */
+  reset(): Promise<void>;
+}
+
+async function call(url: string, init?: RequestInit): Promise<Response> {
+  const res = await fetch(url, init);
+  if (!res.ok && res.status !== 404) throw new Error(`sandbox: ${init?.method ?? 'GET'} ${url} → ${res.status} ${await res.text()}`);
+  return res;
+}
+
+export const test = base.extend<{ _sandboxClean: void }, { sandbox: SandboxFixture }>({
+  sandbox: [
+    async ({}, use) => {
+      const dataDir = mkdtempSync(join(tmpdir(), 'slotwise-e2e-'));
+      const server = await createSandbox({
+        dataDir,
+        static: {
+          '/dist/': join(repo, 'dist'),
+          // Bundles built by the specs themselves (gitignored), e.g. Sitecore's Engage SDK.
+          '/e2e/.tmp/': join(repo, 'e2e', '.tmp'),
+          '/e2e/': join(repo, 'e2e', 'pages'),
+          '/': join(repo, 'demo', 'site'),
+        },
+      });
+      const { url, port } = server;
+      const fixture: SandboxFixture = {
+        url,
+        siteUrl: `http://localhost:${port}`,
+        port,
+        async guest(browserId) {
+          const res = await call(`${url}/sandbox/guests/${encodeURIComponent(browserId)}`);
+          return res.status === 404 ? null : ((await res.json()) as Timeline);
+        },
+        async fault(spec) {
+          const res = await call(`${url}/sandbox/faults`, { method: 'POST', body: JSON.stringify(spec) });
+          return ((await res.json()) as { id: string }).id;
+        },
+        async clearFaults() {
+          await call(`${url}/sandbox/faults`, { method: 'DELETE' });
+        },
+        async requests(filter = {}) {
+          const all = (await (await call(`${url}/sandbox/requests`)).json()) as RequestEntry[];
+          return all.filter(
+            (r) =>
+              (!filter.method || r.method === filter.method.toUpperCase()) &&
+              (filter.path === undefined ||
+                (typeof filter.path === 'string' ? r.path.startsWith(filter.path) : filter.path.test(r.path))),
+          );
+        },
+        async clearRequests() {
+          await call(`${url}/sandbox/requests`, { method: 'DELETE' });
+        },
+        async reset() {
+          await call(`${url}/sandbox/reset`, { method: 'POST' });
+        },
+      };
+      await use(fixture);
+      await server.close();
+      rmSync(dataDir, { recursive: true, force: true });
+    },
+    { scope: 'worker' },
+  ],
+  // A fault or request left over from the previous test must not leak into the next one.
+  _sandboxClean: [
+    async ({ sandbox }, use) => {
+      await sandbox.clearFaults();
+      await sandbox.clearRequests();
+      await use();
+    },
+    { auto: true },
+  ],
+});

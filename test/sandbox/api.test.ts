@@ -1,0 +1,225 @@
+// The Sitecore identity and event API as a tag (or Engage) uses it.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { CLIENT_KEY, UUID_V4, createBrowser, getEvent, guest, message, postEvent, startSandbox, type Started } from './helpers';
+
+let sandbox: Started;
+let base: string;
+beforeAll(async () => {
+  sandbox = await startSandbox();
+  base = sandbox.url;
+});
+afterAll(() => sandbox.dispose());
+
+const product = (item_id: string, price: number, quantity = 1) => ({ item_id, name: `Product ${item_id}`, price, quantity, currency: 'EUR' });
+
+describe('browser/create.json', () => {
+  it('answers a uuid ref in the Sitecore shape and creates the guest', async () => {
+    const res = await createBrowser(base);
+    expect(res.status).toBe(200);
+    expect(res.json).toEqual({ ref: expect.stringMatching(UUID_V4), customer_ref: expect.stringMatching(UUID_V4), status: 'OK', version: '1.2', client_key: CLIENT_KEY });
+    expect(res.headers.get('content-type')).toMatch(/^application\/json/);
+    const timeline = await guest(base, res.json.ref);
+    expect(timeline).toMatchObject({ browserId: res.json.ref, guestRef: res.json.customer_ref, clientKey: CLIENT_KEY, events: [], sessions: [], cart: [], abandonedValue: 0 });
+  });
+
+  it('gives every call a new browser', async () => {
+    const [a, b] = await Promise.all([createBrowser(base), createBrowser(base)]);
+    expect(a.json.ref).not.toBe(b.json.ref);
+  });
+
+  it('refuses a missing or empty client_key', async () => {
+    for (const query of ['message={}', 'client_key=&message={}']) {
+      const res = await fetch(`${base}/v1.2/browser/create.json?${query}`);
+      expect(res.status).toBe(400);
+      expect(await res.json()).toMatchObject({ status: 'error', field: 'client_key' });
+    }
+  });
+});
+
+describe('browser/:ref/show.json', () => {
+  it('answers the guest ref behind a browser ref', async () => {
+    const { json: created } = await createBrowser(base);
+    const res = await fetch(`${base}/v1.2/browser/${created.ref}/show.json?client_key=${CLIENT_KEY}&api_token=${CLIENT_KEY}`);
+    expect(res.status).toBe(200);
+    expect(await res.json()).toEqual({ ref: created.ref, customer: { ref: created.customer_ref } });
+  });
+
+  it('is a JSON 404 for an unknown ref', async () => {
+    const res = await fetch(`${base}/v1.2/browser/nobody/show.json?client_key=${CLIENT_KEY}`);
+    expect(res.status).toBe(404);
+    expect(await res.json()).toMatchObject({ status: 'error' });
+  });
+});
+
+describe('events', () => {
+  it('files VIEW, ADD and FORCE_CLOSE (POST and legacy GET) in order and closes the session with its abandoned value', async () => {
+    const { json: created } = await createBrowser(base);
+    const id = created.ref;
+    const view = await postEvent(base, message(id, 'VIEW', { page: 'home' }));
+    expect(view.status).toBe(200);
+    expect(view.json).toEqual({ ref: expect.stringMatching(UUID_V4), status: 'OK', version: '1.2', client_key: CLIENT_KEY });
+    expect((await postEvent(base, message(id, 'ADD', { product: product('SKU-1', 19.99, 2) }))).status).toBe(200);
+    // The legacy GET form (seed 004), with client_key only in the query.
+    const { client_key: _omit, ...withoutKey } = message(id, 'ADD', { product: product('SKU-2', 5) });
+    const legacyAdd = await getEvent(base, withoutKey);
+    expect(legacyAdd.status).toBe(200);
+    const close = await getEvent(base, message(id, 'FORCE_CLOSE', { page: 'checkout' }));
+    expect(close.status).toBe(200);
+
+    const timeline = (await guest(base, id))!;
+    expect(timeline.events.map((e) => e.type)).toEqual(['VIEW', 'ADD', 'ADD', 'FORCE_CLOSE']);
+    expect(timeline.events[0]!.ref).toBe(view.json.ref);
+    const seqs = timeline.events.map((e) => e.seq);
+    expect([...seqs].sort((a, b) => a - b)).toEqual(seqs);
+    expect(timeline.events[2]!.message).toEqual(withoutKey); // stored as received
+    expect(timeline.sessions).toHaveLength(1);
+    expect(timeline.sessions[0]).toMatchObject({
+      status: 'CLOSED',
+      closedBy: 'FORCE_CLOSE',
+      purchased: false,
+      cart: [
+        { item_id: 'SKU-1', name: 'Product SKU-1', quantity: 2, price: 19.99, currency: 'EUR' },
+        { item_id: 'SKU-2', name: 'Product SKU-2', quantity: 1, price: 5, currency: 'EUR' },
+      ],
+      abandonedValue: 44.98,
+    });
+    expect(timeline.events.every((e) => e.sessionId === timeline.sessions[0]!.id)).toBe(true);
+    expect(timeline.cart).toEqual([]);
+    expect(timeline.abandonedValue).toBe(44.98);
+  });
+
+  it('starts a new session with the first event after a FORCE_CLOSE', async () => {
+    const { json: created } = await createBrowser(base);
+    await postEvent(base, message(created.ref, 'FORCE_CLOSE'));
+    await postEvent(base, message(created.ref, 'ADD', { product: product('A', 3) }));
+    await postEvent(base, message(created.ref, 'ADD', { product: product('A', 3, 2) }));
+    const timeline = (await guest(base, created.ref))!;
+    expect(timeline.sessions.map((s) => s.status)).toEqual(['CLOSED', 'OPEN']);
+    expect(timeline.sessions[0]!.abandonedValue).toBe(0);
+    expect(timeline.cart).toEqual([{ item_id: 'A', name: 'Product A', quantity: 3, price: 3, currency: 'EUR' }]);
+    expect(timeline.sessions[1]!.abandonedValue).toBeNull();
+  });
+
+  it('keys cart lines by item_id, else productId, else name, with quantity 1 by default', async () => {
+    const { json: created } = await createBrowser(base);
+    const id = created.ref;
+    await postEvent(base, message(id, 'ADD', { product: { productId: 'P1', price: 1.1 } }));
+    await postEvent(base, message(id, 'ADD', { product: { productId: 'P1', price: 1.1 } }));
+    await postEvent(base, message(id, 'ADD', { product: { name: 'Mug', price: 2.25, quantity: 2 } }));
+    const timeline = (await guest(base, id))!;
+    expect(timeline.cart).toEqual([
+      { item_id: 'P1', name: null, quantity: 2, price: 1.1, currency: 'EUR' },
+      { item_id: 'Mug', name: 'Mug', quantity: 2, price: 2.25, currency: 'EUR' },
+    ]);
+  });
+
+  it('does not count a purchased or cleared cart as abandoned', async () => {
+    for (const type of ['CONFIRM', 'CHECKOUT', 'PAYMENT', 'CLEAR_CART']) {
+      const { json: created } = await createBrowser(base);
+      await postEvent(base, message(created.ref, 'ADD', { product: product('X', 10) }));
+      await postEvent(base, message(created.ref, type, type === 'CHECKOUT' ? { reference_id: 'ORDER-1', status: 'PURCHASED' } : {}));
+      await postEvent(base, message(created.ref, 'FORCE_CLOSE'));
+      const timeline = (await guest(base, created.ref))!;
+      expect(timeline.sessions[0], type).toMatchObject({ status: 'CLOSED', abandonedValue: 0, purchased: type !== 'CLEAR_CART' });
+      expect(timeline.abandonedValue).toBe(0);
+    }
+  });
+
+  it('keeps the latest IDENTITY', async () => {
+    const { json: created } = await createBrowser(base);
+    const identifiers = [{ id: 'jane@example.com', provider: 'email' }];
+    await postEvent(base, message(created.ref, 'IDENTITY', { email: 'old@example.com', firstname: 'J', identifiers }));
+    await postEvent(base, message(created.ref, 'IDENTITY', { email: 'jane@example.com', firstname: 'Jane', lastname: 'Doe', identifiers }));
+    expect((await guest(base, created.ref))!.identity).toEqual({ email: 'jane@example.com', firstname: 'Jane', lastname: 'Doe', identifiers });
+  });
+
+  it('creates the guest for a browser_id it never issued', async () => {
+    const id = `client-made-${Date.now()}`;
+    expect((await postEvent(base, message(id, 'VIEW'))).status).toBe(200);
+    const timeline = (await guest(base, id))!;
+    expect(timeline.guestRef).toMatch(UUID_V4);
+    expect(timeline.clientKey).toBe(CLIENT_KEY);
+    expect(timeline.events).toHaveLength(1);
+    const show = await fetch(`${base}/v1.2/browser/${id}/show.json?client_key=${CLIENT_KEY}`);
+    expect(((await show.json()) as any).customer.ref).toBe(timeline.guestRef);
+  });
+
+  it('accepts a text/plain body (navigator.sendBeacon) and refuses other types and bad JSON', async () => {
+    const { json: created } = await createBrowser(base);
+    const beacon = await postEvent(base, JSON.stringify(message(created.ref, 'VIEW')), 'text/plain;charset=UTF-8');
+    expect(beacon.status).toBe(200);
+    expect((await guest(base, created.ref))!.events).toHaveLength(1);
+
+    const form = await postEvent(base, JSON.stringify(message(created.ref, 'VIEW')), 'application/x-www-form-urlencoded');
+    expect(form.status).toBe(415);
+    expect(form.json.field).toBe('content-type');
+    for (const body of ['{"type":', '', '[1]']) {
+      const res = await postEvent(base, body);
+      expect(res.status, body).toBe(400);
+      expect(res.json).toMatchObject({ status: 'error', field: 'body' });
+    }
+    const legacy = await fetch(`${base}/v1.2/event/create.json?client_key=${CLIENT_KEY}&message=%7Bnope`);
+    expect(legacy.status).toBe(400);
+    expect(await legacy.json()).toMatchObject({ field: 'message' });
+    expect((await guest(base, created.ref))!.events).toHaveLength(1);
+  });
+
+  it('stores an event once per ext.eventId and acknowledges the resend with the same ref', async () => {
+    const { json: created } = await createBrowser(base);
+    const event = message(created.ref, 'ADD', { product: product('D', 7), ext: { eventId: 'evt_dedupe_1' } });
+    const first = await postEvent(base, event);
+    const again = await postEvent(base, event);
+    const viaGet = await getEvent(base, event);
+    expect(first.status).toBe(200);
+    expect(again).toMatchObject({ status: 200, json: { ref: first.json.ref, status: 'OK' } });
+    expect(viaGet.json.ref).toBe(first.json.ref);
+    const timeline = (await guest(base, created.ref))!;
+    expect(timeline.events).toHaveLength(1);
+    expect(timeline.events[0]!.eventId).toBe('evt_dedupe_1');
+    expect(timeline.cart[0]!.quantity).toBe(1);
+    // Engage sends no eventId: identical events are all stored.
+    const plain = message(created.ref, 'VIEW');
+    await postEvent(base, plain);
+    await postEvent(base, plain);
+    expect((await guest(base, created.ref))!.events).toHaveLength(3);
+  });
+
+  it('dedupes per client key', async () => {
+    const id = `dedupe-keys-${Date.now()}`;
+    const ext = { eventId: 'same-id' };
+    await postEvent(base, message(id, 'VIEW', { ext }));
+    await postEvent(base, message(id, 'VIEW', { ext, client_key: 'anotherClientKey' }));
+    expect((await guest(base, id))!.events).toHaveLength(2);
+  });
+
+  it('accepts custom event types and FORM without channel', async () => {
+    const { json: created } = await createBrowser(base);
+    expect((await postEvent(base, message(created.ref, 'WISHLIST_ADD_2'))).status).toBe(200);
+    const form = { type: 'FORM', ext: { formId: 'contact_form', interactionType: 'SUBMITTED' }, browser_id: created.ref, client_key: CLIENT_KEY, pos: 'sandbox/uk' };
+    expect((await postEvent(base, form)).status).toBe(200);
+    // Sitecore's Cloud SDK sends pos "" (its Edge proxy fills it in).
+    expect((await postEvent(base, message(created.ref, 'VIEW', { pos: '' }))).status).toBe(200);
+  });
+});
+
+describe('sandbox routes', () => {
+  it('serves the timeline pretty-printed, 404 for an unknown guest', async () => {
+    const { json: created } = await createBrowser(base);
+    const res = await fetch(`${base}/sandbox/guests/${created.ref}`);
+    expect(await res.text()).toMatch(/^\{\n  "browserId": /);
+    expect((await fetch(`${base}/sandbox/guests/unknown-guest`)).status).toBe(404);
+  });
+
+  it('lists guests', async () => {
+    const { json: created } = await createBrowser(base);
+    const list = (await (await fetch(`${base}/sandbox/guests`)).json()) as Array<{ browserId: string }>;
+    expect(list.map((g) => g.browserId)).toContain(created.ref);
+  });
+
+  it('answers unknown routes and wrong methods with JSON errors', async () => {
+    expect((await fetch(`${base}/v1.2/nothing`)).status).toBe(404);
+    const wrong = await fetch(`${base}/v1.2/events`);
+    expect(wrong.status).toBe(405);
+    expect(await wrong.json()).toMatchObject({ status: 'error' });
+  });
+});
