@@ -195,3 +195,27 @@ test('options from data- attributes work, and bad options log one error without 
   expect(pageErrors).toEqual([]);
   expect(await page.evaluate(() => document.body.dataset.after)).toBe('ran');
 });
+
+test('a blocked library or an odd call never hangs or throws into the page', async ({ page, sandbox }) => {
+  const pageErrors: Error[] = [];
+  page.on('pageerror', (e) => pageErrors.push(e));
+  // An ad blocker stops the library: queued and later calls resolve as blocked.
+  await page.route('**/dist/slotwise.min.js', (route) => route.abort('blockedbyclient'));
+  await page.goto(sandbox.siteUrl + writePage({ body: "<script>window.early = slotwise('view')</script>" }));
+  expect(await page.evaluate(() => (window as unknown as { early: Promise<unknown> }).early)).toEqual({ ok: false, reason: 'blocked' });
+  expect(await page.evaluate(() => window.slotwise('add', { item_id: 'a' }))).toEqual({ ok: false, reason: 'blocked' });
+  await page.unroute('**/dist/slotwise.min.js');
+
+  // A call queued before a bad init, and calls that are not methods, resolve with a reason.
+  await page.goto(sandbox.siteUrl + writePage({
+    body: `<script>window.early = slotwise('view'); slotwise('init', { clientKey: 'bad key', target: '${sandbox.url}', pointOfSale: 'e2e' });</script>`,
+  }));
+  expect(await page.evaluate(() => (window as unknown as { early: Promise<unknown> }).early)).toMatchObject({ ok: false, reason: 'invalid' });
+  await page.goto(sandbox.siteUrl + writePage({ body: initScript(optionsFor(sandbox, newKey(), { browserId: 'local' })) }));
+  for (const odd of [['hasOwnProperty', 'x'], ['nope'], [42]])
+    expect(await page.evaluate((args) => window.slotwise(...args), odd)).toMatchObject({ ok: false, reason: 'invalid' });
+  // on() with an unknown event or no listener hands back a harmless unsubscribe function.
+  expect(await page.evaluate(async () => typeof (await window.slotwise('on', 'not-an-event', null)))).toBe('function');
+  expect(await page.evaluate(() => window.slotwise('view'))).toMatchObject({ ok: true });
+  expect(pageErrors).toEqual([]);
+});

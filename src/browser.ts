@@ -23,27 +23,32 @@ if (stub?.loaded) {
   let tag: Tag | undefined;
   let broken: Failure | undefined;
 
-  const init = (options: unknown): Failure | { ok: true } => {
+  const init = (options: unknown): unknown => {
+    const { consent } = (options ?? {}) as TagOptions;
     if (tag || broken) {
-      console.warn('slotwise: init was called again; the first options stay');
-      return { ok: true };
+      console.warn('slotwise: init was called again; the first options stay' + (consent ? ', but consent is applied' : ''));
+      return consent ? tag?.consent(consent) : { ok: true };
     }
     try {
       tag = createTag({ ...attributes, ...(options as TagOptions) });
     } catch (error) {
       broken = { ok: false, reason: 'invalid', error: error as Failure['error'] };
       console.error(`slotwise: ${broken.error.message}. Slotwise is off on this page.`);
-      return broken;
     }
     waiting.splice(0).forEach(run);
-    return { ok: true };
+    return broken ?? { ok: true };
   };
 
   const call = (method: unknown, args: unknown[], url: string): unknown => {
     if (method == 'init') return init(args[0]);
     if (broken) return broken;
-    const fn = tag![method as keyof Tag] as ((...a: unknown[]) => unknown) | undefined;
-    return typeof fn == 'function' ? callAt(url, () => fn(...args)) : failure('invalid', `unknown call slotwise(${JSON.stringify(method)})`);
+    const fn = typeof method == 'string' && Object.hasOwn(tag!, method) && (tag![method as keyof Tag] as (...a: unknown[]) => unknown);
+    try {
+      if (fn) return callAt(url, () => fn(...args));
+    } catch (error) {
+      return failure('invalid', `slotwise(${JSON.stringify(method)}): ${(error as Error).message}`);
+    }
+    return failure('invalid', `unknown call slotwise(${JSON.stringify(method)})`);
   };
 
   function run(queued: QueuedCall): Promise<unknown> {

@@ -1,6 +1,7 @@
 // Sends a WireRequest with ky. The event queue does its own retrying (it must survive reloads and
-// honour Retry-After across tabs), so ky retries nothing here; it gives us timeouts and one place
-// where fetch is called.
+// honour Retry-After across tabs), so ky retries nothing here. The time limit is an abort signal
+// rather than ky's `timeout`, because ky stops its timer once headers arrive and a body that
+// stalls after them must not hold the queue forever.
 import ky from 'ky';
 import type { WireRequest } from './wire/sitecore';
 
@@ -23,7 +24,8 @@ export async function request(
       headers: wire.headers ?? {},
       body: wire.body ?? null,
       keepalive,
-      timeout: timeoutMs,
+      signal: AbortSignal.timeout(timeoutMs),
+      timeout: false,
       retry: 0,
       throwHttpErrors: false,
     });

@@ -1,7 +1,12 @@
 // Cross-tab mutual exclusion with the Web Locks API: the lock is released when its callback
 // settles or the tab goes away, so a closed tab never strands the queue. Where the API is
-// missing the callback just runs; duplicates are then removed by the API's eventId dedupe.
+// missing or refuses (opaque origins), the task just runs; duplicates are then removed by the
+// API's eventId dedupe.
 export function withLock<T>(name: string, task: () => Promise<T>): Promise<T> {
   const locks = typeof navigator == 'object' ? navigator.locks : undefined;
-  return locks ? (locks.request(name, task) as Promise<T>) : task();
+  let started = false;
+  const run = () => ((started = true), task());
+  return locks
+    ? (locks.request(name, run) as Promise<T>).catch((error) => (started ? Promise.reject(error) : task()))
+    : task();
 }

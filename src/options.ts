@@ -113,12 +113,12 @@ const text = /\S/;
 // [option, accepted values, what to say when it is not]; enumerations are anchored regexes.
 const RULES: [keyof Settings, RegExp, string][] = [
   ['clientKey', /^[\w-]{1,128}$/, 'letters, digits, _ or -'], // it names a cookie and storage keys
-  ['target', /^(https?:\/\/|\/)/, 'an http(s) URL or a path from /'],
+  ['target', /^(https?:\/\/[^/]|\/(?!\/))/, 'an http(s) URL or a path from /'],
   ['pointOfSale', text, 'a non-empty string'],
   ['channel', /^(WEB|MOBILE_WEB|MOBILE_APP)$/, 'WEB, MOBILE_WEB or MOBILE_APP'],
   ['language', /^[a-z]{2}$/i, 'a two-letter ISO 639 code'],
   ['currency', /^([a-z]{3})?$/i, 'a three-letter ISO 4217 code'],
-  ['cookieDomain', text, "'auto', 'host' or a domain"],
+  ['cookieDomain', /^(auto|host|\.?[a-z0-9-]+(\.[a-z0-9-]+)*)$/i, "'auto', 'host' or a domain"],
   ['cookieExpiryDays', /^\d*\.?\d+$/, 'a positive number of days'],
   ['consent', /^(pending|granted|denied)$/, 'pending, granted or denied'],
   ['browserId', /^(server|local)$/, 'server or local'],
@@ -136,16 +136,19 @@ function pageLanguage(): string {
 /** Validates options and fills defaults; throws a `SlotwiseError` naming the bad option. */
 export function resolveOptions(options: TagOptions): Settings {
   if (typeof options != 'object' || !options) throw invalidOption('options', 'an object', options);
-  const o = { ...DEFAULTS, language: pageLanguage(), ...options };
+  // Only the options we know, and only those given: the tuning limits are not options.
+  const o: Record<string, unknown> = { ...DEFAULTS, language: pageLanguage() };
   for (const [name, accepted, expected] of RULES) {
-    const value = o[name as keyof typeof o] ?? '';
+    const value = options[name as keyof TagOptions] ?? o[name] ?? '';
     if (!['string', 'number'].includes(typeof value) || !accepted.test(String(value))) throw invalidOption(name, expected, value);
+    o[name] = value;
   }
+  const { target, language, currency, cookieExpiryDays } = o as unknown as Settings;
   return Object.freeze({
-    ...o,
-    target: o.target.replace(/\/+$/, ''),
-    language: o.language.toUpperCase(),
-    currency: (o.currency ?? '').toUpperCase() || undefined,
-    cookieExpiryDays: Math.min(400, Math.max(1, o.cookieExpiryDays)),
+    ...(o as unknown as Settings),
+    target: target.replace(/\/+$/, ''),
+    language: language.toUpperCase(),
+    currency: currency?.toUpperCase() || undefined,
+    cookieExpiryDays: Math.min(400, Math.max(1, Number(cookieExpiryDays))),
   });
 }

@@ -8,7 +8,7 @@ import { failure, type BrowserIdResult, type EventResult, type Failure, type Res
 import { createCookieJar } from './identity/cookies';
 import { createBrowserIds } from './identity/browser-id';
 import { touchSession } from './identity/session';
-import { createQueue, eventIdOf, type QueuedEvent } from './events/queue';
+import { createQueue, eventIdOf, finishOf, type QueuedEvent } from './events/queue';
 import { createDelivery, type Outcome } from './events/delivery';
 import { isRetryable } from './events/retry';
 import {
@@ -76,7 +76,7 @@ export function createTag(options: TagOptions): Tag {
   let dead: Failure | undefined = hasDom() ? undefined : failure('blocked', 'Slotwise runs in browsers: this environment has no document');
   if (dead) {
     const answer = () => settled(dead);
-    return { view: answer, add: answer, forceClose: answer, identity: answer, event: answer, consent: answer, browserId: answer, flush: answer, on: () => () => {}, destroy() {} } as never;
+    return { view: answer, add: answer, forceClose: answer, identity: answer, event: answer, consent: answer, browserId: answer, flush: answer, on: () => () => false, destroy() {} } as never;
   }
 
   const prefix = `slotwise:v1:${settings.clientKey}:`;
@@ -108,16 +108,16 @@ export function createTag(options: TagOptions): Tag {
   }
 
   const jar = createCookieJar(settings.cookieDomain);
-  const ids = createBrowserIds(settings, jar, storage, prefix, (status) =>
+  const canSend = () => consent == 'granted' && !dead;
+  const ids = createBrowserIds(settings, jar, storage, prefix, canSend, (status) =>
     emit('error', { error: new SlotwiseError('blocked', `Could not create a browser id (${status || 'no answer'}); events wait and it is tried again`, status) }));
   const queue = createQueue(prefix, storage, (event) => fail(event.message, failure('dropped', 'The queue is full: dropped its oldest event')));
-  const canSend = () => consent == 'granted' && !dead;
   const delivery = createDelivery(settings, queue, ids, prefix + 'queue', canSend, ({ message, attempts }: QueuedEvent, outcome: Outcome) => {
     const eventId = String(message.ext.eventId);
     if (outcome.delivered) {
       emit('delivered', { eventId, type: message.type });
       settle(eventId, { ok: true, eventId });
-    } else if (outcome.final) {
+    } else {
       const { status, timedOut } = outcome.answer;
       fail(message, status
         ? failure(isRetryable(status) ? 'dropped' : 'rejected', `The API answered ${status} to ${message.type} ${eventId}`, status)
@@ -150,16 +150,21 @@ export function createTag(options: TagOptions): Tag {
   }
   const refuse = () => settled(dead ?? failure('consent', 'Nothing is sent without consent'));
 
-  const onVisibility = () => (document.visibilityState == 'hidden' ? delivery.sendAllNow : delivery.back)();
-  // Another tab changed the queue: forget our cached order; an event of ours it removed, it delivered.
-  const onStorage = ({ key, newValue }: StorageEvent) => {
+  // Hidden may be the last moment a mobile page gets: send now, skipping any backoff, in order.
+  const onVisibility = () => document.visibilityState == 'hidden' && delivery.wakeUp();
+  // Another tab changed the queue: forget our cached order. An event of ours that it removed,
+  // it delivered, unless it left word that it gave up.
+  const onStorage = ({ key, newValue, oldValue }: StorageEvent) => {
     if (!key?.startsWith(prefix + 'q:')) return;
     queue.invalidate();
-    if (newValue == null) settle(eventIdOf(key), { ok: true, eventId: eventIdOf(key) });
+    const eventId = eventIdOf(key);
+    const how = newValue == null && finishOf(oldValue);
+    if (how) settle(eventId, { ...failure(how, 'Another tab gave up on this event'), eventId });
+    else if (how === undefined) settle(eventId, { ok: true, eventId });
   };
   const windowListeners: Record<string, EventListener> = {
-    pagehide: delivery.sendAllNow,
-    pageshow: delivery.back,
+    pagehide: delivery.leave,
+    pageshow: delivery.wakeUp,
     online: delivery.wakeUp,
     storage: onStorage as EventListener,
   };
@@ -185,35 +190,36 @@ export function createTag(options: TagOptions): Tag {
     event: (type, data, ext) => track((ctx) => customMessage(settings, ctx, type, data, ext)),
     consent(state) {
       if (dead) return settled(dead);
-      if (!/^(pending|granted|denied)$/.test(state))
+      if (typeof state != 'string' || !/^(pending|granted|denied)$/.test(state))
         return settled(failure('invalid', `consent(state): state must be 'pending', 'granted' or 'denied' (got ${JSON.stringify(state)})`));
       consent = state;
       for (const message of consent == 'pending' ? [] : held.splice(0))
         if (consent == 'granted') enqueue(message);
         else fail(message, failure('consent', 'Consent was denied: the event was dropped'));
+      // Events an earlier page queued with consent go out now too.
+      delivery.kick();
       return settled({ ok: true });
     },
     async browserId() {
       if (!canSend()) return refuse();
-      const browserId = await ids.ensure();
+      const browserId = await ids.ensure().catch(() => undefined);
       return browserId ? { ok: true, browserId } : failure('blocked', 'Could not create a browser id; it is tried again later');
     },
     async flush() {
       if (!canSend()) return refuse();
       delivery.wakeUp();
-      delivery.kick();
       const results = await Promise.all([...waiting.values()].map((w) => w.done));
       return results.find((r): r is Failure => !r.ok) ?? { ok: true };
     },
     on(type, listener) {
-      const set = listeners[type] as Set<typeof listener>;
-      set.add(listener);
-      return () => set.delete(listener);
+      const set = listeners[type] as Set<typeof listener> | undefined;
+      if (!Object.hasOwn(listeners, type) || typeof listener != 'function') return () => false;
+      set!.add(listener);
+      return () => set!.delete(listener);
     },
     destroy() {
       dead = failure('destroyed', 'This tag was destroyed');
       listen(false);
-      delivery.wakeUp();
       for (const eventId of [...waiting.keys()]) settle(eventId, { ...dead, eventId });
     },
   };

@@ -24,8 +24,15 @@ describe('options', () => {
     [{ consent: 'maybe' }, 'consent'],
     [{ transport: 'carrier pigeon' }, 'transport'],
     [{ cookieExpiryDays: -1 }, 'cookieExpiryDays'],
+    [{ target: '//other.example' }, 'target'],
+    [{ cookieDomain: 'a b' }, 'cookieDomain'],
   ])('names the bad option %o', (bad, name) => {
     expect(() => resolveOptions({ ...valid, ...(bad as object) })).toThrow(new RegExp(`option "${name}" must be`));
+  });
+
+  it('ignores options it does not know and treats undefined as not given', () => {
+    const settings = resolveOptions({ ...valid, channel: undefined, maxAttempts: 'x' } as never);
+    expect(settings).toMatchObject({ channel: 'WEB', maxAttempts: 10 });
   });
 
   it('rejects a missing options object', () => {

@@ -17,6 +17,12 @@ describe('persisted queue', () => {
     expect(reloaded.head()?.message.type).toBe('A');
   });
 
+  it('keeps creation order for thousands of events made in the same millisecond', () => {
+    const queue = createQueue('p:', localStorage, () => {});
+    for (let i = 0; i < 1500; i++) queue.add(message(`E${i}`));
+    expect(types(queue)).toEqual(Array.from({ length: 1500 }, (_, i) => `E${i}`));
+  });
+
   it('two tabs adding and removing at once lose nothing (one storage entry per event)', () => {
     const tabA = createQueue('p:', localStorage, () => {});
     const tabB = createQueue('p:', localStorage, () => {});

@@ -207,7 +207,64 @@ describe('events', () => {
   });
 });
 
+describe('delivery edge cases', () => {
+  it('does not spend attempts while the browser is offline, and sends when it comes back', async () => {
+    api.down(true);
+    const onLine = vi.spyOn(navigator, 'onLine', 'get').mockReturnValue(false);
+    const tag = make({ browserId: 'local' });
+    const errors: unknown[] = [];
+    tag.on('error', (e) => errors.push(e));
+    void tag.view();
+    await vi.advanceTimersByTimeAsync(10 * 60_000);
+    expect(api.sent.length).toBeGreaterThan(0);
+    expect(api.sent.length).toBeLessThan(15); // about one try a minute, not a tight loop
+    expect(errors).toEqual([]); // 10 minutes offline did not use up the 10 attempts
+    onLine.mockReturnValue(true);
+    api.down(false);
+    dispatchEvent(new Event('online'));
+    await vi.runAllTimersAsync();
+    expect(errors).toEqual([]);
+    expect(Object.keys(localStorage).filter((k) => k.includes(':q:'))).toEqual([]);
+  });
+
+  it('treats Retry-After: 0 as no pause, not as a reason to retry at once', async () => {
+    api.answer(...Array.from({ length: 3 }, () => ({ status: 503, headers: { 'Retry-After': '0' } })));
+    const tag = make({ browserId: 'local' });
+    void tag.view();
+    await vi.advanceTimersByTimeAsync(200);
+    expect(api.sent).toHaveLength(1);
+    await vi.runAllTimersAsync();
+    expect(api.sent).toHaveLength(4);
+  });
+
+  it('reports an event another tab gave up on as failed, not delivered', async () => {
+    api.answer({ status: 503 });
+    const tag = make({ browserId: 'local' });
+    const result = tag.event('FROM_THIS_TAB');
+    await vi.advanceTimersByTimeAsync(10);
+    const key = Object.keys(localStorage).find((k) => k.includes(':q:'))!;
+    const oldValue = JSON.stringify({ f: 'rejected' });
+    localStorage.removeItem(key);
+    dispatchEvent(new StorageEvent('storage', { key, oldValue, newValue: null }));
+    expect(await result).toMatchObject({ ok: false, reason: 'rejected' });
+  });
+});
+
 describe('consent', () => {
+  it('granted also sends what an earlier page queued', async () => {
+    api.answer({ status: 503 });
+    const first = make({ browserId: 'local' });
+    void first.view();
+    await vi.advanceTimersByTimeAsync(10);
+    first.destroy();
+    const second = make({ browserId: 'local', consent: 'pending' });
+    await vi.runAllTimersAsync();
+    expect(api.sent).toHaveLength(1);
+    await second.consent('granted');
+    await vi.runAllTimersAsync();
+    expect(api.eventTypes()).toEqual(['VIEW', 'VIEW']);
+  });
+
   it('while pending: no request, no cookie, no storage; granted sends what waited', async () => {
     const tag = make({ consent: 'pending' });
     const view = tag.view();

@@ -1,8 +1,9 @@
 // Delivers the queue: oldest first, one request at a time (so a FORCE_CLOSE never overtakes the
 // ADD before it), by whichever tab holds the queue's lock. Failures are retried with backoff, a
 // Retry-After pauses every tab, and events the API refuses or that run out of attempts are
-// reported, never retried forever. When the page is hidden or left, what is queued goes out at
-// once with fetch(keepalive) or sendBeacon; anything unconfirmed stays queued for the next load.
+// reported, never retried forever. The lock is only held while sending, never while waiting, so
+// a waiting tab blocks nobody. When the page is left, what is queued goes out at once with
+// fetch(keepalive) or sendBeacon; anything unconfirmed stays queued for the next load.
 import type { Settings } from '../options';
 import type { BrowserIds } from '../identity/browser-id';
 import { request, type HttpAnswer } from '../http';
@@ -13,20 +14,19 @@ import { backoffMs, isRetryable, retryAfterMs } from './retry';
 
 /** Browsers allow 64 KB of keepalive bodies in flight per page; leave room for others. */
 const KEEPALIVE_BUDGET = 60_000;
+/** While offline or unloading, wait this long unless `online` or `pageshow` wakes us first. */
+const IDLE_MS = 60_000;
 
-export type Outcome =
-  | { delivered: true }
-  | { delivered: false; final: boolean; answer: HttpAnswer };
+/** How an event ended: delivered, or given up on with the API's last answer. */
+export type Outcome = { delivered: true } | { delivered: false; answer: HttpAnswer };
 
 export interface Delivery {
   /** Make sure someone drains the queue (call after adding). */
   kick(): void;
-  /** Stop waiting out a backoff (not a Retry-After): for `flush()` and coming back online. */
+  /** Try now, skipping a backoff wait (not a Retry-After): for `flush()`, `online`, a visible page. */
   wakeUp(): void;
-  /** The page is being hidden or left: send everything now, once. */
-  sendAllNow(): void;
-  /** The page is visible again (tab switched back, or restored from the back/forward cache). */
-  back(): void;
+  /** The page is being left (pagehide): send everything now, once. */
+  leave(): void;
 }
 
 export function createDelivery(
@@ -37,32 +37,31 @@ export function createDelivery(
   canSend: () => boolean,
   report: (event: QueuedEvent, outcome: Outcome) => void,
 ): Delivery {
-  const inFlight = new Map<string, Promise<number | undefined>>();
+  const inFlight = new Map<string, Promise<void>>();
   let keepaliveBytes = 0;
   let running = false;
   let again = false;
-  let wake: (() => void) | undefined;
-  // While the page is hidden or being left, a fetch that ends without an answer was most likely
-  // cut off by the unload (keepalive requests go on without the page): not a failed attempt.
+  let urgent = false;
   let leaving = false;
-  const sentOnLeave = new Set<string>();
+  let idFailures = 0;
+  let timer: ReturnType<typeof setTimeout> | undefined;
 
-  const sleep = (ms: number) =>
-    new Promise<void>((resolve) => {
-      const timer = setTimeout((wake = () => (clearTimeout(timer), (wake = undefined), resolve())), ms);
-    });
+  const later = (ms: number) => {
+    clearTimeout(timer);
+    timer = setTimeout(delivery.kick, ms);
+  };
 
-  /** Sends one event (or joins its request in flight); resolves to a delay when it should be retried. */
-  function send(event: QueuedEvent, browserId: string, unloading = false): Promise<number | undefined> {
+  /** Sends one event, or joins its request already in flight. */
+  function send(event: QueuedEvent, browserId: string): Promise<void> {
     const pending = inFlight.get(event.key);
     if (pending) return pending;
     const wire = eventRequest(settings.target, { ...event.message, browser_id: browserId }, settings.transport);
     const bytes = wire.body ? new Blob([wire.body]).size : 0;
     const keepalive = keepaliveBytes + bytes <= KEEPALIVE_BUDGET;
-    if (!keepalive && unloading && wire.body) {
+    if (!keepalive && leaving && wire.body) {
       // Over the keepalive budget: a beacon still leaves with the page, unconfirmed.
       navigator.sendBeacon(wire.url, new Blob([wire.body], { type: 'text/plain' }));
-      return Promise.resolve(undefined);
+      return Promise.resolve();
     }
     if (keepalive) keepaliveBytes += bytes;
     const sent = request(wire, settings.requestTimeoutMs, keepalive)
@@ -75,41 +74,42 @@ export function createDelivery(
     return sent;
   }
 
-  function settle(event: QueuedEvent, answer: HttpAnswer): number | undefined {
-    if (!answer.status && leaving) return backoffMs(event.attempts + 1);
-    if (answer.status >= 200 && answer.status < 300) {
+  function settle(event: QueuedEvent, answer: HttpAnswer): void {
+    const { status } = answer;
+    if (status >= 200 && status < 300) {
       queue.remove(event.key);
       report(event, { delivered: true });
-      return undefined;
+      return;
     }
-    const retryable = !answer.status || isRetryable(answer.status);
-    if (!retryable || ++event.attempts >= settings.maxAttempts) {
-      queue.remove(event.key);
-      report(event, { delivered: false, final: true, answer });
-      return undefined;
+    urgent = false;
+    // No answer while offline, or because the unload cut the request off (keepalive requests
+    // go on without the page): not the API's fault, so not an attempt. `online`/`pageshow` wake us.
+    if (!status && (leaving || !navigator.onLine)) {
+      event.notBefore = Date.now() + IDLE_MS;
+    } else if (status && !isRetryable(status) || ++event.attempts >= settings.maxAttempts) {
+      queue.finish(event.key, status ? 'rejected' : 'dropped');
+      report(event, { delivered: false, answer });
+      return;
+    } else {
+      const retryAfter = retryAfterMs(answer.retryAfter);
+      if (retryAfter !== undefined) queue.pause(Date.now() + retryAfter);
+      event.notBefore = Date.now() + Math.max(retryAfter ?? 0, backoffMs(event.attempts));
     }
     queue.save(event);
-    report(event, { delivered: false, final: false, answer });
-    const retryAfter = retryAfterMs(answer.retryAfter);
-    if (retryAfter) queue.pause(Date.now() + retryAfter);
-    return retryAfter ?? backoffMs(event.attempts);
   }
 
+  /** Sends until the queue is empty or must wait; then schedules itself and lets go of the lock. */
   async function drain(): Promise<void> {
-    let idFailures = 0;
     while (canSend()) {
       again = false;
       const event = queue.head();
       if (!event) return;
-      const paused = queue.pausedUntil() - Date.now();
-      const browserId = paused > 0 ? undefined : await ids.ensure();
-      if (paused > 0) await sleep(paused);
-      else if (!browserId) await sleep(backoffMs(++idFailures));
-      else {
-        idFailures = 0;
-        const retryIn = await send(event, browserId);
-        if (retryIn) await sleep(retryIn);
-      }
+      const wait = Math.max(queue.pausedUntil(), urgent ? 0 : event.notBefore ?? 0) - Date.now();
+      if (wait > 0) return later(wait);
+      const browserId = await ids.ensure();
+      if (!browserId) return later(backoffMs(++idFailures));
+      idFailures = 0;
+      await send(event, browserId);
     }
   }
 
@@ -126,20 +126,16 @@ export function createDelivery(
           if (again && queue.head()) delivery.kick();
         });
     },
-    wakeUp: () => wake?.(),
-    sendAllNow() {
+    wakeUp() {
+      leaving = false;
+      urgent = true;
+      delivery.kick();
+    },
+    leave() {
       leaving = true;
       const browserId = canSend() && queue.pausedUntil() <= Date.now() && ids.current();
-      for (const event of browserId ? queue.list() : [])
-        if (!sentOnLeave.has(event.key)) {
-          sentOnLeave.add(event.key);
-          void send(event, browserId as string, true);
-        }
-    },
-    back() {
-      leaving = false;
-      sentOnLeave.clear();
-      delivery.kick();
+      // Side by side, so all of them leave with the page; each joins its request if one is in flight.
+      for (const event of browserId ? queue.list() : []) void send(event, browserId as string);
     },
   };
   return delivery;

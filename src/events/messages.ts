@@ -59,7 +59,7 @@ function flattenExt(ext: unknown, into: Ext = {}, prefix = '', depth = 0): Ext {
   if (!isObject(ext) || depth > 4) invalid('ext must be an object, at most 5 levels deep');
   for (const [key, value] of Object.entries(ext as Ext)) {
     if (isObject(value)) flattenExt(value, into, prefix + key + '_', depth + 1);
-    else if (value === null || /^[sbn]/.test(typeof value)) into[prefix + key] = value;
+    else if (value === null || ['string', 'number', 'boolean'].includes(typeof value)) into[prefix + key] = value;
     else if (value !== undefined) invalid(`ext.${prefix + key} must be a string, number, boolean or null`);
   }
   if (Object.keys(into).length > MAX_EXT_KEYS) invalid(`ext may have at most ${MAX_EXT_KEYS} keys`);

@@ -8,17 +8,24 @@ export interface QueuedEvent {
   readonly key: string;
   readonly message: Message;
   attempts: number;
+  /** Not to be sent before this time (ms): the backoff after a failed attempt. */
+  notBefore?: number;
 }
+
+/** How an event left the queue other than delivered; other tabs read it from the storage event. */
+export type Finish = 'rejected' | 'dropped';
 
 export interface Queue {
   add(message: Message): QueuedEvent;
   /** Every queued event, oldest first (this tab's and other tabs'). */
   list(): QueuedEvent[];
   head(): QueuedEvent | undefined;
-  has(key: string): boolean;
-  /** Stores a changed attempt count, unless the event was removed meanwhile. */
+  /** Stores a changed attempt count or backoff, unless the event was removed meanwhile. */
   save(event: QueuedEvent): void;
+  /** Removes a delivered event. */
   remove(key: string): void;
+  /** Removes an event given up on, leaving the reason in the storage event other tabs see. */
+  finish(key: string, how: Finish): void;
   /** Forget the cached order after another tab changed storage. */
   invalidate(): void;
   /** Until when nobody may send (a `Retry-After` that all tabs and page loads honour). */
@@ -29,10 +36,19 @@ export interface Queue {
 /** The most events kept; past it the oldest are dropped, so storage can't fill up forever. */
 export const MAX_QUEUED = 2000;
 
-let sequence = 0;
+let lastStamp = 0;
 
 /** The event id a queue key ends with. */
 export const eventIdOf = (key: string): string => key.slice(key.lastIndexOf(':') + 1);
+
+/** What a queue entry that another tab removed says about how it ended (undefined: delivered). */
+export const finishOf = (entry: string | null): Finish | undefined => {
+  try {
+    return (JSON.parse(entry ?? '') as { f?: Finish }).f;
+  } catch {
+    return undefined;
+  }
+};
 
 export function createQueue(
   prefix: string,
@@ -65,26 +81,30 @@ export function createQueue(
     return order;
   };
   const load = (key: string): QueuedEvent | undefined => {
+    const entry = read(key);
     try {
-      const { m, a } = JSON.parse(read(key) ?? '') as { m: Message; a: number };
-      return { key, message: m, attempts: a };
+      const { m, a, n } = JSON.parse(entry!) as { m?: Message; a: number; n?: number };
+      // No message: another tab is just finishing it.
+      return m && { key, message: m, attempts: a, notBefore: n ?? 0 };
     } catch {
+      if (entry != null) queue.remove(key); // unreadable: it can never be sent
       return undefined;
     }
   };
 
   const queue: Queue = {
     add(message) {
-      // Time first so keys sort by creation across tabs; a per-page counter orders one millisecond.
-      const key = `${itemPrefix}${Date.now().toString(36).padStart(9, '0')}${(sequence++ % 1296).toString(36).padStart(2, '0')}:${String(message.ext.eventId)}`;
+      // A per-page clock that never repeats or goes back, so keys sort in creation order.
+      lastStamp = Math.max(Date.now(), lastStamp + 1);
+      const key = `${itemPrefix}${lastStamp.toString(36).padStart(9, '0')}:${String(message.ext.eventId)}`;
       const event = { key, message, attempts: 0 };
       const known = keys(); // before writing, or the scan would already list the new key
-      queue.save(event);
+      write(key, JSON.stringify({ m: message, a: 0 }));
       known.push(key);
       known.sort();
-      while (keys().length > MAX_QUEUED) {
-        const oldest = load(keys()[0]!);
-        queue.remove(keys()[0]!);
+      while (known.length > MAX_QUEUED) {
+        const oldest = load(known[0]!);
+        queue.finish(known[0]!, 'dropped');
         if (oldest) onOverflow(oldest);
       }
       return event;
@@ -97,15 +117,18 @@ export function createQueue(
       }
       return undefined;
     },
-    has: (key) => read(key) != null,
-    save(event) {
-      if (event.attempts && !queue.has(event.key)) return;
-      write(event.key, JSON.stringify({ m: event.message, a: event.attempts }));
+    save({ key, message, attempts, notBefore }) {
+      if (read(key) != null) write(key, JSON.stringify({ m: message, a: attempts, n: notBefore }));
     },
     remove(key) {
       memory.delete(key);
       storage?.removeItem(key);
-      order = order?.filter((k) => k != key);
+      const at = order?.indexOf(key) ?? -1;
+      if (at >= 0) order!.splice(at, 1);
+    },
+    finish(key, how) {
+      if (storage?.getItem(key)) write(key, JSON.stringify({ f: how }));
+      queue.remove(key);
     },
     invalidate() {
       order = undefined;

@@ -21,6 +21,7 @@ export function createBrowserIds(
   jar: CookieJar,
   storage: Storage | undefined,
   prefix: string,
+  allowed: () => boolean,
   onCreateFailed: (status: number) => void,
 ): BrowserIds {
   const name = `bid_${settings.clientKey}`;
@@ -56,7 +57,8 @@ export function createBrowserIds(
     const answer = await request(browserCreateRequest(settings.target, settings.clientKey), settings.requestTimeoutMs);
     const ref = answer.status == 200 ? browserRefOf(answer.json) : undefined;
     if (!ref) onCreateFailed(answer.status);
-    return ref && keep(ref);
+    // Consent may have been withdrawn while the request was out: then nothing is written.
+    return ref && allowed() ? keep(ref) : undefined;
   }
 
   return {

@@ -41,16 +41,26 @@ export function createCookieJar(domainOption: string): CookieJar {
     // Secure only on https, so plain-http development hosts still keep the id.
     return { path: '/', sameSite: 'Lax' as const, secure: location.protocol == 'https:', ...(domain ? { domain } : {}) };
   };
+  // document.cookie throws in sandboxed iframes: then there are simply no cookies.
+  const safely = <T>(use: () => T, otherwise: T): T => {
+    try {
+      return use();
+    } catch {
+      return otherwise;
+    }
+  };
   return {
-    get: (name) => Cookies.get(name),
-    set(name, value, days) {
-      if (!SAFE_VALUE.test(value)) return false;
-      Cookies.set(name, value, { ...attributes(), 'max-age': String(Math.round(days * 86400)) });
-      return Cookies.get(name) === value;
-    },
-    remove(name) {
-      Cookies.remove(name, { path: '/' });
-      Cookies.remove(name, attributes());
-    },
+    get: (name) => safely(() => Cookies.get(name), undefined),
+    set: (name, value, days) =>
+      SAFE_VALUE.test(value) &&
+      safely(() => {
+        Cookies.set(name, value, { ...attributes(), 'max-age': String(Math.round(days * 86400)) });
+        return Cookies.get(name) === value;
+      }, false),
+    remove: (name) =>
+      safely(() => {
+        Cookies.remove(name, { path: '/' });
+        Cookies.remove(name, attributes());
+      }, undefined),
   };
 }

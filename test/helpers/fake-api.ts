@@ -25,6 +25,7 @@ export function installFakeApi() {
   const sent: Sent[] = [];
   const script: Answer[] = [];
   let refs = 0;
+  let down = false;
   const fetch = vi.fn(async (input: Request | string, init?: RequestInit) => {
     const request = input instanceof Request ? input : new Request(input, init);
     const url = new URL(request.url);
@@ -32,6 +33,7 @@ export function installFakeApi() {
     const body = url.pathname.endsWith('/events') ? JSON.parse(text) : url.searchParams.has('message') && url.pathname.includes('/event/')
       ? JSON.parse(url.searchParams.get('message')!) : undefined;
     sent.push({ method: request.method, url, body, keepalive: request.keepalive });
+    if (down) throw new TypeError('Failed to fetch');
     if (url.pathname.endsWith('/browser/create.json') && !script.length) return Response.json({ ref: `bid-${++refs}` });
     const answer = script.shift() ?? { status: 200, json: { status: 'OK' } };
     if (answer == 'network-error') throw new TypeError('Failed to fetch');
@@ -43,6 +45,8 @@ export function installFakeApi() {
     /** Answers for the next requests, in order; afterwards everything succeeds. */
     answer: (...answers: Answer[]) => script.push(...answers),
     events: () => sent.filter((s) => s.body).map((s) => s.body!),
+    /** While down, every request fails as a network error. */
+    down: (value: boolean) => (down = value),
     eventTypes: () => sent.filter((s) => s.body).map((s) => s.body!.type),
   };
 }
