@@ -1,8 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { resolveOptions } from '../src/options';
 import {
-  addMessage, customMessage, forceCloseMessage, identityMessage, pageName, utmParams, viewMessage,
+  addMessage, customMessage, forceCloseMessage, identityMessage, pageName, viewMessage,
 } from '../src/events/messages';
+import { utmParams } from '../src/wire/sitecore';
 
 const settings = resolveOptions({
   clientKey: 'key123', target: 'https://api.example', pointOfSale: 'shop/uk', currency: 'gbp', language: 'en',

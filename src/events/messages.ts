@@ -3,7 +3,7 @@
 // wrong, so the tag can answer `{ ok: false, reason: 'invalid' }` without queueing anything.
 import { SlotwiseError } from '../errors';
 import type { Settings } from '../options';
-import type { Message } from '../wire/sitecore';
+import { utmParams, type Message } from '../wire/sitecore';
 
 /** A product as Sitecore's ADD event carries it (`product: {…}`), at least with an id. */
 export interface Product {
@@ -74,16 +74,6 @@ export function pageName(url: string): string {
   } catch {
     return last;
   }
-}
-
-/** Every `utm_*` query parameter of the URL, with its name lower-cased. */
-export function utmParams(url: string): Record<string, string> {
-  const utm: Record<string, string> = {};
-  new URL(url).searchParams.forEach((value, name) => {
-    name = name.toLowerCase();
-    if (name.startsWith('utm_')) utm[name] = value;
-  });
-  return utm;
 }
 
 function message(settings: Settings, ctx: CallContext, type: string, fields: object, ext?: unknown, page?: unknown): Message {

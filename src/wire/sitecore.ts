@@ -1,5 +1,7 @@
 // Sitecore CDP / Personalize wire format (DESIGN.md §3, seeds 000 and 004). Pure: builds
 // requests and reads responses; no fetch, no cookies, no DOM.
+import type { Settings } from '../options';
+import { creativeOf, type Content, type Decision } from './model';
 
 /** An HTTP request as data, sent by `http.ts`. */
 export interface WireRequest {
@@ -49,4 +51,72 @@ export function eventRequest(
         headers: { 'content-type': 'application/json' },
         body: json,
       };
+}
+
+/** Every `utm_*` query parameter of the URL, with its name lower-cased. */
+export function utmParams(url: string): Record<string, string> {
+  const utm: Record<string, string> = {};
+  new URL(url).searchParams.forEach((value, name) => {
+    name = name.toLowerCase();
+    if (name.startsWith('utm_')) utm[name] = value;
+  });
+  return utm;
+}
+
+/** What to run: a flow by friendlyId (`name*` runs the first live match), for whom, with what. */
+export interface FlowCall {
+  friendlyId: string;
+  /** Nested as given; `params.utm` is filled from the page URL unless you set it. */
+  params?: Record<string, unknown>;
+  /** Run for a known person instead of this browser (one of the two, never both). */
+  email?: string;
+  identifiers?: { provider: string; id: string };
+}
+
+const isObject = (value: unknown): value is Record<string, unknown> =>
+  typeof value == 'object' && !!value && !Array.isArray(value);
+
+/**
+`POST {target}/v2/callFlows` (seed 000): exactly one of browserId, email or identifiers, and
+`params.utm.{campaign,source,medium,content,…}` from the visitor's URL unless the caller gave it.
+*/
+export function flowRequest(settings: Settings, call: FlowCall, browserId: string, url: string): WireRequest {
+  const utm: Record<string, string> = {};
+  for (const [name, value] of Object.entries(utmParams(url))) utm[name.slice(4)] = value;
+  const params = { ...call.params };
+  if (!params.utm && Object.keys(utm).length) params.utm = utm;
+  const who = call.email ? { email: call.email } : call.identifiers ? { identifiers: call.identifiers } : { browserId };
+  return {
+    method: 'POST',
+    url: `${settings.target}/v2/callFlows`,
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({
+      clientKey: settings.clientKey,
+      channel: settings.channel,
+      language: settings.language,
+      currencyCode: settings.currency,
+      pointOfSale: settings.pointOfSale,
+      friendlyId: call.friendlyId,
+      ...who,
+      ...(Object.keys(params).length ? { params } : {}),
+    }),
+  };
+}
+
+/**
+A flow's answer is whatever its template returns. For slots: a string `html` is HTML, a list of
+creatives or offers (or a list at the top) is creatives, anything else is data for your code.
+*/
+export function flowDecision(slot: string, json: unknown): Decision {
+  const answer = isObject(json) ? json : {};
+  const list = Array.isArray(json) ? json : [answer.creatives, answer.offers].find(Array.isArray);
+  let content: Content | null = { kind: 'json', data: json };
+  if (typeof answer.html == 'string') content = answer.html.trim() ? { kind: 'html', html: answer.html } : null;
+  else if (list) {
+    const items = (list as unknown[]).filter(isObject).map(creativeOf);
+    content = items.length ? { kind: 'creative', items } : null;
+  } else if (json == null || (isObject(json) && !Object.keys(json).length)) content = null;
+  const decision: Decision = { slot, source: 'flow', content };
+  if (typeof answer.campaign == 'string') decision.campaign = answer.campaign;
+  return decision;
 }

@@ -1,0 +1,95 @@
+// RichRelevance / Algonomy Personalize API (DESIGN.md §3, seed 001). Pure. Parameters are
+// case-sensitive, lists are pipe-separated, and one call serves one page type (the part of
+// the placement name before the dot), so a page with several page types needs several calls.
+import { SlotwiseError } from '../errors';
+import { creativeOf, type Creative, type Decision } from './model';
+import type { WireRequest } from './sitecore';
+
+export interface PlacementsConfig {
+  target: string;
+  apiKey: string;
+  apiClientKey: string;
+}
+
+/** Page context, sent as is: `productId`, `categoryId`, `atcid`, `cv` (cents), `pref`, `excludeHtml`, … Lists become pipe-joined. */
+export type PageContext = Record<string, string | number | boolean | readonly (string | number)[] | undefined>;
+
+export interface Visitor {
+  sessionId: string;
+  userId: string;
+  /** The rcs token exactly as last served, if any. */
+  rcs?: string | undefined;
+}
+
+const OWN = ['apiKey', 'apiClientKey', 'placements', 'sessionId', 'userId', 'rcs', 'includeRcs'];
+export const isPlacementName = (name: unknown): name is string =>
+  typeof name == 'string' && /^[\w-]+\.[\w-]+$/.test(name);
+
+const isObject = (value: unknown): value is Record<string, unknown> =>
+  typeof value == 'object' && !!value && !Array.isArray(value);
+
+/** One request per page type, in the order the page types first appear. */
+export function placementRequests(
+  config: PlacementsConfig,
+  placements: readonly string[],
+  context: PageContext,
+  visitor: Visitor,
+): WireRequest[] {
+  const byPageType = new Map<string, string[]>();
+  for (const name of placements) {
+    if (!isPlacementName(name)) throw new SlotwiseError('invalid', `"${String(name)}" is not a placement name (pageType.name)`);
+    const pageType = name.split('.')[0]!;
+    byPageType.set(pageType, [...(byPageType.get(pageType) ?? []), name]);
+  }
+  return [...byPageType.values()].map((group) => {
+    const query = new URLSearchParams({
+      apiKey: config.apiKey,
+      apiClientKey: config.apiClientKey,
+      placements: group.join('|'),
+      sessionId: visitor.sessionId,
+      userId: visitor.userId,
+      ...(visitor.rcs ? { rcs: visitor.rcs } : {}),
+      includeRcs: 'true',
+    });
+    for (const [name, value] of Object.entries(context))
+      if (value !== undefined && value !== '' && !OWN.includes(name))
+        query.set(name, Array.isArray(value) ? value.join('|') : String(value));
+    return { method: 'GET', url: `${config.target}/rrserver/api/personalize?${query}` };
+  });
+}
+
+/** A tracking URL we may ping: http(s) only (the API says "N/A" when there is none). */
+const trackingUrlOf = (value: unknown) =>
+  typeof value == 'string' && /^https?:\/\/|^\//.test(value) ? value : undefined;
+
+function placementDecision(slot: string, placement: Record<string, unknown> | undefined): Decision {
+  const creatives = (Array.isArray(placement?.creatives) ? placement.creatives : []).filter(isObject);
+  const items: Creative[] = creatives
+    .map((c) => creativeOf({ id: c.id, imageUrl: c.MEDIA_URL, href: c.DESTINATION_URL, alt: c.ALT_TEXT, text: c.text, size: c.SIZE }))
+    .filter((c) => c.imageUrl || c.text);
+  const html = typeof placement?.html == 'string' && placement.html.trim() ? placement.html : '';
+  const first = creatives[0] ?? {};
+  const decision: Decision = {
+    slot,
+    source: 'placement',
+    content: html ? { kind: 'html', html } : items.length ? { kind: 'creative', items } : null,
+  };
+  if (typeof first.campaign == 'string') decision.campaign = first.campaign;
+  if (items[0]?.id) decision.creative = items[0].id;
+  if (typeof first.score == 'number') decision.score = first.score;
+  const trackingUrl = trackingUrlOf(first.trackingUrl);
+  if (trackingUrl) decision.trackingUrl = trackingUrl;
+  return decision;
+}
+
+/**
+The decisions for the requested placements (in request order, a missing one as null content)
+and the rcs to keep. `status: "error"` becomes a SlotwiseError carrying the server's message.
+*/
+export function placementsAnswer(json: unknown, requested: readonly string[]): { rcs?: string; decisions: Decision[] } {
+  if (!isObject(json) || !Array.isArray(json.placements ?? [])) throw new SlotwiseError('rejected', 'The placements API did not answer with JSON');
+  if (json.status == 'error') throw new SlotwiseError('rejected', `The placements API says: ${String(json.message || 'error')}`);
+  const placements = ((json.placements ?? []) as unknown[]).filter(isObject);
+  const decisions = requested.map((slot) => placementDecision(slot, placements.find((p) => p.placement == slot)));
+  return typeof json.rcs == 'string' ? { rcs: json.rcs, decisions } : { decisions };
+}

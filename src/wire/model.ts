@@ -1,0 +1,54 @@
+// The normalized decision model (DESIGN.md §2): what every vendor's answer becomes, so the
+// renderer and SPA code never see a vendor format.
+
+/** An image-and-link creative, built as DOM from these fields, never parsed as HTML. */
+export interface Creative {
+  id?: string;
+  imageUrl?: string;
+  href?: string;
+  alt?: string;
+  text?: string;
+  size?: string;
+}
+
+export type Content =
+  | { kind: 'html'; html: string }
+  | { kind: 'creative'; items: Creative[] }
+  | { kind: 'json'; data: unknown };
+
+export type Source = 'flow' | 'placement' | 'offer';
+
+export interface Decision {
+  /** The slot's id: the flow's friendlyId, the placement name, or `placementId|activityId`. */
+  slot: string;
+  source: Source;
+  /** null: nothing to show; the slot keeps its default content or collapses. */
+  content: Content | null;
+  campaign?: string;
+  /** The creative or option shown, for impressions. */
+  creative?: string;
+  score?: number;
+  /** A URL to ping when the content is rendered (RichRelevance). */
+  trackingUrl?: string;
+  /** The vendor's fallback, not a personalized choice (Adobe). */
+  fallback?: boolean;
+}
+
+const text = (value: unknown): string | undefined =>
+  typeof value == 'string' && value.trim() ? value : undefined;
+
+/** A creative from loosely named fields (`imageUrl`/`image`, `href`/`url`/`link`, …); only strings kept. */
+export function creativeOf(item: Record<string, unknown>): Creative {
+  const creative: Creative = {};
+  const pick = (field: keyof Creative, ...names: string[]) => {
+    const value = names.map((name) => text(item[name])).find(Boolean);
+    if (value) creative[field] = value;
+  };
+  pick('id', 'id');
+  pick('imageUrl', 'imageUrl', 'image', 'imageURL');
+  pick('href', 'href', 'url', 'link');
+  pick('alt', 'alt', 'altText');
+  pick('text', 'text', 'title', 'name');
+  pick('size', 'size');
+  return creative;
+}
