@@ -52,12 +52,15 @@ async function call(url: string, init?: RequestInit): Promise<Response> {
   return res;
 }
 
-export const test = base.extend<{ _sandboxClean: void }, { sandbox: SandboxFixture }>({
+export const test = base.extend<{ _sandboxClean: void }, { sandbox: SandboxFixture; catalog: string | undefined }>({
+  /** A campaign catalog for the worker's sandbox (`test.use({ catalog })`); default demo/catalog.json. */
+  catalog: [undefined, { scope: 'worker', option: true }],
   sandbox: [
-    async ({}, use) => {
+    async ({ catalog }, use) => {
       const dataDir = mkdtempSync(join(tmpdir(), 'slotwise-e2e-'));
       const server = await createSandbox({
         dataDir,
+        ...(catalog ? { catalog } : {}),
         static: {
           '/dist/': join(repo, 'dist'),
           // Bundles built by the specs themselves (gitignored), e.g. Sitecore's Engage SDK.

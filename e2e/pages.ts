@@ -15,6 +15,10 @@ export interface PageSpec {
   body?: string;
   /** Paste the snippet twice. */
   twice?: boolean;
+  /** Response headers the sandbox sends with the page (e.g. a Content-Security-Policy). */
+  headers?: Record<string, string>;
+  /** The nonce for the snippet's script. */
+  nonce?: string;
 }
 
 export function snippet(): string {
@@ -24,7 +28,9 @@ export function snippet(): string {
 /** Writes a page and returns its path on the sandbox (give it to `siteUrl`). */
 export function writePage(spec: PageSpec, name = nanoid(8)): string {
   mkdirSync(dir, { recursive: true });
-  const tag = `<script ${spec.snippetAttributes ?? ''}>${snippet()}</script>`;
+  const nonce = spec.nonce ? ` nonce="${spec.nonce}"` : '';
+  const tag = `<script${nonce} ${spec.snippetAttributes ?? ''}>${snippet()}</script>`;
+  if (spec.headers) writeFileSync(`${dir}${name}.html.headers.json`, JSON.stringify(spec.headers));
   writeFileSync(
     `${dir}${name}.html`,
     `<!doctype html><html lang="en-GB"><head><meta charset="utf-8"><title>${name}</title>${tag}${spec.twice ? tag : ''}</head><body>${spec.body ?? ''}</body></html>`,

@@ -5,10 +5,12 @@
 import { callAt, createTag, type Tag } from './tag';
 import type { TagOptions } from './options';
 import { failure, type Failure } from './result';
+import { adoptCloak } from './render/cloak';
 
 /** A call the stub queued: its arguments, the page URL then, and the stub promise's resolver. */
 type QueuedCall = [args: ArrayLike<unknown>, url: string, resolve?: (value: unknown) => void];
-type Global = ((...args: unknown[]) => unknown) & { q?: QueuedCall[]; loaded?: boolean };
+/** The snippet's stub: queued calls, its anti-flicker style and safety timer. */
+type Global = ((...args: unknown[]) => unknown) & { q?: QueuedCall[]; c?: HTMLStyleElement; t?: number; loaded?: boolean };
 
 const host = window as unknown as { slotwise?: Global };
 const stub = host.slotwise;
@@ -17,7 +19,9 @@ if (stub?.loaded) {
   console.warn('slotwise: loaded twice; the second copy does nothing');
 } else {
   // `data-client-key="…"` on the script tag: the dataset's camelCase names are the option names.
-  const attributes: Record<string, unknown> = { ...(document.currentScript as HTMLScriptElement | null)?.dataset };
+  // Options: the `data-` attributes of the snippet's script element, or of ours without the snippet.
+  const script = document.querySelector<HTMLScriptElement>('script[data-client-key]') ?? (document.currentScript as HTMLScriptElement | null);
+  const attributes: Record<string, unknown> = { nonce: script?.nonce || undefined, ...script?.dataset };
   if (attributes.cookieExpiryDays) attributes.cookieExpiryDays = Number(attributes.cookieExpiryDays);
   const waiting: QueuedCall[] = [];
   let tag: Tag | undefined;
@@ -66,6 +70,9 @@ if (stub?.loaded) {
   const api: Global = (...args) => run([args, location.href]);
   api.loaded = true;
   host.slotwise = api;
+  // Loaded in time: the snippet's 3 s safety net is ours to handle now, slot by slot.
+  clearTimeout(stub?.t);
+  adoptCloak(stub?.c);
   const queued = stub?.q ?? [];
   if (attributes.clientKey && !queued.some(([args]) => args[0] == 'init')) init({});
   queued.splice(0).forEach(run);

@@ -1,5 +1,5 @@
 // Sends a WireRequest with ky. The event queue does its own retrying (it must survive reloads and
-// honour Retry-After across tabs), so ky retries nothing here. The time limit is an abort signal
+// honour Retry-After across tabs), so it asks ky for no retries; decisions ask for one. The time limit is an abort signal
 // rather than ky's `timeout`, because ky stops its timer once headers arrive and a body that
 // stalls after them must not hold the queue forever.
 import ky from 'ky';
@@ -13,10 +13,12 @@ export interface HttpAnswer {
   timedOut?: boolean;
 }
 
+/** `retries`: ky's own retries (with its backoff and Retry-After), for decisions that must be quick. */
 export async function request(
   wire: WireRequest,
   timeoutMs: number,
   keepalive = false,
+  retries = 0,
 ): Promise<HttpAnswer> {
   try {
     const response = await ky(wire.url, {
@@ -26,7 +28,7 @@ export async function request(
       keepalive,
       signal: AbortSignal.timeout(timeoutMs),
       timeout: false,
-      retry: 0,
+      retry: { limit: retries, methods: ['get', 'post'] },
       throwHttpErrors: false,
     });
     const json: unknown = await response.json().catch(() => undefined);

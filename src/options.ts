@@ -75,6 +75,45 @@ export interface TagOptions {
   @example 'legacy'
   */
   transport?: 'stream' | 'legacy';
+  /**
+  The longest a slot stays hidden waiting for its decision; then it shows its default content.
+  @default 1000
+  @example 600
+  */
+  revealAfterMs?: number;
+  /**
+  How returned HTML goes into a slot: `'sanitize'` strips scripts, event handlers and `javascript:`
+  URLs (with the browser's `Element.setHTML`, or a sanitizer loaded on demand); `'trusted'` inserts
+  it as is, for sites that author every campaign themselves.
+  @default 'sanitize'
+  @example 'trusted'
+  */
+  html?: 'sanitize' | 'trusted';
+  /**
+  CSP nonce for the style and script elements the tag creates.
+  @default the nonce of the snippet's script
+  @example 'r4nd0m'
+  */
+  nonce?: string;
+  /**
+  Re-decide the page's slots when the SPA's URL changes (history API), once per URL.
+  @default false
+  @example true
+  */
+  autoPage?: boolean;
+  /**
+  The RichRelevance / Algonomy Personalize API, for `data-slotwise-placement` slots.
+  @default none
+  @example { target: 'https://recs.example.com', apiKey: '4faeaf752ee40a0f', apiClientKey: 'b0126f995ac848159d' }
+  */
+  placements?: { target: string; apiKey: string; apiClientKey: string };
+  /**
+  Adobe Offer Decisioning, for `data-slotwise-offer` slots: a first-party proxy path that adds the
+  credentials (never put them in the browser), and the identity namespace the browser id is sent in.
+  @default none
+  @example { target: '/adobe-offers', identityNamespace: 'SlotwiseBrowser' }
+  */
+  offers?: { target: string; identityNamespace: string };
 }
 
 export interface Settings {
@@ -89,6 +128,12 @@ export interface Settings {
   readonly consent: Consent;
   readonly browserId: 'server' | 'local';
   readonly transport: 'stream' | 'legacy';
+  readonly revealAfterMs: number;
+  readonly html: 'sanitize' | 'trusted';
+  readonly nonce: string;
+  readonly autoPage: boolean;
+  readonly placements: TagOptions['placements'];
+  readonly offers: TagOptions['offers'];
   /** Attempts per event before it is dropped and reported. */
   readonly maxAttempts: number;
   /** Longest wait for one HTTP request. */
@@ -104,16 +149,22 @@ export const DEFAULTS = Object.freeze({
   consent: 'granted',
   browserId: 'server',
   transport: 'stream',
+  revealAfterMs: 1000,
+  html: 'sanitize',
+  nonce: '',
+  autoPage: false,
   maxAttempts: 10,
   requestTimeoutMs: 10_000,
   deliveryTimeoutMs: 15_000,
 } as const);
 
 const text = /\S/;
+const url = /^(https?:\/\/[^/]|\/(?!\/))/;
 // [option, accepted values, what to say when it is not]; enumerations are anchored regexes.
-const RULES: [keyof Settings, RegExp, string][] = [
+type Rule = [name: string, accepted: RegExp, expected: string];
+const RULES: Rule[] = [
   ['clientKey', /^[\w-]{1,128}$/, 'letters, digits, _ or -'], // it names a cookie and storage keys
-  ['target', /^(https?:\/\/[^/]|\/(?!\/))/, 'an http(s) URL or a path from /'],
+  ['target', url, 'an http(s) URL or a path from /'],
   ['pointOfSale', text, 'a non-empty string'],
   ['channel', /^(WEB|MOBILE_WEB|MOBILE_APP)$/, 'WEB, MOBILE_WEB or MOBILE_APP'],
   ['language', /^[a-z]{2}$/i, 'a two-letter ISO 639 code'],
@@ -123,7 +174,32 @@ const RULES: [keyof Settings, RegExp, string][] = [
   ['consent', /^(pending|granted|denied)$/, 'pending, granted or denied'],
   ['browserId', /^(server|local)$/, 'server or local'],
   ['transport', /^(stream|legacy)$/, 'stream or legacy'],
+  ['revealAfterMs', /^\d+$/, 'a number of milliseconds'],
+  ['html', /^(sanitize|trusted)$/, 'sanitize or trusted'],
+  ['nonce', /^[\w+/=-]*$/, 'a CSP nonce'],
+  ['autoPage', /^(true|false)$/, 'true or false'],
 ];
+const SECTIONS: Record<string, Rule[]> = {
+  placements: [
+    ['target', url, 'an http(s) URL or a path from /'],
+    ['apiKey', text, 'your Algonomy API key'],
+    ['apiClientKey', text, 'your Algonomy API client key'],
+  ],
+  offers: [
+    ['target', url, 'a first-party proxy path (or URL) to the decisioning API'],
+    ['identityNamespace', /^[\w.-]+$/, 'an identity namespace code'],
+  ],
+};
+
+/** Checks `rules` on `source`, filling `into` with the values given or already there. */
+function check(source: Record<string, unknown>, into: Record<string, unknown>, rules: Rule[], prefix = '') {
+  for (const [name, accepted, expected] of rules) {
+    const value = source[name] ?? into[name] ?? '';
+    if (!['string', 'number', 'boolean'].includes(typeof value) || !accepted.test(String(value)))
+      throw invalidOption(prefix + name, expected, value);
+    into[name] = value;
+  }
+}
 
 export const invalidOption = (name: string, expected: string, value: unknown) =>
   new SlotwiseError('invalid', `Slotwise option "${name}" must be ${expected} (got ${JSON.stringify(value)})`);
@@ -137,18 +213,28 @@ function pageLanguage(): string {
 export function resolveOptions(options: TagOptions): Settings {
   if (typeof options != 'object' || !options) throw invalidOption('options', 'an object', options);
   // Only the options we know, and only those given: the tuning limits are not options.
+  const given = options as unknown as Record<string, unknown>;
+  const trim = (value: unknown) => String(value).replace(/\/+$/, '');
   const o: Record<string, unknown> = { ...DEFAULTS, language: pageLanguage() };
-  for (const [name, accepted, expected] of RULES) {
-    const value = options[name as keyof TagOptions] ?? o[name] ?? '';
-    if (!['string', 'number'].includes(typeof value) || !accepted.test(String(value))) throw invalidOption(name, expected, value);
-    o[name] = value;
+  check(given, o, RULES);
+  for (const [name, rules] of Object.entries(SECTIONS)) {
+    const section = given[name];
+    if (section === undefined) continue;
+    if (typeof section != 'object' || !section) throw invalidOption(name, 'an object', section);
+    // Credentials for these APIs must never ship to browsers: say so rather than send them.
+    if (['apiKey', 'headers', 'token', 'authorization'].some((key) => key in section) && name == 'offers')
+      console.warn('slotwise: never put API keys or Authorization headers for offers in the browser; use a first-party proxy that adds them');
+    const values: Record<string, unknown> = {};
+    check(section as Record<string, unknown>, values, rules, name + '.');
+    o[name] = Object.freeze({ ...values, target: trim(values.target) });
   }
-  const { target, language, currency, cookieExpiryDays } = o as unknown as Settings;
   return Object.freeze({
     ...(o as unknown as Settings),
-    target: target.replace(/\/+$/, ''),
-    language: language.toUpperCase(),
-    currency: currency?.toUpperCase() || undefined,
-    cookieExpiryDays: Math.min(400, Math.max(1, Number(cookieExpiryDays))),
+    target: trim(o.target),
+    language: String(o.language).toUpperCase(),
+    currency: String(o.currency ?? '').toUpperCase() || undefined,
+    cookieExpiryDays: Math.min(400, Math.max(1, Number(o.cookieExpiryDays))),
+    revealAfterMs: Number(o.revealAfterMs),
+    autoPage: String(o.autoPage) == 'true',
   });
 }

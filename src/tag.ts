@@ -11,11 +11,18 @@ import { touchSession } from './identity/session';
 import { createQueue, eventIdOf, finishOf, type QueuedEvent } from './events/queue';
 import { createDelivery, type Outcome } from './events/delivery';
 import { isRetryable } from './events/retry';
+import { request } from './http';
 import {
   addMessage, customMessage, forceCloseMessage, identityMessage, viewMessage,
   type CallContext, type Ext, type Person, type Product, type ViewData,
 } from './events/messages';
-import type { Message } from './wire/sitecore';
+import type { FlowCall, Message } from './wire/sitecore';
+import type { Decision } from './wire/model';
+import type { PageContext } from './wire/algonomy';
+import type { OfferCall } from './wire/adobe';
+import { createRcsStore } from './identity/rcs';
+import { createDecisions } from './decide/decisions';
+import { createRenderer } from './render/renderer';
 
 export interface TagEvents {
   /** An event was refused by the API, ran out of attempts or was dropped; or an id could not be made. */
@@ -41,6 +48,16 @@ export interface Tag {
   browserId(): Promise<BrowserIdResult>;
   /** Sends what is queued now, skipping any backoff wait; resolves when this page's events are settled. */
   flush(): Promise<Result>;
+  /** Runs a Sitecore flow (`name*` runs the first live match) and resolves to its answer as is, and as slot content. */
+  flow(friendlyId: string, options?: Omit<FlowCall, 'friendlyId'>): Promise<{ ok: true; data: unknown; decision: Decision } | Failure>;
+  /** Asks the placements API (one call per page type) for these placements. */
+  placements(names: string[], context?: PageContext): Promise<{ ok: true; decisions: Decision[] } | Failure>;
+  /** Asks Adobe Offer Decisioning for these propositions, in one call. */
+  offers(calls: OfferCall[]): Promise<{ ok: true; decisions: Decision[] } | Failure>;
+  /** A new SPA view: decides every slot on the page again. */
+  page(url?: string): Promise<Result>;
+  /** Decides the slots in `root` (default: the document) that are not decided yet. */
+  render(root?: ParentNode): Promise<Result>;
   /** Listens to `error` or `delivered`; returns a function that stops listening. */
   on<K extends keyof TagEvents>(type: K, listener: (detail: TagEvents[K]) => void): () => void;
   /** Stops the tag: removes its listeners; queued events stay for the next page load. */
@@ -76,7 +93,10 @@ export function createTag(options: TagOptions): Tag {
   let dead: Failure | undefined = hasDom() ? undefined : failure('blocked', 'Slotwise runs in browsers: this environment has no document');
   if (dead) {
     const answer = () => settled(dead);
-    return { view: answer, add: answer, forceClose: answer, identity: answer, event: answer, consent: answer, browserId: answer, flush: answer, on: () => () => false, destroy() {} } as never;
+    return {
+      view: answer, add: answer, forceClose: answer, identity: answer, event: answer, consent: answer, browserId: answer, flush: answer,
+      flow: answer, placements: answer, offers: answer, page: answer, render: answer, on: () => () => false, destroy() {},
+    } as never;
   }
 
   const prefix = `slotwise:v1:${settings.clientKey}:`;
@@ -143,8 +163,9 @@ export function createTag(options: TagOptions): Tag {
     else if (held.push(message) > MAX_HELD) fail(held.shift()!, failure('consent', 'Too many events while consent is pending: dropped the oldest'));
     return done;
   }
+  const sessionId = () => touchSession(storage, prefix + 'session');
   function enqueue(message: Message) {
-    touchSession(storage, prefix + 'session');
+    sessionId();
     queue.add(message);
     delivery.kick();
   }
@@ -176,6 +197,48 @@ export function createTag(options: TagOptions): Tag {
   listen(true);
   // Events left by an earlier page load (or a closed tab) go out now.
   if (queue.head()) delivery.kick();
+
+  const decisions = createDecisions(settings, ids, createRcsStore(jar, settings.cookieExpiryDays), sessionId, canSend);
+  const renderer = createRenderer(settings, decisions, {
+    // Impressions and clicks are events like any other: queued, consent-gated, never lost.
+    track: (kind, { slot, source, campaign, creative }) =>
+      void track((ctx) => customMessage(settings, ctx, kind == 'click' ? 'SLOT_CLICK' : 'SLOT_IMPRESSION', {}, { slot, source, campaign, creative, impression: kind })),
+    ping: (url) => canSend() && void request({ method: 'GET', url }, settings.requestTimeoutMs, true),
+    error: (error) => emit('error', { error }),
+  });
+  /** Runs a decision call and turns its outcome into a result. */
+  const decide = async <T extends object>(run: () => Promise<T>): Promise<({ ok: true } & T) | Failure> => {
+    if (dead) return dead;
+    try {
+      return { ok: true, ...(await run()) };
+    } catch (error) {
+      const reason = (error as SlotwiseError).code ?? 'blocked';
+      return { ok: false, reason, error: error as SlotwiseError };
+    }
+  };
+  const start = () => void renderer.render();
+  if (document.readyState == 'loading') document.addEventListener('DOMContentLoaded', start, { once: true });
+  else start();
+  // SPA: follow the history API, once per URL.
+  let lastUrl = location.href;
+  // A task later, so the SPA has rendered the new view: its slots are decided once, for the new URL.
+  const onUrlChange = () =>
+    setTimeout(() => {
+      if (location.href == lastUrl || dead) return;
+      lastUrl = location.href;
+      void renderer.page();
+    });
+  const history_ = history as unknown as Record<string, (...args: unknown[]) => unknown>;
+  const patched = settings.autoPage ? ['pushState', 'replaceState'].map((name) => {
+    const original = history_[name]!;
+    history_[name] = function (this: unknown, ...args: unknown[]) {
+      const result = original.apply(this, args);
+      onUrlChange();
+      return result;
+    };
+    return () => (history_[name] = original);
+  }) : [];
+  if (settings.autoPage) addEventListener('popstate', onUrlChange);
 
   return {
     view: (data) =>
@@ -211,6 +274,17 @@ export function createTag(options: TagOptions): Tag {
       const results = await Promise.all([...waiting.values()].map((w) => w.done));
       return results.find((r): r is Failure => !r.ok) ?? { ok: true };
     },
+    flow: (friendlyId, options = {}) =>
+      decide(async () => {
+        if (typeof friendlyId != 'string' || !friendlyId) throw new SlotwiseError('invalid', 'flow(friendlyId): friendlyId must be a non-empty string');
+        const decision = await decisions.flow({ ...options, friendlyId }, callUrl ?? location.href);
+        const { data, ...rest } = decision;
+        return { data, decision: rest };
+      }),
+    placements: (names, context = {}) => decide(async () => ({ decisions: await decisions.placements(names, context) })),
+    offers: (calls) => decide(async () => ({ decisions: await decisions.offers(calls) })),
+    page: (url) => decide(() => renderer.page(url).then(() => ({}))),
+    render: (root) => decide(() => renderer.render(root).then(() => ({}))),
     on(type, listener) {
       const set = listeners[type] as Set<typeof listener> | undefined;
       if (!Object.hasOwn(listeners, type) || typeof listener != 'function') return () => false;
@@ -220,6 +294,9 @@ export function createTag(options: TagOptions): Tag {
     destroy() {
       dead = failure('destroyed', 'This tag was destroyed');
       listen(false);
+      renderer.stop();
+      patched.forEach((restore) => restore());
+      removeEventListener('popstate', onUrlChange);
       for (const eventId of [...waiting.keys()]) settle(eventId, { ...dead, eventId });
     },
   };

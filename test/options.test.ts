@@ -1,5 +1,5 @@
 // @vitest-environment happy-dom
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { resolveOptions, type TagOptions } from '../src/options';
 
 const valid: TagOptions = { clientKey: 'key', target: 'https://api.example/', pointOfSale: 'shop' };
@@ -33,6 +33,16 @@ describe('options', () => {
   it('ignores options it does not know and treats undefined as not given', () => {
     const settings = resolveOptions({ ...valid, channel: undefined, maxAttempts: 'x' } as never);
     expect(settings).toMatchObject({ channel: 'WEB', maxAttempts: 10 });
+  });
+
+  it('checks the decision APIs\' options and warns about credentials meant for a server', () => {
+    const warn = vi.spyOn(console, 'warn').mockImplementation(() => {});
+    const settings = resolveOptions({ ...valid, placements: { target: 'https://recs.example/', apiKey: 'k', apiClientKey: 'c' }, offers: { target: '/offers', identityNamespace: 'Slotwise', apiKey: 'secret' } as never });
+    expect(settings.placements).toEqual({ target: 'https://recs.example', apiKey: 'k', apiClientKey: 'c' });
+    expect(warn).toHaveBeenCalledWith(expect.stringContaining('never put API keys'));
+    expect(() => resolveOptions({ ...valid, placements: { target: '/recs' } as never })).toThrow(/option "placements.apiKey" must be/);
+    expect(() => resolveOptions({ ...valid, offers: 'yes' as never })).toThrow(/option "offers" must be an object/);
+    warn.mockRestore();
   });
 
   it('rejects a missing options object', () => {

@@ -5,6 +5,7 @@
 //   GET|DELETE /sandbox/requests          the request log
 //   GET|POST|DELETE /sandbox/faults       injected faults
 //   POST /sandbox/reset                   forget everything (and truncate the log)
+//   GET  /sandbox/catalog                 the campaign catalog in use, and why an edit was refused
 
 import { validateFaultSpec } from './faults.mjs';
 
@@ -14,6 +15,7 @@ import { validateFaultSpec } from './faults.mjs';
  * @typedef {import('./types.js').Store} Store
  * @typedef {ReturnType<typeof import('./faults.mjs').createFaults>} Faults
  * @typedef {ReturnType<typeof import('./requests.mjs').createRequestLog>} RequestLog
+ * @typedef {ReturnType<typeof import('./catalog.mjs').createCatalog>} CatalogSource
  */
 
 /** @param {number} status @param {unknown} json @returns {Reply} */
@@ -24,11 +26,12 @@ const fail = (status, field, message) =>
   pretty(status, field ? { status: 'error', field, message } : { status: 'error', message });
 
 /**
- * @param {{ store: Store, faults: Faults, requests: RequestLog }} deps
+ * @param {{ store: Store, faults: Faults, requests: RequestLog, catalog: CatalogSource }} deps
  * @returns {Route[]}
  */
-export function controlRoutes({ store, faults, requests }) {
+export function controlRoutes({ store, faults, requests, catalog }) {
   return [
+    { method: 'GET', pattern: /^\/sandbox\/catalog$/, api: false, handle: () => pretty(200, catalog.state()) },
     { method: 'GET', pattern: /^\/sandbox\/guests\/?$/, api: false, handle: () => pretty(200, store.guests()) },
     {
       method: 'GET',

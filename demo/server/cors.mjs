@@ -5,6 +5,13 @@
 
 /** Exactly the custom headers Sitecore's SDKs send; any other custom header fails the preflight. */
 export const API_ALLOWED_HEADERS = 'content-type, x-library-version, x-client-software-id, x-sc-correlation-id';
+/**
+ * The decision APIs also allow Accept: Adobe's decision-response Accept value has quotes and
+ * colons, so it is not CORS-safelisted. Never Authorization or x-api-key: a browser tag must
+ * not hold those, and a failed preflight is how it finds out.
+ */
+export const DECISION_ALLOWED_HEADERS = `${API_ALLOWED_HEADERS}, accept`;
+const DECISION_PATHS = /^\/(?:v2\/callFlows|v1\/personalize|decisions)$|^\/rrserver\//;
 
 /**
  * @param {import('node:http').IncomingMessage} req
@@ -18,7 +25,7 @@ export function applyCors(req, res, path) {
   // The control routes are also called from test pages, with DELETE.
   const control = path.startsWith('/sandbox/');
   res.setHeader('Access-Control-Allow-Methods', control ? 'GET, POST, DELETE, OPTIONS' : 'GET, POST, OPTIONS');
-  res.setHeader('Access-Control-Allow-Headers', API_ALLOWED_HEADERS);
+  res.setHeader('Access-Control-Allow-Headers', DECISION_PATHS.test(path) ? DECISION_ALLOWED_HEADERS : API_ALLOWED_HEADERS);
   // Without this, browser code cannot read Retry-After on a cross-origin 429/503.
   res.setHeader('Access-Control-Expose-Headers', 'Retry-After');
   res.setHeader('Access-Control-Max-Age', '600');

@@ -89,6 +89,23 @@ export function send(res, reply, head = false) {
   res.end(head ? undefined : body);
 }
 
+/** @param {string} text @returns {unknown} undefined when unparseable */
+export function parseJson(text) {
+  try {
+    return JSON.parse(text);
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * The media type of a request (`application/json`), lower case, without parameters; '' if none.
+ * @param {import('node:http').IncomingMessage} req
+ */
+export function mediaType(req) {
+  return (header(req.headers, 'content-type') ?? '').split(';')[0]?.trim().toLowerCase() ?? '';
+}
+
 /**
  * The value of a header, first one if repeated.
  * @param {import('node:http').IncomingHttpHeaders} headers

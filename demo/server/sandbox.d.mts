@@ -8,3 +8,6 @@ export declare const DEFAULT_SESSION_TIMEOUT_MS: number;
 
 /** Starts a sandbox and resolves once it listens on `options.host` (127.0.0.1). */
 export declare function createSandbox(options: SandboxOptions): Promise<Sandbox>;
+
+/** demo/catalog.json, the catalog used when `options.catalog` is not given. */
+export declare const DEFAULT_CATALOG: string;

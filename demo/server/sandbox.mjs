@@ -5,8 +5,10 @@
 // mistakes instead of mirroring them.
 //
 // Request pipeline: log → CORS → preflight? → read body → fault? → route (+ latency) → static.
+// Decision routes (flows, Algonomy, Adobe) answer from a campaign catalog re-read on change.
 
 import { createServer } from 'node:http';
+import { fileURLToPath } from 'node:url';
 import { answerPreflight, applyCors } from './cors.mjs';
 import { BodyTooLargeError, error, readBody, send } from './http.mjs';
 import { createStore } from './store.mjs';
@@ -15,6 +17,10 @@ import { createRequestLog } from './requests.mjs';
 import { createStatic } from './static.mjs';
 import { sitecoreRoutes } from './sitecore.mjs';
 import { controlRoutes } from './control.mjs';
+import { createCatalog } from './catalog.mjs';
+import { flowRoutes } from './flows.mjs';
+import { algonomyRoutes } from './algonomy.mjs';
+import { adobeRoutes } from './adobe.mjs';
 
 /**
  * @typedef {import('./types.js').SandboxOptions} SandboxOptions
@@ -23,6 +29,9 @@ import { controlRoutes } from './control.mjs';
  */
 
 export const DEFAULT_SESSION_TIMEOUT_MS = 20 * 60 * 1000;
+export const DEFAULT_CATALOG = fileURLToPath(new URL('../catalog.json', import.meta.url));
+/** Vendor credentials: a browser tag must never send them (DESIGN.md §3); logged as a note, value hidden. */
+const CREDENTIAL_HEADERS = ['authorization', 'x-api-key', 'x-gw-ims-org-id'];
 
 /**
  * Starts a sandbox and resolves once it listens.
@@ -42,20 +51,29 @@ export async function createSandbox(options) {
     sessionTimeoutMs = DEFAULT_SESSION_TIMEOUT_MS,
     latencyMs = 0,
     log = false,
+    catalog: catalogPath = DEFAULT_CATALOG,
   } = options ?? {};
   if (typeof dataDir !== 'string' || !dataDir) {
     throw new TypeError('createSandbox: options.dataDir is required (the directory of the durable event log)');
   }
   if (!(sessionTimeoutMs > 0)) throw new TypeError('createSandbox: options.sessionTimeoutMs must be a positive number of ms');
   if (!(latencyMs >= 0)) throw new TypeError('createSandbox: options.latencyMs must be ≥ 0');
+  if (typeof catalogPath !== 'string' || !catalogPath) throw new TypeError('createSandbox: options.catalog must be the path of a catalog JSON file');
   const print = typeof log === 'function' ? log : log ? (/** @type {string} */ line) => console.log(line) : null;
+  const catalog = createCatalog(catalogPath, print ?? undefined);
 
   const store = createStore({ dataDir, sessionTimeoutMs });
   const faults = createFaults();
   const requests = createRequestLog();
   const serveStatic = createStatic(mounts);
   /** @type {Route[]} */
-  const routes = [...sitecoreRoutes(store), ...controlRoutes({ store, faults, requests })];
+  const routes = [
+    ...sitecoreRoutes(store),
+    ...flowRoutes({ store, catalog }),
+    ...algonomyRoutes({ store, catalog }),
+    ...adobeRoutes({ store, catalog }),
+    ...controlRoutes({ store, faults, requests, catalog }),
+  ];
 
   // Delays (latency, delay faults) are cancelled on close so they cannot keep the process alive.
   /** @type {Set<NodeJS.Timeout>} */
@@ -88,6 +106,11 @@ export async function createSandbox(options) {
       path === '/sandbox/requests'
         ? null
         : requests.start({ method, path, query: Object.fromEntries(query), headers: { ...req.headers } });
+    const credentials = CREDENTIAL_HEADERS.filter((h) => req.headers[h] !== undefined);
+    if (entry && credentials.length) {
+      for (const h of credentials) entry.headers[h] = '[hidden]';
+      entry.notes = [`sent ${credentials.join(', ')}: vendor credentials never belong in a browser (answered anyway)`];
+    }
     res.on('finish', () => {
       if (entry) entry.status = res.statusCode;
       print?.(`${method} ${rawUrl} → ${res.statusCode} ${Date.now() - started}ms`);

@@ -11,7 +11,8 @@
  *   closedAt: number | null, closedBy: 'FORCE_CLOSE' | 'TIMEOUT' | null, purchased: boolean,
  *   cart: CartItem[], abandonedValue: number | null }} SessionState
  * @typedef {{ browserId: string, guestRef: string, clientKey: string, createdAt: number,
- *   identity: Identity | null, events: StoredEvent[], sessions: SessionState[] }} GuestState
+ *   identity: Identity | null, events: StoredEvent[], sessions: SessionState[],
+ *   impressions: import('./types.js').ImpressionCount[] }} GuestState
  */
 
 const PURCHASE_TYPES = new Set(['CONFIRM', 'CHECKOUT', 'PAYMENT']);

@@ -5,7 +5,7 @@
 //   POST /v1.2/events                                        one event, JSON body
 //   GET  /v1.2/event/create.json?client_key=K&message=<json> the same, legacy form (seed 004)
 
-import { error, header, json } from './http.mjs';
+import { error, json, mediaType, parseJson } from './http.mjs';
 import { isPlainObject, validateEvent } from './validate.mjs';
 
 /**
@@ -66,7 +66,7 @@ export function sitecoreRoutes(store) {
       api: true,
       handle({ req, body }) {
         // text/plain: what navigator.sendBeacon sends with a string body (no preflight).
-        const type = (header(req.headers, 'content-type') ?? '').split(';')[0]?.trim().toLowerCase();
+        const type = mediaType(req);
         if (type && type !== 'application/json' && type !== 'text/plain') {
           return error(415, 'content-type', `send the event as application/json or text/plain, not ${type}`);
         }
@@ -91,15 +91,6 @@ export function sitecoreRoutes(store) {
       },
     },
   ];
-}
-
-/** @param {string} text @returns {unknown} undefined when unparseable */
-function parseJson(text) {
-  try {
-    return JSON.parse(text);
-  } catch {
-    return undefined;
-  }
 }
 
 /** @param {string} s */

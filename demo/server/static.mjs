@@ -83,7 +83,10 @@ export function createStatic(mounts = {}) {
       return text(404, 'Not Found');
     }
     if (!info.isFile()) return text(404, 'Not Found');
-    return { status: 200, body: await readFile(file), headers: { 'Content-Type': contentType(file) } };
+    // A page may come with its own response headers (a test page's Content-Security-Policy, say):
+    // `page.html.headers.json` beside it, a flat JSON object.
+    const extra = await readFile(file + '.headers.json', 'utf8').then((json) => JSON.parse(json), () => ({}));
+    return { status: 200, body: await readFile(file), headers: { ...extra, 'Content-Type': contentType(file) } };
   };
 }
 

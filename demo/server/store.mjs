@@ -1,8 +1,8 @@
 // @ts-check
 // Guests, their events and sessions, and the durable log they are rebuilt from.
-// Every accepted guest creation and event is appended to `events.ndjson` (synchronously,
-// before the API answers), so whatever the sandbox acknowledged survives a restart;
-// start-up replays the log through the same code path.
+// Every accepted guest creation, event and Algonomy impression/click is appended to
+// `events.ndjson` (synchronously, before the API answers), so whatever the sandbox acknowledged
+// survives a restart; start-up replays the log through the same code path.
 
 import { appendFileSync, existsSync, mkdirSync, readFileSync, truncateSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -15,6 +15,10 @@ import { applyEvent, openSession, roundCents, settle } from './sessions.mjs';
  * @typedef {import('./sessions.mjs').GuestState} GuestState
  * @typedef {{ kind: 'guest', at: number, browserId: string, guestRef: string, clientKey: string }} GuestRecord
  * @typedef {{ kind: 'event', at: number, ref: string, clientKey: string, message: Record<string, any> }} EventRecord
+ * @typedef {{ kind: 'track', at: number, browserId: string, action: 'impression' | 'click', placement: string,
+ *   campaign: string }} TrackRecord
+ * @typedef {GuestRecord | EventRecord | TrackRecord} LogRecord
+ * @typedef {import('./types.js').GuestQuery} GuestQuery
  */
 
 /**
@@ -43,7 +47,18 @@ export function createStore({ dataDir, sessionTimeoutMs, warn = (msg) => console
       identity: null,
       events: [],
       sessions: [],
+      impressions: [],
     });
+  }
+
+  /** @param {TrackRecord} r */
+  function applyTrack(r) {
+    const guest = guests.get(r.browserId);
+    if (!guest) return;
+    let row = guest.impressions.find((i) => i.placement === r.placement && i.campaign === r.campaign);
+    if (!row) guest.impressions.push((row = { placement: r.placement, campaign: r.campaign, count: 0, clicks: 0 }));
+    if (r.action === 'click') row.clicks++;
+    else row.count++;
   }
 
   /** @param {EventRecord} r */
@@ -59,7 +74,7 @@ export function createStore({ dataDir, sessionTimeoutMs, warn = (msg) => console
     applyEvent(guest, { seq: ++seq, at: r.at, ref: r.ref, eventId, type: r.message.type, message: r.message }, sessionTimeoutMs);
   }
 
-  /** @param {Array<GuestRecord | EventRecord>} records */
+  /** @param {LogRecord[]} records */
   function append(records) {
     appendFileSync(logPath, records.map((r) => JSON.stringify(r) + '\n').join(''));
   }
@@ -80,7 +95,7 @@ export function createStore({ dataDir, sessionTimeoutMs, warn = (msg) => console
       .split('\n')
       .forEach((line, i) => {
         if (!line.trim()) return;
-        /** @type {GuestRecord | EventRecord} */
+        /** @type {LogRecord} */
         let record;
         try {
           record = JSON.parse(line);
@@ -90,6 +105,7 @@ export function createStore({ dataDir, sessionTimeoutMs, warn = (msg) => console
         }
         if (record.kind === 'guest') applyGuest(record);
         else if (record.kind === 'event') applyEventRecord(record);
+        else if (record.kind === 'track') applyTrack(record);
       });
   }
 
@@ -139,6 +155,39 @@ export function createStore({ dataDir, sessionTimeoutMs, warn = (msg) => console
       if (!guest) return null;
       settle(guest, Date.now(), sessionTimeoutMs);
       return toTimeline(guest);
+    },
+
+    findGuest(query) {
+      /** @type {(g: GuestState) => boolean} */
+      let test;
+      if ('browserId' in query) return guests.has(query.browserId) ? query.browserId : null;
+      if ('guestRef' in query) test = (g) => g.guestRef === query.guestRef;
+      else if ('email' in query) {
+        const email = query.email.toLowerCase();
+        test = (g) =>
+          g.identity?.email?.toLowerCase() === email ||
+          (g.identity?.identifiers ?? []).some((i) => i.provider.toLowerCase() === 'email' && i.id.toLowerCase() === email);
+      } else {
+        const { id, provider } = query.identifier;
+        test = (g) => (g.identity?.identifiers ?? []).some((i) => i.id === id && (provider === undefined || i.provider === provider));
+      }
+      // One person, several browsers: the one seen last is the one to personalize for.
+      let best = null;
+      let bestAt = -1;
+      for (const g of guests.values()) {
+        const at = g.events.at(-1)?.at ?? g.createdAt;
+        if (at >= bestAt && test(g)) [best, bestAt] = [g.browserId, at];
+      }
+      return best;
+    },
+
+    recordTracking(browserId, action, placement, campaign) {
+      if (!guests.has(browserId)) return false;
+      /** @type {TrackRecord} */
+      const record = { kind: 'track', at: Date.now(), browserId, action, placement, campaign };
+      append([record]);
+      applyTrack(record);
+      return true;
     },
 
     guests() {
@@ -206,5 +255,6 @@ function toTimeline(guest) {
     sessions,
     cart: open ? open.cart : [],
     abandonedValue: roundCents(guest.sessions.reduce((sum, s) => sum + (s.abandonedValue ?? 0), 0)),
+    impressions: guest.impressions,
   });
 }

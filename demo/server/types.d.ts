@@ -19,6 +19,8 @@ export interface SandboxOptions {
   latencyMs?: number;
   /** true: one line per request on stdout; a function receives the line instead. @default false */
   log?: boolean | ((line: string) => void);
+  /** The campaign catalog the decision APIs answer from; re-read when it changes. @default demo/catalog.json */
+  catalog?: string;
 }
 
 export interface Sandbox {
@@ -88,7 +90,26 @@ export interface Timeline {
   cart: CartItem[];
   /** Sum over closed sessions. */
   abandonedValue: number;
+  /** Algonomy impressions and clicks recorded through `/rrserver/track` and `/rrserver/click`. */
+  impressions: ImpressionCount[];
 }
+
+export interface ImpressionCount {
+  placement: string;
+  campaign: string;
+  /** Impressions recorded. */
+  count: number;
+  clicks: number;
+}
+
+/** How a decision API names a guest; every form answers the guest's browser id. */
+export type GuestQuery =
+  | { browserId: string }
+  | { guestRef: string }
+  /** IDENTITY email, or an identifier with provider "email". Case-insensitive. */
+  | { email: string }
+  /** An IDENTITY identifier; any provider when `provider` is absent. */
+  | { identifier: { id: string; provider?: string } };
 
 export interface GuestSummary {
   browserId: string;
@@ -116,6 +137,10 @@ export interface Store {
   /** The guest's timeline, with timed-out sessions closed as of now; null if unknown. */
   timeline(browserId: string): Timeline | null;
   guests(): GuestSummary[];
+  /** The matching guest's browser id (the most recently active one if several match), or null. */
+  findGuest(query: GuestQuery): string | null;
+  /** Counts an Algonomy impression or click for a known guest (durably). false: unknown guest. */
+  recordTracking(browserId: string, kind: 'impression' | 'click', placement: string, campaign: string): boolean;
   /** Forgets everything and truncates the log. */
   reset(): void;
   /** Absolute path of the NDJSON log. */
@@ -157,10 +182,104 @@ export interface RequestEntry {
   bodyBytes: number;
   /** id of the fault applied to this request, if any. */
   fault?: string;
+  /** What the sandbox noticed about the request, e.g. credentials a browser tag must never send. */
+  notes?: string[];
 }
 
 export interface ErrorBody {
   status: 'error';
   field?: string;
   message: string;
+}
+
+// ── The campaign catalog (demo/catalog.json) ────────────────────────────────────────────────
+
+export type Audience = 'new' | 'returning' | 'has-cart' | 'abandoned-cart' | 'identified';
+
+/** All given conditions must hold; an audience list matches if the guest is in any of them. */
+export interface Rule {
+  audience?: Audience | Audience[];
+  /** Case-insensitive. From the request (callFlows `params.utm.campaign`) or the guest's latest VIEW. */
+  utmCampaign?: string;
+  /** Case-insensitive. Algonomy: the placements' page type; callFlows: `params.pageType`; else the latest VIEW's `page`. */
+  pageType?: string;
+}
+
+export interface Catalog {
+  flows?: Flow[];
+  placements?: Placement[];
+  offers?: OfferActivity[];
+}
+
+export interface Flow {
+  friendlyId: string;
+  /** @default true */
+  live?: boolean;
+  /** The first variant whose rule matches answers; its `response` is returned with `{{placeholders}}` filled. */
+  variants: Array<{ when?: Rule; response: unknown }>;
+}
+
+export interface Placement {
+  /** `pageType.name`, e.g. `home_page.promo_1`. */
+  placement: string;
+  /** Among matching campaigns the highest score wins, then the first listed. */
+  campaigns: Campaign[];
+}
+
+export interface Campaign {
+  campaign: string;
+  when?: Rule;
+  /** @default 0 */
+  score?: number;
+  /** The placement's HTML; generated from the creatives when absent. */
+  html?: string;
+  /** Drop creatives whose `productId` the guest viewed (rcs) or is viewing; no creative left → campaign skipped. */
+  excludeViewed?: boolean;
+  creatives: RrCreative[];
+}
+
+export interface RrCreative {
+  /** Names the creative in tracking URLs; not sent. */
+  id?: string;
+  DESTINATION_URL?: string;
+  MEDIA_URL?: string;
+  ALT_TEXT?: string;
+  SIZE?: string;
+  START_TIME?: string;
+  END_TIME?: string;
+  productId?: string;
+  /** Overrides the campaign's score in `includeScore` answers; not sent otherwise. */
+  score?: number;
+  [attribute: string]: unknown;
+}
+
+export interface OfferActivity {
+  activityId: string;
+  placementId: string;
+  name?: string;
+  placementName?: string;
+  /** `repo:etag` of the activity and placement. @default 1 */
+  etag?: number;
+  /** Matching options, highest score first (then the order listed). */
+  options: OfferOption[];
+  /** Answered when no option matches. */
+  fallback: OfferContent;
+}
+
+export interface OfferContent {
+  id: string;
+  name?: string;
+  /** @default 1 */
+  etag?: number;
+  type: 'html' | 'imagelink' | 'text';
+  /** HTML, the image's link target, or text. */
+  content: string;
+  deliveryURL?: string;
+  /** `dc:format`, e.g. image/svg+xml. */
+  format?: string;
+}
+
+export interface OfferOption extends OfferContent {
+  when?: Rule;
+  score?: number;
 }

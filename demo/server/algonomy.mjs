@@ -1,0 +1,187 @@
+// @ts-check
+// RichRelevance / Algonomy Personalize API (DESIGN.md §3, seed 001), answered from the
+// catalog's placements, plus the tracking routes its answers point at:
+//   GET /rrserver/api/personalize?apiKey=…&apiClientKey=…&placements=home_page.promo_1|…
+//   GET /rrserver/track?u=…&p=…&c=…          an impression (204), counted in the guest's timeline
+//   GET /rrserver/click?ct=<url>&u=…&p=…&c=… a click, then 302 to `ct`
+// Parameter names are case-sensitive, lists are pipe-separated (seed 001).
+
+import { error, json } from './http.mjs';
+import { guestByAnyId, guestContext, matches } from './audience.mjs';
+import { escapeHtml, fill, fillString, originOf } from './template.mjs';
+import { addViewed, decodeRcs, encodeRcs } from './rcs.mjs';
+
+/**
+ * @typedef {import('./http.mjs').Route} Route
+ * @typedef {import('./types.js').Store} Store
+ * @typedef {import('./types.js').Campaign} Campaign
+ * @typedef {import('./audience.mjs').GuestContext} GuestContext
+ * @typedef {ReturnType<typeof import('./catalog.mjs').createCatalog>} CatalogSource
+ */
+
+/** Page context the API accepts; echoed in `request` when given. */
+const CONTEXT_PARAMS = ['productId', 'categoryId', 'atcid', 'cv', 'pref', 'rid', 'sgs', 'tagFilter', 'userAttribute'];
+const SAME_PAGE_TYPE = 'All placements in a call must be for the same page type';
+
+/**
+ * @param {{ store: Store, catalog: CatalogSource }} deps
+ * @returns {Route[]}
+ */
+export function algonomyRoutes({ store, catalog }) {
+  return [
+    {
+      method: 'GET',
+      pattern: /^\/rrserver\/api\/personalize$/,
+      api: true,
+      handle({ req, query }) {
+        for (const name of ['apiKey', 'apiClientKey', 'placements']) {
+          if (!query.get(name)) return error(400, name, `${name} is required (parameter names are case-sensitive)`);
+        }
+        const names = list(query.get('placements'));
+        const bad = names.find((n) => !/^[^.]+\.[^.]+/.test(n));
+        if (bad !== undefined || names.length === 0) {
+          return error(400, 'placements', `each placement is "pageType.name", pipe-separated (got ${JSON.stringify(bad ?? '')})`);
+        }
+        const pageTypes = [...new Set(names.map((n) => n.slice(0, n.indexOf('.'))))];
+        if (pageTypes.length > 1) {
+          // RR answers this one with 200 and status "error".
+          return json(200, { status: 'error', message: `${SAME_PAGE_TYPE} (got ${pageTypes.join(', ')}); make one call per page type`, placements: [] });
+        }
+        const cv = query.get('cv');
+        if (cv !== null && !/^\d+$/.test(cv)) return error(400, 'cv', `cv is the cart value in cents, e.g. 9550 for 95.50 (got ${JSON.stringify(cv)})`);
+
+        const pageType = /** @type {string} */ (pageTypes[0]);
+        const userId = query.get('userId') || null;
+        const sessionId = query.get('sessionId') || null;
+        const productIds = list(query.get('productId'));
+        // rcs carries what the guest viewed; one that does not decode starts a fresh list.
+        let viewed = decodeRcs(query.get('rcs'))?.viewed ?? [];
+        if (pageType === 'item_page') viewed = addViewed(viewed, productIds);
+
+        const browserId = userId ? guestByAnyId(store, userId) : null;
+        const guest = guestContext(browserId ? store.timeline(browserId) : null, { pageType });
+        const origin = originOf(req);
+        const answer = placementAnswerer({
+          vars: { ...guest.vars, origin },
+          guest,
+          origin,
+          track: { a: query.get('apiKey') ?? '', u: browserId ?? userId ?? '', s: sessionId ?? '' },
+          exclude: new Set([...viewed, ...productIds]),
+          includeHtml: !flag(query.get('excludeHtml')),
+          includeScore: flag(query.get('includeScore')),
+        });
+        const placements = catalog.get().placements ?? [];
+
+        /** @type {Record<string, unknown>} */
+        const request = {
+          apiKey: query.get('apiKey'),
+          clientKey: query.get('apiClientKey'),
+          placements: names,
+          sessionId: sessionId ?? 'null',
+          userId: userId ?? 'null',
+        };
+        for (const p of CONTEXT_PARAMS) if (query.has(p)) request[p] = query.get(p);
+        return json(200, {
+          request,
+          ...(flag(query.get('includeRcs')) ? { rcs: encodeRcs({ viewed }) } : {}),
+          placements: names.map((name) => answer(name, placements.find((p) => p.placement === name)?.campaigns ?? [])),
+          message: '',
+          status: 'ok',
+        });
+      },
+    },
+    {
+      method: 'GET',
+      pattern: /^\/rrserver\/track$/,
+      api: true,
+      handle({ query }) {
+        const placement = query.get('p');
+        const campaign = query.get('c');
+        if (!placement || !campaign) return error(400, placement ? 'c' : 'p', 'a tracking URL names its placement (p) and campaign (c)');
+        const browserId = guestByAnyId(store, query.get('u') ?? '');
+        if (browserId) store.recordTracking(browserId, 'impression', placement, campaign);
+        return { status: 204 };
+      },
+    },
+    {
+      method: 'GET',
+      pattern: /^\/rrserver\/click$/,
+      api: true,
+      handle({ query }) {
+        const target = query.get('ct') ?? '';
+        // Only where a creative can point: a web page, or a path on this server. No open redirect to javascript: etc.
+        if (!/^https?:\/\/[^/]/i.test(target) && !/^\/(?![/\\])/.test(target)) {
+          return error(400, 'ct', `ct must be the http(s) URL or /path the click leads to (got ${JSON.stringify(target)})`);
+        }
+        const placement = query.get('p');
+        const campaign = query.get('c');
+        const browserId = guestByAnyId(store, query.get('u') ?? '');
+        // The shopper is redirected whatever happens: a click must never strand them.
+        if (browserId && placement && campaign) store.recordTracking(browserId, 'click', placement, campaign);
+        return { status: 302, headers: { Location: target } };
+      },
+    },
+  ];
+}
+
+/**
+ * @param {{ vars: Record<string, string | number>, guest: GuestContext, origin: string,
+ *   track: Record<string, string>, exclude: Set<string>, includeHtml: boolean, includeScore: boolean }} opts
+ */
+function placementAnswerer({ vars, guest, origin, track, exclude, includeHtml, includeScore }) {
+  /**
+   * @param {string} name
+   * @param {Campaign[]} campaigns
+   */
+  return function answer(name, campaigns) {
+    // Highest score first; equal scores keep the catalog's order (sort is stable).
+    const ranked = campaigns.filter((c) => matches(c.when, guest)).sort((a, b) => (b.score ?? 0) - (a.score ?? 0));
+    for (const campaign of ranked) {
+      const creatives = campaign.excludeViewed
+        ? campaign.creatives.filter((c) => !c.productId || !exclude.has(c.productId))
+        : campaign.creatives;
+      if (creatives.length === 0) continue;
+      const out = creatives.map((creative, i) => {
+        const { id, score, DESTINATION_URL = '', MEDIA_URL = '', ALT_TEXT = '', SIZE = '', START_TIME = '00:00', END_TIME = '00:00', ...custom } =
+          fill(creative, vars);
+        const ids = { ...track, p: name, c: campaign.campaign, cr: id ?? String(i + 1) };
+        return {
+          // Wrapped so the click is counted, then redirected to the original (seed 001).
+          DESTINATION_URL: DESTINATION_URL ? `${origin}/rrserver/click?${new URLSearchParams({ ct: DESTINATION_URL, ...ids })}` : '',
+          MEDIA_URL,
+          ALT_TEXT,
+          SIZE,
+          START_TIME,
+          END_TIME,
+          ...custom,
+          trackingUrl: `${origin}/rrserver/track?${new URLSearchParams(ids)}`,
+          campaign: campaign.campaign,
+          R_RECOMMEND: 'true',
+          ...(includeScore ? { score: score ?? campaign.score ?? 0 } : {}),
+        };
+      });
+      const html = campaign.html === undefined ? creativesHtml(name, out) : fillString(campaign.html, vars);
+      return { placement: name, ...(includeHtml ? { html } : {}), creatives: out };
+    }
+    return { placement: name, ...(includeHtml ? { html: '' } : {}), creatives: [] };
+  };
+}
+
+/**
+ * The placement's HTML when the campaign has none: its creatives as linked images.
+ * @param {string} placement
+ * @param {Array<{ DESTINATION_URL: string, MEDIA_URL: string, ALT_TEXT: string }>} creatives
+ */
+function creativesHtml(placement, creatives) {
+  const items = creatives.map((c) => {
+    const img = c.MEDIA_URL ? `<img src="${escapeHtml(c.MEDIA_URL)}" alt="${escapeHtml(c.ALT_TEXT)}">` : escapeHtml(c.ALT_TEXT);
+    return c.DESTINATION_URL ? `<a href="${escapeHtml(c.DESTINATION_URL)}">${img}</a>` : img;
+  });
+  return `<div class="rr-placement" data-placement="${escapeHtml(placement)}">${items.join('')}</div>`;
+}
+
+/** @param {string | null} v pipe-separated */
+const list = (v) => (v ? v.split('|').filter(Boolean) : []);
+
+/** @param {string | null} v */
+const flag = (v) => v?.toLowerCase() === 'true';

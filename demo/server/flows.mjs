@@ -1,0 +1,167 @@
+// @ts-check
+// Sitecore Personalize flow execution (DESIGN.md §3, seed 000), answered from the catalog:
+//   POST /v2/callFlows                                   Engage and our tag
+//   POST /v1/personalize?sitecoreContextId=…&siteId=…     the Cloud SDK's Edge form (research/sitecore.md)
+// The answer is the first matching variant's `response`, placeholders filled.
+
+import { error, json, mediaType, parseJson } from './http.mjs';
+import { CHANNELS, isPlainObject } from './validate.mjs';
+import { guestContext, matches } from './audience.mjs';
+import { fill, originOf } from './template.mjs';
+
+/**
+ * @typedef {import('./http.mjs').Route} Route
+ * @typedef {import('./http.mjs').Reply} Reply
+ * @typedef {import('./http.mjs').Context} Context
+ * @typedef {import('./types.js').Store} Store
+ * @typedef {import('./types.js').Flow} Flow
+ * @typedef {import('./validate.mjs').ValidationError} ValidationError
+ * @typedef {ReturnType<typeof import('./catalog.mjs').createCatalog>} CatalogSource
+ */
+
+const IDENTITY_FIELDS = /** @type {const} */ (['browserId', 'email', 'identifiers']);
+
+/** @param {unknown} v */
+const text = (v) => (typeof v === 'string' && v ? v : null);
+
+/** @param {unknown} v */
+const describe = (v) => (v === undefined ? 'missing' : `got ${JSON.stringify(v)}`);
+
+/**
+ * @param {{ store: Store, catalog: CatalogSource }} deps
+ * @returns {Route[]}
+ */
+export function flowRoutes({ store, catalog }) {
+  /**
+   * @param {Context} ctx
+   * @param {boolean} edge the Cloud SDK form: its Edge proxy fills clientKey/pointOfSale, so "" is fine
+   * @returns {Reply}
+   */
+  function callFlow({ req, body }, edge) {
+    const type = mediaType(req);
+    if (type && type !== 'application/json' && type !== 'text/plain') {
+      return error(415, 'content-type', `send the flow request as application/json, not ${type}`);
+    }
+    const request = parseJson(body.toString('utf8'));
+    if (!isPlainObject(request)) return error(400, 'body', 'the body must be one JSON object');
+    const invalid = validateFlowRequest(request, edge);
+    if (invalid) return error(400, invalid.field, invalid.message);
+
+    const browserId =
+      (edge && request.guestRef ? store.findGuest({ guestRef: request.guestRef }) : null) ??
+      (request.browserId ? store.findGuest({ browserId: request.browserId }) : null) ??
+      (request.email ? store.findGuest({ email: request.email }) : null) ??
+      (request.identifiers ? store.findGuest({ identifier: request.identifiers }) : null);
+    const params = request.params ?? {};
+    const guest = guestContext(browserId ? store.timeline(browserId) : null, {
+      // Engage flattens params (`utm_campaign`); the documented form nests them (`utm.campaign`).
+      utmCampaign: text(params.utm?.campaign) ?? text(params.utm_campaign),
+      pageType: text(params.pageType),
+      currency: request.currencyCode,
+    });
+
+    const friendlyId = request.friendlyId;
+    const fuzzy = friendlyId.endsWith('*');
+    const prefix = fuzzy ? friendlyId.slice(0, -1) : friendlyId;
+    const candidates = (catalog.get().flows ?? [])
+      .filter((f) => f.live !== false && (fuzzy ? f.friendlyId.startsWith(prefix) : f.friendlyId === friendlyId))
+      .sort((a, b) => (a.friendlyId < b.friendlyId ? -1 : a.friendlyId > b.friendlyId ? 1 : 0));
+    if (candidates.length === 0) {
+      return error(404, null, `no live flow ${fuzzy ? 'starting with' : 'named'} ${JSON.stringify(prefix)}`);
+    }
+    // A fuzzy id runs the first live flow that also passes its audience rules (seed 000).
+    for (const flow of candidates) {
+      const variant = flow.variants.find((v) => matches(v.when, guest));
+      if (variant) return json(200, fill(variant.response, { ...guest.vars, origin: originOf(req) }));
+    }
+    // The flow ran but no variant targets this guest: an empty template output.
+    return json(200, {});
+  }
+
+  return [
+    { method: 'POST', pattern: /^\/v2\/callFlows$/, api: true, handle: (ctx) => callFlow(ctx, false) },
+    {
+      method: 'POST',
+      pattern: /^\/v1\/personalize$/,
+      api: true,
+      handle(ctx) {
+        for (const name of ['sitecoreContextId', 'siteId']) {
+          if (!ctx.query.get(name)) return error(400, name, `${name} is required in the query (the Edge form)`);
+        }
+        return callFlow(ctx, true);
+      },
+    },
+  ];
+}
+
+/**
+ * The flow execution request as seed 000 documents it.
+ * @param {Record<string, any>} r
+ * @param {boolean} edge
+ * @returns {ValidationError | null}
+ */
+export function validateFlowRequest(r, edge) {
+  for (const field of ['clientKey', 'pointOfSale']) {
+    const v = r[field];
+    if (typeof v !== 'string' || (!edge && v === '')) {
+      return { field, message: `${field} must be a ${edge ? '' : 'non-empty '}string (${describe(v)})` };
+    }
+  }
+  if (!CHANNELS.includes(r.channel)) {
+    return { field: 'channel', message: `channel must be one of ${CHANNELS.join(', ')} (${describe(r.channel)})` };
+  }
+  if (!(typeof r.language === 'string' && /^[A-Za-z]{2}$/.test(r.language))) {
+    return { field: 'language', message: `language must be a 2-letter ISO 639 code such as "EN" (${describe(r.language)})` };
+  }
+  if (!(typeof r.currencyCode === 'string' && /^[A-Za-z]{3}$/.test(r.currencyCode))) {
+    return { field: 'currencyCode', message: `currencyCode must be a 3-letter ISO 4217 code such as "EUR" (${describe(r.currencyCode)})` };
+  }
+  if (!(typeof r.friendlyId === 'string' && r.friendlyId.length > 0 && r.friendlyId !== '*')) {
+    return { field: 'friendlyId', message: `friendlyId must name a flow, e.g. "home_hero" or "product_recommender*" (${describe(r.friendlyId)})` };
+  }
+
+  const given = IDENTITY_FIELDS.filter((f) => r[f] !== undefined && r[f] !== null);
+  if (given.length !== 1) {
+    return {
+      field: given.length ? given.join(',') : 'browserId',
+      message: `send exactly one of browserId, email or identifiers (${given.length ? `got ${given.join(' and ')}` : 'got none'})`,
+    };
+  }
+  if (given[0] === 'browserId' && typeof r.browserId !== 'string') {
+    return { field: 'browserId', message: `browserId must be a string (${describe(r.browserId)})` };
+  }
+  // Engage sends browserId "" when its cookie could not be stored; the Edge form then names
+  // the guest by guestRef, or the guest is simply unknown.
+  if (given[0] === 'browserId' && r.browserId === '' && !edge) {
+    return { field: 'browserId', message: 'browserId is empty: the browser has no id yet (create one first)' };
+  }
+  if (given[0] === 'email' && !(typeof r.email === 'string' && /^[^\s@]+@[^\s@]+\.[^\s@]+$/.test(r.email))) {
+    return { field: 'email', message: `email is not an email address (${describe(r.email)})` };
+  }
+  if (given[0] === 'identifiers') {
+    const ids = r.identifiers;
+    if (!isPlainObject(ids) || typeof ids.provider !== 'string' || !ids.provider || typeof ids.id !== 'string' || !ids.id) {
+      return {
+        field: 'identifiers',
+        message: `identifiers must be one { provider, id } object of non-empty strings (not an array as in IDENTITY events; ${describe(ids)})`,
+      };
+    }
+  }
+  if (edge && r.guestRef !== undefined && typeof r.guestRef !== 'string') {
+    return { field: 'guestRef', message: `guestRef must be a string (${describe(r.guestRef)})` };
+  }
+
+  if (r.params !== undefined) {
+    if (!isPlainObject(r.params)) return { field: 'params', message: `params must be an object (${describe(r.params)})` };
+    const utm = r.params.utm;
+    if (utm !== undefined) {
+      if (!isPlainObject(utm)) return { field: 'params.utm', message: `params.utm must be an object (${describe(utm)})` };
+      for (const key of ['campaign', 'source', 'medium', 'content']) {
+        if (utm[key] !== undefined && typeof utm[key] !== 'string') {
+          return { field: `params.utm.${key}`, message: `params.utm.${key} must be a string (${describe(utm[key])})` };
+        }
+      }
+    }
+  }
+  return null;
+}

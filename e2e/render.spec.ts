@@ -1,0 +1,236 @@
+// Decisions into slots, in Chromium, against the sandbox's decision APIs and a test catalog.
+import { fileURLToPath } from 'node:url';
+import type { Page } from '@playwright/test';
+import { nanoid } from 'nanoid';
+import { expect, test, type SandboxFixture } from './fixtures';
+import { initScript, writePage } from './pages';
+
+test.use({ catalog: fileURLToPath(new URL('./catalogs/render.json', import.meta.url)) });
+
+declare global {
+  interface Window {
+    slotwise: (...args: unknown[]) => Promise<any>;
+    __xss?: number;
+    __seenDefaults: string[];
+    __violations: string[];
+    __shift: number;
+  }
+}
+
+const optionsFor = (sandbox: SandboxFixture, extra: object = {}) => ({
+  clientKey: `r${nanoid(10).replace(/-/g, '_')}`,
+  target: sandbox.url,
+  pointOfSale: 'e2e/uk',
+  currency: 'EUR',
+  browserId: 'local',
+  placements: { target: sandbox.url, apiKey: 'key', apiClientKey: 'client' },
+  offers: { target: sandbox.url, identityNamespace: 'Slotwise' },
+  ...extra,
+});
+const slot = (attributes: string, id = nanoid(6)) => `<div id="s-${id}" ${attributes} style="min-height:40px">DEFAULT ${id}</div>`;
+const TEN_SLOTS = [
+  ...['hero', 'banner', 'promo_a'].map((flow) => slot(`data-slotwise-flow="${flow}"`, flow)),
+  ...[1, 2, 3, 4, 5].map((i) => slot(`data-slotwise-placement="home_page.p${i}"`, `p${i}`)),
+  slot('data-slotwise-offer="xcore:offer-placement:p1" data-slotwise-activity="xcore:offer-activity:a1"', 'o1'),
+  slot('data-slotwise-offer="xcore:offer-placement:p2" data-slotwise-activity="xcore:offer-activity:a2"', 'o2'),
+].join('');
+const states = (page: Page) => page.$$eval('[data-slotwise-state]', (els) => Object.fromEntries(els.map((el) => [el.id, el.getAttribute('data-slotwise-state')])));
+const decisionRequests = async (sandbox: SandboxFixture) =>
+  (await sandbox.requests()).filter((r) => r.method != 'OPTIONS' && /^\/(v2\/callFlows|rrserver\/api|decisions)/.test(r.path)).map((r) => r.path);
+
+// Every frame, note any slot that shows its default text while visible.
+const watchDefaults = (page: Page) => page.addInitScript(() => {
+  window.__seenDefaults = [];
+  const look = () => {
+    for (const el of document.querySelectorAll<HTMLElement>('[data-slotwise-flow],[data-slotwise-placement],[data-slotwise-offer]'))
+      if (getComputedStyle(el).visibility == 'visible' && el.textContent!.includes('DEFAULT')) window.__seenDefaults.push(el.id);
+    requestAnimationFrame(look);
+  };
+  requestAnimationFrame(look);
+});
+
+test('ten slots of all three kinds fill in one pass, and no default is ever visible', async ({ page, sandbox }) => {
+  await watchDefaults(page);
+  await page.goto(sandbox.siteUrl + writePage({ body: initScript(optionsFor(sandbox)) + TEN_SLOTS }));
+  await expect.poll(async () => Object.keys(await states(page)).length).toBe(10);
+  expect(Object.values(await states(page))).toEqual(Array(10).fill('decided'));
+  expect((await decisionRequests(sandbox)).sort()).toEqual(['/decisions', '/rrserver/api/personalize', '/v2/callFlows', '/v2/callFlows', '/v2/callFlows']);
+  await expect(page.locator('#s-hero')).toHaveText('Personal hero');
+  await expect(page.locator('#s-p3')).toHaveText('Placement 3');
+  await expect(page.locator('#s-o1')).toHaveText('Offer one');
+  await expect(page.locator('#s-o2 img')).toHaveAttribute('src', /promo-trail\.svg$/);
+  await expect(page.locator('#s-promo_a')).toHaveText('Flow creative');
+  await page.waitForTimeout(300);
+  expect(await page.evaluate(() => window.__seenDefaults)).toEqual([]);
+});
+
+test('with a 3-second API the defaults show at about 1 s, and late content never replaces a slot in view', async ({ page, sandbox }) => {
+  for (const path of ['/v2/callFlows', '/rrserver/api/personalize']) await sandbox.fault({ path, delayMs: 3000, count: -1 });
+  const below = '<div style="height:3000px">spacer</div>';
+  await page.goto(sandbox.siteUrl + writePage({
+    body: initScript(optionsFor(sandbox)) + slot('data-slotwise-flow="hero"', 'top') + below + slot('data-slotwise-placement="home_page.p1"', 'bottom'),
+  }));
+  const started = Date.now();
+  await expect.poll(() => page.locator('#s-top').getAttribute('data-slotwise-state'), { timeout: 2500 }).toBe('timeout');
+  expect(Date.now() - started).toBeLessThan(2000);
+  await expect(page.locator('#s-top')).toBeVisible();
+  await expect(page.locator('#s-top')).toContainText('DEFAULT');
+  // The late decisions arrive: the slot on screen keeps its default, the one below the fold is filled.
+  await expect.poll(() => page.locator('#s-bottom').getAttribute('data-slotwise-state'), { timeout: 6000 }).toBe('decided');
+  await expect(page.locator('#s-bottom')).toHaveText('Placement 1');
+  await expect(page.locator('#s-top')).toContainText('DEFAULT');
+});
+
+test('the rcs token round-trips unchanged through the rr_rcs cookie', async ({ page, sandbox }) => {
+  const options = optionsFor(sandbox);
+  const url = sandbox.siteUrl + writePage({ body: initScript(options) + slot('data-slotwise-placement="home_page.p1"', 'p1') });
+  await page.goto(url);
+  await expect(page.locator('#s-p1')).toHaveAttribute('data-slotwise-state', 'decided');
+  const [first] = (await sandbox.requests({ path: '/rrserver/api/personalize', method: 'GET' }));
+  expect(first!.query.rcs).toBeUndefined();
+  const cookie = (await page.context().cookies()).find((c) => c.name == 'rr_rcs')!;
+  expect(cookie.value).toMatch(/^[A-Za-z0-9]+$/);
+  await sandbox.clearRequests();
+  await page.reload();
+  await expect(page.locator('#s-p1')).toHaveAttribute('data-slotwise-state', 'decided');
+  const [second] = await sandbox.requests({ path: '/rrserver/api/personalize', method: 'GET' });
+  expect(second!.query.rcs).toBe(cookie.value);
+});
+
+test('an XSS corpus in HTML, creative fields and URLs executes nothing', async ({ page, sandbox }) => {
+  const dialogs: string[] = [];
+  page.on('dialog', (dialog) => (dialogs.push(dialog.message()), dialog.dismiss()));
+  await page.goto(sandbox.siteUrl + writePage({
+    body: initScript(optionsFor(sandbox)) +
+      slot('data-slotwise-flow="xss_flow"', 'flow') + slot('data-slotwise-flow="xss_creative"', 'flowc') +
+      slot('data-slotwise-placement="home_page.xss"', 'pl') + slot('data-slotwise-placement="category_page.xss_creative"', 'plc') +
+      slot('data-slotwise-offer="xcore:offer-placement:xss" data-slotwise-activity="xcore:offer-activity:xss"', 'of'),
+  }));
+  await expect.poll(async () => Object.keys(await states(page)).length).toBe(5);
+  await expect(page.locator('#s-flow')).toContainText('Safe text stays');
+  // Click every link and button the creatives left, and toggle what can be toggled.
+  for (const target of await page.locator('[data-slotwise-state] :is(a, button, details)').all()) await target.click({ force: true, noWaitAfter: true }).catch(() => {});
+  await page.waitForTimeout(1500);
+  expect(await page.evaluate(() => window.__xss)).toBeUndefined();
+  expect(dialogs).toEqual([]);
+  const leftovers = await page.$$eval('[data-slotwise-state]', (els) => els.flatMap((el) => [...el.querySelectorAll('*')]
+    .filter((node) => node.tagName == 'SCRIPT' || node.tagName == 'IFRAME' || [...node.attributes].some((a) => /^on/i.test(a.name) || /javascript:/i.test(a.value)))
+    .map((node) => node.outerHTML)));
+  expect(leftovers).toEqual([]);
+  expect(page.url()).toContain('/e2e/.tmp/pages/');
+});
+
+test('under a strict CSP with a nonce and Trusted Types, every slot renders with no violation', async ({ page, sandbox }) => {
+  const nonce = nanoid(16).replace(/[-_]/g, 'a');
+  await page.addInitScript(() => {
+    window.__violations = [];
+    document.addEventListener('securitypolicyviolation', (e) => window.__violations.push(`${e.violatedDirective} ${e.blockedURI}`));
+  });
+  const path = writePage({
+    nonce,
+    headers: { 'Content-Security-Policy': `script-src 'nonce-${nonce}' 'strict-dynamic'; require-trusted-types-for 'script'; object-src 'none'; base-uri 'none'` },
+    body: `<script nonce="${nonce}">slotwise('init', ${JSON.stringify(optionsFor(sandbox))})</script>${TEN_SLOTS}`,
+  });
+  const response = await page.goto(sandbox.siteUrl + path);
+  expect(response!.headers()['content-security-policy']).toContain("require-trusted-types-for 'script'");
+  await expect.poll(async () => Object.values(await states(page)).filter((s) => s == 'decided').length).toBe(10);
+  expect(await page.evaluate(() => window.__violations)).toEqual([]);
+  // The policy is really enforced: a plain string into innerHTML is refused.
+  expect(await page.evaluate(() => {
+    try {
+      document.body.insertAdjacentHTML('beforeend', '<b>raw</b>');
+      return 'allowed';
+    } catch {
+      return 'refused';
+    }
+  })).toBe('refused');
+});
+
+test('slots that declare their size cause no layout shift', async ({ page, sandbox }) => {
+  await page.addInitScript(() => {
+    window.__shift = 0;
+    new PerformanceObserver((list) => list.getEntries().forEach((e) => (window.__shift += (e as unknown as { value: number }).value)))
+      .observe({ type: 'layout-shift', buffered: true });
+  });
+  const sized = (attributes: string, id: string) => `<div id="s-${id}" ${attributes} data-slotwise-size="600x40" style="min-height:40px;overflow:hidden">DEFAULT</div>`;
+  await page.goto(sandbox.siteUrl + writePage({
+    body: initScript(optionsFor(sandbox)) + '<h1>Shop</h1>' + sized('data-slotwise-flow="hero"', 'a') +
+      sized('data-slotwise-placement="home_page.p1"', 'b') + sized('data-slotwise-flow="empty_flow"', 'c') + '<p>Below the slots</p>',
+  }));
+  await expect.poll(async () => Object.keys(await states(page)).length).toBe(3);
+  await page.waitForTimeout(500);
+  expect(await page.evaluate(() => window.__shift)).toBe(0);
+});
+
+test('impressions: rendered once per render, viewable after a second in view, and clicks', async ({ page, sandbox }) => {
+  const options = optionsFor(sandbox);
+  await page.goto(sandbox.siteUrl + writePage({
+    body: initScript(options) + slot('data-slotwise-placement="home_page.p2"', 'p2') + '<div style="height:3000px"></div>' + slot('data-slotwise-flow="promo_a"', 'far'),
+  }));
+  await expect(page.locator('#s-p2')).toHaveAttribute('data-slotwise-state', 'decided');
+  const { browserId } = await page.evaluate(() => window.slotwise('browserId'));
+  const impressions = async () => ((await sandbox.guest(browserId))?.events ?? [])
+    .filter((e) => e.type.startsWith('SLOT_')).map((e) => `${e.type}:${(e.message.ext as Record<string, string>).slot}:${(e.message.ext as Record<string, string>).impression}`).sort();
+  await expect.poll(impressions, { timeout: 5000 }).toEqual([
+    'SLOT_IMPRESSION:home_page.p2:rendered', 'SLOT_IMPRESSION:home_page.p2:viewable', 'SLOT_IMPRESSION:promo_a:rendered',
+  ]);
+  const rendered = ((await sandbox.guest(browserId))!.events)
+    .find((e) => e.type == 'SLOT_IMPRESSION' && (e.message.ext as Record<string, string>).slot == 'home_page.p2');
+  expect(rendered!.message.ext).toMatchObject({ source: 'placement', campaign: 'campaign-2' });
+  await page.locator('#s-p2').click();
+  await expect.poll(impressions).toContain('SLOT_CLICK:home_page.p2:click');
+});
+
+test('SPA: 20 route changes refresh the slots once each, with no duplicate impressions', async ({ page, sandbox }) => {
+  await page.goto(sandbox.siteUrl + writePage({
+    body: initScript(optionsFor(sandbox, { autoPage: true })) + '<main id="view"></main>' +
+      `<script>window.go = (n) => { history.pushState({}, '', '?route=' + n); document.getElementById('view').innerHTML = '<div id="s-r' + n + '" data-slotwise-placement="home_page.p' + (n % 5 + 1) + '">DEFAULT</div>'; }</script>`,
+  }));
+  const { browserId } = await page.evaluate(() => window.slotwise('browserId'));
+  for (let n = 1; n <= 20; n++) {
+    await page.evaluate((n) => (window as unknown as { go(n: number): void }).go(n), n);
+    await expect(page.locator(`#s-r${n}`)).toHaveAttribute('data-slotwise-state', 'decided');
+    await expect(page.locator(`#s-r${n}`)).toHaveText(`Placement ${(n % 5) + 1}`);
+  }
+  await expect.poll(async () => ((await sandbox.guest(browserId))?.events ?? []).filter((e) => (e.message.ext as Record<string, string>)?.impression == 'rendered').length, { timeout: 8000 }).toBe(20);
+  const personalize = await sandbox.requests({ path: '/rrserver/api/personalize', method: 'GET' });
+  expect(personalize).toHaveLength(20); // one call per route: the new view's slot, asked once
+});
+
+test('lazy slots are asked for only when they come near the viewport, together', async ({ page, sandbox }) => {
+  await page.goto(sandbox.siteUrl + writePage({
+    body: initScript(optionsFor(sandbox)) + slot('data-slotwise-placement="home_page.p1"', 'eager') + '<div style="height:4000px"></div>' +
+      slot('data-slotwise-placement="home_page.p4" data-slotwise-lazy', 'l1') + slot('data-slotwise-placement="home_page.p5" data-slotwise-lazy', 'l2'),
+  }));
+  await expect(page.locator('#s-eager')).toHaveAttribute('data-slotwise-state', 'decided');
+  await page.waitForTimeout(300);
+  expect((await sandbox.requests({ path: '/rrserver/api/personalize', method: 'GET' })).map((r) => r.query.placements)).toEqual(['home_page.p1']);
+  await page.locator('#s-l2').scrollIntoViewIfNeeded();
+  await expect(page.locator('#s-l2')).toHaveAttribute('data-slotwise-state', 'decided');
+  expect((await sandbox.requests({ path: '/rrserver/api/personalize', method: 'GET' })).map((r) => r.query.placements)).toEqual(['home_page.p1', 'home_page.p4|home_page.p5']);
+});
+
+test('without Element.setHTML the sanitizer chunk loads on demand, with the nonce, and still executes nothing', async ({ page, sandbox }) => {
+  const nonce = nanoid(16).replace(/[-_]/g, 'a');
+  // A browser without the Sanitizer API (Safari, older Chromium).
+  await page.addInitScript(() => {
+    delete (Element.prototype as { setHTML?: unknown }).setHTML;
+    window.__violations = [];
+    document.addEventListener('securitypolicyviolation', (e) => window.__violations.push(`${e.violatedDirective} ${e.blockedURI}`));
+  });
+  await page.goto(sandbox.siteUrl + writePage({
+    nonce,
+    headers: { 'Content-Security-Policy': `script-src 'nonce-${nonce}' 'strict-dynamic'; require-trusted-types-for 'script'` },
+    body: `<script nonce="${nonce}">slotwise('init', ${JSON.stringify(optionsFor(sandbox))})</script>` +
+      slot('data-slotwise-flow="xss_flow"', 'flow') + slot('data-slotwise-placement="home_page.p1"', 'p1'),
+  }));
+  await expect(page.locator('#s-flow')).toHaveAttribute('data-slotwise-state', 'decided');
+  await expect(page.locator('#s-p1')).toHaveText('Placement 1');
+  expect(await sandbox.requests({ path: '/dist/slotwise-sanitize.min.js' })).toHaveLength(1);
+  await page.waitForTimeout(500);
+  expect(await page.evaluate(() => window.__xss)).toBeUndefined();
+  // Chromium reports the event-handler attributes DOMPurify meets while parsing as refused inline
+  // handlers (script-src-attr); they are dropped, never run. Nothing else may be refused.
+  expect((await page.evaluate(() => window.__violations)).filter((v) => !v.startsWith('script-src-attr'))).toEqual([]);
+  expect(await page.locator('#s-flow script, #s-flow [onerror]').count()).toBe(0);
+});

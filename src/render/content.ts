@@ -1,0 +1,45 @@
+// Puts a decision's content into a slot. Returned HTML is sanitized by default (the browser's
+// Element.setHTML strips scripts, event handlers and javascript: URLs; elsewhere DOMPurify, loaded
+// on demand); creatives are built as elements with text and attributes, and only http(s) links
+// and images are kept. Scripts from an API never run in the host page.
+import type { Content, Creative } from '../wire/model';
+import { loadSanitizer } from './sanitizer';
+import { trustedHTML } from './trusted';
+
+/** An absolute http(s) URL, or nothing: `javascript:`, `data:` and the like are dropped. */
+export function safeUrl(value: string | undefined): string | undefined {
+  try {
+    const url = new URL(value ?? '', location.href);
+    return value && /^https?:$/.test(url.protocol) ? url.href : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+function creativeElement(item: Creative): HTMLElement {
+  const href = safeUrl(item.href);
+  const box = document.createElement(href ? 'a' : 'div');
+  box.className = 'slotwise-creative';
+  if (href) Object.assign(box, { href, rel: 'noopener' });
+  const src = safeUrl(item.imageUrl);
+  if (src) {
+    const image = document.createElement('img');
+    image.src = src;
+    image.alt = item.alt ?? item.text ?? '';
+    const size = /^(\d+)x(\d+)$/.exec(item.size ?? '');
+    if (size) Object.assign(image, { width: Number(size[1]), height: Number(size[2]) });
+    box.append(image);
+  }
+  if (item.text) box.append(Object.assign(document.createElement('span'), { textContent: item.text }));
+  return box;
+}
+
+/** Builds the content off-document, then swaps it in one step, so the slot changes in one frame. */
+export async function fill(el: HTMLElement, content: Content, html: 'sanitize' | 'trusted', nonce: string): Promise<void> {
+  if (content.kind == 'creative') return el.replaceChildren(...content.items.map(creativeElement));
+  if (content.kind != 'html') return;
+  const setHTML = (el as HTMLElement & { setHTML?: (html: string) => void }).setHTML;
+  if (html == 'sanitize' && setHTML) return setHTML.call(el, content.html);
+  const clean = html == 'trusted' ? content.html : (await loadSanitizer(nonce))(content.html);
+  el.innerHTML = trustedHTML(clean);
+}

@@ -1,0 +1,41 @@
+// @vitest-environment jsdom
+// Content into slots. jsdom, because DOMPurify (the fallback sanitizer for browsers without
+// Element.setHTML) needs a faithful DOM; e2e/render.spec.ts covers setHTML in Chromium.
+import { describe, expect, it } from 'vitest';
+import { fill, safeUrl } from '../src/render/content';
+
+const el = () => document.createElement('div');
+
+describe('content', () => {
+  it('builds creatives as elements: text stays text, only http(s) links and images are kept', async () => {
+    const slot = el();
+    await fill(slot, { kind: 'creative', items: [
+      { imageUrl: '/a.png', href: 'https://shop.example/sale', alt: 'Sale', text: '<img src=x onerror=alert(1)>' },
+      { imageUrl: 'javascript:alert(1)', href: 'javascript:alert(1)', text: 'second' },
+      { imageUrl: 'data:image/svg+xml,<svg onload=alert(1)>', size: '300x250' },
+    ] }, 'sanitize', '');
+    const [first, second, third] = [...slot.children] as HTMLElement[];
+    expect(first!.tagName).toBe('A');
+    expect(first!.getAttribute('href')).toBe('https://shop.example/sale');
+    expect(first!.getAttribute('rel')).toBe('noopener');
+    expect(first!.querySelector('img')!.getAttribute('alt')).toBe('Sale');
+    expect(first!.querySelector('span')!.textContent).toBe('<img src=x onerror=alert(1)>');
+    expect(first!.querySelectorAll('[onerror]')).toHaveLength(0);
+    expect(second!.tagName).toBe('DIV');
+    expect(second!.querySelector('img')).toBeNull();
+    expect(third!.querySelector('img')).toBeNull();
+    expect(safeUrl('//evil.example/x')).toBe('https://evil.example/x'.replace('https:', location.protocol));
+  });
+
+  it('sanitizes returned HTML by default and inserts it as is only when trusted', async () => {
+    const payload = '<p>Hi<script>window.pwned=1</script><img src="x" onerror="window.pwned=1"><a href="javascript:alert(1)">x</a></p>';
+    const safe = el();
+    await fill(safe, { kind: 'html', html: payload }, 'sanitize', '');
+    expect(safe.innerHTML).not.toMatch(/script|onerror|javascript:/);
+    expect(safe.textContent).toContain('Hi');
+    const trusted = el();
+    await fill(trusted, { kind: 'html', html: '<b onclick="x()">own campaign</b>' }, 'trusted', '');
+    expect(trusted.innerHTML).toBe('<b onclick="x()">own campaign</b>');
+  });
+});
+

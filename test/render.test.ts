@@ -1,0 +1,107 @@
+// @vitest-environment happy-dom
+// Slot rendering logic with a stand-in for the decision APIs. Real browsers (setHTML, CSP,
+// layout shift, viewport) are covered in e2e/render.spec.ts.
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { SlotwiseError } from '../src/errors';
+import { resolveOptions } from '../src/options';
+import { findSlots } from '../src/render/slots';
+import { createRenderer, type Renderer } from '../src/render/renderer';
+import type { Decisions } from '../src/decide/decisions';
+import type { Decision } from '../src/wire/model';
+
+const settings = resolveOptions({ clientKey: 'k', target: '/api', pointOfSale: 'p', revealAfterMs: 1000 });
+
+describe('slots', () => {
+  it('reads the three kinds of slot and their options', () => {
+    document.body.innerHTML = `
+      <div data-slotwise-flow="home_hero*" data-slotwise-size="300x250" data-slotwise-empty="collapse"></div>
+      <div data-slotwise-placement="item_page.recs" data-slotwise-lazy data-slotwise-context='{"productId":"P1"}'></div>
+      <div data-slotwise-offer="xcore:offer-placement:1" data-slotwise-activity="xcore:offer-activity:2" data-slotwise-items="2"></div>
+      <div data-slotwise-offer="no-activity"></div>`;
+    expect(findSlots(document).map(({ el: _el, ...slot }) => slot)).toEqual([
+      { source: 'flow', id: 'home_hero*', context: {}, lazy: false, collapse: true, size: [300, 250] },
+      { source: 'placement', id: 'item_page.recs', context: { productId: 'P1' }, lazy: true, collapse: false },
+      { source: 'offer', id: 'xcore:offer-placement:1|xcore:offer-activity:2', context: {}, lazy: false, collapse: false,
+        offer: { placementId: 'xcore:offer-placement:1', activityId: 'xcore:offer-activity:2', itemCount: 2 } },
+    ]);
+  });
+});
+
+describe('renderer', () => {
+  let renderer: Renderer;
+  const calls: string[] = [];
+  const errors: SlotwiseError[] = [];
+  const html = (slot: string, text: string): Decision => ({ slot, source: 'placement', content: { kind: 'html', html: `<p>${text}</p>` } });
+  let answer: (what: string) => Promise<Decision[]>;
+  const decisions: Decisions = {
+    flow: async ({ friendlyId }) => ({ ...(await answer(`flow:${friendlyId}`))[0]!, data: {} }),
+    placements: (names) => answer(`placements:${names.join('|')}`),
+    offers: (calls) => answer(`offers:${calls.length}`),
+  };
+  const state = (selector: string) => document.querySelector(selector)!.getAttribute('data-slotwise-state');
+
+  beforeEach(() => {
+    vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout'] });
+    calls.length = errors.length = 0;
+    document.head.innerHTML = '';
+    renderer = createRenderer(settings, decisions, { track: () => {}, ping: () => {}, error: (e) => errors.push(e) });
+  });
+  afterEach(() => {
+    renderer.stop();
+    vi.useRealTimers();
+  });
+
+  it('decides all placement slots in one call and reveals each when filled', async () => {
+    document.body.innerHTML = '<div id="a" data-slotwise-placement="home_page.a">A</div><div id="b" data-slotwise-placement="home_page.b">B</div>';
+    answer = async (what) => (calls.push(what), [html('home_page.a', 'for you'), { slot: 'home_page.b', source: 'placement', content: null }]);
+    await renderer.render();
+    expect(calls).toEqual(['placements:home_page.a|home_page.b']);
+    expect([state('#a'), document.querySelector('#a')!.textContent]).toEqual(['decided', 'for you']);
+    expect([state('#b'), document.querySelector('#b')!.textContent]).toEqual(['default', 'B']);
+    expect(document.head.querySelector('style')!.textContent).toContain('[data-slotwise-placement]');
+  });
+
+  it('shows the default after revealAfterMs, and applies a late decision only off screen', async () => {
+    document.body.innerHTML = '<div id="a" data-slotwise-placement="home_page.a">default</div>';
+    let resolve!: (d: Decision[]) => void;
+    answer = () => new Promise((r) => (resolve = r));
+    const done = renderer.render();
+    await vi.advanceTimersByTimeAsync(999);
+    expect(state('#a')).toBeNull();
+    await vi.advanceTimersByTimeAsync(1);
+    expect(state('#a')).toBe('timeout');
+    resolve([html('home_page.a', 'late')]);
+    await done;
+    // happy-dom lays nothing out, so the slot counts as off screen: the late content is applied.
+    expect([state('#a'), document.querySelector('#a')!.textContent]).toEqual(['decided', 'late']);
+  });
+
+  it('collapses an empty slot that asks for it, and reveals on errors and without consent', async () => {
+    document.body.innerHTML = `
+      <div id="c" data-slotwise-placement="home_page.c" data-slotwise-empty="collapse">C</div>
+      <div id="f" data-slotwise-flow="broken">F</div>
+      <div id="o" data-slotwise-offer="p" data-slotwise-activity="a">O</div>`;
+    answer = async (what) => {
+      if (what.startsWith('flow')) throw new SlotwiseError('rejected', 'the flow API answered 500', 500);
+      if (what.startsWith('offers')) throw new SlotwiseError('consent', 'no consent');
+      return [{ slot: 'home_page.c', source: 'placement', content: null }];
+    };
+    await renderer.render();
+    expect([state('#c'), (document.querySelector('#c') as HTMLElement).style.display]).toEqual(['collapsed', 'none']);
+    expect([state('#f'), state('#o')]).toEqual(['error', 'default']);
+    expect(errors.map((e) => e.message)).toEqual(['the flow API answered 500']);
+  });
+
+  it('decides slots added later, and every slot again on page()', async () => {
+    answer = async (what) => (calls.push(what), [html(what.split(':')[1]!, 'x')]);
+    document.body.innerHTML = '<div data-slotwise-placement="home_page.a"></div>';
+    await renderer.render();
+    const later = document.createElement('section');
+    later.innerHTML = '<div data-slotwise-placement="category_page.b"></div>';
+    document.body.append(later);
+    await vi.advanceTimersByTimeAsync(0);
+    expect(calls).toEqual(['placements:home_page.a', 'placements:category_page.b']);
+    await renderer.page('/next');
+    expect(calls.slice(2)).toEqual(['placements:home_page.a|category_page.b']);
+  });
+});

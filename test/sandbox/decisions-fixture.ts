@@ -1,0 +1,180 @@
+// Shared setup for the decision API tests: a small catalog whose answers say which rule
+// matched, clients for the three APIs, and the events that move a guest between audiences.
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { Catalog } from '../../demo/server/sandbox.mjs';
+import { CLIENT_KEY, createBrowser, message, postEvent } from './helpers';
+
+export const FIXTURE: Catalog = {
+  // Deliberately not in lexicographic order: fuzzy matching must sort.
+  flows: [
+    {
+      friendlyId: 'greeting',
+      variants: [
+        { when: { audience: 'abandoned-cart' }, response: { html: '<p>You left {{abandonedCount}} items… {{currency}} {{abandonedValue}}</p>' } },
+        { when: { audience: 'identified' }, response: { html: '<p>Welcome back, {{firstname}}</p>', plain: 'Hi {{firstname|there}}' } },
+        { when: { utmCampaign: 'spring_sale' }, response: { html: '<p>Spring sale</p>' } },
+        { when: { audience: 'has-cart' }, response: { text: '{{cartCount}} items, {{currency}} {{cartValue}}' } },
+        { when: { audience: 'returning' }, response: { html: '<p>Good to see you again</p>' } },
+        { when: { audience: 'new' }, response: { html: '<p>Hello, new visitor</p>', image: '{{origin}}/demo-assets/hero-welcome.svg', typo: '{{firstnmae}}' } },
+      ],
+    },
+    { friendlyId: 'product_recommender_2', live: true, variants: [{ response: { from: 'product_recommender_2' } }] },
+    { friendlyId: 'product_recommender', live: true, variants: [{ response: { from: 'product_recommender' } }] },
+    { friendlyId: 'retired_b', live: true, variants: [{ response: { from: 'retired_b' } }] },
+    { friendlyId: 'retired_a', live: false, variants: [{ response: { from: 'retired_a' } }] },
+    { friendlyId: 'targeted_b', variants: [{ response: { from: 'targeted_b' } }] },
+    { friendlyId: 'targeted_a', variants: [{ when: { audience: 'returning' }, response: { from: 'targeted_a' } }] },
+    { friendlyId: 'members_only', variants: [{ when: { audience: 'identified' }, response: { from: 'members_only' } }] },
+    { friendlyId: 'landing', variants: [{ when: { pageType: 'landing' }, response: { from: 'landing' } }, { response: { from: 'other page' } }] },
+  ],
+  placements: [
+    {
+      placement: 'home_page.promo_1',
+      campaigns: [
+        { campaign: 'Default', score: 1, creatives: [{ id: 'd1', DESTINATION_URL: '/help/shipping', MEDIA_URL: '{{origin}}/demo-assets/promo-free-shipping.svg', ALT_TEXT: 'Free shipping', SIZE: 'two-by-one' }] },
+        { campaign: 'Spring', when: { utmCampaign: 'spring_sale' }, score: 50, html: '<div class="spring">Spring for {{firstname|you}}</div>', creatives: [{ id: 's1', DESTINATION_URL: 'https://shop.example/sale', MEDIA_URL: '{{origin}}/demo-assets/hero-spring.svg', ALT_TEXT: 'Spring sale' }] },
+        { campaign: 'Returning', when: { audience: ['returning', 'identified'] }, score: 20, creatives: [{ id: 'r1', score: 7.5, MEDIA_URL: '{{origin}}/demo-assets/hero-new-arrivals.svg', ALT_TEXT: 'New arrivals' }] },
+      ],
+    },
+    { placement: 'home_page.promo_2', campaigns: [{ campaign: 'Cart', when: { audience: 'has-cart' }, creatives: [{ ALT_TEXT: '{{cartCount}} in your bag' }] }] },
+    {
+      placement: 'item_page.recs',
+      campaigns: [
+        {
+          campaign: 'Also like',
+          excludeViewed: true,
+          score: 10,
+          creatives: ['P1', 'P2', 'P3'].map((p) => ({ id: p, productId: p, DESTINATION_URL: `/products/${p}`, MEDIA_URL: '{{origin}}/demo-assets/sneaker-runner.svg', ALT_TEXT: p })),
+        },
+        { campaign: 'Socks', score: 1, creatives: [{ id: 'socks', ALT_TEXT: 'Socks' }] },
+      ],
+    },
+    { placement: 'category_page.top', campaigns: [{ campaign: 'Trail', creatives: [{ ALT_TEXT: 'Trail season' }] }] },
+  ],
+  offers: [
+    {
+      activityId: 'act-1',
+      placementId: 'pl-1',
+      name: 'Activity one',
+      placementName: 'Placement one',
+      etag: 3,
+      options: [
+        { id: 'o-shared', score: 50, type: 'imagelink', content: '/help/shipping', deliveryURL: '{{origin}}/demo-assets/promo-free-shipping.svg', format: 'image/svg+xml' },
+        { id: 'o-new', name: 'For new guests', when: { audience: 'new' }, score: 10, type: 'html', content: '<div>Welcome</div>' },
+        { id: 'o-all', score: 5, type: 'text', content: 'For everyone' },
+      ],
+      fallback: { id: 'fb-1', type: 'text', content: 'Fallback one' },
+    },
+    {
+      activityId: 'act-2',
+      placementId: 'pl-2',
+      options: [
+        { id: 'o-shared', score: 50, type: 'imagelink', content: '/help/shipping', deliveryURL: '{{origin}}/demo-assets/promo-free-shipping.svg' },
+        { id: 'o-two', score: 1, type: 'text', content: 'Second best' },
+      ],
+      fallback: { id: 'fb-2', type: 'text', content: 'Fallback two' },
+    },
+    {
+      activityId: 'act-3',
+      placementId: 'pl-3',
+      options: [{ id: 'o-member', when: { audience: 'identified' }, type: 'html', content: '<b>Hi {{firstname}}</b>' }],
+      fallback: { id: 'fb-3', type: 'imagelink', content: '/category/new', deliveryURL: '{{origin}}/demo-assets/hero-new-arrivals.svg', format: 'image/svg+xml' },
+    },
+  ],
+};
+
+const catalogDirs: string[] = [];
+process.once('exit', () => catalogDirs.forEach((dir) => rmSync(dir, { recursive: true, force: true })));
+
+/** Writes a catalog to a fresh temp file (removed when the test process exits); returns its path. */
+export function writeCatalog(catalog: unknown = FIXTURE): string {
+  const dir = mkdtempSync(join(tmpdir(), 'slotwise-catalog-'));
+  catalogDirs.push(dir);
+  const file = join(dir, 'catalog.json');
+  writeFileSync(file, typeof catalog === 'string' ? catalog : JSON.stringify(catalog, null, 2));
+  return file;
+}
+
+export interface JsonResponse<T = any> {
+  status: number;
+  headers: Headers;
+  json: T;
+}
+
+async function asJson<T = any>(res: Response): Promise<JsonResponse<T>> {
+  const text = await res.text();
+  return { status: res.status, headers: res.headers, json: text ? JSON.parse(text) : null };
+}
+
+/** The required callFlows fields (seed 000); add friendlyId and one identity. */
+export const FLOW_BASE = { clientKey: CLIENT_KEY, channel: 'WEB', language: 'EN', currencyCode: 'EUR', pointOfSale: 'sandbox/uk' };
+
+export async function callFlows(base: string, body: unknown, path = '/v2/callFlows') {
+  const res = await fetch(`${base}${path}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+  return asJson(res);
+}
+
+/** callFlows for a browser id; resolves to the flow's answer (throws on a non-200). */
+export async function flow(base: string, friendlyId: string, browserId: string, extra: Record<string, unknown> = {}) {
+  const res = await callFlows(base, { ...FLOW_BASE, friendlyId, browserId, ...extra });
+  if (res.status !== 200) throw new Error(`callFlows ${friendlyId}: ${res.status} ${JSON.stringify(res.json)}`);
+  return res.json;
+}
+
+export async function personalize(base: string, params: Record<string, string>) {
+  return asJson(await fetch(`${base}/rrserver/api/personalize?${new URLSearchParams(params)}`));
+}
+
+export const RR_KEYS = { apiKey: '4faeaf752ee40a0f', apiClientKey: 'b0126f995ac848159d' };
+
+export const DECISION_REQUEST_TYPE =
+  'application/vnd.adobe.xdm+json; schema="https://ns.adobe.com/experience/offer-management/decision-request;version=1.0"';
+export const DECISION_RESPONSE_TYPE =
+  'application/vnd.adobe.xdm+json; schema="https://ns.adobe.com/experience/offer-management/decision-response;version=1.0"';
+
+export async function decide(base: string, body: unknown, headers: Record<string, string> = {}) {
+  const res = await fetch(`${base}/decisions`, {
+    method: 'POST',
+    headers: { 'content-type': DECISION_REQUEST_TYPE, accept: DECISION_RESPONSE_TYPE, ...headers },
+    body: typeof body === 'string' ? body : JSON.stringify(body),
+  });
+  return asJson(res);
+}
+
+/** A decision request for one profile whose identity map holds `id`. */
+export function decisionRequest(requests: Array<[activityId: string, placementId: string, itemCount?: number]>, id: string, extra: Record<string, unknown> = {}) {
+  return {
+    'xdm:propositionRequests': requests.map(([a, p, n]) => ({ 'xdm:placementId': p, 'xdm:activityId': a, ...(n === undefined ? {} : { 'xdm:itemCount': n }) })),
+    'xdm:profiles': [{ 'xdm:identityMap': { ECID: [{ 'xdm:id': id }] } as Record<string, Array<{ 'xdm:id': string }>>, 'xdm:decisionRequestId': 'req-1' }],
+    ...extra,
+  };
+}
+
+/** A guest with one VIEW (first visit: audience "new"). */
+export async function newGuest(base: string, view: Record<string, unknown> = {}) {
+  const { json } = await createBrowser(base);
+  await ok(postEvent(base, message(json.ref, 'VIEW', view)));
+  return json.ref;
+}
+
+export async function add(base: string, browserId: string, item_id: string, price: number, quantity = 1) {
+  await ok(postEvent(base, message(browserId, 'ADD', { product: { item_id, name: item_id, price, quantity, currency: 'EUR' } })));
+}
+
+/** ADD then FORCE_CLOSE: the session closes with its cart abandoned. */
+export async function abandon(base: string, browserId: string) {
+  await add(base, browserId, 'SNK-1', 89, 2);
+  await add(base, browserId, 'SOCK-1', 14.5);
+  await ok(postEvent(base, message(browserId, 'FORCE_CLOSE')));
+}
+
+export async function identify(base: string, browserId: string, email: string, firstname: string) {
+  await ok(postEvent(base, message(browserId, 'IDENTITY', { email, firstname, identifiers: [{ id: `crm-${firstname}`, provider: 'crm' }] })));
+}
+
+async function ok(p: Promise<{ status: number; json: unknown }>) {
+  const res = await p;
+  if (res.status !== 200) throw new Error(`event refused: ${res.status} ${JSON.stringify(res.json)}`);
+}
