@@ -12,11 +12,11 @@ const ts = (declarations = false) =>
     exclude: ['test/**', 'e2e/**', 'demo/**'],
   });
 
-// In the script tag, the on-demand sanitizer is a chunk loaded by a <script>, not an import().
-const sanitizerAsScript = {
-  name: 'sanitizer-as-script',
+// In the script tag, on-demand parts are chunk files loaded by a <script>, not import()s.
+const chunksAsScripts = {
+  name: 'chunks-as-scripts',
   resolveId(source, importer) {
-    if (source == './sanitizer' && importer?.includes('/src/render/')) return fileURLToPath(new URL('./src/render/sanitizer-script.ts', import.meta.url));
+    if (/\/chunks$/.test(source) && importer?.includes('/src/')) return fileURLToPath(new URL('./src/chunks-script.ts', import.meta.url));
     return null;
   },
 };
@@ -26,7 +26,8 @@ export default [
   {
     input: 'src/index.ts',
     external: ['ky', 'js-cookie', 'nanoid', 'dompurify'],
-    output: { file: 'dist/slotwise.mjs', format: 'es' },
+    // The debug overlay is its own file, imported on first use.
+    output: { dir: 'dist', entryFileNames: 'slotwise.mjs', chunkFileNames: 'slotwise-[name].mjs', format: 'es' },
     plugins: [ts(true)],
   },
   // npm, CommonJS: ky and nanoid are ESM-only, so they are bundled in.
@@ -39,14 +40,14 @@ export default [
   {
     input: 'src/browser.ts',
     output: { file: 'dist/slotwise.min.js', format: 'iife' },
-    plugins: [sanitizerAsScript, resolve({ browser: true }), ts(), minify()],
+    plugins: [chunksAsScripts, resolve({ browser: true }), ts(), minify()],
   },
-  // DOMPurify for the script tag, fetched only by browsers without Element.setHTML.
-  {
-    input: 'src/render/sanitize-chunk.ts',
-    output: { file: 'dist/slotwise-sanitize.min.js', format: 'iife' },
-    plugins: [resolve({ browser: true }), ts(), minify()],
-  },
+  // On-demand chunks of the script tag: DOMPurify for browsers without Element.setHTML, and the
+  // debug overlay for ?slotwise_debug=1.
+  ...[
+    ['src/render/sanitize-chunk.ts', 'dist/slotwise-sanitize.min.js'],
+    ['src/debug/debug-chunk.ts', 'dist/slotwise-debug.min.js'],
+  ].map(([input, file]) => ({ input, output: { file, format: 'iife' }, plugins: [resolve({ browser: true }), ts(), minify()] })),
   {
     input: 'src/snippet.ts',
     output: { file: 'dist/snippet.min.js', format: 'es' },

@@ -234,3 +234,19 @@ test('without Element.setHTML the sanitizer chunk loads on demand, with the nonc
   expect((await page.evaluate(() => window.__violations)).filter((v) => !v.startsWith('script-src-attr'))).toEqual([]);
   expect(await page.locator('#s-flow script, #s-flow [onerror]').count()).toBe(0);
 });
+
+test('?slotwise_debug=1 outlines and labels each slot from an on-demand chunk', async ({ page, sandbox }) => {
+  await sandbox.fault({ path: '/decisions', status: 503, count: -1 });
+  const path = writePage({ body: initScript(optionsFor(sandbox)) + slot('data-slotwise-placement="home_page.p2"', 'p2') + slot('data-slotwise-flow="empty_flow"', 'empty') + slot('data-slotwise-offer="xcore:offer-placement:p1" data-slotwise-activity="xcore:offer-activity:a1"', 'o1') });
+  await page.goto(sandbox.siteUrl + path);
+  await expect(page.locator('#s-p2')).toHaveAttribute('data-slotwise-state', 'decided');
+  expect(await sandbox.requests({ path: '/dist/slotwise-debug.min.js' })).toHaveLength(0);
+
+  await page.goto(`${sandbox.siteUrl}${path}?slotwise_debug=1`);
+  const labels = page.locator('.slotwise-debug');
+  await expect(labels).toHaveCount(3);
+  await expect(labels.filter({ hasText: 'placement home_page.p2' })).toContainText(/decided · \d+ ms\ncampaign campaign-2/);
+  await expect(labels.filter({ hasText: 'flow empty_flow' })).toContainText('default');
+  await expect(labels.filter({ hasText: 'offer xcore:offer-placement:p1' })).toContainText('error');
+  expect(await sandbox.requests({ path: '/dist/slotwise-debug.min.js' })).toHaveLength(1);
+});

@@ -23,6 +23,8 @@ import type { OfferCall } from './wire/adobe';
 import { createRcsStore } from './identity/rcs';
 import { createDecisions } from './decide/decisions';
 import { createRenderer } from './render/renderer';
+import { findSlots } from './render/slots';
+import { loadOverlay } from './chunks';
 
 export interface TagEvents {
   /** An event was refused by the API, ran out of attempts or was dropped; or an id could not be made. */
@@ -216,7 +218,15 @@ export function createTag(options: TagOptions): Tag {
       return { ok: false, reason, error: error as SlotwiseError };
     }
   };
-  const start = () => void renderer.render();
+  const start = () => {
+    void renderer.render();
+    // ?slotwise_debug=1: outline and label every slot (loaded on demand).
+    if (/[?&]slotwise_debug=1\b/.test(location.search))
+      void loadOverlay(settings.nonce).then(
+        (show) => show(() => findSlots(document).map(({ el }) => [el, renderer.reports.get(el)]), settings.nonce),
+        () => console.warn('slotwise: the debug overlay could not load'),
+      );
+  };
   if (document.readyState == 'loading') document.addEventListener('DOMContentLoaded', start, { once: true });
   else start();
   // SPA: follow the history API, once per URL.

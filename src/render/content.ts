@@ -3,7 +3,7 @@
 // on demand); creatives are built as elements with text and attributes, and only http(s) links
 // and images are kept. Scripts from an API never run in the host page.
 import type { Content, Creative } from '../wire/model';
-import { loadSanitizer } from './sanitizer';
+import { loadSanitizer } from '../chunks';
 import { trustedHTML } from './trusted';
 
 /** An absolute http(s) URL, or nothing: `javascript:`, `data:` and the like are dropped. */

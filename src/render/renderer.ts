@@ -12,14 +12,15 @@ import { cloak, hide, inView, isShown, reveal, stateOf, STATE } from './cloak';
 import { fill } from './content';
 import { findSlots, SLOT_SELECTOR, slotOf, type Slot } from './slots';
 import { createTracking } from './tracking';
+import type { SlotReport } from '../debug/overlay';
 
 export interface Renderer {
   /** Decides the slots in `root` that are not decided yet. */
   render(root?: ParentNode): Promise<void>;
   /** A new page (SPA route): every slot is decided again. */
   page(url?: string): Promise<void>;
-  /** What each slot shows, for the debug overlay and impressions. */
-  shown: WeakMap<Element, Decision & { ms: number }>;
+  /** What the renderer knows about each slot, for impressions and the debug overlay. */
+  reports: WeakMap<Element, SlotReport>;
   stop(): void;
 }
 
@@ -33,13 +34,13 @@ export interface RenderHooks {
 const LAZY_MARGIN = '300px';
 
 export function createRenderer(settings: Settings, decisions: Decisions, hooks: RenderHooks): Renderer {
-  const shown = new WeakMap<Element, Decision & { ms: number }>();
+  const reports = new WeakMap<Element, SlotReport>();
   /** The page URL each slot was (or is being) decided for: a slot is decided once per URL. */
   const decidedFor = new WeakMap<Element, string>();
   let explicitUrl: string | undefined;
   const pageUrl = () => explicitUrl ?? location.href;
   const tracking = createTracking((kind, el) => {
-    const decision = shown.get(el);
+    const decision = reports.get(el)?.decision;
     if (decision) hooks.track(kind, decision);
   });
   const lazy = new IntersectionObserver(
@@ -56,13 +57,15 @@ export function createRenderer(settings: Settings, decisions: Decisions, hooks: 
     const { el } = slot;
     // Removed meanwhile (SPA), or late while the reader already sees the default: leave it.
     if (!el.isConnected || (isShown(el) && inView(el))) return;
+    const report: SlotReport = { source: slot.source, id: slot.id, ms: Math.round(performance.now() - started) };
+    if (decision) report.decision = decision;
+    reports.set(el, report);
     if (!decision?.content || decision.content.kind == 'json') {
       if (decision?.content) el.dispatchEvent(new CustomEvent('slotwise:decision', { detail: decision, bubbles: true }));
       if (slot.collapse && !decision?.content) el.style.display = 'none';
       return reveal(el, slot.collapse && !decision?.content ? 'collapsed' : 'default');
     }
     await fill(el, decision.content, settings.html, settings.nonce);
-    shown.set(el, { ...decision, ms: Math.round(performance.now() - started) });
     reveal(el, 'decided');
     tracking.rendered(el, decision);
     if (decision.trackingUrl) hooks.ping(decision.trackingUrl);
@@ -71,7 +74,10 @@ export function createRenderer(settings: Settings, decisions: Decisions, hooks: 
   async function decide(slots: Slot[]): Promise<void> {
     if (!slots.length) return;
     const url = pageUrl();
-    slots.forEach(({ el }) => decidedFor.set(el, url));
+    slots.forEach((slot) => {
+      decidedFor.set(slot.el, url);
+      reports.set(slot.el, { source: slot.source, id: slot.id });
+    });
     const started = performance.now();
     const timer = setTimeout(() => slots.forEach(({ el }) => stateOf(el) || reveal(el, 'timeout')), settings.revealAfterMs);
     const failed = (group: Slot[]) => (error: SlotwiseError) => {
@@ -99,7 +105,7 @@ export function createRenderer(settings: Settings, decisions: Decisions, hooks: 
   }
 
   const renderer: Renderer = {
-    shown,
+    reports,
     render(root = document) {
       cloak(settings.nonce);
       // Watch for slots added later only once the first pass has collected the page's slots,

@@ -1,0 +1,34 @@
+// Script-tag build only: the on-demand parts are files beside dist/slotwise.min.js, loaded once
+// with the page's nonce through the Trusted Types policy. Each chunk sets one global.
+import type { Sanitize } from './chunks';
+import type { ShowOverlay } from './debug/overlay';
+import { trustedScriptURL } from './render/trusted';
+
+const base = (document.currentScript as HTMLScriptElement | null)?.src ?? '';
+const loading = new Map<string, Promise<unknown>>();
+
+function loadChunk<T>(file: string, global: string, nonce = ''): Promise<T> {
+  let chunk = loading.get(file);
+  if (!chunk) {
+    chunk = new Promise<T>((resolve, reject) => {
+      const script = document.createElement('script');
+      script.nonce = nonce;
+      script.onload = () => {
+        const value = (window as unknown as Record<string, T | undefined>)[global];
+        if (value) resolve(value);
+        else reject(new Error(`${file} did not load`));
+      };
+      script.onerror = () => reject(new Error(`${file} could not load`));
+      script.src = trustedScriptURL(new URL(file, base || location.href).href);
+      document.head.append(script);
+    }).catch((error: unknown) => {
+      loading.delete(file); // try again next time
+      throw error;
+    });
+    loading.set(file, chunk);
+  }
+  return chunk as Promise<T>;
+}
+
+export const loadSanitizer = (nonce?: string) => loadChunk<Sanitize>('slotwise-sanitize.min.js', 'slotwiseSanitize', nonce);
+export const loadOverlay = (nonce?: string) => loadChunk<ShowOverlay>('slotwise-debug.min.js', 'slotwiseDebug', nonce);
