@@ -250,3 +250,19 @@ test('?slotwise_debug=1 outlines and labels each slot from an on-demand chunk', 
   await expect(labels.filter({ hasText: 'offer xcore:offer-placement:p1' })).toContainText('error');
   expect(await sandbox.requests({ path: '/dist/slotwise-debug.min.js' })).toHaveLength(1);
 });
+
+test('render: iframe runs a creative\'s scripts in a sandboxed frame sized to its content, never in the page', async ({ page, sandbox }) => {
+  await page.goto(sandbox.siteUrl + writePage({
+    body: initScript(optionsFor(sandbox)) + slot('data-slotwise-flow="script_creative" data-slotwise-render="iframe"', 'framed') + slot('data-slotwise-flow="script_creative"', 'inline'),
+  }));
+  await expect(page.locator('#s-framed')).toHaveAttribute('data-slotwise-state', 'decided');
+  const frame = page.frameLocator('#s-framed iframe');
+  await expect(frame.locator('#box')).toHaveText('ran in frame');
+  await expect(frame.locator('#box')).toHaveAttribute('data-blocked', '1');
+  await expect.poll(async () => Math.round((await page.locator('#s-framed iframe').boundingBox())!.height)).toBe(120);
+  expect(await page.locator('#s-framed iframe').getAttribute('sandbox')).toBe('allow-scripts allow-popups allow-popups-to-escape-sandbox');
+  // The same creative inline is sanitized: its script is gone and never ran.
+  await expect(page.locator('#s-inline')).toHaveText('creative');
+  expect(await page.locator('#s-inline script').count()).toBe(0);
+  expect(await page.evaluate(() => document.body.dataset.pwned)).toBeUndefined();
+});

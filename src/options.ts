@@ -90,6 +90,14 @@ export interface TagOptions {
   */
   html?: 'sanitize' | 'trusted';
   /**
+  `'iframe'` renders returned HTML in a sandboxed iframe without same-origin access, sized to its
+  content: for creatives that need their own scripts (they run there, never in the page). Per slot
+  with `data-slotwise-render`.
+  @default 'inline'
+  @example 'iframe'
+  */
+  render?: 'inline' | 'iframe';
+  /**
   CSP nonce for the style and script elements the tag creates.
   @default the nonce of the snippet's script
   @example 'r4nd0m'
@@ -130,6 +138,7 @@ export interface Settings {
   readonly transport: 'stream' | 'legacy';
   readonly revealAfterMs: number;
   readonly html: 'sanitize' | 'trusted';
+  readonly render: 'inline' | 'iframe';
   readonly nonce: string;
   readonly autoPage: boolean;
   readonly placements: TagOptions['placements'];
@@ -151,6 +160,7 @@ export const DEFAULTS = Object.freeze({
   transport: 'stream',
   revealAfterMs: 1000,
   html: 'sanitize',
+  render: 'inline',
   nonce: '',
   autoPage: false,
   maxAttempts: 10,
@@ -176,6 +186,7 @@ const RULES: Rule[] = [
   ['transport', /^(stream|legacy)$/, 'stream or legacy'],
   ['revealAfterMs', /^\d+$/, 'a number of milliseconds'],
   ['html', /^(sanitize|trusted)$/, 'sanitize or trusted'],
+  ['render', /^(inline|iframe)$/, 'inline or iframe'],
   ['nonce', /^[\w+/=-]*$/, 'a CSP nonce'],
   ['autoPage', /^(true|false)$/, 'true or false'],
 ];

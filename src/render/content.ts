@@ -34,10 +34,33 @@ function creativeElement(item: Creative): HTMLElement {
   return box;
 }
 
+/** Creatives' own frames report their height; only messages from a frame we made are read. */
+function sizeFrames(event: MessageEvent): void {
+  const height = (event.data as { slotwiseHeight?: unknown } | null)?.slotwiseHeight;
+  for (const frame of document.querySelectorAll<HTMLIFrameElement>('iframe[data-slotwise-frame]'))
+    if (frame.contentWindow == event.source && typeof height == 'number') frame.style.height = `${Math.ceil(height)}px`;
+}
+
+/**
+HTML in a sandboxed frame without same-origin access: its scripts run there, never in the page,
+and cannot reach it. Under a page CSP the frame inherits it, so only our nonce'd sizing script runs.
+*/
+function frameElement(html: string, nonce: string): HTMLIFrameElement {
+  const frame = document.createElement('iframe');
+  frame.setAttribute('sandbox', 'allow-scripts allow-popups allow-popups-to-escape-sandbox');
+  frame.setAttribute('data-slotwise-frame', '');
+  Object.assign(frame.style, { border: '0', width: '100%', display: 'block' });
+  const sizer = `<script nonce="${nonce}">new ResizeObserver(()=>parent.postMessage({slotwiseHeight:document.documentElement.getBoundingClientRect().height},"*")).observe(document.documentElement)</script>`;
+  frame.srcdoc = trustedHTML(`<!doctype html><meta charset="utf-8"><base target="_blank"><body style="margin:0">${html}${sizer}`);
+  addEventListener('message', sizeFrames); // once: the same listener is not added twice
+  return frame;
+}
+
 /** Builds the content off-document, then swaps it in one step, so the slot changes in one frame. */
-export async function fill(el: HTMLElement, content: Content, html: 'sanitize' | 'trusted', nonce: string): Promise<void> {
+export async function fill(el: HTMLElement, content: Content, html: 'sanitize' | 'trusted', nonce: string, render = 'inline'): Promise<void> {
   if (content.kind == 'creative') return el.replaceChildren(...content.items.map(creativeElement));
   if (content.kind != 'html') return;
+  if (render == 'iframe') return el.replaceChildren(frameElement(content.html, nonce));
   const setHTML = (el as HTMLElement & { setHTML?: (html: string) => void }).setHTML;
   if (html == 'sanitize' && setHTML) return setHTML.call(el, content.html);
   const clean = html == 'trusted' ? content.html : (await loadSanitizer(nonce))(content.html);

@@ -65,7 +65,7 @@ export function createRenderer(settings: Settings, decisions: Decisions, hooks: 
       if (slot.collapse && !decision?.content) el.style.display = 'none';
       return reveal(el, slot.collapse && !decision?.content ? 'collapsed' : 'default');
     }
-    await fill(el, decision.content, settings.html, settings.nonce);
+    await fill(el, decision.content, settings.html, settings.nonce, slot.render ?? settings.render);
     reveal(el, 'decided');
     tracking.rendered(el, decision);
     if (decision.trackingUrl) hooks.ping(decision.trackingUrl);

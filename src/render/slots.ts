@@ -17,6 +17,8 @@ export interface Slot {
   collapse: boolean;
   /** `data-slotwise-size="300x250"`: the box to keep. */
   size?: [width: number, height: number];
+  /** `data-slotwise-render="iframe"`: this slot's HTML goes into a sandboxed iframe. */
+  render?: 'inline' | 'iframe';
 }
 
 export const SLOT_SELECTOR = '[data-slotwise-flow],[data-slotwise-placement],[data-slotwise-offer]';
@@ -37,6 +39,7 @@ export function slotOf(el: HTMLElement): Slot | undefined {
     lazy: 'slotwiseLazy' in data,
     collapse: data.slotwiseEmpty == 'collapse',
     ...(size ? { size: [Number(size[1]), Number(size[2])] as [number, number] } : {}),
+    ...(/^(inline|iframe)$/.test(data.slotwiseRender ?? '') ? { render: data.slotwiseRender as 'inline' | 'iframe' } : {}),
   };
   if (data.slotwiseFlow) return { ...slot, source: 'flow', id: data.slotwiseFlow };
   if (data.slotwisePlacement) return { ...slot, source: 'placement', id: data.slotwisePlacement };
