@@ -5,7 +5,7 @@
 import { callAt, createTag, type Tag } from './tag';
 import type { TagOptions } from './options';
 import { failure, type Failure } from './result';
-import { adoptCloak } from './render/cloak';
+import { adoptCloak, uncloak } from './render/cloak';
 
 /** A call the stub queued: its arguments, the page URL then, and the stub promise's resolver. */
 type QueuedCall = [args: ArrayLike<unknown>, url: string, resolve?: (value: unknown) => void];
@@ -38,6 +38,7 @@ if (stub?.loaded) {
     } catch (error) {
       broken = { ok: false, reason: 'invalid', error: error as Failure['error'] };
       console.error(`slotwise: ${broken.error.message}. Slotwise is off on this page.`);
+      uncloak(); // the slots show their default content
     }
     waiting.splice(0).forEach(run);
     return broken ?? { ok: true };
@@ -70,9 +71,8 @@ if (stub?.loaded) {
   const api: Global = (...args) => run([args, location.href]);
   api.loaded = true;
   host.slotwise = api;
-  // Loaded in time: the snippet's 3 s safety net is ours to handle now, slot by slot.
-  clearTimeout(stub?.t);
-  adoptCloak(stub?.c);
+  // The snippet's rule and 3 s safety net: the tag's first pass takes them over.
+  adoptCloak(stub?.c, stub?.t);
   const queued = stub?.q ?? [];
   if (attributes.clientKey && !queued.some(([args]) => args[0] == 'init')) init({});
   queued.splice(0).forEach(run);

@@ -4,11 +4,14 @@
 // place in that build).
 import type { ShowOverlay } from './debug/overlay';
 
-export type Sanitize = (html: string) => string;
+import type { Policy } from './render/trusted';
+
+/** DOMPurify, parsing through our Trusted Types policy so it needs no policy of its own. */
+export type Sanitize = (html: string, policy?: Policy) => string;
 
 export async function loadSanitizer(_nonce?: string): Promise<Sanitize> {
   const { default: purify } = await import('dompurify');
-  return (html) => purify.sanitize(html);
+  return (html, policy) => purify.sanitize(html, policy ? { TRUSTED_TYPES_POLICY: policy as never } : {});
 }
 
 export const loadOverlay = async (_nonce?: string): Promise<ShowOverlay> => (await import('./debug/overlay')).showOverlay;

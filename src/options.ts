@@ -233,7 +233,7 @@ export function resolveOptions(options: TagOptions): Settings {
     if (section === undefined) continue;
     if (typeof section != 'object' || !section) throw invalidOption(name, 'an object', section);
     // Credentials for these APIs must never ship to browsers: say so rather than send them.
-    if (['apiKey', 'headers', 'token', 'authorization'].some((key) => key in section) && name == 'offers')
+    if (name == 'offers' && Object.keys(section).some((key) => /key|header|token|auth|secret/i.test(key) && key != 'identityNamespace'))
       console.warn('slotwise: never put API keys or Authorization headers for offers in the browser; use a first-party proxy that adds them');
     const values: Record<string, unknown> = {};
     check(section as Record<string, unknown>, values, rules, name + '.');

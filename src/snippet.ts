@@ -21,7 +21,7 @@
   const script = d.createElement('script');
   // Under Trusted Types a script URL must come from a policy.
   script.src = w.trustedTypes?.createPolicy('sw', { createScriptURL: String }).createScriptURL(url) ?? url;
-  style.nonce = script.nonce = (d.currentScript as HTMLScriptElement).nonce as string;
+  style.nonce = script.nonce = (d.currentScript as HTMLScriptElement | null)?.nonce as string;
   // Blocked (ad blocker, 404): every call, queued or later, resolves instead of hanging.
   // (The map's second argument is evaluated first: unhide, and remember the answer for later calls.)
   script.onerror = () => stub.q.map((call) => call[2](blocked), [unhide(), (blocked = { ok: false, reason: 'blocked' })]);

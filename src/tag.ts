@@ -218,24 +218,26 @@ export function createTag(options: TagOptions): Tag {
       return { ok: false, reason, error: error as SlotwiseError };
     }
   };
+  let closeOverlay = () => {};
   const start = () => {
     void renderer.render();
     // ?slotwise_debug=1: outline and label every slot (loaded on demand).
     if (/[?&]slotwise_debug=1\b/.test(location.search))
       void loadOverlay(settings.nonce).then(
-        (show) => show(() => findSlots(document).map(({ el }) => [el, renderer.reports.get(el)]), settings.nonce),
+        (show) => !dead && (closeOverlay = show(() => findSlots(document).map(({ el }) => [el, renderer.reports.get(el)]), settings.nonce)),
         () => console.warn('slotwise: the debug overlay could not load'),
       );
   };
   if (document.readyState == 'loading') document.addEventListener('DOMContentLoaded', start, { once: true });
   else start();
-  // SPA: follow the history API, once per URL.
-  let lastUrl = location.href;
+  // SPA: follow the history API, once per URL (a change of #hash alone is the same page).
+  const withoutHash = () => location.href.replace(/#.*/, '');
+  let lastUrl = withoutHash();
   // A task later, so the SPA has rendered the new view: its slots are decided once, for the new URL.
   const onUrlChange = () =>
     setTimeout(() => {
-      if (location.href == lastUrl || dead) return;
-      lastUrl = location.href;
+      if (withoutHash() == lastUrl || dead) return;
+      lastUrl = withoutHash();
       void renderer.page();
     });
   const history_ = history as unknown as Record<string, (...args: unknown[]) => unknown>;
@@ -304,7 +306,9 @@ export function createTag(options: TagOptions): Tag {
     destroy() {
       dead = failure('destroyed', 'This tag was destroyed');
       listen(false);
+      document.removeEventListener('DOMContentLoaded', start);
       renderer.stop();
+      closeOverlay();
       patched.forEach((restore) => restore());
       removeEventListener('popstate', onUrlChange);
       for (const eventId of [...waiting.keys()]) settle(eventId, { ...dead, eventId });

@@ -2,7 +2,10 @@
 // Content into slots. jsdom, because DOMPurify (the fallback sanitizer for browsers without
 // Element.setHTML) needs a faithful DOM; e2e/render.spec.ts covers setHTML in Chromium.
 import { describe, expect, it } from 'vitest';
-import { fill, safeUrl } from '../src/render/content';
+import { prepare, safeUrl } from '../src/render/content';
+import type { Content } from '../src/wire/model';
+
+const fill = async (el: HTMLElement, content: Content, html: 'sanitize' | 'trusted') => el.replaceChildren(...(await prepare(content, html, '')));
 
 const el = () => document.createElement('div');
 
@@ -30,12 +33,17 @@ describe('content', () => {
   it('sanitizes returned HTML by default and inserts it as is only when trusted', async () => {
     const payload = '<p>Hi<script>window.pwned=1</script><img src="x" onerror="window.pwned=1"><a href="javascript:alert(1)">x</a></p>';
     const safe = el();
-    await fill(safe, { kind: 'html', html: payload }, 'sanitize', '');
+    await fill(safe, { kind: 'html', html: payload }, 'sanitize');
     expect(safe.innerHTML).not.toMatch(/script|onerror|javascript:/);
     expect(safe.textContent).toContain('Hi');
     const trusted = el();
-    await fill(trusted, { kind: 'html', html: '<b onclick="x()">own campaign</b>' }, 'trusted', '');
+    await fill(trusted, { kind: 'html', html: '<b onclick="x()">own campaign</b>' }, 'trusted');
     expect(trusted.innerHTML).toBe('<b onclick="x()">own campaign</b>');
+  });
+
+  it('gives nothing to show when sanitizing leaves nothing, so the slot keeps its default', async () => {
+    expect(await prepare({ kind: 'html', html: '<script>x()</script><img src=x onerror=y()>'.replace('<img src=x onerror=y()>', '') }, 'sanitize', '')).toEqual([]);
+    expect(await prepare({ kind: 'html', html: '<p>kept</p>' }, 'sanitize', '')).toHaveLength(1);
   });
 });
 

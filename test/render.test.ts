@@ -23,6 +23,8 @@ describe('slots', () => {
       { source: 'placement', id: 'item_page.recs', context: { productId: 'P1' }, lazy: true, collapse: false },
       { source: 'offer', id: 'xcore:offer-placement:1|xcore:offer-activity:2', context: {}, lazy: false, collapse: false,
         offer: { placementId: 'xcore:offer-placement:1', activityId: 'xcore:offer-activity:2', itemCount: 2 } },
+      { source: 'offer', id: 'no-activity|', context: {}, lazy: false, collapse: false, invalid: 'data-slotwise-activity is missing',
+        offer: { placementId: 'no-activity', activityId: '', itemCount: 1 } },
     ]);
   });
 });
@@ -49,6 +51,7 @@ describe('renderer', () => {
   afterEach(() => {
     renderer.stop();
     vi.useRealTimers();
+    vi.restoreAllMocks();
   });
 
   it('decides all placement slots in one call and reveals each when filled', async () => {
@@ -61,8 +64,9 @@ describe('renderer', () => {
     expect(document.head.querySelector('style')!.textContent).toContain('[data-slotwise-placement]');
   });
 
-  it('shows the default after revealAfterMs, and applies a late decision only off screen', async () => {
+  it('shows the default after revealAfterMs, and a late decision never replaces it where the reader is', async () => {
     document.body.innerHTML = '<div id="a" data-slotwise-placement="home_page.a">default</div>';
+    vi.spyOn(performance, 'now').mockReturnValue(0); // the first pass counts from navigation start
     let resolve!: (d: Decision[]) => void;
     answer = () => new Promise((r) => (resolve = r));
     const done = renderer.render();
@@ -72,8 +76,32 @@ describe('renderer', () => {
     expect(state('#a')).toBe('timeout');
     resolve([html('home_page.a', 'late')]);
     await done;
-    // happy-dom lays nothing out, so the slot counts as off screen: the late content is applied.
-    expect([state('#a'), document.querySelector('#a')!.textContent]).toEqual(['decided', 'late']);
+    // happy-dom lays everything out at the top of the page, where the reader is: the default stays.
+    // (A slot below the viewport does get late content: e2e/render.spec.ts.)
+    expect([state('#a'), document.querySelector('#a')!.textContent]).toEqual(['timeout', 'default']);
+  });
+
+  it('drops a decision made for an earlier SPA page', async () => {
+    document.body.innerHTML = '<div id="a" data-slotwise-placement="home_page.a">default</div>';
+    const pending: ((d: Decision[]) => void)[] = [];
+    answer = () => new Promise((r) => pending.push(r));
+    const first = renderer.render();
+    const second = renderer.page('/next');
+    pending[0]!([html('home_page.a', 'for the old page')]);
+    await first;
+    expect(state('#a')).toBeNull();
+    pending[1]!([html('home_page.a', 'for this page')]);
+    await second;
+    expect([state('#a'), document.querySelector('#a')!.textContent]).toEqual(['decided', 'for this page']);
+  });
+
+  it('shows a slot with broken attributes at once and still asks for the others', async () => {
+    document.body.innerHTML = '<div id="bad" data-slotwise-placement="nodot">B</div><div id="ok" data-slotwise-placement="home_page.ok">O</div>';
+    answer = async (what) => (calls.push(what), [html('home_page.ok', 'fine')]);
+    await renderer.render();
+    expect([state('#bad'), state('#ok')]).toEqual(['error', 'decided']);
+    expect(calls).toEqual(['placements:home_page.ok']);
+    expect(errors[0]!.message).toMatch(/nodot/);
   });
 
   it('collapses an empty slot that asks for it, and reveals on errors and without consent', async () => {
@@ -102,6 +130,6 @@ describe('renderer', () => {
     await vi.advanceTimersByTimeAsync(0);
     expect(calls).toEqual(['placements:home_page.a', 'placements:category_page.b']);
     await renderer.page('/next');
-    expect(calls.slice(2)).toEqual(['placements:home_page.a|category_page.b']);
+    expect(calls.slice(2)).toEqual(['placements:home_page.a', 'placements:category_page.b']); // one call per page type
   });
 });

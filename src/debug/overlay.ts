@@ -54,7 +54,8 @@ export const showOverlay: ShowOverlay = (slots, nonce) => {
     );
   };
   const later = () => (frame ||= requestAnimationFrame(draw));
-  const watcher = new MutationObserver(later);
+  // Our own labels changing is not a reason to draw again (that would never end).
+  const watcher = new MutationObserver((records) => records.some((record) => !layer.contains(record.target)) && later());
   watcher.observe(document.body, { subtree: true, childList: true, attributes: true, attributeFilter: ['data-slotwise-state'] });
   addEventListener('resize', later);
   draw();

@@ -40,18 +40,20 @@ export function createDecisions(settings: Settings, ids: BrowserIds, rcs: RcsSto
 
   return {
     async flow(call, url) {
+      if (!settings.currency) throw new SlotwiseError('invalid', "Set the currency option (ISO 4217): Sitecore's flow API requires currencyCode");
       const json = await answerOf(flowRequest(settings, call, await browserId(), url));
       return { ...flowDecision(call.friendlyId, json), data: json };
     },
     async placements(names, context) {
       const config = configured(settings.placements, 'placements');
-      const visitor = { sessionId: sessionId(), userId: await browserId(), rcs: rcs.get() };
+      const userId = await browserId(); // first: it checks consent, and the session id writes storage
+      const visitor = { sessionId: sessionId(), userId, rcs: rcs.get() };
       const groups = await Promise.all(
         placementRequests(config, names, context, visitor).map(async (wire) => {
           const asked = new URL(wire.url, location.href).searchParams.get('placements')!.split('|');
           const answer = placementsAnswer(await answerOf(wire), asked);
           // The token comes back changed as the visitor acts: keep the newest, exactly as served.
-          if (answer.rcs) rcs.set(answer.rcs);
+          if (answer.rcs && allowed()) rcs.set(answer.rcs);
           return answer.decisions;
         }),
       );

@@ -15,11 +15,17 @@ export interface RcsStore {
 }
 
 export function createRcsStore(jar: CookieJar, days: number): RcsStore {
+  // The newest token also lives here, for tokens too long for a cookie (the API sets no cap).
+  let newest: string | undefined;
   return {
     get() {
-      const value = jar.get(RCS_COOKIE);
+      const value = newest ?? jar.get(RCS_COOKIE);
       return isRcs(value) ? value : undefined;
     },
-    set: (value) => isRcs(value) && jar.set(RCS_COOKIE, value, days),
+    set(value) {
+      if (!isRcs(value)) return false;
+      newest = value;
+      return jar.set(RCS_COOKIE, value, days);
+    },
   };
 }

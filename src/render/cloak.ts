@@ -8,18 +8,29 @@ export const STATE = 'data-slotwise-state';
 const CLOAK_CSS = '[data-slotwise-flow],[data-slotwise-placement],[data-slotwise-offer]{visibility:hidden}';
 
 let rule: HTMLStyleElement | undefined;
+let safetyNet: ReturnType<typeof setTimeout> | undefined;
 
-/** The snippet's rule, handed over by the script-tag entry. */
-export const adoptCloak = (style: HTMLStyleElement | undefined) => (rule = style);
+/** The snippet's rule and its 3 s safety timer, handed over by the script-tag entry. */
+export function adoptCloak(style: HTMLStyleElement | undefined, timer: ReturnType<typeof setTimeout> | undefined): void {
+  rule = style;
+  safetyNet = timer;
+}
 
-/** The rule, from the snippet or added now (npm). */
+/** Shows every slot the rule hides (the tag could not start). */
+export const uncloak = () => rule && (rule.media = 'x');
+
+/** The rule, from the snippet or added now (npm); the first pass's own timers replace the snippet's. */
 export function cloak(nonce: string): void {
+  clearTimeout(safetyNet);
   if (rule?.isConnected) return;
   rule = document.createElement('style');
   rule.nonce = nonce;
   rule.textContent = CLOAK_CSS;
   document.head.append(rule);
 }
+
+/** After the first pass: if the snippet had given up waiting, slots added later are hidden again. */
+export const recloak = () => rule && (rule.media = '');
 
 export const stateOf = (el: Element) => el.getAttribute(STATE) as SlotState | null;
 
@@ -28,17 +39,20 @@ export const isShown = (el: Element) => stateOf(el) != null || rule?.media == 'x
 
 export function reveal(el: HTMLElement, state: SlotState): void {
   el.setAttribute(STATE, state);
-  el.style.visibility = 'visible';
+  // inherit, not visible: a slot inside a closed menu must stay as hidden as the menu.
+  el.style.visibility = 'inherit';
+  if (state == 'collapsed') el.style.display = 'none';
 }
 
 /** Hidden again, for a new decision (SPA route change). */
 export function hide(el: HTMLElement): void {
+  if (stateOf(el) == 'collapsed') el.style.display = '';
   el.removeAttribute(STATE);
   el.style.visibility = '';
 }
 
-/** Whether any part of the element is on screen: content there is never swapped under the reader. */
-export function inView(el: Element): boolean {
-  const box = el.getBoundingClientRect();
-  return box.bottom > 0 && box.right > 0 && box.top < innerHeight && box.left < innerWidth && box.height > 0;
-}
+/**
+Whether the reader can see the slot or anything above it would move: late content goes only into
+slots wholly below the viewport, so nothing on screen or above it changes size under the reader.
+*/
+export const reachedByReader = (el: Element) => el.getBoundingClientRect().top < innerHeight;

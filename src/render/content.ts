@@ -4,7 +4,7 @@
 // and images are kept. Scripts from an API never run in the host page.
 import type { Content, Creative } from '../wire/model';
 import { loadSanitizer } from '../chunks';
-import { trustedHTML } from './trusted';
+import { trustedHTML, trustedTypesPolicy } from './trusted';
 
 /** An absolute http(s) URL, or nothing: `javascript:`, `data:` and the like are dropped. */
 export function safeUrl(value: string | undefined): string | undefined {
@@ -43,26 +43,36 @@ function sizeFrames(event: MessageEvent): void {
 
 /**
 HTML in a sandboxed frame without same-origin access: its scripts run there, never in the page,
-and cannot reach it. Under a page CSP the frame inherits it, so only our nonce'd sizing script runs.
+and cannot reach it. Under a page CSP the frame inherits it: then nothing in it runs, not even
+the sizing script (the page's nonce is never handed to API content), and the frame keeps the
+slot's declared size.
 */
-function frameElement(html: string, nonce: string): HTMLIFrameElement {
+function frameElement(html: string): HTMLIFrameElement {
   const frame = document.createElement('iframe');
   frame.setAttribute('sandbox', 'allow-scripts allow-popups allow-popups-to-escape-sandbox');
   frame.setAttribute('data-slotwise-frame', '');
-  Object.assign(frame.style, { border: '0', width: '100%', display: 'block' });
-  const sizer = `<script nonce="${nonce}">new ResizeObserver(()=>parent.postMessage({slotwiseHeight:document.documentElement.getBoundingClientRect().height},"*")).observe(document.documentElement)</script>`;
+  Object.assign(frame.style, { border: '0', width: '100%', height: '100%', display: 'block' });
+  const sizer = '<script>new ResizeObserver(()=>parent.postMessage({slotwiseHeight:document.documentElement.getBoundingClientRect().height},"*")).observe(document.documentElement)</script>';
   frame.srcdoc = trustedHTML(`<!doctype html><meta charset="utf-8"><base target="_blank"><body style="margin:0">${html}${sizer}`);
   addEventListener('message', sizeFrames); // once: the same listener is not added twice
   return frame;
 }
 
-/** Builds the content off-document, then swaps it in one step, so the slot changes in one frame. */
-export async function fill(el: HTMLElement, content: Content, html: 'sanitize' | 'trusted', nonce: string, render = 'inline'): Promise<void> {
-  if (content.kind == 'creative') return el.replaceChildren(...content.items.map(creativeElement));
-  if (content.kind != 'html') return;
-  if (render == 'iframe') return el.replaceChildren(frameElement(content.html, nonce));
-  const setHTML = (el as HTMLElement & { setHTML?: (html: string) => void }).setHTML;
-  if (html == 'sanitize' && setHTML) return setHTML.call(el, content.html);
-  const clean = html == 'trusted' ? content.html : (await loadSanitizer(nonce))(content.html);
-  el.innerHTML = trustedHTML(clean);
+type SetHTML = (html: string, options?: { sanitizer: { removeElements: string[] } }) => void;
+
+/**
+Builds the content off-document: the nodes to put into the slot, or nothing when there is nothing
+left to show (sanitizing removed it all). The caller swaps them in one step.
+*/
+export async function prepare(content: Content, html: 'sanitize' | 'trusted', nonce: string, render = 'inline'): Promise<Node[]> {
+  if (content.kind == 'creative') return content.items.map(creativeElement);
+  if (content.kind != 'html') return [];
+  if (render == 'iframe') return [frameElement(content.html)];
+  const box = document.createElement('div');
+  const setHTML = (box as HTMLElement & { setHTML?: SetHTML }).setHTML;
+  // setHTML always removes scripts, event handlers and javascript: URLs; its default allow-list
+  // would also drop images, classes and styles that campaigns are made of, so only <style> goes.
+  if (html == 'sanitize' && setHTML) setHTML.call(box, content.html, { sanitizer: { removeElements: ['style'] } });
+  else box.innerHTML = trustedHTML(html == 'trusted' ? content.html : (await loadSanitizer(nonce))(content.html, trustedTypesPolicy()));
+  return box.childElementCount || box.textContent?.trim() ? [...box.childNodes] : [];
 }

@@ -2,25 +2,27 @@
 // placements call per page type, one offers call), and fill each slot the moment its decision
 // arrives. Every slot is revealed when decided, after `revealAfterMs`, or on any error, in a
 // `finally`. A decision that arrives after its slot was revealed is applied only if the slot is
-// off screen. Slots added later are filled too; removed ones release their observers.
+// wholly below the viewport. A decision made for an earlier SPA page is dropped. Slots added later
+// are filled too (together when added together); removed ones release their observers.
 import type { Settings } from '../options';
 import type { Decisions } from '../decide/decisions';
-import type { SlotwiseError } from '../errors';
+import { SlotwiseError } from '../errors';
 import type { Decision } from '../wire/model';
 import type { PageContext } from '../wire/algonomy';
-import { cloak, hide, inView, isShown, reveal, stateOf, STATE } from './cloak';
-import { fill } from './content';
+import type { SlotReport } from '../debug/overlay';
+import { cloak, hide, isShown, reachedByReader, recloak, reveal, STATE } from './cloak';
+import { prepare } from './content';
 import { findSlots, SLOT_SELECTOR, slotOf, type Slot } from './slots';
 import { createTracking } from './tracking';
-import type { SlotReport } from '../debug/overlay';
 
 export interface Renderer {
-  /** Decides the slots in `root` that are not decided yet. */
+  /** Decides the slots in `root` that are not decided for this page yet. */
   render(root?: ParentNode): Promise<void>;
-  /** A new page (SPA route): every slot is decided again. */
+  /** A new page (SPA route): every slot not decided for it is decided again. */
   page(url?: string): Promise<void>;
   /** What the renderer knows about each slot, for impressions and the debug overlay. */
   reports: WeakMap<Element, SlotReport>;
+  /** Stops observing; slots still waiting are shown with their defaults. */
   stop(): void;
 }
 
@@ -33,11 +35,18 @@ export interface RenderHooks {
 /** Lazy slots are decided when they come this close to the viewport. */
 const LAZY_MARGIN = '300px';
 
+const groupBy = <T>(items: T[], key: (item: T) => string) => {
+  const groups = new Map<string, T[]>();
+  for (const item of items) groups.set(key(item), [...(groups.get(key(item)) ?? []), item]);
+  return [...groups.values()];
+};
+
 export function createRenderer(settings: Settings, decisions: Decisions, hooks: RenderHooks): Renderer {
   const reports = new WeakMap<Element, SlotReport>();
   /** The page URL each slot was (or is being) decided for: a slot is decided once per URL. */
   const decidedFor = new WeakMap<Element, string>();
   let explicitUrl: string | undefined;
+  let firstPass = true;
   const pageUrl = () => explicitUrl ?? location.href;
   const tracking = createTracking((kind, el) => {
     const decision = reports.get(el)?.decision;
@@ -48,76 +57,103 @@ export function createRenderer(settings: Settings, decisions: Decisions, hooks: 
       const near = entries.filter((entry) => entry.isIntersecting).map((entry) => entry.target as HTMLElement);
       near.forEach((el) => lazy.unobserve(el));
       // Several lazy slots coming into view at once are decided in one batch.
-      void decide(near.map(slotOf).filter((slot): slot is Slot => !!slot));
+      void decide(near.map(slotOf));
     },
     { rootMargin: LAZY_MARGIN },
   );
 
-  async function apply(slot: Slot, decision: Decision | undefined, started: number): Promise<void> {
-    const { el } = slot;
-    // Removed meanwhile (SPA), or late while the reader already sees the default: leave it.
-    if (!el.isConnected || (isShown(el) && inView(el))) return;
-    const report: SlotReport = { source: slot.source, id: slot.id, ms: Math.round(performance.now() - started) };
-    if (decision) report.decision = decision;
-    reports.set(el, report);
-    if (!decision?.content || decision.content.kind == 'json') {
-      if (decision?.content) el.dispatchEvent(new CustomEvent('slotwise:decision', { detail: decision, bubbles: true }));
-      if (slot.collapse && !decision?.content) el.style.display = 'none';
-      return reveal(el, slot.collapse && !decision?.content ? 'collapsed' : 'default');
-    }
-    await fill(el, decision.content, settings.html, settings.nonce, slot.render ?? settings.render);
-    reveal(el, 'decided');
-    tracking.rendered(el, decision);
-    if (decision.trackingUrl) hooks.ping(decision.trackingUrl);
-  }
-
   async function decide(slots: Slot[]): Promise<void> {
     if (!slots.length) return;
     const url = pageUrl();
-    slots.forEach((slot) => {
+    const started = performance.now();
+    /** Still this pass's slot: not removed, not taken over by a newer page. */
+    const current = ({ el }: Slot) => el.isConnected && decidedFor.get(el) == url;
+    const show = (slot: Slot, state: Parameters<typeof reveal>[1]) => current(slot) && !isShownByUs(slot.el) && reveal(slot.el, state);
+    const isShownByUs = (el: HTMLElement) => el.hasAttribute(STATE);
+    for (const slot of slots) {
       decidedFor.set(slot.el, url);
       reports.set(slot.el, { source: slot.source, id: slot.id });
-    });
-    const started = performance.now();
-    const timer = setTimeout(() => slots.forEach(({ el }) => stateOf(el) || reveal(el, 'timeout')), settings.revealAfterMs);
+    }
+    async function apply(slot: Slot, decision: Decision | undefined): Promise<void> {
+      const nodes = decision?.content ? await prepare(decision.content, settings.html, settings.nonce, slot.render ?? settings.render) : [];
+      // Gone, or for an older page, or late while the reader already sees this part of the page: leave it.
+      if (!current(slot) || (isShown(slot.el) && reachedByReader(slot.el))) return;
+      reports.set(slot.el, { source: slot.source, id: slot.id, ms: Math.round(performance.now() - started), ...(decision ? { decision } : {}) });
+      if (decision?.content?.kind == 'json') slot.el.dispatchEvent(new CustomEvent('slotwise:decision', { detail: decision, bubbles: true }));
+      if (!nodes.length) return reveal(slot.el, slot.collapse && !decision?.content ? 'collapsed' : 'default');
+      // Swap and reveal in one task: the slot changes in one frame, and the observer below
+      // already sees the slot as filled, so slots inside the content are not asked for.
+      slot.el.replaceChildren(...nodes);
+      reveal(slot.el, 'decided');
+      tracking.rendered(slot.el, decision!);
+      if (decision!.trackingUrl) hooks.ping(decision!.trackingUrl);
+    }
     const failed = (group: Slot[]) => (error: SlotwiseError) => {
       // Without consent nothing is asked: the defaults are the right content, not an error.
       if (error.code != 'consent') hooks.error(error);
-      group.forEach(({ el }) => stateOf(el) || reveal(el, error.code == 'consent' ? 'default' : 'error'));
+      group.forEach((slot) => show(slot, error.code == 'consent' ? 'default' : 'error'));
     };
-    const each = (group: Slot[], all: Decision[]) =>
-      Promise.all(group.map((slot) => apply(slot, all.find((decision) => decision.slot == slot.id), started)));
-    const of = (source: Slot['source']) => slots.filter((slot) => slot.source == source);
-    const [flows, placements, offers] = [of('flow'), of('placement'), of('offer')];
-    const context: PageContext = Object.assign({}, ...placements.map((slot) => slot.context));
-    const uniqueIds = (group: Slot[]) => [...new Set(group.map((slot) => slot.id))];
+    const each = (group: Slot[]) => (all: Decision[]) =>
+      Promise.all(group.map((slot) => apply(slot, all.find((decision) => decision.slot == slot.id))));
+    const valid = slots.filter((slot) => !slot.invalid);
+    slots.filter((slot) => slot.invalid).forEach((slot) => failed([slot])(new SlotwiseError('invalid', `Slot ${slot.id}: ${slot.invalid}`)));
+    const of = (source: Slot['source']) => valid.filter((slot) => slot.source == source);
+    const offers = of('offer');
+    // The first pass counts from the start of navigation: that is when the reader began waiting.
+    const budget = settings.revealAfterMs - (firstPass ? performance.now() : 0);
+    const timer = setTimeout(() => slots.forEach((slot) => show(slot, 'timeout')), Math.max(0, budget));
     try {
       await Promise.all([
-        ...flows.map((slot) => decisions.flow({ friendlyId: slot.id }, url).then((decision) => apply(slot, decision, started)).catch(failed([slot]))),
-        placements.length && decisions.placements(uniqueIds(placements), context).then((all) => each(placements, all)).catch(failed(placements)),
+        // One call per flow, however many slots show it.
+        ...groupBy(of('flow'), (slot) => slot.id).map((group) =>
+          decisions.flow({ friendlyId: group[0]!.id }, url).then((decision) => each(group)([decision])).catch(failed(group))),
+        // One call per page type, with that page type's context.
+        ...groupBy(of('placement'), (slot) => slot.id.split('.')[0]!).map((group) => {
+          const context: PageContext = Object.assign({}, ...group.map((slot) => slot.context));
+          return decisions.placements([...new Set(group.map((slot) => slot.id))], context).then(each(group)).catch(failed(group));
+        }),
         offers.length &&
-          decisions.offers(uniqueIds(offers).map((id) => offers.find((slot) => slot.id == id)!.offer!)).then((all) => each(offers, all)).catch(failed(offers)),
+          decisions.offers(groupBy(offers, (slot) => slot.id).map((group) => group[0]!.offer!)).then(each(offers)).catch(failed(offers)),
       ]);
     } finally {
       clearTimeout(timer);
-      slots.forEach(({ el }) => stateOf(el) || reveal(el, 'default'));
+      slots.forEach((slot) => show(slot, 'default'));
+      if (firstPass) recloak();
+      firstPass = false;
     }
   }
 
+  /** Slots under these roots that are not decided for the current page yet, decided together. */
+  function renderRoots(roots: ParentNode[]): Promise<void> {
+    cloak(settings.nonce);
+    // Watch for slots added later only once the first pass has collected the page's slots,
+    // so slots the parser adds one by one are still decided together.
+    mutations.observe(document.documentElement, { childList: true, subtree: true });
+    const seen = new Set<Element>();
+    const fresh = roots.flatMap(findSlots).filter(({ el }) => !seen.has(el) && seen.add(el) && decidedFor.get(el) != pageUrl());
+    for (const slot of fresh) {
+      if (slot.size) Object.assign(slot.el.style, { minWidth: `${slot.size[0]}px`, minHeight: `${slot.size[1]}px` });
+      if (slot.lazy && !slot.invalid) lazy.observe(slot.el);
+    }
+    return decide(fresh.filter((slot) => !slot.lazy || slot.invalid));
+  }
+
+  // Slots added later (SPA views, infinite lists) are decided; removed ones let go of observers.
+  const mutations = new MutationObserver((records) => {
+    const added: HTMLElement[] = [];
+    for (const record of records) {
+      record.removedNodes.forEach((node) => {
+        if (node instanceof HTMLElement) for (const { el } of findSlots(node)) (tracking.release(el), lazy.unobserve(el));
+      });
+      // Content we put into a slot is not a new slot, whatever its attributes say.
+      record.addedNodes.forEach((node) => node instanceof HTMLElement && !node.parentElement?.closest(`[${STATE}]`) && added.push(node));
+    }
+    if (added.length) void renderRoots(added);
+  });
+
   const renderer: Renderer = {
     reports,
-    render(root = document) {
-      cloak(settings.nonce);
-      // Watch for slots added later only once the first pass has collected the page's slots,
-      // so slots the parser adds one by one are still decided together.
-      mutations.observe(document.documentElement, { childList: true, subtree: true });
-      const fresh = findSlots(root).filter(({ el }) => decidedFor.get(el) != pageUrl());
-      for (const slot of fresh) {
-        if (slot.size) Object.assign(slot.el.style, { minWidth: `${slot.size[0]}px`, minHeight: `${slot.size[1]}px` });
-        if (slot.lazy) lazy.observe(slot.el);
-      }
-      return decide(fresh.filter((slot) => !slot.lazy));
-    },
+    render: (root = document) => renderRoots([root]),
     page(next) {
       explicitUrl = next && new URL(next, location.href).href;
       // Slots already decided for this URL (a view the SPA just rendered) are not asked twice.
@@ -126,24 +162,14 @@ export function createRenderer(settings: Settings, decisions: Decisions, hooks: 
           tracking.release(el);
           hide(el);
         }
-      return renderer.render();
+      return renderRoots([document]);
     },
     stop() {
       mutations.disconnect();
       lazy.disconnect();
       tracking.stop();
+      for (const el of document.querySelectorAll<HTMLElement>(SLOT_SELECTOR)) if (!el.hasAttribute(STATE)) reveal(el, 'default');
     },
   };
-
-  // Slots added later (SPA views, infinite lists) are decided; removed ones let go of observers.
-  const mutations = new MutationObserver((records) => {
-    for (const record of records) {
-      record.removedNodes.forEach((node) => {
-        if (node instanceof HTMLElement) for (const { el } of findSlots(node)) (tracking.release(el), lazy.unobserve(el));
-      });
-      // Content we put into a slot is not a new slot, whatever its attributes say.
-      record.addedNodes.forEach((node) => node instanceof HTMLElement && !node.parentElement?.closest(`[${STATE}]`) && void renderer.render(node));
-    }
-  });
   return renderer;
 }

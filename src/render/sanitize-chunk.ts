@@ -2,4 +2,7 @@
 // that lack Element.setHTML.
 import purify from 'dompurify';
 
-(window as unknown as { slotwiseSanitize: (html: string) => string }).slotwiseSanitize = (html) => purify.sanitize(html);
+import type { Sanitize } from '../chunks';
+
+(window as unknown as { slotwiseSanitize: Sanitize }).slotwiseSanitize = (html, policy) =>
+  purify.sanitize(html, policy ? { TRUSTED_TYPES_POLICY: policy as never } : {});

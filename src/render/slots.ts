@@ -1,5 +1,5 @@
 // Slots are marked in the page's HTML; this reads them. Pure DOM reading, no side effects.
-import type { PageContext } from '../wire/algonomy';
+import { isPlacementName, type PageContext } from '../wire/algonomy';
 import { offerSlot, type OfferCall } from '../wire/adobe';
 import type { Source } from '../wire/model';
 
@@ -19,11 +19,13 @@ export interface Slot {
   size?: [width: number, height: number];
   /** `data-slotwise-render="iframe"`: this slot's HTML goes into a sandboxed iframe. */
   render?: 'inline' | 'iframe';
+  /** What is wrong with the slot's attributes: it is shown as is and not asked for. */
+  invalid?: string;
 }
 
 export const SLOT_SELECTOR = '[data-slotwise-flow],[data-slotwise-placement],[data-slotwise-offer]';
 
-export function slotOf(el: HTMLElement): Slot | undefined {
+export function slotOf(el: HTMLElement): Slot {
   const data = el.dataset;
   let context: PageContext = {};
   try {
@@ -42,17 +44,18 @@ export function slotOf(el: HTMLElement): Slot | undefined {
     ...(/^(inline|iframe)$/.test(data.slotwiseRender ?? '') ? { render: data.slotwiseRender as 'inline' | 'iframe' } : {}),
   };
   if (data.slotwiseFlow) return { ...slot, source: 'flow', id: data.slotwiseFlow };
-  if (data.slotwisePlacement) return { ...slot, source: 'placement', id: data.slotwisePlacement };
-  if (data.slotwiseOffer && data.slotwiseActivity) {
-    const offer = { placementId: data.slotwiseOffer, activityId: data.slotwiseActivity, itemCount: Number(data.slotwiseItems) || 1 };
-    return { ...slot, source: 'offer', id: offerSlot(offer), offer };
-  }
-  return undefined;
+  const placement = data.slotwisePlacement;
+  if (placement)
+    return { ...slot, source: 'placement', id: placement, ...(isPlacementName(placement) ? {} : { invalid: `"${placement}" is not pageType.name` }) };
+  const offer = { placementId: data.slotwiseOffer ?? '', activityId: data.slotwiseActivity ?? '', itemCount: Number(data.slotwiseItems ?? 1) };
+  const invalid = !offer.activityId ? 'data-slotwise-activity is missing'
+    : Number.isInteger(offer.itemCount) && offer.itemCount >= 1 && offer.itemCount <= 30 ? undefined : 'data-slotwise-items must be 1 to 30';
+  return { ...slot, source: 'offer', id: offerSlot(offer), offer, ...(invalid ? { invalid } : {}) };
 }
 
 /** Every slot in `root`, `root` itself included. */
 export function findSlots(root: ParentNode): Slot[] {
   const elements = [...root.querySelectorAll<HTMLElement>(SLOT_SELECTOR)];
   if (root instanceof HTMLElement && root.matches(SLOT_SELECTOR)) elements.unshift(root);
-  return elements.map(slotOf).filter((slot): slot is Slot => !!slot);
+  return elements.map(slotOf);
 }

@@ -1,16 +1,17 @@
 // One Trusted Types policy, named `slotwise`, for every HTML and script-URL sink the tag writes
 // to. It only ever receives HTML that was sanitized, HTML the site declared trusted
 // (`html: 'trusted'`), or the URL of our own sanitizer chunk.
-type Policy = { createHTML(html: string): string; createScriptURL(url: string): string };
+export type Policy = { createHTML(html: string): string; createScriptURL(url: string): string };
+const identity: Policy = { createHTML: (html) => html, createScriptURL: (url) => url };
 let policy: Policy | undefined;
 
-function thePolicy(): Policy {
+/** The `slotwise` policy where the browser has Trusted Types (DOMPurify parses through it too). */
+export function trustedTypesPolicy(): Policy | undefined {
   const factory = (window as unknown as { trustedTypes?: { createPolicy(name: string, rules: Policy): Policy } }).trustedTypes;
-  return (policy ??= factory?.createPolicy('slotwise', { createHTML: (html) => html, createScriptURL: (url) => url }) ?? {
-    createHTML: (html) => html,
-    createScriptURL: (url) => url,
-  });
+  return (policy ??= factory?.createPolicy('slotwise', identity));
 }
+
+const thePolicy = () => trustedTypesPolicy() ?? identity;
 
 export const trustedHTML = (html: string) => thePolicy().createHTML(html);
 export const trustedScriptURL = (url: string) => thePolicy().createScriptURL(url);

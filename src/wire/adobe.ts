@@ -2,7 +2,7 @@
 // an API key and an IMS org, which must never ship to browsers: the tag calls a first-party proxy
 // path that adds them, and the sandbox answers that path directly.
 import { SlotwiseError } from '../errors';
-import { creativeOf, type Content, type Creative, type Decision } from './model';
+import { creativeOf, isObject, type Content, type Creative, type Decision } from './model';
 import type { WireRequest } from './sitecore';
 
 const xdm = (kind: 'request' | 'response') =>
@@ -23,9 +23,6 @@ export interface OfferIdentity {
 
 /** The slot id an offer decision is filed under. */
 export const offerSlot = (call: OfferCall) => `${call.placementId}|${call.activityId}`;
-
-const isObject = (value: unknown): value is Record<string, unknown> =>
-  typeof value == 'object' && !!value && !Array.isArray(value);
 
 export function offersRequest(target: string, calls: readonly OfferCall[], identity: OfferIdentity, decisionRequestId: string): WireRequest {
   const propositionRequests = calls.map(({ placementId, activityId, itemCount = 1 }) => {
@@ -63,10 +60,12 @@ function contentOf(options: Record<string, unknown>[]): Content | null {
   for (const option of options) {
     const type = String(option['@type'] ?? '');
     const content = option['xdm:content'];
+    // JSON offers are data for the page's code, never text on screen.
+    if (type.endsWith('json')) return { kind: 'json', data: content };
     if (typeof content != 'string') continue;
     if (type.endsWith('html-template')) html.push(content);
     else if (type.endsWith('imagelink')) items.push(creativeOf({ id: option['xdm:id'], imageUrl: option['xdm:deliveryURL'], href: content }));
-    else items.push(creativeOf({ id: option['xdm:id'], text: content }));
+    else if (type.endsWith('text')) items.push(creativeOf({ id: option['xdm:id'], text: content }));
   }
   return html.length ? { kind: 'html', html: html.join('') } : items.length ? { kind: 'creative', items } : null;
 }
@@ -75,10 +74,12 @@ function contentOf(options: Record<string, unknown>[]): Content | null {
 export function offerDecisions(json: unknown, calls: readonly OfferCall[]): Decision[] {
   const propositions = isObject(json) && Array.isArray(json['xdm:propositions']) ? json['xdm:propositions'].filter(isObject) : undefined;
   if (!propositions) throw new SlotwiseError('rejected', 'The decisioning API answered without xdm:propositions');
+  const matches = (p: Record<string, unknown>, call: OfferCall) =>
+    tail(idOf(p['xdm:placement'])) == tail(call.placementId) && tail(idOf(p['xdm:activity'])) == tail(call.activityId);
+  // By position only among the propositions no call claims by id, so no two slots share one.
+  const claimed = new Set(calls.map((call) => propositions.find((p) => matches(p, call))));
   return calls.map((call, index) => {
-    const proposition =
-      propositions.find((p) => tail(idOf(p['xdm:placement'])) == tail(call.placementId) && tail(idOf(p['xdm:activity'])) == tail(call.activityId)) ??
-      propositions[index];
+    const proposition = propositions.find((p) => matches(p, call)) ?? (claimed.has(propositions[index]) ? undefined : propositions[index]);
     const options = Array.isArray(proposition?.['xdm:options']) ? proposition['xdm:options'].filter(isObject) : [];
     const fallback = options.length ? undefined : proposition?.['xdm:fallback'];
     const shown = options.length ? options : isObject(fallback) ? [fallback] : [];

@@ -34,6 +34,9 @@ export interface Decision {
   fallback?: boolean;
 }
 
+export const isObject = (value: unknown): value is Record<string, unknown> =>
+  typeof value == 'object' && !!value && !Array.isArray(value);
+
 const text = (value: unknown): string | undefined =>
   typeof value == 'string' && value.trim() ? value : undefined;
 

@@ -1,7 +1,7 @@
 // Sitecore CDP / Personalize wire format (DESIGN.md §3, seeds 000 and 004). Pure: builds
 // requests and reads responses; no fetch, no cookies, no DOM.
 import type { Settings } from '../options';
-import { creativeOf, type Content, type Decision } from './model';
+import { creativeOf, isObject, type Content, type Decision } from './model';
 
 /** An HTTP request as data, sent by `http.ts`. */
 export interface WireRequest {
@@ -73,9 +73,6 @@ export interface FlowCall {
   identifiers?: { provider: string; id: string };
 }
 
-const isObject = (value: unknown): value is Record<string, unknown> =>
-  typeof value == 'object' && !!value && !Array.isArray(value);
-
 /**
 `POST {target}/v2/callFlows` (seed 000): exactly one of browserId, email or identifiers, and
 `params.utm.{campaign,source,medium,content,…}` from the visitor's URL unless the caller gave it.
@@ -113,8 +110,9 @@ export function flowDecision(slot: string, json: unknown): Decision {
   let content: Content | null = { kind: 'json', data: json };
   if (typeof answer.html == 'string') content = answer.html.trim() ? { kind: 'html', html: answer.html } : null;
   else if (list) {
-    const items = (list as unknown[]).filter(isObject).map(creativeOf);
-    content = items.length ? { kind: 'creative', items } : null;
+    // Only items with something to show are creatives; a list of data (skus, prices) stays data.
+    const items = (list as unknown[]).filter(isObject).map(creativeOf).filter((item) => item.imageUrl || item.text);
+    if (items.length) content = { kind: 'creative', items };
   } else if (json == null || (isObject(json) && !Object.keys(json).length)) content = null;
   const decision: Decision = { slot, source: 'flow', content };
   if (typeof answer.campaign == 'string') decision.campaign = answer.campaign;
