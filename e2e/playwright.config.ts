@@ -1,5 +1,4 @@
 import { defineConfig } from '@playwright/test';
-// @ts-expect-error plain ESM helper shared with the npm script
 import { chromiumPath, CHROMIUM_FLAGS } from './chromium.mjs';
 
 export default defineConfig({

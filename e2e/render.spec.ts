@@ -25,6 +25,8 @@ const optionsFor = (sandbox: SandboxFixture, extra: object = {}) => ({
   browserId: 'local',
   placements: { target: sandbox.url, apiKey: 'key', apiClientKey: 'client' },
   offers: { target: sandbox.url, identityNamespace: 'Slotwise' },
+  // Generous, so a loaded CI machine never turns a decision into a timeout; the timeout has its own test.
+  revealAfterMs: 5000,
   ...extra,
 });
 const slot = (attributes: string, id = nanoid(6)) => `<div id="s-${id}" ${attributes} style="min-height:40px">DEFAULT ${id}</div>`;
@@ -70,7 +72,7 @@ test('with a 3-second API the defaults show at about 1 s, and late content never
   for (const path of ['/v2/callFlows', '/rrserver/api/personalize']) await sandbox.fault({ path, delayMs: 3000, count: -1 });
   const below = '<div style="height:3000px">spacer</div>';
   await page.goto(sandbox.siteUrl + writePage({
-    body: initScript(optionsFor(sandbox)) + slot('data-slotwise-flow="hero"', 'top') + below + slot('data-slotwise-placement="home_page.p1"', 'bottom'),
+    body: initScript(optionsFor(sandbox, { revealAfterMs: 1000 })) + slot('data-slotwise-flow="hero"', 'top') + below + slot('data-slotwise-placement="home_page.p1"', 'bottom'),
   }));
   // When the default showed, in ms from the start of navigation.
   const shownAt = await (await page.waitForFunction(

@@ -16,7 +16,7 @@ describe('content', () => {
       { imageUrl: '/a.png', href: 'https://shop.example/sale', alt: 'Sale', text: '<img src=x onerror=alert(1)>' },
       { imageUrl: 'javascript:alert(1)', href: 'javascript:alert(1)', text: 'second' },
       { imageUrl: 'data:image/svg+xml,<svg onload=alert(1)>', size: '300x250' },
-    ] }, 'sanitize', '');
+    ] }, 'sanitize');
     const [first, second, third] = [...slot.children] as HTMLElement[];
     expect(first!.tagName).toBe('A');
     expect(first!.getAttribute('href')).toBe('https://shop.example/sale');

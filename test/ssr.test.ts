@@ -2,10 +2,10 @@
 import { describe, expect, it } from 'vitest';
 
 describe('server-side rendering', () => {
-  it('imports the built ESM and CJS entries without touching browser globals', async () => {
-    const esm = await import('../dist/slotwise.mjs');
+  it('imports the built ESM and CJS entries (through the package exports) without touching browser globals', async () => {
+    const esm = await import('slotwise');
     const { createRequire } = await import('node:module');
-    const cjs = createRequire(import.meta.url)('../dist/slotwise.cjs');
+    const cjs = createRequire(import.meta.url)('slotwise') as typeof esm;
     for (const { createTag } of [esm, cjs]) {
       const tag = createTag({ clientKey: 'k', target: 'https://api.example', pointOfSale: 'p' });
       expect(await tag.view()).toMatchObject({ ok: false, reason: 'blocked' });
@@ -15,7 +15,7 @@ describe('server-side rendering', () => {
   });
 
   it('still validates options, so mistakes show up in server logs', async () => {
-    const { createTag, isSlotwiseError } = await import('../dist/slotwise.mjs');
+    const { createTag, isSlotwiseError } = await import('slotwise');
     try {
       createTag({ clientKey: 'k', target: 'nope', pointOfSale: 'p' });
       expect.unreachable();

@@ -49,7 +49,8 @@ describe('Algonomy Personalize API (seed 001)', () => {
   const visitor = { sessionId: '93484', userId: '0982347', rcs: 'eF4Ny7ERgDAMA8AmFbuIQ1gO8QbMEZOCgg6YH77_Up7cxaV1DkPPcMhMUGdFrh6xDY8c63S993nM0QJ0mazWZhTxD_ADc7cRDQ' };
 
   it('sends one call per page type, with the case-sensitive parameters and pipe-joined lists', () => {
-    const requests = placementRequests(config, ['item_page.horizontal', 'home_page.promo_1', 'item_page.vertical'], { productId: ['uv2345', 'xt1234'], excludeHtml: true, cv: 9550, categoryId: undefined }, visitor);
+    const requests = placementRequests(config, ['item_page.horizontal', 'home_page.promo_1', 'item_page.vertical'], { productId: ['uv2345', 'xt1234'], excludeHtml: true, cv: 9550, categoryId: undefined }, visitor)
+      .map(({ wire, placements }) => ({ ...wire, placements }));
     expect(requests).toHaveLength(2);
     const first = new URL(requests[0]!.url);
     expect(first.origin + first.pathname).toBe('https://recs.example/rrserver/api/personalize');
@@ -58,6 +59,7 @@ describe('Algonomy Personalize API (seed 001)', () => {
       sessionId: '93484', userId: '0982347', rcs: visitor.rcs, includeRcs: 'true', productId: 'uv2345|xt1234', excludeHtml: 'true', cv: '9550',
     });
     expect(new URL(requests[1]!.url).searchParams.get('placements')).toBe('home_page.promo_1');
+    expect(requests.map((r) => r.placements)).toEqual([['item_page.horizontal', 'item_page.vertical'], ['home_page.promo_1']]);
   });
 
   it('refuses a placement name without a page type', () => {
@@ -87,6 +89,14 @@ describe('Algonomy Personalize API (seed 001)', () => {
         { slot: 'home_page.missing', source: 'placement', content: null },
       ],
     });
+  });
+
+  it('describes the first creative shown: campaign, score and tracking come from the same one', () => {
+    const answer = { ...seedAnswer, placements: [{ placement: 'p.a', html: '', creatives: [
+      { campaign: 'nothing to show', MEDIA_URL: '', DESTINATION_URL: '', score: 1, trackingUrl: 'https://t.example/1' },
+      { campaign: 'shown', MEDIA_URL: 'https://cdn.example/b.png', score: 2, trackingUrl: 'https://t.example/2' },
+    ] }] };
+    expect(placementsAnswer(answer, ['p.a']).decisions[0]).toMatchObject({ campaign: 'shown', score: 2, trackingUrl: 'https://t.example/2' });
   });
 
   it('prefers the placement html, and keeps a tracking URL only when there is one', () => {

@@ -49,9 +49,8 @@ export function createDecisions(settings: Settings, ids: BrowserIds, rcs: RcsSto
       const userId = await browserId(); // first: it checks consent, and the session id writes storage
       const visitor = { sessionId: sessionId(), userId, rcs: rcs.get() };
       const groups = await Promise.all(
-        placementRequests(config, names, context, visitor).map(async (wire) => {
-          const asked = new URL(wire.url, location.href).searchParams.get('placements')!.split('|');
-          const answer = placementsAnswer(await answerOf(wire), asked);
+        placementRequests(config, names, context, visitor).map(async ({ wire, placements }) => {
+          const answer = placementsAnswer(await answerOf(wire), placements);
           // The token comes back changed as the visitor acts: keep the newest, exactly as served.
           if (answer.rcs && allowed()) rcs.set(answer.rcs);
           return answer.decisions;

@@ -25,13 +25,13 @@ const OWN = ['apiKey', 'apiClientKey', 'placements', 'sessionId', 'userId', 'rcs
 export const isPlacementName = (name: unknown): name is string =>
   typeof name == 'string' && /^[\w-]+\.[\w-]+$/.test(name);
 
-/** One request per page type, in the order the page types first appear. */
+/** One request per page type, in the order the page types first appear, with the placements each asks for. */
 export function placementRequests(
   config: PlacementsConfig,
   placements: readonly string[],
   context: PageContext,
   visitor: Visitor,
-): WireRequest[] {
+): { wire: WireRequest; placements: string[] }[] {
   const byPageType = new Map<string, string[]>();
   for (const name of placements) {
     if (!isPlacementName(name)) throw new SlotwiseError('invalid', `"${String(name)}" is not a placement name (pageType.name)`);
@@ -51,7 +51,7 @@ export function placementRequests(
     for (const [name, value] of Object.entries(context))
       if (value !== undefined && value !== '' && !OWN.includes(name))
         query.set(name, Array.isArray(value) ? value.join('|') : String(value));
-    return { method: 'GET', url: `${config.target}/rrserver/api/personalize?${query}` };
+    return { wire: { method: 'GET', url: `${config.target}/rrserver/api/personalize?${query}` }, placements: group };
   });
 }
 
@@ -60,17 +60,19 @@ const trackingUrlOf = (value: unknown) =>
   typeof value == 'string' && /^https?:\/\/|^\//.test(value) ? value : undefined;
 
 function placementDecision(slot: string, placement: Record<string, unknown> | undefined): Decision {
-  const creatives = (Array.isArray(placement?.creatives) ? placement.creatives : []).filter(isObject);
-  const items: Creative[] = creatives
-    .map((c) => creativeOf({ id: c.id, imageUrl: c.MEDIA_URL, href: c.DESTINATION_URL, alt: c.ALT_TEXT, text: c.text, size: c.SIZE }))
-    .filter((c) => c.imageUrl || c.text);
+  const raw = (Array.isArray(placement?.creatives) ? placement.creatives : []).filter(isObject);
+  // Each creative with what it shows; campaign, score and tracking all describe the first one shown.
+  const shown = raw
+    .map((c) => ({ raw: c, item: creativeOf({ id: c.id, imageUrl: c.MEDIA_URL, href: c.DESTINATION_URL, alt: c.ALT_TEXT, text: c.text, size: c.SIZE }) }))
+    .filter(({ item }) => item.imageUrl || item.text);
   const html = typeof placement?.html == 'string' && placement.html.trim() ? placement.html : '';
-  const first = creatives[0] ?? {};
+  const items: Creative[] = shown.map(({ item }) => item);
   const decision: Decision = {
     slot,
     source: 'placement',
     content: html ? { kind: 'html', html } : items.length ? { kind: 'creative', items } : null,
   };
+  const first = shown[0]?.raw ?? raw[0] ?? {};
   if (typeof first.campaign == 'string') decision.campaign = first.campaign;
   if (items[0]?.id) decision.creative = items[0].id;
   if (typeof first.score == 'number') decision.score = first.score;

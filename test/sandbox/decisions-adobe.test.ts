@@ -1,7 +1,7 @@
 // Adobe Offer Decisioning (seed 002): POST /decisions.
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startSandbox, type Started } from './helpers';
-import { DECISION_REQUEST_TYPE, DECISION_RESPONSE_TYPE, add, decide, decisionRequest, identify, newGuest, writeCatalog } from './decisions-fixture';
+import { describe, expect, it } from 'vitest';
+import { startSandbox } from './helpers';
+import { DECISION_REQUEST_TYPE, DECISION_RESPONSE_TYPE, add, decide, decisionRequest, identify, newGuest, catalogSandbox } from './decisions-fixture';
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 const TYPE = 'https://ns.adobe.com/experience/decisioning/content-component-';
@@ -54,13 +54,7 @@ const SEED_BODY = `{
         }
       }`;
 
-let sandbox: Started;
-let base: string;
-beforeAll(async () => {
-  sandbox = await startSandbox({ catalog: writeCatalog() });
-  base = sandbox.url;
-});
-afterAll(() => sandbox.dispose());
+const server = catalogSandbox();
 
 describe('seed 002', () => {
   it('answers the seed request (default catalog) in the seed response shape', async () => {
@@ -106,10 +100,10 @@ describe('content type', () => {
     const body = JSON.stringify(decisionRequest([['act-1', 'pl-1']], 'x'));
     const schema = 'https://ns.adobe.com/experience/offer-management/decision-request;version=1.0';
     for (const type of [DECISION_REQUEST_TYPE, `application/vnd.adobe.xdm+json;schema=${schema}`, `Application/VND.adobe.xdm+json ; schema='${schema}'; charset=utf-8`]) {
-      expect((await decide(base, body, { 'content-type': type })).status, type).toBe(200);
+      expect((await decide(server.url, body, { 'content-type': type })).status, type).toBe(200);
     }
     for (const type of ['application/json', 'text/plain', `application/vnd.adobe.xdm+json; schema="${schema.replace('request', 'response')}"`]) {
-      const res = await decide(base, body, { 'content-type': type });
+      const res = await decide(server.url, body, { 'content-type': type });
       expect(res.status, type).toBe(415);
       expect(res.json).toMatchObject({ status: 'error', field: 'content-type', message: expect.stringContaining('decision-request') });
     }
@@ -119,11 +113,11 @@ describe('content type', () => {
 describe('validation', () => {
   it('itemCount outside 1–30 is a 422 naming xdm:itemCount', async () => {
     for (const n of [31, 0]) {
-      const res = await decide(base, decisionRequest([['act-1', 'pl-1', n]], 'x'));
+      const res = await decide(server.url, decisionRequest([['act-1', 'pl-1', n]], 'x'));
       expect(res.status).toBe(422);
       expect(res.json.message).toContain('xdm:itemCount');
     }
-    expect((await decide(base, decisionRequest([['act-1', 'pl-1', 30]], 'x'))).status).toBe(200);
+    expect((await decide(server.url, decisionRequest([['act-1', 'pl-1', 30]], 'x'))).status).toBe(200);
   });
 
   it('a malformed request is a 400 naming the field', async () => {
@@ -143,17 +137,17 @@ describe('validation', () => {
       ['{"xdm:propositionRequests":', 'body'],
     ];
     for (const [body, field] of cases) {
-      const res = await decide(base, body);
+      const res = await decide(server.url, body);
       expect(res.status, field).toBe(400);
       expect(res.json.field).toContain(field);
     }
   });
 
   it('an unknown activity or placement is a 422', async () => {
-    const activity = await decide(base, decisionRequest([['act-nope', 'pl-1']], 'x'));
+    const activity = await decide(server.url, decisionRequest([['act-nope', 'pl-1']], 'x'));
     expect(activity.status).toBe(422);
     expect(activity.json.field).toContain('xdm:activityId');
-    const placement = await decide(base, decisionRequest([['act-1', 'pl-2']], 'x'));
+    const placement = await decide(server.url, decisionRequest([['act-1', 'pl-2']], 'x'));
     expect(placement.status).toBe(422);
     expect(placement.json.field).toContain('xdm:placementId');
   });
@@ -163,58 +157,58 @@ describe('decisions', () => {
   const options = (res: { json: any }, i = 0) => res.json['xdm:propositions'][i]['xdm:options']?.map((o: any) => o['xdm:id']);
 
   it('ranks matching options by score, returns up to itemCount, with content and types', async () => {
-    const res = await decide(base, decisionRequest([['act-1', 'pl-1', 30]], 'unknown'));
+    const res = await decide(server.url, decisionRequest([['act-1', 'pl-1', 30]], 'unknown'));
     expect(options(res)).toEqual(['o-shared', 'o-new', 'o-all']);
     const [shared, fresh, all] = res.json['xdm:propositions'][0]['xdm:options'];
     expect(shared).toEqual({
       'xdm:id': 'o-shared', 'repo:etag': 1, '@type': `${TYPE}imagelink`, 'dc:format': 'image/svg+xml',
-      'xdm:deliveryURL': `${base}/demo-assets/promo-free-shipping.svg`, 'xdm:content': '/help/shipping', 'xdm:score': 50,
+      'xdm:deliveryURL': `${server.url}/demo-assets/promo-free-shipping.svg`, 'xdm:content': '/help/shipping', 'xdm:score': 50,
     });
     expect(fresh).toMatchObject({ '@type': `${TYPE}html-template`, 'xdm:content': '<div>Welcome</div>' });
     expect(fresh).not.toHaveProperty('xdm:name'); // no includeMetadata
     expect(all['@type']).toBe(`${TYPE}text`);
-    expect(options(await decide(base, decisionRequest([['act-1', 'pl-1']], 'unknown')))).toEqual(['o-shared']); // default itemCount 1
+    expect(options(await decide(server.url, decisionRequest([['act-1', 'pl-1']], 'unknown')))).toEqual(['o-shared']); // default itemCount 1
   });
 
   it('answers the fallback when no option matches the guest', async () => {
-    const res = await decide(base, decisionRequest([['act-3', 'pl-3']], 'unknown'));
+    const res = await decide(server.url, decisionRequest([['act-3', 'pl-3']], 'unknown'));
     const [p] = res.json['xdm:propositions'];
     expect(p).not.toHaveProperty('xdm:options');
     expect(p['xdm:fallback']).toEqual({
       'xdm:id': 'fb-3', 'repo:etag': 1, '@type': `${TYPE}imagelink`, 'dc:format': 'image/svg+xml',
-      'xdm:deliveryURL': `${base}/demo-assets/hero-new-arrivals.svg`, 'xdm:content': '/category/new',
+      'xdm:deliveryURL': `${server.url}/demo-assets/hero-new-arrivals.svg`, 'xdm:content': '/category/new',
     });
   });
 
   it('finds the guest by browser id or identity email in any namespace', async () => {
-    const id = await newGuest(base);
-    expect(options(await decide(base, decisionRequest([['act-1', 'pl-1', 3]], id)))).toContain('o-new');
-    await identify(base, id, 'ann.adobe@example.com', 'Ann');
-    await add(base, id, 'SNK-1', 20);
-    const byBrowser = await decide(base, decisionRequest([['act-3', 'pl-3'], ['act-1', 'pl-1', 3]], id));
+    const id = await newGuest(server.url);
+    expect(options(await decide(server.url, decisionRequest([['act-1', 'pl-1', 3]], id)))).toContain('o-new');
+    await identify(server.url, id, 'ann.adobe@example.com', 'Ann');
+    await add(server.url, id, 'SNK-1', 20);
+    const byBrowser = await decide(server.url, decisionRequest([['act-3', 'pl-3'], ['act-1', 'pl-1', 3]], id));
     expect(byBrowser.json['xdm:propositions'][0]['xdm:options']).toEqual([expect.objectContaining({ 'xdm:id': 'o-member', 'xdm:content': '<b>Hi Ann</b>' })]);
     expect(options(byBrowser, 1)).not.toContain('o-new'); // identified and has a cart: no longer new
 
     const byEmail = decisionRequest([['act-3', 'pl-3']], 'x');
     byEmail['xdm:profiles'][0]!['xdm:identityMap'] = { ECID: [{ 'xdm:id': 'not-a-guest' }], Email: [{ 'xdm:id': 'ann.adobe@example.com' }] };
-    expect(options(await decide(base, byEmail))).toEqual(['o-member']);
+    expect(options(await decide(server.url, byEmail))).toEqual(['o-member']);
   });
 
   it('honours allowDuplicatePropositions across activities and placements', async () => {
     const pair: Array<[string, string]> = [['act-1', 'pl-1'], ['act-2', 'pl-2']];
     const run = async (acrossActivities: boolean, acrossPlacements: boolean) => {
-      const res = await decide(base, decisionRequest(pair, 'x', { 'xdm:allowDuplicatePropositions': { 'xdm:acrossActivities': acrossActivities, 'xdm:acrossPlacements': acrossPlacements } }));
+      const res = await decide(server.url, decisionRequest(pair, 'x', { 'xdm:allowDuplicatePropositions': { 'xdm:acrossActivities': acrossActivities, 'xdm:acrossPlacements': acrossPlacements } }));
       return [options(res, 0), options(res, 1)];
     };
     expect(await run(true, true)).toEqual([['o-shared'], ['o-shared']]);
     expect(await run(false, true)).toEqual([['o-shared'], ['o-two']]);
     expect(await run(true, false)).toEqual([['o-shared'], ['o-two']]);
     // Default: duplicates allowed.
-    expect(options(await decide(base, decisionRequest(pair, 'x')), 1)).toEqual(['o-shared']);
+    expect(options(await decide(server.url, decisionRequest(pair, 'x')), 1)).toEqual(['o-shared']);
   });
 
   it('leaves xdm:content out when includeContent is false, and adds names on request', async () => {
-    const res = await decide(base, decisionRequest([['act-1', 'pl-1', 2]], 'x', {
+    const res = await decide(server.url, decisionRequest([['act-1', 'pl-1', 2]], 'x', {
       'xdm:responseFormat': { 'xdm:includeContent': false, 'xdm:includeMetadata': { 'xdm:activity': ['name'], 'xdm:option': ['name'], 'xdm:placement': ['name'] } },
     }));
     const [p] = res.json['xdm:propositions'];

@@ -4,7 +4,8 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Catalog } from '../../demo/server/sandbox.mjs';
-import { CLIENT_KEY, createBrowser, message, postEvent } from './helpers';
+import { afterAll, beforeAll } from 'vitest';
+import { CLIENT_KEY, createBrowser, message, postEvent, startSandbox, type Started } from './helpers';
 
 export const FIXTURE: Catalog = {
   // Deliberately not in lexicographic order: fuzzy matching must sort.
@@ -177,4 +178,16 @@ export async function identify(base: string, browserId: string, email: string, f
 async function ok(p: Promise<{ status: number; json: unknown }>) {
   const res = await p;
   if (res.status !== 200) throw new Error(`event refused: ${res.status} ${JSON.stringify(res.json)}`);
+}
+
+/** A sandbox on the fixture catalog for the calling test file: started before its tests, closed after. */
+export function catalogSandbox(): { url: string; dataDir: string } {
+  const server = { url: '', dataDir: '' };
+  let sandbox: Started | undefined;
+  beforeAll(async () => {
+    sandbox = await startSandbox({ catalog: writeCatalog() });
+    Object.assign(server, { url: sandbox.url, dataDir: sandbox.dataDir });
+  });
+  afterAll(() => sandbox?.dispose());
+  return server;
 }
