@@ -42,11 +42,16 @@ export default [
     output: { file: 'dist/slotwise.min.js', format: 'iife' },
     plugins: [chunksAsScripts, resolve({ browser: true }), ts(), minify()],
   },
-  // On-demand chunks of the script tag: DOMPurify for browsers without Element.setHTML, and the
-  // debug overlay for ?slotwise_debug=1.
+  // On-demand chunks of the script tag: DOMPurify for browsers without Element.setHTML, frames for
+  // render 'iframe', the debug overlay for ?slotwise_debug=1, and the codecs of the placements and
+  // offers APIs for the sites that configure them.
   ...[
     ['src/render/sanitize-chunk.ts', 'dist/slotwise-sanitize.min.js'],
+    ['src/render/frame-chunk.ts', 'dist/slotwise-frame.min.js'],
     ['src/debug/debug-chunk.ts', 'dist/slotwise-debug.min.js'],
+    ['src/decide/flows-chunk.ts', 'dist/slotwise-flows.min.js'],
+    ['src/decide/placements-chunk.ts', 'dist/slotwise-placements.min.js'],
+    ['src/decide/offers-chunk.ts', 'dist/slotwise-offers.min.js'],
   ].map(([input, file]) => ({ input, output: { file, format: 'iife' }, plugins: [resolve({ browser: true }), ts(), minify()] })),
   {
     input: 'src/snippet.ts',

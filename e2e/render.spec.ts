@@ -242,6 +242,21 @@ test('without Element.setHTML the sanitizer chunk loads on demand, with the nonc
   expect(await page.locator('#s-flow script, #s-flow [onerror]').count()).toBe(0);
 });
 
+test('each decision API\'s code loads only on pages that use it, and a codec that cannot load leaves its slots as they were', async ({ page, sandbox }) => {
+  const chunks: string[] = [];
+  page.on('request', (request) => /slotwise-\w+\.min\.js$/.test(request.url()) && chunks.push(request.url().split('/').pop()!));
+  await page.route('**/slotwise-flows.min.js', (route) => route.abort());
+  const { offers: _offers, ...withoutOffers } = optionsFor(sandbox);
+  await page.goto(sandbox.siteUrl + writePage({
+    body: initScript(withoutOffers) + slot('data-slotwise-flow="hero"', 'hero') + slot('data-slotwise-placement="home_page.p1"', 'p1'),
+  }));
+  await expect.poll(() => states(page)).toEqual({ 's-hero': 'error', 's-p1': 'decided' });
+  await expect(page.locator('#s-hero')).toHaveText('DEFAULT hero');
+  await expect(page.locator('#s-p1')).toHaveText('Placement 1');
+  expect(chunks.sort()).toEqual(['slotwise-flows.min.js', 'slotwise-placements.min.js']);
+  expect((await decisionRequests(sandbox))).toEqual(['/rrserver/api/personalize']);
+});
+
 test('?slotwise_debug=1 outlines and labels each slot from an on-demand chunk', async ({ page, sandbox }) => {
   await sandbox.fault({ path: '/decisions', status: 503, count: -1 });
   const path = writePage({ body: initScript(optionsFor(sandbox)) + slot('data-slotwise-placement="home_page.p2"', 'p2') + slot('data-slotwise-flow="empty_flow"', 'empty') + slot('data-slotwise-offer="xcore:offer-placement:p1" data-slotwise-activity="xcore:offer-activity:a1"', 'o1') });

@@ -1,6 +1,6 @@
 // Script-tag build only: the on-demand parts are files beside dist/slotwise.min.js, loaded once
 // with the page's nonce through the Trusted Types policy. Each chunk sets one global.
-import type { Sanitize } from './chunks';
+import type { FlowsCodec, Framer, OffersCodec, PlacementsCodec, Sanitize } from './chunks';
 import type { ShowOverlay } from './debug/overlay';
 import { trustedScriptURL } from './render/trusted';
 
@@ -31,4 +31,8 @@ function loadChunk<T>(file: string, global: string, nonce = ''): Promise<T> {
 }
 
 export const loadSanitizer = (nonce?: string) => loadChunk<Sanitize>('slotwise-sanitize.min.js', 'slotwiseSanitize', nonce);
+export const loadFramer = (nonce?: string) => loadChunk<Framer>('slotwise-frame.min.js', 'slotwiseFrame', nonce);
 export const loadOverlay = (nonce?: string) => loadChunk<ShowOverlay>('slotwise-debug.min.js', 'slotwiseDebug', nonce);
+export const loadFlowsCodec = (nonce?: string) => loadChunk<FlowsCodec>('slotwise-flows.min.js', 'slotwiseFlows', nonce);
+export const loadPlacementsCodec = (nonce?: string) => loadChunk<PlacementsCodec>('slotwise-placements.min.js', 'slotwisePlacements', nonce);
+export const loadOffersCodec = (nonce?: string) => loadChunk<OffersCodec>('slotwise-offers.min.js', 'slotwiseOffers', nonce);

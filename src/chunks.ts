@@ -1,17 +1,25 @@
-// Parts of the tag that most pages never need, loaded on first use so the core stays small: the
-// fallback sanitizer (browsers without Element.setHTML) and the debug overlay. npm builds import
-// them; the script tag fetches its own chunk files instead (chunks-script.ts takes this module's
-// place in that build).
+// Parts of the tag that many pages never need, loaded on first use so the core stays small: the
+// fallback sanitizer (browsers without Element.setHTML), sandboxed frames for render 'iframe', the
+// debug overlay, and the codec of each decision API (only pages that use an API load its codec).
+// npm builds import them; the script tag fetches its own chunk files instead (chunks-script.ts
+// takes this module's place in that build).
 import type { ShowOverlay } from './debug/overlay';
-
 import type { Policy } from './render/trusted';
 
 /** DOMPurify, parsing through our Trusted Types policy so it needs no policy of its own. */
 export type Sanitize = (html: string, policy?: Policy) => string;
+export type FlowsCodec = Pick<typeof import('./wire/sitecore'), 'flowRequest' | 'flowDecision'>;
+export type PlacementsCodec = Pick<typeof import('./wire/algonomy'), 'placementRequests' | 'placementsAnswer'>;
+export type Framer = typeof import('./render/frame').frameElement;
+export type OffersCodec = Pick<typeof import('./wire/adobe'), 'offersRequest' | 'offerDecisions'>;
 
 export async function loadSanitizer(_nonce?: string): Promise<Sanitize> {
   const { default: purify } = await import('dompurify');
   return (html, policy) => purify.sanitize(html, policy ? { TRUSTED_TYPES_POLICY: policy as never } : {});
 }
 
+export const loadFramer = async (_nonce?: string): Promise<Framer> => (await import('./render/frame')).frameElement;
 export const loadOverlay = async (_nonce?: string): Promise<ShowOverlay> => (await import('./debug/overlay')).showOverlay;
+export const loadFlowsCodec = (_nonce?: string): Promise<FlowsCodec> => import('./wire/sitecore');
+export const loadPlacementsCodec = (_nonce?: string): Promise<PlacementsCodec> => import('./wire/algonomy');
+export const loadOffersCodec = (_nonce?: string): Promise<OffersCodec> => import('./wire/adobe');

@@ -1,8 +1,7 @@
-// Sends a WireRequest with ky. The event queue does its own retrying (it must survive reloads and
-// honour Retry-After across tabs), so it asks ky for no retries; decisions ask for one. The time limit is an abort signal
-// rather than ky's `timeout`, because ky stops its timer once headers arrive and a body that
-// stalls after them must not hold the queue forever.
-import ky from 'ky';
+// Sends a WireRequest with fetch. The event queue does its own retrying (it must survive reloads
+// and honour Retry-After across tabs), so only decisions ask for a retry here. The time limit is
+// one abort signal over headers and body alike: a body that stalls must not hold the queue.
+import { backoffMs, isRetryable, retryAfterMs } from './events/retry';
 import type { WireRequest } from './wire/sitecore';
 
 export interface HttpAnswer {
@@ -13,23 +12,26 @@ export interface HttpAnswer {
   timedOut?: boolean;
 }
 
-/** `retries`: ky's own retries (with its backoff and Retry-After), for decisions that must be quick. */
-export async function request(
-  wire: WireRequest,
-  timeoutMs: number,
-  keepalive = false,
-  retries = 0,
-): Promise<HttpAnswer> {
+/** A decision waits at most this long for a Retry-After before its one retry; longer is no use. */
+const MAX_DECISION_PAUSE_MS = 2000;
+
+export async function request(wire: WireRequest, timeoutMs: number, keepalive = false, retries = 0): Promise<HttpAnswer> {
+  const answer = await send(wire, timeoutMs, keepalive);
+  if (retries < 1 || answer.timedOut || (answer.status && !isRetryable(answer.status))) return answer;
+  const pause = retryAfterMs(answer.retryAfter) ?? backoffMs(1);
+  if (pause > MAX_DECISION_PAUSE_MS) return answer;
+  await new Promise((resume) => setTimeout(resume, pause));
+  return request(wire, timeoutMs, keepalive, retries - 1);
+}
+
+async function send(wire: WireRequest, timeoutMs: number, keepalive: boolean): Promise<HttpAnswer> {
   try {
-    const response = await ky(wire.url, {
+    const response = await fetch(wire.url, {
       method: wire.method,
       headers: wire.headers ?? {},
       body: wire.body ?? null,
       keepalive,
       signal: AbortSignal.timeout(timeoutMs),
-      timeout: false,
-      retry: { limit: retries, methods: ['get', 'post'] },
-      throwHttpErrors: false,
     });
     const json: unknown = await response.json().catch(() => undefined);
     return { status: response.status, retryAfter: response.headers.get('retry-after'), json };

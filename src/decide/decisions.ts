@@ -1,6 +1,8 @@
 // Asks the decision APIs: Sitecore flows, Algonomy placements (one call per page type, in
 // parallel) and Adobe offers (one call for every proposition). Answers become Decisions; a
 // failure becomes a SlotwiseError with the reason, never a rejection the page has to catch.
+// The placements and offers codecs load on demand (only sites that configure them pay for them),
+// beside the browser id so that neither waits for the other.
 import { nanoid } from 'nanoid';
 import { SlotwiseError } from '../errors';
 import { request } from '../http';
@@ -8,9 +10,10 @@ import type { Settings } from '../options';
 import type { BrowserIds } from '../identity/browser-id';
 import type { RcsStore } from '../identity/rcs';
 import type { Decision } from '../wire/model';
-import { flowDecision, flowRequest, type FlowCall, type WireRequest } from '../wire/sitecore';
-import { placementRequests, placementsAnswer, type PageContext } from '../wire/algonomy';
-import { offerDecisions, offersRequest, type OfferCall } from '../wire/adobe';
+import type { FlowCall, WireRequest } from '../wire/sitecore';
+import type { PageContext } from '../wire/algonomy';
+import type { OfferCall } from '../wire/adobe';
+import { loadFlowsCodec, loadOffersCodec, loadPlacementsCodec } from '../chunks';
 
 export interface Decisions {
   flow(call: FlowCall, url: string): Promise<Decision & { data: unknown }>;
@@ -27,8 +30,11 @@ export function createDecisions(settings: Settings, ids: BrowserIds, rcs: RcsSto
       ? new SlotwiseError('rejected', `${api} answered ${status}`, status)
       : new SlotwiseError(timedOut ? 'timeout' : 'blocked', `No answer from ${api}`);
   }
-  async function browserId(): Promise<string> {
+  function consented() {
     if (!allowed()) throw new SlotwiseError('consent', 'No decisions without consent: slots keep their default content');
+  }
+  async function browserId(): Promise<string> {
+    consented();
     const id = await ids.ensure();
     if (!id) throw new SlotwiseError('blocked', 'No browser id yet: the decision was not asked for');
     return id;
@@ -37,16 +43,28 @@ export function createDecisions(settings: Settings, ids: BrowserIds, rcs: RcsSto
     if (!section) throw new SlotwiseError('invalid', `Set the "${name}" option to use ${name}`);
     return section;
   };
+  const codec = <C>(load: (nonce: string) => Promise<C>, file: string): Promise<C> =>
+    load(settings.nonce).catch(() => {
+      throw new SlotwiseError('blocked', `The ${file} code could not load: slots keep their default content`);
+    });
+  // With consent already given, fetch the configured codecs now, while the page is still parsing.
+  if (allowed()) {
+    if (settings.placements) codec(loadPlacementsCodec, 'placements').catch(() => {});
+    if (settings.offers) codec(loadOffersCodec, 'offers').catch(() => {});
+  }
 
   return {
     async flow(call, url) {
       if (!settings.currency) throw new SlotwiseError('invalid', "Set the currency option (ISO 4217): Sitecore's flow API requires currencyCode");
-      const json = await answerOf(flowRequest(settings, call, await browserId(), url));
+      consented();
+      const [{ flowRequest, flowDecision }, id] = await Promise.all([codec(loadFlowsCodec, 'flows'), browserId()]);
+      const json = await answerOf(flowRequest(settings, call, id, url));
       return { ...flowDecision(call.friendlyId, json), data: json };
     },
     async placements(names, context) {
       const config = configured(settings.placements, 'placements');
-      const userId = await browserId(); // first: it checks consent, and the session id writes storage
+      consented();
+      const [{ placementRequests, placementsAnswer }, userId] = await Promise.all([codec(loadPlacementsCodec, 'placements'), browserId()]);
       const visitor = { sessionId: sessionId(), userId, rcs: rcs.get() };
       const groups = await Promise.all(
         placementRequests(config, names, context, visitor).map(async ({ wire, placements }) => {
@@ -60,7 +78,9 @@ export function createDecisions(settings: Settings, ids: BrowserIds, rcs: RcsSto
     },
     async offers(calls) {
       const config = configured(settings.offers, 'offers');
-      const identity = { namespace: config.identityNamespace, id: await browserId() };
+      consented();
+      const [{ offersRequest, offerDecisions }, id] = await Promise.all([codec(loadOffersCodec, 'offers'), browserId()]);
+      const identity = { namespace: config.identityNamespace, id };
       return offerDecisions(await answerOf(offersRequest(config.target, calls, identity, nanoid())), calls);
     },
   };

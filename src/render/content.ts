@@ -1,9 +1,10 @@
 // Puts a decision's content into a slot. Returned HTML is sanitized by default (the browser's
 // Element.setHTML strips scripts, event handlers and javascript: URLs; elsewhere DOMPurify, loaded
 // on demand); creatives are built as elements with text and attributes, and only http(s) links
-// and images are kept. Scripts from an API never run in the host page.
+// and images are kept. Scripts from an API never run in the host page (or only in a sandboxed
+// frame, for slots that ask for one; that code loads on demand).
 import type { Content, Creative } from '../wire/model';
-import { loadSanitizer } from '../chunks';
+import { loadFramer, loadSanitizer } from '../chunks';
 import { trustedHTML, trustedTypesPolicy } from './trusted';
 
 /** An absolute http(s) URL, or nothing: `javascript:`, `data:` and the like are dropped. */
@@ -34,30 +35,6 @@ function creativeElement(item: Creative): HTMLElement {
   return box;
 }
 
-/** Creatives' own frames report their height; only messages from a frame we made are read. */
-function sizeFrames(event: MessageEvent): void {
-  const height = (event.data as { slotwiseHeight?: unknown } | null)?.slotwiseHeight;
-  for (const frame of document.querySelectorAll<HTMLIFrameElement>('iframe[data-slotwise-frame]'))
-    if (frame.contentWindow == event.source && typeof height == 'number') frame.style.height = `${Math.ceil(height)}px`;
-}
-
-/**
-HTML in a sandboxed frame without same-origin access: its scripts run there, never in the page,
-and cannot reach it. Under a page CSP the frame inherits it: then nothing in it runs, not even
-the sizing script (the page's nonce is never handed to API content), and the frame keeps the
-slot's declared size.
-*/
-function frameElement(html: string): HTMLIFrameElement {
-  const frame = document.createElement('iframe');
-  frame.setAttribute('sandbox', 'allow-scripts allow-popups allow-popups-to-escape-sandbox');
-  frame.setAttribute('data-slotwise-frame', '');
-  Object.assign(frame.style, { border: '0', width: '100%', height: '100%', display: 'block' });
-  const sizer = '<script>new ResizeObserver(()=>parent.postMessage({slotwiseHeight:document.documentElement.getBoundingClientRect().height},"*")).observe(document.documentElement)</script>';
-  frame.srcdoc = trustedHTML(`<!doctype html><meta charset="utf-8"><base target="_blank"><body style="margin:0">${html}${sizer}`);
-  addEventListener('message', sizeFrames); // once: the same listener is not added twice
-  return frame;
-}
-
 type SetHTML = (html: string, options?: { sanitizer: { removeElements: string[] } }) => void;
 
 /**
@@ -67,7 +44,7 @@ left to show (sanitizing removed it all). The caller swaps them in one step.
 export async function prepare(content: Content, html: 'sanitize' | 'trusted', nonce: string, render = 'inline'): Promise<Node[]> {
   if (content.kind == 'creative') return content.items.map(creativeElement);
   if (content.kind != 'html') return [];
-  if (render == 'iframe') return [frameElement(content.html)];
+  if (render == 'iframe') return [(await loadFramer(nonce))(content.html, trustedHTML)];
   const box = document.createElement('div');
   const setHTML = (box as HTMLElement & { setHTML?: SetHTML }).setHTML;
   // setHTML always removes scripts, event handlers and javascript: URLs; its default allow-list

@@ -1,7 +1,7 @@
 // Slots are marked in the page's HTML; this reads them. Pure DOM reading, no side effects.
-import { isPlacementName, type PageContext } from '../wire/algonomy';
-import { offerSlot, type OfferCall } from '../wire/adobe';
-import type { Source } from '../wire/model';
+import type { PageContext } from '../wire/algonomy';
+import type { OfferCall } from '../wire/adobe';
+import { isPlacementName, offerSlot, type Source } from '../wire/model';
 
 export interface Slot {
   el: HTMLElement;

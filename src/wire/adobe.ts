@@ -2,7 +2,7 @@
 // an API key and an IMS org, which must never ship to browsers: the tag calls a first-party proxy
 // path that adds them, and the sandbox answers that path directly.
 import { SlotwiseError } from '../errors';
-import { creativeOf, isObject, type Content, type Creative, type Decision } from './model';
+import { creativeOf, isObject, offerSlot, type Content, type Creative, type Decision } from './model';
 import type { WireRequest } from './sitecore';
 
 const xdm = (kind: 'request' | 'response') =>
@@ -21,8 +21,6 @@ export interface OfferIdentity {
   id: string;
 }
 
-/** The slot id an offer decision is filed under. */
-export const offerSlot = (call: OfferCall) => `${call.placementId}|${call.activityId}`;
 
 export function offersRequest(target: string, calls: readonly OfferCall[], identity: OfferIdentity, decisionRequestId: string): WireRequest {
   const propositionRequests = calls.map(({ placementId, activityId, itemCount = 1 }) => {

@@ -2,7 +2,7 @@
 // case-sensitive, lists are pipe-separated, and one call serves one page type (the part of
 // the placement name before the dot), so a page with several page types needs several calls.
 import { SlotwiseError } from '../errors';
-import { creativeOf, isObject, type Creative, type Decision } from './model';
+import { creativeOf, isObject, isPlacementName, type Creative, type Decision } from './model';
 import type { WireRequest } from './sitecore';
 
 export interface PlacementsConfig {
@@ -22,8 +22,6 @@ export interface Visitor {
 }
 
 const OWN = ['apiKey', 'apiClientKey', 'placements', 'sessionId', 'userId', 'rcs', 'includeRcs'];
-export const isPlacementName = (name: unknown): name is string =>
-  typeof name == 'string' && /^[\w-]+\.[\w-]+$/.test(name);
 
 /** One request per page type, in the order the page types first appear, with the placements each asks for. */
 export function placementRequests(

@@ -34,6 +34,12 @@ export interface Decision {
   fallback?: boolean;
 }
 
+// Slot ids, shared by the page's slots and the vendor codecs (which load only when configured).
+export const isPlacementName = (name: unknown): name is string =>
+  typeof name == 'string' && /^[\w-]+\.[\w-]+$/.test(name);
+/** The slot id an offer decision is filed under. */
+export const offerSlot = (call: { placementId: string; activityId: string }) => `${call.placementId}|${call.activityId}`;
+
 export const isObject = (value: unknown): value is Record<string, unknown> =>
   typeof value == 'object' && !!value && !Array.isArray(value);
 
