@@ -1,12 +1,13 @@
 #!/usr/bin/env node
 // @ts-check
 // `node demo/server/cli.mjs` (what `npm run demo` runs): the sandbox on 127.0.0.1:$PORT
-// (default 8787) with its log in .sandbox-data/, serving dist/ and the demo site.
+// (default 8787) with its log in .sandbox-data/, serving dist/ and the demo storefront.
 // SLOTWISE_SANDBOX_LOG=1 prints one line per request.
 
 import { fileURLToPath } from 'node:url';
 import { join } from 'node:path';
 import { createSandbox } from './sandbox.mjs';
+import { shopRoutes } from '../shop/shop.mjs';
 
 const root = fileURLToPath(new URL('../..', import.meta.url));
 const port = Number(process.env.PORT ?? 8787);
@@ -22,6 +23,8 @@ try {
     port,
     dataDir: join(root, '.sandbox-data'),
     static: { '/dist/': join(root, 'dist'), '/': join(root, 'demo', 'site') },
+    // The demo storefront's pages, beside the vendor APIs the sandbox stands in for.
+    routes: shopRoutes(),
     log: process.env.SLOTWISE_SANDBOX_LOG === '1',
   });
 } catch (err) {

@@ -52,6 +52,7 @@ export async function createSandbox(options) {
     latencyMs = 0,
     log = false,
     catalog: catalogPath = DEFAULT_CATALOG,
+    routes: siteRoutes = [],
   } = options ?? {};
   if (typeof dataDir !== 'string' || !dataDir) {
     throw new TypeError('createSandbox: options.dataDir is required (the directory of the durable event log)');
@@ -73,6 +74,8 @@ export async function createSandbox(options) {
     ...algonomyRoutes({ store, catalog }),
     ...adobeRoutes({ store, catalog }),
     ...controlRoutes({ store, faults, requests, catalog }),
+    // A site's own pages and endpoints (the demo storefront), served beside the vendor APIs.
+    ...siteRoutes,
   ];
 
   // Delays (latency, delay faults) are cancelled on close so they cannot keep the process alive.

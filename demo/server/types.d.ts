@@ -21,6 +21,8 @@ export interface SandboxOptions {
   log?: boolean | ((line: string) => void);
   /** The campaign catalog the decision APIs answer from; re-read when it changes. @default demo/catalog.json */
   catalog?: string;
+  /** More routes, after the vendor APIs and before static files: a site's own pages (the demo shop). */
+  routes?: import('./http.mjs').Route[];
 }
 
 export interface Sandbox {

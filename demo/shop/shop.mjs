@@ -1,0 +1,86 @@
+// @ts-check
+// Stride & Co., the demo storefront: server-rendered pages that load the built tag through the
+// paste-in snippet, under a strict Content-Security-Policy with a fresh nonce per page. Its
+// routes plug into the sandbox (`createSandbox({ routes })`), which stands in for the vendors.
+
+import { randomBytes } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import { readFile } from 'node:fs/promises';
+import { fileURLToPath } from 'node:url';
+import { accountPage, cartPage, categoryPage, homePage, notFoundPage, productPage, shippingPage } from './pages.mjs';
+import { productSvg } from './images.mjs';
+
+/**
+ * @typedef {{ id: string, slug: string, name: string, category: string, price: number,
+ *   colours: [string, string], isNew: boolean, description: string }} Product
+ * @typedef {{ id: string, name: string }} Category
+ * @typedef {import('../server/http.mjs').Route} Route
+ * @typedef {import('../server/http.mjs').Reply} Reply
+ */
+
+const DATA = /** @type {{ categories: Category[], products: Product[] }} */ (
+  JSON.parse(readFileSync(new URL('./products.json', import.meta.url), 'utf8'))
+);
+
+/**
+ * The shop's routes.
+ * @param {{ snippetFile?: string }} [options] the built snippet, inlined into every page
+ * @returns {Route[]}
+ */
+export function shopRoutes({ snippetFile = fileURLToPath(new URL('../../dist/snippet.min.js', import.meta.url)) } = {}) {
+  const { categories, products } = DATA;
+  const bySlug = new Map(products.map((p) => [p.slug, p]));
+  const categoryName = (id) => categories.find((c) => c.id === id)?.name ?? id;
+
+  /** A page with its own nonce, and the policy that makes it the only way to run script. @param {(env: import('./pages.mjs').PageEnv) => string} render */
+  const page = (render, status = 200) => async () => {
+    const nonce = randomBytes(16).toString('base64');
+    // The snippet is pasted as is, pointing at where this site hosts the tag.
+    const snippet = (await readFile(snippetFile, 'utf8')).trim().replace('"/slotwise.min.js"', '"/dist/slotwise.min.js"');
+    return /** @type {Reply} */ ({
+      status,
+      body: render({ nonce, snippet, categories }),
+      headers: {
+        'Content-Type': 'text/html; charset=utf-8',
+        'Cache-Control': 'no-store',
+        'Content-Security-Policy': [
+          "default-src 'self'",
+          `script-src 'nonce-${nonce}' 'strict-dynamic'`,
+          `style-src-elem 'self' 'nonce-${nonce}'`,
+          "style-src-attr 'unsafe-inline'", // campaigns' inline styles; never script
+          "img-src 'self' data:",
+          "object-src 'none'",
+          "base-uri 'none'",
+          "require-trusted-types-for 'script'",
+          'trusted-types slotwise sw',
+        ].join('; '),
+      },
+    });
+  };
+
+  /** @param {string} pattern @param {Route['handle']} handle @returns {Route} */
+  const get = (pattern, handle) => ({ method: 'GET', pattern: new RegExp(pattern), api: false, handle });
+
+  return [
+    get('^/$', page((env) => homePage(env, products))),
+    get('^/category/(?<id>[\\w-]+)$', (ctx) => {
+      const id = ctx.params.id ?? '';
+      const list = id === 'new' ? products.filter((p) => p.isNew) : products.filter((p) => p.category === id);
+      if (!list.length) return page(notFoundPage, 404)();
+      return page((env) => categoryPage(env, { id, name: id === 'new' ? 'New arrivals' : categoryName(id) }, list))();
+    }),
+    get('^/products/(?<slug>[\\w-]+)$', (ctx) => {
+      const product = bySlug.get(ctx.params.slug ?? '');
+      return product ? page((env) => productPage(env, product, categoryName(product.category)))() : page(notFoundPage, 404)();
+    }),
+    get('^/cart$', page(cartPage)),
+    get('^/account$', page(accountPage)),
+    get('^/help/shipping$', page(shippingPage)),
+    get('^/shop-images/(?<slug>[\\w-]+)\\.svg$', (ctx) => {
+      const product = bySlug.get(ctx.params.slug ?? '');
+      if (!product) return { status: 404, body: 'no such product\n', headers: { 'Content-Type': 'text/plain' } };
+      return { status: 200, body: productSvg(product), headers: { 'Content-Type': 'image/svg+xml', 'Cache-Control': 'max-age=3600' } };
+    }),
+    get('^/shop/products\\.json$', () => ({ status: 200, json: DATA })),
+  ];
+}

@@ -1,0 +1,278 @@
+// Stride & Co.: the bag, sign-in and the marketer preview drawer. Everything the shop tells
+// Slotwise goes through the snippet's `slotwise(...)`, as on any site. No innerHTML: the pages
+// run under Trusted Types, so every element is built with the DOM.
+const CART = 'stride-cart';
+const USER = 'stride-user';
+const read = (key, fallback) => {
+  try {
+    return JSON.parse(localStorage.getItem(key)) ?? fallback;
+  } catch {
+    return fallback;
+  }
+};
+const write = (key, value) => localStorage.setItem(key, JSON.stringify(value));
+const $ = (selector) => document.querySelector(selector);
+const money = (n) => `€${n.toFixed(2)}`;
+
+/** An element with attributes and children (strings become text). */
+function h(tag, attributes = {}, ...children) {
+  const el = document.createElement(tag);
+  for (const [name, value] of Object.entries(attributes)) {
+    if (name.startsWith('on')) el.addEventListener(name.slice(2), value);
+    else if (value !== false && value != null) el.setAttribute(name, value === true ? '' : value);
+  }
+  el.append(...children.flat().filter((c) => c != null && c !== false));
+  return el;
+}
+
+// ---- The bag --------------------------------------------------------------------------------
+
+const cart = () => read(CART, []);
+const cartCount = () => cart().reduce((n, line) => n + line.qty, 0);
+const cartTotal = () => cart().reduce((sum, line) => sum + line.qty * line.price, 0);
+
+function showCount() {
+  $('#cart-count').textContent = String(cartCount());
+}
+
+function addToBag(button) {
+  const product = JSON.parse(button.dataset.add);
+  const lines = cart();
+  const line = lines.find((l) => l.id == product.item_id);
+  if (line) line.qty += 1;
+  else lines.push({ id: product.item_id, slug: product.slug, name: product.name, price: product.price, qty: 1 });
+  write(CART, lines);
+  showCount();
+  const { slug: _slug, ...item } = product;
+  slotwise('add', { ...item, quantity: 1, currency: 'EUR' });
+  button.parentElement.querySelector('.added').textContent = `${product.name} is in your bag.`;
+}
+
+function showCart() {
+  const body = $('#cart-lines tbody');
+  const lines = cart();
+  body.replaceChildren(
+    ...lines.map((l) => h('tr', {}, h('td', {}, h('a', { href: `/products/${l.slug}` }, l.name)), h('td', {}, String(l.qty)), h('td', {}, money(l.qty * l.price)))),
+  );
+  $('#cart-lines').hidden = !lines.length;
+  $('#cart-empty').hidden = !!lines.length;
+  $('#checkout').disabled = !lines.length;
+  $('#cart-total').textContent = money(cartTotal());
+}
+
+async function checkout() {
+  const status = $('#checkout-status');
+  const reference = `SC-${Date.now().toString(36).toUpperCase()}`;
+  const result = await slotwise('event', 'CHECKOUT', { reference_id: reference, status: 'PURCHASED', total: Number(cartTotal().toFixed(2)), currency: 'EUR' });
+  write(CART, []);
+  showCart();
+  showCount();
+  status.textContent = result.ok ? `Thank you! Order ${reference} is on its way.` : `Order ${reference} is placed; the shop will be told when you are back online.`;
+}
+
+async function forceClose() {
+  const result = await slotwise('forceClose');
+  $('#force-close-status').textContent = result.ok
+    ? 'Session closed. Open the home page: a bag left behind now shows as abandoned.'
+    : `Could not close the session: ${result.error?.message ?? result.reason}`;
+}
+
+// ---- Account --------------------------------------------------------------------------------
+
+function showUser() {
+  const user = read(USER, null);
+  $('#account-link').textContent = user ? `Hi, ${user.firstName || user.email}` : 'Sign in';
+  if (document.body.dataset.page != 'account') return;
+  $('#sign-in').hidden = !!user;
+  $('#signed-in').hidden = !user;
+  if (user) $('#signed-in-as').textContent = user.email;
+}
+
+async function signIn(event) {
+  event.preventDefault();
+  const form = new FormData(event.target);
+  const person = { email: String(form.get('email')).trim(), firstName: String(form.get('firstName')).trim() || undefined };
+  const result = await slotwise('identity', person);
+  if (!result.ok) {
+    $('#sign-in-status').textContent = result.error?.message ?? 'Could not sign in.';
+    return;
+  }
+  write(USER, person);
+  showUser();
+}
+
+async function storePurchase() {
+  const user = read(USER, null);
+  const status = $('#store-purchase-status');
+  // The shop's server sends it, with credentials the browser never sees.
+  const answer = await fetch('/shop/store-purchase', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ email: user?.email }) });
+  const result = await answer.json().catch(() => ({}));
+  status.textContent = answer.ok ? `In-store order ${result.refCode} recorded.` : `Not recorded: ${result.message ?? answer.status}`;
+}
+
+// ---- The marketer preview drawer -----------------------------------------------------------
+
+const AUDIENCES = [
+  ['', 'As I am (no preview)'],
+  ['new', 'New visitor'],
+  ['returning', 'Returning visitor'],
+  ['has-cart', 'Has a bag'],
+  ['abandoned-cart', 'Abandoned a bag'],
+  ['identified', 'Signed in'],
+];
+const PREVIEW_KEY = 'slotwise_preview';
+
+/** The preview in force: the tag keeps it for the session; the drawer mirrors it. */
+function currentPreview() {
+  try {
+    return JSON.parse(sessionStorage.getItem(`stride-preview`) || '{}');
+  } catch {
+    return {};
+  }
+}
+
+/** Reloads the page as the chosen visitor; an empty choice ends the preview. */
+function applyPreview(preview) {
+  const empty = !preview.audience && !preview.utm && !Object.keys(preview.force ?? {}).length;
+  sessionStorage.setItem('stride-preview', empty ? '{}' : JSON.stringify(preview));
+  const url = new URL(location.href);
+  url.searchParams.set(PREVIEW_KEY, empty ? '' : JSON.stringify(preview));
+  location.assign(url);
+}
+
+/** What each slot on this page can show, from the sandbox's campaign catalog. */
+function choicesFor(el, catalog) {
+  const d = el.dataset;
+  if (d.slotwiseFlow) {
+    const prefix = d.slotwiseFlow.replace(/\*$/, '');
+    const flows = catalog.flows.filter((f) => (d.slotwiseFlow.endsWith('*') ? f.friendlyId.startsWith(prefix) : f.friendlyId == prefix) && f.live !== false);
+    return flows.flatMap((f) => f.variants.map((v, i) => ({ key: f.friendlyId, value: i, label: `${f.friendlyId} · ${describeRule(v.when)}` })));
+  }
+  if (d.slotwisePlacement) {
+    const placement = catalog.placements.find((p) => p.placement == d.slotwisePlacement);
+    return (placement?.campaigns ?? []).map((c) => ({ key: d.slotwisePlacement, value: c.campaign, label: c.campaign }));
+  }
+  const activity = catalog.offers.find((o) => o.activityId == d.slotwiseActivity);
+  return (activity?.options ?? []).map((o) => ({ key: d.slotwiseActivity, value: o.id, label: o.name ?? o.id }));
+}
+const describeRule = (when) => (when ? Object.entries(when).map(([k, v]) => `${k}: ${[].concat(v).join(' or ')}`).join(', ') : 'everyone');
+const slotName = (el) => el.dataset.slotwiseFlow ?? el.dataset.slotwisePlacement ?? el.dataset.slotwiseOffer;
+const sourceOf = (el) => (el.dataset.slotwiseFlow ? 'flow' : el.dataset.slotwisePlacement ? 'placement' : 'offer');
+
+async function openPreview() {
+  const drawer = $('#preview');
+  drawer.hidden = false;
+  $('#preview-toggle').setAttribute('aria-expanded', 'true');
+  const preview = currentPreview();
+  const catalog = await fetch('/sandbox/catalog').then((r) => r.json()).then((s) => s.catalog ?? s).catch(() => ({ flows: [], placements: [], offers: [] }));
+
+  const audience = h('select', { id: 'preview-audience' }, AUDIENCES.map(([value, label]) => h('option', { value, selected: preview.audience == value }, label)));
+  const utm = h('input', { id: 'preview-utm', value: preview.utm ?? '', placeholder: 'spring_sale', size: 14 });
+  const slots = [...document.querySelectorAll('[data-slotwise-flow],[data-slotwise-placement],[data-slotwise-offer]')];
+  const pickers = slots.map((el) => {
+    const choices = choicesFor(el, catalog);
+    const key = choices[0]?.key;
+    const select = h('select', { 'data-key': key ?? '', 'aria-label': `What ${slotName(el)} shows` },
+      h('option', { value: '' }, 'Decided for the visitor'),
+      choices.map((c) => h('option', { value: JSON.stringify([c.key, c.value]), selected: key != null && JSON.stringify(preview.force?.[c.key]) == JSON.stringify(c.value) && c.key == key }, c.label)));
+    return h('tr', {}, h('td', {}, h('strong', {}, sourceOf(el)), h('br'), slotName(el)), h('td', {}, h('span', { class: 'state', 'data-for': slotName(el) }, el.dataset.slotwiseState ?? 'waiting')), h('td', {}, select));
+  });
+
+  const apply = () => {
+    const force = {};
+    for (const select of drawer.querySelectorAll('select[data-key]')) if (select.value) {
+      const [key, value] = JSON.parse(select.value);
+      force[key] = value;
+    }
+    applyPreview({ ...(audience.value && { audience: audience.value }), ...(utm.value.trim() && { utm: utm.value.trim() }), ...(Object.keys(force).length && { force }) });
+  };
+
+  drawer.replaceChildren(...[
+    h('button', { type: 'button', class: 'link close', onclick: closePreview }, 'Close'),
+    h('h2', {}, 'Preview this page as'),
+    Object.keys(preview).length ? h('p', { class: 'preview-active' }, 'Preview is on for this tab: its requests are marked and kept out of the counts. ', h('button', { type: 'button', class: 'link', onclick: () => applyPreview({}) }, 'Exit preview')) : null,
+    h('p', {}, h('label', { for: 'preview-audience' }, 'Audience '), audience),
+    h('p', {}, h('label', { for: 'preview-utm' }, 'UTM campaign '), utm),
+    h('h2', {}, 'Slots on this page'),
+    h('table', {}, h('thead', {}, h('tr', {}, h('th', {}, 'Slot'), h('th', {}, 'State'), h('th', {}, 'Show'))), h('tbody', {}, pickers)),
+    h('p', {}, h('button', { type: 'button', class: 'btn', onclick: apply }, 'Preview'), ' ',
+      h('a', { href: withDebug() }, 'Open the slot inspector')),
+    h('h2', {}, 'Visitor timeline'),
+    h('div', { id: 'timeline' }, h('p', { class: 'muted' }, 'Loading…')),
+  ].filter(Boolean));
+  refreshTimeline();
+}
+
+const withDebug = () => {
+  const url = new URL(location.href);
+  url.searchParams.set('slotwise_debug', '1');
+  return url.href;
+};
+
+let timelineTimer;
+function closePreview() {
+  $('#preview').hidden = true;
+  $('#preview-toggle').setAttribute('aria-expanded', 'false');
+  clearTimeout(timelineTimer);
+}
+
+/** The guest's timeline as the sandbox keeps it, every two seconds while the drawer is open. */
+async function refreshTimeline() {
+  clearTimeout(timelineTimer);
+  const box = $('#timeline');
+  if (!box || $('#preview').hidden) return;
+  const { browserId } = await slotwise('browserId');
+  const guest = browserId && (await fetch(`/sandbox/guests/${encodeURIComponent(browserId)}`).then((r) => (r.ok ? r.json() : null)).catch(() => null));
+  box.replaceChildren(...(guest ? timelineView(browserId, guest) : [h('p', { class: 'muted' }, 'No events from this browser yet.')]));
+  for (const el of document.querySelectorAll('#preview .state')) {
+    const slot = [...document.querySelectorAll('[data-slotwise-state]')].find((s) => slotName(s) == el.dataset.for);
+    if (slot) el.textContent = slot.dataset.slotwiseState;
+  }
+  timelineTimer = setTimeout(refreshTimeline, 2000);
+}
+
+function timelineView(browserId, guest) {
+  const time = (ms) => new Date(ms).toLocaleTimeString();
+  const cartLines = guest.cart ?? [];
+  const impressions = (guest.events ?? []).filter((e) => e.type.startsWith('SLOT_'));
+  const events = (guest.events ?? []).filter((e) => !e.type.startsWith('SLOT_'));
+  return [
+    h('p', {}, 'Browser id ', h('code', {}, browserId), guest.identity ? [' · signed in as ', h('strong', {}, guest.identity.email ?? guest.identity.firstname ?? 'someone')] : ' · anonymous'),
+    h('p', {}, `Bag: ${cartLines.reduce((n, l) => n + l.quantity, 0)} items · abandoned value: ${money(guest.abandonedValue ?? 0)}`),
+    h('h3', {}, 'Sessions'),
+    h('ol', {}, (guest.sessions ?? []).map((s) => {
+      const events = (guest.events ?? []).filter((e) => e.sessionId == s.id).length;
+      return h('li', {}, `${s.status}${s.closedBy ? ` (${s.closedBy})` : ''}, ${events} events${s.abandonedValue ? `, abandoned ${money(s.abandonedValue)}` : ''}${s.purchased ? ', purchased' : ''}`);
+    })),
+    h('h3', {}, 'Events, newest first'),
+    h('p', { class: 'muted' }, `${impressions.length} slot impressions and clicks not listed.`),
+    h('ol', { reversed: true }, events.slice(-30).reverse().map((e) => h('li', { class: 'event' }, `${time(e.receivedAt)} ${e.type} ${eventSummary(e)}`))),
+    guest.offlineOrders?.length ? [h('h3', {}, 'In-store orders'), h('ol', {}, guest.offlineOrders.map((o) => h('li', {}, `${o.order?.refCode ?? o.refCode}: ${o.order?.currency ?? ''} ${o.order?.total ?? ''}`)))] : null,
+  ];
+}
+function eventSummary(e) {
+  const m = e.message ?? {};
+  if (e.type == 'ADD') return `${m.product?.name ?? m.product?.item_id} ×${m.product?.quantity}`;
+  if (e.type == 'VIEW') return m.page ?? '';
+  if (e.type == 'IDENTITY') return m.email ?? '';
+  return '';
+}
+
+// ---- Wiring ---------------------------------------------------------------------------------
+
+showCount();
+showUser();
+if (document.body.dataset.page == 'cart') showCart();
+addEventListener('click', (event) => {
+  const target = event.target.closest('button');
+  if (!target) return;
+  if (target.dataset.add) addToBag(target);
+  else if (target.id == 'checkout') checkout();
+  else if (target.id == 'force-close') forceClose();
+  else if (target.id == 'sign-out') (localStorage.removeItem(USER), showUser());
+  else if (target.id == 'store-purchase') storePurchase();
+  else if (target.id == 'preview-toggle') ($('#preview').hidden ? openPreview() : closePreview());
+});
+$('#sign-in')?.addEventListener('submit', signIn);
+// A preview link opened in this tab: the drawer shows what is being previewed.
+if (new URL(location.href).searchParams.get(PREVIEW_KEY)) openPreview();
