@@ -45,7 +45,7 @@ describe('the default catalog (demo/catalog.json)', () => {
     const base = sandbox.url;
     const id = await newGuest(base);
     expect((await flow(base, 'home_hero', id)).html).toContain('New here?');
-    expect((await flow(base, 'home_hero', id)).html).toContain(`<img src="${base}/demo-assets/hero-welcome.svg"`);
+    expect((await flow(base, 'home_hero', id)).html).toContain(`<img src="${base}/demo-assets/backdrop-welcome.svg"`);
     await abandon(base, id);
     expect((await flow(base, 'home_hero', id)).html).toContain('You left 3 items in your bag');
     expect((await flow(base, 'home_hero', id)).html).toContain('EUR 192.50');
