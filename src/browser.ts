@@ -2,8 +2,8 @@
 // real function and replays the calls the stub queued, in order and with the page URL each was
 // made on. Options come from `slotwise('init', options)` over the `data-` attributes of the script
 // tag. Mistakes are logged to the console, never thrown: the host page must not break.
-import { callAt, createTag, type Tag } from './tag';
-import type { TagOptions } from './options';
+import { browserTag, callAt, type Tag } from './tag';
+import { resolveOptions, type TagOptions } from './options';
 import { failure, type Failure } from './result';
 import { adoptCloak, uncloak } from './render/cloak';
 
@@ -22,7 +22,6 @@ if (stub?.loaded) {
   // Options: the `data-` attributes of the snippet's script element, or of ours without the snippet.
   const script = document.querySelector<HTMLScriptElement>('script[data-client-key]') ?? (document.currentScript as HTMLScriptElement | null);
   const attributes: Record<string, unknown> = { nonce: script?.nonce || undefined, ...script?.dataset };
-  if (attributes.cookieExpiryDays) attributes.cookieExpiryDays = Number(attributes.cookieExpiryDays);
   const waiting: QueuedCall[] = [];
   let tag: Tag | undefined;
   let broken: Failure | undefined;
@@ -34,7 +33,7 @@ if (stub?.loaded) {
       return consent ? tag?.consent(consent) : { ok: true };
     }
     try {
-      tag = createTag({ ...attributes, ...(options as TagOptions) });
+      tag = browserTag(resolveOptions({ ...attributes, ...(options as TagOptions) }));
     } catch (error) {
       broken = { ok: false, reason: 'invalid', error: error as Failure['error'] };
       console.error(`slotwise: ${broken.error.message}. Slotwise is off on this page.`);

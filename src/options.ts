@@ -110,6 +110,15 @@ export interface TagOptions {
   */
   autoPage?: boolean;
   /**
+  A same-origin endpoint of your site that re-sets the browser id (and rcs) cookies from the
+  server (with `slotwise/server`'s `refreshCookies`): Safari keeps cookies written by script for 7
+  days at most, cookies set by your server for as long as they say. Called with a POST at most once
+  per page, and only when the cookie was missing or the last refresh is a day old.
+  @default none
+  @example '/slotwise/cookies'
+  */
+  serverCookies?: string;
+  /**
   The RichRelevance / Algonomy Personalize API, for `data-slotwise-placement` slots.
   @default none
   @example { target: 'https://recs.example.com', apiKey: '4faeaf752ee40a0f', apiClientKey: 'b0126f995ac848159d' }
@@ -141,6 +150,7 @@ export interface Settings {
   readonly render: 'inline' | 'iframe';
   readonly nonce: string;
   readonly autoPage: boolean;
+  readonly serverCookies: string;
   readonly placements: TagOptions['placements'];
   readonly offers: TagOptions['offers'];
   /** Attempts per event before it is dropped and reported. */
@@ -163,6 +173,7 @@ export const DEFAULTS = Object.freeze({
   render: 'inline',
   nonce: '',
   autoPage: false,
+  serverCookies: '',
   maxAttempts: 10,
   requestTimeoutMs: 10_000,
   deliveryTimeoutMs: 15_000,
@@ -170,25 +181,27 @@ export const DEFAULTS = Object.freeze({
 
 const text = /\S/;
 const url = /^(https?:\/\/[^/]|\/(?!\/))/;
-// [option, accepted values, what to say when it is not]; enumerations are anchored regexes.
+// [option, accepted values, what to say when it is not].
 type Rule = [name: string, accepted: RegExp, expected: string];
+const oneOf = (name: string, values: string): Rule => [name, new RegExp(`^(${values})$`), `one of ${values.replace(/\|/g, ', ')}`];
 const RULES: Rule[] = [
   ['clientKey', /^[\w-]{1,128}$/, 'letters, digits, _ or -'], // it names a cookie and storage keys
   ['target', url, 'an http(s) URL or a path from /'],
   ['pointOfSale', text, 'a non-empty string'],
-  ['channel', /^(WEB|MOBILE_WEB|MOBILE_APP)$/, 'WEB, MOBILE_WEB or MOBILE_APP'],
+  oneOf('channel', 'WEB|MOBILE_WEB|MOBILE_APP'),
   ['language', /^[a-z]{2}$/i, 'a two-letter ISO 639 code'],
   ['currency', /^([a-z]{3})?$/i, 'a three-letter ISO 4217 code'],
   ['cookieDomain', /^(auto|host|\.?[a-z0-9-]+(\.[a-z0-9-]+)*)$/i, "'auto', 'host' or a domain"],
   ['cookieExpiryDays', /^\d*\.?\d+$/, 'a positive number of days'],
-  ['consent', /^(pending|granted|denied)$/, 'pending, granted or denied'],
-  ['browserId', /^(server|local)$/, 'server or local'],
-  ['transport', /^(stream|legacy)$/, 'stream or legacy'],
+  oneOf('consent', 'pending|granted|denied'),
+  oneOf('browserId', 'server|local'),
+  oneOf('transport', 'stream|legacy'),
   ['revealAfterMs', /^\d+$/, 'a number of milliseconds'],
-  ['html', /^(sanitize|trusted)$/, 'sanitize or trusted'],
-  ['render', /^(inline|iframe)$/, 'inline or iframe'],
+  oneOf('html', 'sanitize|trusted'),
+  oneOf('render', 'inline|iframe'),
   ['nonce', /^[\w+/=-]*$/, 'a CSP nonce'],
-  ['autoPage', /^(true|false)$/, 'true or false'],
+  oneOf('autoPage', 'true|false'),
+  ['serverCookies', /^(\/(?!\/)\S*)?$/, 'a path on this site, from /'],
 ];
 const SECTIONS: Record<string, Rule[]> = {
   placements: [

@@ -3,7 +3,7 @@
 import { nanoid } from 'nanoid';
 import { SlotwiseError } from './errors';
 import { hasDom, localStore } from './env';
-import { resolveOptions, type Consent, type TagOptions } from './options';
+import { resolveOptions, type Consent, type Settings, type TagOptions } from './options';
 import { failure, type BrowserIdResult, type EventResult, type Failure, type Result } from './result';
 import { createCookieJar } from './identity/cookies';
 import { createBrowserIds } from './identity/browser-id';
@@ -22,6 +22,7 @@ import type { PageContext } from './wire/algonomy';
 import type { OfferCall } from './wire/adobe';
 import { createRcsStore } from './identity/rcs';
 import { createDecisions } from './decide/decisions';
+import { previewValue } from './decide/preview';
 import { createRenderer } from './render/renderer';
 import { findSlots } from './render/slots';
 import { loadOverlay } from './chunks';
@@ -66,6 +67,7 @@ export interface Tag {
   destroy(): void;
 }
 
+const DAY_MS = 86_400_000;
 /** Events made while consent is pending wait in memory, this many at most (oldest dropped). */
 const MAX_HELD = 100;
 
@@ -91,16 +93,22 @@ await tag.view();
 */
 export function createTag(options: TagOptions): Tag {
   const settings = resolveOptions(options);
-  // Without a DOM (Node, SSR) every call answers this; after destroy() likewise.
-  let dead: Failure | undefined = hasDom() ? undefined : failure('blocked', 'Slotwise runs in browsers: this environment has no document');
-  if (dead) {
-    const answer = () => settled(dead);
-    return {
-      view: answer, add: answer, forceClose: answer, identity: answer, event: answer, consent: answer, browserId: answer, flush: answer,
-      flow: answer, placements: answer, offers: answer, page: answer, render: answer, on: () => () => false, destroy() {},
-    } as never;
-  }
+  return hasDom() ? browserTag(settings) : inertTag(failure('blocked', 'Slotwise runs in browsers: this environment has no document'));
+}
 
+/** Without a DOM (Node, SSR) every call answers `why`. */
+function inertTag(why: Failure): Tag {
+  const answer = () => settled(why);
+  return {
+    view: answer, add: answer, forceClose: answer, identity: answer, event: answer, consent: answer, browserId: answer, flush: answer,
+    flow: answer, placements: answer, offers: answer, page: answer, render: answer, on: () => () => false, destroy() {},
+  } as never;
+}
+
+/** The tag in a browser, from validated settings. The script tag calls this directly: it always has a document. */
+export function browserTag(settings: Settings): Tag {
+  // After destroy(), every call answers this.
+  let dead: Failure | undefined;
   const prefix = `slotwise:v1:${settings.clientKey}:`;
   const storage = localStore();
   const listeners = { error: new Set<(detail: TagEvents['error']) => void>(), delivered: new Set<(detail: TagEvents['delivered']) => void>() };
@@ -132,7 +140,7 @@ export function createTag(options: TagOptions): Tag {
   const jar = createCookieJar(settings.cookieDomain);
   const canSend = () => consent == 'granted' && !dead;
   const ids = createBrowserIds(settings, jar, storage, prefix, canSend, (status) =>
-    emit('error', { error: new SlotwiseError('blocked', `Could not create a browser id (${status || 'no answer'}); events wait and it is tried again`, status) }));
+    emit('error', { error: new SlotwiseError('blocked', `No browser id (${status || 'no answer'}); events wait for one`, status) }));
   const queue = createQueue(prefix, storage, (event) => fail(event.message, failure('dropped', 'The queue is full: dropped its oldest event')));
   const delivery = createDelivery(settings, queue, ids, prefix + 'queue', canSend, ({ message, attempts }: QueuedEvent, outcome: Outcome) => {
     const eventId = String(message.ext.eventId);
@@ -160,7 +168,7 @@ export function createTag(options: TagOptions): Tag {
     let resolve!: (result: EventResult) => void;
     const done = new Promise<EventResult>((r) => (resolve = r));
     waiting.set(eventId, { done, resolve });
-    setTimeout(() => settle(eventId, { ...failure('timeout', `${message.type} is not confirmed yet; it stays queued and will be sent`), eventId }), settings.deliveryTimeoutMs);
+    setTimeout(() => settle(eventId, { ...failure('timeout', `${message.type} is not confirmed yet; it stays queued`), eventId }), settings.deliveryTimeoutMs);
     if (consent == 'granted') enqueue(message);
     else if (held.push(message) > MAX_HELD) fail(held.shift()!, failure('consent', 'Too many events while consent is pending: dropped the oldest'));
     return done;
@@ -200,12 +208,17 @@ export function createTag(options: TagOptions): Tag {
   // Events left by an earlier page load (or a closed tab) go out now.
   if (queue.head()) delivery.kick();
 
-  const decisions = createDecisions(settings, ids, createRcsStore(jar, settings.cookieExpiryDays), sessionId, canSend);
+  const previewKey = prefix + 'preview';
+  const preview = () => (canSend() ? previewValue(previewKey) : undefined);
+  const decisions = createDecisions(settings, ids, createRcsStore(jar, settings.cookieExpiryDays), sessionId, canSend, preview);
   const renderer = createRenderer(settings, decisions, {
-    // Impressions and clicks are events like any other: queued, consent-gated, never lost.
+    // Impressions and clicks are events like any other: queued, consent-gated, never lost. A
+    // marketer's preview is marked, and never counted by the vendor's tracking URL.
     track: (kind, { slot, source, campaign, creative }) =>
-      void track((ctx) => customMessage(settings, ctx, kind == 'click' ? 'SLOT_CLICK' : 'SLOT_IMPRESSION', {}, { slot, source, campaign, creative, impression: kind })),
-    ping: (url) => canSend() && void request({ method: 'GET', url }, settings.requestTimeoutMs, true),
+      void track((ctx) => customMessage(settings, ctx, kind == 'click' ? 'SLOT_CLICK' : 'SLOT_IMPRESSION', {}, {
+        slot, source, campaign, creative, impression: kind, ...(preview() ? { preview: true } : {}),
+      })),
+    ping: (url) => !preview() && canSend() && void request({ method: 'GET', url }, settings.requestTimeoutMs, true),
     error: (error) => emit('error', { error }),
   });
   /** Runs a decision call and turns its outcome into a result. */
@@ -221,13 +234,25 @@ export function createTag(options: TagOptions): Tag {
   let closeOverlay = () => {};
   const start = () => {
     void renderer.render();
-    // ?slotwise_debug=1: outline and label every slot (loaded on demand).
-    if (/[?&]slotwise_debug=1\b/.test(location.search))
+    // ?slotwise_debug=1, or a preview: the preview bar lists and outlines every slot (loaded on demand).
+    const previewing = preview();
+    if (previewing || /[?&]slotwise_debug=1\b/.test(location.search))
       void loadOverlay(settings.nonce).then(
-        (show) => !dead && (closeOverlay = show(() => findSlots(document).map(({ el }) => [el, renderer.reports.get(el)]), settings.nonce)),
+        (show) => !dead && (closeOverlay = show(() => findSlots(document).map(({ el }) => [el, renderer.reports.get(el)]), settings.nonce,
+          previewing ? { value: previewing, key: previewKey } : undefined)),
         () => console.warn('slotwise: the debug overlay could not load'),
       );
   };
+  // The site's server re-sets our cookies, where Safari does not cap them at 7 days: when the
+  // browser id cookie was missing (so it was written by script just now) or a day has passed.
+  const refreshedKey = prefix + 'cookies';
+  const hadCookie = jar.get(`bid_${settings.clientKey}`);
+  if (settings.serverCookies && canSend())
+    void ids.ensure().then((id) => {
+      if (!id || (hadCookie && Date.now() - Number(storage?.getItem(refreshedKey)) < DAY_MS)) return;
+      void request({ method: 'POST', url: settings.serverCookies }, settings.requestTimeoutMs).then(
+        ({ status }) => status > 199 && status < 300 && storage?.setItem(refreshedKey, String(Date.now())));
+    });
   if (document.readyState == 'loading') document.addEventListener('DOMContentLoaded', start, { once: true });
   else start();
   // SPA: follow the history API, once per URL (a change of #hash alone is the same page).
@@ -278,7 +303,7 @@ export function createTag(options: TagOptions): Tag {
     async browserId() {
       if (!canSend()) return refuse();
       const browserId = await ids.ensure().catch(() => undefined);
-      return browserId ? { ok: true, browserId } : failure('blocked', 'Could not create a browser id; it is tried again later');
+      return browserId ? { ok: true, browserId } : failure('blocked', 'No browser id yet; it is tried again later');
     },
     async flush() {
       if (!canSend()) return refuse();

@@ -8,6 +8,7 @@ import { randomUUID } from 'node:crypto';
 import { error, header, parseJson } from './http.mjs';
 import { isPlainObject } from './validate.mjs';
 import { guestByAnyId, guestContext, matches } from './audience.mjs';
+import { forced, previewed, previewOf } from './preview.mjs';
 import { fill, originOf } from './template.mjs';
 
 /**
@@ -48,7 +49,7 @@ export function adobeRoutes({ store, catalog }) {
       method: 'POST',
       pattern: /^\/decisions$/,
       api: true,
-      handle({ req, body }) {
+      handle({ req, body, query }) {
         const type = header(req.headers, 'content-type') ?? '';
         if (normalizeType(type) !== normalizeType(REQUEST_TYPE)) {
           return error(415, 'content-type', `send the Content-Type ${REQUEST_TYPE} (got ${JSON.stringify(type)})`);
@@ -74,7 +75,8 @@ export function adobeRoutes({ store, catalog }) {
 
         let browserId = null;
         for (const id of identities) if ((browserId = guestByAnyId(store, id))) break;
-        const guest = guestContext(browserId ? store.timeline(browserId) : null);
+        const preview = previewOf(query);
+        const guest = previewed(guestContext(browserId ? store.timeline(browserId) : null), preview);
         const vars = { ...guest.vars, origin: originOf(req) };
 
         /** @param {OfferContent} o */
@@ -96,7 +98,10 @@ export function adobeRoutes({ store, catalog }) {
         const proposed = [];
         const propositions = propositionRequests.map((r, i) => {
           const activity = /** @type {OfferActivity} */ (chosen[i]);
-          const ranked = activity.options.filter((o) => matches(o.when, guest)).sort((a, b) => (b.score ?? 0) - (a.score ?? 0));
+          const pick = forced(preview, r.activityId);
+          const ranked = pick === undefined
+            ? activity.options.filter((o) => matches(o.when, guest)).sort((a, b) => (b.score ?? 0) - (a.score ?? 0))
+            : activity.options.filter((o) => o.id === pick);
           /** @type {OfferOption[]} */
           const options = [];
           for (const o of ranked) {

@@ -8,6 +8,7 @@
 
 import { error, json } from './http.mjs';
 import { guestByAnyId, guestContext, matches } from './audience.mjs';
+import { forced, previewed, previewOf } from './preview.mjs';
 import { escapeHtml, fill, fillString, originOf } from './template.mjs';
 import { addViewed, decodeRcs, encodeRcs } from './rcs.mjs';
 
@@ -59,7 +60,15 @@ export function algonomyRoutes({ store, catalog }) {
         if (pageType === 'item_page') viewed = addViewed(viewed, productIds);
 
         const browserId = userId ? guestByAnyId(store, userId) : null;
-        const guest = guestContext(browserId ? store.timeline(browserId) : null, { pageType });
+        const placements = catalog.get().placements ?? [];
+        const preview = previewOf(query);
+        const guest = previewed(guestContext(browserId ? store.timeline(browserId) : null, { pageType }), preview);
+        /** The placement's campaigns, or only the one a preview forces (whoever it targets). @param {string} name */
+        const campaignsOf = (name) => {
+          const campaigns = placements.find((p) => p.placement === name)?.campaigns ?? [];
+          const pick = forced(preview, name);
+          return pick === undefined ? campaigns : campaigns.filter((c) => c.campaign === pick).map(({ when: _when, ...c }) => c);
+        };
         const origin = originOf(req);
         const answer = placementAnswerer({
           vars: { ...guest.vars, origin },
@@ -70,7 +79,6 @@ export function algonomyRoutes({ store, catalog }) {
           includeHtml: !flag(query.get('excludeHtml')),
           includeScore: flag(query.get('includeScore')),
         });
-        const placements = catalog.get().placements ?? [];
 
         /** @type {Record<string, unknown>} */
         const request = {
@@ -84,7 +92,7 @@ export function algonomyRoutes({ store, catalog }) {
         return json(200, {
           request,
           ...(flag(query.get('includeRcs')) ? { rcs: encodeRcs({ viewed }) } : {}),
-          placements: names.map((name) => answer(name, placements.find((p) => p.placement === name)?.campaigns ?? [])),
+          placements: names.map((name) => answer(name, campaignsOf(name))),
           message: '',
           status: 'ok',
         });

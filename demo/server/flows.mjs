@@ -7,6 +7,7 @@
 import { error, json, mediaType, parseJson } from './http.mjs';
 import { CHANNELS, isPlainObject } from './validate.mjs';
 import { guestContext, matches } from './audience.mjs';
+import { forced, previewed, previewOf } from './preview.mjs';
 import { fill, originOf } from './template.mjs';
 
 /**
@@ -37,7 +38,7 @@ export function flowRoutes({ store, catalog }) {
    * @param {boolean} edge the Cloud SDK form: its Edge proxy fills clientKey/pointOfSale, so "" is fine
    * @returns {Reply}
    */
-  function callFlow({ req, body }, edge) {
+  function callFlow({ req, body, query }, edge) {
     const type = mediaType(req);
     if (type && type !== 'application/json' && type !== 'text/plain') {
       return error(415, 'content-type', `send the flow request as application/json, not ${type}`);
@@ -53,12 +54,13 @@ export function flowRoutes({ store, catalog }) {
       (request.email ? store.findGuest({ email: request.email }) : null) ??
       (request.identifiers ? store.findGuest({ identifier: request.identifiers }) : null);
     const params = request.params ?? {};
-    const guest = guestContext(browserId ? store.timeline(browserId) : null, {
+    const preview = previewOf(query);
+    const guest = previewed(guestContext(browserId ? store.timeline(browserId) : null, {
       // Engage flattens params (`utm_campaign`); the documented form nests them (`utm.campaign`).
       utmCampaign: text(params.utm?.campaign) ?? text(params.utm_campaign),
       pageType: text(params.pageType),
       currency: request.currencyCode,
-    });
+    }), preview);
 
     const friendlyId = request.friendlyId;
     const fuzzy = friendlyId.endsWith('*');
@@ -71,7 +73,8 @@ export function flowRoutes({ store, catalog }) {
     }
     // A fuzzy id runs the first live flow that also passes its audience rules (seed 000).
     for (const flow of candidates) {
-      const variant = flow.variants.find((v) => matches(v.when, guest));
+      const pick = forced(preview, flow.friendlyId);
+      const variant = pick === undefined ? flow.variants.find((v) => matches(v.when, guest)) : flow.variants[Number(pick)];
       if (variant) return json(200, fill(variant.response, { ...guest.vars, origin: originOf(req) }));
     }
     // The flow ran but no variant targets this guest: an empty template output.

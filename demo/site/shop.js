@@ -122,10 +122,11 @@ const AUDIENCES = [
 ];
 const PREVIEW_KEY = 'slotwise_preview';
 
-/** The preview in force: the tag keeps it for the session; the drawer mirrors it. */
+/** The preview in force, as the tag keeps it for this tab (its key: the site's client key). */
 function currentPreview() {
   try {
-    return JSON.parse(sessionStorage.getItem(`stride-preview`) || '{}');
+    const url = new URL(location.href).searchParams.get(PREVIEW_KEY);
+    return JSON.parse(url ?? sessionStorage.getItem('slotwise:v1:demoshop:preview') ?? '{}') ?? {};
   } catch {
     return {};
   }
@@ -134,7 +135,6 @@ function currentPreview() {
 /** Reloads the page as the chosen visitor; an empty choice ends the preview. */
 function applyPreview(preview) {
   const empty = !preview.audience && !preview.utm && !Object.keys(preview.force ?? {}).length;
-  sessionStorage.setItem('stride-preview', empty ? '{}' : JSON.stringify(preview));
   const url = new URL(location.href);
   url.searchParams.set(PREVIEW_KEY, empty ? '' : JSON.stringify(preview));
   location.assign(url);
@@ -223,7 +223,7 @@ async function refreshTimeline() {
   if (!box || $('#preview').hidden) return;
   const { browserId } = await slotwise('browserId');
   const guest = browserId && (await fetch(`/sandbox/guests/${encodeURIComponent(browserId)}`).then((r) => (r.ok ? r.json() : null)).catch(() => null));
-  box.replaceChildren(...(guest ? timelineView(browserId, guest) : [h('p', { class: 'muted' }, 'No events from this browser yet.')]));
+  box.replaceChildren(...(guest ? timelineView(browserId, guest) : [h('p', { class: 'muted' }, 'No events from this browser yet.')]).flat().filter(Boolean));
   for (const el of document.querySelectorAll('#preview .state')) {
     const slot = [...document.querySelectorAll('[data-slotwise-state]')].find((s) => slotName(s) == el.dataset.for);
     if (slot) el.textContent = slot.dataset.slotwiseState;
@@ -276,3 +276,5 @@ addEventListener('click', (event) => {
 $('#sign-in')?.addEventListener('submit', signIn);
 // A preview link opened in this tab: the drawer shows what is being previewed.
 if (new URL(location.href).searchParams.get(PREVIEW_KEY)) openPreview();
+// Previewing keeps the choices across pages; the drawer's button says so.
+if (Object.keys(currentPreview()).length) $('#preview-toggle').textContent = 'Previewing…';

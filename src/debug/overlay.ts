@@ -1,7 +1,10 @@
-// The debug overlay (?slotwise_debug=1): outlines every slot in the colour of its state and labels
-// it with where its content came from and how long it took. Loaded on demand, never in the core.
-// Labels are built with textContent: campaign names from an API are text, never HTML.
+// The preview bar (?slotwise_debug=1, or a marketer's preview): outlines every slot in the colour
+// of its state, labels it, and lists every slot in a bar with where its content came from, the
+// campaign, creative and score, how long it took and its state. In a preview it says so, with a
+// way out. Loaded on demand, never in the core. Everything is built with textContent: campaign
+// names from an API are text, never HTML.
 import type { Decision, Source } from '../wire/model';
+import { endPreview } from '../decide/preview';
 
 /** What the renderer knows about a slot. */
 export interface SlotReport {
@@ -12,50 +15,102 @@ export interface SlotReport {
   decision?: Decision;
 }
 
-export type ShowOverlay = (slots: () => [HTMLElement, SlotReport | undefined][], nonce: string) => () => void;
+export interface PreviewControl {
+  /** The `slotwise_preview` value in force. */
+  value: string;
+  /** Where the tab keeps it. */
+  key: string;
+}
+
+export type ShowOverlay = (
+  slots: () => [HTMLElement, SlotReport | undefined][],
+  nonce: string,
+  preview?: PreviewControl | false | undefined,
+) => () => void;
 
 const CSS = `
 [data-slotwise-state]{outline:2px dashed #999;outline-offset:-2px}
 [data-slotwise-state=decided]{outline-color:#1a7f37}
 [data-slotwise-state=timeout],[data-slotwise-state=error]{outline-color:#cf222e}
 .slotwise-debug{position:absolute;z-index:2147483647;max-width:24rem;font:11px/1.35 ui-monospace,monospace;
-background:#111c;color:#fff;padding:3px 6px;border-radius:3px;pointer-events:none;white-space:pre-wrap}`;
+background:#111c;color:#fff;padding:3px 6px;border-radius:3px;pointer-events:none;white-space:pre-wrap}
+.slotwise-bar{position:fixed;left:0;right:0;bottom:0;z-index:2147483647;max-height:40vh;overflow:auto;
+font:12px/1.4 ui-monospace,monospace;background:#111e;color:#fff;padding:6px 10px}
+.slotwise-bar table{border-collapse:collapse;width:100%}.slotwise-bar td,.slotwise-bar th{text-align:left;padding:2px 8px 2px 0}
+.slotwise-bar button{font:inherit;cursor:pointer}.slotwise-bar mark{background:#ffd33d;color:#111;padding:0 4px}`;
 
-function labelOf(el: HTMLElement, report: SlotReport | undefined): string {
-  const decision = report?.decision;
-  const details = [
+const detailsOf = (decision: Decision | undefined) =>
+  [
     decision?.campaign && `campaign ${decision.campaign}`,
     decision?.creative && `creative ${decision.creative}`,
     decision?.score !== undefined && `score ${decision.score}`,
     decision?.fallback && 'fallback',
-  ].filter(Boolean);
+  ].filter(Boolean) as string[];
+
+const stateOf = (el: HTMLElement) => el.getAttribute('data-slotwise-state') ?? 'waiting';
+
+function labelOf(el: HTMLElement, report: SlotReport | undefined): string {
   return [
     `${report?.source ?? 'slot'} ${report?.id ?? ''}`,
-    `${el.getAttribute('data-slotwise-state') ?? 'waiting'}${report?.ms !== undefined ? ` · ${report.ms} ms` : ''}`,
-    ...details,
+    `${stateOf(el)}${report?.ms !== undefined ? ` · ${report.ms} ms` : ''}`,
+    ...detailsOf(report?.decision),
   ].join('\n');
 }
 
-export const showOverlay: ShowOverlay = (slots, nonce) => {
+function element<K extends keyof HTMLElementTagNameMap>(tag: K, text = '', ...children: Node[]): HTMLElementTagNameMap[K] {
+  const el = document.createElement(tag);
+  el.textContent = text;
+  el.append(...children);
+  return el;
+}
+
+function bar(rows: [HTMLElement, SlotReport | undefined][], preview: PreviewControl | false | undefined): HTMLElement {
+  const heading = element('p', `Slotwise · ${rows.length} slot${rows.length == 1 ? '' : 's'} `);
+  if (preview) {
+    const exit = element('button', 'Exit preview');
+    exit.type = 'button';
+    exit.onclick = () => endPreview(preview.key);
+    heading.append(element('mark', `Preview: ${preview.value}`), ' ', exit);
+  }
+  const head = element('tr');
+  for (const name of ['state', 'source', 'slot', 'campaign', 'creative', 'score', 'ms']) head.append(element('th', name));
+  const table = element('table', '', element('thead', '', head));
+  for (const [el, report] of rows) {
+    const d = report?.decision;
+    const row = element('tr');
+    for (const cell of [stateOf(el), report?.source ?? '', report?.id ?? '', d?.campaign ?? '', d?.creative ?? '', d?.score ?? '', report?.ms ?? ''])
+      row.append(element('td', String(cell)));
+    row.onclick = () => el.scrollIntoView({ block: 'center' });
+    table.append(row);
+  }
+  return element('div', '', heading, table);
+}
+
+export const showOverlay: ShowOverlay = (slots, nonce, preview) => {
   const style = Object.assign(document.createElement('style'), { nonce, textContent: CSS });
   const layer = document.createElement('div');
+  const panel = Object.assign(document.createElement('div'), { className: 'slotwise-bar' });
+  panel.setAttribute('role', 'region');
+  panel.setAttribute('aria-label', 'Slotwise preview');
   document.head.append(style);
-  document.body.append(layer);
+  document.body.append(layer, panel);
   let frame = 0;
   const draw = () => {
     frame = 0;
+    const rows = slots();
     layer.replaceChildren(
-      ...slots().map(([el, report]) => {
+      ...rows.map(([el, report]) => {
         const box = el.getBoundingClientRect();
         const label = Object.assign(document.createElement('div'), { className: 'slotwise-debug', textContent: labelOf(el, report) });
         Object.assign(label.style, { top: `${box.top + scrollY}px`, left: `${box.left + scrollX}px` });
         return label;
       }),
     );
+    panel.replaceChildren(bar(rows, preview));
   };
   const later = () => (frame ||= requestAnimationFrame(draw));
-  // Our own labels changing is not a reason to draw again (that would never end).
-  const watcher = new MutationObserver((records) => records.some((record) => !layer.contains(record.target)) && later());
+  // Our own labels and bar changing is not a reason to draw again (that would never end).
+  const watcher = new MutationObserver((records) => records.some((record) => !layer.contains(record.target) && !panel.contains(record.target)) && later());
   watcher.observe(document.body, { subtree: true, childList: true, attributes: true, attributeFilter: ['data-slotwise-state'] });
   addEventListener('resize', later);
   draw();
@@ -64,5 +119,6 @@ export const showOverlay: ShowOverlay = (slots, nonce) => {
     removeEventListener('resize', later);
     style.remove();
     layer.remove();
+    panel.remove();
   };
 };

@@ -14,6 +14,7 @@ import type { FlowCall, WireRequest } from '../wire/sitecore';
 import type { PageContext } from '../wire/algonomy';
 import type { OfferCall } from '../wire/adobe';
 import { loadFlowsCodec, loadOffersCodec, loadPlacementsCodec } from '../chunks';
+import { withPreview } from './preview';
 
 export interface Decisions {
   flow(call: FlowCall, url: string): Promise<Decision & { data: unknown }>;
@@ -21,9 +22,18 @@ export interface Decisions {
   offers(calls: readonly OfferCall[]): Promise<Decision[]>;
 }
 
-export function createDecisions(settings: Settings, ids: BrowserIds, rcs: RcsStore, sessionId: () => string, allowed: () => boolean): Decisions {
+export function createDecisions(
+  settings: Settings,
+  ids: BrowserIds,
+  rcs: RcsStore,
+  sessionId: () => string,
+  allowed: () => boolean,
+  preview: () => string | undefined,
+): Decisions {
   async function answerOf(wire: WireRequest): Promise<unknown> {
-    const { status, json, timedOut } = await request(wire, settings.requestTimeoutMs, false, 1);
+    const previewing = preview();
+    const sent = previewing ? { ...wire, url: withPreview(wire.url, previewing) } : wire;
+    const { status, json, timedOut } = await request(sent, settings.requestTimeoutMs, false, 1);
     if (status >= 200 && status < 300) return json;
     const api = wire.url.split('?')[0];
     throw status
@@ -31,7 +41,7 @@ export function createDecisions(settings: Settings, ids: BrowserIds, rcs: RcsSto
       : new SlotwiseError(timedOut ? 'timeout' : 'blocked', `No answer from ${api}`);
   }
   function consented() {
-    if (!allowed()) throw new SlotwiseError('consent', 'No decisions without consent: slots keep their default content');
+    if (!allowed()) throw new SlotwiseError('consent', 'No decisions without consent');
   }
   async function browserId(): Promise<string> {
     consented();
@@ -45,7 +55,7 @@ export function createDecisions(settings: Settings, ids: BrowserIds, rcs: RcsSto
   };
   const codec = <C>(load: (nonce: string) => Promise<C>, file: string): Promise<C> =>
     load(settings.nonce).catch(() => {
-      throw new SlotwiseError('blocked', `The ${file} code could not load: slots keep their default content`);
+      throw new SlotwiseError('blocked', `slotwise-${file}.min.js could not load`);
     });
   // With consent already given, fetch the configured codecs now, while the page is still parsing.
   if (allowed()) {
