@@ -16,6 +16,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { test as base, expect } from '@playwright/test';
 import { createSandbox, type FaultSpec, type RequestEntry, type Timeline } from '../demo/server/sandbox.mjs';
+import { shopRoutes } from '../demo/shop/shop.mjs';
 
 export { expect };
 export type { FaultSpec, RequestEntry, Timeline };
@@ -68,6 +69,8 @@ export const test = base.extend<{ _sandboxClean: void }, { sandbox: SandboxFixtu
           '/e2e/': join(repo, 'e2e', 'pages'),
           '/': join(repo, 'demo', 'site'),
         },
+        // The demo storefront, as `npm run demo` serves it.
+        routes: shopRoutes(),
       });
       const { url, port } = server;
       const fixture: SandboxFixture = {

@@ -1,0 +1,128 @@
+// The demo storefront in Chromium: the journey a marketer demonstrates, the preview they steer,
+// and the shop's strict CSP, against the sandbox with the demo catalog (demo/catalog.json).
+import type { Page } from '@playwright/test';
+import { expect, test, type SandboxFixture } from './fixtures';
+
+const BROWSER_ID_COOKIE = 'bid_demoshop';
+
+/** Every CSP or Trusted Types violation on the page. */
+const watchViolations = (page: Page) =>
+  page.addInitScript(() => {
+    (window as unknown as { __violations: string[] }).__violations = [];
+    addEventListener('securitypolicyviolation', (e) =>
+      (window as unknown as { __violations: string[] }).__violations.push(`${e.violatedDirective} ${e.blockedURI}`));
+  });
+const violations = (page: Page) => page.evaluate(() => (window as unknown as { __violations: string[] }).__violations);
+const hero = (page: Page) => page.locator('[data-slotwise-flow="home_hero*"]');
+const decided = (page: Page, selector: string) => expect(page.locator(selector)).toHaveAttribute('data-slotwise-state', 'decided');
+
+async function browserId(page: Page) {
+  const cookie = (await page.context().cookies()).find((c) => c.name == BROWSER_ID_COOKIE);
+  expect(cookie?.value).toBeTruthy();
+  return cookie!.value;
+}
+
+test('the journey: new visitor, a bag left behind after FORCE_CLOSE, then a signed-in customer', async ({ page, sandbox }) => {
+  await watchViolations(page);
+  await page.goto(`${sandbox.url}/`);
+  await expect(hero(page)).toContainText('New here? Take 10% off');
+
+  for (const slug of ['aero-runner', 'trail-grip']) {
+    await page.goto(`${sandbox.url}/products/${slug}`);
+    await page.getByRole('button', { name: 'Add to bag' }).click();
+    await expect(page.getByRole('status')).toContainText('is in your bag');
+  }
+  await expect(page.locator('#cart-count')).toHaveText('2');
+  await page.goto(`${sandbox.url}/cart`);
+  await expect(page.locator('#cart-lines tbody tr')).toHaveCount(2);
+  await page.getByRole('button', { name: 'Force close the session (QA)' }).click();
+  await expect(page.locator('#force-close-status')).toContainText('Session closed');
+
+  const guest = async () => (await sandbox.guest(await browserId(page)))!;
+  await expect.poll(async () => (await guest()).abandonedValue).toBe(198.9);
+  expect((await guest()).events.map((e) => e.type).filter((t) => !t.startsWith('SLOT_'))).toEqual(
+    ['VIEW', 'VIEW', 'ADD', 'VIEW', 'ADD', 'VIEW', 'FORCE_CLOSE']);
+
+  await page.goto(`${sandbox.url}/`);
+  await expect(hero(page)).toContainText('You left 2 items in your bag');
+  await expect(hero(page)).toContainText('EUR 198.90');
+
+  // Buying ends the abandoned bag; signing in makes the visitor known.
+  await page.goto(`${sandbox.url}/cart`);
+  await page.getByRole('button', { name: 'Check out' }).click();
+  await expect(page.locator('#checkout-status')).toContainText('Thank you');
+  await page.goto(`${sandbox.url}/account`);
+  await page.getByLabel('Email').fill('jane@example.com');
+  await page.getByLabel('First name').fill('Jane');
+  await page.getByRole('button', { name: 'Sign in' }).click();
+  await expect(page.locator('#signed-in-as')).toHaveText('jane@example.com');
+  await expect.poll(async () => (await guest()).identity?.email).toBe('jane@example.com');
+
+  await page.goto(`${sandbox.url}/`);
+  await expect(hero(page)).toContainText('Welcome back, Jane');
+  expect(await violations(page)).toEqual([]);
+});
+
+test('every page fills its slots under the shop\'s strict CSP, with images and alt text', async ({ page, sandbox }) => {
+  await watchViolations(page);
+  for (const path of ['/', '/category/trail', '/products/court-classic', '/cart']) {
+    await page.goto(`${sandbox.url}${path}`);
+    const slots = page.locator('[data-slotwise-flow],[data-slotwise-placement],[data-slotwise-offer]');
+    await expect.poll(async () => (await slots.evaluateAll((els) => els.map((el) => el.getAttribute('data-slotwise-state')))).every((s) => s == 'decided' || s == 'collapsed'))
+      .toBe(true);
+    expect(await page.locator('img:not([alt])').count()).toBe(0);
+    expect(await violations(page), path).toEqual([]);
+  }
+  const response = await page.goto(`${sandbox.url}/`);
+  expect(response!.headers()['content-security-policy']).toMatch(/script-src 'nonce-[^']+' 'strict-dynamic'.*require-trusted-types-for 'script'/);
+});
+
+/** The decision requests the sandbox saw, with the preview they carried. */
+async function previews(sandbox: SandboxFixture) {
+  return (await sandbox.requests()).filter((r) => /^\/(v2\/callFlows|rrserver\/api|decisions)/.test(r.path) && r.method != 'OPTIONS').map((r) => r.query.slotwise_preview ?? null);
+}
+
+test('a preview shows the page as the chosen visitor with forced content, across pages, until the marketer exits', async ({ page, sandbox }) => {
+  await watchViolations(page);
+  const preview = { audience: 'abandoned-cart', force: { 'home_page.promo_1': 'Spring Sale 2025' } };
+  await page.goto(`${sandbox.url}/?slotwise_preview=${encodeURIComponent(JSON.stringify(preview))}`);
+  await expect(hero(page)).toContainText('You left 2 items in your bag'); // sample values: this visitor never had a bag
+  await expect(page.locator('[data-slotwise-placement="home_page.promo_1"] img')).toHaveAttribute('alt', 'Spring Sale: 20% off runners');
+  const bar = page.getByRole('region', { name: 'Slotwise preview' });
+  await expect(bar).toContainText('Preview:');
+  await expect(bar).toContainText('Spring Sale 2025');
+  await expect.poll(() => previews(sandbox)).toHaveLength(3); // the flow, one placements call, one offers call
+  expect(new Set(await previews(sandbox))).toEqual(new Set([JSON.stringify(preview)]));
+
+  // The next page of the tab is still previewed, without the parameter in its URL.
+  await sandbox.clearRequests();
+  await page.goto(`${sandbox.url}/`);
+  await expect(hero(page)).toContainText('You left 2 items in your bag');
+  await expect(bar).toContainText('Preview:');
+  // Preview impressions are marked, and the vendor's tracking URLs are not pinged.
+  await page.waitForTimeout(1500);
+  const guest = (await sandbox.guest(await browserId(page)))!;
+  const impressions = guest.events.filter((e) => e.type == 'SLOT_IMPRESSION');
+  expect(impressions.length).toBeGreaterThan(0);
+  expect(impressions.every((e) => e.message.ext.preview === true)).toBe(true);
+  expect(await sandbox.requests({ path: '/rrserver/track' })).toEqual([]);
+  expect(await violations(page)).toEqual([]); // the preview bar too runs under the shop's CSP
+
+  await bar.getByRole('button', { name: 'Exit preview' }).click();
+  await expect(hero(page)).toContainText('New here? Take 10% off');
+  await expect(bar).toHaveCount(0);
+  expect(page.url()).not.toContain('slotwise_preview');
+});
+
+test('the preview drawer steers a slot and shows the live timeline', async ({ page, sandbox }) => {
+  await page.goto(`${sandbox.url}/`);
+  await decided(page, '[data-slotwise-placement="home_page.promo_2"]');
+  await page.getByRole('button', { name: 'Preview' }).click();
+  await expect(page.locator('#timeline')).toContainText('VIEW home');
+  await page.getByLabel('Audience').selectOption('identified');
+  await page.getByLabel('What home_page.promo_2 shows').selectOption({ label: 'Abandoned bag reminder' });
+  await page.locator('#preview').getByRole('button', { name: 'Preview', exact: true }).click();
+  await expect(hero(page)).toContainText('Welcome back, Alex');
+  await expect(page.locator('[data-slotwise-placement="home_page.promo_2"]')).toContainText('bag');
+  await expect(page.locator('#preview-audience')).toHaveValue('identified');
+});
