@@ -337,3 +337,57 @@ describe('lifecycle', () => {
     expect(await tag.browserId()).toMatchObject({ ok: false, reason: 'destroyed' });
   });
 });
+
+describe('serverCookies', () => {
+  const refreshes = () => api.sent.filter((s) => s.url.pathname == '/slotwise/cookies');
+
+  it('asks the site to re-set the cookies when the browser id cookie was missing, then once a day', async () => {
+    const first = make({ serverCookies: '/slotwise/cookies' });
+    await vi.waitFor(() => expect(refreshes()).toHaveLength(1));
+    expect(refreshes()[0]!.method).toBe('POST');
+    first.destroy();
+
+    // The cookie is there and was refreshed a moment ago: nothing to ask.
+    make({ serverCookies: '/slotwise/cookies' });
+    await vi.advanceTimersByTimeAsync(50);
+    expect(refreshes()).toHaveLength(1);
+
+    vi.setSystemTime(Date.now() + 25 * 3600_000);
+    make({ serverCookies: '/slotwise/cookies' });
+    await vi.waitFor(() => expect(refreshes()).toHaveLength(2));
+  });
+
+  it('asks nothing without consent, and nothing when not configured', async () => {
+    make({ serverCookies: '/slotwise/cookies', consent: 'pending' });
+    make();
+    await vi.advanceTimersByTimeAsync(100);
+    expect(refreshes()).toHaveLength(0);
+  });
+
+  it('accepts only a path on the site', () => {
+    expect(() => make({ serverCookies: 'https://other.example/cookies' })).toThrow(/serverCookies/);
+    expect(() => make({ serverCookies: '//other.example/cookies' })).toThrow(/serverCookies/);
+  });
+});
+
+describe('preview', () => {
+  afterEach(() => history.replaceState(null, '', '/'));
+
+  it('rides on every decision request for the rest of the tab session, until an empty value ends it', async () => {
+    history.replaceState(null, '', '/?slotwise_preview=%7B%22audience%22%3A%22new%22%7D');
+    const tag = make();
+    await tag.browserId();
+    api.answer({ status: 200, json: { html: '<p>hi</p>' } });
+    expect((await tag.flow('home_hero')).ok).toBe(true);
+    const flowCall = () => api.sent.filter((s) => s.url.pathname == '/v2/callFlows').at(-1)!;
+    expect(flowCall().url.searchParams.get('slotwise_preview')).toBe('{"audience":"new"}');
+
+    history.replaceState(null, '', '/next-page');
+    await tag.flow('home_hero');
+    expect(flowCall().url.searchParams.get('slotwise_preview')).toBe('{"audience":"new"}');
+
+    history.replaceState(null, '', '/?slotwise_preview=');
+    await tag.flow('home_hero');
+    expect(flowCall().url.searchParams.has('slotwise_preview')).toBe(false);
+  });
+});
