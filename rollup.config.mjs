@@ -36,6 +36,20 @@ export default [
     output: { file: 'dist/slotwise.cjs', format: 'cjs', exports: 'named', inlineDynamicImports: true },
     plugins: [resolve(), ts()],
   },
+  // slotwise/server, for a site's back end (Node): ESM keeps its dependencies as imports; the
+  // CommonJS build bundles ky (ESM-only) and requires cookie (CommonJS).
+  {
+    input: 'src/server/index.ts',
+    external: ['ky', 'cookie', /^node:/],
+    output: { file: 'dist/server.mjs', format: 'es' },
+    plugins: [ts()],
+  },
+  {
+    input: 'src/server/index.ts',
+    external: ['cookie', /^node:/],
+    output: { file: 'dist/server.cjs', format: 'cjs', exports: 'named' },
+    plugins: [resolve({ exportConditions: ['node'] }), ts()],
+  },
   // The script tag the snippet loads: one self-contained file.
   {
     input: 'src/browser.ts',

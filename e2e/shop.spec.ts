@@ -104,7 +104,7 @@ test('a preview shows the page as the chosen visitor with forced content, across
   const guest = (await sandbox.guest(await browserId(page)))!;
   const impressions = guest.events.filter((e) => e.type == 'SLOT_IMPRESSION');
   expect(impressions.length).toBeGreaterThan(0);
-  expect(impressions.every((e) => e.message.ext.preview === true)).toBe(true);
+  expect(impressions.every((e) => (e.message.ext as { preview?: boolean }).preview === true)).toBe(true);
   expect(await sandbox.requests({ path: '/rrserver/track' })).toEqual([]);
   expect(await violations(page)).toEqual([]); // the preview bar too runs under the shop's CSP
 

@@ -21,6 +21,7 @@ import { createCatalog } from './catalog.mjs';
 import { flowRoutes } from './flows.mjs';
 import { algonomyRoutes } from './algonomy.mjs';
 import { adobeRoutes } from './adobe.mjs';
+import { orderRoutes } from './orders.mjs';
 
 /**
  * @typedef {import('./types.js').SandboxOptions} SandboxOptions
@@ -73,6 +74,7 @@ export async function createSandbox(options) {
     ...flowRoutes({ store, catalog }),
     ...algonomyRoutes({ store, catalog }),
     ...adobeRoutes({ store, catalog }),
+    ...orderRoutes({ store }),
     ...controlRoutes({ store, faults, requests, catalog }),
     // A site's own pages and endpoints (the demo storefront), served beside the vendor APIs.
     ...siteRoutes,

@@ -1,6 +1,6 @@
 // @ts-check
 // Guests, their events and sessions, and the durable log they are rebuilt from.
-// Every accepted guest creation, event and Algonomy impression/click is appended to
+// Every accepted guest creation, event, Algonomy impression/click and offline order is appended to
 // `events.ndjson` (synchronously, before the API answers), so whatever the sandbox acknowledged
 // survives a restart; start-up replays the log through the same code path.
 
@@ -17,7 +17,9 @@ import { applyEvent, openSession, roundCents, settle } from './sessions.mjs';
  * @typedef {{ kind: 'event', at: number, ref: string, clientKey: string, message: Record<string, any> }} EventRecord
  * @typedef {{ kind: 'track', at: number, browserId: string, action: 'impression' | 'click', placement: string,
  *   campaign: string }} TrackRecord
- * @typedef {GuestRecord | EventRecord | TrackRecord} LogRecord
+ * @typedef {{ kind: 'order', at: number, refCode: string, browserId: string | null, body: import('./types.js').OfflineOrderBody }} OrderRecord
+ * @typedef {GuestRecord | EventRecord | TrackRecord | OrderRecord} LogRecord
+ * @typedef {import('./types.js').OfflineOrderEntry} OfflineOrderEntry
  * @typedef {import('./types.js').GuestQuery} GuestQuery
  */
 
@@ -35,6 +37,18 @@ export function createStore({ dataDir, sessionTimeoutMs, warn = (msg) => console
   /** @type {Map<string, Map<string, string>>} */
   const seen = new Map();
   let seq = 0;
+  /** Optimizely offline orders, in the order received; one per refCode. */
+  /** @type {OrderRecord[]} */
+  let orders = [];
+  /** @type {Set<string>} */
+  const orderRefs = new Set();
+
+  /** @param {OrderRecord} r */
+  function applyOrder(r) {
+    if (orderRefs.has(r.refCode)) return;
+    orderRefs.add(r.refCode);
+    orders.push(r);
+  }
 
   /** @param {GuestRecord} r */
   function applyGuest(r) {
@@ -106,6 +120,7 @@ export function createStore({ dataDir, sessionTimeoutMs, warn = (msg) => console
         if (record.kind === 'guest') applyGuest(record);
         else if (record.kind === 'event') applyEventRecord(record);
         else if (record.kind === 'track') applyTrack(record);
+        else if (record.kind === 'order') applyOrder(record);
       });
   }
 
@@ -154,7 +169,7 @@ export function createStore({ dataDir, sessionTimeoutMs, warn = (msg) => console
       const guest = guests.get(browserId);
       if (!guest) return null;
       settle(guest, Date.now(), sessionTimeoutMs);
-      return toTimeline(guest);
+      return toTimeline(guest, orders.filter((o) => o.browserId === browserId));
     },
 
     findGuest(query) {
@@ -190,6 +205,20 @@ export function createStore({ dataDir, sessionTimeoutMs, warn = (msg) => console
       return true;
     },
 
+    recordOrder(body, browserId) {
+      const refCode = body.order.refCode;
+      if (orderRefs.has(refCode)) return { duplicate: true };
+      /** @type {OrderRecord} */
+      const record = { kind: 'order', at: Date.now(), refCode, browserId, body };
+      append([record]);
+      applyOrder(record);
+      return { duplicate: false };
+    },
+
+    orders() {
+      return orders.map(toOrderEntry);
+    },
+
     guests() {
       return [...guests.values()].map((g) => ({
         browserId: g.browserId,
@@ -205,6 +234,8 @@ export function createStore({ dataDir, sessionTimeoutMs, warn = (msg) => console
       guests.clear();
       seen.clear();
       seq = 0;
+      orders = [];
+      orderRefs.clear();
       writeFileSync(logPath, '');
     },
   };
@@ -220,11 +251,20 @@ function eventIdOf(message) {
 const iso = (ms) => new Date(ms).toISOString();
 
 /**
+ * @param {OrderRecord} r
+ * @returns {OfflineOrderEntry}
+ */
+function toOrderEntry(r) {
+  return structuredClone({ refCode: r.refCode, receivedAt: iso(r.at), browserId: r.browserId, body: r.body });
+}
+
+/**
  * The JSON view: ISO times, copies (callers cannot mutate the store).
  * @param {GuestState} guest
+ * @param {OrderRecord[]} orders the guest's offline orders
  * @returns {Timeline}
  */
-function toTimeline(guest) {
+function toTimeline(guest, orders) {
   const sessions = guest.sessions.map((s) => ({
     id: s.id,
     status: s.status,
@@ -256,5 +296,6 @@ function toTimeline(guest) {
     cart: open ? open.cart : [],
     abandonedValue: roundCents(guest.sessions.reduce((sum, s) => sum + (s.abandonedValue ?? 0), 0)),
     impressions: guest.impressions,
+    offlineOrders: orders.map(toOrderEntry),
   });
 }

@@ -94,6 +94,31 @@ export interface Timeline {
   abandonedValue: number;
   /** Algonomy impressions and clicks recorded through `/rrserver/track` and `/rrserver/click`. */
   impressions: ImpressionCount[];
+  /** Optimizely offline orders attached to this guest (seed 003), in the order received. */
+  offlineOrders: OfflineOrderEntry[];
+}
+
+/** An Optimizely offline order as the sandbox stored it (`POST /tracker/smart-api/orders/offline`). */
+export interface OfflineOrderEntry {
+  /** `order.refCode`: one order per refCode, a repeat is acknowledged and not stored. */
+  refCode: string;
+  /** ISO time the sandbox accepted it. */
+  receivedAt: string;
+  /** The guest `user.id` or `user.email` named when it arrived; null: no known guest (unattached). */
+  browserId: string | null;
+  /** The JSON body exactly as received: `{ lang?, user?, order }`. */
+  body: OfflineOrderBody;
+}
+
+/** Seed 003's body, as far as the sandbox checks it; other fields are kept as sent. */
+export interface OfflineOrderBody {
+  lang?: string;
+  user?: { id?: string; email?: string; info?: Record<string, unknown> };
+  order: {
+    refCode: string;
+    items: Array<{ refCode: string; qty: number; price: number; attributes?: Record<string, unknown> } & Record<string, unknown>>;
+  } & Record<string, unknown>;
+  [field: string]: unknown;
 }
 
 export interface ImpressionCount {
@@ -141,6 +166,10 @@ export interface Store {
   guests(): GuestSummary[];
   /** The matching guest's browser id (the most recently active one if several match), or null. */
   findGuest(query: GuestQuery): string | null;
+  /** Stores a validated offline order (durably), attached to `browserId` or to nobody (null). */
+  recordOrder(body: OfflineOrderBody, browserId: string | null): { duplicate: boolean };
+  /** Every offline order, oldest first. */
+  orders(): OfflineOrderEntry[];
   /** Counts an Algonomy impression or click for a known guest (durably). false: unknown guest. */
   recordTracking(browserId: string, kind: 'impression' | 'click', placement: string, campaign: string): boolean;
   /** Forgets everything and truncates the log. */

@@ -1,0 +1,5 @@
+// Types for TypeScript callers of shop.mjs (the Playwright fixture).
+import type { SandboxOptions } from '../server/types.js';
+
+/** The demo storefront's routes, for `createSandbox({ routes })`. */
+export declare function shopRoutes(options?: { snippetFile?: string }): NonNullable<SandboxOptions['routes']>;

@@ -1,0 +1,171 @@
+// The tag's first-party cookies, seen from the site's back end: read the browser id and the
+// Algonomy rcs from a request, and set them again as server cookies. Safari (ITP) caps cookies
+// written by script at 7 days; cookies a same-site server sets live as long as they say, so a
+// visitor who comes back after a week keeps their id. Parsing and serializing are the `cookie`
+// package's; which values are acceptable is the tag's own rule, reused.
+import { parseCookie, stringifySetCookie } from 'cookie';
+import { SlotwiseError } from '../errors';
+import { isBrowserId } from '../wire/sitecore';
+import { RCS_COOKIE, isRcs } from '../identity/rcs';
+
+/** What `readCookies` found; a value that is missing or not valid is left out. */
+export interface SlotwiseCookies {
+  /** The Sitecore browser id, from `bid_<clientKey>`. */
+  browserId?: string;
+  /** The Algonomy rcs token, from `rr_rcs`. */
+  rcs?: string;
+}
+
+/** A Node `http.IncomingMessage` (Express, Fastify's `request.raw`, …), or anything shaped like it. */
+export interface NodeRequestLike {
+  headers: Readonly<Record<string, string | string[] | undefined>>;
+  /** A `tls.TLSSocket` (`encrypted: true`) when the request came over https. */
+  socket?: object | null;
+}
+
+/** A web `Request` (Next.js route handlers, Hono, Remix, workers), or anything shaped like it. */
+export interface WebRequestLike {
+  url: string;
+  headers: { get(name: string): string | null };
+}
+
+export type RequestLike = NodeRequestLike | WebRequestLike;
+
+export interface CookieOptions {
+  /**
+  The Sitecore client key the tag was created with: the browser id lives in `bid_<clientKey>`.
+  @example 'pqsDATA3lw12v5a9rrjnPLKMq2RdYEo'
+  */
+  clientKey: string;
+}
+
+export interface ServerCookieOptions extends CookieOptions {
+  /**
+  The cookies' `Domain`; give the same domain the tag uses (its `cookieDomain`), so the server's
+  cookie replaces the tag's instead of sitting beside it.
+  @default none (host-only cookies)
+  @example 'example.com'
+  */
+  domain?: string;
+  /**
+  Lifetime in days, clamped to 1–400 (browsers cap cookies at 400 days).
+  @default 400
+  @example 90
+  */
+  maxAgeDays?: number;
+  /**
+  Adds `Secure`. `refreshCookies` sets it by itself for https requests.
+  @default false (serverCookieHeaders), true on https (refreshCookies)
+  @example true
+  */
+  secure?: boolean;
+}
+
+const DEFAULT_MAX_AGE_DAYS = 400;
+/** Longest value written: with name and attributes it stays under the 4096 bytes browsers keep. */
+const MAX_VALUE_LENGTH = 3800;
+
+// The tag's rule for client keys: they name a cookie.
+const checkClientKey = (options: unknown): string => {
+  const clientKey = (options as Partial<CookieOptions> | undefined)?.clientKey;
+  if (typeof clientKey != 'string' || !/^[\w-]{1,128}$/.test(clientKey))
+    throw new SlotwiseError('invalid', `slotwise/server: option "clientKey" must be letters, digits, _ or - (got ${JSON.stringify(clientKey)})`);
+  return clientKey;
+};
+
+const isWebRequest = (request: RequestLike): request is WebRequestLike =>
+  typeof (request.headers as Partial<WebRequestLike['headers']>).get == 'function';
+
+function header(request: RequestLike, name: string): string | undefined {
+  if (isWebRequest(request)) return request.headers.get(name) ?? undefined;
+  const value = request.headers[name];
+  return Array.isArray(value) ? value.join(name == 'cookie' ? '; ' : ',') : value;
+}
+
+/**
+Reads the tag's cookies from a request: the browser id (`bid_<clientKey>`) and the Algonomy
+token (`rr_rcs`). Values the tag would not accept itself are ignored, never returned.
+
+@param request a Node `IncomingMessage` (its `cookie` header) or a web `Request`
+@throws SlotwiseError (code `invalid`) when `clientKey` is missing or not a valid key
+@example
+// Express
+app.get('/account', (req, res) => {
+  const { browserId, rcs } = readCookies(req, { clientKey: 'pqsDATA3lw12v5a9rrjnPLKMq2RdYEo' });
+  // … call Sitecore or Algonomy from the server for the same visitor …
+});
+*/
+export function readCookies(request: RequestLike, options: CookieOptions): SlotwiseCookies {
+  const clientKey = checkClientKey(options);
+  const raw = header(request, 'cookie');
+  if (!raw) return {};
+  // Values as they are: the tag only ever writes characters that need no decoding.
+  const jar = parseCookie(raw, { decode: (value) => value });
+  const browserId = jar[`bid_${clientKey}`];
+  const rcs = jar[RCS_COOKIE];
+  return { ...(isBrowserId(browserId) ? { browserId } : {}), ...(isRcs(rcs) ? { rcs } : {}) };
+}
+
+/**
+`Set-Cookie` header values that set the tag's cookies again, from the server, with the same
+values: `Path=/`, `SameSite=Lax`, `Max-Age`, `Domain` and `Secure` when asked. Not `HttpOnly`:
+the tag reads them. Missing or invalid values get no header.
+
+@throws SlotwiseError (code `invalid`) for a bad `clientKey`, `domain` or `maxAgeDays`
+@example
+serverCookieHeaders({ browserId: 'f5e2b5c8-1d0e-4f5a-9c1b-2f6a3c4d5e6f' }, { clientKey: 'pqsDATA3lw12v5a9rrjnPLKMq2RdYEo', domain: 'example.com', secure: true });
+// → ['bid_pqsDATA3lw12v5a9rrjnPLKMq2RdYEo=f5e2b5c8-1d0e-4f5a-9c1b-2f6a3c4d5e6f; Max-Age=34560000; Domain=example.com; Path=/; Secure; SameSite=Lax']
+*/
+export function serverCookieHeaders(values: SlotwiseCookies, options: ServerCookieOptions): string[] {
+  const clientKey = checkClientKey(options);
+  const { domain, maxAgeDays = DEFAULT_MAX_AGE_DAYS, secure = false } = options;
+  if (typeof maxAgeDays != 'number' || Number.isNaN(maxAgeDays))
+    throw new SlotwiseError('invalid', `slotwise/server: option "maxAgeDays" must be a number of days (got ${JSON.stringify(maxAgeDays)})`);
+  if (domain !== undefined && !(typeof domain == 'string' && /^\.?[a-z0-9-]+(\.[a-z0-9-]+)*$/i.test(domain)))
+    throw new SlotwiseError('invalid', `slotwise/server: option "domain" must be a domain such as "example.com" (got ${JSON.stringify(domain)})`);
+  const attributes = {
+    maxAge: Math.round(Math.min(400, Math.max(1, maxAgeDays)) * 86_400),
+    ...(domain ? { domain } : {}),
+    path: '/',
+    secure: secure === true,
+    sameSite: 'lax' as const,
+    // Validated values are written as they are, so the tag reads back exactly what it wrote.
+    encode: (value: string) => value,
+  };
+  const wanted: Array<[name: string, value: unknown, valid: (value: unknown) => boolean]> = [
+    [`bid_${clientKey}`, values?.browserId, isBrowserId],
+    [RCS_COOKIE, values?.rcs, (value) => isRcs(value) && value.length <= MAX_VALUE_LENGTH],
+  ];
+  return wanted.filter(([, value, valid]) => valid(value)).map(([name, value]) => stringifySetCookie(name, value as string, attributes));
+}
+
+function isHttps(request: RequestLike): boolean {
+  if (isWebRequest(request)) return /^https:/i.test(request.url);
+  if ((request.socket as { encrypted?: unknown } | null | undefined)?.encrypted === true) return true;
+  // Behind a proxy or load balancer: the first (client-facing) hop's protocol.
+  return header(request, 'x-forwarded-proto')?.split(',')[0]?.trim().toLowerCase() == 'https';
+}
+
+/**
+The `Set-Cookie` headers that turn the tag's cookies on this request into server cookies:
+`serverCookieHeaders(readCookies(request, options), options)`, with `secure` defaulting to true
+when the request came over https (a web `Request` with an https URL; an `IncomingMessage` on a
+TLS socket or with `X-Forwarded-Proto: https`). Answer the tag's `serverCookies` endpoint with it.
+
+@example
+// Express: the tag's `serverCookies: '/slotwise/cookies'` POSTs here.
+app.post('/slotwise/cookies', (req, res) => {
+  res.setHeader('Set-Cookie', refreshCookies(req, { clientKey: 'pqsDATA3lw12v5a9rrjnPLKMq2RdYEo', domain: 'example.com' }));
+  res.status(204).end();
+});
+@example
+// A web Request handler (Next.js route, Hono, …)
+export function POST(request: Request) {
+  const headers = new Headers();
+  for (const cookie of refreshCookies(request, { clientKey: 'pqsDATA3lw12v5a9rrjnPLKMq2RdYEo' })) headers.append('Set-Cookie', cookie);
+  return new Response(null, { status: 204, headers });
+}
+*/
+export function refreshCookies(request: RequestLike, options: ServerCookieOptions): string[] {
+  return serverCookieHeaders(readCookies(request, options), { ...options, secure: options.secure ?? isHttps(request) });
+}

@@ -1,0 +1,199 @@
+// Optimizely offline orders (seed 003) end to end: slotwise/server's sendOfflineOrder against the
+// sandbox's endpoint, which files each order once, on the guest its user names, durably.
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { createSandbox, type OfflineOrderEntry, type RequestEntry } from '../../demo/server/sandbox.mjs';
+import { sendOfflineOrder, type OfflineOrder } from '../../src/server/index';
+import { addFault, createBrowser, guest, message, postEvent, startSandbox, type Started } from './helpers';
+
+const PATH = '/tracker/smart-api/orders/offline';
+const auth = { Authorization: 'Bearer sandbox-token' };
+
+let sandbox: Started;
+let endpoint: string;
+beforeAll(async () => {
+  sandbox = await startSandbox();
+  endpoint = `${sandbox.url}${PATH}`;
+});
+afterEach(async () => {
+  await fetch(`${sandbox.url}/sandbox/faults`, { method: 'DELETE' });
+});
+afterAll(() => sandbox.dispose());
+
+let next = 0;
+const refCode = () => `ORD-${Date.now()}-${++next}`;
+
+const order = (ref: string, user?: OfflineOrder['user']): OfflineOrder => ({
+  ...(user ? { user } : {}),
+  order: {
+    refCode: ref,
+    orderDate: '2016-05-16T14:25:00 GMT',
+    currency: 'GBP',
+    shipping: 4.5,
+    subTotal: 90,
+    total: 94.5,
+    items: [
+      { refCode: 'ref1', qty: 1, price: 50, attributes: { discount: 'true' } },
+      { refCode: 'ref2', qty: 2, price: 20 },
+    ],
+    attributes: { store: 'StreamlyCool Regent Street' },
+  },
+});
+
+/** A guest who logged in online: an IDENTITY event with an email and a CRM id. */
+async function identifiedGuest(email: string, crmId: string) {
+  const browserId = (await createBrowser(sandbox.url)).json.ref;
+  const identity = message(browserId, 'IDENTITY', { email, identifiers: [{ id: crmId, provider: 'crm' }] });
+  expect((await postEvent(sandbox.url, identity)).status).toBe(200);
+  return browserId;
+}
+
+const allOrders = async (base = sandbox.url) => (await (await fetch(`${base}/sandbox/orders`)).json()) as OfflineOrderEntry[];
+const post = (body: unknown, headers: Record<string, string> = { authorization: 'Bearer x', 'content-type': 'application/json' }) =>
+  fetch(`${sandbox.url}${PATH}`, { method: 'POST', headers, body: JSON.stringify(body) });
+
+describe('POST /tracker/smart-api/orders/offline', () => {
+  it('stores an order sent by sendOfflineOrder on the guest user.id names', async () => {
+    const browserId = await identifiedGuest('ada@example.com', 'CRM-ada');
+    const ref = refCode();
+    const before = Date.now();
+    expect(await sendOfflineOrder(order(ref, { id: browserId, info: { gender: 'female' } }), { endpoint, auth })).toEqual({ ok: true, status: 200 });
+
+    const timeline = (await guest(sandbox.url, browserId))!;
+    expect(timeline.offlineOrders).toEqual([
+      {
+        refCode: ref,
+        receivedAt: expect.any(String),
+        browserId,
+        body: {
+          lang: 'en-gb',
+          user: { id: browserId, info: { gender: 'female' } },
+          order: { ...order(ref).order, items: order(ref).order.items },
+        },
+      },
+    ]);
+    expect(Date.parse(timeline.offlineOrders[0]!.receivedAt)).toBeGreaterThanOrEqual(before - 1000);
+    expect((await allOrders()).at(-1)).toEqual(timeline.offlineOrders[0]);
+  });
+
+  it('finds the guest by an identifier id or by the IDENTITY email, else stores the order unattached', async () => {
+    const browserId = await identifiedGuest('grace@example.com', 'CRM-grace');
+    const [byCrmId, byEmail, nobody] = [refCode(), refCode(), refCode()];
+    for (const [ref, user] of [
+      [byCrmId, { id: 'CRM-grace' }],
+      [byEmail, { email: 'Grace@Example.com' }],
+      [nobody, { id: 'someone-we-never-saw' }],
+    ] as const) {
+      expect((await sendOfflineOrder(order(ref, user), { endpoint, auth })).ok).toBe(true);
+    }
+    const timeline = (await guest(sandbox.url, browserId))!;
+    expect(timeline.offlineOrders.map((o) => o.refCode)).toEqual([byCrmId, byEmail]);
+    const stored = await allOrders();
+    expect(stored.find((o) => o.refCode === nobody)).toMatchObject({ browserId: null, body: { user: { id: 'someone-we-never-saw' } } });
+    // Newest last.
+    expect(stored.slice(-3).map((o) => o.refCode)).toEqual([byCrmId, byEmail, nobody]);
+    // An order without user is stored too, unattached.
+    const anonymous = refCode();
+    expect((await sendOfflineOrder(order(anonymous), { endpoint, auth })).ok).toBe(true);
+    expect((await allOrders()).at(-1)).toMatchObject({ refCode: anonymous, browserId: null });
+  });
+
+  it('stores the same refCode once', async () => {
+    const browserId = await identifiedGuest('linus@example.com', 'CRM-linus');
+    const ref = refCode();
+    expect(await sendOfflineOrder(order(ref, { id: browserId }), { endpoint, auth })).toEqual({ ok: true, status: 200 });
+    expect(await sendOfflineOrder(order(ref, { id: browserId }), { endpoint, auth })).toEqual({ ok: true, status: 200 });
+    const again = await post({ order: { ...order(ref).order, total: 1 } });
+    expect(again.status).toBe(200);
+    expect(await again.json()).toEqual({ status: 'OK', refCode: ref, duplicate: true });
+    expect((await allOrders()).filter((o) => o.refCode === ref)).toHaveLength(1);
+    expect((await guest(sandbox.url, browserId))!.offlineOrders).toHaveLength(1);
+    expect((await guest(sandbox.url, browserId))!.offlineOrders[0]!.body.order.total).toBe(94.5); // the first one kept
+  });
+
+  it('answers 401 without an authentication header, which sendOfflineOrder reports as rejected', async () => {
+    const ref = refCode();
+    const result = await sendOfflineOrder(order(ref), { endpoint, auth: { 'x-site-token': 'not what the endpoint reads' } });
+    expect(result).toMatchObject({ ok: false, reason: 'rejected', error: { code: 'rejected', status: 401 } });
+    expect(!result.ok && result.error.message).toMatch(/401: authentication required/);
+    expect((await allOrders()).some((o) => o.refCode === ref)).toBe(false);
+    // x-api-key is an authentication header too.
+    expect((await sendOfflineOrder(order(ref), { endpoint, auth: { 'x-api-key': 'k' } })).ok).toBe(true);
+  });
+
+  it('refuses a body that breaks seed 003 with 400 naming the field', async () => {
+    const good = order('ORD-bad-input', { id: 'someone' });
+    const cases: Array<[unknown, string]> = [
+      [{ lang: 'en-gb' }, 'order'],
+      [{ order: { ...good.order, refCode: '' } }, 'order.refCode'],
+      [{ order: { ...good.order, items: 'ref1' } }, 'order.items'],
+      [{ order: { ...good.order, items: [{ qty: 1, price: 2 }] } }, 'order.items[0].refCode'],
+      [{ order: { ...good.order, items: [{ refCode: 'a', qty: 1, price: 2 }, { refCode: 'b', price: 2 }] } }, 'order.items[1].qty'],
+      [{ order: { ...good.order, items: [{ refCode: 'a', qty: 1 }] } }, 'order.items[0].price'],
+      [{ user: { info: { gender: 'male' } }, order: good.order }, 'user'],
+      [[good], 'body'],
+    ];
+    for (const [body, field] of cases) {
+      const res = await post(body);
+      expect(res.status, field).toBe(400);
+      expect(await res.json()).toMatchObject({ status: 'error', field, message: expect.any(String) });
+    }
+    const notJson = await post(good, { authorization: 'Bearer x', 'content-type': 'text/plain' });
+    expect(notJson.status).toBe(415);
+    expect((await allOrders()).some((o) => o.refCode === 'ORD-bad-input')).toBe(false);
+  });
+
+  it('is retried through injected 503s and then delivered, stored once', async () => {
+    const browserId = await identifiedGuest('barbara@example.com', 'CRM-barbara');
+    await fetch(`${sandbox.url}/sandbox/requests`, { method: 'DELETE' });
+    expect((await addFault(sandbox.url, { path: PATH, method: 'POST', status: 503, count: 2 })).status).toBe(201);
+    const ref = refCode();
+    expect(await sendOfflineOrder(order(ref, { id: browserId }), { endpoint, auth })).toEqual({ ok: true, status: 200 });
+    const log = (await (await fetch(`${sandbox.url}/sandbox/requests`)).json()) as RequestEntry[];
+    expect(log.filter((r) => r.path === PATH).map((r) => r.status)).toEqual([503, 503, 200]);
+    expect((await guest(sandbox.url, browserId))!.offlineOrders.map((o) => o.refCode)).toEqual([ref]);
+  });
+
+  it('gives up as dropped when the 503s outlast the retries, and nothing is stored', async () => {
+    await addFault(sandbox.url, { path: PATH, status: 503, count: 2 });
+    const ref = refCode();
+    expect(await sendOfflineOrder(order(ref), { endpoint, auth, retries: 1 })).toMatchObject({ ok: false, reason: 'dropped', error: { status: 503 } });
+    expect((await allOrders()).some((o) => o.refCode === ref)).toBe(false);
+  });
+
+  it('reports timeout when the endpoint answers too late', async () => {
+    await addFault(sandbox.url, { path: PATH, delayMs: 1000 });
+    expect(await sendOfflineOrder(order(refCode()), { endpoint, auth, timeoutMs: 200 })).toMatchObject({ ok: false, reason: 'timeout' });
+  });
+});
+
+it('keeps offline orders, their guest and the refCode dedupe across a restart', async () => {
+  const first = await startSandbox();
+  const url = `${first.url}${PATH}`;
+  const browserId = (await createBrowser(first.url)).json.ref;
+  expect((await postEvent(first.url, message(browserId, 'IDENTITY', { email: 'joan@example.com', identifiers: [{ id: 'CRM-joan', provider: 'crm' }] }))).status).toBe(200);
+  expect((await sendOfflineOrder(order('ORD-durable', { email: 'joan@example.com' }), { endpoint: url, auth })).ok).toBe(true);
+  expect((await sendOfflineOrder(order('ORD-loose'), { endpoint: url, auth })).ok).toBe(true);
+  const before = await allOrders(first.url);
+  await first.close();
+
+  const second = await createSandbox({ dataDir: first.dataDir });
+  try {
+    expect(await allOrders(second.url)).toEqual(before);
+    expect((await guest(second.url, browserId))!.offlineOrders).toEqual([before[0]]);
+    expect(before.map((o) => [o.refCode, o.browserId])).toEqual([['ORD-durable', browserId], ['ORD-loose', null]]);
+    // Still a duplicate after the restart.
+    const again = await fetch(`${second.url}${PATH}`, {
+      method: 'POST',
+      headers: { authorization: 'Bearer x', 'content-type': 'application/json' },
+      body: JSON.stringify(order('ORD-durable')),
+    });
+    expect(await again.json()).toEqual({ status: 'OK', refCode: 'ORD-durable', duplicate: true });
+    expect(await allOrders(second.url)).toHaveLength(2);
+    // Reset forgets them, also on disk.
+    expect((await fetch(`${second.url}/sandbox/reset`, { method: 'POST' })).status).toBe(204);
+    expect(await allOrders(second.url)).toEqual([]);
+  } finally {
+    await second.close();
+    await first.dispose();
+  }
+});

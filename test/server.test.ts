@@ -1,0 +1,385 @@
+// slotwise/server: the tag's cookies read from and re-set by a site's back end, and Optimizely
+// offline orders (seed 003) validated before anything is sent.
+import { afterEach, describe, expect, it, vi } from 'vitest';
+import { parseSetCookie } from 'cookie';
+import {
+  SlotwiseError,
+  offlineOrderBody,
+  readCookies,
+  refreshCookies,
+  sendOfflineOrder,
+  serverCookieHeaders,
+  type OfflineOrder,
+} from '../src/server/index';
+
+const clientKey = 'pqsDATA3lw12v5a9rrjnPLKMq2RdYEo';
+const BID = `bid_${clientKey}`;
+const browserId = 'f5e2b5c8-1d0e-4f5a-9c1b-2f6a3c4d5e6f';
+const rcs = 'eF5jYW5kYW5kY2FuZGFuZA0K9Zz';
+const YEAR_400 = 400 * 86_400;
+
+/** A Node IncomingMessage as far as the helpers look at it. */
+const nodeRequest = (cookie: string | undefined, extra: { socket?: object; headers?: Record<string, string> } = {}) => ({
+  headers: { ...(cookie === undefined ? {} : { cookie }), ...extra.headers },
+  socket: extra.socket ?? {},
+});
+
+describe('readCookies', () => {
+  it('reads the browser id and the rcs from a Node request', () => {
+    const request = nodeRequest(`theme=dark; ${BID}=${browserId}; rr_rcs=${rcs}; bid_otherKey=someone-else`);
+    expect(readCookies(request, { clientKey })).toEqual({ browserId, rcs });
+  });
+
+  it('reads them from a web Request', () => {
+    const request = new Request('https://shop.example/account', { headers: { cookie: `rr_rcs=${rcs}; ${BID}=${browserId}` } });
+    expect(readCookies(request, { clientKey })).toEqual({ browserId, rcs });
+  });
+
+  it('only reads the cookie of its own client key', () => {
+    expect(readCookies(nodeRequest(`bid_otherKey=${browserId}`), { clientKey })).toEqual({});
+    expect(readCookies(nodeRequest(undefined), { clientKey })).toEqual({});
+    expect(readCookies(new Request('https://shop.example/'), { clientKey })).toEqual({});
+  });
+
+  it('ignores values the tag would not accept: they are left out, never returned', () => {
+    const bad = [
+      `${BID}=; rr_rcs=`,
+      `${BID}=a%20b; rr_rcs=abc-def`, // encoded space; rcs is letters and digits only
+      `${BID}=${'x'.repeat(129)}; rr_rcs=ab%43d`, // too long; %43 is not decoded into a letter
+      `${BID}="${browserId}"; rr_rcs=ab+cd`,
+    ];
+    for (const cookie of bad) {
+      expect(readCookies(nodeRequest(cookie), { clientKey }), cookie).toEqual({});
+      expect(readCookies(new Request('https://shop.example/', { headers: { cookie } }), { clientKey }), cookie).toEqual({});
+    }
+    // One bad value does not hide the other, good one.
+    expect(readCookies(nodeRequest(`${BID}=${browserId}; rr_rcs=not+valid`), { clientKey })).toEqual({ browserId });
+  });
+
+  it('fails fast on a client key that cannot name the cookie', () => {
+    for (const bad of ['', 'a b', 'key;x=1', undefined]) {
+      expect(() => readCookies(nodeRequest(''), { clientKey: bad as string })).toThrow(SlotwiseError);
+    }
+    expect(() => readCookies(nodeRequest(''), { clientKey: 'a b' })).toThrow(/clientKey/);
+  });
+});
+
+describe('serverCookieHeaders', () => {
+  it('re-sets each value with Path=/, SameSite=Lax and a 400-day Max-Age by default, not HttpOnly', () => {
+    expect(serverCookieHeaders({ browserId, rcs }, { clientKey })).toEqual([
+      `${BID}=${browserId}; Max-Age=${YEAR_400}; Path=/; SameSite=Lax`,
+      `rr_rcs=${rcs}; Max-Age=${YEAR_400}; Path=/; SameSite=Lax`,
+    ]);
+  });
+
+  it('adds Domain and Secure when asked, and takes the lifetime in days', () => {
+    expect(serverCookieHeaders({ browserId }, { clientKey, domain: 'example.com', secure: true, maxAgeDays: 90 })).toEqual([
+      `${BID}=${browserId}; Max-Age=${90 * 86_400}; Domain=example.com; Path=/; Secure; SameSite=Lax`,
+    ]);
+  });
+
+  it('clamps the lifetime to 1–400 days', () => {
+    const maxAge = (maxAgeDays: number) => parseSetCookie(serverCookieHeaders({ rcs }, { clientKey, maxAgeDays })[0]!).maxAge;
+    expect(maxAge(0)).toBe(86_400);
+    expect(maxAge(-5)).toBe(86_400);
+    expect(maxAge(1000)).toBe(YEAR_400);
+    expect(maxAge(Infinity)).toBe(YEAR_400);
+    expect(maxAge(1.5)).toBe(129_600);
+  });
+
+  it('skips missing and invalid values', () => {
+    expect(serverCookieHeaders({}, { clientKey })).toEqual([]);
+    expect(serverCookieHeaders({ browserId: '', rcs: '' }, { clientKey })).toEqual([]);
+    expect(serverCookieHeaders({ browserId: 'a b; Domain=evil.example', rcs: 'abc-def' }, { clientKey })).toEqual([]);
+    expect(serverCookieHeaders({ browserId: 'ok-1', rcs: 'x'.repeat(5000) }, { clientKey })).toEqual([
+      `${BID}=ok-1; Max-Age=${YEAR_400}; Path=/; SameSite=Lax`,
+    ]);
+  });
+
+  it('fails fast on a bad domain or lifetime', () => {
+    expect(() => serverCookieHeaders({ browserId }, { clientKey, domain: 'example.com; HttpOnly' })).toThrow(/domain/);
+    expect(() => serverCookieHeaders({ browserId }, { clientKey, maxAgeDays: Number.NaN })).toThrow(/maxAgeDays/);
+  });
+});
+
+describe('refreshCookies', () => {
+  const cookie = `${BID}=${browserId}; rr_rcs=${rcs}`;
+  const secure = (headers: string[]) => headers.map((h) => parseSetCookie(h).secure === true);
+
+  it('turns the request’s cookies into Set-Cookie headers with the same values', () => {
+    const headers = refreshCookies(nodeRequest(cookie), { clientKey, domain: 'example.com' });
+    expect(headers.map((h) => parseSetCookie(h))).toEqual([
+      { name: BID, value: browserId, maxAge: YEAR_400, domain: 'example.com', path: '/', sameSite: 'lax' },
+      { name: 'rr_rcs', value: rcs, maxAge: YEAR_400, domain: 'example.com', path: '/', sameSite: 'lax' },
+    ]);
+    // What the server sets is what the tag reads back on the next request.
+    const next = headers.map((h) => h.split(';')[0]).join('; ');
+    expect(readCookies(nodeRequest(next), { clientKey })).toEqual({ browserId, rcs });
+  });
+
+  it('is Secure by default on https: TLS socket, X-Forwarded-Proto or an https Request URL', () => {
+    expect(secure(refreshCookies(nodeRequest(cookie), { clientKey }))).toEqual([false, false]);
+    expect(secure(refreshCookies(nodeRequest(cookie, { socket: { encrypted: true } }), { clientKey }))).toEqual([true, true]);
+    expect(secure(refreshCookies(nodeRequest(cookie, { headers: { 'x-forwarded-proto': 'https, http' } }), { clientKey }))).toEqual([true, true]);
+    expect(secure(refreshCookies(nodeRequest(cookie, { headers: { 'x-forwarded-proto': 'http' } }), { clientKey }))).toEqual([false, false]);
+    expect(secure(refreshCookies(new Request('https://shop.example/slotwise/cookies', { method: 'POST', headers: { cookie } }), { clientKey }))).toEqual([true, true]);
+    expect(secure(refreshCookies(new Request('http://localhost:3000/slotwise/cookies', { headers: { cookie } }), { clientKey }))).toEqual([false, false]);
+  });
+
+  it('lets an explicit secure option win', () => {
+    expect(secure(refreshCookies(nodeRequest(cookie, { socket: { encrypted: true } }), { clientKey, secure: false }))).toEqual([false, false]);
+    expect(secure(refreshCookies(nodeRequest(cookie), { clientKey, secure: true }))).toEqual([true, true]);
+  });
+
+  it('answers nothing when the request has no valid cookie', () => {
+    expect(refreshCookies(nodeRequest(`${BID}=bad value`), { clientKey })).toEqual([]);
+  });
+});
+
+// ── Offline orders ───────────────────────────────────────────────────────────────────────────
+
+/** The seed's example order. */
+const seedOrder = (): OfflineOrder => ({
+  lang: 'en-gb',
+  user: { id: 'abcd1234efgh', info: { gender: 'male' } },
+  order: {
+    refCode: 'orderRef',
+    orderDate: '2016-05-16T14:25:00 GMT',
+    currency: 'GBP',
+    shipping: 0.0,
+    subTotal: 90.0,
+    total: 90.0,
+    items: [
+      { refCode: 'ref1', qty: 1, price: 50.0, attributes: { discount: 'true' } },
+      { refCode: 'ref2', qty: 2, price: 20.0, attributes: { attr21: 'value21' } },
+    ],
+    attributes: { store: 'StreamlyCool Regent Street', storePostcode: 'W1B 4HX' },
+  },
+});
+
+const endpoint = 'https://uat.peerius.com/tracker/smart-api/orders/offline';
+const auth = { Authorization: 'Bearer s3cret' };
+
+interface Sent {
+  url: string;
+  method: string;
+  headers: Headers;
+  body: string;
+}
+
+/** Stubs fetch with answers in turn; records what was sent. */
+function api(...answers: (Response | 'network-error' | 'hang')[]) {
+  const sent: Sent[] = [];
+  const fetch = vi.fn(async (input: Request) => {
+    sent.push({ url: input.url, method: input.method, headers: input.headers, body: await input.clone().text() });
+    const next = answers.shift() ?? new Response('{"status":"OK"}', { status: 200 });
+    if (next == 'network-error') throw new TypeError('fetch failed', { cause: Object.assign(new Error('connect ECONNREFUSED'), { code: 'ECONNREFUSED' }) });
+    if (next == 'hang') return new Promise<Response>((_, reject) => input.signal.addEventListener('abort', () => reject(input.signal.reason)));
+    return next;
+  });
+  vi.stubGlobal('fetch', fetch);
+  return sent;
+}
+const reply = (status: number, json: unknown = { status: status < 300 ? 'OK' : 'error' }, headers: Record<string, string> = {}) =>
+  new Response(JSON.stringify(json), { status, headers: { 'content-type': 'application/json', ...headers } });
+
+afterEach(() => {
+  vi.unstubAllGlobals();
+});
+
+describe('sendOfflineOrder: the request', () => {
+  it('POSTs the body exactly as seed 003 documents it, with the auth headers', async () => {
+    const sent = api(reply(200));
+    expect(await sendOfflineOrder(seedOrder(), { endpoint, auth })).toEqual({ ok: true, status: 200 });
+    expect(sent).toHaveLength(1);
+    const [request] = sent as [Sent];
+    expect(request.method).toBe('POST');
+    expect(request.url).toBe(endpoint);
+    expect(request.headers.get('authorization')).toBe('Bearer s3cret');
+    expect(request.headers.get('content-type')).toBe('application/json');
+    // Same fields, same order, same values as the seed's example.
+    expect(request.body).toBe(JSON.stringify(seedOrder()));
+  });
+
+  it('defaults lang to en-gb, leaves out what is not given and anything undocumented', async () => {
+    const sent = api();
+    const order = {
+      order: {
+        refCode: 'ORD-7', orderDate: new Date('2024-03-01T09:30:15.250Z'), currency: 'EUR', shipping: 4.95, subTotal: 59.97, total: 64.92,
+        items: [{ refCode: 'SKU-1', qty: 3, price: 19.99, color: 'red' }],
+        internalNote: 'do not send',
+      },
+      debug: true,
+    } as unknown as OfflineOrder;
+    expect((await sendOfflineOrder(order, { endpoint, auth })).ok).toBe(true);
+    expect(JSON.parse(sent[0]!.body)).toEqual({
+      lang: 'en-gb',
+      order: {
+        refCode: 'ORD-7', orderDate: '2024-03-01T09:30:15 GMT', currency: 'EUR', shipping: 4.95, subTotal: 59.97, total: 64.92,
+        items: [{ refCode: 'SKU-1', qty: 3, price: 19.99 }],
+      },
+    });
+    expect(Object.keys(JSON.parse(sent[0]!.body))).toEqual(['lang', 'order']);
+  });
+
+  it('sends user.email (deprecated) and customerId when given', async () => {
+    const sent = api();
+    const order = seedOrder();
+    order.user = { email: 'ada@example.com' };
+    order.order.customerId = 'C-42';
+    expect((await sendOfflineOrder(order, { endpoint, auth })).ok).toBe(true);
+    const body = JSON.parse(sent[0]!.body);
+    expect(body.user).toEqual({ email: 'ada@example.com' });
+    expect(Object.keys(body.order).slice(0, 4)).toEqual(['refCode', 'orderDate', 'customerId', 'currency']);
+  });
+
+  it('sends dates in the seed’s form, in GMT', () => {
+    const date = (orderDate: string | Date) => {
+      const built = offlineOrderBody({ ...seedOrder(), order: { ...seedOrder().order, orderDate } });
+      return built.ok ? built.body.order.orderDate : built.error.message;
+    };
+    expect(date('2016-05-16T14:25:00 GMT')).toBe('2016-05-16T14:25:00 GMT');
+    expect(date('2016-05-16T14:25:00Z')).toBe('2016-05-16T14:25:00 GMT');
+    expect(date('2016-05-16T14:25:00+01:00')).toBe('2016-05-16T13:25:00 GMT');
+    expect(date('2016-05-16 14:25:00-0230')).toBe('2016-05-16T16:55:00 GMT');
+    expect(date('2016-05-16')).toBe('2016-05-16T00:00:00 GMT');
+    expect(date(new Date(Date.UTC(2020, 1, 29, 23, 59, 59)))).toBe('2020-02-29T23:59:59 GMT');
+  });
+
+  it('appends the endpoint path to a base URL', async () => {
+    const sent = api(reply(200), reply(200), reply(200));
+    for (const base of ['https://mysite.peerius.com', 'https://mysite.peerius.com/', `${endpoint}/`]) {
+      expect((await sendOfflineOrder(seedOrder(), { endpoint: base, auth })).ok).toBe(true);
+    }
+    expect(sent.map((s) => s.url)).toEqual([
+      'https://mysite.peerius.com/tracker/smart-api/orders/offline',
+      'https://mysite.peerius.com/tracker/smart-api/orders/offline',
+      endpoint,
+    ]);
+  });
+});
+
+describe('sendOfflineOrder: validation, before anything is sent', () => {
+  type Case = [name: string, change: (o: any) => void, field: RegExp];
+  const cases: Case[] = [
+    ['missing order.refCode', (o) => delete o.order.refCode, /order\.refCode/],
+    ['empty order.refCode', (o) => (o.order.refCode = '  '), /order\.refCode/],
+    ['an item without refCode', (o) => delete o.order.items[1].refCode, /order\.items\[1\]\.refCode/],
+    ['user without id or email', (o) => (o.user = { info: { gender: 'male' } }), /user.*id or an email/],
+    ['negative qty', (o) => (o.order.items[0].qty = -1), /order\.items\[0\]\.qty/],
+    ['non-integer qty', (o) => (o.order.items[0].qty = 1.5), /order\.items\[0\]\.qty/],
+    ['negative price', (o) => (o.order.items[0].price = -50), /order\.items\[0\]\.price/],
+    ['negative shipping', (o) => ((o.order.shipping = -5), (o.order.total = 85)), /order\.shipping/],
+    ['negative subTotal', (o) => (o.order.subTotal = -90), /order\.subTotal/],
+    ['negative total', (o) => (o.order.total = -90), /order\.total/],
+    ['subTotal ≠ Σ qty × price', (o) => ((o.order.subTotal = 90.01), (o.order.total = 90.01)), /order\.subTotal.*90\.00/],
+    ['total ≠ subTotal + shipping', (o) => (o.order.shipping = 4.95), /order\.total.*94\.95/],
+    ['missing currency', (o) => delete o.order.currency, /order\.currency/],
+    ['currency not 3 letters', (o) => (o.order.currency = 'POUND'), /order\.currency/],
+    ['orderDate that does not parse', (o) => (o.order.orderDate = 'yesterday'), /order\.orderDate/],
+    ['orderDate on no real day', (o) => (o.order.orderDate = '2016-02-30T10:00:00Z'), /order\.orderDate/],
+    ['orderDate without a time zone', (o) => (o.order.orderDate = '2016-05-16T14:25:00'), /order\.orderDate/],
+    ['missing order', (o) => delete o.order, /order must be an object/],
+    ['items not an array', (o) => (o.order.items = { refCode: 'ref1' }), /order\.items/],
+  ];
+
+  it.each(cases)('%s', async (_name, change, field) => {
+    const sent = api();
+    const order = structuredClone(seedOrder()) as any;
+    change(order);
+    const result = await sendOfflineOrder(order, { endpoint, auth });
+    expect(result.ok).toBe(false);
+    if (result.ok) return;
+    expect(result.reason).toBe('invalid');
+    expect(result.error).toBeInstanceOf(SlotwiseError);
+    expect(result.error.code).toBe('invalid');
+    expect(result.error.message).toMatch(field);
+    expect(sent).toEqual([]);
+  });
+
+  it('accepts totals that agree to the cent despite floating point', async () => {
+    api();
+    const order = seedOrder();
+    order.order.items = [{ refCode: 'a', qty: 3, price: 0.1 }, { refCode: 'b', qty: 1, price: 0.2 }];
+    Object.assign(order.order, { subTotal: 0.5, shipping: 0.1, total: 0.6 });
+    expect(await sendOfflineOrder(order, { endpoint, auth })).toEqual({ ok: true, status: 200 });
+  });
+
+  it('refuses unusable options without sending', async () => {
+    const sent = api();
+    const bad: Array<[Record<string, unknown>, RegExp]> = [
+      [{ endpoint: 'http://mysite.peerius.com', auth }, /endpoint.*https/],
+      [{ endpoint: 'not a url', auth }, /endpoint/],
+      [{ endpoint, auth: {} }, /auth/],
+      [{ endpoint, auth: { Authorization: '' } }, /auth/],
+      [{ endpoint, auth: { 'bad header': 'x' } }, /auth/],
+      [{ endpoint, auth, timeoutMs: 'soon' }, /timeoutMs/],
+      [{ endpoint, auth, retries: Number.NaN }, /retries/],
+    ];
+    for (const [options, message] of bad) {
+      const result = await sendOfflineOrder(seedOrder(), options as never);
+      expect(result, JSON.stringify(options)).toMatchObject({ ok: false, reason: 'invalid', error: { message: expect.stringMatching(message) } });
+    }
+    expect(sent).toEqual([]);
+  });
+});
+
+describe('sendOfflineOrder: answers', () => {
+  it('reports a 4xx as rejected, with the status and the server’s message, without retrying', async () => {
+    const sent = api(reply(401, { status: 'error', message: 'invalid credentials' }));
+    const result = await sendOfflineOrder(seedOrder(), { endpoint, auth });
+    expect(result).toMatchObject({ ok: false, reason: 'rejected', error: { status: 401 } });
+    expect(!result.ok && result.error.message).toMatch(/orderRef.*401.*invalid credentials/);
+    expect(sent).toHaveLength(1);
+  });
+
+  it('retries a 503 and a network error (a POST: the refCode makes it safe), then succeeds', async () => {
+    const sent = api(reply(503, {}, { 'Retry-After': '0' }), 'network-error', reply(201));
+    expect(await sendOfflineOrder(seedOrder(), { endpoint, auth })).toEqual({ ok: true, status: 201 });
+    expect(sent).toHaveLength(3);
+    expect(new Set(sent.map((s) => s.body)).size).toBe(1); // the same order (refCode) each time
+  });
+
+  it('waits as long as the Retry-After of a 429 says', async () => {
+    api(reply(429, {}, { 'Retry-After': '1' }), reply(200));
+    const started = Date.now();
+    expect(await sendOfflineOrder(seedOrder(), { endpoint, auth })).toEqual({ ok: true, status: 200 });
+    expect(Date.now() - started).toBeGreaterThanOrEqual(950);
+  });
+
+  it('reports dropped once the retries are used up', async () => {
+    const sent = api(reply(500), reply(502), reply(503));
+    const result = await sendOfflineOrder(seedOrder(), { endpoint, auth, retries: 1 });
+    expect(result).toMatchObject({ ok: false, reason: 'dropped', error: { status: 502 } });
+    expect(!result.ok && result.error.message).toMatch(/502.*2 attempts/);
+    expect(sent).toHaveLength(2);
+  });
+
+  it('does not wait for a Retry-After of an hour', async () => {
+    const sent = api(reply(503, {}, { 'Retry-After': '3600' }), reply(200));
+    expect(await sendOfflineOrder(seedOrder(), { endpoint, auth })).toMatchObject({ ok: false, reason: 'dropped' });
+    expect(sent).toHaveLength(1);
+  });
+
+  it('reports blocked when the endpoint cannot be reached', async () => {
+    api('network-error', 'network-error');
+    const result = await sendOfflineOrder(seedOrder(), { endpoint, auth, retries: 1 });
+    expect(result).toMatchObject({ ok: false, reason: 'blocked' });
+    expect(!result.ok && result.error.message).toMatch(/ECONNREFUSED/);
+  });
+
+  it('reports timeout when no answer comes in time', async () => {
+    const sent = api('hang');
+    const result = await sendOfflineOrder(seedOrder(), { endpoint, auth, timeoutMs: 50 });
+    expect(result).toMatchObject({ ok: false, reason: 'timeout' });
+    expect(sent).toHaveLength(1);
+  });
+
+  it('never rejects, whatever it is given', async () => {
+    api();
+    for (const input of [undefined, null, 42, 'order', [], { order: null }]) {
+      await expect(sendOfflineOrder(input as never, { endpoint, auth })).resolves.toMatchObject({ ok: false, reason: 'invalid' });
+    }
+    await expect(sendOfflineOrder(seedOrder(), undefined as never)).resolves.toMatchObject({ ok: false, reason: 'invalid' });
+  });
+});
