@@ -126,3 +126,32 @@ test('the preview drawer steers a slot and shows the live timeline', async ({ pa
   await expect(page.locator('[data-slotwise-placement="home_page.promo_2"]')).toContainText('bag');
   await expect(page.locator('#preview-audience')).toHaveValue('identified');
 });
+
+test('the shop\'s server re-sets the browser id cookie once, for 400 days, and records in-store orders', async ({ page, sandbox }) => {
+  const refreshed = page.waitForResponse((r) => r.url().endsWith('/slotwise/cookies'));
+  await page.goto(`${sandbox.url}/`);
+  const response = await refreshed;
+  const id = await browserId(page);
+  expect(response.status()).toBe(204);
+  expect(await response.headerValue('set-cookie')).toContain(`${BROWSER_ID_COOKIE}=${id}; Max-Age=34560000; Path=/; SameSite=Lax`);
+  const cookie = (await page.context().cookies()).find((c) => c.name == BROWSER_ID_COOKIE)!;
+  expect(cookie.expires * 1000 - Date.now()).toBeGreaterThan(399 * 86_400_000);
+
+  // Refreshed a moment ago: the next pages do not ask again.
+  await page.goto(`${sandbox.url}/category/court`);
+  await page.goto(`${sandbox.url}/account`);
+  expect(await sandbox.requests({ path: '/slotwise/cookies' })).toHaveLength(1);
+
+  await page.getByLabel('Email').fill('sam@example.com');
+  await page.getByRole('button', { name: 'Sign in' }).click();
+  await page.getByRole('button', { name: 'Record an in-store purchase' }).click();
+  await expect(page.locator('#store-purchase-status')).toContainText('recorded');
+  const orders = (await sandbox.guest(id))!.offlineOrders;
+  expect(orders).toHaveLength(1);
+  expect(orders[0]!.body).toMatchObject({ lang: 'en-gb', user: { email: 'sam@example.com' }, order: { currency: 'EUR', total: 79.7 } }); // 49.90 + 2 × 14.90
+  // The till's credentials went from the shop's server, never through the page.
+  const sent = (await sandbox.requests({ path: '/tracker/smart-api/orders/offline' }))[0]!;
+  expect(sent.headers.authorization).toBe('Bearer demo-store-till-secret');
+  await page.getByRole('button', { name: 'Preview' }).click();
+  await expect(page.locator('#timeline')).toContainText('In-store orders');
+});

@@ -4,7 +4,7 @@
 /**
  * What a route handler returns; the dispatcher writes it.
  * @typedef {{ status: number, json?: unknown, pretty?: boolean, body?: string | Buffer,
- *   headers?: Record<string, string> }} Reply
+ *   headers?: Record<string, string | string[]> }} Reply
  *
  * What a handler gets. `path` is the raw (still percent-encoded) path; `body` is fully read.
  * @typedef {{ req: import('node:http').IncomingMessage, method: string, path: string,
@@ -75,7 +75,7 @@ export function send(res, reply, head = false) {
   if (res.writableEnded || res.destroyed) return;
   /** @type {string | Buffer} */
   let body = '';
-  /** @type {Record<string, string>} */
+  /** @type {Record<string, string | string[]>} */
   const headers = { 'Cache-Control': 'no-store' };
   if (reply.json !== undefined) {
     body = JSON.stringify(reply.json, null, reply.pretty ? 2 : undefined) + (reply.pretty ? '\n' : '');

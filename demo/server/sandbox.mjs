@@ -33,6 +33,8 @@ export const DEFAULT_SESSION_TIMEOUT_MS = 20 * 60 * 1000;
 export const DEFAULT_CATALOG = fileURLToPath(new URL('../catalog.json', import.meta.url));
 /** Vendor credentials: a browser tag must never send them (DESIGN.md §3); logged as a note, value hidden. */
 const CREDENTIAL_HEADERS = ['authorization', 'x-api-key', 'x-gw-ims-org-id'];
+/** Routes a site's server calls with its credentials, as it should (seed 003). */
+const SERVER_TO_SERVER = /^\/tracker\/smart-api\//;
 
 /**
  * Starts a sandbox and resolves once it listens.
@@ -111,8 +113,9 @@ export async function createSandbox(options) {
       path === '/sandbox/requests'
         ? null
         : requests.start({ method, path, query: Object.fromEntries(query), headers: { ...req.headers } });
+    if (entry && query.has('slotwise_preview')) entry.preview = true;
     const credentials = CREDENTIAL_HEADERS.filter((h) => req.headers[h] !== undefined);
-    if (entry && credentials.length) {
+    if (entry && credentials.length && !SERVER_TO_SERVER.test(path)) {
       for (const h of credentials) entry.headers[h] = '[hidden]';
       entry.notes = [`sent ${credentials.join(', ')}: vendor credentials never belong in a browser (answered anyway)`];
     }

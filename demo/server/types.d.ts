@@ -215,6 +215,8 @@ export interface RequestEntry {
   fault?: string;
   /** What the sandbox noticed about the request, e.g. credentials a browser tag must never send. */
   notes?: string[];
+  /** A marketer's preview (`slotwise_preview` in the query): answered, but not real traffic. */
+  preview?: true;
 }
 
 export interface ErrorBody {

@@ -14,6 +14,8 @@ export const money = (value) => `€${value.toFixed(2)}`;
 
 /** The decision APIs: this same server stands in for all three vendors. */
 export const TAG_OPTIONS = {
+  // The shop's server re-sets the tag's cookies (slotwise/server), beyond Safari's 7-day cap.
+  serverCookies: '/slotwise/cookies',
   placements: { target: '/', apiKey: 'demo-api-key', apiClientKey: 'demo-client' },
   offers: { target: '/', identityNamespace: 'Slotwise' },
 };

@@ -9,6 +9,12 @@ import { readFile } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
 import { accountPage, cartPage, categoryPage, homePage, notFoundPage, productPage, shippingPage } from './pages.mjs';
 import { productSvg } from './images.mjs';
+// What a site's back end uses (the built package, by its own name): run `npm run build` first.
+import { refreshCookies, sendOfflineOrder } from 'slotwise/server';
+
+const CLIENT_KEY = 'demoshop';
+/** The Optimizely credentials of the shop's tills: they live on this server, never in a page. */
+const OFFLINE_ORDER_AUTH = { Authorization: 'Bearer demo-store-till-secret' };
 
 /**
  * @typedef {{ id: string, slug: string, name: string, category: string, price: number,
@@ -82,5 +88,29 @@ export function shopRoutes({ snippetFile = fileURLToPath(new URL('../../dist/sni
       return { status: 200, body: productSvg(product), headers: { 'Content-Type': 'image/svg+xml', 'Cache-Control': 'max-age=3600' } };
     }),
     get('^/shop/products\\.json$', () => ({ status: 200, json: DATA })),
+    // serverCookies: the tag asks, the server answers with the same values as server cookies.
+    { method: 'POST', pattern: /^\/slotwise\/cookies$/, api: false,
+      handle: ({ req }) => ({ status: 204, headers: { 'Set-Cookie': refreshCookies(req, { clientKey: CLIENT_KEY }) } }) },
+    // A till in a store reports a sale for a signed-in customer: server to Optimizely (here the sandbox).
+    { method: 'POST', pattern: /^\/shop\/store-purchase$/, api: false, handle: storePurchase },
   ];
+
+  /** @param {import('../server/http.mjs').Context} ctx @returns {Promise<Reply>} */
+  async function storePurchase({ req, body }) {
+    let email;
+    try {
+      email = JSON.parse(body.toString('utf8')).email;
+    } catch {
+      // handled below
+    }
+    if (typeof email !== 'string' || !email) return { status: 400, json: { message: 'sign in first: the order is for a known customer' } };
+    const items = [products[3], products[4]].filter((p) => p !== undefined).map((p, i) => ({ refCode: p.id, qty: i + 1, price: p.price }));
+    const subTotal = Math.round(items.reduce((sum, i) => sum + i.qty * i.price * 100, 0)) / 100;
+    const refCode = `STORE-${Date.now().toString(36).toUpperCase()}`;
+    const result = await sendOfflineOrder(
+      { user: { email }, order: { refCode, orderDate: new Date(), currency: 'EUR', shipping: 0, subTotal, total: subTotal, items, attributes: { store: 'Stride & Co. Amsterdam' } } },
+      { endpoint: `http://${req.headers.host}`, auth: OFFLINE_ORDER_AUTH },
+    );
+    return result.ok ? { status: 200, json: { refCode } } : { status: 502, json: { message: result.error.message } };
+  }
 }

@@ -247,7 +247,7 @@ function timelineView(browserId, guest) {
     h('h3', {}, 'Events, newest first'),
     h('p', { class: 'muted' }, `${impressions.length} slot impressions and clicks not listed.`),
     h('ol', { reversed: true }, events.slice(-30).reverse().map((e) => h('li', { class: 'event' }, `${time(e.receivedAt)} ${e.type} ${eventSummary(e)}`))),
-    guest.offlineOrders?.length ? [h('h3', {}, 'In-store orders'), h('ol', {}, guest.offlineOrders.map((o) => h('li', {}, `${o.order?.refCode ?? o.refCode}: ${o.order?.currency ?? ''} ${o.order?.total ?? ''}`)))] : null,
+    guest.offlineOrders?.length ? [h('h3', {}, 'In-store orders'), h('ol', {}, guest.offlineOrders.map((o) => h('li', {}, `${o.refCode}: ${o.body.order.currency} ${o.body.order.total.toFixed(2)}, ${o.body.order.attributes?.store ?? 'in store'}`)))] : null,
   ];
 }
 function eventSummary(e) {
