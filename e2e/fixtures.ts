@@ -69,8 +69,9 @@ export const test = base.extend<{ _sandboxClean: void }, { sandbox: SandboxFixtu
           '/e2e/': join(repo, 'e2e', 'pages'),
           '/': join(repo, 'demo', 'site'),
         },
-        // The demo storefront, as `npm run demo` serves it.
-        routes: shopRoutes(),
+        // The demo storefront, as `npm run demo` serves it; a loaded CI machine must not turn a
+        // decision into a timeout (the timeout has its own test in render.spec.ts).
+        routes: shopRoutes({ tagOptions: { revealAfterMs: 5000 } }),
       });
       const { url, port } = server;
       const fixture: SandboxFixture = {

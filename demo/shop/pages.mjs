@@ -26,7 +26,7 @@ export const OFFERS = {
 };
 
 /**
- * @typedef {{ nonce: string, snippet: string, categories: Category[] }} PageEnv
+ * @typedef {{ nonce: string, snippet: string, categories: Category[], tagOptions: Record<string, unknown> }} PageEnv
  * @param {PageEnv} env
  * @param {{ title: string, page: string, body: string, view?: Record<string, unknown> }} page
  */
@@ -42,7 +42,7 @@ export function layout(env, { title, page, body, view = {} }) {
 <link rel="icon" href="data:,">
 <link rel="stylesheet" href="/shop.css">
 <script nonce="${env.nonce}" data-client-key="demoshop" data-target="/" data-point-of-sale="stride/eu" data-currency="EUR">${env.snippet}</script>
-<script nonce="${env.nonce}">slotwise('init', ${JSON.stringify(TAG_OPTIONS)}); slotwise('view', ${JSON.stringify(view)});</script>
+<script nonce="${env.nonce}">slotwise('init', ${JSON.stringify({ ...TAG_OPTIONS, ...env.tagOptions })}); slotwise('view', ${JSON.stringify(view)});</script>
 <script nonce="${env.nonce}" src="/shop.js" defer></script>
 </head>
 <body data-page="${esc(page)}">

@@ -2,4 +2,4 @@
 import type { SandboxOptions } from '../server/types.js';
 
 /** The demo storefront's routes, for `createSandbox({ routes })`. */
-export declare function shopRoutes(options?: { snippetFile?: string }): NonNullable<SandboxOptions['routes']>;
+export declare function shopRoutes(options?: { snippetFile?: string; tagOptions?: Record<string, unknown> }): NonNullable<SandboxOptions['routes']>;

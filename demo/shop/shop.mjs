@@ -30,10 +30,11 @@ const DATA = /** @type {{ categories: Category[], products: Product[] }} */ (
 
 /**
  * The shop's routes.
- * @param {{ snippetFile?: string }} [options] the built snippet, inlined into every page
+ * @param {{ snippetFile?: string, tagOptions?: Record<string, unknown> }} [options] the built
+ *   snippet, inlined into every page; options for `slotwise('init')` over the shop's own
  * @returns {Route[]}
  */
-export function shopRoutes({ snippetFile = fileURLToPath(new URL('../../dist/snippet.min.js', import.meta.url)) } = {}) {
+export function shopRoutes({ snippetFile = fileURLToPath(new URL('../../dist/snippet.min.js', import.meta.url)), tagOptions = {} } = {}) {
   const { categories, products } = DATA;
   const bySlug = new Map(products.map((p) => [p.slug, p]));
   const categoryName = (id) => categories.find((c) => c.id === id)?.name ?? id;
@@ -45,7 +46,7 @@ export function shopRoutes({ snippetFile = fileURLToPath(new URL('../../dist/sni
     const snippet = (await readFile(snippetFile, 'utf8')).trim().replace('"/slotwise.min.js"', '"/dist/slotwise.min.js"');
     return /** @type {Reply} */ ({
       status,
-      body: render({ nonce, snippet, categories }),
+      body: render({ nonce, snippet, categories, tagOptions }),
       headers: {
         'Content-Type': 'text/html; charset=utf-8',
         'Cache-Control': 'no-store',
