@@ -242,7 +242,7 @@ test('without Element.setHTML the sanitizer chunk loads on demand, with the nonc
   expect(await page.locator('#s-flow script, #s-flow [onerror]').count()).toBe(0);
 });
 
-test('each decision API\'s code loads only on pages that use it, and a codec that cannot load leaves its slots as they were', async ({ page, sandbox }) => {
+test('each decision API\'s code loads only where it is used (configured, or a flow asked for), and a codec that cannot load leaves its slots as they were', async ({ page, sandbox }) => {
   const chunks: string[] = [];
   page.on('request', (request) => /slotwise-\w+\.min\.js$/.test(request.url()) && chunks.push(request.url().split('/').pop()!));
   await page.route('**/slotwise-flows.min.js', (route) => route.abort());

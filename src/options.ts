@@ -180,18 +180,22 @@ export const DEFAULTS = Object.freeze({
 } as const);
 
 const text = /\S/;
+/** A client key names a cookie and storage keys; the server helpers hold it to the same rule. */
+export const CLIENT_KEY = /^[\w-]{1,128}$/;
+/** A cookie domain, as the tag and the server helpers accept it. */
+export const DOMAIN = /^\.?[a-z0-9-]+(\.[a-z0-9-]+)*$/i;
 const url = /^(https?:\/\/[^/]|\/(?!\/))/;
 // [option, accepted values, what to say when it is not].
-type Rule = [name: string, accepted: RegExp, expected: string];
+type Rule = [name: string, accepted: { test(value: string): boolean }, expected: string];
 const oneOf = (name: string, values: string): Rule => [name, new RegExp(`^(${values})$`), `one of ${values.replace(/\|/g, ', ')}`];
 const RULES: Rule[] = [
-  ['clientKey', /^[\w-]{1,128}$/, 'letters, digits, _ or -'], // it names a cookie and storage keys
+  ['clientKey', CLIENT_KEY, 'letters, digits, _ or -'],
   ['target', url, 'an http(s) URL or a path from /'],
   ['pointOfSale', text, 'a non-empty string'],
   oneOf('channel', 'WEB|MOBILE_WEB|MOBILE_APP'),
   ['language', /^[a-z]{2}$/i, 'a two-letter ISO 639 code'],
   ['currency', /^([a-z]{3})?$/i, 'a three-letter ISO 4217 code'],
-  ['cookieDomain', /^(auto|host|\.?[a-z0-9-]+(\.[a-z0-9-]+)*)$/i, "'auto', 'host' or a domain"],
+  ['cookieDomain', { test: (value) => /^(auto|host)$/.test(value) || DOMAIN.test(value) }, "'auto', 'host' or a domain"],
   ['cookieExpiryDays', /^\d*\.?\d+$/, 'a positive number of days'],
   oneOf('consent', 'pending|granted|denied'),
   oneOf('browserId', 'server|local'),
@@ -201,7 +205,7 @@ const RULES: Rule[] = [
   oneOf('render', 'inline|iframe'),
   ['nonce', /^[\w+/=-]*$/, 'a CSP nonce'],
   oneOf('autoPage', 'true|false'),
-  ['serverCookies', /^(\/(?!\/)\S*)?$/, 'a path on this site, from /'],
+  ['serverCookies', /^(\/(?![/\\])\S*)?$/, 'a path on this site, from /'],
 ];
 const SECTIONS: Record<string, Rule[]> = {
   placements: [

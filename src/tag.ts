@@ -245,14 +245,20 @@ export function browserTag(settings: Settings): Tag {
   };
   // The site's server re-sets our cookies, where Safari does not cap them at 7 days: when the
   // browser id cookie was missing (so it was written by script just now) or a day has passed.
+  // Once per page, as soon as consent allows (at start, or when it is granted later).
   const refreshedKey = prefix + 'cookies';
   const hadCookie = jar.get(`bid_${settings.clientKey}`);
-  if (settings.serverCookies && canSend())
-    void ids.ensure().then((id) => {
+  let askedServer = !settings.serverCookies;
+  const askServer = () => {
+    if (askedServer || !canSend()) return;
+    askedServer = true;
+    ids.ensure().then(async (id) => {
       if (!id || (hadCookie && Date.now() - Number(storage?.getItem(refreshedKey)) < DAY_MS)) return;
-      void request({ method: 'POST', url: settings.serverCookies }, settings.requestTimeoutMs).then(
-        ({ status }) => status > 199 && status < 300 && storage?.setItem(refreshedKey, String(Date.now())));
-    });
+      const { status } = await request({ method: 'POST', url: settings.serverCookies }, settings.requestTimeoutMs);
+      if (status > 199 && status < 300 && canSend()) storage?.setItem(refreshedKey, String(Date.now()));
+    }).catch(() => {}); // a full or blocked storage: asked again on the next page
+  };
+  askServer();
   if (document.readyState == 'loading') document.addEventListener('DOMContentLoaded', start, { once: true });
   else start();
   // SPA: follow the history API, once per URL (a change of #hash alone is the same page).
@@ -298,6 +304,7 @@ export function browserTag(settings: Settings): Tag {
         else fail(message, failure('consent', 'Consent was denied: the event was dropped'));
       // Events an earlier page queued with consent go out now too.
       delivery.kick();
+      askServer();
       return settled({ ok: true });
     },
     async browserId() {

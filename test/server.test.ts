@@ -309,6 +309,7 @@ describe('sendOfflineOrder: validation, before anything is sent', () => {
     const sent = api();
     const bad: Array<[Record<string, unknown>, RegExp]> = [
       [{ endpoint: 'http://mysite.peerius.com', auth }, /endpoint.*https/],
+      [{ endpoint: 'http://127.attacker.example:8080', auth }, /endpoint.*https/], // looks local, is not
       [{ endpoint: 'not a url', auth }, /endpoint/],
       [{ endpoint, auth: {} }, /auth/],
       [{ endpoint, auth: { Authorization: '' } }, /auth/],

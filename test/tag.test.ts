@@ -357,16 +357,22 @@ describe('serverCookies', () => {
     await vi.waitFor(() => expect(refreshes()).toHaveLength(2));
   });
 
-  it('asks nothing without consent, and nothing when not configured', async () => {
-    make({ serverCookies: '/slotwise/cookies', consent: 'pending' });
+  it('asks nothing without consent, and nothing when not configured; asks once consent is granted', async () => {
+    const waiting = make({ serverCookies: '/slotwise/cookies', consent: 'pending' });
     make();
     await vi.advanceTimersByTimeAsync(100);
     expect(refreshes()).toHaveLength(0);
+    await waiting.consent('granted');
+    await vi.waitFor(() => expect(refreshes()).toHaveLength(1));
+    await waiting.consent('granted');
+    await vi.advanceTimersByTimeAsync(100);
+    expect(refreshes()).toHaveLength(1);
   });
 
   it('accepts only a path on the site', () => {
     expect(() => make({ serverCookies: 'https://other.example/cookies' })).toThrow(/serverCookies/);
     expect(() => make({ serverCookies: '//other.example/cookies' })).toThrow(/serverCookies/);
+    expect(() => make({ serverCookies: '/\\other.example/cookies' })).toThrow(/serverCookies/);
   });
 });
 

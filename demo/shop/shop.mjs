@@ -96,7 +96,10 @@ export function shopRoutes({ snippetFile = fileURLToPath(new URL('../../dist/sni
     { method: 'POST', pattern: /^\/shop\/store-purchase$/, api: false, handle: storePurchase },
   ];
 
-  /** @param {import('../server/http.mjs').Context} ctx @returns {Promise<Reply>} */
+  /**
+   * The demo has no sign-in of its own: the page names the customer. A real till knows them.
+   * @param {import('../server/http.mjs').Context} ctx @returns {Promise<Reply>}
+   */
   async function storePurchase({ req, body }) {
     let email;
     try {
@@ -110,7 +113,9 @@ export function shopRoutes({ snippetFile = fileURLToPath(new URL('../../dist/sni
     const refCode = `STORE-${Date.now().toString(36).toUpperCase()}`;
     const result = await sendOfflineOrder(
       { user: { email }, order: { refCode, orderDate: new Date(), currency: 'EUR', shipping: 0, subTotal, total: subTotal, items, attributes: { store: 'Stride & Co. Amsterdam' } } },
-      { endpoint: `http://${req.headers.host}`, auth: OFFLINE_ORDER_AUTH },
+      // This very server stands in for Optimizely; its address comes from the socket, never from
+      // the request's Host header, which the caller chooses.
+      { endpoint: `http://127.0.0.1:${req.socket.localPort}`, auth: OFFLINE_ORDER_AUTH },
     );
     return result.ok ? { status: 200, json: { refCode } } : { status: 502, json: { message: result.error.message } };
   }

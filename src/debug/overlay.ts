@@ -64,26 +64,31 @@ function element<K extends keyof HTMLElementTagNameMap>(tag: K, text = '', ...ch
   return el;
 }
 
-function bar(rows: [HTMLElement, SlotReport | undefined][], preview: PreviewControl | false | undefined): HTMLElement {
-  const heading = element('p', `Slotwise · ${rows.length} slot${rows.length == 1 ? '' : 's'} `);
+/** The bar's heading, made once: redrawing the table must not take the Exit button from under a click or focus. */
+function heading(preview: PreviewControl | false | undefined): HTMLElement {
+  const line = element('p', 'Slotwise ');
   if (preview) {
     const exit = element('button', 'Exit preview');
     exit.type = 'button';
     exit.onclick = () => endPreview(preview.key);
-    heading.append(element('mark', `Preview: ${preview.value}`), ' ', exit);
+    line.append(element('mark', `Preview: ${preview.value}`), ' ', exit);
   }
+  return line;
+}
+
+function table(rows: [HTMLElement, SlotReport | undefined][]): HTMLElement {
   const head = element('tr');
   for (const name of ['state', 'source', 'slot', 'campaign', 'creative', 'score', 'ms']) head.append(element('th', name));
-  const table = element('table', '', element('thead', '', head));
+  const list = element('table', '', element('caption', `${rows.length} slot${rows.length == 1 ? '' : 's'}`), element('thead', '', head));
   for (const [el, report] of rows) {
     const d = report?.decision;
     const row = element('tr');
     for (const cell of [stateOf(el), report?.source ?? '', report?.id ?? '', d?.campaign ?? '', d?.creative ?? '', d?.score ?? '', report?.ms ?? ''])
       row.append(element('td', String(cell)));
     row.onclick = () => el.scrollIntoView({ block: 'center' });
-    table.append(row);
+    list.append(row);
   }
-  return element('div', '', heading, table);
+  return list;
 }
 
 export const showOverlay: ShowOverlay = (slots, nonce, preview) => {
@@ -92,6 +97,8 @@ export const showOverlay: ShowOverlay = (slots, nonce, preview) => {
   const panel = Object.assign(document.createElement('div'), { className: 'slotwise-bar' });
   panel.setAttribute('role', 'region');
   panel.setAttribute('aria-label', 'Slotwise preview');
+  const rowsBox = document.createElement('div');
+  panel.append(heading(preview), rowsBox);
   document.head.append(style);
   document.body.append(layer, panel);
   let frame = 0;
@@ -106,7 +113,7 @@ export const showOverlay: ShowOverlay = (slots, nonce, preview) => {
         return label;
       }),
     );
-    panel.replaceChildren(bar(rows, preview));
+    rowsBox.replaceChildren(table(rows));
   };
   const later = () => (frame ||= requestAnimationFrame(draw));
   // Our own labels and bar changing is not a reason to draw again (that would never end).

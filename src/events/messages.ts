@@ -4,7 +4,7 @@
 import { SlotwiseError } from '../errors';
 import type { Settings } from '../options';
 import { utmParams, type Message } from '../wire/sitecore';
-import { isObject } from '../wire/model';
+import { isObject, isText } from '../wire/model';
 
 /** A product as Sitecore's ADD event carries it (`product: {…}`), at least with an id. */
 export interface Product {
@@ -50,7 +50,6 @@ const MAX_EXT_KEYS = 49;
 const invalid = (message: string): never => {
   throw new SlotwiseError('invalid', message);
 };
-const isText = (v: unknown): v is string => typeof v == 'string' && /\S/.test(v);
 
 /** Nested objects become `a_b` keys, as Sitecore's own SDK flattens them. */
 function flattenExt(ext: unknown, into: Ext = {}, prefix = '', depth = 0): Ext {

@@ -25,7 +25,8 @@ export function createRcsStore(jar: CookieJar, days: number): RcsStore {
     set(value) {
       if (!isRcs(value)) return false;
       newest = value;
-      return jar.set(RCS_COOKIE, value, days);
+      // An unchanged token is not written again: the server's copy (serverCookies) keeps its life.
+      return jar.get(RCS_COOKIE) === value || jar.set(RCS_COOKIE, value, days);
     },
   };
 }

@@ -5,6 +5,7 @@
 // frame, for slots that ask for one; that code loads on demand).
 import type { Content, Creative } from '../wire/model';
 import { loadFramer, loadSanitizer } from '../chunks';
+import { SlotwiseError } from '../errors';
 import { trustedHTML, trustedTypesPolicy } from './trusted';
 
 /** An absolute http(s) URL, or nothing: `javascript:`, `data:` and the like are dropped. */
@@ -44,7 +45,12 @@ left to show (sanitizing removed it all). The caller swaps them in one step.
 export async function prepare(content: Content, html: 'sanitize' | 'trusted', nonce: string, render = 'inline'): Promise<Node[]> {
   if (content.kind == 'creative') return content.items.map(creativeElement);
   if (content.kind != 'html') return [];
-  if (render == 'iframe') return [(await loadFramer(nonce))(content.html, trustedHTML)];
+  if (render == 'iframe') {
+    const frame = await loadFramer(nonce).catch(() => {
+      throw new SlotwiseError('blocked', 'slotwise-frame.min.js could not load');
+    });
+    return [frame(content.html, trustedHTML)];
+  }
   const box = document.createElement('div');
   const setHTML = (box as HTMLElement & { setHTML?: SetHTML }).setHTML;
   // setHTML always removes scripts, event handlers and javascript: URLs; its default allow-list

@@ -5,6 +5,7 @@
 // package's; which values are acceptable is the tag's own rule, reused.
 import { parseCookie, stringifySetCookie } from 'cookie';
 import { SlotwiseError } from '../errors';
+import { CLIENT_KEY, DOMAIN } from '../options';
 import { isBrowserId } from '../wire/sitecore';
 import { RCS_COOKIE, isRcs } from '../identity/rcs';
 
@@ -65,10 +66,9 @@ const DEFAULT_MAX_AGE_DAYS = 400;
 /** Longest value written: with name and attributes it stays under the 4096 bytes browsers keep. */
 const MAX_VALUE_LENGTH = 3800;
 
-// The tag's rule for client keys: they name a cookie.
 const checkClientKey = (options: unknown): string => {
   const clientKey = (options as Partial<CookieOptions> | undefined)?.clientKey;
-  if (typeof clientKey != 'string' || !/^[\w-]{1,128}$/.test(clientKey))
+  if (typeof clientKey != 'string' || !CLIENT_KEY.test(clientKey))
     throw new SlotwiseError('invalid', `slotwise/server: option "clientKey" must be letters, digits, _ or - (got ${JSON.stringify(clientKey)})`);
   return clientKey;
 };
@@ -121,7 +121,7 @@ export function serverCookieHeaders(values: SlotwiseCookies, options: ServerCook
   const { domain, maxAgeDays = DEFAULT_MAX_AGE_DAYS, secure = false } = options;
   if (typeof maxAgeDays != 'number' || Number.isNaN(maxAgeDays))
     throw new SlotwiseError('invalid', `slotwise/server: option "maxAgeDays" must be a number of days (got ${JSON.stringify(maxAgeDays)})`);
-  if (domain !== undefined && !(typeof domain == 'string' && /^\.?[a-z0-9-]+(\.[a-z0-9-]+)*$/i.test(domain)))
+  if (domain !== undefined && !(typeof domain == 'string' && DOMAIN.test(domain)))
     throw new SlotwiseError('invalid', `slotwise/server: option "domain" must be a domain such as "example.com" (got ${JSON.stringify(domain)})`);
   const attributes = {
     maxAge: Math.round(Math.min(400, Math.max(1, maxAgeDays)) * 86_400),

@@ -1,6 +1,7 @@
 // The Optimizely offline order (DESIGN.md §3, seed 003) as data: validation and the exact JSON
 // body. Pure: no network, so it can be checked (and tested) before anything is sent.
 import { failure, type Failure } from '../result';
+import { isObject, isText } from '../wire/model';
 
 /** The path of the offline order endpoint, on the host Optimizely assigned to the site (seed 003). */
 export const OFFLINE_ORDER_PATH = '/tracker/smart-api/orders/offline';
@@ -92,8 +93,6 @@ export interface OfflineOrderBody {
 }
 
 type Json = Record<string, unknown>;
-const isObject = (value: unknown): value is Json => typeof value == 'object' && value !== null && !Array.isArray(value);
-const isText = (value: unknown): value is string => typeof value == 'string' && value.trim() != '';
 const isAmount = (value: unknown): value is number => typeof value == 'number' && Number.isFinite(value) && value >= 0;
 const cents = (amount: number) => Math.round(amount * 100);
 const shown = (value: unknown) => (value === undefined ? 'missing' : `got ${JSON.stringify(value) ?? String(value)}`);
@@ -226,7 +225,9 @@ export function offlineOrderBody(order: OfflineOrder): { ok: true; body: Offline
   }
 }
 
-const isLoopback = (host: string) => host == 'localhost' || host.endsWith('.localhost') || /^127\./.test(host) || host == '[::1]';
+/** This machine, by name or address: `127.attacker.example` is not. */
+const isLoopback = (host: string) =>
+  host == 'localhost' || host.endsWith('.localhost') || /^127(\.\d{1,3}){3}$/.test(host) || host == '[::1]';
 
 /**
 The endpoint URL: the full URL ending in `/tracker/smart-api/orders/offline`, or a base URL

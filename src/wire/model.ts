@@ -40,6 +40,9 @@ export const isPlacementName = (name: unknown): name is string =>
 /** The slot id an offer decision is filed under. */
 export const offerSlot = (call: { placementId: string; activityId: string }) => `${call.placementId}|${call.activityId}`;
 
+/** A string with something in it. */
+export const isText = (value: unknown): value is string => typeof value == 'string' && /\S/.test(value);
+
 export const isObject = (value: unknown): value is Record<string, unknown> =>
   typeof value == 'object' && !!value && !Array.isArray(value);
 
