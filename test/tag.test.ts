@@ -205,6 +205,22 @@ describe('events', () => {
     await vi.advanceTimersByTimeAsync(10);
     expect(api.sent.map((s) => [s.body?.type, s.keepalive])).toEqual([['VIEW', true], ['VIEW', true], ['ADD', true]]);
   });
+
+  it('leaves slot impressions queued for the next page when the page is left, but sends clicks', async () => {
+    api.answer({ status: 503 });
+    const tag = make({ browserId: 'local' });
+    void tag.event('SLOT_IMPRESSION', {}, { slot: 'a' });
+    void tag.event('SLOT_CLICK', {}, { slot: 'a' });
+    void tag.add({ item_id: 'a' });
+    await vi.advanceTimersByTimeAsync(10);
+    dispatchEvent(new Event('pagehide'));
+    await vi.advanceTimersByTimeAsync(10);
+    expect(api.eventTypes()).toEqual(['SLOT_IMPRESSION', 'SLOT_CLICK', 'ADD']); // the first try (503), then the leave
+    tag.destroy();
+    // The next page sends it, in order.
+    make({ browserId: 'local' });
+    await vi.waitFor(() => expect(api.eventTypes().slice(3)).toEqual(['SLOT_IMPRESSION']));
+  });
 });
 
 describe('delivery edge cases', () => {

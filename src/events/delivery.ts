@@ -25,7 +25,7 @@ export interface Delivery {
   kick(): void;
   /** Try now, skipping a backoff wait (not a Retry-After): for `flush()`, `online`, a visible page. */
   wakeUp(): void;
-  /** The page is being left (pagehide): send everything now, once. */
+  /** The page is being left (pagehide): send everything now, once, but impressions (see below). */
   leave(): void;
 }
 
@@ -135,7 +135,10 @@ export function createDelivery(
       leaving = true;
       const browserId = canSend() && queue.pausedUntil() <= Date.now() && ids.current();
       // Side by side, so all of them leave with the page; each joins its request if one is in flight.
-      for (const event of browserId ? queue.list() : []) void send(event, browserId as string);
+      // Impressions stay queued for the next page (a page of slots makes dozens): sent now, they
+      // would take every connection to the API just when the next page asks for its decisions.
+      for (const event of browserId ? queue.list() : [])
+        if (event.message.type != 'SLOT_IMPRESSION') void send(event, browserId as string);
     },
   };
   return delivery;
