@@ -1,0 +1,102 @@
+// 3. Event delivery: the main-thread cost of one call, a burst of 1,000 events (time until the API
+// has confirmed them all, and the requests it took), and the share of ADD events that arrive when
+// the page navigates away at once after the call. Slotwise and Sitecore Engage, same sandbox.
+import { engagePage, slotwisePage } from './lib/pages.mjs';
+import { startSandbox } from './lib/sandbox.mjs';
+import { summary } from './lib/stats.mjs';
+
+const CALLS_PER_SAMPLE = 200;
+const BURST = 1000;
+
+/** Calls per library: the page's own way of sending a custom event and an ADD. */
+const SEND = {
+  slotwise: { event: (i) => slotwise('event', 'BENCH', { n: i }), add: (marker) => slotwise('add', { item_id: 'SKU-1', price: 10, quantity: 1 }, { marker }) },
+  engage: {
+    event: (i) => window.engage.event('BENCH', { channel: 'WEB', currency: 'EUR', page: 'bench', n: i }),
+    add: (marker) => window.engage.event('ADD', { channel: 'WEB', currency: 'EUR', page: 'bench', product: { item_id: 'SKU-1', price: 10, quantity: 1 } }, { marker }),
+  },
+};
+
+/** @param {import('@playwright/test').Browser} browser @param {{ trials: number, navTrials: number, log: (line: string) => void }} options */
+export async function measureEvents(browser, { trials, navTrials, log }) {
+  const sandbox = await startSandbox();
+  const rows = [];
+  try {
+    for (const lib of /** @type {const} */ (['slotwise', 'engage'])) {
+      const path = lib == 'slotwise' ? slotwisePage({ kind: 'placements', count: 0, api: sandbox.api }) : engagePage({ count: 0, api: sandbox.api });
+      const ready = lib == 'slotwise'
+        ? () => window.slotwise('browserId').then((r) => r.browserId)
+        : () => new Promise((resolve) => { const wait = () => (window.engage ? resolve(window.engage.getBrowserId()) : setTimeout(wait, 5)); wait(); });
+      const context = await browser.newContext();
+      const page = await context.newPage();
+      await page.goto(sandbox.site + path);
+      const browserId = await page.evaluate(ready);
+
+      // Main-thread cost: the synchronous part of each call, averaged over a sample of calls.
+      const costs = [];
+      for (let t = 0; t < trials; t++) {
+        costs.push(await page.evaluate(({ send, calls }) => {
+          const call = new Function('i', `return (${send})(i)`);
+          const started = performance.now();
+          for (let i = 0; i < calls; i++) call(i);
+          return ((performance.now() - started) / calls) * 1000;
+        }, { send: SEND[lib].event.toString(), calls: CALLS_PER_SAMPLE }));
+        await page.waitForTimeout(300);
+      }
+      await page.waitForTimeout(2000);
+
+      // A burst: from the first call until the API holds every event of it.
+      await page.goto(sandbox.site + path);
+      await page.evaluate(ready);
+      await page.waitForTimeout(500);
+      await sandbox.clearRequests();
+      const before = (await sandbox.guest(browserId))?.events.filter((e) => e.type == 'BURST').length ?? 0;
+      const started = Date.now();
+      await page.evaluate(({ lib, count }) => {
+        for (let i = 0; i < count; i++)
+          lib == 'slotwise' ? window.slotwise('event', 'BURST', { n: i }) : window.engage.event('BURST', { channel: 'WEB', currency: 'EUR', page: 'bench', n: i });
+      }, { lib, count: BURST });
+      let stored = 0;
+      while (Date.now() - started < 120_000) {
+        stored = ((await sandbox.guest(browserId))?.events.filter((e) => e.type == 'BURST').length ?? 0) - before;
+        if (stored >= BURST) break;
+        await new Promise((r) => setTimeout(r, 100));
+      }
+      const drainMs = Date.now() - started;
+      const requests = (await sandbox.requests()).filter((r) => r.path.startsWith('/v1.2/event'));
+      await context.close();
+
+      // Navigate away at once after ADD: a returning visitor, the next page without any tag.
+      let delivered = 0;
+      const navContext = await browser.newContext();
+      const navPage = await navContext.newPage();
+      await navPage.goto(sandbox.site + path);
+      const navBrowserId = await navPage.evaluate(ready);
+      for (let t = 0; t < navTrials; t++) {
+        await navPage.goto(sandbox.site + path);
+        await navPage.evaluate(ready);
+        const marker = `nav-${t}`;
+        await navPage.evaluate(({ add, marker }) => {
+          new Function('marker', `return (${add})(marker)`)(marker);
+          location.href = '/bench/pages/blank.html';
+        }, { add: SEND[lib].add.toString(), marker });
+        await navPage.waitForURL(/blank\.html$/);
+      }
+      await new Promise((r) => setTimeout(r, 3000));
+      const adds = (await sandbox.guest(navBrowserId))?.events.filter((e) => e.type == 'ADD') ?? [];
+      const markers = new Set(adds.map((e) => e.message.ext?.marker));
+      for (let t = 0; t < navTrials; t++) if (markers.has(`nav-${t}`)) delivered++;
+      await navContext.close();
+
+      const row = {
+        lib, callCostUs: summary(costs), burst: { events: BURST, stored, drainMs, requests: requests.filter((r) => r.method != 'OPTIONS').length, preflights: requests.filter((r) => r.method == 'OPTIONS').length },
+        navigateAway: { trials: navTrials, delivered },
+      };
+      rows.push(row);
+      log(`events ${lib}: ${row.callCostUs.median.toFixed(0)} µs/call; burst ${stored}/${BURST} in ${drainMs} ms, ${row.burst.requests} requests; navigate-away ${delivered}/${navTrials}`);
+    }
+  } finally {
+    await sandbox.close();
+  }
+  return rows;
+}
