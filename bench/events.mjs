@@ -30,7 +30,7 @@ export async function measureEvents(browser, { trials, navTrials, log }) {
       const context = await browser.newContext();
       const page = await context.newPage();
       await page.goto(sandbox.site + path);
-      const browserId = await page.evaluate(ready);
+      await page.evaluate(ready);
 
       // Main-thread cost: the synchronous part of each call, averaged over a sample of calls.
       const costs = [];
@@ -43,28 +43,30 @@ export async function measureEvents(browser, { trials, navTrials, log }) {
         }, { send: SEND[lib].event.toString(), calls: CALLS_PER_SAMPLE }));
         await page.waitForTimeout(300);
       }
-      await page.waitForTimeout(2000);
+      await context.close();
 
-      // A burst: from the first call until the API holds every event of it.
-      await page.goto(sandbox.site + path);
-      await page.evaluate(ready);
-      await page.waitForTimeout(500);
+      // A burst, in a browser of its own (no events of the samples above still queued): from the
+      // first call until the API holds every event of it.
+      const burstContext = await browser.newContext();
+      const burstPage = await burstContext.newPage();
+      await burstPage.goto(sandbox.site + path);
+      const burstBrowserId = await burstPage.evaluate(ready);
+      await burstPage.waitForTimeout(500);
       await sandbox.clearRequests();
-      const before = (await sandbox.guest(browserId))?.events.filter((e) => e.type == 'BURST').length ?? 0;
       const started = Date.now();
-      await page.evaluate(({ lib, count }) => {
+      await burstPage.evaluate(({ lib, count }) => {
         for (let i = 0; i < count; i++)
           lib == 'slotwise' ? window.slotwise('event', 'BURST', { n: i }) : window.engage.event('BURST', { channel: 'WEB', currency: 'EUR', page: 'bench', n: i });
       }, { lib, count: BURST });
       let stored = 0;
       while (Date.now() - started < 120_000) {
-        stored = ((await sandbox.guest(browserId))?.events.filter((e) => e.type == 'BURST').length ?? 0) - before;
+        stored = (await sandbox.guest(burstBrowserId))?.events.filter((e) => e.type == 'BURST').length ?? 0;
         if (stored >= BURST) break;
         await new Promise((r) => setTimeout(r, 100));
       }
       const drainMs = Date.now() - started;
       const requests = (await sandbox.requests()).filter((r) => r.path.startsWith('/v1.2/event'));
-      await context.close();
+      await burstContext.close();
 
       // Navigate away at once after ADD: a returning visitor, the next page without any tag.
       let delivered = 0;
