@@ -218,7 +218,10 @@ export function browserTag(settings: Settings): Tag {
       void track((ctx) => customMessage(settings, ctx, kind == 'click' ? 'SLOT_CLICK' : 'SLOT_IMPRESSION', {}, {
         slot, source, campaign, creative, impression: kind, ...(preview() ? { preview: true } : {}),
       })),
-    ping: (url) => !preview() && canSend() && void request({ method: 'GET', url }, settings.requestTimeoutMs, true),
+    // Not keepalive: a page of placements pings dozens of URLs on the API's host, and pings that
+    // outlived the page would hold the browser's connections to it while the next page asks for
+    // its decisions. A ping still in flight when the reader leaves is given up.
+    ping: (url) => !preview() && canSend() && void request({ method: 'GET', url }, settings.requestTimeoutMs),
     error: (error) => emit('error', { error }),
   });
   /** Runs a decision call and turns its outcome into a result. */
