@@ -181,8 +181,8 @@ export function browserTag(settings: Settings): Tag {
   }
   const refuse = () => settled(dead ?? failure('consent', 'Nothing is sent without consent'));
 
-  // Hidden may be the last moment a mobile page gets: send now, skipping any backoff, in order.
-  const onVisibility = () => document.visibilityState == 'hidden' && delivery.wakeUp();
+  // Hidden may be the last moment a mobile page gets: send what is queued now, as when it is left.
+  const onVisibility = () => document.visibilityState == 'hidden' && delivery.leave(false);
   // Another tab changed the queue: forget our cached order. An event of ours that it removed,
   // it delivered, unless it left word that it gave up.
   const onStorage = ({ key, newValue, oldValue }: StorageEvent) => {
@@ -194,7 +194,7 @@ export function browserTag(settings: Settings): Tag {
     else if (how === undefined) settle(eventId, { ok: true, eventId });
   };
   const windowListeners: Record<string, EventListener> = {
-    pagehide: delivery.leave,
+    pagehide: () => delivery.leave(true),
     pageshow: delivery.wakeUp,
     online: delivery.wakeUp,
     storage: onStorage as EventListener,

@@ -2,8 +2,8 @@
 // ADD before it), by whichever tab holds the queue's lock. Failures are retried with backoff, a
 // Retry-After pauses every tab, and events the API refuses or that run out of attempts are
 // reported, never retried forever. The lock is only held while sending, never while waiting, so
-// a waiting tab blocks nobody. When the page is left, what is queued goes out at once with
-// fetch(keepalive) or sendBeacon; anything unconfirmed stays queued for the next load.
+// a waiting tab blocks nobody. When the page is hidden or left, what is queued goes out at once
+// with fetch(keepalive) or sendBeacon; anything unconfirmed stays queued for the next load.
 import type { Settings } from '../options';
 import type { BrowserIds } from '../identity/browser-id';
 import { request, type HttpAnswer } from '../http';
@@ -16,6 +16,8 @@ import { backoffMs, isRetryable, retryAfterMs } from './retry';
 const KEEPALIVE_BUDGET = 60_000;
 /** While offline or unloading, wait this long unless `online` or `pageshow` wakes us first. */
 const IDLE_MS = 60_000;
+/** Closes the visitor's session: it must never reach the API before the events made before it. */
+const CLOSES_SESSION = 'FORCE_CLOSE';
 
 /** How an event ended: delivered, or given up on with the API's last answer. */
 export type Outcome = { delivered: true } | { delivered: false; answer: HttpAnswer };
@@ -25,8 +27,11 @@ export interface Delivery {
   kick(): void;
   /** Try now, skipping a backoff wait (not a Retry-After): for `flush()`, `online`, a visible page. */
   wakeUp(): void;
-  /** The page is being left (pagehide): send everything now, once, but impressions (see below). */
-  leave(): void;
+  /**
+  The page is hidden (`final` false: it may come back) or left (pagehide, `final` true): send what
+  is queued now, side by side, but impressions (see below).
+  */
+  leave(final: boolean): void;
 }
 
 export function createDelivery(
@@ -38,6 +43,8 @@ export function createDelivery(
   report: (event: QueuedEvent, outcome: Outcome) => void,
 ): Delivery {
   const inFlight = new Map<string, Promise<void>>();
+  /** Events handed to sendBeacon: they left with the page, unconfirmed, and are not sent again from it. */
+  const beaconed = new Set<string>();
   let keepaliveBytes = 0;
   let running = false;
   let again = false;
@@ -55,15 +62,18 @@ export function createDelivery(
   function send(event: QueuedEvent, browserId: string): Promise<void> {
     const pending = inFlight.get(event.key);
     if (pending) return pending;
+    if (beaconed.has(event.key)) return Promise.resolve();
     const wire = eventRequest(settings.target, { ...event.message, browser_id: browserId }, settings.transport);
     const bytes = wire.body ? new Blob([wire.body]).size : 0;
     const keepalive = keepaliveBytes + bytes <= KEEPALIVE_BUDGET;
     if (!keepalive && leaving && wire.body) {
       // Over the keepalive budget: a beacon still leaves with the page, unconfirmed.
-      navigator.sendBeacon(wire.url, new Blob([wire.body], { type: 'text/plain' }));
+      if (navigator.sendBeacon(wire.url, new Blob([wire.body], { type: 'text/plain' }))) beaconed.add(event.key);
       return Promise.resolve();
     }
     if (keepalive) keepaliveBytes += bytes;
+    // Other tabs see that this event is on its way and do not send it too when they are left.
+    queue.lease(event, Date.now() + settings.requestTimeoutMs);
     const sent = request(wire, settings.requestTimeoutMs, keepalive)
       .then((answer) => settle(event, answer))
       .finally(() => {
@@ -100,7 +110,8 @@ export function createDelivery(
 
   /** Sends until the queue is empty or must wait; then schedules itself and lets go of the lock. */
   async function drain(): Promise<void> {
-    while (canSend()) {
+    // While the page is being left, leave() has sent what can go; the rest waits for the next load.
+    while (canSend() && !leaving) {
       again = false;
       const event = queue.head();
       if (!event) return;
@@ -131,14 +142,23 @@ export function createDelivery(
       urgent = true;
       delivery.kick();
     },
-    leave() {
-      leaving = true;
+    leave(final) {
+      if (final) leaving = true;
       const browserId = canSend() && queue.pausedUntil() <= Date.now() && ids.current();
+      const now = Date.now();
+      let before = false;
       // Side by side, so all of them leave with the page; each joins its request if one is in flight.
-      // Impressions stay queued for the next page (a page of slots makes dozens): sent now, they
-      // would take every connection to the API just when the next page asks for its decisions.
-      for (const event of browserId ? queue.list() : [])
-        if (event.message.type != 'SLOT_IMPRESSION') void send(event, browserId as string);
+      for (const event of browserId ? queue.list() : []) {
+        // A session close waits for the next page load while anything made before it is unconfirmed:
+        // side by side, it could reach the API first and close the session before the cart.
+        if (event.message.type == CLOSES_SESSION && before) break;
+        before = true;
+        // Impressions stay queued for the next page (a page of slots makes dozens): sent now, they
+        // would take every connection to the API just when the next page asks for its decisions.
+        // An event another tab is sending right now is that tab's to confirm.
+        if (event.message.type == 'SLOT_IMPRESSION' || (!inFlight.has(event.key) && (event.leasedUntil ?? 0) > now)) continue;
+        void send(event, browserId as string);
+      }
     },
   };
   return delivery;

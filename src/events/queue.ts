@@ -10,6 +10,8 @@ export interface QueuedEvent {
   attempts: number;
   /** Not to be sent before this time (ms): the backoff after a failed attempt. */
   notBefore?: number;
+  /** A tab is sending it until this time (ms), so no other tab sends it side by side. */
+  leasedUntil?: number;
 }
 
 /** How an event left the queue other than delivered; other tabs read it from the storage event. */
@@ -22,6 +24,8 @@ export interface Queue {
   head(): QueuedEvent | undefined;
   /** Stores a changed attempt count or backoff, unless the event was removed meanwhile. */
   save(event: QueuedEvent): void;
+  /** Marks the event as being sent by this tab until `until`. */
+  lease(event: QueuedEvent, until: number): void;
   /** Removes a delivered event. */
   remove(key: string): void;
   /** Removes an event given up on, leaving the reason in the storage event other tabs see. */
@@ -83,13 +87,17 @@ export function createQueue(
   const load = (key: string): QueuedEvent | undefined => {
     const entry = read(key);
     try {
-      const { m, a, n } = JSON.parse(entry!) as { m?: Message; a: number; n?: number };
+      const { m, a, n, l } = JSON.parse(entry!) as { m?: Message; a: number; n?: number; l?: number };
       // No message: another tab is just finishing it.
-      return m && { key, message: m, attempts: a, notBefore: n ?? 0 };
+      return m && { key, message: m, attempts: a, notBefore: n ?? 0, leasedUntil: l ?? 0 };
     } catch {
       if (entry != null) queue.remove(key); // unreadable: it can never be sent
       return undefined;
     }
+  };
+
+  const store = ({ key, message, attempts, notBefore, leasedUntil }: QueuedEvent) => {
+    if (read(key) != null) write(key, JSON.stringify({ m: message, a: attempts, n: notBefore, l: leasedUntil }));
   };
 
   const queue: Queue = {
@@ -117,8 +125,13 @@ export function createQueue(
       }
       return undefined;
     },
-    save({ key, message, attempts, notBefore }) {
-      if (read(key) != null) write(key, JSON.stringify({ m: message, a: attempts, n: notBefore }));
+    save(event) {
+      event.leasedUntil = 0;
+      store(event);
+    },
+    lease(event, until) {
+      event.leasedUntil = until;
+      store(event);
     },
     remove(key) {
       memory.delete(key);
