@@ -253,7 +253,8 @@ test('each decision API\'s code loads only where it is used (configured, or a fl
   await expect.poll(() => states(page)).toEqual({ 's-hero': 'error', 's-p1': 'decided' });
   await expect(page.locator('#s-hero')).toHaveText('DEFAULT hero');
   await expect(page.locator('#s-p1')).toHaveText('Placement 1');
-  expect(chunks.sort()).toEqual(['slotwise-flows.min.js', 'slotwise-placements.min.js']);
+  // The flows codec is fetched as the page starts and, having failed, asked for once more by the slot.
+  expect([...new Set(chunks)].sort()).toEqual(['slotwise-flows.min.js', 'slotwise-placements.min.js', 'slotwise-slots.min.js']);
   expect((await decisionRequests(sandbox))).toEqual(['/rrserver/api/personalize']);
 });
 

@@ -2,6 +2,7 @@
 // with the page's nonce through the Trusted Types policy. Each chunk sets one global.
 import type { FlowsCodec, Framer, OffersCodec, PlacementsCodec, Sanitize } from './chunks';
 import type { ShowOverlay } from './debug/overlay';
+import type { CreateEngine } from './decide/engine';
 import { trustedScriptURL } from './render/trusted';
 
 const base = (document.currentScript as HTMLScriptElement | null)?.src ?? '';
@@ -30,6 +31,7 @@ function loadChunk<T>(file: string, global: string, nonce = ''): Promise<T> {
   return chunk as Promise<T>;
 }
 
+export const loadEngine = (nonce?: string) => loadChunk<CreateEngine>('slotwise-slots.min.js', 'slotwiseSlots', nonce);
 export const loadSanitizer = (nonce?: string) => loadChunk<Sanitize>('slotwise-sanitize.min.js', 'slotwiseSanitize', nonce);
 export const loadFramer = (nonce?: string) => loadChunk<Framer>('slotwise-frame.min.js', 'slotwiseFrame', nonce);
 export const loadOverlay = (nonce?: string) => loadChunk<ShowOverlay>('slotwise-debug.min.js', 'slotwiseDebug', nonce);

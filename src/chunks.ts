@@ -1,9 +1,10 @@
 // Parts of the tag that many pages never need, loaded on first use so the core stays small: the
-// fallback sanitizer (browsers without Element.setHTML), sandboxed frames for render 'iframe', the
+// slot engine (decisions and rendering, for pages with slots), the fallback sanitizer (browsers without Element.setHTML), sandboxed frames for render 'iframe', the
 // debug overlay, and the codec of each decision API (only pages that use an API load its codec).
 // npm builds import them; the script tag fetches its own chunk files instead (chunks-script.ts
 // takes this module's place in that build).
 import type { ShowOverlay } from './debug/overlay';
+import type { CreateEngine } from './decide/engine';
 import type { Policy } from './render/trusted';
 
 /** DOMPurify, parsing through our Trusted Types policy so it needs no policy of its own. */
@@ -18,6 +19,7 @@ export async function loadSanitizer(_nonce?: string): Promise<Sanitize> {
   return (html, policy) => purify.sanitize(html, policy ? { TRUSTED_TYPES_POLICY: policy as never } : {});
 }
 
+export const loadEngine = async (_nonce?: string): Promise<CreateEngine> => (await import('./decide/engine')).createEngine;
 export const loadFramer = async (_nonce?: string): Promise<Framer> => (await import('./render/frame')).frameElement;
 export const loadOverlay = async (_nonce?: string): Promise<ShowOverlay> => (await import('./debug/overlay')).showOverlay;
 export const loadFlowsCodec = (_nonce?: string): Promise<FlowsCodec> => import('./wire/sitecore');

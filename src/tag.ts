@@ -21,11 +21,12 @@ import type { Decision } from './wire/model';
 import type { PageContext } from './wire/algonomy';
 import type { OfferCall } from './wire/adobe';
 import { createRcsStore } from './identity/rcs';
-import { createDecisions } from './decide/decisions';
 import { previewValue } from './decide/preview';
-import { createRenderer } from './render/renderer';
-import { findSlots } from './render/slots';
-import { loadOverlay } from './chunks';
+import type { Engine } from './decide/engine';
+import { host } from './render/host';
+import { uncloak } from './render/cloak';
+import { SLOT_SELECTOR } from './render/slots';
+import { loadEngine, loadOverlay } from './chunks';
 
 export interface TagEvents {
   /** An event was refused by the API, ran out of attempts or was dropped; or an id could not be made. */
@@ -210,39 +211,74 @@ export function browserTag(settings: Settings): Tag {
 
   const previewKey = prefix + 'preview';
   const preview = () => (canSend() ? previewValue(previewKey) : undefined);
-  const decisions = createDecisions(settings, ids, createRcsStore(jar, settings.cookieExpiryDays), sessionId, canSend, preview);
-  const renderer = createRenderer(settings, decisions, {
+  const rcs = createRcsStore(jar, settings.cookieExpiryDays);
+  const hasSlots = () => !!document.querySelector(SLOT_SELECTOR);
+  let engine: Promise<Engine> | undefined;
+  /** The slot engine, loaded on first need; if it cannot load, the slots show their defaults. */
+  const slots = (): Promise<Engine> =>
+    (engine ??= loadEngine(settings.nonce).then(
+      (create) => create(settings, { host, ids, rcs, sessionId, allowed: canSend, preview, hooks }),
+      () => {
+        engine = undefined; // asked again on the next call
+        uncloak();
+        throw new SlotwiseError('blocked', 'slotwise-slots.min.js could not load');
+      },
+    ));
+  const hooks = {
     // Impressions and clicks are events like any other: queued, consent-gated, never lost. A
     // marketer's preview is marked, and never counted by the vendor's tracking URL.
-    track: (kind, { slot, source, campaign, creative }) =>
+    track: (kind: 'rendered' | 'viewable' | 'click', { slot, source, campaign, creative }: Decision) =>
       void track((ctx) => customMessage(settings, ctx, kind == 'click' ? 'SLOT_CLICK' : 'SLOT_IMPRESSION', {}, {
         slot, source, campaign, creative, impression: kind, ...(preview() ? { preview: true } : {}),
       })),
     // Not keepalive: a page of placements pings dozens of URLs on the API's host, and pings that
     // outlived the page would hold the browser's connections to it while the next page asks for
     // its decisions. A ping still in flight when the reader leaves is given up.
-    ping: (url) => !preview() && canSend() && void request({ method: 'GET', url }, settings.requestTimeoutMs),
-    error: (error) => emit('error', { error }),
-  });
+    ping: (url: string) => !preview() && canSend() && void request({ method: 'GET', url }, settings.requestTimeoutMs),
+    error: (error: SlotwiseError) => emit('error', { error }),
+  };
+  /** Starts loading the engine and the codecs the page's slots use, beside the browser id. */
+  const warm = () => {
+    void slots().catch(() => {});
+    const codecs = { flow: host.loadFlowsCodec, placement: host.loadPlacementsCodec, offer: host.loadOffersCodec };
+    for (const [kind, load] of Object.entries(codecs))
+      if (document.querySelector(`[data-slotwise-${kind}]`)) void load(settings.nonce).catch(() => {});
+  };
+  /** Decides the page's slots, if it has any; without consent they keep their defaults. */
+  const fill = () => {
+    if (!hasSlots() || dead) return;
+    if (!canSend()) return uncloak();
+    warm();
+    void slots().then((e) => void (dead || e.renderer.render()), () => {});
+  };
+  // Slots already parsed: their code loads now, while the rest of the page is still parsing.
+  if (canSend() && hasSlots()) warm();
   /** Runs a decision call and turns its outcome into a result. */
-  const decide = async <T extends object>(run: () => Promise<T>): Promise<({ ok: true } & T) | Failure> => {
+  const decide = async <T extends object>(run: (engine: Engine) => Promise<T>): Promise<({ ok: true } & T) | Failure> => {
     if (dead) return dead;
     try {
-      return { ok: true, ...(await run()) };
+      return { ok: true, ...(await run(await slots())) };
     } catch (error) {
       const reason = (error as SlotwiseError).code ?? 'blocked';
       return { ok: false, reason, error: error as SlotwiseError };
     }
   };
+  // A page without slots yet (an SPA before its first view) loads the engine when one appears;
+  // from then on the engine watches the page itself.
+  const firstSlot = new MutationObserver(() => {
+    if (!hasSlots()) return;
+    firstSlot.disconnect();
+    fill();
+  });
   let closeOverlay = () => {};
   const start = () => {
-    void renderer.render();
+    if (hasSlots()) fill();
+    else firstSlot.observe(document.documentElement, { childList: true, subtree: true });
     // ?slotwise_debug=1, or a preview: the preview bar lists and outlines every slot (loaded on demand).
     const previewing = preview();
     if (previewing || /[?&]slotwise_debug=1\b/.test(location.search))
-      void loadOverlay(settings.nonce).then(
-        (show) => !dead && (closeOverlay = show(() => findSlots(document).map(({ el }) => [el, renderer.reports.get(el)]), settings.nonce,
-          previewing ? { value: previewing, key: previewKey } : undefined)),
+      void Promise.all([loadOverlay(settings.nonce), slots()]).then(
+        ([show, e]) => !dead && (closeOverlay = show(e.reports, settings.nonce, previewing ? { value: previewing, key: previewKey } : undefined)),
         () => console.warn('slotwise: the debug overlay could not load'),
       );
   };
@@ -272,7 +308,7 @@ export function browserTag(settings: Settings): Tag {
     setTimeout(() => {
       if (withoutHash() == lastUrl || dead) return;
       lastUrl = withoutHash();
-      void renderer.page();
+      if (engine || hasSlots()) void decide((e) => e.renderer.page().then(() => ({})));
     });
   const history_ = history as unknown as Record<string, (...args: unknown[]) => unknown>;
   const patched = settings.autoPage ? ['pushState', 'replaceState'].map((name) => {
@@ -305,9 +341,10 @@ export function browserTag(settings: Settings): Tag {
       for (const message of consent == 'pending' ? [] : held.splice(0))
         if (consent == 'granted') enqueue(message);
         else fail(message, failure('consent', 'Consent was denied: the event was dropped'));
-      // Events an earlier page queued with consent go out now too.
+      // Events an earlier page queued with consent go out now too, and the slots are decided.
       delivery.kick();
       askServer();
+      if (consent == 'granted' && document.readyState != 'loading') fill();
       return settled({ ok: true });
     },
     async browserId() {
@@ -321,17 +358,20 @@ export function browserTag(settings: Settings): Tag {
       const results = await Promise.all([...waiting.values()].map((w) => w.done));
       return results.find((r): r is Failure => !r.ok) ?? { ok: true };
     },
-    flow: (friendlyId, options = {}) =>
-      decide(async () => {
-        if (typeof friendlyId != 'string' || !friendlyId) throw new SlotwiseError('invalid', 'flow(friendlyId): friendlyId must be a non-empty string');
-        const decision = await decisions.flow({ ...options, friendlyId }, callUrl ?? location.href);
+    flow(friendlyId, options = {}) {
+      const url = callUrl ?? location.href;
+      if (typeof friendlyId != 'string' || !friendlyId)
+        return settled(failure('invalid', 'flow(friendlyId): friendlyId must be a non-empty string'));
+      return decide(async (e) => {
+        const decision = await e.decisions.flow({ ...options, friendlyId }, url);
         const { data, ...rest } = decision;
         return { data, decision: rest };
-      }),
-    placements: (names, context = {}) => decide(async () => ({ decisions: await decisions.placements(names, context) })),
-    offers: (calls) => decide(async () => ({ decisions: await decisions.offers(calls) })),
-    page: (url) => decide(() => renderer.page(url).then(() => ({}))),
-    render: (root) => decide(() => renderer.render(root).then(() => ({}))),
+      });
+    },
+    placements: (names, context = {}) => decide(async (e) => ({ decisions: await e.decisions.placements(names, context) })),
+    offers: (calls) => decide(async (e) => ({ decisions: await e.decisions.offers(calls) })),
+    page: (url) => decide((e) => e.renderer.page(url).then(() => ({}))),
+    render: (root) => decide((e) => e.renderer.render(root).then(() => ({}))),
     on(type, listener) {
       const set = listeners[type] as Set<typeof listener> | undefined;
       if (!Object.hasOwn(listeners, type) || typeof listener != 'function') return () => false;
@@ -342,7 +382,8 @@ export function browserTag(settings: Settings): Tag {
       dead = failure('destroyed', 'This tag was destroyed');
       listen(false);
       document.removeEventListener('DOMContentLoaded', start);
-      renderer.stop();
+      firstSlot.disconnect();
+      void engine?.then((e) => e.renderer.stop(), () => {});
       closeOverlay();
       patched.forEach((restore) => restore());
       removeEventListener('popstate', onUrlChange);

@@ -3,9 +3,10 @@
 // Element.setHTML) needs a faithful DOM; e2e/render.spec.ts covers setHTML in Chromium.
 import { describe, expect, it } from 'vitest';
 import { prepare, safeUrl } from '../src/render/content';
+import { host } from '../src/render/host';
 import type { Content } from '../src/wire/model';
 
-const fill = async (el: HTMLElement, content: Content, html: 'sanitize' | 'trusted') => el.replaceChildren(...(await prepare(content, html, '')));
+const fill = async (el: HTMLElement, content: Content, html: 'sanitize' | 'trusted') => el.replaceChildren(...(await prepare(host, content, html, '')));
 
 const el = () => document.createElement('div');
 
@@ -42,8 +43,8 @@ describe('content', () => {
   });
 
   it('gives nothing to show when sanitizing leaves nothing, so the slot keeps its default', async () => {
-    expect(await prepare({ kind: 'html', html: '<script>x()</script><img src=x onerror=y()>'.replace('<img src=x onerror=y()>', '') }, 'sanitize', '')).toEqual([]);
-    expect(await prepare({ kind: 'html', html: '<p>kept</p>' }, 'sanitize', '')).toHaveLength(1);
+    expect(await prepare(host, { kind: 'html', html: '<script>x()</script><img src=x onerror=y()>'.replace('<img src=x onerror=y()>', '') }, 'sanitize', '')).toEqual([]);
+    expect(await prepare(host, { kind: 'html', html: '<p>kept</p>' }, 'sanitize', '')).toHaveLength(1);
   });
 });
 

@@ -16,6 +16,7 @@ const bytesOf = (limit: string) => {
 // What the README says → the file it is about.
 const QUOTES: [RegExp, string][] = [
   [/The script tag is ([\d.]+) kB min\+gzip/, 'dist/slotwise.min.js'],
+  [/slot engine \(([\d.]+) kB\)/, 'dist/slotwise-slots.min.js'],
   [/flows \(([\d.]+) kB\)/, 'dist/slotwise-flows.min.js'],
   [/placements \(([\d.]+) kB\)/, 'dist/slotwise-placements.min.js'],
   [/offers \(([\d.]+) kB\)/, 'dist/slotwise-offers.min.js'],

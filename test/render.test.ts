@@ -6,6 +6,7 @@ import { SlotwiseError } from '../src/errors';
 import { resolveOptions } from '../src/options';
 import { findSlots } from '../src/render/slots';
 import { createRenderer, type Renderer } from '../src/render/renderer';
+import { host } from '../src/render/host';
 import type { Decisions } from '../src/decide/decisions';
 import type { Decision } from '../src/wire/model';
 
@@ -46,7 +47,7 @@ describe('renderer', () => {
     vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout'] });
     calls.length = errors.length = 0;
     document.head.innerHTML = '';
-    renderer = createRenderer(settings, decisions, { track: () => {}, ping: () => {}, error: (e) => errors.push(e) });
+    renderer = createRenderer(settings, host, decisions, { track: () => {}, ping: () => {}, error: (e) => errors.push(e) });
   });
   afterEach(() => {
     renderer.stop();

@@ -1,8 +1,8 @@
 // Asks the decision APIs: Sitecore flows, Algonomy placements (one call per page type, in
 // parallel) and Adobe offers (one call for every proposition). Answers become Decisions; a
 // failure becomes a SlotwiseError with the reason, never a rejection the page has to catch.
-// The placements and offers codecs load on demand (only sites that configure them pay for them),
-// beside the browser id so that neither waits for the other.
+// Each API's codec loads on demand (only pages that use an API pay for it), beside the browser id
+// so that neither waits for the other.
 import { nanoid } from 'nanoid';
 import { SlotwiseError } from '../errors';
 import { request } from '../http';
@@ -13,7 +13,7 @@ import type { Decision } from '../wire/model';
 import type { FlowCall, WireRequest } from '../wire/sitecore';
 import type { PageContext } from '../wire/algonomy';
 import type { OfferCall } from '../wire/adobe';
-import { loadFlowsCodec, loadOffersCodec, loadPlacementsCodec } from '../chunks';
+import type { Host } from '../render/host';
 import { withPreview } from './preview';
 
 export interface Decisions {
@@ -24,6 +24,7 @@ export interface Decisions {
 
 export function createDecisions(
   settings: Settings,
+  host: Host,
   ids: BrowserIds,
   rcs: RcsStore,
   sessionId: () => string,
@@ -57,24 +58,19 @@ export function createDecisions(
     load(settings.nonce).catch(() => {
       throw new SlotwiseError('blocked', `slotwise-${file}.min.js could not load`);
     });
-  // With consent already given, fetch the configured codecs now, while the page is still parsing.
-  if (allowed()) {
-    if (settings.placements) codec(loadPlacementsCodec, 'placements').catch(() => {});
-    if (settings.offers) codec(loadOffersCodec, 'offers').catch(() => {});
-  }
 
   return {
     async flow(call, url) {
       if (!settings.currency) throw new SlotwiseError('invalid', "Set the currency option (ISO 4217): Sitecore's flow API requires currencyCode");
       consented();
-      const [{ flowRequest, flowDecision }, id] = await Promise.all([codec(loadFlowsCodec, 'flows'), browserId()]);
+      const [{ flowRequest, flowDecision }, id] = await Promise.all([codec(host.loadFlowsCodec, 'flows'), browserId()]);
       const json = await answerOf(flowRequest(settings, call, id, url));
       return { ...flowDecision(call.friendlyId, json), data: json };
     },
     async placements(names, context) {
       const config = configured(settings.placements, 'placements');
       consented();
-      const [{ placementRequests, placementsAnswer }, userId] = await Promise.all([codec(loadPlacementsCodec, 'placements'), browserId()]);
+      const [{ placementRequests, placementsAnswer }, userId] = await Promise.all([codec(host.loadPlacementsCodec, 'placements'), browserId()]);
       const visitor = { sessionId: sessionId(), userId, rcs: rcs.get() };
       const groups = await Promise.all(
         placementRequests(config, names, context, visitor).map(async ({ wire, placements }) => {
@@ -89,7 +85,7 @@ export function createDecisions(
     async offers(calls) {
       const config = configured(settings.offers, 'offers');
       consented();
-      const [{ offersRequest, offerDecisions }, id] = await Promise.all([codec(loadOffersCodec, 'offers'), browserId()]);
+      const [{ offersRequest, offerDecisions }, id] = await Promise.all([codec(host.loadOffersCodec, 'offers'), browserId()]);
       const identity = { namespace: config.identityNamespace, id };
       return offerDecisions(await answerOf(offersRequest(config.target, calls, identity, nanoid())), calls);
     },

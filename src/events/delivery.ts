@@ -143,7 +143,9 @@ export function createDelivery(
       delivery.kick();
     },
     leave(final) {
-      if (final) leaving = true;
+      // Once left, requests the unload cut off settle as unanswered: they are not sent again from here.
+      if (leaving) return;
+      leaving = final;
       const browserId = canSend() && queue.pausedUntil() <= Date.now() && ids.current();
       const now = Date.now();
       let before = false;

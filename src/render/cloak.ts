@@ -34,8 +34,8 @@ export const recloak = () => rule && (rule.media = '');
 
 export const stateOf = (el: Element) => el.getAttribute(STATE) as SlotState | null;
 
-/** Shown: revealed by us, or the snippet gave up waiting for the library and showed every slot. */
-export const isShown = (el: Element) => stateOf(el) != null || rule?.media == 'x';
+/** The snippet gave up waiting for the library (or the tag could not start) and showed every slot. */
+export const isLifted = () => rule?.media == 'x';
 
 export function reveal(el: HTMLElement, state: SlotState): void {
   el.setAttribute(STATE, state);

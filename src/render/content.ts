@@ -4,9 +4,8 @@
 // and images are kept. Scripts from an API never run in the host page (or only in a sandboxed
 // frame, for slots that ask for one; that code loads on demand).
 import type { Content, Creative } from '../wire/model';
-import { loadFramer, loadSanitizer } from '../chunks';
 import { SlotwiseError } from '../errors';
-import { trustedHTML, trustedTypesPolicy } from './trusted';
+import type { Host } from './host';
 
 /** An absolute http(s) URL, or nothing: `javascript:`, `data:` and the like are dropped. */
 export function safeUrl(value: string | undefined): string | undefined {
@@ -42,20 +41,20 @@ type SetHTML = (html: string, options?: { sanitizer: { removeElements: string[] 
 Builds the content off-document: the nodes to put into the slot, or nothing when there is nothing
 left to show (sanitizing removed it all). The caller swaps them in one step.
 */
-export async function prepare(content: Content, html: 'sanitize' | 'trusted', nonce: string, render = 'inline'): Promise<Node[]> {
+export async function prepare(host: Host, content: Content, html: 'sanitize' | 'trusted', nonce: string, render = 'inline'): Promise<Node[]> {
   if (content.kind == 'creative') return content.items.map(creativeElement);
   if (content.kind != 'html') return [];
   if (render == 'iframe') {
-    const frame = await loadFramer(nonce).catch(() => {
+    const frame = await host.loadFramer(nonce).catch(() => {
       throw new SlotwiseError('blocked', 'slotwise-frame.min.js could not load');
     });
-    return [frame(content.html, trustedHTML)];
+    return [frame(content.html, host.trustedHTML)];
   }
   const box = document.createElement('div');
   const setHTML = (box as HTMLElement & { setHTML?: SetHTML }).setHTML;
   // setHTML always removes scripts, event handlers and javascript: URLs; its default allow-list
   // would also drop images, classes and styles that campaigns are made of, so only <style> goes.
   if (html == 'sanitize' && setHTML) setHTML.call(box, content.html, { sanitizer: { removeElements: ['style'] } });
-  else box.innerHTML = trustedHTML(html == 'trusted' ? content.html : (await loadSanitizer(nonce))(content.html, trustedTypesPolicy()));
+  else box.innerHTML = host.trustedHTML(html == 'trusted' ? content.html : (await host.loadSanitizer(nonce))(content.html, host.trustedTypesPolicy()));
   return box.childElementCount || box.textContent?.trim() ? [...box.childNodes] : [];
 }

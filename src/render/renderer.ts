@@ -10,7 +10,8 @@ import { SlotwiseError } from '../errors';
 import type { Decision } from '../wire/model';
 import type { PageContext } from '../wire/algonomy';
 import type { SlotReport } from '../debug/overlay';
-import { cloak, hide, isShown, reachedByReader, recloak, reveal, STATE } from './cloak';
+import { hide, reachedByReader, reveal, stateOf, STATE } from './cloak';
+import type { Host } from './host';
 import { prepare } from './content';
 import { findSlots, SLOT_SELECTOR, slotOf, type Slot } from './slots';
 import { createTracking } from './tracking';
@@ -41,13 +42,15 @@ const groupBy = <T>(items: T[], key: (item: T) => string) => {
   return [...groups.values()];
 };
 
-export function createRenderer(settings: Settings, decisions: Decisions, hooks: RenderHooks): Renderer {
+export function createRenderer(settings: Settings, host: Host, decisions: Decisions, hooks: RenderHooks): Renderer {
   const reports = new WeakMap<Element, SlotReport>();
   /** The page URL each slot was (or is being) decided for: a slot is decided once per URL. */
   const decidedFor = new WeakMap<Element, string>();
   let explicitUrl: string | undefined;
   let firstPass = true;
   const pageUrl = () => explicitUrl ?? location.href;
+  /** Shown: revealed by us, or every slot was shown because the tag could not start in time. */
+  const isShown = (el: Element) => stateOf(el) != null || host.isLifted();
   const tracking = createTracking((kind, el) => {
     const decision = reports.get(el)?.decision;
     if (decision) hooks.track(kind, decision);
@@ -62,8 +65,9 @@ export function createRenderer(settings: Settings, decisions: Decisions, hooks: 
     { rootMargin: LAZY_MARGIN },
   );
 
-  async function decide(slots: Slot[]): Promise<void> {
-    if (!slots.length) return;
+  /** `first`: the page's first pass, whose slots have been hidden since navigation began. */
+  async function decide(slots: Slot[], first = false): Promise<void> {
+    if (!slots.length) return void (first && host.recloak());
     const url = pageUrl();
     const started = performance.now();
     /** Still this pass's slot: not removed, not taken over by a newer page. */
@@ -75,7 +79,7 @@ export function createRenderer(settings: Settings, decisions: Decisions, hooks: 
       reports.set(slot.el, { source: slot.source, id: slot.id });
     }
     async function apply(slot: Slot, decision: Decision | undefined): Promise<void> {
-      const nodes = decision?.content ? await prepare(decision.content, settings.html, settings.nonce, slot.render ?? settings.render) : [];
+      const nodes = decision?.content ? await prepare(host, decision.content, settings.html, settings.nonce, slot.render ?? settings.render) : [];
       // Gone, or for an older page, or late while the reader already sees this part of the page: leave it.
       if (!current(slot) || (isShown(slot.el) && reachedByReader(slot.el))) return;
       reports.set(slot.el, { source: slot.source, id: slot.id, ms: Math.round(performance.now() - started), ...(decision ? { decision } : {}) });
@@ -100,7 +104,7 @@ export function createRenderer(settings: Settings, decisions: Decisions, hooks: 
     const of = (source: Slot['source']) => valid.filter((slot) => slot.source == source);
     const offers = of('offer');
     // The first pass counts from the start of navigation: that is when the reader began waiting.
-    const budget = settings.revealAfterMs - (firstPass ? performance.now() : 0);
+    const budget = settings.revealAfterMs - (first ? performance.now() : 0);
     const timer = setTimeout(() => slots.forEach((slot) => show(slot, 'timeout')), Math.max(0, budget));
     try {
       await Promise.all([
@@ -118,14 +122,13 @@ export function createRenderer(settings: Settings, decisions: Decisions, hooks: 
     } finally {
       clearTimeout(timer);
       slots.forEach((slot) => show(slot, 'default'));
-      if (firstPass) recloak();
-      firstPass = false;
+      if (first) host.recloak();
     }
   }
 
   /** Slots under these roots that are not decided for the current page yet, decided together. */
   function renderRoots(roots: ParentNode[]): Promise<void> {
-    cloak(settings.nonce);
+    host.cloak(settings.nonce);
     // Watch for slots added later only once the first pass has collected the page's slots,
     // so slots the parser adds one by one are still decided together.
     mutations.observe(document.documentElement, { childList: true, subtree: true });
@@ -135,7 +138,9 @@ export function createRenderer(settings: Settings, decisions: Decisions, hooks: 
       if (slot.size) Object.assign(slot.el.style, { minWidth: `${slot.size[0]}px`, minHeight: `${slot.size[1]}px` });
       if (slot.lazy && !slot.invalid) lazy.observe(slot.el);
     }
-    return decide(fresh.filter((slot) => !slot.lazy || slot.invalid));
+    const first = firstPass;
+    firstPass = false;
+    return decide(fresh.filter((slot) => !slot.lazy || slot.invalid), first);
   }
 
   // Slots added later (SPA views, infinite lists) are decided; removed ones let go of observers.
