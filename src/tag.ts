@@ -245,11 +245,11 @@ export function browserTag(settings: Settings): Tag {
       if (document.querySelector(`[data-slotwise-${kind}]`)) void load(settings.nonce).catch(() => {});
   };
   /** Decides the page's slots, if it has any; without consent they keep their defaults. */
-  const fill = () => {
+  const fill = (first = false) => {
     if (!hasSlots() || dead) return;
     if (!canSend()) return uncloak();
     warm();
-    void slots().then((e) => void (dead || e.renderer.render()), () => {});
+    void slots().then((e) => void (dead || (first ? e.renderer.start() : e.renderer.render())), () => {});
   };
   // Slots already parsed: their code loads now, while the rest of the page is still parsing.
   if (canSend() && hasSlots()) warm();
@@ -272,7 +272,7 @@ export function browserTag(settings: Settings): Tag {
   });
   let closeOverlay = () => {};
   const start = () => {
-    if (hasSlots()) fill();
+    if (hasSlots()) fill(true);
     else firstSlot.observe(document.documentElement, { childList: true, subtree: true });
     // ?slotwise_debug=1, or a preview: the preview bar lists and outlines every slot (loaded on demand).
     const previewing = preview();

@@ -70,7 +70,7 @@ describe('renderer', () => {
     vi.spyOn(performance, 'now').mockReturnValue(0); // the first pass counts from navigation start
     let resolve!: (d: Decision[]) => void;
     answer = () => new Promise((r) => (resolve = r));
-    const done = renderer.render();
+    const done = renderer.start();
     await vi.advanceTimersByTimeAsync(999);
     expect(state('#a')).toBeNull();
     await vi.advanceTimersByTimeAsync(1);
@@ -80,6 +80,22 @@ describe('renderer', () => {
     // happy-dom lays everything out at the top of the page, where the reader is: the default stays.
     // (A slot below the viewport does get late content: e2e/render.spec.ts.)
     expect([state('#a'), document.querySelector('#a')!.textContent]).toEqual(['timeout', 'default']);
+  });
+
+  it('counts the first pass from navigation start, and later passes from when their slots appear', async () => {
+    vi.spyOn(performance, 'now').mockReturnValue(5000); // the page began loading 5 s ago
+    answer = () => new Promise(() => {});
+    document.body.innerHTML = '<div id="a" data-slotwise-placement="home_page.a">default</div>';
+    void renderer.start();
+    await vi.advanceTimersByTimeAsync(0);
+    expect(state('#a')).toBe('timeout'); // hidden since navigation began: shown at once
+    const later = Object.assign(document.createElement('div'), { id: 'b' });
+    later.setAttribute('data-slotwise-placement', 'item_page.b');
+    document.body.append(later);
+    await vi.advanceTimersByTimeAsync(999);
+    expect(state('#b')).toBeNull(); // an SPA's slot gets its whole revealAfterMs
+    await vi.advanceTimersByTimeAsync(1);
+    expect(state('#b')).toBe('timeout');
   });
 
   it('drops a decision made for an earlier SPA page', async () => {

@@ -17,6 +17,11 @@ import { findSlots, SLOT_SELECTOR, slotOf, type Slot } from './slots';
 import { createTracking } from './tracking';
 
 export interface Renderer {
+  /**
+  The page's first pass: its slots have been hidden since navigation began, so their time to be
+  revealed counts from then.
+  */
+  start(): Promise<void>;
   /** Decides the slots in `root` that are not decided for this page yet. */
   render(root?: ParentNode): Promise<void>;
   /** A new page (SPA route): every slot not decided for it is decided again. */
@@ -47,7 +52,6 @@ export function createRenderer(settings: Settings, host: Host, decisions: Decisi
   /** The page URL each slot was (or is being) decided for: a slot is decided once per URL. */
   const decidedFor = new WeakMap<Element, string>();
   let explicitUrl: string | undefined;
-  let firstPass = true;
   const pageUrl = () => explicitUrl ?? location.href;
   /** Shown: revealed by us, or every slot was shown because the tag could not start in time. */
   const isShown = (el: Element) => stateOf(el) != null || host.isLifted();
@@ -127,7 +131,7 @@ export function createRenderer(settings: Settings, host: Host, decisions: Decisi
   }
 
   /** Slots under these roots that are not decided for the current page yet, decided together. */
-  function renderRoots(roots: ParentNode[]): Promise<void> {
+  function renderRoots(roots: ParentNode[], first = false): Promise<void> {
     host.cloak(settings.nonce);
     // Watch for slots added later only once the first pass has collected the page's slots,
     // so slots the parser adds one by one are still decided together.
@@ -138,8 +142,6 @@ export function createRenderer(settings: Settings, host: Host, decisions: Decisi
       if (slot.size) Object.assign(slot.el.style, { minWidth: `${slot.size[0]}px`, minHeight: `${slot.size[1]}px` });
       if (slot.lazy && !slot.invalid) lazy.observe(slot.el);
     }
-    const first = firstPass;
-    firstPass = false;
     return decide(fresh.filter((slot) => !slot.lazy || slot.invalid), first);
   }
 
@@ -158,6 +160,7 @@ export function createRenderer(settings: Settings, host: Host, decisions: Decisi
 
   const renderer: Renderer = {
     reports,
+    start: () => renderRoots([document], true),
     render: (root = document) => renderRoots([root]),
     page(next) {
       explicitUrl = next && new URL(next, location.href).href;
