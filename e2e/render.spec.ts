@@ -121,9 +121,12 @@ test('an XSS corpus in HTML, creative fields and URLs executes nothing', async (
   expect(await page.evaluate(() => window.__xss)).toBeUndefined();
   expect(dialogs).toEqual([]);
   const leftovers = await page.$$eval('[data-slotwise-state]', (els) => els.flatMap((el) => [...el.querySelectorAll('*')]
-    .filter((node) => node.tagName == 'SCRIPT' || node.tagName == 'IFRAME' || [...node.attributes].some((a) => /^on/i.test(a.name) || /javascript:/i.test(a.value)))
+    .filter((node) => /^(SCRIPT|IFRAME|BASE|META|LINK|STYLE)$/.test(node.tagName) || [...node.attributes].some((a) => /^on/i.test(a.name) || /javascript:/i.test(a.value)))
     .map((node) => node.outerHTML)));
   expect(leftovers).toEqual([]);
+  // Nothing re-based the page's URLs or restyled it.
+  expect(await page.evaluate(() => document.baseURI)).toBe(page.url());
+  await expect(page.locator('body')).toBeVisible();
   expect(page.url()).toContain('/e2e/.tmp/pages/');
 });
 

@@ -16,7 +16,7 @@ export type OffersCodec = Pick<typeof import('./wire/adobe'), 'offersRequest' | 
 
 export async function loadSanitizer(_nonce?: string): Promise<Sanitize> {
   const { default: purify } = await import('dompurify');
-  return (html, policy) => purify.sanitize(html, policy ? { TRUSTED_TYPES_POLICY: policy as never } : {});
+  return (html, policy) => purify.sanitize(html, { FORBID_TAGS: ['style'], ...(policy ? { TRUSTED_TYPES_POLICY: policy as never } : {}) });
 }
 
 export const loadEngine = async (_nonce?: string): Promise<CreateEngine> => (await import('./decide/engine')).createEngine;

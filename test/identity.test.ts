@@ -18,6 +18,14 @@ describe('rcs (seed 001: send it back exactly as served)', () => {
     expect(rcs.get()).toBe(token);
   });
 
+  it('keeps the seed\'s own token, `_` included, and reads the cookie undecoded', () => {
+    const seedToken = 'eF4Ny7ERgDAMA8AmFbuIQ1gO8QbMEZOCgg6YH77_Up7cxaV1DkPPcMhMUGdFrh6xDY8c63S993nM0QJ0mazWZhTxD_ADc7cRDQ';
+    expect(createRcsStore(createCookieJar('host'), 30).set(seedToken)).toBe(true);
+    expect(createRcsStore(createCookieJar('host'), 30).get()).toBe(seedToken); // a new store: from the cookie
+    document.cookie = 'rr_rcs=abc%41; path=/'; // set by a server, percent sign and all
+    expect(createRcsStore(createCookieJar('host'), 30).get()).toBeUndefined(); // not decoded into "abcA"
+  });
+
   it.each(['', 'abc def', 'abc;path=/', 'abc%3D', 'é', 'a=b', null, 42])('refuses %j without writing it', (bad) => {
     const rcs = createRcsStore(createCookieJar('host'), 30);
     rcs.set('Valid123');

@@ -392,6 +392,18 @@ describe('serverCookies', () => {
   });
 });
 
+describe('flow identity (seed 000: exactly one of browserId, email, identifiers)', () => {
+  it('runs a flow for a known person without making a browser id, and refuses two identities', async () => {
+    const tag = make();
+    api.answer({ status: 200, json: { html: '<p>hi Jane</p>' } });
+    expect(await tag.flow('greeting', { email: 'jane@example.com' })).toMatchObject({ ok: true, data: { html: '<p>hi Jane</p>' } });
+    expect(api.sent.map((s) => s.url.pathname)).toEqual(['/v2/callFlows']);
+    const both = await tag.flow('greeting', { email: 'jane@example.com', identifiers: { provider: 'crm', id: '42' } });
+    expect(both).toMatchObject({ ok: false, reason: 'invalid', error: { message: expect.stringMatching(/not both/) } });
+    expect(api.sent).toHaveLength(1);
+  });
+});
+
 describe('preview', () => {
   afterEach(() => history.replaceState(null, '', '/'));
 

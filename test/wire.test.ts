@@ -68,7 +68,7 @@ describe('Algonomy Personalize API (seed 001)', () => {
 
   const seedAnswer = {
     request: { apiKey: 'abcd09875', clientKey: 'f54ea54cb24', placements: ['home_page.promotion_top_01'], sessionId: 'null', userId: 'null' },
-    rcs: 'eF4Ny7ERgDAMA8AmFbuIQ1gO8QbMEZOCgg6YH77',
+    rcs: 'eF4Ny7ERgDAMA8AmFbuIQ1gO8QbMEZOCgg6YH77_Up7cxaV1DkPPcMhMUGdFrh6xDY8c63S993nM0QJ0mazWZhTxD_ADc7cRDQ',
     placements: [{
       creatives: [{ DESTINATION_URL: 'https://shop.example/xmas', START_TIME: '00:00', END_TIME: '00:00', MEDIA_URL: 'https://cdn.example/xmas.jpg', trackingUrl: 'N/A', SIZE: 'six-by-one', campaign: 'Joululahjaideat 2018 6x1', ALT_TEXT: 'Joululahjaideat. Tilaa kätevästi netistä', R_RECOMMEND: 'true' }],
       html: '',
@@ -80,7 +80,7 @@ describe('Algonomy Personalize API (seed 001)', () => {
 
   it('turns the seed answer into a creative decision and hands back the rcs', () => {
     expect(placementsAnswer(seedAnswer, ['home_page.promotion_top_01', 'home_page.missing'])).toEqual({
-      rcs: 'eF4Ny7ERgDAMA8AmFbuIQ1gO8QbMEZOCgg6YH77',
+      rcs: 'eF4Ny7ERgDAMA8AmFbuIQ1gO8QbMEZOCgg6YH77_Up7cxaV1DkPPcMhMUGdFrh6xDY8c63S993nM0QJ0mazWZhTxD_ADc7cRDQ',
       decisions: [
         {
           slot: 'home_page.promotion_top_01', source: 'placement', campaign: 'Joululahjaideat 2018 6x1',

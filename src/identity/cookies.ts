@@ -12,6 +12,8 @@ export interface CookieJar {
 
 /** Values we ever write: ids and tokens, nothing that needs encoding or could smuggle attributes. */
 const SAFE_VALUE = /^[\w.-]{1,3800}$/;
+/** Cookies read and written byte for byte: a token must go back exactly as the server set it, never decoded. */
+const raw = Cookies.withConverter<string>({ read: (value) => value, write: (value) => value });
 
 const isIpOrSingleLabel = (host: string) => !host.includes('.') || /^[\d.]+$|:/.test(host);
 
@@ -50,12 +52,12 @@ export function createCookieJar(domainOption: string): CookieJar {
     }
   };
   return {
-    get: (name) => safely(() => Cookies.get(name), undefined),
+    get: (name) => safely(() => raw.get(name), undefined),
     set: (name, value, days) =>
       SAFE_VALUE.test(value) &&
       safely(() => {
-        Cookies.set(name, value, { ...attributes(), 'max-age': String(Math.round(days * 86400)) });
-        return Cookies.get(name) === value;
+        raw.set(name, value, { ...attributes(), 'max-age': String(Math.round(days * 86400)) });
+        return raw.get(name) === value;
       }, false),
     remove: (name) =>
       safely(() => {

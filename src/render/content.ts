@@ -53,8 +53,10 @@ export async function prepare(host: Host, content: Content, html: 'sanitize' | '
   const box = document.createElement('div');
   const setHTML = (box as HTMLElement & { setHTML?: SetHTML }).setHTML;
   // setHTML always removes scripts, event handlers and javascript: URLs; its default allow-list
-  // would also drop images, classes and styles that campaigns are made of, so only <style> goes.
-  if (html == 'sanitize' && setHTML) setHTML.call(box, content.html, { sanitizer: { removeElements: ['style'] } });
+  // would also drop images, classes and styles that campaigns are made of. What goes besides:
+  // <style> (it restyles the whole page), <base> (it re-bases every relative URL of the page,
+  // scripts included) and <meta>/<link> (a refresh, a preload): what DOMPurify drops too.
+  if (html == 'sanitize' && setHTML) setHTML.call(box, content.html, { sanitizer: { removeElements: ['style', 'base', 'meta', 'link'] } });
   else box.innerHTML = host.trustedHTML(html == 'trusted' ? content.html : (await host.loadSanitizer(nonce))(content.html, host.trustedTypesPolicy()));
   return box.childElementCount || box.textContent?.trim() ? [...box.childNodes] : [];
 }

@@ -5,4 +5,4 @@ import purify from 'dompurify';
 import type { Sanitize } from '../chunks';
 
 (window as unknown as { slotwiseSanitize: Sanitize }).slotwiseSanitize = (html, policy) =>
-  purify.sanitize(html, policy ? { TRUSTED_TYPES_POLICY: policy as never } : {});
+  purify.sanitize(html, { FORBID_TAGS: ['style'], ...(policy ? { TRUSTED_TYPES_POLICY: policy as never } : {}) });
