@@ -58,7 +58,7 @@ export interface Tag {
   placements(names: string[], context?: PageContext): Promise<{ ok: true; decisions: Decision[] } | Failure>;
   /** Asks Adobe Offer Decisioning for these propositions, in one call. */
   offers(calls: OfferCall[]): Promise<{ ok: true; decisions: Decision[] } | Failure>;
-  /** A new SPA view: decides every slot on the page again. */
+  /** A new SPA view (or the same page again, say after `identity()`): decides the page's slots anew. */
   page(url?: string): Promise<Result>;
   /** Decides the slots in `root` (default: the document) that are not decided yet. */
   render(root?: ParentNode): Promise<Result>;

@@ -98,6 +98,19 @@ describe('renderer', () => {
     expect(state('#b')).toBe('timeout');
   });
 
+  it('decides every slot again when the same page is shown again, and once when a new page is', async () => {
+    answer = async (what) => (calls.push(what), [html('home_page.a', `answer ${calls.length}`)]);
+    document.body.innerHTML = '<div id="a" data-slotwise-placement="home_page.a">default</div>';
+    await renderer.start();
+    await renderer.page(); // the same page again: say, the visitor just signed in
+    expect([calls.length, document.querySelector('#a')!.textContent]).toEqual([2, 'answer 2']);
+    history.replaceState(null, '', '/route-2');
+    await renderer.render(); // the SPA's new view was decided as it appeared...
+    await renderer.page(); // ...so telling the tag about the new URL asks nothing twice
+    expect(calls).toHaveLength(3);
+    history.replaceState(null, '', '/');
+  });
+
   it('drops a decision made for an earlier SPA page', async () => {
     document.body.innerHTML = '<div id="a" data-slotwise-placement="home_page.a">default</div>';
     const pending: ((d: Decision[]) => void)[] = [];

@@ -44,7 +44,7 @@ describe('readCookies', () => {
   it('ignores values the tag would not accept: they are left out, never returned', () => {
     const bad = [
       `${BID}=; rr_rcs=`,
-      `${BID}=a%20b; rr_rcs=abc-def`, // encoded space; rcs is letters and digits only
+      `${BID}=a%20b; rr_rcs=abc.def`, // encoded space; rcs is letters, digits, _ and - only
       `${BID}=${'x'.repeat(129)}; rr_rcs=ab%43d`, // too long; %43 is not decoded into a letter
       `${BID}="${browserId}"; rr_rcs=ab+cd`,
     ];
@@ -90,7 +90,7 @@ describe('serverCookieHeaders', () => {
   it('skips missing and invalid values', () => {
     expect(serverCookieHeaders({}, { clientKey })).toEqual([]);
     expect(serverCookieHeaders({ browserId: '', rcs: '' }, { clientKey })).toEqual([]);
-    expect(serverCookieHeaders({ browserId: 'a b; Domain=evil.example', rcs: 'abc-def' }, { clientKey })).toEqual([]);
+    expect(serverCookieHeaders({ browserId: 'a b; Domain=evil.example', rcs: 'abc.def' }, { clientKey })).toEqual([]);
     expect(serverCookieHeaders({ browserId: 'ok-1', rcs: 'x'.repeat(5000) }, { clientKey })).toEqual([
       `${BID}=ok-1; Max-Age=${YEAR_400}; Path=/; SameSite=Lax`,
     ]);

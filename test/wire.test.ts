@@ -84,6 +84,7 @@ describe('Algonomy Personalize API (seed 001)', () => {
       decisions: [
         {
           slot: 'home_page.promotion_top_01', source: 'placement', campaign: 'Joululahjaideat 2018 6x1',
+          creative: 'https://cdn.example/xmas.jpg', // the seed's creatives have no id: the image names it
           content: { kind: 'creative', items: [{ imageUrl: 'https://cdn.example/xmas.jpg', href: 'https://shop.example/xmas', alt: 'Joululahjaideat. Tilaa kätevästi netistä', size: 'six-by-one' }] },
         },
         { slot: 'home_page.missing', source: 'placement', content: null },

@@ -52,6 +52,8 @@ export function createRenderer(settings: Settings, host: Host, decisions: Decisi
   /** The page URL each slot was (or is being) decided for: a slot is decided once per URL. */
   const decidedFor = new WeakMap<Element, string>();
   let explicitUrl: string | undefined;
+  /** The URL of the page the tag was last told about (start or page()). */
+  let shownPage: string | undefined;
   const pageUrl = () => explicitUrl ?? location.href;
   /** Shown: revealed by us, or every slot was shown because the tag could not start in time. */
   const isShown = (el: Element) => stateOf(el) != null || host.isLifted();
@@ -160,13 +162,20 @@ export function createRenderer(settings: Settings, host: Host, decisions: Decisi
 
   const renderer: Renderer = {
     reports,
-    start: () => renderRoots([document], true),
+    start() {
+      shownPage = pageUrl();
+      return renderRoots([document], true);
+    },
     render: (root = document) => renderRoots([root]),
     page(next) {
       explicitUrl = next && new URL(next, location.href).href;
-      // Slots already decided for this URL (a view the SPA just rendered) are not asked twice.
+      // The page shown again (say, after identity()): every slot is decided anew. A new URL: the
+      // slots already decided for it (a view the SPA just rendered) are not asked twice.
+      const again = shownPage == pageUrl();
+      shownPage = pageUrl();
       for (const el of document.querySelectorAll<HTMLElement>(SLOT_SELECTOR))
-        if (decidedFor.get(el) != pageUrl()) {
+        if (again || decidedFor.get(el) != pageUrl()) {
+          decidedFor.delete(el);
           tracking.release(el);
           hide(el);
         }

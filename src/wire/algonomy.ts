@@ -72,7 +72,9 @@ function placementDecision(slot: string, placement: Record<string, unknown> | un
   };
   const first = shown[0]?.raw ?? raw[0] ?? {};
   if (typeof first.campaign == 'string') decision.campaign = first.campaign;
-  if (items[0]?.id) decision.creative = items[0].id;
+  // Seed 001's creatives carry no id: the image they show names them in impressions.
+  const creative = items[0]?.id ?? items[0]?.imageUrl;
+  if (creative) decision.creative = creative;
   if (typeof first.score == 'number') decision.score = first.score;
   const trackingUrl = trackingUrlOf(first.trackingUrl);
   if (trackingUrl) decision.trackingUrl = trackingUrl;

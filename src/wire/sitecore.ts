@@ -116,5 +116,8 @@ export function flowDecision(slot: string, json: unknown): Decision {
   } else if (json == null || (isObject(json) && !Object.keys(json).length)) content = null;
   const decision: Decision = { slot, source: 'flow', content };
   if (typeof answer.campaign == 'string') decision.campaign = answer.campaign;
+  // What impressions name as the creative: the first item shown, else the answer's own id.
+  const creative = (content?.kind == 'creative' && content.items[0]!.id) || answer.id;
+  if (typeof creative == 'string' && creative) decision.creative = creative;
   return decision;
 }
