@@ -138,7 +138,7 @@ test('under a strict CSP with a nonce and Trusted Types, every slot renders with
   });
   const path = writePage({
     nonce,
-    headers: { 'Content-Security-Policy': `script-src 'nonce-${nonce}' 'strict-dynamic'; require-trusted-types-for 'script'; object-src 'none'; base-uri 'none'` },
+    headers: { 'Content-Security-Policy': `script-src 'nonce-${nonce}' 'strict-dynamic'; require-trusted-types-for 'script'; trusted-types slotwise sw; object-src 'none'; base-uri 'none'` },
     body: `<script nonce="${nonce}">slotwise('init', ${JSON.stringify(optionsFor(sandbox))})</script>${TEN_SLOTS}`,
   });
   const response = await page.goto(sandbox.siteUrl + path);
@@ -293,12 +293,12 @@ test('render: iframe runs a creative\'s scripts in a sandboxed frame sized to it
   expect(await page.evaluate(() => document.body.dataset.pwned)).toBeUndefined();
 });
 
-test('slots show their defaults when the tag cannot start: bad options at once, no init after 3 s', async ({ page, sandbox }) => {
+test('slots show their defaults when the tag cannot start: bad options at once, no init after 1 s', async ({ page, sandbox }) => {
   await page.goto(sandbox.siteUrl + writePage({ body: initScript({ clientKey: 'bad key', target: sandbox.url, pointOfSale: 'e2e' }) + slot('data-slotwise-flow="hero"', 'a') }));
   await expect(page.locator('#s-a')).toBeVisible({ timeout: 1000 });
   await expect(page.locator('#s-a')).toContainText('DEFAULT');
 
   await page.goto(sandbox.siteUrl + writePage({ body: slot('data-slotwise-flow="hero"', 'b') }));
   await expect(page.locator('#s-b')).toBeHidden();
-  await expect(page.locator('#s-b')).toBeVisible({ timeout: 4000 });
+  await expect(page.locator('#s-b')).toBeVisible({ timeout: 2000 });
 });

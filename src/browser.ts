@@ -70,7 +70,7 @@ if (stub?.loaded) {
   const api: Global = (...args) => run([args, location.href]);
   api.loaded = true;
   host.slotwise = api;
-  // The snippet's rule and 3 s safety net: the tag's first pass takes them over.
+  // The snippet's rule and 1 s safety net: the tag's first pass takes them over.
   adoptCloak(stub?.c, stub?.t);
   const queued = stub?.q ?? [];
   if (attributes.clientKey && !queued.some(([args]) => args[0] == 'init')) init({});

@@ -4,7 +4,7 @@
 // asynchronously (a Trusted Types policy makes its URL where the page enforces them). Pasting it twice is harmless:
 // the second copy sees the global and stops. If the library cannot load, every call resolves to
 // `{ ok: false, reason: 'blocked' }` and the slots show their default content; if it is still not
-// there after 3 s, the slots show anyway. Replace the URL with where you host the tag.
+// there after 1 s (the default revealAfterMs), the slots show anyway. Replace the URL with where you host the tag.
 ((w: Window & { slotwise?: unknown; trustedTypes?: { createPolicy(name: string, rules: object): { createScriptURL(url: string): string } } }, d: Document, url: string) => {
   if (w.slotwise) return;
   let blocked: unknown;
@@ -17,7 +17,7 @@
   stub.c = style;
   style.textContent = '[data-slotwise-flow],[data-slotwise-placement],[data-slotwise-offer]{visibility:hidden}';
   const unhide = () => (style.media = 'x');
-  stub.t = setTimeout(unhide, 3000);
+  stub.t = setTimeout(unhide, 1000);
   const script = d.createElement('script');
   // Under Trusted Types a script URL must come from a policy.
   script.src = w.trustedTypes?.createPolicy('sw', { createScriptURL: String }).createScriptURL(url) ?? url;

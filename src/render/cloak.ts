@@ -10,7 +10,7 @@ const CLOAK_CSS = '[data-slotwise-flow],[data-slotwise-placement],[data-slotwise
 let rule: HTMLStyleElement | undefined;
 let safetyNet: ReturnType<typeof setTimeout> | undefined;
 
-/** The snippet's rule and its 3 s safety timer, handed over by the script-tag entry. */
+/** The snippet's rule and its 1 s safety timer, handed over by the script-tag entry. */
 export function adoptCloak(style: HTMLStyleElement | undefined, timer: ReturnType<typeof setTimeout> | undefined): void {
   rule = style;
   safetyNet = timer;
