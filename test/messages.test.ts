@@ -60,6 +60,9 @@ describe('event messages (Sitecore wire, DESIGN.md §3)', () => {
   it.each([
     ['an add() without a product id', () => addMessage(settings, ctx, { name: 'x' }), /item_id/],
     ['a negative quantity', () => addMessage(settings, ctx, { item_id: 'a', quantity: -1 }), /quantity/],
+    ['an infinite quantity (JSON would send null)', () => addMessage(settings, ctx, { item_id: 'a', quantity: Infinity }), /quantity/],
+    ['a price that is not a number', () => addMessage(settings, ctx, { item_id: 'a', price: '5' as never }), /price/],
+    ['a NaN price', () => addMessage(settings, ctx, { item_id: 'a', price: NaN }), /price/],
     ['a non-string event type', () => customMessage(settings, ctx, 42), /type must be a string/],
     ['an event type with spaces', () => customMessage(settings, ctx, 'my event'), /not an event type/],
     ['more than 49 ext keys', () => viewMessage(settings, ctx, { ext: Object.fromEntries(Array.from({ length: 50 }, (_, i) => [`k${i}`, i])) }), /at most 49/],

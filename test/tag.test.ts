@@ -24,6 +24,7 @@ afterEach(() => {
   tags.splice(0).forEach((tag) => tag.destroy());
   vi.useRealTimers();
   vi.unstubAllGlobals();
+  vi.restoreAllMocks();
 });
 
 describe('identity', () => {
@@ -195,7 +196,7 @@ describe('events', () => {
     expect(api.eventTypes()).toEqual(['VIEW', 'VIEW']);
   });
 
-  it('sends what is queued with keepalive when the page is hidden', async () => {
+  it('sends what is queued with keepalive when the page is left', async () => {
     api.answer({ status: 503 });
     const tag = make({ browserId: 'local' });
     void tag.view();
@@ -220,6 +221,56 @@ describe('events', () => {
     // The next page sends it, in order.
     make({ browserId: 'local' });
     await vi.waitFor(() => expect(api.eventTypes().slice(3)).toEqual(['SLOT_IMPRESSION']));
+  });
+});
+
+describe('leaving the page', () => {
+  const hide = () => {
+    vi.spyOn(document, 'visibilityState', 'get').mockReturnValue('hidden');
+    document.dispatchEvent(new Event('visibilitychange'));
+  };
+
+  it('sends what waits behind a request in flight at once when the page is hidden, since it may never run again', async () => {
+    api.answer('no-answer-yet');
+    const tag = make({ browserId: 'local' });
+    void tag.view();
+    void tag.add({ item_id: 'a' });
+    await vi.advanceTimersByTimeAsync(10);
+    expect(api.eventTypes()).toEqual(['VIEW']); // one at a time while the page is in use
+    hide();
+    await vi.advanceTimersByTimeAsync(10);
+    expect(api.sent.map((s) => [s.body?.type, s.keepalive])).toEqual([['VIEW', true], ['ADD', true]]);
+  });
+
+  it('never lets a FORCE_CLOSE overtake the events before it: it waits for the next page', async () => {
+    api.answer('no-answer-yet');
+    const tag = make({ browserId: 'local' });
+    void tag.add({ item_id: 'a' });
+    void tag.forceClose();
+    void tag.view();
+    await vi.advanceTimersByTimeAsync(10);
+    dispatchEvent(new Event('pagehide'));
+    await vi.advanceTimersByTimeAsync(10);
+    expect(api.eventTypes()).toEqual(['ADD']); // the ADD is still unconfirmed: nothing after it races it
+    tag.destroy();
+    make({ browserId: 'local' }); // the next page sends them in order (the API keeps the ADD once, by eventId)
+    await vi.waitFor(() => expect(api.eventTypes()).toEqual(['ADD', 'ADD', 'FORCE_CLOSE', 'VIEW']));
+  });
+
+  it('hands an event too big for keepalive to sendBeacon once, and sends nothing twice after the page is left', async () => {
+    const sendBeacon = vi.fn(() => true);
+    Object.defineProperty(navigator, 'sendBeacon', { value: sendBeacon, configurable: true });
+    api.answer('no-answer-yet');
+    const tag = make({ browserId: 'local' });
+    void tag.view();
+    void tag.add({ item_id: 'a', name: 'x'.repeat(70_000) });
+    await vi.advanceTimersByTimeAsync(10);
+    dispatchEvent(new Event('pagehide'));
+    hide(); // browsers report the page hidden after pagehide
+    dispatchEvent(new Event('pagehide'));
+    await vi.advanceTimersByTimeAsync(10);
+    expect(sendBeacon).toHaveBeenCalledTimes(1);
+    expect(api.eventTypes()).toEqual(['VIEW']);
   });
 });
 

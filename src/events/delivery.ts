@@ -10,7 +10,7 @@ import { request, type HttpAnswer } from '../http';
 import { withLock } from '../lock';
 import { eventRequest } from '../wire/sitecore';
 import type { Queue, QueuedEvent } from './queue';
-import { backoffMs, isRetryable, retryAfterMs } from './retry';
+import { backoffMs, isRetryable, MAX_RETRY_AFTER_MS, retryAfterMs } from './retry';
 
 /** Browsers allow 64 KB of keepalive bodies in flight per page; leave room for others. */
 const KEEPALIVE_BUDGET = 60_000;
@@ -115,7 +115,8 @@ export function createDelivery(
       again = false;
       const event = queue.head();
       if (!event) return;
-      const wait = Math.max(queue.pausedUntil(), urgent ? 0 : event.notBefore ?? 0) - Date.now();
+      // Never longer than the longest pause we grant: a clock set back must not stall the queue.
+      const wait = Math.min(MAX_RETRY_AFTER_MS, Math.max(queue.pausedUntil(), urgent ? 0 : event.notBefore ?? 0) - Date.now());
       if (wait > 0) return later(wait);
       const browserId = await ids.ensure();
       if (!browserId) return later(backoffMs(++idFailures));

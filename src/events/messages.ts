@@ -60,7 +60,7 @@ function flattenExt(ext: unknown, into: Ext = {}, prefix = '', depth = 0): Ext {
     else if (value === null || ['string', 'number', 'boolean'].includes(typeof value)) into[prefix + key] = value;
     else if (value !== undefined) invalid(`ext.${prefix + key} must be a string, number, boolean or null`);
   }
-  if (Object.keys(into).length > MAX_EXT_KEYS) invalid(`ext may have at most ${MAX_EXT_KEYS} keys`);
+  if (Object.keys(into).length > MAX_EXT_KEYS) invalid(`ext may have at most ${MAX_EXT_KEYS} keys (Sitecore takes 50, and the tag's eventId is one of them)`);
   return into;
 }
 
@@ -107,7 +107,9 @@ export function addMessage(settings: Settings, ctx: CallContext, product: Produc
   if (!isObject(product)) invalid('add(product): product must be an object');
   const { item_id = product.productId, quantity = 1 } = product;
   if (!isText(item_id)) invalid('add(product): product.item_id (or productId) must be a non-empty string');
-  if (!(typeof quantity == 'number' && quantity > 0)) invalid('add(product): product.quantity must be a positive number');
+  if (!(Number.isFinite(quantity) && quantity > 0)) invalid('add(product): product.quantity must be a positive number');
+  const { price } = product;
+  if (price !== undefined && !(Number.isFinite(price) && price >= 0)) invalid('add(product): product.price must be a number, 0 or more');
   return message(settings, ctx, 'ADD', { product: { currency: settings.currency, ...product, item_id, quantity } }, ext);
 }
 

@@ -9,7 +9,7 @@ export interface Sent {
   keepalive: boolean;
 }
 
-type Answer = { status: number; headers?: Record<string, string>; json?: unknown } | 'network-error';
+type Answer = { status: number; headers?: Record<string, string>; json?: unknown } | 'network-error' | 'no-answer-yet';
 
 // happy-dom's Request drops `keepalive`; remember it so tests can see what the browser would get.
 class RequestWithKeepalive extends Request {
@@ -37,6 +37,7 @@ export function installFakeApi() {
     if (url.pathname.endsWith('/browser/create.json') && !script.length) return Response.json({ ref: `bid-${++refs}` });
     const answer = script.shift() ?? { status: 200, json: { status: 'OK' } };
     if (answer == 'network-error') throw new TypeError('Failed to fetch');
+    if (answer == 'no-answer-yet') return new Promise<Response>(() => {}); // a request still in flight
     return new Response(JSON.stringify(answer.json ?? {}), { status: answer.status, headers: answer.headers ?? {} });
   });
   vi.stubGlobal('fetch', fetch);
