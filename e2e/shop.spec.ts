@@ -6,6 +6,9 @@ import type { Page } from '@playwright/test';
 import { expect, test, type SandboxFixture } from './fixtures';
 
 const BROWSER_ID_COOKIE = 'bid_demoshop';
+/** The README shows these: each is taken once the content it is about is on screen. */
+const screenshot = (page: Page, name: string) =>
+  page.screenshot({ path: fileURLToPath(new URL(`../demo/screenshots/${name}.png`, import.meta.url)) });
 
 /** Every CSP or Trusted Types violation on the page. */
 const watchViolations = (page: Page) =>
@@ -26,8 +29,11 @@ async function browserId(page: Page) {
 
 test('the journey: new visitor, a bag left behind after FORCE_CLOSE, then a signed-in customer', async ({ page, sandbox }) => {
   await watchViolations(page);
+  await page.setViewportSize({ width: 1200, height: 900 });
   await page.goto(`${sandbox.url}/`);
   await expect(hero(page)).toContainText('New here? Take 10% off');
+  await decided(page, '[data-slotwise-placement="home_page.promo_2"]');
+  await screenshot(page, 'home');
 
   for (const slug of ['aero-runner', 'trail-grip']) {
     await page.goto(`${sandbox.url}/products/${slug}`);
@@ -35,8 +41,14 @@ test('the journey: new visitor, a bag left behind after FORCE_CLOSE, then a sign
     await expect(page.getByRole('status')).toContainText('is in your bag');
   }
   await expect(page.locator('#cart-count')).toHaveText('2');
+  await decided(page, '[data-slotwise-placement="item_page.recs"]');
+  await expect(page.locator('[data-slotwise-placement="item_page.recs"] img').first()).toBeVisible();
+  await screenshot(page, 'product');
   await page.goto(`${sandbox.url}/cart`);
   await expect(page.locator('#cart-lines tbody tr')).toHaveCount(2);
+  await decided(page, '[data-slotwise-offer]');
+  await expect(page.locator('[data-slotwise-offer] img').first()).toBeVisible();
+  await screenshot(page, 'cart');
   await page.getByRole('button', { name: 'Force close the session (QA)' }).click();
   await expect(page.locator('#force-close-status')).toContainText('Session closed');
 
@@ -63,6 +75,15 @@ test('the journey: new visitor, a bag left behind after FORCE_CLOSE, then a sign
   await page.goto(`${sandbox.url}/`);
   await expect(hero(page)).toContainText('Welcome back, Jane');
   expect(await violations(page)).toEqual([]);
+
+  // The preview drawer's timeline lists the visitor's events in the order the API stored them.
+  await page.getByRole('button', { name: 'Preview' }).click();
+  const stored = (await guest()).events.filter((e) => !e.type.startsWith('SLOT_')).map((e) => e.type);
+  await expect.poll(async () => (await page.locator('#timeline .event summary').allTextContents()).map((t) => t.split(' ')[2]))
+    .toEqual(stored);
+  expect(stored.slice(0, 7)).toEqual(['VIEW', 'VIEW', 'ADD', 'VIEW', 'ADD', 'VIEW', 'FORCE_CLOSE']);
+  await page.locator('#timeline .event summary').filter({ hasText: 'ADD' }).first().click();
+  await expect(page.locator('#timeline details[open] pre')).toContainText('"item_id": "SNK-RUN-01"');
 });
 
 test('every link the campaign catalog puts on the shop leads to a page', async ({ request, sandbox }) => {
@@ -126,6 +147,7 @@ test('a preview shows the page as the chosen visitor with forced content, across
 });
 
 test('the preview drawer steers a slot and shows the live timeline', async ({ page, sandbox }) => {
+  await page.setViewportSize({ width: 1200, height: 900 });
   await page.goto(`${sandbox.url}/`);
   await decided(page, '[data-slotwise-placement="home_page.promo_2"]');
   await page.getByRole('button', { name: 'Preview' }).click();
@@ -136,6 +158,15 @@ test('the preview drawer steers a slot and shows the live timeline', async ({ pa
   await expect(hero(page)).toContainText('Welcome back, Alex');
   await expect(page.locator('[data-slotwise-placement="home_page.promo_2"]')).toContainText('bag');
   await expect(page.locator('#preview-audience')).toHaveValue('identified');
+
+  // One creative of a campaign, rather than the whole campaign.
+  await page.getByLabel('What home_page.promo_2 shows').selectOption({ label: 'Socks and caps · only Logo Cap in indigo' });
+  await page.locator('#preview').getByRole('button', { name: 'Preview', exact: true }).click();
+  const promo = page.locator('[data-slotwise-placement="home_page.promo_2"]');
+  await decided(page, '[data-slotwise-placement="home_page.promo_2"]');
+  await expect(promo.locator('img')).toHaveCount(1);
+  await expect(promo.locator('img')).toHaveAttribute('alt', 'Logo Cap in indigo');
+  await screenshot(page, 'preview');
 });
 
 test('the shop\'s server re-sets the browser id cookie once, for 400 days, and records in-store orders', async ({ page, sandbox }) => {
@@ -157,10 +188,18 @@ test('the shop\'s server re-sets the browser id cookie once, for 400 days, and r
   await expect(page.locator('#store-purchase-status')).toContainText('recorded');
   const orders = (await sandbox.guest(id))!.offlineOrders;
   expect(orders).toHaveLength(1);
-  expect(orders[0]!.body).toMatchObject({ lang: 'en-gb', user: { email: 'sam@example.com' }, order: { currency: 'EUR', total: 79.7 } }); // 49.90 + 2 × 14.90
+  expect(orders[0]!.body).toMatchObject({ lang: 'en-gb', user: { id, info: { email: 'sam@example.com' } }, order: { currency: 'EUR', total: 79.7 } }); // 49.90 + 2 × 14.90
   // The till's credentials went from the shop's server, never through the page.
   const sent = (await sandbox.requests({ path: '/tracker/smart-api/orders/offline' }))[0]!;
   expect(sent.headers.authorization).toBe('Bearer demo-store-till-secret');
   await page.getByRole('button', { name: 'Preview' }).click();
   await expect(page.locator('#timeline')).toContainText('In-store orders');
+  await expect(page.locator('#timeline')).toContainText(`${orders[0]!.refCode}: EUR 79.70`);
+
+  // What was bought in the store is no longer recommended: the socks go, the cap stays.
+  await page.goto(`${sandbox.url}/`);
+  const promo = page.locator('[data-slotwise-placement="home_page.promo_2"]');
+  await decided(page, '[data-slotwise-placement="home_page.promo_2"]');
+  await expect(promo.locator('img')).toHaveAttribute('alt', 'Logo Cap in indigo');
+  await expect(promo.locator('img[alt="Crew Socks 3-pack"]')).toHaveCount(0);
 });

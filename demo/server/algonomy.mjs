@@ -62,12 +62,21 @@ export function algonomyRoutes({ store, catalog }) {
         const browserId = userId ? guestByAnyId(store, userId) : null;
         const placements = catalog.get().placements ?? [];
         const preview = previewOf(query);
-        const guest = previewed(guestContext(browserId ? store.timeline(browserId) : null, { pageType }), preview);
-        /** The placement's campaigns, or only the one a preview forces (whoever it targets). @param {string} name */
+        const timeline = browserId ? store.timeline(browserId) : null;
+        const guest = previewed(guestContext(timeline, { pageType }), preview);
+        /**
+         * The placement's campaigns, or only the one a preview forces (whoever it targets):
+         * `"Campaign"`, or `"Campaign#creative"` for one of its creatives.
+         * @param {string} name
+         */
         const campaignsOf = (name) => {
           const campaigns = placements.find((p) => p.placement === name)?.campaigns ?? [];
           const pick = forced(preview, name);
-          return pick === undefined ? campaigns : campaigns.filter((c) => c.campaign === pick).map(({ when: _when, ...c }) => c);
+          if (pick === undefined) return campaigns;
+          const [campaign, creative] = String(pick).split('#');
+          return campaigns
+            .filter((c) => c.campaign === campaign)
+            .map(({ when: _when, ...c }) => (creative ? { ...c, creatives: c.creatives.filter((cr) => cr.id === creative) } : c));
         };
         const origin = originOf(req);
         const answer = placementAnswerer({
@@ -76,6 +85,7 @@ export function algonomyRoutes({ store, catalog }) {
           origin,
           track: { a: query.get('apiKey') ?? '', u: browserId ?? userId ?? '', s: sessionId ?? '' },
           exclude: new Set([...viewed, ...productIds]),
+          bought: boughtBy(timeline),
           includeHtml: !flag(query.get('excludeHtml')),
           includeScore: flag(query.get('includeScore')),
         });
@@ -133,10 +143,10 @@ export function algonomyRoutes({ store, catalog }) {
 }
 
 /**
- * @param {{ vars: Record<string, string | number>, guest: GuestContext, origin: string,
- *   track: Record<string, string>, exclude: Set<string>, includeHtml: boolean, includeScore: boolean }} opts
+ * @param {{ vars: Record<string, string | number>, guest: GuestContext, origin: string, track: Record<string, string>,
+ *   exclude: Set<string>, bought: Set<string>, includeHtml: boolean, includeScore: boolean }} opts
  */
-function placementAnswerer({ vars, guest, origin, track, exclude, includeHtml, includeScore }) {
+function placementAnswerer({ vars, guest, origin, track, exclude, bought, includeHtml, includeScore }) {
   /**
    * @param {string} name
    * @param {Campaign[]} campaigns
@@ -145,9 +155,9 @@ function placementAnswerer({ vars, guest, origin, track, exclude, includeHtml, i
     // Highest score first; equal scores keep the catalog's order (sort is stable).
     const ranked = campaigns.filter((c) => matches(c.when, guest)).sort((a, b) => (b.score ?? 0) - (a.score ?? 0));
     for (const campaign of ranked) {
-      const creatives = campaign.excludeViewed
-        ? campaign.creatives.filter((c) => !c.productId || !exclude.has(c.productId))
-        : campaign.creatives;
+      // What the guest already bought, online or in a store, is never offered; what they viewed,
+      // only by campaigns that say so.
+      const creatives = campaign.creatives.filter((c) => !c.productId || !(bought.has(c.productId) || (campaign.excludeViewed && exclude.has(c.productId))));
       if (creatives.length === 0) continue;
       const out = creatives.map((creative, i) => {
         const { id, score, DESTINATION_URL = '', MEDIA_URL = '', ALT_TEXT = '', SIZE = '', START_TIME = '00:00', END_TIME = '00:00', ...custom } =
@@ -193,3 +203,16 @@ const list = (v) => (v ? v.split('|').filter(Boolean) : []);
 
 /** @param {string | null} v */
 const flag = (v) => v?.toLowerCase() === 'true';
+
+/**
+ * The products a guest bought: the bags of sessions that ended in a purchase, and the items of
+ * their in-store (offline) orders.
+ * @param {import('./types.js').Timeline | null} timeline
+ * @returns {Set<string>}
+ */
+function boughtBy(timeline) {
+  if (!timeline) return new Set();
+  const online = timeline.sessions.filter((s) => s.purchased).flatMap((s) => s.cart.map((line) => line.item_id));
+  const inStore = timeline.offlineOrders.flatMap((o) => o.body.order.items.map((item) => item.refCode));
+  return new Set([...online, ...inStore]);
+}

@@ -10,7 +10,7 @@ import { fileURLToPath } from 'node:url';
 import { accountPage, cartPage, categoryPage, homePage, notFoundPage, productPage, shippingPage } from './pages.mjs';
 import { productSvg } from './images.mjs';
 // What a site's back end uses (the built package, by its own name): run `npm run build` first.
-import { refreshCookies, sendOfflineOrder } from 'slotwise/server';
+import { readCookies, refreshCookies, sendOfflineOrder } from 'slotwise/server';
 
 const CLIENT_KEY = 'demoshop';
 /** The Optimizely credentials of the shop's tills: they live on this server, never in a page. */
@@ -97,7 +97,8 @@ export function shopRoutes({ snippetFile = fileURLToPath(new URL('../../dist/sni
   ];
 
   /**
-   * The demo has no sign-in of its own: the page names the customer. A real till knows them.
+   * An in-store purchase by the shopper at this browser: the till's order names them by user id
+   * (their browser id, read from the request's cookie), with the email they signed in with.
    * @param {import('../server/http.mjs').Context} ctx @returns {Promise<Reply>}
    */
   async function storePurchase({ req, body }) {
@@ -107,12 +108,13 @@ export function shopRoutes({ snippetFile = fileURLToPath(new URL('../../dist/sni
     } catch {
       // handled below
     }
-    if (typeof email !== 'string' || !email) return { status: 400, json: { message: 'sign in first: the order is for a known customer' } };
+    const { browserId } = readCookies(req, { clientKey: CLIENT_KEY });
+    if (typeof email !== 'string' || !email || !browserId) return { status: 400, json: { message: 'sign in first: the order is for a known customer' } };
     const items = [products[3], products[4]].filter((p) => p !== undefined).map((p, i) => ({ refCode: p.id, qty: i + 1, price: p.price }));
     const subTotal = Math.round(items.reduce((sum, i) => sum + i.qty * i.price * 100, 0)) / 100;
     const refCode = `STORE-${Date.now().toString(36).toUpperCase()}`;
     const result = await sendOfflineOrder(
-      { user: { email }, order: { refCode, orderDate: new Date(), currency: 'EUR', shipping: 0, subTotal, total: subTotal, items, attributes: { store: 'Stride & Co. Amsterdam' } } },
+      { user: { id: browserId, info: { email } }, order: { refCode, orderDate: new Date(), currency: 'EUR', shipping: 0, subTotal, total: subTotal, items, attributes: { store: 'Stride & Co. Amsterdam' } } },
       // This very server stands in for Optimizely; its address comes from the socket, never from
       // the request's Host header, which the caller chooses.
       { endpoint: `http://127.0.0.1:${req.socket.localPort}`, auth: OFFLINE_ORDER_AUTH },

@@ -150,7 +150,11 @@ function choicesFor(el, catalog) {
   }
   if (d.slotwisePlacement) {
     const placement = catalog.placements.find((p) => p.placement == d.slotwisePlacement);
-    return (placement?.campaigns ?? []).map((c) => ({ key: d.slotwisePlacement, value: c.campaign, label: c.campaign }));
+    // A campaign, or one of its creatives (`Campaign#creative`) when it has several.
+    return (placement?.campaigns ?? []).flatMap((c) => [
+      { key: d.slotwisePlacement, value: c.campaign, label: c.campaign },
+      ...(c.creatives.length > 1 ? c.creatives.filter((cr) => cr.id).map((cr) => ({ key: d.slotwisePlacement, value: `${c.campaign}#${cr.id}`, label: `${c.campaign} · only ${cr.ALT_TEXT || cr.id}` })) : []),
+    ]);
   }
   const activity = catalog.offers.find((o) => o.activityId == d.slotwiseActivity);
   return (activity?.options ?? []).map((o) => ({ key: d.slotwiseActivity, value: o.id, label: o.name ?? o.id }));
@@ -224,30 +228,45 @@ async function refreshTimeline() {
   const { browserId } = await slotwise('browserId');
   const guest = browserId && (await fetch(`/sandbox/guests/${encodeURIComponent(browserId)}`).then((r) => (r.ok ? r.json() : null)).catch(() => null));
   box.replaceChildren(...(guest ? timelineView(browserId, guest) : [h('p', { class: 'muted' }, 'No events from this browser yet.')]).flat().filter(Boolean));
+  showSlotStates();
+  timelineTimer = setTimeout(refreshTimeline, 2000);
+}
+
+/** The drawer's State column follows the slots as the tag decides them. */
+function showSlotStates() {
   for (const el of document.querySelectorAll('#preview .state')) {
     const slot = [...document.querySelectorAll('[data-slotwise-state]')].find((s) => slotName(s) == el.dataset.for);
     if (slot) el.textContent = slot.dataset.slotwiseState;
   }
-  timelineTimer = setTimeout(refreshTimeline, 2000);
 }
+new MutationObserver(showSlotStates).observe(document.body, { subtree: true, attributeFilter: ['data-slotwise-state'] });
+
+/** Events whose fields the marketer opened stay open across refreshes; slot events are shown on request. */
+const openEvents = new Set();
+let withSlotEvents = false;
 
 function timelineView(browserId, guest) {
-  const time = (ms) => new Date(ms).toLocaleTimeString();
+  const time = (iso) => new Date(iso).toLocaleTimeString();
   const cartLines = guest.cart ?? [];
-  const impressions = (guest.events ?? []).filter((e) => e.type.startsWith('SLOT_'));
-  const events = (guest.events ?? []).filter((e) => !e.type.startsWith('SLOT_'));
+  const all = guest.events ?? [];
+  const events = withSlotEvents ? all : all.filter((e) => !e.type.startsWith('SLOT_'));
+  const toggle = h('input', { type: 'checkbox', id: 'timeline-slot-events', checked: withSlotEvents,
+    onchange: (e) => ((withSlotEvents = e.target.checked), refreshTimeline()) });
   return [
     h('p', {}, 'Browser id ', h('code', {}, browserId), guest.identity ? [' · signed in as ', h('strong', {}, guest.identity.email ?? guest.identity.firstname ?? 'someone')] : ' · anonymous'),
     h('p', {}, `Bag: ${cartLines.reduce((n, l) => n + l.quantity, 0)} items · abandoned value: ${money(guest.abandonedValue ?? 0)}`),
     h('h3', {}, 'Sessions'),
     h('ol', {}, (guest.sessions ?? []).map((s) => {
-      const events = (guest.events ?? []).filter((e) => e.sessionId == s.id).length;
-      return h('li', {}, `${s.status}${s.closedBy ? ` (${s.closedBy})` : ''}, ${events} events${s.abandonedValue ? `, abandoned ${money(s.abandonedValue)}` : ''}${s.purchased ? ', purchased' : ''}`);
+      const count = all.filter((e) => e.sessionId == s.id).length;
+      return h('li', {}, `${s.status}${s.closedBy ? ` (${s.closedBy})` : ''}, ${count} events${s.abandonedValue ? `, abandoned ${money(s.abandonedValue)}` : ''}${s.purchased ? ', purchased' : ''}`);
     })),
-    h('h3', {}, 'Events, newest first'),
-    h('p', { class: 'muted' }, `${impressions.length} slot impressions and clicks not listed.`),
-    h('ol', { reversed: true }, events.slice(-30).reverse().map((e) => h('li', { class: 'event' }, `${time(e.receivedAt)} ${e.type} ${eventSummary(e)}`))),
-    guest.offlineOrders?.length ? [h('h3', {}, 'In-store orders'), h('ol', {}, guest.offlineOrders.map((o) => h('li', {}, `${o.refCode}: ${o.body.order.currency} ${o.body.order.total.toFixed(2)}, ${o.body.order.attributes?.store ?? 'in store'}`)))] : null,
+    h('h3', {}, 'Events, in the order the API stored them'),
+    h('p', {}, toggle, h('label', { for: 'timeline-slot-events' }, ` with slot impressions and clicks (${all.length - all.filter((e) => !e.type.startsWith('SLOT_')).length})`)),
+    h('ol', { class: 'events' }, events.map((e) => h('li', { class: 'event' },
+      h('details', { open: openEvents.has(e.eventId), ontoggle: (ev) => (ev.target.open ? openEvents.add(e.eventId) : openEvents.delete(e.eventId)) },
+        h('summary', {}, `${time(e.receivedAt)} ${e.type} ${eventSummary(e)}`),
+        h('pre', {}, JSON.stringify(e.message, null, 1)))))),
+    guest.offlineOrders?.length ? [h('h3', {}, 'In-store orders'), h('ol', {}, guest.offlineOrders.map((o) => h('li', {}, `${o.refCode}: ${o.body.order.currency} ${o.body.order.total.toFixed(2)}, ${o.body.order.attributes?.store ?? 'in store'}, ${o.body.order.items.map((i) => `${i.qty} × ${i.refCode}`).join(', ')}`)))] : null,
   ];
 }
 function eventSummary(e) {
@@ -255,6 +274,7 @@ function eventSummary(e) {
   if (e.type == 'ADD') return `${m.product?.name ?? m.product?.item_id} ×${m.product?.quantity}`;
   if (e.type == 'VIEW') return m.page ?? '';
   if (e.type == 'IDENTITY') return m.email ?? '';
+  if (e.type.startsWith('SLOT_')) return `${m.ext?.impression ?? ''} ${m.ext?.slot ?? ''}`;
   return '';
 }
 
