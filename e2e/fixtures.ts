@@ -16,7 +16,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { test as base, expect } from '@playwright/test';
 import { createSandbox, type FaultSpec, type RequestEntry, type Timeline } from '../demo/server/sandbox.mjs';
-import { shopRoutes } from '../demo/shop/shop.mjs';
+import { shopRoutes, TILL_AUTH } from '../demo/shop/shop.mjs';
 
 export { expect };
 export type { FaultSpec, RequestEntry, Timeline };
@@ -72,6 +72,7 @@ export const test = base.extend<{ _sandboxClean: void }, { sandbox: SandboxFixtu
         // The demo storefront, as `npm run demo` serves it; a loaded CI machine must not turn a
         // decision into a timeout (the timeout has its own test in render.spec.ts).
         routes: shopRoutes({ tagOptions: { revealAfterMs: 5000 } }),
+        orderAuth: TILL_AUTH,
       });
       const { url, port } = server;
       const fixture: SandboxFixture = {

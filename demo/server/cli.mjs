@@ -7,7 +7,7 @@
 import { fileURLToPath } from 'node:url';
 import { join } from 'node:path';
 import { createSandbox } from './sandbox.mjs';
-import { shopRoutes } from '../shop/shop.mjs';
+import { shopRoutes, TILL_AUTH } from '../shop/shop.mjs';
 
 const root = fileURLToPath(new URL('../..', import.meta.url));
 const port = Number(process.env.PORT ?? 8787);
@@ -25,6 +25,8 @@ try {
     static: { '/dist/': join(root, 'dist'), '/': join(root, 'demo', 'site') },
     // The demo storefront's pages, beside the vendor APIs the sandbox stands in for.
     routes: shopRoutes(),
+    // Offline orders are taken only with the shop's till credentials.
+    orderAuth: TILL_AUTH,
     log: process.env.SLOTWISE_SANDBOX_LOG === '1',
   });
 } catch (err) {

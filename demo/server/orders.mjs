@@ -2,8 +2,8 @@
 // Optimizely offline orders (DESIGN.md §3, seed 003), as a site's back end sends them:
 //   POST /tracker/smart-api/orders/offline   { lang?, user?: { id | email, info? }, order }
 //   GET  /sandbox/orders                     every order stored, oldest first
-// The real endpoint requires an authentication header; this one requires one to be there (any
-// value). Server-to-server only: CORS does not allow Authorization, so a browser cannot call it.
+// The real endpoint requires an authentication header; this one requires the configured value
+// (`orderAuth`), or any value when none is configured. Server-to-server only: CORS does not allow Authorization, so a browser cannot call it.
 // An order is attached to the guest its user names, and stored once per refCode.
 
 import { error, header, json, mediaType, parseJson } from './http.mjs';
@@ -23,6 +23,9 @@ const AUTH_HEADERS = ['authorization', 'x-api-key'];
 
 /** @param {unknown} v */
 const isNonEmptyString = (v) => typeof v === 'string' && v.trim().length > 0;
+
+/** @param {unknown} v */
+const isAmount = (v) => typeof v === 'number' && Number.isFinite(v) && v >= 0;
 
 /** @param {unknown} v */
 const describe = (v) => (v === undefined ? 'missing' : `got ${JSON.stringify(v)}`);
@@ -59,12 +62,34 @@ export function validateOfflineOrder(body) {
     const at = `order.items[${i}]`;
     if (!isPlainObject(item)) return { field: at, message: `${at} must be an object { refCode, qty, price }` };
     if (!isNonEmptyString(item.refCode)) return { field: `${at}.refCode`, message: `${at}.refCode must be a non-empty string (${describe(item.refCode)})` };
-    if (!(typeof item.qty === 'number' && Number.isFinite(item.qty))) {
-      return { field: `${at}.qty`, message: `${at}.qty must be a number (${describe(item.qty)})` };
+    if (!(Number.isInteger(item.qty) && item.qty > 0)) {
+      return { field: `${at}.qty`, message: `${at}.qty must be a whole number above 0 (${describe(item.qty)})` };
     }
-    if (!(typeof item.price === 'number' && Number.isFinite(item.price))) {
-      return { field: `${at}.price`, message: `${at}.price must be a number (${describe(item.price)})` };
+    if (!isAmount(item.price)) return { field: `${at}.price`, message: `${at}.price must be an amount, 0 or more (${describe(item.price)})` };
+    if (item.attributes !== undefined && !isPlainObject(item.attributes)) {
+      return { field: `${at}.attributes`, message: `${at}.attributes must be an object of key-value pairs` };
     }
+  }
+  // The order's own fields (seed 003's table), and its sums, to the cent.
+  if (!isNonEmptyString(order.orderDate) || Number.isNaN(Date.parse(String(order.orderDate).replace(/ GMT$/, 'Z')))) {
+    return { field: 'order.orderDate', message: `order.orderDate must be a date, such as "2016-05-16T14:25:00 GMT" (${describe(order.orderDate)})` };
+  }
+  if (!(typeof order.currency === 'string' && /^[A-Z]{3}$/.test(order.currency))) {
+    return { field: 'order.currency', message: `order.currency must be an ISO 4217 code such as "GBP" (${describe(order.currency)})` };
+  }
+  for (const field of ['shipping', 'subTotal', 'total']) {
+    if (!isAmount(order[field])) return { field: `order.${field}`, message: `order.${field} must be an amount, 0 or more (${describe(order[field])})` };
+  }
+  const cents = (/** @type {number} */ amount) => Math.round(amount * 100);
+  const itemsCents = order.items.reduce((sum, item) => sum + cents(item.qty * item.price), 0);
+  if (cents(order.subTotal) !== itemsCents) {
+    return { field: 'order.subTotal', message: `order.subTotal must be the sum of qty × price over the items (${itemsCents / 100}, got ${order.subTotal})` };
+  }
+  if (cents(order.total) !== cents(order.subTotal) + cents(order.shipping)) {
+    return { field: 'order.total', message: `order.total must be subTotal + shipping (${(cents(order.subTotal) + cents(order.shipping)) / 100}, got ${order.total})` };
+  }
+  if (order.attributes !== undefined && !isPlainObject(order.attributes)) {
+    return { field: 'order.attributes', message: 'order.attributes must be an object of key-value pairs' };
   }
   return null;
 }
@@ -84,17 +109,18 @@ function guestOf(store, user) {
 }
 
 /**
- * @param {{ store: Store }} deps
+ * @param {{ store: Store, auth?: string | undefined }} deps
  * @returns {Route[]}
  */
-export function orderRoutes({ store }) {
+export function orderRoutes({ store, auth }) {
   return [
     {
       method: 'POST',
       pattern: /^\/tracker\/smart-api\/orders\/offline$/,
       api: true,
       handle({ req, body }) {
-        if (!AUTH_HEADERS.some((h) => isNonEmptyString(header(req.headers, h)))) {
+        const sent = AUTH_HEADERS.map((h) => header(req.headers, h)).filter(isNonEmptyString);
+        if (!sent.length || (auth !== undefined && !sent.includes(auth))) {
           return error(401, null, 'authentication required: send the Authorization (or x-api-key) header Optimizely gave the site');
         }
         if (mediaType(req) !== 'application/json') {

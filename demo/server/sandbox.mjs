@@ -56,6 +56,7 @@ export async function createSandbox(options) {
     log = false,
     catalog: catalogPath = DEFAULT_CATALOG,
     routes: siteRoutes = [],
+    orderAuth,
   } = options ?? {};
   if (typeof dataDir !== 'string' || !dataDir) {
     throw new TypeError('createSandbox: options.dataDir is required (the directory of the durable event log)');
@@ -76,7 +77,7 @@ export async function createSandbox(options) {
     ...flowRoutes({ store, catalog }),
     ...algonomyRoutes({ store, catalog }),
     ...adobeRoutes({ store, catalog }),
-    ...orderRoutes({ store }),
+    ...orderRoutes({ store, auth: orderAuth }),
     ...controlRoutes({ store, faults, requests, catalog }),
     // A site's own pages and endpoints (the demo storefront), served beside the vendor APIs.
     ...siteRoutes,
@@ -131,7 +132,11 @@ export async function createSandbox(options) {
     });
 
     applyCors(req, res, path);
-    if (method === 'OPTIONS') return answerPreflight(req, res);
+    if (method === 'OPTIONS') {
+      // A preflight is a round trip of its own on a real network: it pays the latency too.
+      if (latencyMs && routes.some((r) => r.api && r.pattern.test(path))) await sleep(latencyMs);
+      return answerPreflight(req, res);
+    }
 
     let body;
     try {

@@ -21,6 +21,11 @@ export interface SandboxOptions {
   log?: boolean | ((line: string) => void);
   /** The campaign catalog the decision APIs answer from; re-read when it changes. @default demo/catalog.json */
   catalog?: string;
+  /**
+   * The authentication header value offline orders must carry (in `Authorization` or `x-api-key`);
+   * without it, any value is accepted. @default undefined
+   */
+  orderAuth?: string;
   /** More routes, after the vendor APIs and before static files: a site's own pages (the demo shop). */
   routes?: import('./http.mjs').Route[];
 }

@@ -3,3 +3,6 @@ import type { SandboxOptions } from '../server/types.js';
 
 /** The demo storefront's routes, for `createSandbox({ routes })`. */
 export declare function shopRoutes(options?: { snippetFile?: string; tagOptions?: Record<string, unknown> }): NonNullable<SandboxOptions['routes']>;
+
+/** The authentication header value the shop's tills send with offline orders (the sandbox's `orderAuth`). */
+export declare const TILL_AUTH: string;

@@ -14,7 +14,8 @@ import { readCookies, refreshCookies, sendOfflineOrder } from 'slotwise/server';
 
 const CLIENT_KEY = 'demoshop';
 /** The Optimizely credentials of the shop's tills: they live on this server, never in a page. */
-const OFFLINE_ORDER_AUTH = { Authorization: 'Bearer demo-store-till-secret' };
+export const TILL_AUTH = 'Bearer demo-store-till-secret';
+const OFFLINE_ORDER_AUTH = { Authorization: TILL_AUTH };
 
 /**
  * @typedef {{ id: string, slug: string, name: string, category: string, price: number,

@@ -102,7 +102,7 @@ describe('POST /tracker/smart-api/orders/offline', () => {
     const ref = refCode();
     expect(await sendOfflineOrder(order(ref, { id: browserId }), { endpoint, auth })).toEqual({ ok: true, status: 200 });
     expect(await sendOfflineOrder(order(ref, { id: browserId }), { endpoint, auth })).toEqual({ ok: true, status: 200 });
-    const again = await post({ order: { ...order(ref).order, total: 1 } });
+    const again = await post({ order: { ...order(ref).order, shipping: 0, total: 90 } });
     expect(again.status).toBe(200);
     expect(await again.json()).toEqual({ status: 'OK', refCode: ref, duplicate: true });
     expect((await allOrders()).filter((o) => o.refCode === ref)).toHaveLength(1);
@@ -120,6 +120,17 @@ describe('POST /tracker/smart-api/orders/offline', () => {
     expect((await sendOfflineOrder(order(ref), { endpoint, auth: { 'x-api-key': 'k' } })).ok).toBe(true);
   });
 
+  it('takes only the configured credentials when the sandbox has some', async () => {
+    const guarded = await startSandbox({ orderAuth: 'Bearer till-1' });
+    try {
+      const at = { endpoint: guarded.url };
+      expect(await sendOfflineOrder(order(refCode()), { ...at, auth: { Authorization: 'Bearer guess' } })).toMatchObject({ ok: false, reason: 'rejected', error: { status: 401 } });
+      expect(await sendOfflineOrder(order(refCode()), { ...at, auth: { Authorization: 'Bearer till-1' } })).toEqual({ ok: true, status: 200 });
+    } finally {
+      await guarded.dispose();
+    }
+  });
+
   it('refuses a body that breaks seed 003 with 400 naming the field', async () => {
     const good = order('ORD-bad-input', { id: 'someone' });
     const cases: Array<[unknown, string]> = [
@@ -130,6 +141,11 @@ describe('POST /tracker/smart-api/orders/offline', () => {
       [{ order: { ...good.order, items: [{ refCode: 'a', qty: 1, price: 2 }, { refCode: 'b', price: 2 }] } }, 'order.items[1].qty'],
       [{ order: { ...good.order, items: [{ refCode: 'a', qty: 1 }] } }, 'order.items[0].price'],
       [{ user: { info: { gender: 'male' } }, order: good.order }, 'user'],
+      [{ order: { ...good.order, items: [{ refCode: 'ref1', qty: -1, price: 50 }] } }, 'order.items[0].qty'],
+      [{ order: { ...good.order, orderDate: undefined } }, 'order.orderDate'],
+      [{ order: { ...good.order, currency: 'pounds' } }, 'order.currency'],
+      [{ order: { ...good.order, subTotal: 80, total: 80 } }, 'order.subTotal'],
+      [{ order: { ...good.order, shipping: 5 } }, 'order.total'],
       [[good], 'body'],
     ];
     for (const [body, field] of cases) {
