@@ -76,6 +76,30 @@ test('an ADD followed at once by a navigation is delivered, even when queued beh
   expect(adds).toHaveLength(2);
 });
 
+test('a FORCE_CLOSE made just before leaving never overtakes the ADD before it: it goes out on the next page, in order', async ({ page, sandbox }) => {
+  const clientKey = newKey();
+  const next = writePage({ body: '<p>a page without the tag</p>' });
+  await sandbox.fault({ path: '/v1.2/events', delayMs: 800, count: 1 }); // the VIEW is slow to answer
+  const url = sandbox.siteUrl + writePage({
+    body: initScript(optionsFor(sandbox, clientKey, { browserId: 'local' }), "slotwise('view')") +
+      `<button id="close" onclick="slotwise('add', { item_id: 'SKU-9', price: 10 }); slotwise('forceClose'); location.href = '${next}'">Close</button>`,
+  });
+  await page.goto(url);
+  const browserId = await browserIdOf(page);
+  await expect.poll(async () => (await sandbox.requests({ path: '/v1.2/events', method: 'POST' })).length).toBe(1);
+  await page.click('#close');
+  await page.waitForURL(`**${next}`);
+  // The ADD left with the page; the FORCE_CLOSE behind it waited, since side by side it could win.
+  await expect.poll(async () => (await eventsOf(sandbox, browserId)).map((e) => e.type).sort(), { timeout: 5000 }).toEqual(['ADD', 'VIEW']);
+  await page.waitForTimeout(500);
+  expect((await eventsOf(sandbox, browserId)).map((e) => e.type)).not.toContain('FORCE_CLOSE');
+
+  await page.goto(url); // the visitor comes back: the queue goes on in order
+  await expect.poll(async () => (await eventsOf(sandbox, browserId)).map((e) => e.type), { timeout: 5000 }).toContain('FORCE_CLOSE');
+  const guest = (await sandbox.guest(browserId))!;
+  expect(guest.sessions[0]).toMatchObject({ status: 'CLOSED', closedBy: 'FORCE_CLOSE', abandonedValue: 10 });
+});
+
 test('503 bursts and a 429 with Retry-After end with every event stored exactly once, in order', async ({ page, sandbox }) => {
   const clientKey = newKey();
   await sandbox.fault({ path: '/v1.2/events', status: 503, count: 2 });

@@ -7,6 +7,8 @@ import { trustedScriptURL } from './render/trusted';
 
 const base = (document.currentScript as HTMLScriptElement | null)?.src ?? '';
 const loading = new Map<string, Promise<unknown>>();
+/** A file that could not load is asked for again after this long. */
+const RETRY_AFTER_MS = 10_000;
 
 function loadChunk<T>(file: string, global: string, nonce = ''): Promise<T> {
   let chunk = loading.get(file);
@@ -19,11 +21,12 @@ function loadChunk<T>(file: string, global: string, nonce = ''): Promise<T> {
         if (value) resolve(value);
         else reject(new Error(`${file} did not load`));
       };
-      script.onerror = () => reject(new Error(`${file} could not load`));
+      script.onerror = () => (script.remove(), reject(new Error(`${file} could not load`)));
       script.src = trustedScriptURL(new URL(file, base || location.href).href);
       document.head.append(script);
     }).catch((error: unknown) => {
-      loading.delete(file); // try again next time
+      // Tried again later (an SPA's next view, say), not by every caller of this moment.
+      setTimeout(() => loading.delete(file), RETRY_AFTER_MS);
       throw error;
     });
     loading.set(file, chunk);

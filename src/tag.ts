@@ -24,9 +24,9 @@ import { createRcsStore } from './identity/rcs';
 import { previewValue } from './decide/preview';
 import type { Engine } from './decide/engine';
 import { host } from './render/host';
-import { uncloak } from './render/cloak';
+import { createSlotDriver } from './render/slot-driver';
 import { SLOT_SELECTOR } from './render/slots';
-import { loadEngine, loadOverlay } from './chunks';
+import { loadOverlay } from './chunks';
 
 export interface TagEvents {
   /** An event was refused by the API, ran out of attempts or was dropped; or an id could not be made. */
@@ -196,7 +196,7 @@ export function browserTag(settings: Settings): Tag {
   };
   const windowListeners: Record<string, EventListener> = {
     pagehide: () => delivery.leave(true),
-    pageshow: delivery.wakeUp,
+    pageshow: delivery.resume,
     online: delivery.wakeUp,
     storage: onStorage as EventListener,
   };
@@ -212,18 +212,6 @@ export function browserTag(settings: Settings): Tag {
   const previewKey = prefix + 'preview';
   const preview = () => (canSend() ? previewValue(previewKey) : undefined);
   const rcs = createRcsStore(jar, settings.cookieExpiryDays);
-  const hasSlots = () => !!document.querySelector(SLOT_SELECTOR);
-  let engine: Promise<Engine> | undefined;
-  /** The slot engine, loaded on first need; if it cannot load, the slots show their defaults. */
-  const slots = (): Promise<Engine> =>
-    (engine ??= loadEngine(settings.nonce).then(
-      (create) => create(settings, { host, ids, rcs, sessionId, allowed: canSend, preview, hooks }),
-      () => {
-        engine = undefined; // asked again on the next call
-        uncloak();
-        throw new SlotwiseError('blocked', 'slotwise-slots.min.js could not load');
-      },
-    ));
   const hooks = {
     // Impressions and clicks are events like any other: queued, consent-gated, never lost. A
     // marketer's preview is marked, and never counted by the vendor's tracking URL.
@@ -237,49 +225,28 @@ export function browserTag(settings: Settings): Tag {
     ping: (url: string) => !preview() && canSend() && void request({ method: 'GET', url }, settings.requestTimeoutMs),
     error: (error: SlotwiseError) => emit('error', { error }),
   };
-  /** Starts loading the engine and the codecs the page's slots use, beside the browser id. */
-  const warm = () => {
-    void slots().catch(() => {});
-    const codecs = { flow: host.loadFlowsCodec, placement: host.loadPlacementsCodec, offer: host.loadOffersCodec };
-    for (const [kind, load] of Object.entries(codecs))
-      if (document.querySelector(`[data-slotwise-${kind}]`)) void load(settings.nonce).catch(() => {});
-  };
-  /** Decides the page's slots, if it has any; without consent they keep their defaults. */
-  const fill = (first = false) => {
-    if (!hasSlots() || dead) return;
-    if (!canSend()) return uncloak();
-    warm();
-    void slots().then((e) => void (dead || (first ? e.renderer.start() : e.renderer.render())), () => {});
-  };
-  // Slots already parsed: their code loads now, while the rest of the page is still parsing.
-  if (canSend() && hasSlots()) warm();
+  const driver = createSlotDriver(settings, canSend, (create) => create(settings, { host, ids, rcs, sessionId, allowed: canSend, preview, hooks }));
   /** Runs a decision call and turns its outcome into a result. */
   const decide = async <T extends object>(run: (engine: Engine) => Promise<T>): Promise<({ ok: true } & T) | Failure> => {
     if (dead) return dead;
     try {
-      return { ok: true, ...(await run(await slots())) };
+      return { ok: true, ...(await run(await driver.engine())) };
     } catch (error) {
       const reason = (error as SlotwiseError).code ?? 'blocked';
       return { ok: false, reason, error: error as SlotwiseError };
     }
   };
-  // A page without slots yet (an SPA before its first view) loads the engine when one appears;
-  // from then on the engine watches the page itself.
-  const firstSlot = new MutationObserver(() => {
-    if (!hasSlots()) return;
-    firstSlot.disconnect();
-    fill();
-  });
+  let started = false;
   let closeOverlay = () => {};
   const start = () => {
-    if (hasSlots()) fill(true);
-    else firstSlot.observe(document.documentElement, { childList: true, subtree: true });
+    started = true;
+    driver.start();
     // ?slotwise_debug=1, or a preview: the preview bar lists and outlines every slot (loaded on demand).
     const previewing = preview();
     if (previewing || /[?&]slotwise_debug=1\b/.test(location.search))
-      void Promise.all([loadOverlay(settings.nonce), slots()]).then(
+      void Promise.all([loadOverlay(settings.nonce), driver.engine()]).then(
         ([show, e]) => !dead && (closeOverlay = show(e.reports, settings.nonce, previewing ? { value: previewing, key: previewKey } : undefined)),
-        () => console.warn('slotwise: the debug overlay could not load'),
+        () => console.warn('slotwise: the debug overlay could not load (it needs consent and the slot engine)'),
       );
   };
   // The site's server re-sets our cookies, where Safari does not cap them at 7 days: when the
@@ -308,7 +275,9 @@ export function browserTag(settings: Settings): Tag {
     setTimeout(() => {
       if (withoutHash() == lastUrl || dead) return;
       lastUrl = withoutHash();
-      if (engine || hasSlots()) void decide((e) => e.renderer.page().then(() => ({})));
+      // A new URL: the slots not yet decided for it (never the same page again, as page() may).
+      if (driver.asked() || document.querySelector(SLOT_SELECTOR))
+        void decide((e) => e.renderer.page(undefined, false).then(() => ({})));
     });
   const history_ = history as unknown as Record<string, (...args: unknown[]) => unknown>;
   const patched = settings.autoPage ? ['pushState', 'replaceState'].map((name) => {
@@ -344,7 +313,7 @@ export function browserTag(settings: Settings): Tag {
       // Events an earlier page queued with consent go out now too, and the slots are decided.
       delivery.kick();
       askServer();
-      if (consent == 'granted' && document.readyState != 'loading') fill();
+      if (consent == 'granted' && started) driver.granted();
       return settled({ ok: true });
     },
     async browserId() {
@@ -382,8 +351,7 @@ export function browserTag(settings: Settings): Tag {
       dead = failure('destroyed', 'This tag was destroyed');
       listen(false);
       document.removeEventListener('DOMContentLoaded', start);
-      firstSlot.disconnect();
-      void engine?.then((e) => e.renderer.stop(), () => {});
+      driver.stop();
       closeOverlay();
       patched.forEach((restore) => restore());
       removeEventListener('popstate', onUrlChange);

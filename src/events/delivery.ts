@@ -25,8 +25,10 @@ export type Outcome = { delivered: true } | { delivered: false; answer: HttpAnsw
 export interface Delivery {
   /** Make sure someone drains the queue (call after adding). */
   kick(): void;
-  /** Try now, skipping a backoff wait (not a Retry-After): for `flush()`, `online`, a visible page. */
+  /** Try now, skipping a backoff wait (not a Retry-After): for `flush()` and `online`. */
   wakeUp(): void;
+  /** The page is shown again from the back/forward cache: what it sent while leaving is unconfirmed, so it may go again. */
+  resume(): void;
   /**
   The page is hidden (`final` false: it may come back) or left (pagehide, `final` true): send what
   is queued now, side by side, but impressions (see below).
@@ -115,8 +117,10 @@ export function createDelivery(
       again = false;
       const event = queue.head();
       if (!event) return;
-      // Never longer than the longest pause we grant: a clock set back must not stall the queue.
-      const wait = Math.min(MAX_RETRY_AFTER_MS, Math.max(queue.pausedUntil(), urgent ? 0 : event.notBefore ?? 0) - Date.now());
+      const now = Date.now();
+      // A wait longer than any we grant comes from a clock set back since: it is no wait at all.
+      const until = (time = 0) => (time - now > MAX_RETRY_AFTER_MS ? 0 : time);
+      const wait = Math.max(until(queue.pausedUntil()), urgent ? 0 : until(event.notBefore)) - now;
       if (wait > 0) return later(wait);
       const browserId = await ids.ensure();
       if (!browserId) return later(backoffMs(++idFailures));
@@ -139,16 +143,20 @@ export function createDelivery(
         });
     },
     wakeUp() {
-      leaving = false;
       urgent = true;
       delivery.kick();
+    },
+    resume() {
+      leaving = false;
+      beaconed.clear();
+      delivery.wakeUp();
     },
     leave(final) {
       // Once left, requests the unload cut off settle as unanswered: they are not sent again from here.
       if (leaving) return;
       leaving = final;
-      const browserId = canSend() && queue.pausedUntil() <= Date.now() && ids.current();
       const now = Date.now();
+      const browserId = canSend() && queue.pausedUntil() <= now && ids.current();
       let before = false;
       // Side by side, so all of them leave with the page; each joins its request if one is in flight.
       for (const event of browserId ? queue.list() : []) {
@@ -160,6 +168,9 @@ export function createDelivery(
         // would take every connection to the API just when the next page asks for its decisions.
         // An event another tab is sending right now is that tab's to confirm.
         if (event.message.type == 'SLOT_IMPRESSION' || (!inFlight.has(event.key) && (event.leasedUntil ?? 0) > now)) continue;
+        // A page that is only hidden may come back: there, an event waiting out its backoff keeps
+        // waiting, so tab switches during an outage do not use up its attempts.
+        if (!final && (event.notBefore ?? 0) > now) continue;
         void send(event, browserId as string);
       }
     },

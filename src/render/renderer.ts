@@ -24,8 +24,11 @@ export interface Renderer {
   start(): Promise<void>;
   /** Decides the slots in `root` that are not decided for this page yet. */
   render(root?: ParentNode): Promise<void>;
-  /** A new page (SPA route): every slot not decided for it is decided again. */
-  page(url?: string): Promise<void>;
+  /**
+  A new page (SPA route): every slot not decided for it is decided again. The page already shown,
+  told again (`again`, the default: say, after identity()), has all its slots decided anew.
+  */
+  page(url?: string, again?: boolean): Promise<void>;
   /** What the renderer knows about each slot, for impressions and the debug overlay. */
   reports: WeakMap<Element, SlotReport>;
   /** Stops observing; slots still waiting are shown with their defaults. */
@@ -134,6 +137,7 @@ export function createRenderer(settings: Settings, host: Host, decisions: Decisi
 
   /** Slots under these roots that are not decided for the current page yet, decided together. */
   function renderRoots(roots: ParentNode[], first = false): Promise<void> {
+    shownPage ??= pageUrl();
     host.cloak(settings.nonce);
     // Watch for slots added later only once the first pass has collected the page's slots,
     // so slots the parser adds one by one are still decided together.
@@ -162,19 +166,16 @@ export function createRenderer(settings: Settings, host: Host, decisions: Decisi
 
   const renderer: Renderer = {
     reports,
-    start() {
-      shownPage = pageUrl();
-      return renderRoots([document], true);
-    },
+    start: () => renderRoots([document], true),
     render: (root = document) => renderRoots([root]),
-    page(next) {
+    page(next, again = true) {
       explicitUrl = next && new URL(next, location.href).href;
-      // The page shown again (say, after identity()): every slot is decided anew. A new URL: the
-      // slots already decided for it (a view the SPA just rendered) are not asked twice.
-      const again = shownPage == pageUrl();
+      // The page shown again: every slot is decided anew. A new URL: the slots already decided
+      // for it (a view the SPA just rendered) are not asked twice.
+      const refresh = again && shownPage == pageUrl();
       shownPage = pageUrl();
       for (const el of document.querySelectorAll<HTMLElement>(SLOT_SELECTOR))
-        if (again || decidedFor.get(el) != pageUrl()) {
+        if (refresh || decidedFor.get(el) != pageUrl()) {
           decidedFor.delete(el);
           tracking.release(el);
           hide(el);
