@@ -68,12 +68,15 @@ export async function measureEvents(browser, { trials, navTrials, log }) {
       const requests = (await sandbox.requests()).filter((r) => r.path.startsWith('/v1.2/event'));
       await burstContext.close();
 
-      // Navigate away at once after ADD: a returning visitor, the next page without any tag.
+      // Navigate away at once after ADD: a returning visitor, the next page without any tag. Each
+      // trial waits on that page until its ADD has arrived or 3 s have passed: only what left with
+      // the page counts, never an ADD that a later trial's page load sent for it.
       let delivered = 0;
       const navContext = await browser.newContext();
       const navPage = await navContext.newPage();
       await navPage.goto(sandbox.site + path);
       const navBrowserId = await navPage.evaluate(ready);
+      const arrived = async (marker) => ((await sandbox.guest(navBrowserId))?.events ?? []).some((e) => e.type == 'ADD' && e.message.ext?.marker == marker);
       for (let t = 0; t < navTrials; t++) {
         await navPage.goto(sandbox.site + path);
         await navPage.evaluate(ready);
@@ -83,11 +86,9 @@ export async function measureEvents(browser, { trials, navTrials, log }) {
           location.href = '/bench/pages/blank.html';
         }, { add: SEND[lib].add.toString(), marker });
         await navPage.waitForURL(/blank\.html$/);
+        for (const until = Date.now() + 3000; Date.now() < until && !(await arrived(marker)); ) await new Promise((r) => setTimeout(r, 50));
+        if (await arrived(marker)) delivered++;
       }
-      await new Promise((r) => setTimeout(r, 3000));
-      const adds = (await sandbox.guest(navBrowserId))?.events.filter((e) => e.type == 'ADD') ?? [];
-      const markers = new Set(adds.map((e) => e.message.ext?.marker));
-      for (let t = 0; t < navTrials; t++) if (markers.has(`nav-${t}`)) delivered++;
       await navContext.close();
 
       const row = {

@@ -1,7 +1,7 @@
 // npm run bench: Slotwise and its peers, measured side by side in one run, on this machine.
 // Writes bench/results/latest.md and latest.svg (and latest.json, the raw figures).
-//   node bench/run.mjs [--quick]   (--quick: 3 trials instead of 9, 10 navigate-away trials instead of 50)
-import { cpus } from 'node:os';
+//   node bench/run.mjs [--quick]   (--quick: 3 trials instead of 7, 10 navigate-away trials instead of 50)
+import { cpus, release, totalmem, type } from 'node:os';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { launch } from './lib/browser.mjs';
@@ -29,7 +29,7 @@ const browser = await launch();
 try {
   const results = {
     startedAt,
-    machine: `${cpus().length} × ${cpus()[0]?.model ?? 'CPU'}`,
+    machine: `${cpus().length} × ${cpus()[0]?.model ?? 'CPU'}, ${(totalmem() / 2 ** 30).toFixed(0)} GiB, ${type()} ${release()}`,
     browser: `Chromium ${browser.version()}`,
     trials,
     navTrials,

@@ -46,8 +46,8 @@ ${doneWhen(count, '[data-filled]')}
   await new Promise((r) => document.readyState == 'loading' ? addEventListener('DOMContentLoaded', r) : r());
   for (const el of document.querySelectorAll('[data-flow]'))
     engage.personalize({ channel: 'WEB', currency: 'EUR', friendlyId: el.dataset.flow }).then((answer) => {
-      if (answer && typeof answer.html == 'string') el.innerHTML = answer.html;
-      el.setAttribute('data-filled', '');
+      // Filled only with the flow's content: an answer without it is not personalized content.
+      if (answer && typeof answer.html == 'string' && answer.html) (el.innerHTML = answer.html), el.setAttribute('data-filled', '');
     });
 })();
 </script>${extra}

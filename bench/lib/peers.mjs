@@ -73,12 +73,16 @@ export async function peerSizes() {
 export async function slotwiseSizes() {
   const file = (name) => sizes(readFileSync(join(repo, 'dist', name)));
   const script = file('slotwise.min.js');
-  const codecs = ['flows', 'placements', 'offers'].map((c) => file(`slotwise-${c}.min.js`));
-  const all = { min: script.min, gzip: script.gzip, brotli: script.brotli };
-  for (const c of codecs) for (const k of /** @type {const} */ (['min', 'gzip', 'brotli'])) all[k] += c[k];
+  /** What a page downloads: these files together. */
+  const sum = (...names) => {
+    const total = { min: 0, gzip: 0, brotli: 0 };
+    for (const part of names.map(file)) for (const k of /** @type {const} */ (['min', 'gzip', 'brotli'])) total[k] += part[k];
+    return total;
+  };
   return [
-    { name: 'Slotwise script tag (dist/slotwise.min.js)', ...script },
-    { name: 'Slotwise script tag + flows, placements and offers codecs', ...all },
+    { name: 'Slotwise script tag (dist/slotwise.min.js): a page without slots', ...script },
+    { name: 'Slotwise, a page with flow slots: script tag + slot engine + flows codec', ...sum('slotwise.min.js', 'slotwise-slots.min.js', 'slotwise-flows.min.js') },
+    { name: 'Slotwise, a page with all three kinds of slot: + placements and offers codecs', ...sum('slotwise.min.js', 'slotwise-slots.min.js', 'slotwise-flows.min.js', 'slotwise-placements.min.js', 'slotwise-offers.min.js') },
     { name: 'Slotwise paste-in snippet', ...file('snippet.min.js') },
     { name: 'Slotwise npm ESM entry (createTag, bundled)', ...(await bundle('slotwise-npm', "export { createTag } from 'slotwise';\n", 'esm')) },
   ];
