@@ -15,8 +15,8 @@ export type Framer = typeof import('./render/frame').frameElement;
 export type OffersCodec = Pick<typeof import('./wire/adobe'), 'offersRequest' | 'offerDecisions'>;
 
 export async function loadSanitizer(_nonce?: string): Promise<Sanitize> {
-  const { default: purify } = await import('dompurify');
-  return (html, policy) => purify.sanitize(html, { FORBID_TAGS: ['style'], ...(policy ? { TRUSTED_TYPES_POLICY: policy as never } : {}) });
+  const [{ default: purify }, { purifyWith }] = await Promise.all([import('dompurify'), import('./render/purify')]);
+  return purifyWith(purify);
 }
 
 export const loadEngine = async (_nonce?: string): Promise<CreateEngine> => (await import('./decide/engine')).createEngine;

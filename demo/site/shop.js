@@ -221,12 +221,15 @@ function closePreview() {
 }
 
 /** The guest's timeline as the sandbox keeps it, every two seconds while the drawer is open. */
+let timelineRound = 0;
 async function refreshTimeline() {
   clearTimeout(timelineTimer);
   const box = $('#timeline');
   if (!box || $('#preview').hidden) return;
+  const round = ++timelineRound; // a newer refresh (the checkbox, say) supersedes this one
   const { browserId } = await slotwise('browserId');
   const guest = browserId && (await fetch(`/sandbox/guests/${encodeURIComponent(browserId)}`).then((r) => (r.ok ? r.json() : null)).catch(() => null));
+  if (round != timelineRound) return;
   box.replaceChildren(...(guest ? timelineView(browserId, guest) : [h('p', { class: 'muted' }, 'No events from this browser yet.')]).flat().filter(Boolean));
   showSlotStates();
   timelineTimer = setTimeout(refreshTimeline, 2000);

@@ -3,6 +3,6 @@
 import purify from 'dompurify';
 
 import type { Sanitize } from '../chunks';
+import { purifyWith } from './purify';
 
-(window as unknown as { slotwiseSanitize: Sanitize }).slotwiseSanitize = (html, policy) =>
-  purify.sanitize(html, { FORBID_TAGS: ['style'], ...(policy ? { TRUSTED_TYPES_POLICY: policy as never } : {}) });
+(window as unknown as { slotwiseSanitize: Sanitize }).slotwiseSanitize = purifyWith(purify);
