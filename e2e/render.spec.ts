@@ -264,6 +264,19 @@ test('each decision API\'s code loads only where it is used (configured, or a fl
   expect((await decisionRequests(sandbox))).toEqual(['/rrserver/api/personalize']);
 });
 
+test('when the slot engine cannot load, the slots show their defaults at once and events still go out', async ({ page, sandbox }) => {
+  await page.route('**/slotwise-slots.min.js', (route) => route.abort());
+  const options = optionsFor(sandbox);
+  await page.goto(sandbox.siteUrl + writePage({ body: initScript(options, "slotwise('view')") + slot('data-slotwise-flow="hero"', 'hero') }));
+  await page.waitForFunction(() => (window.slotwise as unknown as { loaded?: boolean }).loaded);
+  await expect(page.locator('#s-hero')).toBeVisible({ timeout: 1000 }); // not after revealAfterMs (5 s here)
+  await expect(page.locator('#s-hero')).toHaveText('DEFAULT hero');
+  expect(await page.evaluate(() => window.slotwise('flow', 'hero'))).toMatchObject({ ok: false, reason: 'blocked' });
+  const { browserId } = await page.evaluate(() => window.slotwise('browserId'));
+  await expect.poll(async () => (await sandbox.guest(browserId))?.events.map((e) => e.type)).toEqual(['VIEW']);
+  expect(await decisionRequests(sandbox)).toEqual([]);
+});
+
 test('with consent pending the slots show their defaults at once and no slot code loads; once granted, slots added later are decided', async ({ page, sandbox }) => {
   const chunks: string[] = [];
   page.on('request', (request) => /slotwise-\w+\.min\.js$/.test(request.url()) && chunks.push(request.url().split('/').pop()!));
