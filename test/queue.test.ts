@@ -17,6 +17,20 @@ describe('persisted queue', () => {
     expect(reloaded.head()?.message.type).toBe('A');
   });
 
+  it('shows other tabs which event is being sent, without rewriting the event, and forgets it once settled', () => {
+    const tabA = createQueue('p:', localStorage, () => {});
+    const event = tabA.add(message('ADD'));
+    const entry = localStorage.getItem(event.key);
+    tabA.lease(event, 5000);
+    expect(localStorage.getItem(event.key)).toBe(entry); // the event itself is not written again
+    expect(createQueue('p:', localStorage, () => {}).head()?.leasedUntil).toBe(5000); // tab B sees the lease
+    tabA.save({ ...event, attempts: 1 }); // a failed try: no longer on its way
+    expect(createQueue('p:', localStorage, () => {}).head()?.leasedUntil).toBe(0);
+    tabA.lease(event, 6000);
+    tabA.remove(event.key);
+    expect(localStorage.length).toBe(0);
+  });
+
   it('keeps creation order for thousands of events made in the same millisecond', () => {
     const queue = createQueue('p:', localStorage, () => {});
     for (let i = 0; i < 1500; i++) queue.add(message(`E${i}`));

@@ -60,6 +60,9 @@ export function createQueue(
   onOverflow: (event: QueuedEvent) => void,
 ): Queue {
   const itemPrefix = prefix + 'q:';
+  // A lease is a small entry of its own: rewriting the event (up to 60 KB) on every send would
+  // cost a large write and make every other tab re-read the queue.
+  const leaseKey = (key: string) => `${prefix}lease:${eventIdOf(key)}`;
   const pauseKey = prefix + 'pause';
   const memory = new Map<string, string>();
   let order: string[] | undefined;
@@ -72,6 +75,10 @@ export function createQueue(
     } catch {
       memory.set(key, value);
     }
+  };
+  const forget = (key: string): void => {
+    memory.delete(key);
+    storage?.removeItem(key);
   };
   const keys = (): string[] => {
     if (!order) {
@@ -87,18 +94,15 @@ export function createQueue(
   const load = (key: string): QueuedEvent | undefined => {
     const entry = read(key);
     try {
-      const { m, a, n, l } = JSON.parse(entry!) as { m?: Message; a: number; n?: number; l?: number };
+      const { m, a, n } = JSON.parse(entry!) as { m?: Message; a: number; n?: number };
       // No message: another tab is just finishing it.
-      return m && { key, message: m, attempts: a, notBefore: n ?? 0, leasedUntil: l ?? 0 };
+      return m && { key, message: m, attempts: a, notBefore: n ?? 0, leasedUntil: Number(read(leaseKey(key))) || 0 };
     } catch {
       if (entry != null) queue.remove(key); // unreadable: it can never be sent
       return undefined;
     }
   };
 
-  const store = ({ key, message, attempts, notBefore, leasedUntil }: QueuedEvent) => {
-    if (read(key) != null) write(key, JSON.stringify({ m: message, a: attempts, n: notBefore, l: leasedUntil }));
-  };
 
   const queue: Queue = {
     add(message) {
@@ -125,17 +129,17 @@ export function createQueue(
       }
       return undefined;
     },
-    save(event) {
-      event.leasedUntil = 0;
-      store(event);
+    save({ key, message, attempts, notBefore }) {
+      forget(leaseKey(key));
+      if (read(key) != null) write(key, JSON.stringify({ m: message, a: attempts, n: notBefore }));
     },
     lease(event, until) {
       event.leasedUntil = until;
-      store(event);
+      write(leaseKey(event.key), String(until));
     },
     remove(key) {
-      memory.delete(key);
-      storage?.removeItem(key);
+      forget(key);
+      forget(leaseKey(key));
       const at = order?.indexOf(key) ?? -1;
       if (at >= 0) order!.splice(at, 1);
     },
