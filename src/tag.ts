@@ -30,7 +30,12 @@ import { loadOverlay } from './chunks';
 
 export interface TagEvents {
   /** An event was refused by the API, ran out of attempts or was dropped; or an id could not be made. */
-  error: { error: SlotwiseError; eventId?: string };
+  error: {
+    error: SlotwiseError;
+    eventId?: string;
+    /** When the event was given up on (out of attempts, or the queue was full): how many this browser has given up on so far. */
+    dropped?: number;
+  };
   /** The API confirmed an event. */
   delivered: { eventId: string; type: string };
 }
@@ -132,17 +137,28 @@ export function browserTag(settings: Settings): Tag {
     waiting.delete(eventId);
   }
   /** Reports a failed event and resolves its call. */
-  function fail(message: Message, result: Failure) {
+  /** Reports a failed event and resolves its call; `given up`: it left the queue undelivered, and is counted. */
+  function fail(message: Message, result: Failure, givenUp = false) {
     const eventId = String(message.ext.eventId);
-    emit('error', { error: result.error, eventId });
+    emit('error', { error: result.error, eventId, ...(givenUp ? { dropped: countDropped() } : {}) });
     settle(eventId, { ...result, eventId });
+  }
+  const droppedKey = prefix + 'dropped';
+  function countDropped(): number {
+    const dropped = (Number(storage?.getItem(droppedKey)) || 0) + 1;
+    try {
+      storage?.setItem(droppedKey, String(dropped));
+    } catch {
+      // full storage: counted for this page only
+    }
+    return dropped;
   }
 
   const jar = createCookieJar(settings.cookieDomain);
   const canSend = () => consent == 'granted' && !dead;
   const ids = createBrowserIds(settings, jar, storage, prefix, canSend, (status) =>
     emit('error', { error: new SlotwiseError('blocked', `No browser id (${status || 'no answer'}); events wait for one`, status) }));
-  const queue = createQueue(prefix, storage, (event) => fail(event.message, failure('dropped', 'The queue is full: dropped its oldest event')));
+  const queue = createQueue(prefix, storage, (event) => fail(event.message, failure('dropped', 'The queue is full: dropped its oldest event'), true));
   const delivery = createDelivery(settings, queue, ids, prefix + 'queue', canSend, ({ message, attempts }: QueuedEvent, outcome: Outcome) => {
     const eventId = String(message.ext.eventId);
     if (outcome.delivered) {
@@ -150,9 +166,11 @@ export function browserTag(settings: Settings): Tag {
       settle(eventId, { ok: true, eventId });
     } else {
       const { status, timedOut } = outcome.answer;
+      // Refused by the API (a 4xx), or given up on after its last attempt.
+      const givenUp = !status || isRetryable(status);
       fail(message, status
-        ? failure(isRetryable(status) ? 'dropped' : 'rejected', `The API answered ${status} to ${message.type} ${eventId}`, status)
-        : failure(timedOut ? 'timeout' : 'blocked', `No answer from the API to ${message.type} ${eventId} after ${attempts} attempts`));
+        ? failure(givenUp ? 'dropped' : 'rejected', `The API answered ${status} to ${message.type} ${eventId}`, status)
+        : failure(timedOut ? 'timeout' : 'blocked', `No answer from the API to ${message.type} ${eventId} after ${attempts} attempts`), givenUp);
     }
   });
 

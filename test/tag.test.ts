@@ -128,9 +128,10 @@ describe('events', () => {
     tag.on('error', (e) => errors.push(e));
     void tag.view();
     await vi.runAllTimersAsync();
-    expect(errors).toEqual([{ eventId: expect.any(String), error: expect.objectContaining({ code: 'blocked', message: expect.stringContaining('after 10 attempts') }) }]);
+    expect(errors).toEqual([{ eventId: expect.any(String), dropped: 1, error: expect.objectContaining({ code: 'blocked', message: expect.stringContaining('after 10 attempts') }) }]);
     expect(api.sent).toHaveLength(10);
     expect(Object.keys(localStorage).filter((k) => k.includes(':q:'))).toEqual([]);
+    expect(localStorage.getItem('slotwise:v1:key1:dropped')).toBe('1'); // counted, across page loads
   });
 
   it('keeps events while the browser id cannot be made, then sends them', async () => {
