@@ -56,9 +56,9 @@ export default [
     output: { file: 'dist/slotwise.min.js', format: 'iife' },
     plugins: [chunksAsScripts, resolve({ browser: true }), ts(), minify()],
   },
-  // On-demand chunks of the script tag: the slot engine for pages with slots, DOMPurify for browsers without Element.setHTML, frames for
-  // render 'iframe', the debug overlay for ?slotwise_debug=1, and the codecs of the placements and
-  // offers APIs for the sites that configure them.
+  // On-demand chunks of the script tag: the slot engine for pages with slots, DOMPurify for
+  // browsers without Element.setHTML, frames for render 'iframe', the debug overlay for
+  // ?slotwise_debug=1, and the codec of each decision API for the pages that use it.
   ...[
     ['src/decide/engine-chunk.ts', 'dist/slotwise-slots.min.js'],
     ['src/render/sanitize-chunk.ts', 'dist/slotwise-sanitize.min.js'],
