@@ -57,6 +57,7 @@ export async function createSandbox(options) {
     catalog: catalogPath = DEFAULT_CATALOG,
     routes: siteRoutes = [],
     orderAuth,
+    dedupeEvents = false,
   } = options ?? {};
   if (typeof dataDir !== 'string' || !dataDir) {
     throw new TypeError('createSandbox: options.dataDir is required (the directory of the durable event log)');
@@ -67,7 +68,7 @@ export async function createSandbox(options) {
   const print = typeof log === 'function' ? log : log ? (/** @type {string} */ line) => console.log(line) : null;
   const catalog = createCatalog(catalogPath, print ?? undefined);
 
-  const store = createStore({ dataDir, sessionTimeoutMs });
+  const store = createStore({ dataDir, sessionTimeoutMs, dedupeEvents });
   const faults = createFaults();
   const requests = createRequestLog();
   const serveStatic = createStatic(mounts);

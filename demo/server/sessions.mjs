@@ -5,14 +5,14 @@
 /**
  * @typedef {import('./types.js').CartItem} CartItem
  * @typedef {import('./types.js').Identity} Identity
- * @typedef {{ seq: number, at: number, ref: string, eventId: string | null, type: string,
- *   sessionId: number, message: Record<string, any> }} StoredEvent
+ * @typedef {{ seq: number, at: number, ref: string, eventId: string | null, duplicateOf: string | null,
+ *   type: string, sessionId: number, message: Record<string, any> }} StoredEvent
  * @typedef {{ id: number, status: 'OPEN' | 'CLOSED', startedAt: number, lastEventAt: number,
  *   closedAt: number | null, closedBy: 'FORCE_CLOSE' | 'TIMEOUT' | null, purchased: boolean,
  *   cart: CartItem[], abandonedValue: number | null }} SessionState
  * @typedef {{ browserId: string, guestRef: string, clientKey: string, createdAt: number,
  *   identity: Identity | null, events: StoredEvent[], sessions: SessionState[],
- *   impressions: import('./types.js').ImpressionCount[] }} GuestState
+ *   impressions: import('./types.js').ImpressionCount[], duplicates: number }} GuestState
  */
 
 const PURCHASE_TYPES = new Set(['CONFIRM', 'CHECKOUT', 'PAYMENT']);

@@ -22,7 +22,7 @@ const VERSION = '1.2';
  */
 export function sitecoreRoutes(store) {
   /**
-   * Validates, stores (or dedupes) and acknowledges one event.
+   * Validates, stores and acknowledges one event (every request, unless the sandbox dedupes).
    * @param {Record<string, any>} message
    * @param {string} [clientKey] from the query, for the legacy form
    * @returns {Reply}
@@ -32,7 +32,6 @@ export function sitecoreRoutes(store) {
     const invalid = validateEvent(message, key);
     if (invalid) return error(400, invalid.field, invalid.message);
     const { ref } = store.recordEvent(key, message);
-    // A duplicate (same ext.eventId) gets the first ref back: the sender's retry succeeded.
     return json(200, { ref, status: 'OK', version: VERSION, client_key: key });
   }
 

@@ -24,16 +24,18 @@ import { applyEvent, openSession, roundCents, settle } from './sessions.mjs';
  */
 
 /**
- * @param {{ dataDir: string, sessionTimeoutMs: number, warn?: (msg: string) => void }} options
+ * @param {{ dataDir: string, sessionTimeoutMs: number, dedupeEvents?: boolean, warn?: (msg: string) => void }} options
+ *   `dedupeEvents`: keep one event per `ext.eventId`, a leniency no vendor documents; by default
+ *   every request is stored, as Sitecore's event API does, and a repeat is only marked.
  * @returns {Store}
  */
-export function createStore({ dataDir, sessionTimeoutMs, warn = (msg) => console.warn(msg) }) {
+export function createStore({ dataDir, sessionTimeoutMs, dedupeEvents = false, warn = (msg) => console.warn(msg) }) {
   mkdirSync(dataDir, { recursive: true });
   const logPath = join(dataDir, 'events.ndjson');
 
   /** @type {Map<string, GuestState>} */
   const guests = new Map();
-  /** Dedupe: clientKey → ext.eventId → ref of the stored event. */
+  /** clientKey → ext.eventId → ref of the first stored event: repeats are marked (or, deduping, refused). */
   /** @type {Map<string, Map<string, string>>} */
   const seen = new Map();
   let seq = 0;
@@ -62,6 +64,7 @@ export function createStore({ dataDir, sessionTimeoutMs, warn = (msg) => console
       events: [],
       sessions: [],
       impressions: [],
+      duplicates: 0,
     });
   }
 
@@ -80,12 +83,16 @@ export function createStore({ dataDir, sessionTimeoutMs, warn = (msg) => console
     const guest = guests.get(r.message.browser_id);
     if (!guest) return; // cannot happen: the guest record is written first
     const eventId = eventIdOf(r.message);
+    let duplicateOf = null;
     if (eventId) {
       let byId = seen.get(r.clientKey);
       if (!byId) seen.set(r.clientKey, (byId = new Map()));
-      byId.set(eventId, r.ref);
+      duplicateOf = byId.get(eventId) ?? null;
+      if (!duplicateOf) byId.set(eventId, r.ref);
     }
-    applyEvent(guest, { seq: ++seq, at: r.at, ref: r.ref, eventId, type: r.message.type, message: r.message }, sessionTimeoutMs);
+    if (duplicateOf) guest.duplicates++;
+    const stored = { seq: ++seq, at: r.at, ref: r.ref, eventId, duplicateOf, type: r.message.type, message: r.message };
+    applyEvent(guest, stored, sessionTimeoutMs);
   }
 
   /** @param {LogRecord[]} records */
@@ -148,7 +155,7 @@ export function createStore({ dataDir, sessionTimeoutMs, warn = (msg) => console
     recordEvent(clientKey, message) {
       const eventId = eventIdOf(message);
       const prior = eventId ? seen.get(clientKey)?.get(eventId) : undefined;
-      if (prior) return { ref: prior, duplicate: true };
+      if (prior && dedupeEvents) return { ref: prior, duplicate: true };
 
       const at = Date.now();
       /** @type {Array<GuestRecord | EventRecord>} */
@@ -162,7 +169,7 @@ export function createStore({ dataDir, sessionTimeoutMs, warn = (msg) => console
       records.push(event);
       append(records);
       for (const r of records) r.kind === 'guest' ? applyGuest(r) : applyEventRecord(r);
-      return { ref: event.ref, duplicate: false };
+      return { ref: event.ref, duplicate: !!prior };
     },
 
     timeline(browserId) {
@@ -226,6 +233,7 @@ export function createStore({ dataDir, sessionTimeoutMs, warn = (msg) => console
         clientKey: g.clientKey,
         createdAt: iso(g.createdAt),
         events: g.events.length,
+        duplicates: g.duplicates,
         sessions: g.sessions.length,
       }));
     },
@@ -283,11 +291,13 @@ function toTimeline(guest, orders) {
     clientKey: guest.clientKey,
     createdAt: iso(guest.createdAt),
     identity: guest.identity,
+    duplicates: guest.duplicates,
     events: guest.events.map((e) => ({
       seq: e.seq,
       ref: e.ref,
       receivedAt: iso(e.at),
       eventId: e.eventId,
+      duplicateOf: e.duplicateOf,
       type: e.type,
       sessionId: e.sessionId,
       message: e.message,

@@ -26,6 +26,12 @@ export interface SandboxOptions {
    * without it, any value is accepted. @default undefined
    */
   orderAuth?: string;
+  /**
+   * Keep one event per `ext.eventId` and answer a repeat with the first ref. No vendor documents
+   * this, so it is off: by default every request is stored, as the real event API does, and a
+   * repeat is marked (`duplicateOf`) and counted on the guest's timeline. @default false
+   */
+  dedupeEvents?: boolean;
   /** More routes, after the vendor APIs and before static files: a site's own pages (the demo shop). */
   routes?: import('./http.mjs').Route[];
 }
@@ -63,6 +69,8 @@ export interface TimelineEvent {
   receivedAt: string;
   /** `ext.eventId`, or null (Engage sends none). */
   eventId: string | null;
+  /** The ref of the first stored event with the same `ext.eventId`: this one arrived twice. */
+  duplicateOf: string | null;
   type: string;
   /** id of the session the event belongs to. */
   sessionId: number;
@@ -91,6 +99,8 @@ export interface Timeline {
   clientKey: string;
   createdAt: string;
   identity: Identity | null;
+  /** Events stored again under an `ext.eventId` already seen: what a real API would count twice. */
+  duplicates: number;
   events: TimelineEvent[];
   sessions: Session[];
   /** The open session's cart, or []. */
@@ -149,12 +159,14 @@ export interface GuestSummary {
   clientKey: string;
   createdAt: string;
   events: number;
+  /** Of `events`, how many repeat an `ext.eventId` already stored. */
+  duplicates: number;
   sessions: number;
 }
 
 export interface RecordResult {
   ref: string;
-  /** true when `ext.eventId` was already stored for this client key (nothing new stored). */
+  /** true when `ext.eventId` was already stored for this client key (stored again unless deduping). */
   duplicate: boolean;
 }
 

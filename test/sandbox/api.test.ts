@@ -164,32 +164,53 @@ describe('events', () => {
     expect((await guest(base, created.ref))!.events).toHaveLength(1);
   });
 
-  it('stores an event once per ext.eventId and acknowledges the resend with the same ref', async () => {
+  it('stores every request, as the real API does, and marks a repeated ext.eventId as a duplicate', async () => {
     const { json: created } = await createBrowser(base);
-    const event = message(created.ref, 'ADD', { product: product('D', 7), ext: { eventId: 'evt_dedupe_1' } });
+    const event = message(created.ref, 'ADD', { product: product('D', 7), ext: { eventId: 'evt_dup_1' } });
     const first = await postEvent(base, event);
     const again = await postEvent(base, event);
     const viaGet = await getEvent(base, event);
     expect(first.status).toBe(200);
-    expect(again).toMatchObject({ status: 200, json: { ref: first.json.ref, status: 'OK' } });
-    expect(viaGet.json.ref).toBe(first.json.ref);
+    expect(again).toMatchObject({ status: 200, json: { status: 'OK' } });
+    expect(new Set([first.json.ref, again.json.ref, viaGet.json.ref]).size).toBe(3);
     const timeline = (await guest(base, created.ref))!;
-    expect(timeline.events).toHaveLength(1);
-    expect(timeline.events[0]!.eventId).toBe('evt_dedupe_1');
-    expect(timeline.cart[0]!.quantity).toBe(1);
-    // Engage sends no eventId: identical events are all stored.
+    expect(timeline.events.map((e) => e.duplicateOf)).toEqual([null, first.json.ref, first.json.ref]);
+    expect(timeline.duplicates).toBe(2);
+    // A doubled ADD doubles the cart, as it would at Sitecore.
+    expect(timeline.cart[0]!.quantity).toBe(3);
+    // Engage sends no eventId: identical events are all stored, none counted as a duplicate.
     const plain = message(created.ref, 'VIEW');
     await postEvent(base, plain);
     await postEvent(base, plain);
-    expect((await guest(base, created.ref))!.events).toHaveLength(3);
+    const after = (await guest(base, created.ref))!;
+    expect(after.events).toHaveLength(5);
+    expect(after.duplicates).toBe(2);
   });
 
-  it('dedupes per client key', async () => {
-    const id = `dedupe-keys-${Date.now()}`;
+  it('keeps one event per ext.eventId only when asked to (dedupeEvents)', async () => {
+    const lenient = await startSandbox({ dedupeEvents: true });
+    try {
+      const { json: created } = await createBrowser(lenient.url);
+      const event = message(created.ref, 'ADD', { product: product('D', 7), ext: { eventId: 'evt_dedupe_1' } });
+      const first = await postEvent(lenient.url, event);
+      const again = await postEvent(lenient.url, event);
+      expect(again.json.ref).toBe(first.json.ref);
+      const timeline = (await guest(lenient.url, created.ref))!;
+      expect(timeline.events).toHaveLength(1);
+      expect(timeline.cart[0]!.quantity).toBe(1);
+    } finally {
+      await lenient.dispose();
+    }
+  });
+
+  it('tells duplicates apart per client key', async () => {
+    const id = `dup-keys-${Date.now()}`;
     const ext = { eventId: 'same-id' };
     await postEvent(base, message(id, 'VIEW', { ext }));
     await postEvent(base, message(id, 'VIEW', { ext, client_key: 'anotherClientKey' }));
-    expect((await guest(base, id))!.events).toHaveLength(2);
+    const timeline = (await guest(base, id))!;
+    expect(timeline.events).toHaveLength(2);
+    expect(timeline.duplicates).toBe(0);
   });
 
   it('accepts custom event types and FORM without channel', async () => {

@@ -9,7 +9,7 @@ import { createBrowser, guest, message, postEvent } from './helpers';
 const dataDir = mkdtempSync(join(tmpdir(), 'slotwise-sandbox-durable-'));
 afterAll(() => rmSync(dataDir, { recursive: true, force: true }));
 
-it('keeps guests, events, sessions, identity and dedupe across a restart', async () => {
+it('keeps guests, events, sessions, identity and duplicate marks across a restart', async () => {
   const first = await createSandbox({ dataDir });
   const { json: created } = await createBrowser(first.url);
   const id = created.ref;
@@ -31,10 +31,12 @@ it('keeps guests, events, sessions, identity and dedupe across a restart', async
     expect(after.abandonedValue).toBe(39.98);
     expect(after.identity?.email).toBe('jane@example.com');
 
-    // Same eventId after the restart: acknowledged with the original ref, not stored again.
+    // Same eventId after the restart: stored, and known for a duplicate of the event before it.
     const resent = await postEvent(second.url, message(id, 'ADD', { product: { item_id: 'A', price: 19.99, quantity: 2 }, ext: { eventId: 'e1' } }));
-    expect(resent.json.ref).toBe(before.events[0]!.ref);
-    expect((await guest(second.url, id))!.events).toHaveLength(4);
+    expect(resent.json.ref).not.toBe(before.events[0]!.ref);
+    const again = (await guest(second.url, id))!;
+    expect(again.events.at(-1)!.duplicateOf).toBe(before.events[0]!.ref);
+    expect(again.duplicates).toBe(1);
 
     const show = await fetch(`${second.url}/v1.2/browser/${id}/show.json?client_key=k`);
     expect(((await show.json()) as any).customer.ref).toBe(created.customer_ref);
