@@ -200,7 +200,7 @@ test('calls made before the library loads are replayed in order with the URL the
 test('options from data- attributes work, and bad options log one error without breaking the page', async ({ page, sandbox }) => {
   const clientKey = newKey();
   await page.goto(sandbox.siteUrl + writePage({
-    snippetAttributes: `data-client-key="${clientKey}" data-target="${sandbox.url}" data-point-of-sale="e2e/uk" data-browser-id="local"`,
+    snippetAttributes: `data-client-key="${clientKey}" data-target="${sandbox.url}" data-point-of-sale="e2e/uk" data-currency="EUR" data-browser-id="local"`,
     body: "<script>slotwise('view')</script>",
   }));
   const browserId = await browserIdOf(page);

@@ -31,6 +31,7 @@ async function send(wire: WireRequest, timeoutMs: number, keepalive: boolean): P
       headers: wire.headers ?? {},
       body: wire.body ?? null,
       keepalive,
+      redirect: wire.redirect ?? 'follow',
       signal: AbortSignal.timeout(timeoutMs),
     });
     const json: unknown = await response.json().catch(() => undefined);

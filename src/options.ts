@@ -35,11 +35,11 @@ export interface TagOptions {
   */
   language?: string;
   /**
-  Three-letter ISO 4217 currency, sent with every event. Sitecore requires it for orders.
-  @default none (the field is left out)
+  Three-letter ISO 4217 currency, sent with every event: Sitecore's event API expects it on each
+  one, so it is required rather than guessed.
   @example 'EUR'
   */
-  currency?: string;
+  currency: string;
   /**
   Where cookies live: `'auto'` finds the widest domain the browser lets this page set
   (`shop.example.co.uk` → `example.co.uk`, so `www.` and `shop.` share the visitor),
@@ -139,7 +139,7 @@ export interface Settings {
   readonly pointOfSale: string;
   readonly channel: Channel;
   readonly language: string;
-  readonly currency: string | undefined;
+  readonly currency: string;
   readonly cookieDomain: string;
   readonly cookieExpiryDays: number;
   readonly consent: Consent;
@@ -194,7 +194,7 @@ const RULES: Rule[] = [
   ['pointOfSale', text, 'a non-empty string'],
   oneOf('channel', 'WEB|MOBILE_WEB|MOBILE_APP'),
   ['language', /^[a-z]{2}$/i, 'a two-letter ISO 639 code'],
-  ['currency', /^([a-z]{3})?$/i, 'a three-letter ISO 4217 code'],
+  ['currency', /^[a-z]{3}$/i, 'a three-letter ISO 4217 code'],
   ['cookieDomain', { test: (value) => /^(auto|host)$/.test(value) || DOMAIN.test(value) }, "'auto', 'host' or a domain"],
   ['cookieExpiryDays', /^\d*\.?\d+$/, 'a positive number of days'],
   oneOf('consent', 'pending|granted|denied'),
@@ -260,7 +260,7 @@ export function resolveOptions(options: TagOptions): Settings {
     ...(o as unknown as Settings),
     target: trim(o.target),
     language: String(o.language).toUpperCase(),
-    currency: String(o.currency ?? '').toUpperCase() || undefined,
+    currency: String(o.currency).toUpperCase(),
     cookieExpiryDays: Math.min(400, Math.max(1, Number(o.cookieExpiryDays))),
     revealAfterMs: Number(o.revealAfterMs),
     autoPage: String(o.autoPage) == 'true',

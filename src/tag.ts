@@ -158,20 +158,27 @@ export function browserTag(settings: Settings): Tag {
   const canSend = () => consent == 'granted' && !dead;
   const ids = createBrowserIds(settings, jar, storage, prefix, canSend, (status) =>
     emit('error', { error: new SlotwiseError('blocked', `No browser id (${status || 'no answer'}); events wait for one`, status) }));
-  const queue = createQueue(prefix, storage, (event) => fail(event.message, failure('dropped', 'The queue is full: dropped its oldest event'), true));
+  // Another tab leaves an event alone while it may still be waiting for that tab's answer.
+  const queue = createQueue(prefix, storage, (event) => fail(event.message, failure('dropped', 'The queue is full: dropped its oldest event'), true),
+    settings.requestTimeoutMs + 5000);
   const delivery = createDelivery(settings, queue, ids, prefix + 'queue', canSend, ({ message, attempts }: QueuedEvent, outcome: Outcome) => {
     const eventId = String(message.ext.eventId);
+    const what = `${message.type} ${eventId}`;
     if (outcome.delivered) {
       emit('delivered', { eventId, type: message.type });
       settle(eventId, { ok: true, eventId });
-    } else {
-      const { status, timedOut } = outcome.answer;
-      // Refused by the API (a 4xx), or given up on after its last attempt.
-      const givenUp = !status || isRetryable(status);
-      fail(message, status
-        ? failure(givenUp ? 'dropped' : 'rejected', `The API answered ${status} to ${message.type} ${eventId}`, status)
-        : failure(timedOut ? 'timeout' : 'blocked', `No answer from the API to ${message.type} ${eventId} after ${attempts} attempts`), givenUp);
+      return;
     }
+    const { status, timedOut } = outcome.answer;
+    if (outcome.unconfirmed)
+      return fail(message, failure('timeout', `No answer to ${what} in time; not sent again, as it may be stored`));
+    // Refused by the API (a 4xx), or given up on after its last attempt.
+    const givenUp = !status || status < 300 || isRetryable(status);
+    fail(message,
+      status < 200 ? failure(timedOut ? 'timeout' : 'blocked', `No answer from the API to ${what} after ${attempts} attempts`)
+      : status < 300 ? failure('dropped', `${status} without the API's acknowledgement to ${what}, ${attempts} times: a proxy or catch-all page?`, status)
+      : failure(givenUp ? 'dropped' : 'rejected', `The API answered ${status} to ${what}`, status),
+      givenUp);
   });
 
   function track(build: (ctx: CallContext) => Message): Promise<EventResult> {
@@ -211,6 +218,8 @@ export function browserTag(settings: Settings): Tag {
     const how = newValue == null && finishOf(oldValue);
     if (how) settle(eventId, { ...failure(how, 'Another tab gave up on this event'), eventId });
     else if (how === undefined) settle(eventId, { ok: true, eventId });
+    // The event we may be waiting behind has settled.
+    if (newValue == null) delivery.kick();
   };
   const windowListeners: Record<string, EventListener> = {
     pagehide: () => delivery.leave(true),

@@ -2,7 +2,7 @@
 import { describe, expect, it, vi } from 'vitest';
 import { resolveOptions, type TagOptions } from '../src/options';
 
-const valid: TagOptions = { clientKey: 'key', target: 'https://api.example/', pointOfSale: 'shop' };
+const valid: TagOptions = { clientKey: 'key', target: 'https://api.example/', pointOfSale: 'shop', currency: 'gbp' };
 
 describe('options', () => {
   it('fills defaults and normalizes', () => {
@@ -21,6 +21,8 @@ describe('options', () => {
     [{ channel: 'TV' }, 'channel'],
     [{ language: 'english' }, 'language'],
     [{ currency: 'euro' }, 'currency'],
+    [{ currency: undefined }, 'currency'],
+    [{ currency: '' }, 'currency'],
     [{ consent: 'maybe' }, 'consent'],
     [{ transport: 'carrier pigeon' }, 'transport'],
     [{ cookieExpiryDays: -1 }, 'cookieExpiryDays'],

@@ -1,5 +1,5 @@
 // @vitest-environment happy-dom
-import { beforeEach, describe, expect, it } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { MAX_QUEUED, createQueue } from '../src/events/queue';
 import type { Message } from '../src/wire/sitecore';
 
@@ -7,6 +7,7 @@ const message = (type: string, eventId = type): Message => ({ type, ext: { event
 const types = (queue: ReturnType<typeof createQueue>) => queue.list().map((e) => e.message.type);
 
 beforeEach(() => localStorage.clear());
+afterEach(() => vi.useRealTimers());
 
 describe('persisted queue', () => {
   it('keeps events in the order they were made, across page loads', () => {
@@ -18,17 +19,63 @@ describe('persisted queue', () => {
   });
 
   it('shows other tabs which event is being sent, without rewriting the event, and forgets it once settled', () => {
-    const tabA = createQueue('p:', localStorage, () => {});
+    vi.useFakeTimers({ now: 1_000_000 });
+    const tabA = createQueue('p:', localStorage, () => {}, 5000);
     const event = tabA.add(message('ADD'));
     const entry = localStorage.getItem(event.key);
-    tabA.lease(event, 5000);
+    tabA.lease(event.key);
     expect(localStorage.getItem(event.key)).toBe(entry); // the event itself is not written again
-    expect(createQueue('p:', localStorage, () => {}).head()?.leasedUntil).toBe(5000); // tab B sees the lease
+    expect(createQueue('p:', localStorage, () => {}, 5000).head()?.leasedUntil).toBe(1_005_000); // tab B sees the lease
     tabA.save({ ...event, attempts: 1 }); // a failed try: no longer on its way
-    expect(createQueue('p:', localStorage, () => {}).head()?.leasedUntil).toBe(0);
-    tabA.lease(event, 6000);
+    expect(createQueue('p:', localStorage, () => {}, 5000).head()?.leasedUntil).toBe(0);
+    tabA.lease(event.key);
     tabA.remove(event.key);
-    expect(localStorage.length).toBe(0);
+    expect(Object.keys(localStorage).filter((key) => key != 'p:seq')).toEqual([]);
+    tabA.lease(event.key); // settled meanwhile: no lease left behind for an event that is gone
+    expect(Object.keys(localStorage).filter((key) => key != 'p:seq')).toEqual([]);
+  });
+
+  it('marks an event that left with its page, for every later page load to see', () => {
+    const leaving = createQueue('p:', localStorage, () => {});
+    const event = leaving.add(message('ADD'));
+    leaving.lease(event.key);
+    leaving.handOff(event.key);
+    expect(createQueue('p:', localStorage, () => {}).head()).toMatchObject({ handedOff: true, leasedUntil: 0 });
+    leaving.release(event.key);
+    expect(createQueue('p:', localStorage, () => {}).head()).toMatchObject({ handedOff: false, leasedUntil: 0 });
+  });
+
+  it('keeps the order events were made in when the clock is set back between page loads', () => {
+    vi.useFakeTimers({ now: new Date('2026-12-03T10:00:05Z') });
+    const first = createQueue('p:', localStorage, () => {});
+    first.add(message('ADD', 'a1'));
+    first.add(message('ADD', 'a2'));
+    vi.setSystemTime(new Date('2026-12-03T10:00:00Z')); // set back 5 s
+    createQueue('p:', localStorage, () => {}).add(message('FORCE_CLOSE'));
+    expect(types(createQueue('p:', localStorage, () => {}))).toEqual(['ADD', 'ADD', 'FORCE_CLOSE']);
+  });
+
+  it('carries on after the events an earlier version of the tag keyed by time', () => {
+    localStorage.setItem(`p:q:${(1_790_000_000_000).toString(36).padStart(9, '0')}:old`, JSON.stringify({ m: message('VIEW', 'old'), a: 0 }));
+    createQueue('p:', localStorage, () => {}).add(message('ADD'));
+    expect(types(createQueue('p:', localStorage, () => {}))).toEqual(['VIEW', 'ADD']);
+  });
+
+  it('takes a wait that a clock set back since left behind for no wait at all', () => {
+    vi.useFakeTimers({ now: new Date('2026-12-04T10:00:00Z') }); // a day ahead
+    const ahead = createQueue('p:', localStorage, () => {}, 5000);
+    const event = ahead.add(message('ADD'));
+    ahead.pause(Date.now() + 60_000);
+    ahead.save({ ...event, attempts: 1, notBefore: Date.now() + 30_000 });
+    ahead.lease(event.key);
+    expect(ahead.pausedUntil()).toBe(Date.now() + 60_000);
+    vi.setSystemTime(new Date('2026-12-03T10:00:00Z')); // the clock is put right
+    const now = createQueue('p:', localStorage, () => {}, 5000);
+    expect(now.pausedUntil()).toBe(0);
+    expect(now.head()).toMatchObject({ notBefore: 0 });
+    now.lease(event.key);
+    vi.setSystemTime(new Date('2026-12-02T10:00:00Z')); // and a lease written then is no lease now
+    expect(createQueue('p:', localStorage, () => {}, 5000).head()?.leasedUntil).toBe(0);
   });
 
   it('keeps creation order for thousands of events made in the same millisecond', () => {
@@ -76,7 +123,8 @@ describe('persisted queue', () => {
   });
 
   it('shares a Retry-After pause through storage', () => {
-    createQueue('p:', localStorage, () => {}).pause(12345);
-    expect(createQueue('p:', localStorage, () => {}).pausedUntil()).toBe(12345);
+    const until = Date.now() + 12_345;
+    createQueue('p:', localStorage, () => {}).pause(until);
+    expect(createQueue('p:', localStorage, () => {}).pausedUntil()).toBe(until);
   });
 });

@@ -10,7 +10,7 @@ import { host } from '../src/render/host';
 import type { Decisions } from '../src/decide/decisions';
 import type { Decision } from '../src/wire/model';
 
-const settings = resolveOptions({ clientKey: 'k', target: '/api', pointOfSale: 'p', revealAfterMs: 1000 });
+const settings = resolveOptions({ clientKey: 'k', target: '/api', pointOfSale: 'p', currency: 'EUR', revealAfterMs: 1000 });
 
 describe('slots', () => {
   it('reads the three kinds of slot and their options', () => {

@@ -7,7 +7,7 @@ describe('server-side rendering', () => {
     const { createRequire } = await import('node:module');
     const cjs = createRequire(import.meta.url)('slotwise') as typeof esm;
     for (const { createTag } of [esm, cjs]) {
-      const tag = createTag({ clientKey: 'k', target: 'https://api.example', pointOfSale: 'p' });
+      const tag = createTag({ clientKey: 'k', target: 'https://api.example', pointOfSale: 'p', currency: 'EUR' });
       expect(await tag.view()).toMatchObject({ ok: false, reason: 'blocked' });
       expect(await tag.browserId()).toMatchObject({ ok: false, reason: 'blocked' });
       expect(() => tag.destroy()).not.toThrow();

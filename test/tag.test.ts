@@ -80,7 +80,7 @@ describe('events', () => {
     expect(api.eventTypes()).toEqual(['VIEW', 'ADD', 'FORCE_CLOSE']);
     expect(api.events().map((e) => (e.ext as { eventId: string }).eventId)).toEqual([view, add, close].map((r) => r.ok && r.eventId));
     expect(api.events().every((e) => e.browser_id == 'bid-1' && e.client_key == 'key1' && e.pos == 'shop/uk')).toBe(true);
-    expect(Object.keys(localStorage).sort()).toEqual(['slotwise:v1:key1:bid', 'slotwise:v1:key1:session']); // nothing left queued
+    expect(Object.keys(localStorage).sort()).toEqual(['slotwise:v1:key1:bid', 'slotwise:v1:key1:seq', 'slotwise:v1:key1:session']); // nothing left queued
   });
 
   it('waits out 503s with backoff and reuses the same eventId on every retry', async () => {
@@ -197,15 +197,24 @@ describe('events', () => {
     expect(api.eventTypes()).toEqual(['VIEW', 'VIEW']);
   });
 
-  it('sends what is queued with keepalive when the page is left', async () => {
-    api.answer({ status: 503 });
+  it('sends what is ready with keepalive when the page is left, and the next page never sends it again', async () => {
+    api.answer({ status: 503 }, 'no-answer-yet');
     const tag = make({ browserId: 'local' });
     void tag.view();
     void tag.add({ item_id: 'a' });
     await vi.advanceTimersByTimeAsync(10);
     dispatchEvent(new Event('pagehide'));
     await vi.advanceTimersByTimeAsync(10);
-    expect(api.sent.map((s) => [s.body?.type, s.keepalive])).toEqual([['VIEW', true], ['VIEW', true], ['ADD', true]]);
+    // The VIEW the API just failed waits for the next page: sent now, its answer would go unseen.
+    expect(api.sent.map((s) => [s.body?.type, s.keepalive])).toEqual([['VIEW', true], ['ADD', true]]);
+    tag.destroy();
+    // The ADD left with the page (the browser carries the request on): it may be stored, so the
+    // next page does not send it again; the VIEW it sends.
+    make({ browserId: 'local' });
+    await vi.waitFor(() => expect(api.eventTypes()).toEqual(['VIEW', 'ADD', 'VIEW']));
+    await vi.advanceTimersByTimeAsync(60_000);
+    expect(api.eventTypes()).toEqual(['VIEW', 'ADD', 'VIEW']);
+    expect(Object.keys(localStorage).filter((key) => key.includes(':q:') || key.includes(':lease:'))).toEqual([]);
   });
 
   it('leaves slot impressions queued for the next page when the page is left, but sends clicks', async () => {
@@ -254,8 +263,9 @@ describe('leaving the page', () => {
     await vi.advanceTimersByTimeAsync(10);
     expect(api.eventTypes()).toEqual(['ADD']); // the ADD is still unconfirmed: nothing after it races it
     tag.destroy();
-    make({ browserId: 'local' }); // the next page sends them in order (the API keeps the ADD once, by eventId)
-    await vi.waitFor(() => expect(api.eventTypes()).toEqual(['ADD', 'ADD', 'FORCE_CLOSE', 'VIEW']));
+    // The next page sends the rest in order; the ADD left with the page, so it is not sent twice.
+    make({ browserId: 'local' });
+    await vi.waitFor(() => expect(api.eventTypes()).toEqual(['ADD', 'FORCE_CLOSE', 'VIEW']));
   });
 
   it('hands an event too big for keepalive to sendBeacon once, and sends nothing twice after the page is left', async () => {
@@ -323,6 +333,116 @@ describe('delivery edge cases', () => {
     localStorage.removeItem(key);
     dispatchEvent(new StorageEvent('storage', { key, oldValue, newValue: null }));
     expect(await result).toMatchObject({ ok: false, reason: 'rejected' });
+  });
+});
+
+describe('exactly once, against an API that stores every request', () => {
+  const queued = () => Object.keys(localStorage).filter((key) => key.includes(':q:'));
+
+  it.each([
+    ['an HTML page', { status: 200, body: '<!doctype html><title>Welcome</title>' }],
+    ['a 204', { status: 204 }],
+    ['malformed JSON', { status: 200, body: '{"ref":' }],
+    ['JSON without the acknowledgement', { status: 200, json: { ok: true } }],
+  ])('does not take %s for delivered: the event stays queued and goes again', async (_, answer) => {
+    api.answer(answer, answer);
+    const tag = make({ browserId: 'local' });
+    const delivered: string[] = [];
+    tag.on('delivered', ({ type }) => delivered.push(type));
+    const add = tag.add({ item_id: 'a' });
+    await vi.advanceTimersByTimeAsync(10);
+    expect(delivered).toEqual([]);
+    expect(queued()).toHaveLength(1);
+    await vi.runAllTimersAsync();
+    expect(await add).toMatchObject({ ok: true });
+    expect(api.eventTypes()).toEqual(['ADD', 'ADD', 'ADD']);
+    expect(queued()).toEqual([]);
+  });
+
+  it('gives up on a catch-all that never acknowledges, and says what is answering', async () => {
+    api.answer(...Array.from({ length: 10 }, () => ({ status: 200, body: '<html>shop</html>' })));
+    const tag = make({ browserId: 'local' });
+    const errors: Array<{ reason: string; message: string; dropped?: number }> = [];
+    tag.on('error', ({ error, dropped }) => errors.push({ reason: error.code, message: error.message, dropped }));
+    void tag.view();
+    await vi.runAllTimersAsync();
+    expect(errors).toEqual([{ reason: 'dropped', dropped: 1, message: expect.stringMatching(/200 without the API's acknowledgement to VIEW .*, 10 times: a proxy or catch-all page/) }]);
+  });
+
+  it('never follows a redirect with an event', async () => {
+    const tag = make({ browserId: 'local' });
+    await tag.view();
+    expect(api.sent.map((s) => s.redirect)).toEqual(['error']);
+  });
+
+  it('does not send again an ADD whose request timed out (the API may have stored it), but does an IDENTITY', async () => {
+    api.answer('timeout', 'timeout');
+    const tag = make({ browserId: 'local' });
+    const add = tag.add({ item_id: 'a' });
+    const identity = tag.identity({ email: 'jane@example.com' });
+    expect(await add).toMatchObject({ ok: false, reason: 'timeout', error: { message: expect.stringMatching(/not sent again, as it may be stored/) } });
+    await vi.runAllTimersAsync();
+    expect(await identity).toMatchObject({ ok: true });
+    expect(api.eventTypes()).toEqual(['ADD', 'IDENTITY', 'IDENTITY']);
+    expect(queued()).toEqual([]);
+  });
+
+  it('puts currency on every event', async () => {
+    const tag = make({ browserId: 'local' });
+    await Promise.all([tag.view(), tag.add({ item_id: 'a' }), tag.forceClose(), tag.identity({ email: 'a@b.co' }), tag.event('wish', { x: 1 })]);
+    expect(api.events().map((e) => e.currency)).toEqual(['EUR', 'EUR', 'EUR', 'EUR', 'EUR']);
+    expect(await tag.add({ item_id: 'a', currency: 'euro' })).toMatchObject({ ok: false, reason: 'invalid' });
+  });
+
+  it('waits while another tab sends the event at the head, and forgets it if that tab went away mid-request', async () => {
+    const other = make({ browserId: 'local' });
+    api.answer('no-answer-yet');
+    void other.add({ item_id: 'a' });
+    await vi.advanceTimersByTimeAsync(10);
+    other.destroy(); // the tab is closed with its request in flight, without a pagehide
+    const tag = make({ browserId: 'local' });
+    void tag.view();
+    await vi.advanceTimersByTimeAsync(10_000);
+    expect(api.eventTypes()).toEqual(['ADD']); // the ADD may still be answered to the other tab
+    await vi.advanceTimersByTimeAsync(10_000);
+    // Its lease ran out unsettled: it may be stored, so it is not sent again; the VIEW goes.
+    expect(api.eventTypes()).toEqual(['ADD', 'VIEW']);
+    expect(queued()).toEqual([]);
+  });
+
+  it('ignores a Retry-After that a clock a day ahead left behind, also when the page is left', async () => {
+    vi.setSystemTime(Date.now() + 86_400_000);
+    api.answer({ status: 429, headers: { 'retry-after': '300' } });
+    const ahead = make({ browserId: 'local' });
+    void ahead.view();
+    await vi.advanceTimersByTimeAsync(10);
+    ahead.destroy();
+    vi.setSystemTime(Date.now() - 86_400_000); // the clock is put right
+    api.answer('no-answer-yet');
+    const tag = make({ browserId: 'local' });
+    await vi.advanceTimersByTimeAsync(10);
+    void tag.add({ item_id: 'a' });
+    dispatchEvent(new Event('pagehide'));
+    await vi.advanceTimersByTimeAsync(10);
+    expect(api.eventTypes()).toEqual(['VIEW', 'VIEW', 'ADD']);
+  });
+});
+
+describe('consent holds copies', () => {
+  it('sends what the page passed at the time of the call, whatever it does to its objects afterwards', async () => {
+    const tag = make({ consent: 'pending', browserId: 'local' });
+    const order = { items: [{ id: 'sku-1', qty: 2 }] as unknown[] };
+    const product = { item_id: 'a', price: 5, order };
+    const add = tag.add(product);
+    const view = tag.view({ ext: { step: 'bag' } });
+    order.items.length = 0; // emptied by the page
+    order.items.push(order); // and given a cycle
+    expect(await tag.consent('granted')).toEqual({ ok: true });
+    await vi.runAllTimersAsync();
+    expect(await add).toMatchObject({ ok: true });
+    expect(await view).toMatchObject({ ok: true });
+    expect(api.events().map((e) => e.type)).toEqual(['ADD', 'VIEW']);
+    expect((api.events()[0]!.product as { order: unknown }).order).toEqual({ items: [{ id: 'sku-1', qty: 2 }] });
   });
 });
 

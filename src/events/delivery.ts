@@ -2,15 +2,22 @@
 // ADD before it), by whichever tab holds the queue's lock. Failures are retried with backoff, a
 // Retry-After pauses every tab, and events the API refuses or that run out of attempts are
 // reported, never retried forever. The lock is only held while sending, never while waiting, so
-// a waiting tab blocks nobody. When the page is hidden or left, what is queued goes out at once
-// with fetch(keepalive) or sendBeacon; anything unconfirmed stays queued for the next load.
+// a waiting tab blocks nobody. When the page is hidden or left, what is ready goes out at once
+// with fetch(keepalive) or sendBeacon.
+//
+// Exactly once, against an API that stores every request it gets: an event counts as delivered
+// only when the API acknowledges it, and it is sent again only when no earlier request for it
+// can have been stored. A request whose answer nobody will read (its page was left, or the tab
+// that sent it went away) or that timed out may have been stored, so the event is then not sent
+// again: the rare loss (the network failing just then) costs a site less than a doubled ADD.
+// Events that a repeat cannot change (IDENTITY, FORCE_CLOSE) are the exception after a timeout.
 import type { Settings } from '../options';
 import type { BrowserIds } from '../identity/browser-id';
 import { request, type HttpAnswer } from '../http';
 import { withLock } from '../lock';
-import { eventRequest } from '../wire/sitecore';
+import { eventAcknowledged, eventRequest } from '../wire/sitecore';
 import type { Queue, QueuedEvent } from './queue';
-import { backoffMs, isRetryable, MAX_RETRY_AFTER_MS, retryAfterMs } from './retry';
+import { backoffMs, isRetryable, retryAfterMs } from './retry';
 
 /** Browsers allow 64 KB of keepalive bodies in flight per page; leave room for others. */
 const KEEPALIVE_BUDGET = 60_000;
@@ -18,20 +25,25 @@ const KEEPALIVE_BUDGET = 60_000;
 const IDLE_MS = 60_000;
 /** Closes the visitor's session: it must never reach the API before the events made before it. */
 const CLOSES_SESSION = 'FORCE_CLOSE';
+/** Events that a second copy changes nothing for, so an unknown outcome is worth a resend. */
+const REPEATABLE = new Set(['IDENTITY', CLOSES_SESSION]);
 
-/** How an event ended: delivered, or given up on with the API's last answer. */
-export type Outcome = { delivered: true } | { delivered: false; answer: HttpAnswer };
+/**
+How an event ended: delivered; given up on with the API's last answer; or `unconfirmed`: it timed
+out, so it may be stored, and is not sent again.
+*/
+export type Outcome = { delivered: true } | { delivered: false; answer: HttpAnswer; unconfirmed?: boolean };
 
 export interface Delivery {
   /** Make sure someone drains the queue (call after adding). */
   kick(): void;
   /** Try now, skipping a backoff wait (not a Retry-After): for `flush()` and `online`. */
   wakeUp(): void;
-  /** The page is shown again from the back/forward cache: what it sent while leaving is unconfirmed, so it may go again. */
+  /** The page is shown again from the back/forward cache: its requests still in flight answer it after all. */
   resume(): void;
   /**
   The page is hidden (`final` false: it may come back) or left (pagehide, `final` true): send what
-  is queued now, side by side, but impressions (see below).
+  is ready now, side by side, but impressions (see below).
   */
   leave(final: boolean): void;
 }
@@ -45,7 +57,7 @@ export function createDelivery(
   report: (event: QueuedEvent, outcome: Outcome) => void,
 ): Delivery {
   const inFlight = new Map<string, Promise<void>>();
-  /** Events handed to sendBeacon: they left with the page, unconfirmed, and are not sent again from it. */
+  /** Events handed to sendBeacon: they left with the page, and no answer will ever tell. */
   const beaconed = new Set<string>();
   let keepaliveBytes = 0;
   let running = false;
@@ -69,13 +81,16 @@ export function createDelivery(
     const bytes = wire.body ? new Blob([wire.body]).size : 0;
     const keepalive = keepaliveBytes + bytes <= KEEPALIVE_BUDGET;
     if (!keepalive && leaving && wire.body) {
-      // Over the keepalive budget: a beacon still leaves with the page, unconfirmed.
-      if (navigator.sendBeacon(wire.url, new Blob([wire.body], { type: 'text/plain' }))) beaconed.add(event.key);
+      // Over the keepalive budget: a beacon still leaves with the page, its answer never seen.
+      if (navigator.sendBeacon(wire.url, new Blob([wire.body], { type: 'text/plain' }))) {
+        beaconed.add(event.key);
+        queue.handOff(event.key);
+      }
       return Promise.resolve();
     }
     if (keepalive) keepaliveBytes += bytes;
-    // Other tabs see that this event is on its way and do not send it too when they are left.
-    queue.lease(event, Date.now() + settings.requestTimeoutMs);
+    // Other tabs see that this event is on its way and leave it alone.
+    queue.lease(event.key);
     const sent = request(wire, settings.requestTimeoutMs, keepalive)
       .then((answer) => settle(event, answer))
       .finally(() => {
@@ -87,19 +102,27 @@ export function createDelivery(
   }
 
   function settle(event: QueuedEvent, answer: HttpAnswer): void {
-    const { status } = answer;
-    if (status >= 200 && status < 300) {
+    if (eventAcknowledged(answer.status, answer.json)) {
       queue.remove(event.key);
       report(event, { delivered: true });
       return;
     }
+    const { status, timedOut } = answer;
     urgent = false;
-    // No answer while offline, or because the unload cut the request off (keepalive requests
-    // go on without the page): not the API's fault, so not an attempt. `online`/`pageshow` wake us.
-    if (!status && (leaving || !navigator.onLine)) {
+    if (timedOut && !REPEATABLE.has(event.message.type)) {
+      // The API may have stored it and answered too late: sent again, it could be stored twice.
+      queue.remove(event.key);
+      report(event, { delivered: false, answer, unconfirmed: true });
+      return;
+    }
+    // A 2xx that is not the API's acknowledgement comes from a proxy or a catch-all page: the
+    // event did not reach the API, so it is tried again like a server error.
+    const retryable = !status || status < 300 || isRetryable(status);
+    if (!status && !timedOut && (leaving || !navigator.onLine)) {
+      // No answer while offline: not the API's fault, so not an attempt. `online`/`pageshow` wake us.
       event.notBefore = Date.now() + IDLE_MS;
-    } else if (status && !isRetryable(status) || ++event.attempts >= settings.maxAttempts) {
-      queue.finish(event.key, status ? 'rejected' : 'dropped');
+    } else if (!retryable || ++event.attempts >= settings.maxAttempts) {
+      queue.finish(event.key, retryable ? 'dropped' : 'rejected');
       report(event, { delivered: false, answer });
       return;
     } else {
@@ -118,9 +141,17 @@ export function createDelivery(
       const event = queue.head();
       if (!event) return;
       const now = Date.now();
-      // A wait longer than any we grant comes from a clock set back since: it is no wait at all.
-      const until = (time = 0) => (time - now > MAX_RETRY_AFTER_MS ? 0 : time);
-      const wait = Math.max(until(queue.pausedUntil()), urgent ? 0 : until(event.notBefore)) - now;
+      if (!inFlight.has(event.key)) {
+        // Left with its page, or its sender went away mid-request (the lease ran out unsettled):
+        // the request may be stored, so it is not sent again.
+        if (event.handedOff || (event.leasedUntil && event.leasedUntil <= now)) {
+          queue.remove(event.key);
+          continue;
+        }
+        // Another tab is sending it: its answer settles it, and the storage event wakes us.
+        if (event.leasedUntil) return later(event.leasedUntil - now);
+      }
+      const wait = Math.max(queue.pausedUntil(), urgent ? 0 : event.notBefore ?? 0) - now;
       if (wait > 0) return later(wait);
       const browserId = await ids.ensure();
       if (!browserId) return later(backoffMs(++idFailures));
@@ -148,6 +179,8 @@ export function createDelivery(
     },
     resume() {
       leaving = false;
+      // Requests still in flight will answer this page after all; beacons never will, and stay handed off.
+      for (const key of inFlight.keys()) queue.lease(key);
       beaconed.clear();
       delivery.wakeUp();
     },
@@ -156,7 +189,8 @@ export function createDelivery(
       if (leaving) return;
       leaving = final;
       const now = Date.now();
-      const browserId = canSend() && queue.pausedUntil() <= now && ids.current();
+      // Offline or paused by a Retry-After, nothing would arrive: everything waits for the next load.
+      const browserId = canSend() && navigator.onLine && queue.pausedUntil() <= now && ids.current();
       let before = false;
       // Side by side, so all of them leave with the page; each joins its request if one is in flight.
       for (const event of browserId ? queue.list() : []) {
@@ -166,13 +200,16 @@ export function createDelivery(
         before = true;
         // Impressions stay queued for the next page (a page of slots makes dozens): sent now, they
         // would take every connection to the API just when the next page asks for its decisions.
-        // An event another tab is sending right now is that tab's to confirm.
-        if (event.message.type == 'SLOT_IMPRESSION' || (!inFlight.has(event.key) && (event.leasedUntil ?? 0) > now)) continue;
-        // A page that is only hidden may come back: there, an event waiting out its backoff keeps
-        // waiting, so tab switches during an outage do not use up its attempts.
-        if (!final && (event.notBefore ?? 0) > now) continue;
+        // An event another tab is sending right now is that tab's to confirm; one that the API
+        // failed lately (waiting out a backoff) waits for the next page rather than go unconfirmed.
+        const elsewhere = !inFlight.has(event.key) && (event.handedOff || event.leasedUntil);
+        if (event.message.type == 'SLOT_IMPRESSION' || elsewhere || (event.notBefore ?? 0) > now) continue;
         void send(event, browserId as string);
       }
+      // What is still on its way leaves with the page: the browser carries the requests on, but no
+      // one will read their answers, so the next page load must not send these events again.
+      // Offline, they cannot arrive: the next page load sends them.
+      if (final) for (const key of inFlight.keys()) (navigator.onLine ? queue.handOff : queue.release)(key);
     },
   };
   return delivery;

@@ -1,4 +1,4 @@
-// Public call arguments → Sitecore event messages (DESIGN.md §3), validated. Pure: the page URL
+// Public call arguments → Sitecore event messages (Sitecore CDP's event API), validated. Pure: the page URL
 // and referrer come in as arguments. Every mistake throws a SlotwiseError that says what was
 // wrong, so the tag can answer `{ ok: false, reason: 'invalid' }` without queueing anything.
 import { SlotwiseError } from '../errors';
@@ -88,12 +88,15 @@ function message(settings: Settings, ctx: CallContext, type: string, fields: obj
     client_key: settings.clientKey,
     ext: { ...flattenExt(ext), eventId: ctx.eventId },
   };
+  // Serialized once, now: the queue keeps this snapshot, so a page that later empties or changes
+  // the objects it passed (or whose toJSON answers differently next time) changes nothing sent.
+  let json: string;
   try {
-    JSON.stringify(result);
+    json = JSON.stringify(result);
   } catch {
-    invalid(`${type} data cannot be sent as JSON (circular or not serializable)`);
+    return invalid(`${type} data cannot be sent as JSON (circular or not serializable)`);
   }
-  return result;
+  return JSON.parse(json) as Message;
 }
 
 export function viewMessage(settings: Settings, ctx: CallContext, data: ViewData = {}): Message {
@@ -110,6 +113,7 @@ export function addMessage(settings: Settings, ctx: CallContext, product: Produc
   if (!(Number.isFinite(quantity) && quantity > 0)) invalid('add(product): product.quantity must be a positive number');
   const { price } = product;
   if (price !== undefined && !(Number.isFinite(price) && price >= 0)) invalid('add(product): product.price must be a number, 0 or more');
+  if (product.currency !== undefined && !/^[a-z]{3}$/i.test(String(product.currency))) invalid('add(product): product.currency must be a three-letter ISO 4217 code');
   return message(settings, ctx, 'ADD', { product: { currency: settings.currency, ...product, item_id, quantity } }, ext);
 }
 

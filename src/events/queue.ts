@@ -1,8 +1,12 @@
-// The persisted event queue. Each event is its own localStorage entry, keyed so that keys sort
-// in the order events were made: adding or removing one is a single write, so two tabs never
-// overwrite each other's events (a shared array would lose them to read-modify-write races).
-// Where storage is missing or full, entries live in memory for this page.
+// The persisted event queue. Each event is its own localStorage entry, keyed by a sequence number
+// so that keys sort in the order events were made, whatever the clock does between page loads:
+// adding or removing one is a single write, so two tabs never overwrite each other's events (a
+// shared array would lose them to read-modify-write races). Where storage is missing or full,
+// entries live in memory for this page. Times read back from storage (backoffs, pauses, leases)
+// were written by a clock that may have been set back since: one further off than it could have
+// set is no wait at all.
 import type { Message } from '../wire/sitecore';
+import { MAX_RETRY_AFTER_MS } from './retry';
 
 export interface QueuedEvent {
   readonly key: string;
@@ -12,6 +16,11 @@ export interface QueuedEvent {
   notBefore?: number;
   /** A tab is sending it until this time (ms), so no other tab sends it side by side. */
   leasedUntil?: number;
+  /**
+  It was on its way when the page that sent it was left: the browser carries the request on, but
+  its answer reached nobody. It may well be stored, so it is never sent again.
+  */
+  handedOff?: boolean;
 }
 
 /** How an event left the queue other than delivered; other tabs read it from the storage event. */
@@ -24,8 +33,12 @@ export interface Queue {
   head(): QueuedEvent | undefined;
   /** Stores a changed attempt count or backoff, unless the event was removed meanwhile. */
   save(event: QueuedEvent): void;
-  /** Marks the event as being sent by this tab until `until`. */
-  lease(event: QueuedEvent, until: number): void;
+  /** Marks the event as being sent by this tab, for as long as a request may take (if it is still queued). */
+  lease(key: string): void;
+  /** Marks the event as left with the page, its answer unseen (see `handedOff`). */
+  handOff(key: string): void;
+  /** Nobody is sending it any more: the next sender may. */
+  release(key: string): void;
   /** Removes a delivered event. */
   remove(key: string): void;
   /** Removes an event given up on, leaving the reason in the storage event other tabs see. */
@@ -40,7 +53,8 @@ export interface Queue {
 /** The most events kept; past it the oldest are dropped, so storage can't fill up forever. */
 export const MAX_QUEUED = 2000;
 
-let lastStamp = 0;
+/** A lease marks an event handed off with its page, not one being sent until a time. */
+const HANDED_OFF = 'gone';
 
 /** The event id a queue key ends with. */
 export const eventIdOf = (key: string): string => key.slice(key.lastIndexOf(':') + 1);
@@ -54,12 +68,19 @@ export const finishOf = (entry: string | null): Finish | undefined => {
   }
 };
 
+/**
+@param leaseMs how long a send may take, so how long other tabs leave an event alone; a lease
+  that ends without the event settled belongs to a page that went away mid-request.
+*/
 export function createQueue(
   prefix: string,
   storage: Storage | undefined,
   onOverflow: (event: QueuedEvent) => void,
+  leaseMs = 15_000,
 ): Queue {
   const itemPrefix = prefix + 'q:';
+  const seqKey = prefix + 'seq';
+  let lastSeq = 0;
   // A lease is a small entry of its own: rewriting the event (up to 60 KB) on every send would
   // cost a large write and make every other tab re-read the queue.
   const leaseKey = (key: string) => `${prefix}lease:${eventIdOf(key)}`;
@@ -91,12 +112,22 @@ export function createQueue(
     }
     return order;
   };
+  /** A time `max` ms ahead at most; later ones come from a clock set back since, and count as now. */
+  const sane = (time: number, max: number): number => (time - Date.now() > max ? 0 : time);
+  /** The sequence number a key sorts by (old versions of the tag used the time: still in order). */
+  const seqOf = (key: string | undefined): number => (key ? parseInt(key.slice(itemPrefix.length), 36) || 0 : 0);
   const load = (key: string): QueuedEvent | undefined => {
     const entry = read(key);
     try {
       const { m, a, n } = JSON.parse(entry!) as { m?: Message; a: number; n?: number };
+      const lease = read(leaseKey(key));
       // No message: another tab is just finishing it.
-      return m && { key, message: m, attempts: a, notBefore: n ?? 0, leasedUntil: Number(read(leaseKey(key))) || 0 };
+      return m && {
+        key, message: m, attempts: a,
+        notBefore: sane(n ?? 0, MAX_RETRY_AFTER_MS),
+        leasedUntil: lease == HANDED_OFF ? 0 : sane(Number(lease) || 0, leaseMs),
+        handedOff: lease == HANDED_OFF,
+      };
     } catch {
       if (entry != null) queue.remove(key); // unreadable: it can never be sent
       return undefined;
@@ -106,11 +137,12 @@ export function createQueue(
 
   const queue: Queue = {
     add(message) {
-      // A per-page clock that never repeats or goes back, so keys sort in creation order.
-      lastStamp = Math.max(Date.now(), lastStamp + 1);
-      const key = `${itemPrefix}${lastStamp.toString(36).padStart(9, '0')}:${String(message.ext.eventId)}`;
-      const event = { key, message, attempts: 0 };
       const known = keys(); // before writing, or the scan would already list the new key
+      // One past the last number any tab or page load used (kept beside the queue, and in the keys).
+      lastSeq = Math.max(lastSeq, Number(read(seqKey)) || 0, seqOf(known.at(-1))) + 1;
+      write(seqKey, String(lastSeq));
+      const key = `${itemPrefix}${lastSeq.toString(36).padStart(9, '0')}:${String(message.ext.eventId)}`;
+      const event = { key, message, attempts: 0 };
       write(key, JSON.stringify({ m: message, a: 0 }));
       known.push(key);
       known.sort();
@@ -133,10 +165,13 @@ export function createQueue(
       forget(leaseKey(key));
       if (read(key) != null) write(key, JSON.stringify({ m: message, a: attempts, n: notBefore }));
     },
-    lease(event, until) {
-      event.leasedUntil = until;
-      write(leaseKey(event.key), String(until));
+    lease(key) {
+      if (read(key) != null) write(leaseKey(key), String(Date.now() + leaseMs));
     },
+    handOff(key) {
+      if (read(key) != null) write(leaseKey(key), HANDED_OFF);
+    },
+    release: (key) => forget(leaseKey(key)),
     remove(key) {
       forget(key);
       forget(leaseKey(key));
@@ -150,7 +185,7 @@ export function createQueue(
     invalidate() {
       order = undefined;
     },
-    pausedUntil: () => Number(read(pauseKey)) || 0,
+    pausedUntil: () => sane(Number(read(pauseKey)) || 0, MAX_RETRY_AFTER_MS),
     pause: (until) => write(pauseKey, String(until)),
   };
   return queue;

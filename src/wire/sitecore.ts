@@ -1,4 +1,4 @@
-// Sitecore CDP / Personalize wire format (DESIGN.md §3, seeds 000 and 004). Pure: builds
+// Sitecore CDP / Personalize wire format (Sitecore CDP's REST and event APIs, Personalize flows). Pure: builds
 // requests and reads responses; no fetch, no cookies, no DOM.
 import type { Settings } from '../options';
 import { creativeOf, isObject, type Content, type Decision } from './model';
@@ -9,6 +9,8 @@ export interface WireRequest {
   url: string;
   headers?: Record<string, string>;
   body?: string;
+  /** `'error'`: a redirect is a failure, not an answer (the API itself never redirects). */
+  redirect?: 'error';
 }
 
 /** A Sitecore event message: base fields, the event's own fields and `ext`. */
@@ -44,14 +46,24 @@ export function eventRequest(
     ? {
         method: 'GET',
         url: `${target}/v1.2/event/create.json?client_key=${encodeURIComponent(String(message.client_key))}&message=${encodeURIComponent(json)}`,
+        redirect: 'error',
       }
     : {
         method: 'POST',
         url: `${target}/v1.2/events`,
         headers: { 'content-type': 'application/json' },
         body: json,
+        redirect: 'error',
       };
 }
+
+/**
+Did the event API store the event? Only its own acknowledgement says so: a 2xx JSON answer with
+`status: "OK"` and the stored event's `ref`. Any other 2xx (a proxy's HTML page, a 204, broken
+JSON) did not come from the API.
+*/
+export const eventAcknowledged = (status: number, json: unknown): boolean =>
+  status >= 200 && status < 300 && isObject(json) && json.status == 'OK' && typeof json.ref == 'string' && json.ref != '';
 
 /** Every `utm_*` query parameter of the URL, with its name lower-cased. */
 export function utmParams(url: string): Record<string, string> {
