@@ -171,7 +171,7 @@ export function browserTag(settings: Settings): Tag {
     }
     const { status, timedOut } = outcome.answer;
     if (outcome.unconfirmed)
-      return fail(message, failure('timeout', `No answer to ${what} in time; not sent again, as it may be stored`));
+      return fail(message, failure(timedOut ? 'timeout' : 'dropped', `No answer to ${what} (${status || 'timeout'}); not sent again, as it may be stored`, status || undefined));
     // Refused by the API (a 4xx), or given up on after its last attempt.
     const givenUp = !status || status < 300 || isRetryable(status);
     fail(message,

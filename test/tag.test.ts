@@ -84,7 +84,7 @@ describe('events', () => {
   });
 
   it('waits out 503s with backoff and reuses the same eventId on every retry', async () => {
-    api.answer({ status: 503 }, { status: 503 }, { status: 502 });
+    api.answer({ status: 503 }, { status: 503 }, { status: 500 });
     const tag = make({ browserId: 'local' });
     const result = tag.add({ item_id: 'SKU1' });
     await vi.advanceTimersByTimeAsync(100);
@@ -380,11 +380,21 @@ describe('exactly once, against an API that stores every request', () => {
     const tag = make({ browserId: 'local' });
     const add = tag.add({ item_id: 'a' });
     const identity = tag.identity({ email: 'jane@example.com' });
-    expect(await add).toMatchObject({ ok: false, reason: 'timeout', error: { message: expect.stringMatching(/not sent again, as it may be stored/) } });
+    expect(await add).toMatchObject({ ok: false, reason: 'timeout', error: { message: expect.stringMatching(/\(timeout\); not sent again, as it may be stored/) } });
     await vi.runAllTimersAsync();
     expect(await identity).toMatchObject({ ok: true });
     expect(api.eventTypes()).toEqual(['ADD', 'IDENTITY', 'IDENTITY']);
     expect(queued()).toEqual([]);
+  });
+
+  it('takes a gateway\'s 502 or 504 as "may be stored" too, but retries a 503, 500 or 429, which store nothing', async () => {
+    api.answer({ status: 504 }, { status: 502 }, { status: 503 }, { status: 500 }, { status: 429 });
+    const tag = make({ browserId: 'local' });
+    const calls = Promise.all([tag.add({ item_id: 'a' }), tag.event('CHECKOUT'), tag.add({ item_id: 'b' })]);
+    await vi.runAllTimersAsync();
+    const results = await calls;
+    expect(results.map((r) => r.ok || r.reason)).toEqual(['dropped', 'dropped', true]);
+    expect(api.eventTypes()).toEqual(['ADD', 'CHECKOUT', 'ADD', 'ADD', 'ADD', 'ADD']);
   });
 
   it('puts currency on every event', async () => {

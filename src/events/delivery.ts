@@ -8,9 +8,10 @@
 // Exactly once, against an API that stores every request it gets: an event counts as delivered
 // only when the API acknowledges it, and it is sent again only when no earlier request for it
 // can have been stored. A request whose answer nobody will read (its page was left, or the tab
-// that sent it went away) or that timed out may have been stored, so the event is then not sent
-// again: the rare loss (the network failing just then) costs a site less than a doubled ADD.
-// Events that a repeat cannot change (IDENTITY, FORCE_CLOSE) are the exception after a timeout.
+// that sent it went away), that timed out, or that a gateway failed (502, 504) may have been
+// stored, so the event is then not sent again: the rare loss (the network failing just then)
+// costs a site less than a doubled ADD. Events that a repeat cannot change (IDENTITY,
+// FORCE_CLOSE) are still sent again after a timeout or a gateway's failure.
 import type { Settings } from '../options';
 import type { BrowserIds } from '../identity/browser-id';
 import { request, type HttpAnswer } from '../http';
@@ -30,7 +31,7 @@ const REPEATABLE = new Set(['IDENTITY', CLOSES_SESSION]);
 
 /**
 How an event ended: delivered; given up on with the API's last answer; or `unconfirmed`: it timed
-out, so it may be stored, and is not sent again.
+out or a gateway failed it, so it may be stored, and is not sent again.
 */
 export type Outcome = { delivered: true } | { delivered: false; answer: HttpAnswer; unconfirmed?: boolean };
 
@@ -109,8 +110,9 @@ export function createDelivery(
     }
     const { status, timedOut } = answer;
     urgent = false;
-    if (timedOut && !REPEATABLE.has(event.message.type)) {
-      // The API may have stored it and answered too late: sent again, it could be stored twice.
+    // No answer in time, or a gateway's (502, 504) that its API behind may have stored it anyway.
+    if ((timedOut || status == 502 || status == 504) && !REPEATABLE.has(event.message.type)) {
+      // Sent again, it could be stored twice.
       queue.remove(event.key);
       report(event, { delivered: false, answer, unconfirmed: true });
       return;
