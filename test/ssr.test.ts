@@ -17,7 +17,7 @@ describe('server-side rendering', () => {
   it('still validates options, so mistakes show up in server logs', async () => {
     const { createTag, isSlotwiseError } = await import('slotwise');
     try {
-      createTag({ clientKey: 'k', target: 'nope', pointOfSale: 'p' });
+      createTag({ clientKey: 'k', target: 'nope', pointOfSale: 'p', currency: 'EUR' });
       expect.unreachable();
     } catch (error) {
       expect(isSlotwiseError(error)).toBe(true);

@@ -362,7 +362,7 @@ describe('exactly once, against an API that stores every request', () => {
   it('gives up on a catch-all that never acknowledges, and says what is answering', async () => {
     api.answer(...Array.from({ length: 10 }, () => ({ status: 200, body: '<html>shop</html>' })));
     const tag = make({ browserId: 'local' });
-    const errors: Array<{ reason: string; message: string; dropped?: number }> = [];
+    const errors: Array<{ reason: string; message: string; dropped: number | undefined }> = [];
     tag.on('error', ({ error, dropped }) => errors.push({ reason: error.code, message: error.message, dropped }));
     void tag.view();
     await vi.runAllTimersAsync();

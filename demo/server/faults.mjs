@@ -51,6 +51,9 @@ export function validateFaultSpec(spec) {
   if (s.reset !== undefined && typeof s.reset !== 'boolean') {
     return { field: 'reset', message: 'reset must be a boolean' };
   }
+  if (s.stored !== undefined && typeof s.stored !== 'boolean') {
+    return { field: 'stored', message: 'stored must be a boolean' };
+  }
   if (s.status === undefined && s.body === undefined && !s.reset && !s.delayMs && s.retryAfter === undefined) {
     return { field: 'status', message: 'the fault does nothing: give status, body, reset or delayMs' };
   }

@@ -149,15 +149,20 @@ export async function createSandbox(options) {
     if (entry) entry.bodyBytes = body.length;
 
     const fault = faults.take(method, path);
-    if (fault) {
-      if (entry) entry.fault = fault.id;
+    /** Answers with the fault instead of the route's reply; true when it did. */
+    const applyFault = async (/** @type {import('./types.js').Fault} */ fault) => {
       if (fault.delayMs) await sleep(fault.delayMs);
       if (fault.reset) {
         req.socket.destroy();
-        return;
+        return true;
       }
-      if (answersRequest(fault)) return send(res, faultReply(fault), method === 'HEAD');
+      if (answersRequest(fault)) return (send(res, faultReply(fault), method === 'HEAD'), true);
+      return false;
+    };
+    if (fault && !fault.stored) {
+      if (entry) entry.fault = fault.id;
       // Delay only: carry on as usual.
+      if (await applyFault(fault)) return;
     }
 
     /** @type {Record<string, string> | undefined} */
@@ -176,6 +181,11 @@ export async function createSandbox(options) {
     if (route) {
       if (route.api && latencyMs) await sleep(latencyMs);
       const reply = await route.handle({ req, method, path, query, params: params ?? {}, body });
+      // Stored, and only then failed: the answer the sender gets does not say so.
+      if (fault?.stored) {
+        if (entry) entry.fault = fault.id;
+        if (await applyFault(fault)) return;
+      }
       return send(res, reply);
     }
     if (wrongMethod) return send(res, error(405, null, `${method} is not allowed on ${path}`));

@@ -210,6 +210,11 @@ export interface FaultSpec {
   body?: string;
   /** Destroy the socket without answering. */
   reset?: boolean;
+  /**
+   * The API stores the request first and only then answers with the fault (its status, body,
+   * reset or delay): a gateway timing out, or a connection lost, after the event was stored.
+   */
+  stored?: boolean;
 }
 
 export interface Fault extends FaultSpec {

@@ -105,6 +105,16 @@ describe('connection faults', () => {
     expect(log.find((r) => r.fault === fault.id)).toMatchObject({ path: '/v1.2/events', status: 0 });
   });
 
+  it('stored: stores the event, then answers with the fault (a gateway failing after the API stored it)', async () => {
+    const before = (await events()).length;
+    await addFault(base, { path: '/v1.2/events', status: 504, stored: true });
+    await addFault(base, { path: '/v1.2/events', reset: true, stored: true });
+    expect((await postEvent(base, message(browserId, 'VIEW'))).status).toBe(504);
+    await expect(postEvent(base, message(browserId, 'VIEW'))).rejects.toThrow();
+    expect(await events()).toHaveLength(before + 2);
+    expect((await addFault(base, { path: '/v1.2/events', status: 504, stored: 'yes' as never })).status).toBe(400);
+  });
+
   it('delayMs alone delays, then processes normally', async () => {
     const before = (await events()).length;
     await addFault(base, { path: '/v1.2/events', delayMs: 300 });
