@@ -117,22 +117,6 @@ test('503 bursts and a 429 with Retry-After end with every event stored exactly 
   expect((await sandbox.requests({ path: '/v1.2/events', method: 'POST' })).length).toBe(9);
 });
 
-test('a reload while a request is failing loses nothing and stores it once', async ({ page, sandbox }) => {
-  const clientKey = newKey();
-  // The ADD's request hangs, then fails after the page has reloaded.
-  await sandbox.fault({ path: '/v1.2/events', delayMs: 1500, status: 503, count: 1 });
-  const url = sandbox.siteUrl + writePage({ body: initScript(optionsFor(sandbox, clientKey, { browserId: 'local' })) });
-  await page.goto(url);
-  const browserId = await browserIdOf(page);
-  await page.evaluate(() => void window.slotwise('add', { item_id: 'SKU-7', price: 3 }));
-  await expect.poll(async () => (await sandbox.requests({ path: '/v1.2/events', method: 'POST' })).length).toBe(1);
-  await page.reload();
-  await expect.poll(async () => (await eventsOf(sandbox, browserId)).map((e) => e.type), { timeout: 8000 }).toEqual(['ADD']);
-  // Whatever was resent, the queue is empty and the sandbox kept the event once.
-  await expect.poll(() => page.evaluate(() => Object.keys(localStorage).filter((k) => k.includes(':q:')).length)).toBe(0);
-  expect(await eventsOf(sandbox, browserId)).toHaveLength(1);
-});
-
 test('two tabs sharing the queue lose and duplicate nothing', async ({ context, sandbox }) => {
   const clientKey = newKey();
   await sandbox.fault({ path: '/v1.2/events', status: 503, count: 4 });

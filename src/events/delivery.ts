@@ -24,6 +24,8 @@ import { backoffMs, isRetryable, retryAfterMs } from './retry';
 const KEEPALIVE_BUDGET = 60_000;
 /** While offline or unloading, wait this long unless `online` or `pageshow` wakes us first. */
 const IDLE_MS = 60_000;
+/** How long a failed request waits to be settled, in case it failed because the page is being left. */
+const UNLOAD_GRACE_MS = 100;
 /** Closes the visitor's session: it must never reach the API before the events made before it. */
 const CLOSES_SESSION = 'FORCE_CLOSE';
 /** Events that a second copy changes nothing for, so an unknown outcome is worth a resend. */
@@ -58,6 +60,8 @@ export function createDelivery(
   report: (event: QueuedEvent, outcome: Outcome) => void,
 ): Delivery {
   const inFlight = new Map<string, Promise<void>>();
+  /** Of those, the requests too big for keepalive: the unload cancels them, so they are not handed off. */
+  const cancelledByUnload = new Set<string>();
   /** Events handed to sendBeacon: they left with the page, and no answer will ever tell. */
   const beaconed = new Set<string>();
   let keepaliveBytes = 0;
@@ -67,6 +71,10 @@ export function createDelivery(
   let leaving = false;
   let idFailures = 0;
   let timer: ReturnType<typeof setTimeout> | undefined;
+  /** Settles when the page is left, so that a drain lets go of the lock at once (see leave). */
+  let onLeft = () => {};
+  const untilLeft = () => new Promise<void>((resolve) => (onLeft = resolve));
+  let left = untilLeft();
 
   const later = (ms: number) => {
     clearTimeout(timer);
@@ -90,17 +98,26 @@ export function createDelivery(
       return Promise.resolve();
     }
     if (keepalive) keepaliveBytes += bytes;
+    else cancelledByUnload.add(event.key);
     // Other tabs see that this event is on its way and leave it alone.
     queue.lease(event.key);
     const sent = request(wire, settings.requestTimeoutMs, keepalive)
+      // Chromium fails a keepalive fetch (or the reading of its answer) as its page begins to
+      // unload, before pagehide, yet carries the request on: so what could be the unload's doing
+      // is settled a moment later, once a pagehide would have been seen.
+      .then((answer) => (cutOffByUnload(answer) ? new Promise<HttpAnswer>((resolve) => setTimeout(resolve, UNLOAD_GRACE_MS, answer)) : answer))
       .then((answer) => settle(event, answer))
       .finally(() => {
         if (keepalive) keepaliveBytes -= bytes;
         inFlight.delete(event.key);
+        cancelledByUnload.delete(event.key);
       });
     inFlight.set(event.key, sent);
     return sent;
   }
+
+  /** No answer, or a 2xx whose body could not be read: what an unload does to a request in flight. */
+  const cutOffByUnload = ({ status, timedOut, json }: HttpAnswer) => (!status && !timedOut) || (status < 300 && json === undefined);
 
   function settle(event: QueuedEvent, answer: HttpAnswer): void {
     if (eventAcknowledged(answer.status, answer.json)) {
@@ -109,6 +126,8 @@ export function createDelivery(
       return;
     }
     const { status, timedOut } = answer;
+    // The page was left: the failure was the unload's, not the request's (see send), so the event stays handed off.
+    if (leaving && cutOffByUnload(answer)) return;
     urgent = false;
     // No answer in time, or a gateway's (502, 504) that its API behind may have stored it anyway.
     if ((timedOut || status == 502 || status == 504) && !REPEATABLE.has(event.message.type)) {
@@ -120,7 +139,7 @@ export function createDelivery(
     // A 2xx that is not the API's acknowledgement comes from a proxy or a catch-all page: the
     // event did not reach the API, so it is tried again like a server error.
     const retryable = !status || status < 300 || isRetryable(status);
-    if (!status && !timedOut && (leaving || !navigator.onLine)) {
+    if (!status && !timedOut && !navigator.onLine) {
       // No answer while offline: not the API's fault, so not an attempt. `online`/`pageshow` wake us.
       event.notBefore = Date.now() + IDLE_MS;
     } else if (!retryable || ++event.attempts >= settings.maxAttempts) {
@@ -158,7 +177,7 @@ export function createDelivery(
       const browserId = await ids.ensure();
       if (!browserId) return later(backoffMs(++idFailures));
       idFailures = 0;
-      await send(event, browserId);
+      await Promise.race([send(event, browserId), left]);
     }
   }
 
@@ -181,15 +200,18 @@ export function createDelivery(
     },
     resume() {
       leaving = false;
+      left = untilLeft();
       // Requests still in flight will answer this page after all; beacons never will, and stay handed off.
       for (const key of inFlight.keys()) queue.lease(key);
       beaconed.clear();
       delivery.wakeUp();
     },
     leave(final) {
-      // Once left, requests the unload cut off settle as unanswered: they are not sent again from here.
       if (leaving) return;
       leaving = final;
+      // A page in the back/forward cache that holds the queue's lock is evicted when the next page
+      // asks for it: the drain stops waiting for its request and lets go now.
+      if (final) onLeft();
       const now = Date.now();
       // Offline or paused by a Retry-After, nothing would arrive: everything waits for the next load.
       const browserId = canSend() && navigator.onLine && queue.pausedUntil() <= now && ids.current();
@@ -208,10 +230,11 @@ export function createDelivery(
         if (event.message.type == 'SLOT_IMPRESSION' || elsewhere || (event.notBefore ?? 0) > now) continue;
         void send(event, browserId as string);
       }
-      // What is still on its way leaves with the page: the browser carries the requests on, but no
-      // one will read their answers, so the next page load must not send these events again.
-      // Offline, they cannot arrive: the next page load sends them.
-      if (final) for (const key of inFlight.keys()) (navigator.onLine ? queue.handOff : queue.release)(key);
+      // What is still on its way leaves with the page: the browser carries keepalive requests on,
+      // but no one will read their answers, so the next page load must not send these events
+      // again. Offline, or cancelled by the unload, they cannot arrive: the next page load sends them.
+      if (final)
+        for (const key of inFlight.keys()) (navigator.onLine && !cancelledByUnload.has(key) ? queue.handOff : queue.release)(key);
     },
   };
   return delivery;
