@@ -57,6 +57,24 @@ describe('readCookies', () => {
     expect(readCookies(nodeRequest(`${BID}=${browserId}; rr_rcs=not+valid`), { clientKey })).toEqual({ browserId });
   });
 
+  it('takes the valid browser id among several, whatever their order: Sitecore Engage’s empty cookie beside it', () => {
+    // Engage writes `bid_<key>=` for two years when its create call fails; the tag's id then lives
+    // beside it on another domain or path, and the browser sends both, in an order of its own.
+    for (const cookie of [
+      `${BID}=; ${BID}=${browserId}`,
+      `${BID}=${browserId}; ${BID}=`,
+      `theme=dark; ${BID}=; rr_rcs=; ${BID}=not valid; rr_rcs=${rcs}; ${BID}=${browserId}`,
+    ]) {
+      const expected = cookie.includes(`rr_rcs=${rcs}`) ? { browserId, rcs } : { browserId };
+      expect(readCookies(nodeRequest(cookie), { clientKey }), cookie).toEqual(expected);
+      expect(readCookies(new Request('https://shop.example/', { headers: { cookie } }), { clientKey }), cookie).toEqual(expected);
+    }
+    // Several Cookie headers (HTTP/2 may split them) count as one list.
+    expect(readCookies({ headers: { cookie: [`${BID}=`, `${BID}=${browserId}`] } }, { clientKey })).toEqual({ browserId });
+    // Two valid ids: the first sent wins (the browser sends the most specific path, then the oldest, first).
+    expect(readCookies(nodeRequest(`${BID}=engage-id-1; ${BID}=${browserId}`), { clientKey })).toEqual({ browserId: 'engage-id-1' });
+  });
+
   it('fails fast on a client key that cannot name the cookie', () => {
     for (const bad of ['', 'a b', 'key;x=1', undefined]) {
       expect(() => readCookies(nodeRequest(''), { clientKey: bad as string })).toThrow(SlotwiseError);
@@ -130,6 +148,19 @@ describe('refreshCookies', () => {
   it('lets an explicit secure option win', () => {
     expect(secure(refreshCookies(nodeRequest(cookie, { socket: { encrypted: true } }), { clientKey, secure: false }))).toEqual([false, false]);
     expect(secure(refreshCookies(nodeRequest(cookie), { clientKey, secure: true }))).toEqual([true, true]);
+  });
+
+  it('with a domain, deletes the host-only copy when the request carried the id more than once', () => {
+    const cookie = `${BID}=; ${BID}=${browserId}`;
+    const headers = refreshCookies(nodeRequest(cookie), { clientKey, domain: 'example.com' });
+    expect(headers.map((h) => parseSetCookie(h))).toEqual([
+      { name: BID, value: '', maxAge: 0, path: '/', sameSite: 'lax' },
+      { name: BID, value: browserId, maxAge: YEAR_400, domain: 'example.com', path: '/', sameSite: 'lax' },
+    ]);
+    // Without a domain the one cookie set is the host-only one: nothing to delete.
+    expect(refreshCookies(nodeRequest(cookie), { clientKey }).map((h) => parseSetCookie(h).value)).toEqual([browserId]);
+    // One cookie: nothing to delete either.
+    expect(refreshCookies(nodeRequest(`${BID}=${browserId}`), { clientKey, domain: 'example.com' })).toHaveLength(1);
   });
 
   it('answers nothing when the request has no valid cookie', () => {
