@@ -230,6 +230,15 @@ describe('POST /tracker/smart-api/orders/offline', () => {
     }
   });
 
+  it('tries again when no connection could be opened: nothing can have been stored', async () => {
+    const closed = await startSandbox();
+    const url = closed.url;
+    await closed.dispose(); // nobody listens on its port any more
+    const result = await sendOfflineOrder(order(refCode()), { endpoint: url, auth, retries: 1 });
+    expect(result).toMatchObject({ ok: false, reason: 'blocked', maybeStored: false });
+    expect(!result.ok && result.error.message).toMatch(/ECONNREFUSED, after 2 attempts/);
+  });
+
   it('reports a timeout as maybe stored and sends nothing more: the late order is stored exactly once', async () => {
     await fetch(`${sandbox.url}/sandbox/requests`, { method: 'DELETE' });
     await addFault(sandbox.url, { path: PATH, delayMs: 400 });
