@@ -171,7 +171,7 @@ describe('refreshCookies', () => {
 // ── Offline orders ───────────────────────────────────────────────────────────────────────────
 
 /** The example order of Optimizely's offline order documentation. */
-const seedOrder = (): OfflineOrder => ({
+const documentedOrder = (): OfflineOrder => ({
   lang: 'en-gb',
   user: { id: 'abcd1234efgh', info: { gender: 'male' } },
   order: {
@@ -226,7 +226,7 @@ afterEach(() => {
 describe('sendOfflineOrder: the request', () => {
   it('POSTs the body exactly as Optimizely documents it, with the auth headers', async () => {
     const sent = api(reply(200));
-    expect(await sendOfflineOrder(seedOrder(), { endpoint, auth })).toEqual({ ok: true, status: 200 });
+    expect(await sendOfflineOrder(documentedOrder(), { endpoint, auth })).toEqual({ ok: true, status: 200 });
     expect(sent).toHaveLength(1);
     const [request] = sent as [Sent];
     expect(request.method).toBe('POST');
@@ -234,7 +234,7 @@ describe('sendOfflineOrder: the request', () => {
     expect(request.headers.get('authorization')).toBe('Bearer s3cret');
     expect(request.headers.get('content-type')).toBe('application/json');
     // Same fields, same order, same values as the documentation's example.
-    expect(request.body).toBe(JSON.stringify(seedOrder()));
+    expect(request.body).toBe(JSON.stringify(documentedOrder()));
   });
 
   it('defaults lang to en-gb, leaves out what is not given and anything undocumented', async () => {
@@ -260,7 +260,7 @@ describe('sendOfflineOrder: the request', () => {
 
   it('sends user.email (deprecated) and customerId when given', async () => {
     const sent = api();
-    const order = seedOrder();
+    const order = documentedOrder();
     order.user = { email: 'ada@example.com' };
     order.order.customerId = 'C-42';
     expect((await sendOfflineOrder(order, { endpoint, auth })).ok).toBe(true);
@@ -271,7 +271,7 @@ describe('sendOfflineOrder: the request', () => {
 
   it('sends dates in the documented form, in GMT', () => {
     const date = (orderDate: string | Date) => {
-      const built = offlineOrderBody({ ...seedOrder(), order: { ...seedOrder().order, orderDate } });
+      const built = offlineOrderBody({ ...documentedOrder(), order: { ...documentedOrder().order, orderDate } });
       return built.ok ? built.body.order.orderDate : built.error.message;
     };
     expect(date('2016-05-16T14:25:00 GMT')).toBe('2016-05-16T14:25:00 GMT');
@@ -285,7 +285,7 @@ describe('sendOfflineOrder: the request', () => {
   it('appends the endpoint path to a base URL', async () => {
     const sent = api(reply(200), reply(200), reply(200));
     for (const base of ['https://mysite.peerius.com', 'https://mysite.peerius.com/', `${endpoint}/`]) {
-      expect((await sendOfflineOrder(seedOrder(), { endpoint: base, auth })).ok).toBe(true);
+      expect((await sendOfflineOrder(documentedOrder(), { endpoint: base, auth })).ok).toBe(true);
     }
     expect(sent.map((s) => s.url)).toEqual([
       'https://mysite.peerius.com/tracker/smart-api/orders/offline',
@@ -321,7 +321,7 @@ describe('sendOfflineOrder: validation, before anything is sent', () => {
 
   it.each(cases)('%s', async (_name, change, field) => {
     const sent = api();
-    const order = structuredClone(seedOrder()) as any;
+    const order = structuredClone(documentedOrder()) as any;
     change(order);
     const result = await sendOfflineOrder(order, { endpoint, auth });
     expect(result.ok).toBe(false);
@@ -335,7 +335,7 @@ describe('sendOfflineOrder: validation, before anything is sent', () => {
 
   it('sends a real receipt as it is: a discount, tax, rounding and a refund line', async () => {
     const sent = api();
-    const order = seedOrder();
+    const order = documentedOrder();
     // 10 % off the lines, 20 % VAT on top, rounded; a returned item as a negative line.
     order.order.items = [...order.order.items, { refCode: 'ref3', qty: -1, price: 12.5, attributes: { returned: 'true' } }];
     Object.assign(order.order, { currency: 'gbp', shipping: 3.99, subTotal: 69.75, total: 87.69 });
@@ -360,7 +360,7 @@ describe('sendOfflineOrder: validation, before anything is sent', () => {
       [{ endpoint, auth, endpointDedupes: 'yes' }, /endpointDedupes/],
     ];
     for (const [options, message] of bad) {
-      const result = await sendOfflineOrder(seedOrder(), options as never);
+      const result = await sendOfflineOrder(documentedOrder(), options as never);
       expect(result, JSON.stringify(options)).toMatchObject({ ok: false, reason: 'invalid', maybeStored: false, error: { message: expect.stringMatching(message) } });
     }
     expect(sent).toEqual([]);
@@ -370,7 +370,7 @@ describe('sendOfflineOrder: validation, before anything is sent', () => {
 describe('sendOfflineOrder: answers, and no second POST of an order that may be stored', () => {
   it('reports a 4xx as rejected, with the status and the server’s message, without retrying', async () => {
     const sent = api(reply(401, { status: 'error', message: 'invalid credentials' }));
-    const result = await sendOfflineOrder(seedOrder(), { endpoint, auth });
+    const result = await sendOfflineOrder(documentedOrder(), { endpoint, auth });
     expect(result).toMatchObject({ ok: false, reason: 'rejected', maybeStored: false, error: { status: 401 } });
     expect(!result.ok && result.error.message).toMatch(/orderRef.*401.*invalid credentials/);
     expect(sent).toHaveLength(1);
@@ -378,7 +378,7 @@ describe('sendOfflineOrder: answers, and no second POST of an order that may be 
 
   it.each([500, 502, 503, 504, 408])('sends once after a %i: the endpoint may have stored it', async (status) => {
     const sent = api(reply(status), reply(200));
-    const result = await sendOfflineOrder(seedOrder(), { endpoint, auth });
+    const result = await sendOfflineOrder(documentedOrder(), { endpoint, auth });
     expect(result).toMatchObject({ ok: false, reason: 'dropped', maybeStored: true, error: { status } });
     expect(!result.ok && result.error.message).toMatch(/may have been stored: check before sending it again/);
     expect(sent).toHaveLength(1);
@@ -386,10 +386,10 @@ describe('sendOfflineOrder: answers, and no second POST of an order that may be 
 
   it('sends once after a timeout or a connection lost once the order went out', async () => {
     let sent = api('hang', reply(200));
-    expect(await sendOfflineOrder(seedOrder(), { endpoint, auth, timeoutMs: 50 })).toMatchObject({ ok: false, reason: 'timeout', maybeStored: true });
+    expect(await sendOfflineOrder(documentedOrder(), { endpoint, auth, timeoutMs: 50 })).toMatchObject({ ok: false, reason: 'timeout', maybeStored: true });
     expect(sent).toHaveLength(1);
     sent = api('reset', reply(200));
-    const result = await sendOfflineOrder(seedOrder(), { endpoint, auth });
+    const result = await sendOfflineOrder(documentedOrder(), { endpoint, auth });
     expect(result).toMatchObject({ ok: false, reason: 'blocked', maybeStored: true });
     expect(!result.ok && result.error.message).toMatch(/UND_ERR_SOCKET/);
     expect(sent).toHaveLength(1);
@@ -397,24 +397,24 @@ describe('sendOfflineOrder: answers, and no second POST of an order that may be 
 
   it('tries again where the answer shows nothing was stored: 429, 503 with Retry-After, no connection', async () => {
     const sent = api(reply(429, {}, { 'Retry-After': '0' }), reply(503, {}, { 'Retry-After': '0' }), reply(201));
-    expect(await sendOfflineOrder(seedOrder(), { endpoint, auth })).toEqual({ ok: true, status: 201 });
+    expect(await sendOfflineOrder(documentedOrder(), { endpoint, auth })).toEqual({ ok: true, status: 201 });
     expect(sent).toHaveLength(3);
     expect(new Set(sent.map((s) => s.body)).size).toBe(1); // the same order each time
     const again = api('refused', reply(200));
-    expect(await sendOfflineOrder(seedOrder(), { endpoint, auth })).toEqual({ ok: true, status: 200 });
+    expect(await sendOfflineOrder(documentedOrder(), { endpoint, auth })).toEqual({ ok: true, status: 200 });
     expect(again).toHaveLength(2);
   });
 
   it('waits as long as the Retry-After of a 429 says', async () => {
     api(reply(429, {}, { 'Retry-After': '1' }), reply(200));
     const started = Date.now();
-    expect(await sendOfflineOrder(seedOrder(), { endpoint, auth })).toEqual({ ok: true, status: 200 });
+    expect(await sendOfflineOrder(documentedOrder(), { endpoint, auth })).toEqual({ ok: true, status: 200 });
     expect(Date.now() - started).toBeGreaterThanOrEqual(950);
   });
 
   it('reports dropped, not stored, once the retries are used up', async () => {
     const sent = api(reply(429, {}, { 'Retry-After': '0' }), reply(503, {}, { 'Retry-After': '0' }), reply(200));
-    const result = await sendOfflineOrder(seedOrder(), { endpoint, auth, retries: 1 });
+    const result = await sendOfflineOrder(documentedOrder(), { endpoint, auth, retries: 1 });
     expect(result).toMatchObject({ ok: false, reason: 'dropped', maybeStored: false, error: { status: 503 } });
     expect(!result.ok && result.error.message).toMatch(/503.*2 attempts/);
     expect(!result.ok && result.error.message).not.toMatch(/may have been stored/);
@@ -423,13 +423,13 @@ describe('sendOfflineOrder: answers, and no second POST of an order that may be 
 
   it('does not wait for a Retry-After of an hour', async () => {
     const sent = api(reply(503, {}, { 'Retry-After': '3600' }), reply(200));
-    expect(await sendOfflineOrder(seedOrder(), { endpoint, auth })).toMatchObject({ ok: false, reason: 'dropped', maybeStored: false });
+    expect(await sendOfflineOrder(documentedOrder(), { endpoint, auth })).toMatchObject({ ok: false, reason: 'dropped', maybeStored: false });
     expect(sent).toHaveLength(1);
   });
 
   it('reports blocked, not stored, when no connection could be opened', async () => {
     const sent = api('refused', 'refused');
-    const result = await sendOfflineOrder(seedOrder(), { endpoint, auth, retries: 1 });
+    const result = await sendOfflineOrder(documentedOrder(), { endpoint, auth, retries: 1 });
     expect(result).toMatchObject({ ok: false, reason: 'blocked', maybeStored: false });
     expect(!result.ok && result.error.message).toMatch(/ECONNREFUSED/);
     expect(sent).toHaveLength(2);
@@ -437,11 +437,11 @@ describe('sendOfflineOrder: answers, and no second POST of an order that may be 
 
   it('with endpointDedupes, also tries again after a 500, a timeout and a lost connection', async () => {
     const sent = api(reply(500), 'hang', 'reset', reply(200));
-    expect(await sendOfflineOrder(seedOrder(), { endpoint, auth, timeoutMs: 100, retries: 3, endpointDedupes: true })).toEqual({ ok: true, status: 200 });
+    expect(await sendOfflineOrder(documentedOrder(), { endpoint, auth, timeoutMs: 100, retries: 3, endpointDedupes: true })).toEqual({ ok: true, status: 200 });
     expect(sent).toHaveLength(4);
     // Still not a 4xx: a refusal stays a refusal.
     const refused = api(reply(400, { message: 'bad order' }), reply(200));
-    expect(await sendOfflineOrder(seedOrder(), { endpoint, auth, endpointDedupes: true })).toMatchObject({ ok: false, reason: 'rejected' });
+    expect(await sendOfflineOrder(documentedOrder(), { endpoint, auth, endpointDedupes: true })).toMatchObject({ ok: false, reason: 'rejected' });
     expect(refused).toHaveLength(1);
   });
 
@@ -450,6 +450,6 @@ describe('sendOfflineOrder: answers, and no second POST of an order that may be 
     for (const input of [undefined, null, 42, 'order', [], { order: null }]) {
       await expect(sendOfflineOrder(input as never, { endpoint, auth })).resolves.toMatchObject({ ok: false, reason: 'invalid', maybeStored: false });
     }
-    await expect(sendOfflineOrder(seedOrder(), undefined as never)).resolves.toMatchObject({ ok: false, reason: 'invalid' });
+    await expect(sendOfflineOrder(documentedOrder(), undefined as never)).resolves.toMatchObject({ ok: false, reason: 'invalid' });
   });
 });

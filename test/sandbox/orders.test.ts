@@ -165,7 +165,7 @@ describe('POST /tracker/smart-api/orders/offline', () => {
     }
   });
 
-  it('refuses a body that breaks seed 003 with 400 naming the field', async () => {
+  it('refuses a body that breaks the documented rules with 400 naming the field', async () => {
     const good = order('ORD-bad-input', { id: 'someone' });
     const cases: Array<[unknown, string]> = [
       [{ lang: 'en-gb' }, 'order'],
