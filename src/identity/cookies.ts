@@ -66,7 +66,8 @@ export function createCookieJar(domainOption: string): CookieJar {
     // A cookie the page sees was set host-only or on a parent domain, with a path that prefixes
     // this one; which, document.cookie does not say, so every candidate gets a deletion (another
     // script's cookie, such as Sitecore Engage's, may use other ones than ours). The browser
-    // ignores a public suffix or an IP address as a domain.
+    // ignores a public suffix or an IP address as a domain. Max-Age=-1, not 0: both expire the
+    // cookie by RFC 6265, but some cookie jars keep a 0 as an empty value.
     remove: (name) =>
       safely(() => {
         const labels = location.hostname.split('.');
@@ -75,7 +76,7 @@ export function createCookieJar(domainOption: string): CookieJar {
         for (let at = 0; at >= 0; at = path.indexOf('/', at + 1))
           for (const prefix of [path.slice(0, at) || '/', path.slice(0, at + 1)])
             for (const domain of ['', ...labels.slice(0, -1).map((_, i) => '; Domain=' + labels.slice(i).join('.'))])
-              document.cookie = `${name}=; Max-Age=0; Path=${prefix}${domain}`;
+              document.cookie = `${name}=; Max-Age=-1; Path=${prefix}${domain}`;
       }, undefined),
   };
 }
