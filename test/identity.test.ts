@@ -1,7 +1,9 @@
 // @vitest-environment happy-dom
 import { beforeEach, describe, expect, it } from 'vitest';
 import Cookies from 'js-cookie';
-import { createCookieJar } from '../src/identity/cookies';
+import { createCookieJar, type CookieJar } from '../src/identity/cookies';
+import { createBrowserIds } from '../src/identity/browser-id';
+import type { Settings } from '../src/options';
 import { createRcsStore, isRcs } from '../src/identity/rcs';
 import { SESSION_IDLE_MS, touchSession } from '../src/identity/session';
 
@@ -42,6 +44,78 @@ describe('cookie jar', () => {
     expect(jar.set('x', '', 1)).toBe(false);
     expect(Cookies.get('x')).toBeUndefined();
     expect(jar.set('x', 'abc-123.DEF_4', 1)).toBe(true);
+  });
+
+  it('lists every value of a name, one per path it is set on, and no other name’s', () => {
+    history.replaceState(null, '', '/somewhere/page');
+    try {
+      document.cookie = 'bid_k=; path=/';
+      document.cookie = 'bid_k=ref-1; path=/somewhere';
+      document.cookie = 'bid_kk=other; path=/';
+      expect(createCookieJar('host').getAll('bid_k').sort()).toEqual(['', 'ref-1']);
+      expect(createCookieJar('host').getAll('nothing')).toEqual([]);
+    } finally {
+      history.replaceState(null, '', '/');
+    }
+  });
+});
+
+describe('browser id: a visitor arriving with Sitecore Engage’s cookies', () => {
+  const clientKey = 'engageKey';
+  const name = `bid_${clientKey}`;
+  /** A browser's view of one name: copies on several domains and paths, as document.cookie lists them. */
+  function browserJar(...copies: string[]) {
+    let values = [...copies];
+    let removals = 0;
+    const jar: CookieJar = {
+      get: (n) => (n == name ? values[0] : undefined),
+      getAll: (n) => (n == name ? [...values] : []),
+      set: (n, value) => (n == name && (values = [...values.filter((v) => v !== value), value]), true),
+      remove: (n) => void (n == name && ((values = []), removals++)),
+    };
+    return { jar, values: () => values, removals: () => removals };
+  }
+  const ids = (jar: CookieJar, mirrored?: string) => {
+    if (mirrored) localStorage.setItem('p:bid', mirrored);
+    const settings = { clientKey, browserId: 'local', cookieExpiryDays: 400 } as Settings;
+    return createBrowserIds(settings, jar, localStorage, 'p:', () => true, () => {});
+  };
+
+  it.each([
+    ['the empty one first', ['', 'engage-ref-1']],
+    ['the empty one last', ['engage-ref-1', '']],
+    ['an invalid one beside it', ['not valid!', 'engage-ref-1']],
+    ['the same id twice (host-only and domain)', ['engage-ref-1', 'engage-ref-1']],
+  ])('adopts Engage’s id with %s, and leaves exactly one copy', (_name, copies) => {
+    const browser = browserJar(...copies);
+    expect(ids(browser.jar).current()).toBe('engage-ref-1');
+    expect(browser.values()).toEqual(['engage-ref-1']);
+    expect(localStorage.getItem('p:bid')).toBe('engage-ref-1');
+  });
+
+  it('keeps the id this tag already uses when two valid ids compete', () => {
+    const browser = browserJar('engage-ref-1', 'ours-2');
+    expect(ids(browser.jar, 'ours-2').current()).toBe('ours-2');
+    expect(browser.values()).toEqual(['ours-2']);
+  });
+
+  it('deletes a lone empty cookie and makes a new id instead of sending it empty', async () => {
+    const browser = browserJar('');
+    const browserIds = ids(browser.jar);
+    expect(browserIds.current()).toBeUndefined();
+    expect(browser.values()).toEqual([]);
+    const made = await browserIds.ensure();
+    expect(made).toMatch(/^[\w-]{21}$/);
+    expect(browser.values()).toEqual([made]);
+  });
+
+  it('leaves a single good cookie alone: no deletion on every read', () => {
+    const browser = browserJar('engage-ref-1');
+    const browserIds = ids(browser.jar);
+    browserIds.current();
+    browserIds.current();
+    expect(browser.removals()).toBe(0);
+    expect(browser.values()).toEqual(['engage-ref-1']);
   });
 });
 

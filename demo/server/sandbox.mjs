@@ -58,6 +58,7 @@ export async function createSandbox(options) {
     routes: siteRoutes = [],
     orderAuth,
     dedupeEvents = false,
+    dedupeOrders = false,
   } = options ?? {};
   if (typeof dataDir !== 'string' || !dataDir) {
     throw new TypeError('createSandbox: options.dataDir is required (the directory of the durable event log)');
@@ -78,7 +79,7 @@ export async function createSandbox(options) {
     ...flowRoutes({ store, catalog }),
     ...algonomyRoutes({ store, catalog }),
     ...adobeRoutes({ store, catalog }),
-    ...orderRoutes({ store, auth: orderAuth }),
+    ...orderRoutes({ store, auth: orderAuth, dedupe: dedupeOrders }),
     ...controlRoutes({ store, faults, requests, catalog }),
     // A site's own pages and endpoints (the demo storefront), served beside the vendor APIs.
     ...siteRoutes,

@@ -17,7 +17,9 @@ import { applyEvent, openSession, roundCents, settle } from './sessions.mjs';
  * @typedef {{ kind: 'event', at: number, ref: string, clientKey: string, message: Record<string, any> }} EventRecord
  * @typedef {{ kind: 'track', at: number, browserId: string, action: 'impression' | 'click', placement: string,
  *   campaign: string }} TrackRecord
- * @typedef {{ kind: 'order', at: number, refCode: string, browserId: string | null, body: import('./types.js').OfflineOrderBody }} OrderRecord
+ * @typedef {{ kind: 'order', at: number, id?: string, refCode: string, browserId: string | null,
+ *   body: import('./types.js').OfflineOrderBody }} OrderRecord `id` is absent from logs written before orders had one
+ * @typedef {OrderRecord & { id: string, duplicateOf: string | null }} StoredOrder
  * @typedef {GuestRecord | EventRecord | TrackRecord | OrderRecord} LogRecord
  * @typedef {import('./types.js').OfflineOrderEntry} OfflineOrderEntry
  * @typedef {import('./types.js').GuestQuery} GuestQuery
@@ -39,17 +41,19 @@ export function createStore({ dataDir, sessionTimeoutMs, dedupeEvents = false, w
   /** @type {Map<string, Map<string, string>>} */
   const seen = new Map();
   let seq = 0;
-  /** Optimizely offline orders, in the order received; one per refCode. */
-  /** @type {OrderRecord[]} */
+  /** Optimizely offline orders, every one in the order received; a repeated refCode is marked. */
+  /** @type {StoredOrder[]} */
   let orders = [];
-  /** @type {Set<string>} */
-  const orderRefs = new Set();
+  /** refCode → id of the first order stored with it. */
+  /** @type {Map<string, string>} */
+  const orderRefs = new Map();
 
   /** @param {OrderRecord} r */
   function applyOrder(r) {
-    if (orderRefs.has(r.refCode)) return;
-    orderRefs.add(r.refCode);
-    orders.push(r);
+    const id = r.id ?? `${r.refCode}@${r.at}`;
+    const duplicateOf = orderRefs.get(r.refCode) ?? null;
+    if (!duplicateOf) orderRefs.set(r.refCode, id);
+    orders.push({ ...r, id, duplicateOf });
   }
 
   /** @param {GuestRecord} r */
@@ -212,14 +216,15 @@ export function createStore({ dataDir, sessionTimeoutMs, dedupeEvents = false, w
       return true;
     },
 
-    recordOrder(body, browserId) {
+    recordOrder(body, browserId, dedupe = false) {
       const refCode = body.order.refCode;
-      if (orderRefs.has(refCode)) return { duplicate: true };
+      const prior = orderRefs.get(refCode);
+      if (prior && dedupe) return { id: prior, duplicateOf: prior, stored: false };
       /** @type {OrderRecord} */
-      const record = { kind: 'order', at: Date.now(), refCode, browserId, body };
+      const record = { kind: 'order', at: Date.now(), id: randomUUID(), refCode, browserId, body };
       append([record]);
       applyOrder(record);
-      return { duplicate: false };
+      return { id: /** @type {string} */ (record.id), duplicateOf: prior ?? null, stored: true };
     },
 
     orders() {
@@ -259,17 +264,17 @@ function eventIdOf(message) {
 const iso = (ms) => new Date(ms).toISOString();
 
 /**
- * @param {OrderRecord} r
+ * @param {StoredOrder} r
  * @returns {OfflineOrderEntry}
  */
 function toOrderEntry(r) {
-  return structuredClone({ refCode: r.refCode, receivedAt: iso(r.at), browserId: r.browserId, body: r.body });
+  return structuredClone({ id: r.id, refCode: r.refCode, duplicateOf: r.duplicateOf, receivedAt: iso(r.at), browserId: r.browserId, body: r.body });
 }
 
 /**
  * The JSON view: ISO times, copies (callers cannot mutate the store).
  * @param {GuestState} guest
- * @param {OrderRecord[]} orders the guest's offline orders
+ * @param {StoredOrder[]} orders the guest's offline orders
  * @returns {Timeline}
  */
 function toTimeline(guest, orders) {

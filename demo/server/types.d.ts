@@ -32,6 +32,12 @@ export interface SandboxOptions {
    * repeat is marked (`duplicateOf`) and counted on the guest's timeline. @default false
    */
   dedupeEvents?: boolean;
+  /**
+   * Keep one Optimizely offline order per `order.refCode` and answer a repeat without storing it,
+   * for an endpoint known to dedupe. Optimizely documents no such thing, so it is off: by default
+   * every order is stored, and a repeat is marked (`duplicateOf`). @default false
+   */
+  dedupeOrders?: boolean;
   /** More routes, after the vendor APIs and before static files: a site's own pages (the demo shop). */
   routes?: import('./http.mjs').Route[];
 }
@@ -109,14 +115,18 @@ export interface Timeline {
   abandonedValue: number;
   /** Algonomy impressions and clicks recorded through `/rrserver/track` and `/rrserver/click`. */
   impressions: ImpressionCount[];
-  /** Optimizely offline orders attached to this guest (seed 003), in the order received. */
+  /** Optimizely offline orders attached to this guest, in the order received, repeats included. */
   offlineOrders: OfflineOrderEntry[];
 }
 
 /** An Optimizely offline order as the sandbox stored it (`POST /tracker/smart-api/orders/offline`). */
 export interface OfflineOrderEntry {
-  /** `order.refCode`: one order per refCode, a repeat is acknowledged and not stored. */
+  /** The sandbox's own id of this stored order. */
+  id: string;
+  /** `order.refCode`. */
   refCode: string;
+  /** The id of the first order stored with the same refCode: this sale would be counted twice. */
+  duplicateOf: string | null;
   /** ISO time the sandbox accepted it. */
   receivedAt: string;
   /** The guest `user.id` or `user.email` named when it arrived; null: no known guest (unattached). */
@@ -125,7 +135,7 @@ export interface OfflineOrderEntry {
   body: OfflineOrderBody;
 }
 
-/** Seed 003's body, as far as the sandbox checks it; other fields are kept as sent. */
+/** The documented offline order body, as far as the sandbox checks it; other fields are kept as sent. */
 export interface OfflineOrderBody {
   lang?: string;
   user?: { id?: string; email?: string; info?: Record<string, unknown> };
@@ -183,8 +193,11 @@ export interface Store {
   guests(): GuestSummary[];
   /** The matching guest's browser id (the most recently active one if several match), or null. */
   findGuest(query: GuestQuery): string | null;
-  /** Stores a validated offline order (durably), attached to `browserId` or to nobody (null). */
-  recordOrder(body: OfflineOrderBody, browserId: string | null): { duplicate: boolean };
+  /**
+   * Stores a validated offline order (durably), attached to `browserId` or to nobody (null); a
+   * repeated refCode is stored and marked, or with `dedupe` not stored (`stored: false`, `id` of the first).
+   */
+  recordOrder(body: OfflineOrderBody, browserId: string | null, dedupe?: boolean): { id: string; duplicateOf: string | null; stored: boolean };
   /** Every offline order, oldest first. */
   orders(): OfflineOrderEntry[];
   /** Counts an Algonomy impression or click for a known guest (durably). false: unknown guest. */

@@ -120,6 +120,7 @@ export function shopRoutes({ snippetFile = fileURLToPath(new URL('../../dist/sni
       // the request's Host header, which the caller chooses.
       { endpoint: `http://127.0.0.1:${req.socket.localPort}`, auth: OFFLINE_ORDER_AUTH },
     );
-    return result.ok ? { status: 200, json: { refCode } } : { status: 502, json: { message: result.error.message } };
+    // maybeStored: the till must not ring it up again before checking it was not recorded.
+    return result.ok ? { status: 200, json: { refCode } } : { status: 502, json: { message: result.error.message, maybeStored: result.maybeStored } };
   }
 }

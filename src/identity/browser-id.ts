@@ -1,7 +1,9 @@
 // The browser id: one per visitor and site key, in the first-party cookie `bid_<clientKey>`
 // (the name Sitecore's own SDK uses, so visitors survive a migration), mirrored to localStorage
 // so an evicted cookie comes back with the same value. It is only ever written with a valid,
-// non-empty value: a failed create leaves nothing behind and is tried again later.
+// non-empty value: a failed create leaves nothing behind and is tried again later. A visitor of a
+// site moving from Sitecore Engage keeps Engage's id; Engage's empty cookie (written for two years
+// when its create call fails) and any second copy are deleted, so exactly one good id remains.
 import { nanoid } from 'nanoid';
 import type { Settings } from '../options';
 import { request } from '../http';
@@ -42,10 +44,15 @@ export function createBrowserIds(
   };
 
   const current = (): string | undefined => {
-    const fromCookie = jar.get(name);
+    // Several copies (host-only and on the domain, or on other paths): the one this tag already
+    // uses wins, else the first valid one the browser lists (deepest path, then oldest).
+    const cookies = jar.getAll(name);
+    const mirrored = storage?.getItem(mirrorKey);
     const fromLegacy = jar.get(legacy);
-    const found = [fromCookie, storage?.getItem(mirrorKey), fromLegacy, memory].find(isBrowserId);
+    const found = [mirrored && cookies.includes(mirrored) && mirrored, ...cookies, mirrored, fromLegacy, memory].find(isBrowserId);
     if (fromLegacy !== undefined) jar.remove(legacy);
+    // Anything but exactly the one id is cleared everywhere; `keep` then writes it once, on our domain.
+    if (cookies.length > 1 || cookies.some((value) => value !== found)) jar.remove(name);
     return found && keep(found);
   };
 

@@ -5,8 +5,11 @@ import { nanoid } from 'nanoid';
 
 export interface CookieJar {
   get(name: string): string | undefined;
+  /** Every value the page sees for the name, in the browser's order: one per domain and path it is set on. */
+  getAll(name: string): string[];
   /** Writes the cookie; false when the value is not safe to write or the browser refused it. */
   set(name: string, value: string, days: number): boolean;
+  /** Deletes the cookie on every domain and path this page can see it under. */
   remove(name: string): void;
 }
 
@@ -53,16 +56,27 @@ export function createCookieJar(domainOption: string): CookieJar {
   };
   return {
     get: (name) => safely(() => raw.get(name), undefined),
+    getAll: (name) => safely(() => document.cookie.split('; ').filter((pair) => pair.startsWith(name + '=')).map((pair) => pair.slice(name.length + 1)), []),
     set: (name, value, days) =>
       SAFE_VALUE.test(value) &&
       safely(() => {
         raw.set(name, value, { ...attributes(), 'max-age': String(Math.round(days * 86400)) });
         return raw.get(name) === value;
       }, false),
+    // A cookie the page sees was set host-only or on a parent domain, with a path that prefixes
+    // this one; which, document.cookie does not say, so every candidate gets a deletion (another
+    // script's cookie, such as Sitecore Engage's, may use other ones than ours). The browser
+    // ignores a public suffix or an IP address as a domain. Max-Age=-1, not 0: both expire the
+    // cookie by RFC 6265, but some cookie jars keep a 0 as an empty value.
     remove: (name) =>
       safely(() => {
-        Cookies.remove(name, { path: '/' });
-        Cookies.remove(name, attributes());
+        const labels = location.hostname.split('.');
+        const path = location.pathname + '/';
+        // "/", "/a", "/a/", "/a/b", "/a/b/" for "/a/b".
+        for (let at = 0; at >= 0; at = path.indexOf('/', at + 1))
+          for (const prefix of [path.slice(0, at) || '/', path.slice(0, at + 1)])
+            for (const domain of ['', ...labels.slice(0, -1).map((_, i) => '; Domain=' + labels.slice(i).join('.'))])
+              document.cookie = `${name}=; Max-Age=-1; Path=${prefix}${domain}`;
       }, undefined),
   };
 }

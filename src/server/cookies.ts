@@ -1,9 +1,11 @@
 // The tag's first-party cookies, seen from the site's back end: read the browser id and the
 // Algonomy rcs from a request, and set them again as server cookies. Safari (ITP) caps cookies
 // written by script at 7 days; cookies a same-site server sets live as long as they say, so a
-// visitor who comes back after a week keeps their id. Parsing and serializing are the `cookie`
-// package's; which values are acceptable is the tag's own rule, reused.
-import { parseCookie, stringifySetCookie } from 'cookie';
+// visitor who comes back after a week keeps their id. Serializing is the `cookie` package's;
+// reading is our own, because a request may carry the same name several times (Sitecore Engage
+// writes an empty `bid_<key>=` when its create call fails, beside the id on another domain) and
+// the valid one must win whatever its place. Which values are acceptable is the tag's own rule.
+import { stringifySetCookie } from 'cookie';
 import { SlotwiseError } from '../errors';
 import { CLIENT_KEY, DOMAIN } from '../options';
 import { isBrowserId } from '../wire/sitecore';
@@ -83,8 +85,28 @@ function header(request: RequestLike, name: string): string | undefined {
 }
 
 /**
+Every value of every cookie in a `Cookie` header, in the order sent (a name can come several
+times: one per domain and path the browser holds it for). Values as they are: the tag only ever
+writes characters that need no decoding, so a quoted or encoded value is simply not valid.
+*/
+function cookieValues(request: RequestLike): Map<string, string[]> {
+  const jar = new Map<string, string[]>();
+  for (const pair of (header(request, 'cookie') ?? '').split(';')) {
+    const eq = pair.indexOf('=');
+    if (eq < 0) continue;
+    const name = pair.slice(0, eq).trim();
+    jar.set(name, [...(jar.get(name) ?? []), pair.slice(eq + 1).trim()]);
+  }
+  return jar;
+}
+
+const firstValid = (values: string[] | undefined, valid: (value: string) => boolean) => values?.find(valid);
+
+/**
 Reads the tag's cookies from a request: the browser id (`bid_<clientKey>`) and the Algonomy
-token (`rr_rcs`). Values the tag would not accept itself are ignored, never returned.
+token (`rr_rcs`). Values the tag would not accept itself are ignored, never returned. When the
+request carries a name more than once (a site moving from Sitecore Engage may hold an empty
+`bid_<clientKey>=` beside the id), the first valid value is taken, wherever it comes.
 
 @param request a Node `IncomingMessage` (its `cookie` header) or a web `Request`
 @throws SlotwiseError (code `invalid`) when `clientKey` is missing or not a valid key
@@ -97,13 +119,10 @@ app.get('/account', (req, res) => {
 */
 export function readCookies(request: RequestLike, options: CookieOptions): SlotwiseCookies {
   const clientKey = checkClientKey(options);
-  const raw = header(request, 'cookie');
-  if (!raw) return {};
-  // Values as they are: the tag only ever writes characters that need no decoding.
-  const jar = parseCookie(raw, { decode: (value) => value });
-  const browserId = jar[`bid_${clientKey}`];
-  const rcs = jar[RCS_COOKIE];
-  return { ...(isBrowserId(browserId) ? { browserId } : {}), ...(isRcs(rcs) ? { rcs } : {}) };
+  const jar = cookieValues(request);
+  const browserId = firstValid(jar.get(`bid_${clientKey}`), isBrowserId);
+  const rcs = firstValid(jar.get(RCS_COOKIE), isRcs);
+  return { ...(browserId ? { browserId } : {}), ...(rcs ? { rcs } : {}) };
 }
 
 /**
@@ -151,6 +170,9 @@ The `Set-Cookie` headers that turn the tag's cookies on this request into server
 `serverCookieHeaders(readCookies(request, options), options)`, with `secure` defaulting to true
 when the request came over https (a web `Request` with an https URL; an `IncomingMessage` on a
 TLS socket or with `X-Forwarded-Proto: https`). Answer the tag's `serverCookies` endpoint with it.
+With a `domain`, a request that carried other `bid_<clientKey>` values besides the one kept (an
+empty one left by Sitecore Engage, say) also gets a header that deletes the host-only copy, so
+one good browser id remains, on the domain.
 
 @example
 // Express: the tag's `serverCookies: '/slotwise/cookies'` POSTs here.
@@ -167,5 +189,11 @@ export function POST(request: Request) {
 }
 */
 export function refreshCookies(request: RequestLike, options: ServerCookieOptions): string[] {
-  return serverCookieHeaders(readCookies(request, options), { ...options, secure: options.secure ?? isHttps(request) });
+  const found = readCookies(request, options);
+  const headers = serverCookieHeaders(found, { ...options, secure: options.secure ?? isHttps(request) });
+  const name = `bid_${checkClientKey(options)}`;
+  // Only with a domain: then the host-only copy is never the one being kept.
+  if (options.domain && found.browserId && (cookieValues(request).get(name)?.length ?? 0) > 1)
+    headers.unshift(stringifySetCookie(name, '', { maxAge: 0, path: '/', sameSite: 'lax' }));
+  return headers;
 }

@@ -1,4 +1,4 @@
-// slotwise/server: Node helpers for a site's back end (DESIGN.md §1). Re-exports only.
+// slotwise/server: Node helpers for a site's back end (cookies, Optimizely offline orders). Re-exports only.
 export { readCookies, serverCookieHeaders, refreshCookies } from './cookies';
 export type { SlotwiseCookies, CookieOptions, ServerCookieOptions, RequestLike, NodeRequestLike, WebRequestLike } from './cookies';
 export { sendOfflineOrder } from './offline-order';

@@ -1,9 +1,10 @@
-// Sends an Optimizely offline order (seed 003) from the site's back end: the endpoint wants an
-// authentication header, and credentials never belong in a browser. ky does the time limit and
-// the retries; a retry cannot store the order twice because the endpoint keeps one per refCode.
+// Sends an Optimizely offline order from the site's back end: the endpoint wants an
+// authentication header, and credentials never belong in a browser. ky does the time limit, the
+// backoff and `Retry-After`; which failures may be tried again is decided here (see `retryRule`),
+// because nothing documents that the endpoint keeps one order per refCode: a second POST of an
+// order the endpoint may already have stored could record the sale twice.
 import ky, { isHTTPError, isTimeoutError } from 'ky';
 import { failure, type Failure } from '../result';
-import { isRetryable, retryAfterMs } from '../events/retry';
 import { offlineOrderBody, offlineOrderUrl, type OfflineOrder } from './order';
 
 export interface OfflineOrderOptions {
@@ -24,25 +25,41 @@ export interface OfflineOrderOptions {
   */
   timeoutMs?: number;
   /**
-  Further attempts after a 408, 429, 5xx or a network error, clamped to 0–10; `Retry-After` is
-  honoured up to a minute (longer: the order is reported `dropped` instead of waiting).
+  Further attempts, clamped to 0–10, only where the answer shows the order was not stored: a 429,
+  a 503 with `Retry-After`, or a connection that could not be opened. `Retry-After` is honoured
+  up to a minute (longer: the order is reported `dropped` instead of waiting).
   @default 2
   */
   retries?: number;
+  /**
+  Set it only if Optimizely has confirmed that your endpoint keeps one order per `refCode`: then
+  a timeout, a 408, a 5xx or a connection lost mid-request are tried again too. Off, such an
+  order is reported with `maybeStored: true` and never sent a second time, since a repeat could
+  record the sale twice.
+  @default false
+  */
+  endpointDedupes?: boolean;
 }
 
 /**
 What `sendOfflineOrder` resolves to. Failures: `invalid` (nothing sent), `rejected` (a 4xx
-answer), `dropped` (still 408/429/5xx after the last retry), `timeout`, `blocked` (no answer).
+answer), `dropped` (a 408, 429 or 5xx), `timeout`, `blocked` (no answer). `maybeStored` is true when
+the endpoint may have stored the order all the same (a timeout, a 5xx, a connection lost after
+the order went out): check before sending it again.
 */
-export type OfflineOrderResult = { ok: true; status: number } | Failure;
+export type OfflineOrderResult = { ok: true; status: number } | (Failure & { maybeStored: boolean });
 
 const DEFAULT_TIMEOUT_MS = 10_000;
 const DEFAULT_RETRIES = 2;
 /** A Retry-After longer than this is not waited for: a back-end request should not hang. */
 const MAX_ORDER_RETRY_AFTER_MS = 60_000;
-/** 408, 429 and the 5xx worth another try (same rule as the tag's event queue). */
-const RETRY_STATUSES = Array.from({ length: 200 }, (_, i) => 400 + i).filter(isRetryable);
+/** What the endpoint may answer when it dedupes and a repeat is harmless: timeouts and server errors. */
+const DEDUPED_RETRY_STATUSES = [408, 429, 500, 502, 503, 504];
+/**
+Network errors raised before a connection existed, so before any byte of the order left: no
+route, no name, nobody listening. Any other network error may have come after the body was sent.
+*/
+const NOT_SENT_CODES = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', 'ENETUNREACH', 'EHOSTUNREACH', 'UND_ERR_CONNECT_TIMEOUT']);
 
 const clamp = (value: unknown, min: number, max: number, fallback: number, name: string): number | Failure => {
   if (value === undefined) return fallback;
@@ -60,6 +77,59 @@ function authHeaders(auth: unknown): Headers | undefined {
   } catch {
     return undefined; // a name or value that is not a valid header
   }
+}
+
+/** A `Retry-After` (seconds or an HTTP date) in ms from now; undefined when absent or unreadable. */
+function retryAfterMs(header: string | null): number | undefined {
+  if (!header) return undefined;
+  const ms = /^\d+$/.test(header.trim()) ? Number(header) * 1000 : Date.parse(header) - Date.now();
+  return Number.isNaN(ms) ? undefined : Math.max(0, ms);
+}
+
+/** The code of a fetch network error (`cause.code` in Node's fetch), if any. */
+const networkCode = (error: unknown): string | undefined => {
+  const code = (error as { cause?: { code?: unknown } } | undefined)?.cause?.code;
+  return typeof code == 'string' ? code : undefined;
+};
+
+/**
+Could the endpoint have stored the order, given how this attempt failed? Only answers that say
+the request was not handled prove it was not:
+- 429: a rate limiter turns the request away before anything handles it.
+- 503 with `Retry-After`: the server (or the gateway in front of it) is declining requests for
+  a while, as maintenance and load shedding do. A bare 503 proves nothing: some proxies answer
+  it when the upstream dropped the connection after receiving the request.
+- any other 4xx: refused as it stands (and a repeat would be refused again).
+- a connection that could not be opened (`NOT_SENT_CODES`).
+Everything else (a timeout, 408, 500, 502, 504, a reset mid-request) may have come after the
+order was stored.
+*/
+function mayBeStored(error: unknown): boolean {
+  if (isHTTPError(error)) {
+    const { status, headers } = error.response;
+    if (status == 503) return retryAfterMs(headers.get('retry-after')) === undefined;
+    return status == 408 || status >= 500;
+  }
+  if (isTimeoutError(error)) return true;
+  return !NOT_SENT_CODES.has(networkCode(error) ?? '');
+}
+
+/**
+ky's retry decision: try again only when the failed attempt cannot have stored the order (or the
+endpoint dedupes), and never wait longer than `MAX_ORDER_RETRY_AFTER_MS`. `undefined` lets ky
+go on, which honours `Retry-After` and backs off; `true` would bypass `Retry-After`, so the
+network errors ky retries by itself are left to it.
+*/
+function retryRule(endpointDedupes: boolean) {
+  return ({ error }: { error: Error }): false | undefined => {
+    if (isHTTPError(error)) {
+      const { status, headers } = error.response;
+      if ((retryAfterMs(headers.get('retry-after')) ?? 0) > MAX_ORDER_RETRY_AFTER_MS) return false;
+      const refused = status == 429 || (status == 503 && !mayBeStored(error));
+      return refused || (endpointDedupes && DEDUPED_RETRY_STATUSES.includes(status)) ? undefined : false;
+    }
+    return !mayBeStored(error) || endpointDedupes ? undefined : false;
+  };
 }
 
 /** The server's own words on a refusal: `message` (or `error`) of a JSON body, read in time or not at all. */
@@ -82,15 +152,22 @@ async function serverMessage(response: Response, timeoutMs: number): Promise<str
   }
 }
 
-/**
-Sends one Optimizely offline order (seed 003): validates it, then `POST`s the JSON body to the
-endpoint with your authentication headers. Server-side only: the credentials must never reach a
-browser. Retries 408, 429, 5xx and network errors (honouring `Retry-After`), which is safe
-because the endpoint keeps one order per `refCode`. Never rejects.
+const orderFailure = (reason: Failure['reason'], message: string, maybeStored: boolean, status?: number): OfflineOrderResult => ({
+  ...failure(reason, maybeStored ? `${message}; it may have been stored: check before sending it again` : message, status),
+  maybeStored,
+});
 
-@returns `{ ok: true, status }` on a 2xx; otherwise `{ ok: false, reason, error }`: `invalid`
-(the message names the field; nothing was sent), `rejected` (4xx, with the status and the
-server's message), `dropped` (408/429/5xx after the last retry), `timeout`, `blocked`.
+/**
+Sends one Optimizely offline order: validates it, then `POST`s the JSON body to the endpoint
+with your authentication headers. Server-side only: the credentials must never reach a browser.
+An order is sent a second time only when the first attempt cannot have been stored (429, 503
+with `Retry-After`, no connection), honouring `Retry-After`; with `endpointDedupes`, also after
+timeouts and server errors. Never rejects.
+
+@returns `{ ok: true, status }` on a 2xx; otherwise `{ ok: false, reason, error, maybeStored }`:
+`invalid` (the message names the field; nothing was sent), `rejected` (4xx, with the status and
+the server's message), `dropped` (408, 429 or 5xx), `timeout`, `blocked`. With `maybeStored: true`
+the endpoint may hold the order anyway: look it up before sending it again.
 @example
 import { sendOfflineOrder } from 'slotwise/server';
 
@@ -98,29 +175,30 @@ const result = await sendOfflineOrder(
   {
     user: { id: 'abcd1234efgh' },
     order: {
-      refCode: 'ORD-1001', orderDate: new Date(), currency: 'GBP', shipping: 0, subTotal: 90, total: 90,
-      items: [{ refCode: 'ref1', qty: 1, price: 50 }, { refCode: 'ref2', qty: 2, price: 20 }],
+      refCode: 'ORD-1001', orderDate: new Date(), currency: 'GBP', shipping: 0, subTotal: 81, total: 97.2,
+      items: [{ refCode: 'ref1', qty: 1, price: 50, attributes: { discount: 'true' } }, { refCode: 'ref2', qty: 2, price: 20 }],
       attributes: { store: 'StreamlyCool Regent Street' },
     },
   },
   { endpoint: 'https://mysite.peerius.com', auth: { Authorization: `Bearer ${process.env.OPTIMIZELY_TOKEN}` } },
 );
-if (!result.ok) console.error(result.reason, result.error.message);
+if (!result.ok) console.error(result.reason, result.maybeStored, result.error.message);
 */
 export async function sendOfflineOrder(order: OfflineOrder, options: OfflineOrderOptions): Promise<OfflineOrderResult> {
   try {
     const built = offlineOrderBody(order);
-    if (!built.ok) return built;
-    const { endpoint, auth, timeoutMs: timeoutOption, retries: retriesOption } = (options ?? {}) as Partial<OfflineOrderOptions>;
+    if (!built.ok) return { ...built, maybeStored: false };
+    const invalid = (message: string) => orderFailure('invalid', message, false);
+    const { endpoint, auth, timeoutMs: timeoutOption, retries: retriesOption, endpointDedupes = false } = (options ?? {}) as Partial<OfflineOrderOptions>;
     const url = offlineOrderUrl(endpoint);
-    if (!url)
-      return failure('invalid', `sendOfflineOrder: option "endpoint" must be an https URL, ending in /tracker/smart-api/orders/offline or not (got ${JSON.stringify(endpoint)})`);
+    if (!url) return invalid(`sendOfflineOrder: option "endpoint" must be an https URL, ending in /tracker/smart-api/orders/offline or not (got ${JSON.stringify(endpoint)})`);
     const headers = authHeaders(auth);
-    if (!headers) return failure('invalid', 'sendOfflineOrder: option "auth" must be an object of authentication headers, e.g. { Authorization: "Bearer …" }');
+    if (!headers) return invalid('sendOfflineOrder: option "auth" must be an object of authentication headers, e.g. { Authorization: "Bearer …" }');
     const timeoutMs = clamp(timeoutOption, 1, 600_000, DEFAULT_TIMEOUT_MS, 'timeoutMs');
-    if (typeof timeoutMs != 'number') return timeoutMs;
+    if (typeof timeoutMs != 'number') return { ...timeoutMs, maybeStored: false };
     const retries = clamp(retriesOption, 0, 10, DEFAULT_RETRIES, 'retries');
-    if (typeof retries != 'number') return retries;
+    if (typeof retries != 'number') return { ...retries, maybeStored: false };
+    if (typeof endpointDedupes != 'boolean') return invalid(`sendOfflineOrder: option "endpointDedupes" must be true or false (got ${JSON.stringify(endpointDedupes)})`);
     headers.set('accept', 'application/json');
 
     const refCode = built.body.order.refCode;
@@ -133,11 +211,11 @@ export async function sendOfflineOrder(order: OfflineOrder, options: OfflineOrde
         retry: {
           limit: retries,
           methods: ['post'],
-          statusCodes: RETRY_STATUSES,
-          afterStatusCodes: RETRY_STATUSES,
-          // Give up rather than hang when the server asks for a long pause.
-          shouldRetry: ({ error }) =>
-            isHTTPError(error) && (retryAfterMs(error.response.headers.get('retry-after')) ?? 0) > MAX_ORDER_RETRY_AFTER_MS ? false : undefined,
+          statusCodes: DEDUPED_RETRY_STATUSES,
+          afterStatusCodes: [429, 503],
+          maxRetryAfter: MAX_ORDER_RETRY_AFTER_MS,
+          retryOnTimeout: endpointDedupes,
+          shouldRetry: retryRule(endpointDedupes),
         },
         hooks: { beforeRequest: [() => void attempts++] },
       });
@@ -145,20 +223,22 @@ export async function sendOfflineOrder(order: OfflineOrder, options: OfflineOrde
       return { ok: true, status: response.status };
     } catch (error) {
       const tries = `${attempts} attempt${attempts == 1 ? '' : 's'}`;
+      const maybe = mayBeStored(error);
       if (isHTTPError(error)) {
         const { status } = error.response;
         const said = await serverMessage(error.response, timeoutMs);
-        return isRetryable(status)
-          ? failure('dropped', `offline order ${refCode}: the endpoint answered ${status}${said} (after ${tries})`, status)
-          : failure('rejected', `offline order ${refCode} was rejected with ${status}${said}`, status);
+        return status == 408 || status == 429 || status >= 500
+          ? orderFailure('dropped', `offline order ${refCode}: the endpoint answered ${status}${said} (after ${tries})`, maybe, status)
+          : orderFailure('rejected', `offline order ${refCode} was rejected with ${status}${said}`, maybe, status);
       }
-      if (isTimeoutError(error)) return failure('timeout', `offline order ${refCode}: no answer within ${timeoutMs} ms (after ${tries})`);
+      if (isTimeoutError(error)) return orderFailure('timeout', `offline order ${refCode}: no answer within ${timeoutMs} ms (after ${tries})`, true);
       const cause = (error as { cause?: { code?: unknown; message?: unknown } }).cause;
       const why = [cause?.code, cause?.message, (error as Error)?.message].find((text) => typeof text == 'string' && text);
-      return failure('blocked', `offline order ${refCode}: the endpoint could not be reached (${why}, after ${tries})`);
+      return orderFailure('blocked', `offline order ${refCode}: the endpoint could not be reached (${why}, after ${tries})`, maybe);
     }
   } catch (error) {
-    // Nothing escapes: an unexpected error is a result too.
-    return failure('blocked', `sendOfflineOrder failed: ${(error as Error)?.message ?? String(error)}`);
+    // Nothing escapes: an unexpected error is a result too. Whether it happened before or after
+    // the request went out is unknown, so the order may have been stored.
+    return orderFailure('blocked', `sendOfflineOrder failed: ${(error as Error)?.message ?? String(error)}`, true);
   }
 }
