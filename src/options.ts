@@ -119,11 +119,14 @@ export interface TagOptions {
   */
   serverCookies?: string;
   /**
-  The RichRelevance / Algonomy Personalize API, for `data-slotwise-placement` slots.
+  The RichRelevance / Algonomy Personalize API, for `data-slotwise-placement` slots. `userId`:
+  the shopper's id as your site sends it to RichRelevance from its other integrations (default:
+  the browser id); `sessionId`: your site's session id (default: the tag's). A call's context may
+  give either, for that call.
   @default none
-  @example { target: 'https://recs.example.com', apiKey: '4faeaf752ee40a0f', apiClientKey: 'b0126f995ac848159d' }
+  @example { target: 'https://recs.example.com', apiKey: '4faeaf752ee40a0f', apiClientKey: 'b0126f995ac848159d', userId: '0982347' }
   */
-  placements?: { target: string; apiKey: string; apiClientKey: string };
+  placements?: { target: string; apiKey: string; apiClientKey: string; userId?: string; sessionId?: string };
   /**
   Adobe Offer Decisioning, for `data-slotwise-offer` slots: a first-party proxy path that adds the
   credentials (never put them in the browser), and the identity namespace the browser id is sent in.
@@ -212,6 +215,8 @@ const SECTIONS: Record<string, Rule[]> = {
     ['target', url, 'an http(s) URL or a path from /'],
     ['apiKey', text, 'your Algonomy API key'],
     ['apiClientKey', text, 'your Algonomy API client key'],
+    ['userId', /^(\S(.*\S)?)?$/, "your site's user id, without surrounding spaces"],
+    ['sessionId', /^(\S(.*\S)?)?$/, "your site's session id, without surrounding spaces"],
   ],
   offers: [
     ['target', url, 'a first-party proxy path (or URL) to the decisioning API'],

@@ -37,8 +37,12 @@ export function createDecisions(
     const { status, json, timedOut } = await request(sent, settings.requestTimeoutMs, false, 1);
     if (status >= 200 && status < 300) return json;
     const api = wire.url.split('?')[0];
+    // What the API says about it (Algonomy's `errormessage`, or a `message`), when it says anything.
+    const said = [(json as { errormessage?: unknown } | null)?.errormessage, (json as { message?: unknown } | null)?.message].find(
+      (m): m is string => typeof m == 'string' && !!m.trim(),
+    );
     throw status
-      ? new SlotwiseError('rejected', `${api} answered ${status}`, status)
+      ? new SlotwiseError('rejected', `${api} answered ${status}${said ? `: ${said}` : ''}`, status)
       : new SlotwiseError(timedOut ? 'timeout' : 'blocked', `No answer from ${api}`);
   }
   function consented() {
@@ -73,13 +77,20 @@ export function createDecisions(
     async placements(names, context) {
       const config = configured(settings.placements, 'placements');
       consented();
-      const [{ placementRequests, placementsAnswer }, userId] = await Promise.all([codec(host.loadPlacementsCodec, 'placements'), browserId()]);
-      const visitor = { sessionId: sessionId(), userId, rcs: rcs.get() };
+      // The site's own user id (this call's, else the option's) needs no browser id.
+      const own = [context.userId, config.userId].find((id) => (typeof id == 'string' && id.trim()) || typeof id == 'number');
+      const [{ placementRequests, placementsAnswer }, userId] = await Promise.all([
+        codec(host.loadPlacementsCodec, 'placements'),
+        own === undefined ? browserId() : String(own),
+      ]);
+      const visitor = { sessionId: config.sessionId || sessionId(), userId, rcs: rcs.get() };
       const groups = await Promise.all(
         placementRequests(config, names, context, visitor).map(async ({ wire, placements }) => {
+          // Calls for several page types race: the answer to the latest request keeps its token.
+          const keep = rcs.turn();
           const answer = placementsAnswer(await answerOf(wire), placements);
-          // The token comes back changed as the visitor acts: keep the newest, exactly as served.
-          if (answer.rcs && allowed()) rcs.set(answer.rcs);
+          // The token comes back changed as the visitor acts: kept exactly as served.
+          if (answer.rcs && allowed()) keep(answer.rcs);
           return answer.decisions;
         }),
       );
