@@ -24,6 +24,7 @@ const optionsFor = (sandbox: SandboxFixture, extra: object = {}) => ({
   currency: 'EUR',
   browserId: 'local',
   placements: { target: sandbox.url, apiKey: 'key', apiClientKey: 'client' },
+  // The sandbox's /decisions is a site's proxy: it adds the credentials the Decisioning API requires.
   offers: { target: sandbox.url, identityNamespace: 'Slotwise' },
   // Generous, so a loaded CI machine never turns a decision into a timeout; the timeout has its own test.
   revealAfterMs: 5000,
@@ -66,6 +67,35 @@ test('ten slots of all three kinds fill in one pass, and no default is ever visi
   await expect(page.locator('#s-promo_a')).toHaveText('Flow creative');
   await page.waitForTimeout(300);
   expect(await page.evaluate(() => window.__seenDefaults)).toEqual([]);
+});
+
+test('offers of every type, answered in real-tenant form and out of order, each reach their own slot', async ({ page, sandbox }) => {
+  const offer = (n: number) => slot(`data-slotwise-offer="xcore:offer-placement:p${n}" data-slotwise-activity="xcore:offer-activity:a${n}"`, `o${n}`);
+  // The page's code renders JSON offers into its slot and says so; the tag counts the slot decided.
+  const listener = `<script>document.addEventListener('slotwise:decision', (e) => {
+    if (e.target.id != 's-o4') return;
+    const a = Object.assign(document.createElement('a'), { href: e.detail.content.data.href, textContent: e.detail.content.data.headline });
+    e.target.replaceChildren(a);
+    e.preventDefault();
+  });</script>`;
+  await page.goto(sandbox.siteUrl + writePage({ body: listener + initScript(optionsFor(sandbox)) + [1, 3, 4, 5, 6, 7].map(offer).join('') }));
+  await expect.poll(async () => Object.keys(await states(page)).length).toBe(6);
+  expect(await states(page)).toEqual({ 's-o1': 'decided', 's-o3': 'decided', 's-o4': 'decided', 's-o5': 'default', 's-o6': 'decided', 's-o7': 'default' });
+  await expect(page.locator('#s-o1')).toHaveText('Offer one');
+  // Text is text: the markup in it is shown, not parsed.
+  await expect(page.locator('#s-o3')).toHaveText('<b>Not bold</b>, just text');
+  await expect(page.locator('#s-o3 b')).toHaveCount(0);
+  await expect(page.locator('#s-o4 a')).toHaveText('From JSON');
+  // Left out of the answer (nothing for this guest, no fallback): the default stays.
+  await expect(page.locator('#s-o5')).toHaveText('DEFAULT o5');
+  await expect(page.getByRole('link', { name: 'Trail season' })).toHaveAttribute('href', /\/offer$/);
+  await expect(page.locator('#s-o6 img')).toHaveAttribute('alt', 'Trail season');
+  await expect(page.locator('#s-o7')).toHaveText('DEFAULT o7'); // JSON nobody rendered
+  // Impressions credit the activity that answered each slot.
+  const { browserId } = await page.evaluate(() => window.slotwise('browserId'));
+  const rendered = async () => ((await sandbox.guest(browserId))?.events ?? []).map((e) => e.message.ext as Record<string, string>)
+    .filter((ext) => ext?.impression == 'rendered').map((ext) => [ext.slot, ext.campaign]).sort();
+  await expect.poll(rendered).toEqual([1, 3, 4, 6].map((n) => [`xcore:offer-placement:p${n}|xcore:offer-activity:a${n}`, `xcore:activity:a${n}`]));
 });
 
 test('with a 3-second API the defaults show at about 1 s, and late content never replaces a slot in view', async ({ page, sandbox }) => {

@@ -2,7 +2,7 @@
 // bearer token, an API key and an IMS org, which must never ship to browsers: the tag calls a
 // first-party proxy path that adds them and passes the request on as it is.
 import { SlotwiseError } from '../errors';
-import { creativeOf, isObject, offerSlot, type Content, type Creative, type Decision } from './model';
+import { creativeOf, isObject, offerSlot, type Content, type Decision } from './model';
 import type { WireRequest } from './sitecore';
 
 const xdm = (kind: 'request' | 'response') =>
@@ -57,57 +57,50 @@ any other form are compared as they are.
 const canonical = (id: unknown) => (typeof id == 'string' ? id.replace(/^(\w+):offer-(activity|placement):/, '$1:$2:') : undefined);
 const idOf = (part: unknown) => (isObject(part) ? part['xdm:id'] : undefined);
 
-/** The component types a page can show: offer management's, and the older decisioning namespace. */
-const TYPE = /^https:\/\/ns\.adobe\.com\/experience\/(?:offer-management|decisioning)\/content-component-(html|html-template|json|imagelink|text)$/;
+/** The component types a page can show, under offer management's namespace or the older decisioning one. */
+const kindOf = (type: unknown) =>
+  /^https:\/\/ns\.adobe\.com\/experience\/(offer-management|decisioning)\/content-component-(html|json|imagelink|text)(-template)?$/.exec(String(type))?.[2];
 /** A link or image an offer may carry: absolute http(s), or a path on the site. */
-const link = (value: unknown) => (typeof value == 'string' && /^(https?:\/\/[^/]|\/(?![/\\]))/i.test(value.trim()) ? value.trim() : undefined);
-
-type Part = { kind: 'html'; html: string } | { kind: 'creative'; item: Creative } | { kind: 'json'; data: unknown };
+const link = (value: unknown) => (typeof value == 'string' && /^(https?:\/\/[^/]|\/(?![/\\]))/i.test(value) ? value : undefined);
 
 /** What one option shows, or nothing when its type is unknown or its content unusable. */
-function partOf(option: Record<string, unknown>): Part | undefined {
-  const kind = TYPE.exec(String(option['@type']))?.[1];
+function partOf(option: Record<string, unknown>): Content | undefined {
+  const kind = kindOf(option['@type']);
   const content = option['xdm:content'];
-  const id = option['xdm:id'];
-  if (kind == 'json') {
-    // Real tenants send the offer's JSON as a string; parsed here, so the page gets data.
-    if (typeof content != 'string') return content === undefined ? undefined : { kind, data: content };
+  const creative = (fields: Record<string, unknown>): Content => ({ kind: 'creative', items: [creativeOf({ id: option['xdm:id'], ...fields })] });
+  if (kind == 'json' && content !== undefined)
     try {
-      return { kind, data: JSON.parse(content) as unknown };
+      // Real tenants send the offer's JSON as a string; parsed here, so the page gets data.
+      return { kind, data: typeof content == 'string' ? (JSON.parse(content) as unknown) : content };
     } catch {
       return undefined;
     }
-  }
-  if (kind == 'imagelink') {
-    const imageUrl = link(option['xdm:deliveryURL']);
-    // The image's accessible name: the option's name, when the answer carries one.
-    return imageUrl ? { kind: 'creative', item: creativeOf({ id, imageUrl, href: link(content), alt: option['xdm:name'] }) } : undefined;
-  }
+  // The image's accessible name: the option's name, when the answer carries one.
+  if (kind == 'imagelink') return link(option['xdm:deliveryURL']) ? creative({ imageUrl: option['xdm:deliveryURL'], href: link(content), alt: option['xdm:name'] }) : undefined;
   if (typeof content != 'string' || !content.trim()) return undefined;
   // Text is shown as text, never parsed as HTML.
-  if (kind == 'text') return { kind: 'creative', item: creativeOf({ id, text: content }) };
-  return kind ? { kind: 'html', html: content } : undefined;
+  return kind == 'text' ? creative({ text: content }) : kind == 'html' ? { kind, html: content } : undefined;
 }
 
+type Of<K extends Content['kind']> = Extract<Content, { kind: K }>;
+
 /**
-The content of a proposition's options. A placement has one content type, so the first usable
-option's kind decides and options of another kind are left out. JSON is data for the page: one
-value, or a list when the call asked for several items.
+The content of a proposition's options, and the option that speaks for it. A placement has one
+content type, so the first usable option's kind decides and options of another kind are left out.
+JSON is data for the page: one value, or a list when the call asked for several items.
 */
-function contentOf(options: Record<string, unknown>[], many: boolean): { content: Content | null; shown: Record<string, unknown> | undefined } {
-  const parts = options.flatMap((option) => {
-    const part = partOf(option);
-    return part ? [{ option, part }] : [];
-  });
-  const kind = parts[0]?.part.kind;
-  const same = parts.map(({ part }) => part).filter((part) => part.kind == kind);
-  const shown = parts[0]?.option;
-  const content: Content | null =
-    kind == 'html' ? { kind, html: same.map((p) => (p.kind == 'html' ? p.html : '')).join('') }
-    : kind == 'creative' ? { kind, items: same.flatMap((p) => (p.kind == 'creative' ? [p.item] : [])) }
-    : kind == 'json' ? { kind, data: many ? same.map((p) => (p.kind == 'json' ? p.data : null)) : (same[0] as { data: unknown }).data }
-    : null;
-  return { content, shown };
+function contentOf(options: Record<string, unknown>[], many: boolean): [Content | null, Record<string, unknown> | undefined] {
+  const parts = options.map(partOf);
+  const first = parts.findIndex(Boolean);
+  const kind = parts[first]?.kind;
+  const same = parts.filter((part) => part?.kind == kind);
+  return [
+    kind == 'html' ? { kind, html: (same as Of<'html'>[]).map((p) => p.html).join('') }
+    : kind == 'creative' ? { kind, items: (same as Of<'creative'>[]).flatMap((p) => p.items) }
+    : kind == 'json' ? { kind, data: many ? (same as Of<'json'>[]).map((p) => p.data) : (same[0] as Of<'json'>).data }
+    : null,
+    options[first],
+  ];
 }
 
 /**
@@ -125,7 +118,7 @@ export function offerDecisions(json: unknown, calls: readonly OfferCall[]): Deci
     const options = Array.isArray(proposition?.['xdm:options']) ? proposition['xdm:options'].filter(isObject) : [];
     const fallback = isObject(proposition?.['xdm:fallback']) ? proposition['xdm:fallback'] : undefined;
     // Options when there are any (never empty when present), else the activity's fallback.
-    const { content, shown } = contentOf(options.length ? options : fallback ? [fallback] : [], (call.itemCount ?? 1) > 1);
+    const [content, shown] = contentOf(options.length ? options : fallback ? [fallback] : [], (call.itemCount ?? 1) > 1);
     const decision: Decision = { slot: offerSlot(call), source: 'offer', content };
     const activity = idOf(proposition?.['xdm:activity']);
     if (typeof activity == 'string') decision.campaign = activity;

@@ -2,7 +2,7 @@
 // case-sensitive, lists are pipe-separated, and one call serves one page type (the part of
 // the placement name before the dot), so a page with several page types needs several calls.
 import { SlotwiseError } from '../errors';
-import { creativeOf, isObject, isPlacementName, type Creative, type Decision } from './model';
+import { creativeOf, isObject, isPlacementName, isText, type Creative, type Decision } from './model';
 import type { WireRequest } from './sitecore';
 
 export interface PlacementsConfig {
@@ -70,8 +70,7 @@ function placementDecision(slot: string, placement: Record<string, unknown> | un
   // Each creative with what it shows; campaign, score and tracking all describe the first one shown.
   // A creative with only ALT_TEXT (no image) shows that text.
   const shown = raw
-    .map((c) => ({ raw: c, item: creativeOf({ id: c.id, imageUrl: c.MEDIA_URL, href: c.DESTINATION_URL, alt: c.ALT_TEXT, text: c.text, size: c.SIZE }) }))
-    .map(({ raw, item }) => ({ raw, item: item.imageUrl || item.text || !item.alt ? item : { ...item, text: item.alt } }))
+    .map((c) => ({ raw: c, item: creativeOf({ id: c.id, imageUrl: c.MEDIA_URL, href: c.DESTINATION_URL, alt: c.ALT_TEXT, text: c.text || (isText(c.MEDIA_URL) ? '' : c.ALT_TEXT), size: c.SIZE }) }))
     .filter(({ item }) => item.imageUrl || item.text);
   const html = typeof placement?.html == 'string' && placement.html.trim() ? placement.html : '';
   const items: Creative[] = shown.map(({ item }) => item);
@@ -98,12 +97,9 @@ and the rcs to keep. `status: "error"` becomes a SlotwiseError carrying the serv
 */
 export function placementsAnswer(json: unknown, requested: readonly string[]): { rcs?: string; decisions: Decision[] } {
   if (!isObject(json) || !Array.isArray(json.placements ?? [])) throw new SlotwiseError('rejected', 'The placements API did not answer with JSON');
-  if (json.status == 'error') throw new SlotwiseError('rejected', `The placements API says: ${errorOf(json) ?? 'error'}`);
+  if (json.status == 'error') throw new SlotwiseError('rejected', `The placements API says: ${[json.errormessage, json.message].find(isText) ?? 'error'}`);
   const placements = ((json.placements ?? []) as unknown[]).filter(isObject);
   const decisions = requested.map((slot) => placementDecision(slot, placements.find((p) => p.placement == slot)));
   return typeof json.rcs == 'string' ? { rcs: json.rcs, decisions } : { decisions };
 }
 
-/** What an error answer says: `errormessage` as documented, else `message`. */
-const errorOf = (json: unknown): string | undefined =>
-  isObject(json) ? [json.errormessage, json.message].find((m): m is string => typeof m == 'string' && !!m.trim()) : undefined;
