@@ -144,10 +144,11 @@ test('an XSS corpus in HTML, creative fields and URLs executes nothing', async (
   await page.goto(sandbox.siteUrl + writePage({
     body: initScript(optionsFor(sandbox)) +
       slot('data-slotwise-flow="xss_flow"', 'flow') + slot('data-slotwise-flow="xss_creative"', 'flowc') +
-      slot('data-slotwise-placement="home_page.xss"', 'pl') + slot('data-slotwise-placement="category_page.xss_creative"', 'plc') +
+      slot('data-slotwise-placement="home_page.xss"', 'pl') + slot(`data-slotwise-placement="category_page.xss_creative" data-slotwise-context='{"categoryId":"c1"}'`, 'plc') +
       slot('data-slotwise-offer="xcore:offer-placement:xss" data-slotwise-activity="xcore:offer-activity:xss"', 'of'),
   }));
   await expect.poll(async () => Object.keys(await states(page)).length).toBe(5);
+  expect(Object.values(await states(page))).not.toContain('error'); // every API answered: the corpus was rendered
   await expect(page.locator('#s-flow')).toContainText('Safe text stays');
   // Click every link and button the creatives left, and toggle what can be toggled.
   for (const target of await page.locator('[data-slotwise-state] :is(a, button, details)').all()) await target.click({ force: true, noWaitAfter: true }).catch(() => {});

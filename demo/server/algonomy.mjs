@@ -25,6 +25,12 @@ import { addViewed, decodeRcs, encodeRcs } from './rcs.mjs';
 /** Page context the API accepts; echoed in `request` when given. */
 const CONTEXT_PARAMS = ['productId', 'categoryId', 'atcid', 'cv', 'pref', 'rid', 'sgs', 'tagFilter', 'userAttribute'];
 const SAME_PAGE_TYPE = 'All placements in a call must be for the same page type';
+/**
+ * What a page type requires, as the Personalize API documents it (`productId` on cart_page only
+ * "when not empty", which the request alone cannot tell, so it is not checked there).
+ * @type {Record<string, string>}
+ */
+const REQUIRED_ON = { item_page: 'productId', purchase_complete_page: 'productId', category_page: 'categoryId', add_to_cart_page: 'atcid' };
 /** The keys accepted when the catalog names none: the Personalize API documentation's examples. */
 export const DOCUMENTED_KEYS = Object.freeze({ apiKey: ['4faeaf752ee40a0f'], apiClientKey: ['b0126f995ac848159d'] });
 
@@ -67,6 +73,8 @@ export function algonomyRoutes({ store, catalog }) {
           // RR answers this one with 200 and status "error".
           return json(200, { status: 'error', errormessage: `${SAME_PAGE_TYPE} (got ${pageTypes.join(', ')}); make one call per page type`, placements: [] });
         }
+        const needed = REQUIRED_ON[/** @type {string} */ (pageTypes[0])];
+        if (needed && !query.get(needed)) return refuse(400, needed, `${needed} is required on ${pageTypes[0]}`);
         const cv = query.get('cv');
         if (cv !== null && !/^\d+$/.test(cv)) return refuse(400, 'cv', `cv is the cart value in cents, e.g. 9550 for 95.50 (got ${JSON.stringify(cv)})`);
 

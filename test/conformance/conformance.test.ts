@@ -75,7 +75,8 @@ describe('Algonomy Personalize API', () => {
   const paramsOf = (example: string) =>
     example.split('\u00a0')[0]!.split(/&(?=[A-Za-z_]+=)/).map((pair) => [pair.slice(0, pair.indexOf('=')), pair.slice(pair.indexOf('=') + 1)] as const);
   const documented = (name: string) => paramsOf(examples.find((e) => e.startsWith(`${name}=`))!)[0]![1];
-  const base = () => ({ apiKey: documented('apiKey'), apiClientKey: documented('apiClientKey'), placements: documented('placements') });
+  // A complete request from the examples: item_page placements require a productId.
+  const base = () => ({ apiKey: documented('apiKey'), apiClientKey: documented('apiClientKey'), placements: documented('placements'), productId: documented('productId') });
 
   it('the codec reads the documented response example (its values, as JSON) and keeps its rcs as served', () => {
     const { verbatim, json, requested, expect: expected } = fixture('algonomy-response.json');

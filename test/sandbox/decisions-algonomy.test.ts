@@ -84,6 +84,13 @@ describe('the request', () => {
     expect(lower.json).toMatchObject({ field: 'apiKey' });
     expect((await personalize(server.url, { ...RR_KEYS, placements: 'promo_1' })).json).toMatchObject({ field: 'placements' });
     expect((await personalize(server.url, { ...RR_KEYS, placements: 'cart_page.upsell', cv: '95.50' })).json).toMatchObject({ field: 'cv' });
+    // What a page type requires, as documented.
+    for (const [placements, field] of [['item_page.recs', 'productId'], ['purchase_complete_page.recs', 'productId'], ['category_page.top', 'categoryId'], ['add_to_cart_page.recs', 'atcid']]) {
+      const res = await personalize(server.url, { ...RR_KEYS, placements: placements! });
+      expect(res.status, placements).toBe(400);
+      expect(res.json).toMatchObject({ status: 'error', field, errormessage: `${field} is required on ${placements!.split('.')[0]}` });
+    }
+    expect((await personalize(server.url, { ...RR_KEYS, placements: 'cart_page.upsell' })).status).toBe(200); // productId only when the cart is not empty
   });
 
   it('answers placements of two page types with status "error" (HTTP 200), as RR does', async () => {
@@ -104,9 +111,9 @@ describe('the request', () => {
     expect(promo1.creatives).toEqual([expect.objectContaining({ campaign: 'Returning', ALT_TEXT: 'New arrivals', DESTINATION_URL: '', score: 7.5 })]);
     expect(promo2.creatives).toEqual([]); // has-cart only, and the cart was abandoned
 
-    const scored = await personalize(server.url, { ...RR_KEYS, placements: 'category_page.top', includeScore: 'true' });
+    const scored = await personalize(server.url, { ...RR_KEYS, placements: 'category_page.top', categoryId: 'trail', includeScore: 'true' });
     expect(scored.json.placements[0].creatives[0].score).toBe(0);
-    const plain = await personalize(server.url, { ...RR_KEYS, placements: 'category_page.top' });
+    const plain = await personalize(server.url, { ...RR_KEYS, placements: 'category_page.top', categoryId: 'trail' });
     expect(plain.json.placements[0].creatives[0]).not.toHaveProperty('score');
     expect(plain.json.placements[0].html).toBe('<div class="rr-placement" data-placement="category_page.top">Trail season</div>');
   });
@@ -200,7 +207,7 @@ describe('tracking', () => {
 
   it('survives a restart (impressions are in the durable log)', async () => {
     const id = await newGuest(server.url);
-    const res = await personalize(server.url, { ...RR_KEYS, placements: 'category_page.top', userId: id });
+    const res = await personalize(server.url, { ...RR_KEYS, placements: 'category_page.top', categoryId: 'trail', userId: id });
     await fetch(res.json.placements[0].creatives[0].trackingUrl);
     const again = await startSandbox({ dataDir: server.dataDir, catalog: writeCatalog() });
     try {
