@@ -7,7 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { offerDecisions, offersRequest, type OfferCall } from '../../src/wire/adobe';
 import { placementRequests, placementsAnswer } from '../../src/wire/algonomy';
 import { isRcs } from '../../src/identity/rcs';
-import { PROXY_CREDENTIALS } from '../../demo/server/adobe.mjs';
+import { ADOBE_CREDENTIALS } from '../sandbox/decisions-fixture';
 import { startSandbox, type Started } from '../sandbox/helpers';
 
 const FIXTURES = new URL('./fixtures/', import.meta.url);
@@ -56,7 +56,7 @@ describe('Adobe Offer Decisioning', () => {
       { placementId: 'xcore:offer-placement:ffed0012', activityId: 'xcore:offer-activity:fffc0789' },
       { placementId: 'xcore:offer-placement:ffed0456', activityId: 'xcore:offer-activity:ffed0123', itemCount: 2 },
     ];
-    for (const [target, extra] of [[`${sandbox.url}/data/core/ods`, PROXY_CREDENTIALS], [sandbox.url, {}]] as const) {
+    for (const [target, extra] of [[`${sandbox.url}/data/core/ods`, ADOBE_CREDENTIALS], [sandbox.url, {}]] as const) {
       const wire = offersRequest(target, calls, { namespace: 'Slotwise', id: 'someone-new' }, 'request-1');
       const res = await fetch(wire.url, { method: wire.method, headers: { ...wire.headers, ...extra }, body: wire.body! });
       expect(res.status, target).toBe(200);
