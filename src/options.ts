@@ -215,8 +215,8 @@ const SECTIONS: Record<string, Rule[]> = {
     ['target', url, 'an http(s) URL or a path from /'],
     ['apiKey', text, 'your Algonomy API key'],
     ['apiClientKey', text, 'your Algonomy API client key'],
-    ['userId', /^(\S(.*\S)?)?$/, "your site's user id, without surrounding spaces"],
-    ['sessionId', /^(\S(.*\S)?)?$/, "your site's session id, without surrounding spaces"],
+    // Optional: the site's own ids.
+    ...['userId', 'sessionId'].map((name): Rule => [name, /^\S*$/, 'an id without spaces']),
   ],
   offers: [
     ['target', url, 'a first-party proxy path (or URL) to the decisioning API'],
@@ -259,7 +259,8 @@ export function resolveOptions(options: TagOptions): Settings {
       console.warn('slotwise: never put API keys or Authorization headers for offers in the browser; use a first-party proxy that adds them');
     const values: Record<string, unknown> = {};
     check(section as Record<string, unknown>, values, rules, name + '.');
-    o[name] = Object.freeze({ ...values, target: trim(values.target) });
+    // Optional fields left empty are left out.
+    o[name] = Object.freeze({ ...Object.fromEntries(Object.entries(values).filter(([, value]) => value !== '')), target: trim(values.target) });
   }
   return Object.freeze({
     ...(o as unknown as Settings),

@@ -31,6 +31,9 @@ export function createDecisions(
   allowed: () => boolean,
   preview: () => string | undefined,
 ): Decisions {
+  /** Placements requests sent, and the latest of them whose rcs token was kept. */
+  let asked = 0;
+  let kept = 0;
   async function answerOf(wire: WireRequest): Promise<unknown> {
     const previewing = preview();
     const sent = previewing ? { ...wire, url: withPreview(wire.url, previewing) } : wire;
@@ -86,11 +89,12 @@ export function createDecisions(
       const visitor = { sessionId: config.sessionId || sessionId(), userId, rcs: rcs.get() };
       const groups = await Promise.all(
         placementRequests(config, names, context, visitor).map(async ({ wire, placements }) => {
-          // Calls for several page types race: the answer to the latest request keeps its token.
-          const keep = rcs.turn();
+          // Calls for several page types race: the answer to the latest request keeps its token,
+          // whatever order the answers arrive in.
+          const mine = ++asked;
           const answer = placementsAnswer(await answerOf(wire), placements);
           // The token comes back changed as the visitor acts: kept exactly as served.
-          if (answer.rcs && allowed()) keep(answer.rcs);
+          if (answer.rcs && allowed() && mine > kept && rcs.set(answer.rcs)) kept = mine;
           return answer.decisions;
         }),
       );

@@ -14,21 +14,12 @@ export interface RcsStore {
   get(): string | undefined;
   /** Stores a token from a response; false (and nothing written) when it is not a valid token. */
   set(value: unknown): boolean;
-  /**
-  Takes a turn for a request about to be sent: the returned function stores that request's token
-  unless the answer to a later request has stored one already, so calls that race leave the
-  token of the latest request, whatever order their answers arrive in.
-  */
-  turn(): (value: unknown) => boolean;
 }
 
 export function createRcsStore(jar: CookieJar, days: number): RcsStore {
   // The newest token also lives here, for tokens too long for a cookie (the API sets no cap).
   let newest: string | undefined;
-  /** Turns taken, and the latest turn whose token was stored. */
-  let taken = 0;
-  let stored = 0;
-  const store: RcsStore = {
+  return {
     get() {
       const value = newest ?? jar.get(RCS_COOKIE);
       return isRcs(value) ? value : undefined;
@@ -39,14 +30,5 @@ export function createRcsStore(jar: CookieJar, days: number): RcsStore {
       // An unchanged token is not written again: the server's copy (serverCookies) keeps its life.
       return jar.get(RCS_COOKIE) === value || jar.set(RCS_COOKIE, value, days);
     },
-    turn() {
-      const mine = ++taken;
-      return (value) => {
-        if (mine < stored || !isRcs(value)) return false;
-        stored = mine;
-        return store.set(value);
-      };
-    },
   };
-  return store;
 }
