@@ -206,6 +206,8 @@ describe('Adobe Offer Decisioning', () => {
     expect(one(option('i', 'imagelink', '/x', { 'xdm:deliveryURL': 'data:image/png;base64,AAAA' })).content).toBeNull();
     // Unknown types and broken JSON are skipped, not shown raw; the next usable option speaks.
     expect(one({ ...option('v', 'html', 'x'), '@type': 'https://ns.adobe.com/experience/offer-management/content-component-video' }).content).toBeNull();
+    expect(one(option('t', 'text-template', 'x')).content).toBeNull();
+    expect(one({ ...option('h', 'html', '<p>older namespace</p>'), '@type': 'https://ns.adobe.com/experience/decisioning/content-component-html-template' }).content).toEqual({ kind: 'html', html: '<p>older namespace</p>' });
     expect(one(option('bad', 'json', '{not json'), option('ok', 'json', '[1]'))).toMatchObject({ content: { kind: 'json', data: [1] }, creative: 'ok' });
   });
 

@@ -59,7 +59,7 @@ const idOf = (part: unknown) => (isObject(part) ? part['xdm:id'] : undefined);
 
 /** The component types a page can show, under offer management's namespace or the older decisioning one. */
 const kindOf = (type: unknown) =>
-  /^https:\/\/ns\.adobe\.com\/experience\/(offer-management|decisioning)\/content-component-(html|json|imagelink|text)(-template)?$/.exec(String(type))?.[2];
+  /^https:\/\/ns\.adobe\.com\/experience\/(offer-management|decisioning)\/content-component-(html|json|imagelink|text)(?:(?<=html)-template)?$/.exec(String(type))?.[2];
 /** A link or image an offer may carry: absolute http(s), or a path on the site. */
 const link = (value: unknown) => (typeof value == 'string' && /^(https?:\/\/[^/]|\/(?![/\\]))/i.test(value) ? value : undefined);
 
