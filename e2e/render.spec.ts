@@ -138,6 +138,26 @@ test('the rcs token round-trips unchanged through the rr_rcs cookie', async ({ p
   expect(second!.query.rcs).toBe(cookie.value);
 });
 
+test("placements send the site's own user id (option, or a slot's context), and show a creative that has only ALT_TEXT", async ({ page, sandbox }) => {
+  const options = optionsFor(sandbox, { placements: { target: sandbox.url, apiKey: 'key', apiClientKey: 'client', userId: 'crm-42' } });
+  await page.goto(sandbox.siteUrl + writePage({
+    body: initScript(options) +
+      slot(`data-slotwise-placement="home_page.alt_only" data-slotwise-context='{"excludeHtml":true}'`, 'alt') +
+      slot(`data-slotwise-placement="category_page.xss_creative" data-slotwise-context='{"categoryId":"c1","userId":"crm-7","sessionId":"site-session"}'`, 'cat'),
+  }));
+  await expect(page.locator('#s-alt')).toHaveAttribute('data-slotwise-state', 'decided');
+  await expect(page.locator('#s-alt')).toHaveText('Free returns, always');
+  await expect(page.locator('#s-alt a')).toHaveAttribute('href', /\/rrserver\/click\?ct=%2Freturns/);
+  await expect(page.locator('#s-cat')).toHaveAttribute('data-slotwise-state', /decided|default/);
+  const asked = Object.fromEntries((await sandbox.requests({ path: '/rrserver/api/personalize', method: 'GET' }))
+    .map((r) => [r.query.placements, [r.query.userId, r.query.sessionId]]));
+  const { browserId } = await page.evaluate(() => window.slotwise('browserId'));
+  expect(asked['home_page.alt_only']![0]).toBe('crm-42');
+  expect(asked['home_page.alt_only']![1]).not.toBe('site-session'); // the tag's own session
+  expect(asked['category_page.xss_creative']).toEqual(['crm-7', 'site-session']);
+  expect(Object.values(asked).flat()).not.toContain(browserId);
+});
+
 test('an XSS corpus in HTML, creative fields and URLs executes nothing', async ({ page, sandbox }) => {
   const dialogs: string[] = [];
   page.on('dialog', (dialog) => (dialogs.push(dialog.message()), dialog.dismiss()));

@@ -98,3 +98,15 @@ describe('placements', () => {
     expect(writes).toEqual(['R1-newer_token-2', 'R1-newest_token-3']);
   });
 });
+
+describe('the placements options', () => {
+  const resolve = (extra: Record<string, unknown>) =>
+    resolveOptions({ clientKey: 'k', target: '/api', pointOfSale: 'p', placements: { ...placements, ...extra } as TagOptions['placements'] }).placements;
+
+  it("take the site's own user and session ids, and refuse ones a query string would mangle", () => {
+    expect(resolve({ userId: 'crm-42', sessionId: 's1' })).toEqual({ ...placements, userId: 'crm-42', sessionId: 's1' });
+    expect(resolve({})).toEqual(placements); // not given, not there
+    expect(() => resolve({ userId: 'two words' })).toThrow(/"placements.userId" must be an id without spaces/);
+    expect(() => resolve({ sessionId: { id: 1 } })).toThrow(/"placements.sessionId"/);
+  });
+});
