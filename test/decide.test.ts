@@ -101,7 +101,7 @@ describe('placements', () => {
 
 describe('the placements options', () => {
   const resolve = (extra: Record<string, unknown>) =>
-    resolveOptions({ clientKey: 'k', target: '/api', pointOfSale: 'p', placements: { ...placements, ...extra } as TagOptions['placements'] }).placements;
+    resolveOptions({ clientKey: 'k', target: '/api', pointOfSale: 'p', placements: { ...placements, ...extra } as NonNullable<TagOptions['placements']> }).placements;
 
   it("take the site's own user and session ids, and refuse ones a query string would mangle", () => {
     expect(resolve({ userId: 'crm-42', sessionId: 's1' })).toEqual({ ...placements, userId: 'crm-42', sessionId: 's1' });
