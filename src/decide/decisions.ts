@@ -81,7 +81,7 @@ export function createDecisions(
       const config = configured(settings.placements, 'placements');
       consented();
       // The site's own user id (this call's, else the option's) needs no browser id.
-      const own = [context.userId, config.userId].find((id) => (typeof id == 'string' && id.trim()) || typeof id == 'number');
+      const own = [context.userId, config.userId].find((id) => (typeof id == 'string' && id.trim()) || Number.isFinite(id));
       const [{ placementRequests, placementsAnswer }, userId] = await Promise.all([
         codec(host.loadPlacementsCodec, 'placements'),
         own === undefined ? browserId() : String(own),
