@@ -68,7 +68,7 @@ describe('Algonomy Personalize API', () => {
     expect(() => placementRequests(config, ['promo'], {}, visitor)).toThrow(/not a placement name/);
   });
 
-  const seedAnswer = {
+  const documentedAnswer = {
     request: { apiKey: 'abcd09875', clientKey: 'f54ea54cb24', placements: ['home_page.promotion_top_01'], sessionId: 'null', userId: 'null' },
     rcs: 'eF4Ny7ERgDAMA8AmFbuIQ1gO8QbMEZOCgg6YH77_Up7cxaV1DkPPcMhMUGdFrh6xDY8c63S993nM0QJ0mazWZhTxD_ADc7cRDQ',
     placements: [{
@@ -80,13 +80,13 @@ describe('Algonomy Personalize API', () => {
     status: 'ok',
   };
 
-  it('turns the seed answer into a creative decision and hands back the rcs', () => {
-    expect(placementsAnswer(seedAnswer, ['home_page.promotion_top_01', 'home_page.missing'])).toEqual({
+  it('turns a documented-shape answer into a creative decision and hands back the rcs', () => {
+    expect(placementsAnswer(documentedAnswer, ['home_page.promotion_top_01', 'home_page.missing'])).toEqual({
       rcs: 'eF4Ny7ERgDAMA8AmFbuIQ1gO8QbMEZOCgg6YH77_Up7cxaV1DkPPcMhMUGdFrh6xDY8c63S993nM0QJ0mazWZhTxD_ADc7cRDQ',
       decisions: [
         {
           slot: 'home_page.promotion_top_01', source: 'placement', campaign: 'Joululahjaideat 2018 6x1',
-          creative: 'https://cdn.example/xmas.jpg', // the seed's creatives have no id: the image names it
+          creative: 'https://cdn.example/xmas.jpg', // the API's creatives have no id: the image names it
           content: { kind: 'creative', items: [{ imageUrl: 'https://cdn.example/xmas.jpg', href: 'https://shop.example/xmas', alt: 'Joululahjaideat. Tilaa kätevästi netistä', size: 'six-by-one' }] },
         },
         { slot: 'home_page.missing', source: 'placement', content: null },
@@ -95,7 +95,7 @@ describe('Algonomy Personalize API', () => {
   });
 
   it('describes the first creative shown: campaign, score and tracking come from the same one', () => {
-    const answer = { ...seedAnswer, placements: [{ placement: 'p.a', html: '', creatives: [
+    const answer = { ...documentedAnswer, placements: [{ placement: 'p.a', html: '', creatives: [
       { campaign: 'nothing to show', MEDIA_URL: '', DESTINATION_URL: '', score: 1, trackingUrl: 'https://t.example/1' },
       { campaign: 'shown', MEDIA_URL: 'https://cdn.example/b.png', score: 2, trackingUrl: 'https://t.example/2' },
     ] }] };
@@ -103,7 +103,7 @@ describe('Algonomy Personalize API', () => {
   });
 
   it('prefers the placement html, and keeps a tracking URL only when there is one', () => {
-    const answer = { ...seedAnswer, placements: [{ ...seedAnswer.placements[0], html: '<div>recs</div>', creatives: [{ ...seedAnswer.placements[0]!.creatives[0], trackingUrl: 'https://recs.example/t?x=1', score: 0.8 }] }] };
+    const answer = { ...documentedAnswer, placements: [{ ...documentedAnswer.placements[0], html: '<div>recs</div>', creatives: [{ ...documentedAnswer.placements[0]!.creatives[0], trackingUrl: 'https://recs.example/t?x=1', score: 0.8 }] }] };
     expect(placementsAnswer(answer, ['home_page.promotion_top_01']).decisions[0]).toMatchObject({
       content: { kind: 'html', html: '<div>recs</div>' }, trackingUrl: 'https://recs.example/t?x=1', score: 0.8,
     });
@@ -126,7 +126,7 @@ describe('Algonomy Personalize API', () => {
   });
 
   it('shows a creative that has only ALT_TEXT as its text', () => {
-    const answer = { ...seedAnswer, placements: [{ placement: 'p.a', html: '', creatives: [{ ALT_TEXT: 'Joululahjaideat', MEDIA_URL: '', DESTINATION_URL: 'https://shop.example/x', campaign: 'C', trackingUrl: 'N/A' }] }] };
+    const answer = { ...documentedAnswer, placements: [{ placement: 'p.a', html: '', creatives: [{ ALT_TEXT: 'Joululahjaideat', MEDIA_URL: '', DESTINATION_URL: 'https://shop.example/x', campaign: 'C', trackingUrl: 'N/A' }] }] };
     expect(placementsAnswer(answer, ['p.a']).decisions[0]).toEqual({
       slot: 'p.a', source: 'placement', campaign: 'C', creative: 'Joululahjaideat',
       content: { kind: 'creative', items: [{ href: 'https://shop.example/x', alt: 'Joululahjaideat', text: 'Joululahjaideat' }] },

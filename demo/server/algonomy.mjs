@@ -198,7 +198,7 @@ function placementAnswerer({ vars, guest, origin, track, exclude, bought, includ
           fill(creative, vars);
         const ids = { ...track, p: name, c: campaign.campaign, cr: id ?? String(i + 1) };
         return {
-          // Wrapped so the click is counted, then redirected to the original (seed 001).
+          // Wrapped so the click is counted, then redirected to the original, as the Personalize API does.
           DESTINATION_URL: DESTINATION_URL ? `${origin}/rrserver/click?${new URLSearchParams({ ct: DESTINATION_URL, ...ids })}` : '',
           MEDIA_URL,
           ALT_TEXT,

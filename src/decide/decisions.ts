@@ -71,7 +71,7 @@ export function createDecisions(
       if (!settings.currency) throw new SlotwiseError('invalid', "Set the currency option (ISO 4217): Sitecore's flow API requires currencyCode");
       consented();
       if (call.email && call.identifiers) throw new SlotwiseError('invalid', 'flow(): give email or identifiers, not both (the flow API takes one identity)');
-      // A flow for a known person needs no browser id (seed 000: exactly one identity is sent).
+      // A flow for a known person needs no browser id (the flow API takes exactly one identity).
       const known = call.email || call.identifiers;
       const [{ flowRequest, flowDecision }, id] = await Promise.all([codec(host.loadFlowsCodec, 'flows'), known ? '' : browserId()]);
       const json = await answerOf(flowRequest(settings, call, id, url));

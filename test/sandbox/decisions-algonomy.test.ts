@@ -42,7 +42,7 @@ describe('the request', () => {
     });
   });
 
-  it('answers a placement with its campaign: seed creative fields, wrapped click URL, tracking URL', async () => {
+  it('answers a placement with its campaign: the documented creative fields, wrapped click URL, tracking URL', async () => {
     const res = await personalize(server.url, { ...RR_KEYS, placements: 'home_page.promo_1' });
     expect(res.json.request).toMatchObject({ sessionId: 'null', userId: 'null' });
     expect(res.json.rcs).toBeUndefined(); // only with includeRcs=true
