@@ -24,6 +24,7 @@ const optionsFor = (sandbox: SandboxFixture, extra: object = {}) => ({
   currency: 'EUR',
   browserId: 'local',
   placements: { target: sandbox.url, apiKey: 'key', apiClientKey: 'client' },
+  // The sandbox's /decisions is a site's proxy: it adds the credentials the Decisioning API requires.
   offers: { target: sandbox.url, identityNamespace: 'Slotwise' },
   // Generous, so a loaded CI machine never turns a decision into a timeout; the timeout has its own test.
   revealAfterMs: 5000,
@@ -68,6 +69,35 @@ test('ten slots of all three kinds fill in one pass, and no default is ever visi
   expect(await page.evaluate(() => window.__seenDefaults)).toEqual([]);
 });
 
+test('offers of every type, answered in real-tenant form and out of order, each reach their own slot', async ({ page, sandbox }) => {
+  const offer = (n: number) => slot(`data-slotwise-offer="xcore:offer-placement:p${n}" data-slotwise-activity="xcore:offer-activity:a${n}"`, `o${n}`);
+  // The page's code renders JSON offers into its slot and says so; the tag counts the slot decided.
+  const listener = `<script>document.addEventListener('slotwise:decision', (e) => {
+    if (e.target.id != 's-o4') return;
+    const a = Object.assign(document.createElement('a'), { href: e.detail.content.data.href, textContent: e.detail.content.data.headline });
+    e.target.replaceChildren(a);
+    e.preventDefault();
+  });</script>`;
+  await page.goto(sandbox.siteUrl + writePage({ body: listener + initScript(optionsFor(sandbox)) + [1, 3, 4, 5, 6, 7].map(offer).join('') }));
+  await expect.poll(async () => Object.keys(await states(page)).length).toBe(6);
+  expect(await states(page)).toEqual({ 's-o1': 'decided', 's-o3': 'decided', 's-o4': 'decided', 's-o5': 'default', 's-o6': 'decided', 's-o7': 'default' });
+  await expect(page.locator('#s-o1')).toHaveText('Offer one');
+  // Text is text: the markup in it is shown, not parsed.
+  await expect(page.locator('#s-o3')).toHaveText('<b>Not bold</b>, just text');
+  await expect(page.locator('#s-o3 b')).toHaveCount(0);
+  await expect(page.locator('#s-o4 a')).toHaveText('From JSON');
+  // Left out of the answer (nothing for this guest, no fallback): the default stays.
+  await expect(page.locator('#s-o5')).toHaveText('DEFAULT o5');
+  await expect(page.getByRole('link', { name: 'Trail season' })).toHaveAttribute('href', /\/offer$/);
+  await expect(page.locator('#s-o6 img')).toHaveAttribute('alt', 'Trail season');
+  await expect(page.locator('#s-o7')).toHaveText('DEFAULT o7'); // JSON nobody rendered
+  // Impressions credit the activity that answered each slot.
+  const { browserId } = await page.evaluate(() => window.slotwise('browserId'));
+  const rendered = async () => ((await sandbox.guest(browserId))?.events ?? []).map((e) => e.message.ext as Record<string, string>)
+    .filter((ext) => ext?.impression == 'rendered').map((ext) => [ext.slot, ext.campaign]).sort();
+  await expect.poll(rendered).toEqual([1, 3, 4, 6].map((n) => [`xcore:offer-placement:p${n}|xcore:offer-activity:a${n}`, `xcore:activity:a${n}`]));
+});
+
 test('with a 3-second API the defaults show at about 1 s, and late content never replaces a slot in view', async ({ page, sandbox }) => {
   for (const path of ['/v2/callFlows', '/rrserver/api/personalize']) await sandbox.fault({ path, delayMs: 3000, count: -1 });
   const below = '<div style="height:3000px">spacer</div>';
@@ -108,16 +138,37 @@ test('the rcs token round-trips unchanged through the rr_rcs cookie', async ({ p
   expect(second!.query.rcs).toBe(cookie.value);
 });
 
+test("placements send the site's own user id (option, or a slot's context), and show a creative that has only ALT_TEXT", async ({ page, sandbox }) => {
+  const options = optionsFor(sandbox, { placements: { target: sandbox.url, apiKey: 'key', apiClientKey: 'client', userId: 'crm-42' } });
+  await page.goto(sandbox.siteUrl + writePage({
+    body: initScript(options) +
+      slot(`data-slotwise-placement="home_page.alt_only" data-slotwise-context='{"excludeHtml":true}'`, 'alt') +
+      slot(`data-slotwise-placement="category_page.xss_creative" data-slotwise-context='{"categoryId":"c1","userId":"crm-7","sessionId":"site-session"}'`, 'cat'),
+  }));
+  await expect(page.locator('#s-alt')).toHaveAttribute('data-slotwise-state', 'decided');
+  await expect(page.locator('#s-alt')).toHaveText('Free returns, always');
+  await expect(page.locator('#s-alt a')).toHaveAttribute('href', /\/rrserver\/click\?ct=%2Freturns/);
+  await expect(page.locator('#s-cat')).toHaveAttribute('data-slotwise-state', /decided|default/);
+  const asked = Object.fromEntries((await sandbox.requests({ path: '/rrserver/api/personalize', method: 'GET' }))
+    .map((r) => [r.query.placements, [r.query.userId, r.query.sessionId]]));
+  const { browserId } = await page.evaluate(() => window.slotwise('browserId'));
+  expect(asked['home_page.alt_only']![0]).toBe('crm-42');
+  expect(asked['home_page.alt_only']![1]).not.toBe('site-session'); // the tag's own session
+  expect(asked['category_page.xss_creative']).toEqual(['crm-7', 'site-session']);
+  expect(Object.values(asked).flat()).not.toContain(browserId);
+});
+
 test('an XSS corpus in HTML, creative fields and URLs executes nothing', async ({ page, sandbox }) => {
   const dialogs: string[] = [];
   page.on('dialog', (dialog) => (dialogs.push(dialog.message()), dialog.dismiss()));
   await page.goto(sandbox.siteUrl + writePage({
     body: initScript(optionsFor(sandbox)) +
       slot('data-slotwise-flow="xss_flow"', 'flow') + slot('data-slotwise-flow="xss_creative"', 'flowc') +
-      slot('data-slotwise-placement="home_page.xss"', 'pl') + slot('data-slotwise-placement="category_page.xss_creative"', 'plc') +
+      slot('data-slotwise-placement="home_page.xss"', 'pl') + slot(`data-slotwise-placement="category_page.xss_creative" data-slotwise-context='{"categoryId":"c1"}'`, 'plc') +
       slot('data-slotwise-offer="xcore:offer-placement:xss" data-slotwise-activity="xcore:offer-activity:xss"', 'of'),
   }));
   await expect.poll(async () => Object.keys(await states(page)).length).toBe(5);
+  expect(Object.values(await states(page))).not.toContain('error'); // every API answered: the corpus was rendered
   await expect(page.locator('#s-flow')).toContainText('Safe text stays');
   // Click every link and button the creatives left, and toggle what can be toggled.
   for (const target of await page.locator('[data-slotwise-state] :is(a, button, details)').all()) await target.click({ force: true, noWaitAfter: true }).catch(() => {});

@@ -119,11 +119,14 @@ export interface TagOptions {
   */
   serverCookies?: string;
   /**
-  The RichRelevance / Algonomy Personalize API, for `data-slotwise-placement` slots.
+  The RichRelevance / Algonomy Personalize API, for `data-slotwise-placement` slots. `userId`:
+  the shopper's id as your site sends it to RichRelevance from its other integrations (default:
+  the browser id); `sessionId`: your site's session id (default: the tag's). A call's context may
+  give either, for that call.
   @default none
-  @example { target: 'https://recs.example.com', apiKey: '4faeaf752ee40a0f', apiClientKey: 'b0126f995ac848159d' }
+  @example { target: 'https://recs.example.com', apiKey: '4faeaf752ee40a0f', apiClientKey: 'b0126f995ac848159d', userId: '0982347' }
   */
-  placements?: { target: string; apiKey: string; apiClientKey: string };
+  placements?: { target: string; apiKey: string; apiClientKey: string; userId?: string; sessionId?: string };
   /**
   Adobe Offer Decisioning, for `data-slotwise-offer` slots: a first-party proxy path that adds the
   credentials (never put them in the browser), and the identity namespace the browser id is sent in.
@@ -212,6 +215,8 @@ const SECTIONS: Record<string, Rule[]> = {
     ['target', url, 'an http(s) URL or a path from /'],
     ['apiKey', text, 'your Algonomy API key'],
     ['apiClientKey', text, 'your Algonomy API client key'],
+    // Optional: the site's own ids.
+    ...['userId', 'sessionId'].map((name): Rule => [name, /^\S*$/, 'an id without spaces']),
   ],
   offers: [
     ['target', url, 'a first-party proxy path (or URL) to the decisioning API'],
@@ -254,7 +259,8 @@ export function resolveOptions(options: TagOptions): Settings {
       console.warn('slotwise: never put API keys or Authorization headers for offers in the browser; use a first-party proxy that adds them');
     const values: Record<string, unknown> = {};
     check(section as Record<string, unknown>, values, rules, name + '.');
-    o[name] = Object.freeze({ ...values, target: trim(values.target) });
+    // Optional fields left empty are left out.
+    o[name] = Object.freeze({ ...Object.fromEntries(Object.entries(values).filter(([, value]) => value !== '')), target: trim(values.target) });
   }
   return Object.freeze({
     ...(o as unknown as Settings),

@@ -150,6 +150,30 @@ describe('renderer', () => {
     expect(errors.map((e) => e.message)).toEqual(['the flow API answered 500']);
   });
 
+  it("hands JSON offers to the page's code: a listener that renders one makes the slot decided, others keep their default", async () => {
+    const tracked: string[] = [];
+    renderer.stop();
+    renderer = createRenderer(settings, host, decisions, { track: (kind, d) => tracked.push(`${kind}:${d.slot}`), ping: () => {}, error: (e) => errors.push(e) });
+    document.body.innerHTML = `
+      <div id="mine" data-slotwise-offer="p1" data-slotwise-activity="a1">default one</div>
+      <div id="theirs" data-slotwise-offer="p2" data-slotwise-activity="a2">default two</div>`;
+    const data = (slot: string, headline: string): Decision => ({ slot, source: 'offer', campaign: 'a', content: { kind: 'json', data: { headline } } });
+    answer = async () => [data('p1|a1', 'Members earn double points'), data('p2|a2', 'Unused')];
+    const seen: unknown[] = [];
+    document.addEventListener('slotwise:decision', (event) => seen.push((event as CustomEvent<Decision>).detail.content));
+    document.querySelector('#mine')!.addEventListener('slotwise:decision', (event) => {
+      const { content } = (event as CustomEvent<Decision>).detail;
+      if (content?.kind != 'json') return;
+      (event.currentTarget as HTMLElement).replaceChildren(Object.assign(document.createElement('h3'), { textContent: (content.data as { headline: string }).headline }));
+      event.preventDefault();
+    });
+    await renderer.render();
+    expect(seen).toEqual([{ kind: 'json', data: { headline: 'Members earn double points' } }, { kind: 'json', data: { headline: 'Unused' } }]);
+    expect([state('#mine'), document.querySelector('#mine')!.innerHTML]).toEqual(['decided', '<h3>Members earn double points</h3>']);
+    expect([state('#theirs'), document.querySelector('#theirs')!.textContent]).toEqual(['default', 'default two']);
+    expect(tracked).toEqual(['rendered:p1|a1']); // only content someone rendered counts as an impression
+  });
+
   it('decides slots added later, and every slot again on page()', async () => {
     answer = async (what) => (calls.push(what), [html(what.split(':')[1]!, 'x')]);
     document.body.innerHTML = '<div data-slotwise-placement="home_page.a"></div>';

@@ -1,14 +1,16 @@
-// The vendor codecs against the examples in the seeds (../shared/seeds/000, 001, 002).
+// The vendor codecs: what they send and how they read answers. The documentation's own examples,
+// verbatim, and real-tenant answers are in test/conformance/.
 import { describe, expect, it } from 'vitest';
 import { resolveOptions } from '../src/options';
 import { flowDecision, flowRequest } from '../src/wire/sitecore';
 import { placementRequests, placementsAnswer } from '../src/wire/algonomy';
 import { offerDecisions, offersRequest } from '../src/wire/adobe';
+import { offerSlot } from '../src/wire/model';
 
 const settings = resolveOptions({ clientKey: 'mhbWwbHYfhpheu86hp60oR76S4jQMmZr', target: 'https://api.example', pointOfSale: 'myretailsite.com', currency: 'EUR', language: 'EN' });
 const bodyOf = (request: { body?: string }) => JSON.parse(request.body!);
 
-describe('Sitecore flow execution (seed 000)', () => {
+describe('Sitecore flow execution', () => {
   it('sends the documented fields with the browser id and nests utm from the URL', () => {
     const request = flowRequest(settings, { friendlyId: 'product_recommender*', params: { tags: ['a'] } }, 'bid-1', 'https://shop.example/?utm_campaign=content_promotion&utm_source=bing&utm_medium=social&utm_content=call_to_action');
     expect(request).toMatchObject({ method: 'POST', url: 'https://api.example/v2/callFlows', headers: { 'content-type': 'application/json' } });
@@ -44,7 +46,7 @@ describe('Sitecore flow execution (seed 000)', () => {
   });
 });
 
-describe('Algonomy Personalize API (seed 001)', () => {
+describe('Algonomy Personalize API', () => {
   const config = { target: 'https://recs.example', apiKey: '4faeaf752ee40a0f', apiClientKey: 'b0126f995ac848159d' };
   const visitor = { sessionId: '93484', userId: '0982347', rcs: 'eF4Ny7ERgDAMA8AmFbuIQ1gO8QbMEZOCgg6YH77_Up7cxaV1DkPPcMhMUGdFrh6xDY8c63S993nM0QJ0mazWZhTxD_ADc7cRDQ' };
 
@@ -66,7 +68,7 @@ describe('Algonomy Personalize API (seed 001)', () => {
     expect(() => placementRequests(config, ['promo'], {}, visitor)).toThrow(/not a placement name/);
   });
 
-  const seedAnswer = {
+  const documentedAnswer = {
     request: { apiKey: 'abcd09875', clientKey: 'f54ea54cb24', placements: ['home_page.promotion_top_01'], sessionId: 'null', userId: 'null' },
     rcs: 'eF4Ny7ERgDAMA8AmFbuIQ1gO8QbMEZOCgg6YH77_Up7cxaV1DkPPcMhMUGdFrh6xDY8c63S993nM0QJ0mazWZhTxD_ADc7cRDQ',
     placements: [{
@@ -78,13 +80,13 @@ describe('Algonomy Personalize API (seed 001)', () => {
     status: 'ok',
   };
 
-  it('turns the seed answer into a creative decision and hands back the rcs', () => {
-    expect(placementsAnswer(seedAnswer, ['home_page.promotion_top_01', 'home_page.missing'])).toEqual({
+  it('turns a documented-shape answer into a creative decision and hands back the rcs', () => {
+    expect(placementsAnswer(documentedAnswer, ['home_page.promotion_top_01', 'home_page.missing'])).toEqual({
       rcs: 'eF4Ny7ERgDAMA8AmFbuIQ1gO8QbMEZOCgg6YH77_Up7cxaV1DkPPcMhMUGdFrh6xDY8c63S993nM0QJ0mazWZhTxD_ADc7cRDQ',
       decisions: [
         {
           slot: 'home_page.promotion_top_01', source: 'placement', campaign: 'Joululahjaideat 2018 6x1',
-          creative: 'https://cdn.example/xmas.jpg', // the seed's creatives have no id: the image names it
+          creative: 'https://cdn.example/xmas.jpg', // the API's creatives have no id: the image names it
           content: { kind: 'creative', items: [{ imageUrl: 'https://cdn.example/xmas.jpg', href: 'https://shop.example/xmas', alt: 'Joululahjaideat. Tilaa kätevästi netistä', size: 'six-by-one' }] },
         },
         { slot: 'home_page.missing', source: 'placement', content: null },
@@ -93,7 +95,7 @@ describe('Algonomy Personalize API (seed 001)', () => {
   });
 
   it('describes the first creative shown: campaign, score and tracking come from the same one', () => {
-    const answer = { ...seedAnswer, placements: [{ placement: 'p.a', html: '', creatives: [
+    const answer = { ...documentedAnswer, placements: [{ placement: 'p.a', html: '', creatives: [
       { campaign: 'nothing to show', MEDIA_URL: '', DESTINATION_URL: '', score: 1, trackingUrl: 'https://t.example/1' },
       { campaign: 'shown', MEDIA_URL: 'https://cdn.example/b.png', score: 2, trackingUrl: 'https://t.example/2' },
     ] }] };
@@ -101,19 +103,38 @@ describe('Algonomy Personalize API (seed 001)', () => {
   });
 
   it('prefers the placement html, and keeps a tracking URL only when there is one', () => {
-    const answer = { ...seedAnswer, placements: [{ ...seedAnswer.placements[0], html: '<div>recs</div>', creatives: [{ ...seedAnswer.placements[0]!.creatives[0], trackingUrl: 'https://recs.example/t?x=1', score: 0.8 }] }] };
+    const answer = { ...documentedAnswer, placements: [{ ...documentedAnswer.placements[0], html: '<div>recs</div>', creatives: [{ ...documentedAnswer.placements[0]!.creatives[0], trackingUrl: 'https://recs.example/t?x=1', score: 0.8 }] }] };
     expect(placementsAnswer(answer, ['home_page.promotion_top_01']).decisions[0]).toMatchObject({
       content: { kind: 'html', html: '<div>recs</div>' }, trackingUrl: 'https://recs.example/t?x=1', score: 0.8,
     });
   });
 
-  it('turns status "error" into a typed error with the server message', () => {
+  it('turns status "error" into a typed error with the errormessage the API documents (or a message)', () => {
+    expect(() => placementsAnswer({ status: 'error', errormessage: 'Invalid apiKey' }, ['a.b'])).toThrow('The placements API says: Invalid apiKey');
     expect(() => placementsAnswer({ status: 'error', message: 'All placements must share a page type' }, ['a.b'])).toThrow(/share a page type/);
+    expect(() => placementsAnswer({ status: 'error', errormessage: '', message: '' }, ['a.b'])).toThrow('The placements API says: error');
     expect(() => placementsAnswer('<html>', ['a.b'])).toThrow(/did not answer with JSON/);
+  });
+
+  it("sends the site's own user and session ids when the call's context gives them, the visitor's otherwise", () => {
+    const query = (context: Record<string, string | number>) => new URL(placementRequests(config, ['home_page.a'], context, visitor)[0]!.wire.url).searchParams;
+    expect(Object.fromEntries(query({ userId: 'crm-42', sessionId: 's-9', productId: 'P1' }))).toMatchObject({ userId: 'crm-42', sessionId: 's-9', productId: 'P1' });
+    expect(query({ userId: 12345 }).get('userId')).toBe('12345');
+    // Blank or not a value: the visitor's ids, and the parameter only once.
+    const blank = query({ userId: '  ', sessionId: '' });
+    expect([blank.getAll('userId'), blank.getAll('sessionId')]).toEqual([['0982347'], ['93484']]);
+  });
+
+  it('shows a creative that has only ALT_TEXT as its text', () => {
+    const answer = { ...documentedAnswer, placements: [{ placement: 'p.a', html: '', creatives: [{ ALT_TEXT: 'Joululahjaideat', MEDIA_URL: '', DESTINATION_URL: 'https://shop.example/x', campaign: 'C', trackingUrl: 'N/A' }] }] };
+    expect(placementsAnswer(answer, ['p.a']).decisions[0]).toEqual({
+      slot: 'p.a', source: 'placement', campaign: 'C', creative: 'Joululahjaideat',
+      content: { kind: 'creative', items: [{ href: 'https://shop.example/x', alt: 'Joululahjaideat', text: 'Joululahjaideat' }] },
+    });
   });
 });
 
-describe('Adobe Offer Decisioning (seed 002)', () => {
+describe('Adobe Offer Decisioning', () => {
   const calls = [
     { placementId: 'xcore:offer-placement:ffed0456', activityId: 'xcore:offer-activity:ffed0123', itemCount: 2 },
     { placementId: 'xcore:offer-placement:ffed0012', activityId: 'xcore:offer-activity:fffc0789' },
@@ -141,30 +162,66 @@ describe('Adobe Offer Decisioning (seed 002)', () => {
     expect(() => offersRequest('/o', [{ ...calls[0]!, itemCount }], { namespace: 'E', id: 'x' }, 'r')).toThrow(/1 to 30/);
   });
 
-  it('turns the seed answer into decisions: options as HTML, a fallback as an image link', () => {
-    const seedAnswer = {
-      'xdm:propositionId': '5d0ffb5e-dfc6-4280-99b6-0bf3131cb8b8',
-      'xdm:propositions': [
-        {
-          'xdm:activity': { 'xdm:id': 'xcore:activity:ffed0123', 'repo:etag': 4 },
-          'xdm:placement': { 'xdm:id': 'xcore:placement:ffed0456', 'repo:etag': 1 },
-          'xdm:options': [
-            { 'xdm:id': 'xcore:personalized-option:ccc0111', 'repo:etag': 3, '@type': 'https://ns.adobe.com/experience/decisioning/content-component-html-template', 'xdm:content': '<html>some html</html>' },
-            { 'xdm:id': 'xcore:personalized-option:ccc0222', 'repo:etag': 5, '@type': 'https://ns.adobe.com/experience/decisioning/content-component-html-template', 'xdm:content': '<html>hello, world</html>', 'xdm:score': 45.65 },
-          ],
-        },
-        {
-          'xdm:activity': { 'xdm:id': 'xcore:activity:ffed0123', 'repo:etag': 4 },
-          'xdm:placement': { 'xdm:id': 'xcore:placement:ffed0789', 'repo:etag': 2 },
-          'xdm:fallback': { 'xdm:id': 'xcore:fallback:ccc0222', 'repo:etag': 5, '@type': 'https://ns.adobe.com/experience/decisioning/content-component-imagelink', 'dc:format': 'image/png', 'xdm:deliveryURL': 'https://cdn.adobe.com/content/1445323-1134331.png', 'xdm:content': 'https://www.adobe.com/index2.html' },
-        },
-      ],
-      'ode:createDate': 1566497582038,
-    };
-    expect(offerDecisions(seedAnswer, calls)).toEqual([
-      { slot: 'xcore:offer-placement:ffed0456|xcore:offer-activity:ffed0123', source: 'offer', campaign: 'xcore:activity:ffed0123', creative: 'xcore:personalized-option:ccc0111', content: { kind: 'html', html: '<html>some html</html><html>hello, world</html>' } },
-      { slot: 'xcore:offer-placement:ffed0012|xcore:offer-activity:fffc0789', source: 'offer', campaign: 'xcore:activity:ffed0123', creative: 'xcore:fallback:ccc0222', fallback: true, content: { kind: 'creative', items: [{ id: 'xcore:fallback:ccc0222', imageUrl: 'https://cdn.adobe.com/content/1445323-1134331.png', href: 'https://www.adobe.com/index2.html' }] } },
+  const T = 'https://ns.adobe.com/experience/offer-management/content-component-';
+  const proposition = (activity: string, placement: string, part: Record<string, unknown>) => ({
+    'xdm:activity': { 'xdm:id': activity, 'repo:etag': 1 }, 'xdm:placement': { 'xdm:id': placement, 'repo:etag': 1 }, ...part,
+  });
+  const option = (id: string, type: string, content: unknown, extra: Record<string, unknown> = {}) =>
+    ({ 'xdm:id': id, 'repo:etag': 1, '@type': T + type, 'xdm:content': content, ...extra });
+
+  it('matches by id only, in any order: the answer form drops `offer-`, a left-out placement keeps its default', () => {
+    const answer = { 'xdm:propositions': [
+      proposition('xcore:activity:fffc0789', 'xcore:placement:ffed0012', { 'xdm:options': [option('o-cart', 'text', 'Cart offer')] }),
+      proposition('xcore:activity:ffed0123', 'xcore:placement:ffed0456', { 'xdm:options': [option('o-home', 'html', '<b>Home</b>')] }),
+    ] };
+    const three = [...calls, { placementId: 'xcore:offer-placement:0ther', activityId: 'xcore:offer-activity:0ther' }];
+    expect(offerDecisions(answer, three).map((d) => [d.slot, d.campaign, d.content])).toEqual([
+      [offerSlot(calls[0]!), 'xcore:activity:ffed0123', { kind: 'html', html: '<b>Home</b>' }],
+      [offerSlot(calls[1]!), 'xcore:activity:fffc0789', { kind: 'creative', items: [{ id: 'o-cart', text: 'Cart offer' }] }],
+      [offerSlot(three[2]!), undefined, null],
     ]);
+    // A proposition no call asked for is never given to a slot by position.
+    const stray = { 'xdm:propositions': [proposition('xcore:activity:9999', 'xcore:placement:9999', { 'xdm:options': [option('o-x', 'text', 'Not yours')] })] };
+    expect(offerDecisions(stray, calls).map((d) => d.content)).toEqual([null, null]);
+    // The repository prefix is part of the id: dps:… answers dps:… requests only.
+    const dps = { 'xdm:propositions': [proposition('dps:activity:ffed0123', 'dps:placement:ffed0456', { 'xdm:options': [option('o', 'text', 'x')] })] };
+    expect(offerDecisions(dps, calls)[0]!.content).toBeNull();
+    expect(offerDecisions(dps, [{ placementId: 'dps:offer-placement:ffed0456', activityId: 'dps:offer-activity:ffed0123' }])[0]!.content).not.toBeNull();
+    // Plain ids (a proxy of one's own) compare as they are.
+    const plain = { 'xdm:propositions': [proposition('act-1', 'pl-1', { 'xdm:options': [option('o', 'text', 'x')] })] };
+    expect(offerDecisions(plain, [{ placementId: 'pl-1', activityId: 'act-1' }])[0]!.content).not.toBeNull();
+  });
+
+  it('reads every offer-management type: HTML, JSON parsed for the page, text as text, imagelink as a safe image', () => {
+    const one = (...options: Record<string, unknown>[]) =>
+      offerDecisions({ 'xdm:propositions': [proposition('a', 'p', { 'xdm:options': options })] }, [{ placementId: 'p', activityId: 'a' }])[0]!;
+    expect(one(option('h', 'html', '<p>Hi</p>', { 'xdm:score': 3 }))).toMatchObject({ content: { kind: 'html', html: '<p>Hi</p>' }, creative: 'h', score: 3 });
+    expect(one(option('j', 'json', '{"headline":"Hi","n":2}')).content).toEqual({ kind: 'json', data: { headline: 'Hi', n: 2 } });
+    expect(one(option('t', 'text', '<img src=x onerror=alert(1)>')).content).toEqual({ kind: 'creative', items: [{ id: 't', text: '<img src=x onerror=alert(1)>' }] });
+    expect(one(option('i', 'imagelink', 'https://shop.example/sale', { 'xdm:deliveryURL': 'https://cdn.example/a.png', 'xdm:name': 'Summer sale' })).content)
+      .toEqual({ kind: 'creative', items: [{ id: 'i', imageUrl: 'https://cdn.example/a.png', href: 'https://shop.example/sale', alt: 'Summer sale' }] });
+    // http(s) or a site path only; an image without a usable URL is nothing to show.
+    expect(one(option('i', 'imagelink', 'javascript:alert(1)', { 'xdm:deliveryURL': '/img/a.png' })).content)
+      .toEqual({ kind: 'creative', items: [{ id: 'i', imageUrl: '/img/a.png' }] });
+    expect(one(option('i', 'imagelink', '/x', { 'xdm:deliveryURL': 'data:image/png;base64,AAAA' })).content).toBeNull();
+    // Unknown types and broken JSON are skipped, not shown raw; the next usable option speaks.
+    expect(one({ ...option('v', 'html', 'x'), '@type': 'https://ns.adobe.com/experience/offer-management/content-component-video' }).content).toBeNull();
+    expect(one(option('t', 'text-template', 'x')).content).toBeNull();
+    expect(one({ ...option('h', 'html', '<p>older namespace</p>'), '@type': 'https://ns.adobe.com/experience/decisioning/content-component-html-template' }).content).toEqual({ kind: 'html', html: '<p>older namespace</p>' });
+    expect(one(option('bad', 'json', '{not json'), option('ok', 'json', '[1]'))).toMatchObject({ content: { kind: 'json', data: [1] }, creative: 'ok' });
+  });
+
+  it('gives JSON as a list when the call asked for several items, and never mixes kinds', () => {
+    const answer = { 'xdm:propositions': [proposition('a', 'p', { 'xdm:options': [option('j1', 'json', '{"a":1}'), option('t', 'text', 'x'), option('j2', 'json', '{"a":2}')] })] };
+    expect(offerDecisions(answer, [{ placementId: 'p', activityId: 'a', itemCount: 3 }])[0]!.content).toEqual({ kind: 'json', data: [{ a: 1 }, { a: 2 }] });
+    expect(offerDecisions(answer, [{ placementId: 'p', activityId: 'a' }])[0]!.content).toEqual({ kind: 'json', data: { a: 1 } });
+  });
+
+  it('shows the fallback when there are no options, marked as such', () => {
+    const answer = { 'xdm:propositions': [proposition('a', 'p', { 'xdm:fallback': option('fb', 'text', 'For everyone') })] };
+    expect(offerDecisions(answer, [{ placementId: 'p', activityId: 'a' }])[0]).toEqual({
+      slot: 'p|a', source: 'offer', campaign: 'a', creative: 'fb', fallback: true, content: { kind: 'creative', items: [{ id: 'fb', text: 'For everyone' }] },
+    });
   });
 
   it('says so when the answer has no propositions', () => {

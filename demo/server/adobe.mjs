@@ -1,8 +1,13 @@
 // @ts-check
-// Adobe Offer Decisioning (DESIGN.md §3, seed 002), answered from the catalog's offers:
-//   POST /decisions   the decision-request XDM body → propositions (options, else the fallback)
-// The real API wants a bearer token, API key and IMS org that must never reach a browser; the
-// tag calls a first-party proxy, and this route answers as that proxy would, without them.
+// Adobe Offer Decisioning (its Decisioning API), answered from the catalog's offers:
+//   POST /data/core/ods/decisions  the API itself: the decision-request XDM body, with the
+//                                  bearer token, API key, IMS org and sandbox name it requires
+//   POST /decisions                a site's first-party proxy, as a real site runs one: a browser
+//                                  must never hold those credentials, so the proxy adds them and
+//                                  passes the request on (its media types and body as sent)
+// Answers take the form real tenants send: offer-management `@type`s, ids in the answer's own
+// form (`xcore:activity:X` for a request's `xcore:offer-activity:X`), propositions not in request
+// order, and no proposition at all for an activity where nothing qualifies and no fallback is set.
 
 import { randomUUID } from 'node:crypto';
 import { error, header, parseJson } from './http.mjs';
@@ -26,11 +31,22 @@ const SCHEMA = 'https://ns.adobe.com/experience/offer-management';
 export const REQUEST_TYPE = `application/vnd.adobe.xdm+json; schema="${SCHEMA}/decision-request;version=1.0"`;
 export const RESPONSE_TYPE = `application/vnd.adobe.xdm+json; schema="${SCHEMA}/decision-response;version=1.0"`;
 export const MAX_ITEM_COUNT = 30;
+/** The Decisioning API's path on platform.adobe.io. */
+export const API_PATH = '/data/core/ods/decisions';
+/** What the demo's proxy adds: a real one holds the site's own. */
+export const PROXY_CREDENTIALS = Object.freeze({
+  authorization: 'Bearer sandbox-access-token',
+  'x-api-key': 'sandbox-api-key',
+  'x-gw-ims-org-id': 'SANDBOX0000000000000000@AdobeOrg',
+  'x-sandbox-name': 'prod',
+});
 
-const COMPONENT_TYPES = {
-  html: 'https://ns.adobe.com/experience/decisioning/content-component-html-template',
-  imagelink: 'https://ns.adobe.com/experience/decisioning/content-component-imagelink',
-  text: 'https://ns.adobe.com/experience/decisioning/content-component-text',
+/** The `@type` and `dc:format` of each kind of content, as real tenants send them. */
+const COMPONENTS = {
+  html: { type: `${SCHEMA}/content-component-html`, format: 'text/html' },
+  json: { type: `${SCHEMA}/content-component-json`, format: 'application/json' },
+  imagelink: { type: `${SCHEMA}/content-component-imagelink`, format: 'image/png' },
+  text: { type: `${SCHEMA}/content-component-text`, format: 'text/plain' },
 };
 
 /**
@@ -40,99 +56,149 @@ const COMPONENT_TYPES = {
 const normalizeType = (type) => type.toLowerCase().replace(/[\s"']/g, '').replace(/;charset=[^;]*/, '');
 
 /**
+ * An id as the API answers it: `xcore:offer-activity:X` → `xcore:activity:X`.
+ * @param {string} id
+ */
+export const answerForm = (id) => id.replace(/^(\w+):offer-(activity|placement):/, '$1:$2:');
+
+/**
+ * The headers the Decisioning API documents as required, each refused as the gateway would.
+ * @param {import('node:http').IncomingHttpHeaders} headers
+ * @returns {Reply | null}
+ */
+function checkHeaders(headers) {
+  const type = header(headers, 'content-type') ?? '';
+  if (normalizeType(type) !== normalizeType(REQUEST_TYPE)) {
+    return error(415, 'content-type', `send the Content-Type ${REQUEST_TYPE} (got ${JSON.stringify(type)})`);
+  }
+  const accept = header(headers, 'accept') ?? '';
+  if (!accept.split(',').some((a) => normalizeType(a) === normalizeType(RESPONSE_TYPE))) {
+    return error(406, 'accept', `send the Accept ${RESPONSE_TYPE} (got ${JSON.stringify(accept)})`);
+  }
+  if (!/^Bearer \S+$/.test(header(headers, 'authorization') ?? '')) {
+    return error(401, 'authorization', 'send Authorization: Bearer {ACCESS_TOKEN} (from your server or proxy, never from a browser)');
+  }
+  if (!header(headers, 'x-api-key')) return error(403, 'x-api-key', 'send x-api-key: {API_KEY}');
+  for (const name of ['x-gw-ims-org-id', 'x-sandbox-name']) {
+    if (!header(headers, name)) return error(400, name, `send ${name} (the Decisioning API requires it)`);
+  }
+  return null;
+}
+
+/**
  * @param {{ store: Store, catalog: CatalogSource }} deps
  * @returns {Route[]}
  */
 export function adobeRoutes({ store, catalog }) {
+  /**
+   * @param {import('node:http').IncomingMessage} req
+   * @param {import('node:http').IncomingHttpHeaders} headers
+   * @param {Buffer} body
+   * @param {URLSearchParams} query
+   * @returns {Reply}
+   */
+  function decide(req, headers, body, query) {
+    const refused = checkHeaders(headers);
+    if (refused) return refused;
+    const request = parseJson(body.toString('utf8'));
+    if (!isPlainObject(request)) return error(400, 'body', 'the body must be one decision-request JSON object');
+    const parsed = parseDecisionRequest(request);
+    if ('status' in parsed) return parsed;
+    const { propositionRequests, identities, acrossActivities, acrossPlacements, includeContent, names } = parsed;
+
+    const activities = catalog.get().offers ?? [];
+    /** @type {OfferActivity[]} */
+    const chosen = [];
+    for (const [i, r] of propositionRequests.entries()) {
+      const activity = activities.find((a) => a.activityId === r.activityId);
+      const at = `xdm:propositionRequests[${i}]`;
+      if (!activity) return error(422, `${at}.xdm:activityId`, `unknown activity ${JSON.stringify(r.activityId)}`);
+      if (activity.placementId !== r.placementId) {
+        return error(422, `${at}.xdm:placementId`, `activity ${JSON.stringify(r.activityId)} has no placement ${JSON.stringify(r.placementId)}`);
+      }
+      chosen.push(activity);
+    }
+
+    let browserId = null;
+    for (const id of identities) if ((browserId = guestByAnyId(store, id))) break;
+    const preview = previewOf(query);
+    const guest = previewed(guestContext(browserId ? store.timeline(browserId) : null), preview);
+    const vars = { ...guest.vars, origin: originOf(req) };
+
+    /** @param {OfferContent} o */
+    const component = (o) => {
+      const c = fill(o, vars);
+      const kind = COMPONENTS[/** @type {OfferContent['type']} */ (c.type)];
+      return {
+        'xdm:id': c.id,
+        'repo:etag': c.etag ?? 1,
+        ...(names.option && c.name ? { 'xdm:name': c.name } : {}),
+        '@type': kind.type,
+        'dc:format': c.format ?? kind.format,
+        ...(c.deliveryURL ? { 'xdm:deliveryURL': c.deliveryURL } : {}),
+        // JSON offers travel as JSON text, as real tenants send them.
+        ...(includeContent ? { 'xdm:content': c.type === 'json' && typeof c.content !== 'string' ? JSON.stringify(c.content) : c.content } : {}),
+        ...(typeof c.score === 'number' ? { 'xdm:score': c.score } : {}),
+      };
+    };
+
+    /** What was proposed so far, for the duplicate rules. @type {Array<{ id: string, activityId: string, placementId: string }>} */
+    const proposed = [];
+    const propositions = propositionRequests.flatMap((r, i) => {
+      const activity = /** @type {OfferActivity} */ (chosen[i]);
+      const pick = forced(preview, r.activityId);
+      const ranked = pick === undefined
+        ? activity.options.filter((o) => matches(o.when, guest)).sort((a, b) => (b.score ?? 0) - (a.score ?? 0))
+        : activity.options.filter((o) => o.id === pick);
+      /** @type {OfferOption[]} */
+      const options = [];
+      for (const o of ranked) {
+        if (options.length >= r.itemCount) break;
+        const duplicate = proposed.some(
+          (p) =>
+            p.id === o.id &&
+            ((!acrossActivities && p.activityId !== r.activityId) || (!acrossPlacements && p.placementId !== r.placementId)),
+        );
+        if (!duplicate) options.push(o);
+      }
+      // Nothing qualifies and no fallback is set: the placement is left out of the answer.
+      if (!options.length && !activity.fallback) return [];
+      proposed.push(...options.map((o) => ({ id: o.id, activityId: r.activityId, placementId: r.placementId })));
+      const etag = activity.etag ?? 1;
+      return [{
+        'xdm:activity': { 'xdm:id': answerForm(r.activityId), 'repo:etag': etag, ...(names.activity && activity.name ? { 'xdm:name': activity.name } : {}) },
+        'xdm:placement': {
+          'xdm:id': answerForm(r.placementId),
+          'repo:etag': etag,
+          ...(names.placement && activity.placementName ? { 'xdm:name': activity.placementName } : {}),
+        },
+        // Options, when present, are never empty; otherwise the fallback.
+        ...(options.length ? { 'xdm:options': options.map(component) } : { 'xdm:fallback': component(/** @type {OfferContent} */ (activity.fallback)) }),
+      }];
+    });
+
+    return {
+      status: 200,
+      // The API promises no order: answered last request first, so a client that matches by position shows it.
+      json: { 'xdm:propositionId': randomUUID(), 'xdm:propositions': propositions.reverse(), 'ode:createDate': Date.now() },
+      headers: { 'Content-Type': RESPONSE_TYPE },
+    };
+  }
+
   return [
+    {
+      method: 'POST',
+      pattern: /^\/data\/core\/ods\/decisions$/,
+      api: true,
+      handle: ({ req, body, query }) => decide(req, req.headers, body, query),
+    },
     {
       method: 'POST',
       pattern: /^\/decisions$/,
       api: true,
-      handle({ req, body, query }) {
-        const type = header(req.headers, 'content-type') ?? '';
-        if (normalizeType(type) !== normalizeType(REQUEST_TYPE)) {
-          return error(415, 'content-type', `send the Content-Type ${REQUEST_TYPE} (got ${JSON.stringify(type)})`);
-        }
-        const request = parseJson(body.toString('utf8'));
-        if (!isPlainObject(request)) return error(400, 'body', 'the body must be one decision-request JSON object');
-        const parsed = parseDecisionRequest(request);
-        if ('status' in parsed) return parsed;
-        const { propositionRequests, identities, acrossActivities, acrossPlacements, includeContent, names } = parsed;
-
-        const activities = catalog.get().offers ?? [];
-        /** @type {OfferActivity[]} */
-        const chosen = [];
-        for (const [i, r] of propositionRequests.entries()) {
-          const activity = activities.find((a) => a.activityId === r.activityId);
-          const at = `xdm:propositionRequests[${i}]`;
-          if (!activity) return error(422, `${at}.xdm:activityId`, `unknown activity ${JSON.stringify(r.activityId)}`);
-          if (activity.placementId !== r.placementId) {
-            return error(422, `${at}.xdm:placementId`, `activity ${JSON.stringify(r.activityId)} has no placement ${JSON.stringify(r.placementId)}`);
-          }
-          chosen.push(activity);
-        }
-
-        let browserId = null;
-        for (const id of identities) if ((browserId = guestByAnyId(store, id))) break;
-        const preview = previewOf(query);
-        const guest = previewed(guestContext(browserId ? store.timeline(browserId) : null), preview);
-        const vars = { ...guest.vars, origin: originOf(req) };
-
-        /** @param {OfferContent} o */
-        const component = (o) => {
-          const c = fill(o, vars);
-          return {
-            'xdm:id': c.id,
-            'repo:etag': c.etag ?? 1,
-            ...(names.option && c.name ? { 'xdm:name': c.name } : {}),
-            '@type': COMPONENT_TYPES[/** @type {OfferContent['type']} */ (c.type)],
-            ...(c.format ? { 'dc:format': c.format } : {}),
-            ...(c.deliveryURL ? { 'xdm:deliveryURL': c.deliveryURL } : {}),
-            ...(includeContent ? { 'xdm:content': c.content } : {}),
-            ...(typeof c.score === 'number' ? { 'xdm:score': c.score } : {}),
-          };
-        };
-
-        /** What was proposed so far, for the duplicate rules. @type {Array<{ id: string, activityId: string, placementId: string }>} */
-        const proposed = [];
-        const propositions = propositionRequests.map((r, i) => {
-          const activity = /** @type {OfferActivity} */ (chosen[i]);
-          const pick = forced(preview, r.activityId);
-          const ranked = pick === undefined
-            ? activity.options.filter((o) => matches(o.when, guest)).sort((a, b) => (b.score ?? 0) - (a.score ?? 0))
-            : activity.options.filter((o) => o.id === pick);
-          /** @type {OfferOption[]} */
-          const options = [];
-          for (const o of ranked) {
-            if (options.length >= r.itemCount) break;
-            const duplicate = proposed.some(
-              (p) =>
-                p.id === o.id &&
-                ((!acrossActivities && p.activityId !== r.activityId) || (!acrossPlacements && p.placementId !== r.placementId)),
-            );
-            if (!duplicate) options.push(o);
-          }
-          proposed.push(...options.map((o) => ({ id: o.id, activityId: r.activityId, placementId: r.placementId })));
-          const etag = activity.etag ?? 1;
-          return {
-            'xdm:activity': { 'xdm:id': r.activityId, 'repo:etag': etag, ...(names.activity && activity.name ? { 'xdm:name': activity.name } : {}) },
-            'xdm:placement': {
-              'xdm:id': r.placementId,
-              'repo:etag': etag,
-              ...(names.placement && activity.placementName ? { 'xdm:name': activity.placementName } : {}),
-            },
-            // Options, when present, are never empty; otherwise the fallback (seed 002).
-            ...(options.length ? { 'xdm:options': options.map(component) } : { 'xdm:fallback': component(activity.fallback) }),
-          };
-        });
-
-        return {
-          status: 200,
-          json: { 'xdm:propositionId': randomUUID(), 'xdm:propositions': propositions, 'ode:createDate': Date.now() },
-          headers: { 'Content-Type': RESPONSE_TYPE },
-        };
-      },
+      // The site's proxy: the browser's media types and body, the site's credentials.
+      handle: ({ req, body, query }) =>
+        decide(req, { 'content-type': req.headers['content-type'], accept: req.headers.accept, ...PROXY_CREDENTIALS }, body, query),
     },
   ];
 }

@@ -1,10 +1,12 @@
 // @ts-check
-// RichRelevance / Algonomy Personalize API (DESIGN.md §3, seed 001), answered from the
-// catalog's placements, plus the tracking routes its answers point at:
+// RichRelevance / Algonomy Personalize API, answered from the catalog's placements, plus the
+// tracking routes its answers point at:
 //   GET /rrserver/api/personalize?apiKey=…&apiClientKey=…&placements=home_page.promo_1|…
 //   GET /rrserver/track?u=…&p=…&c=…          an impression (204), counted in the guest's timeline
 //   GET /rrserver/click?ct=<url>&u=…&p=…&c=… a click, then 302 to `ct`
-// Parameter names are case-sensitive, lists are pipe-separated (seed 001).
+// Parameter names are case-sensitive, lists are pipe-separated, and an error answer says why in
+// `errormessage` (the Personalize API's documentation). Only the site's own keys are accepted:
+// the catalog's `algonomy` section, else the documentation's example keys.
 
 import { error, json } from './http.mjs';
 import { guestByAnyId, guestContext, matches } from './audience.mjs';
@@ -23,6 +25,22 @@ import { addViewed, decodeRcs, encodeRcs } from './rcs.mjs';
 /** Page context the API accepts; echoed in `request` when given. */
 const CONTEXT_PARAMS = ['productId', 'categoryId', 'atcid', 'cv', 'pref', 'rid', 'sgs', 'tagFilter', 'userAttribute'];
 const SAME_PAGE_TYPE = 'All placements in a call must be for the same page type';
+/**
+ * What a page type requires, as the Personalize API documents it (`productId` on cart_page only
+ * "when not empty", which the request alone cannot tell, so it is not checked there).
+ * @type {Record<string, string>}
+ */
+const REQUIRED_ON = { item_page: 'productId', purchase_complete_page: 'productId', category_page: 'categoryId', add_to_cart_page: 'atcid' };
+/** The keys accepted when the catalog names none: the Personalize API documentation's examples. */
+export const DOCUMENTED_KEYS = Object.freeze({ apiKey: ['4faeaf752ee40a0f'], apiClientKey: ['b0126f995ac848159d'] });
+
+/**
+ * An error answer in the API's documented shape (`status`, `errormessage`), naming the parameter.
+ * @param {number} status
+ * @param {string} field
+ * @param {string} message
+ */
+const refuse = (status, field, message) => json(status, { status: 'error', field, errormessage: message });
 
 /**
  * @param {{ store: Store, catalog: CatalogSource }} deps
@@ -36,20 +54,29 @@ export function algonomyRoutes({ store, catalog }) {
       api: true,
       handle({ req, query }) {
         for (const name of ['apiKey', 'apiClientKey', 'placements']) {
-          if (!query.get(name)) return error(400, name, `${name} is required (parameter names are case-sensitive)`);
+          if (!query.get(name)) return refuse(400, name, `${name} is required (parameter names are case-sensitive)`);
+        }
+        const keys = catalog.get().algonomy ?? DOCUMENTED_KEYS;
+        for (const name of /** @type {const} */ (['apiKey', 'apiClientKey'])) {
+          const accepted = [keys[name]].flat();
+          if (!accepted.includes(/** @type {string} */ (query.get(name)))) {
+            return refuse(403, name, `unknown ${name} ${JSON.stringify(query.get(name))}: use the key RichRelevance gave this site`);
+          }
         }
         const names = list(query.get('placements'));
         const bad = names.find((n) => !/^[^.]+\.[^.]+/.test(n));
         if (bad !== undefined || names.length === 0) {
-          return error(400, 'placements', `each placement is "pageType.name", pipe-separated (got ${JSON.stringify(bad ?? '')})`);
+          return refuse(400, 'placements', `each placement is "pageType.name", pipe-separated (got ${JSON.stringify(bad ?? '')})`);
         }
         const pageTypes = [...new Set(names.map((n) => n.slice(0, n.indexOf('.'))))];
         if (pageTypes.length > 1) {
           // RR answers this one with 200 and status "error".
-          return json(200, { status: 'error', message: `${SAME_PAGE_TYPE} (got ${pageTypes.join(', ')}); make one call per page type`, placements: [] });
+          return json(200, { status: 'error', errormessage: `${SAME_PAGE_TYPE} (got ${pageTypes.join(', ')}); make one call per page type`, placements: [] });
         }
+        const needed = REQUIRED_ON[/** @type {string} */ (pageTypes[0])];
+        if (needed && !query.get(needed)) return refuse(400, needed, `${needed} is required on ${pageTypes[0]}`);
         const cv = query.get('cv');
-        if (cv !== null && !/^\d+$/.test(cv)) return error(400, 'cv', `cv is the cart value in cents, e.g. 9550 for 95.50 (got ${JSON.stringify(cv)})`);
+        if (cv !== null && !/^\d+$/.test(cv)) return refuse(400, 'cv', `cv is the cart value in cents, e.g. 9550 for 95.50 (got ${JSON.stringify(cv)})`);
 
         const pageType = /** @type {string} */ (pageTypes[0]);
         const userId = query.get('userId') || null;
@@ -99,13 +126,20 @@ export function algonomyRoutes({ store, catalog }) {
           userId: userId ?? 'null',
         };
         for (const p of CONTEXT_PARAMS) if (query.has(p)) request[p] = query.get(p);
-        return json(200, {
+        const answered = {
           request,
           ...(flag(query.get('includeRcs')) ? { rcs: encodeRcs({ viewed }) } : {}),
           placements: names.map((name) => answer(name, campaignsOf(name))),
           message: '',
           status: 'ok',
-        });
+        };
+        // JSONP: the answer passed to the page's function, as the documented `callback` asks.
+        const callback = query.get('callback');
+        if (callback === null) return json(200, answered);
+        if (!/^[A-Za-z_$][\w$]*(\.[A-Za-z_$][\w$]*)*$/.test(callback)) {
+          return refuse(400, 'callback', `callback must be a JavaScript function name (got ${JSON.stringify(callback)})`);
+        }
+        return { status: 200, body: `${callback}(${JSON.stringify(answered)});`, headers: { 'Content-Type': 'application/javascript; charset=utf-8' } };
       },
     },
     {
@@ -164,7 +198,7 @@ function placementAnswerer({ vars, guest, origin, track, exclude, bought, includ
           fill(creative, vars);
         const ids = { ...track, p: name, c: campaign.campaign, cr: id ?? String(i + 1) };
         return {
-          // Wrapped so the click is counted, then redirected to the original (seed 001).
+          // Wrapped so the click is counted, then redirected to the original, as the Personalize API does.
           DESTINATION_URL: DESTINATION_URL ? `${origin}/rrserver/click?${new URLSearchParams({ ct: DESTINATION_URL, ...ids })}` : '',
           MEDIA_URL,
           ALT_TEXT,

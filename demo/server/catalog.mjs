@@ -14,7 +14,7 @@ import { isPlainObject } from './validate.mjs';
  */
 
 export const AUDIENCES = Object.freeze(['new', 'returning', 'has-cart', 'abandoned-cart', 'identified']);
-export const OFFER_TYPES = Object.freeze(['html', 'imagelink', 'text']);
+export const OFFER_TYPES = Object.freeze(['html', 'json', 'imagelink', 'text']);
 const RULE_KEYS = new Set(['audience', 'utmCampaign', 'pageType']);
 
 /**
@@ -202,6 +202,16 @@ function checkCatalog(catalog) {
   });
   unique(placements, (p) => p.placement, 'placements');
 
+  if (c.algonomy !== undefined) {
+    // The site's Algonomy keys: one each, or a list.
+    const keys = object(c.algonomy, 'algonomy');
+    for (const name of ['apiKey', 'apiClientKey']) {
+      const list = Array.isArray(keys[name]) ? keys[name] : [keys[name]];
+      if (list.length === 0) fail(`algonomy.${name}`, 'needs at least one key');
+      list.forEach((k, i) => text(k, `algonomy.${name}${Array.isArray(keys[name]) ? `[${i}]` : ''}`));
+    }
+  }
+
   const offers = c.offers === undefined ? [] : array(c.offers, 'offers');
   offers.forEach((a, i) => {
     const p = `offers[${i}]`;
@@ -218,7 +228,8 @@ function checkCatalog(catalog) {
       optional(option, 'score', `${p}.options[${j}]`, 'number');
     });
     unique(options, (o) => o.id, `${p}.options`);
-    checkOfferContent(activity.fallback, `${p}.fallback`);
+    // Optional: without one, the answer leaves the placement out when no option qualifies.
+    if (activity.fallback !== undefined) checkOfferContent(activity.fallback, `${p}.fallback`);
   });
   unique(offers, (a) => a.activityId, 'offers');
 }
@@ -228,7 +239,17 @@ function checkOfferContent(v, path) {
   const o = object(v, path);
   text(o.id, `${path}.id`);
   if (!OFFER_TYPES.includes(o.type)) fail(`${path}.type`, `must be one of ${OFFER_TYPES.join(', ')}`);
-  if (typeof o.content !== 'string') fail(`${path}.content`, 'must be a string');
+  if (o.type === 'json') {
+    // Any JSON value; a string must itself be JSON text, as the API sends it.
+    if (o.content === undefined) fail(`${path}.content`, 'is required (any JSON, or JSON text)');
+    if (typeof o.content === 'string') {
+      try {
+        JSON.parse(o.content);
+      } catch {
+        fail(`${path}.content`, 'a string must be JSON text for a json offer');
+      }
+    }
+  } else if (typeof o.content !== 'string') fail(`${path}.content`, 'must be a string');
   for (const key of ['name', 'deliveryURL', 'format']) optional(o, key, path, 'string');
   optional(o, 'etag', path, 'number');
   return o;

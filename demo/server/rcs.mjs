@@ -1,29 +1,30 @@
 // @ts-check
 // The Algonomy `rcs` token: the sandbox's stand-in for RR's encrypted cookie string. Like the
-// real one it is opaque, case-sensitive and letters-and-digits only (seed 001); here it is
-// base62 of a small JSON `{"rv":[…]}` carrying the product ids the guest viewed most recently.
+// real one it is opaque and case-sensitive, and like the example in the Personalize API
+// documentation (`…YH77_Up7…`) it is not only letters and digits: every token carries `_` and
+// `-`, so a client that trims, re-encodes or "cleans" it shows. Here it is
+// `R1-<base64url of {"rv":[…]}>_<10-char check>`: the products the guest viewed most recently,
+// and a checksum that makes a token altered in any way (case, encoding) count as no token.
 // A token that does not decode is ignored, never an error: a tag may hold a stale or foreign one.
 
-const ALPHABET = '0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz';
-const BASE = 62n;
+import { createHash } from 'node:crypto';
+
+const PREFIX = 'R1-';
+const CHECK_LENGTH = 10;
 /** Enough for the recently viewed list; refuses to spend time on a huge token. */
 const MAX_TOKEN_LENGTH = 4096;
 export const MAX_VIEWED = 20;
+
+/** @param {string} payload */
+const checkOf = (payload) => createHash('sha256').update(payload).digest('base64url').slice(0, CHECK_LENGTH);
 
 /**
  * @param {{ viewed: string[] }} state
  * @returns {string}
  */
 export function encodeRcs({ viewed }) {
-  const bytes = Buffer.from(JSON.stringify({ rv: viewed.slice(-MAX_VIEWED) }), 'utf8');
-  // The JSON starts with "{", never a zero byte, so no leading bytes are lost to the number.
-  let n = BigInt(`0x${bytes.toString('hex')}`);
-  let out = '';
-  while (n > 0n) {
-    out = ALPHABET[Number(n % BASE)] + out;
-    n /= BASE;
-  }
-  return out;
+  const payload = Buffer.from(JSON.stringify({ rv: viewed.slice(-MAX_VIEWED) }), 'utf8').toString('base64url');
+  return `${PREFIX}${payload}_${checkOf(payload)}`;
 }
 
 /**
@@ -31,13 +32,11 @@ export function encodeRcs({ viewed }) {
  * @returns {{ viewed: string[] } | null}
  */
 export function decodeRcs(token) {
-  if (!token || token.length > MAX_TOKEN_LENGTH || !/^[A-Za-z0-9]+$/.test(token)) return null;
-  let n = 0n;
-  for (const c of token) n = n * BASE + BigInt(ALPHABET.indexOf(c));
-  let hex = n.toString(16);
-  if (hex.length % 2) hex = `0${hex}`;
+  if (!token || token.length > MAX_TOKEN_LENGTH || !token.startsWith(PREFIX) || !/^[\w-]+$/.test(token)) return null;
+  const payload = token.slice(PREFIX.length, -CHECK_LENGTH - 1);
+  if (token.at(-CHECK_LENGTH - 1) !== '_' || checkOf(payload) !== token.slice(-CHECK_LENGTH)) return null;
   try {
-    const json = JSON.parse(Buffer.from(hex, 'hex').toString('utf8'));
+    const json = JSON.parse(Buffer.from(payload, 'base64url').toString('utf8'));
     const viewed = json?.rv;
     if (!Array.isArray(viewed) || !viewed.every((v) => typeof v === 'string')) return null;
     return { viewed };

@@ -277,6 +277,8 @@ export interface Catalog {
   flows?: Flow[];
   placements?: Placement[];
   offers?: OfferActivity[];
+  /** The keys the Algonomy API accepts (one each, or lists). @default the documentation's example keys */
+  algonomy?: { apiKey: string | string[]; apiClientKey: string | string[] };
 }
 
 export interface Flow {
@@ -330,8 +332,8 @@ export interface OfferActivity {
   etag?: number;
   /** Matching options, highest score first (then the order listed). */
   options: OfferOption[];
-  /** Answered when no option matches. */
-  fallback: OfferContent;
+  /** Answered when no option matches; without one, the placement is left out of the answer. */
+  fallback?: OfferContent;
 }
 
 export interface OfferContent {
@@ -339,9 +341,9 @@ export interface OfferContent {
   name?: string;
   /** @default 1 */
   etag?: number;
-  type: 'html' | 'imagelink' | 'text';
-  /** HTML, the image's link target, or text. */
-  content: string;
+  type: 'html' | 'json' | 'imagelink' | 'text';
+  /** HTML, JSON (any value, or JSON text; sent as JSON text), the image's link target, or text. */
+  content: unknown;
   deliveryURL?: string;
   /** `dc:format`, e.g. image/svg+xml. */
   format?: string;

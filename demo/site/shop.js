@@ -281,7 +281,24 @@ function eventSummary(e) {
   return '';
 }
 
+// ---- Offers that are data ------------------------------------------------------------------
+
+// An Adobe JSON offer is data, not markup: the shop builds its own card from it, then tells the
+// tag it did (preventDefault), so the slot counts as decided and the impression is sent.
+function renderDataOffer(event) {
+  const { source, content } = event.detail;
+  const data = content?.kind == 'json' ? content.data : undefined;
+  if (source != 'offer' || typeof data?.headline != 'string') return;
+  const link = typeof data.href == 'string' && data.href.startsWith('/') ? data.href : undefined;
+  event.target.replaceChildren(h('div', { class: 'offer offer--member' },
+    h('strong', {}, data.headline), typeof data.body == 'string' ? h('p', {}, data.body) : null,
+    link ? h('a', { class: 'sw-btn', href: link }, typeof data.cta == 'string' ? data.cta : 'See more') : null));
+  event.preventDefault();
+}
+
 // ---- Wiring ---------------------------------------------------------------------------------
+
+document.addEventListener('slotwise:decision', renderDataOffer);
 
 showCount();
 showUser();

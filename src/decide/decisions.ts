@@ -31,14 +31,21 @@ export function createDecisions(
   allowed: () => boolean,
   preview: () => string | undefined,
 ): Decisions {
+  /** Placements requests sent, and the latest of them whose rcs token was kept. */
+  let asked = 0;
+  let kept = 0;
   async function answerOf(wire: WireRequest): Promise<unknown> {
     const previewing = preview();
     const sent = previewing ? { ...wire, url: withPreview(wire.url, previewing) } : wire;
     const { status, json, timedOut } = await request(sent, settings.requestTimeoutMs, false, 1);
     if (status >= 200 && status < 300) return json;
     const api = wire.url.split('?')[0];
+    // What the API says about it (Algonomy's `errormessage`, or a `message`), when it says anything.
+    const said = [(json as { errormessage?: unknown } | null)?.errormessage, (json as { message?: unknown } | null)?.message].find(
+      (m): m is string => typeof m == 'string' && !!m.trim(),
+    );
     throw status
-      ? new SlotwiseError('rejected', `${api} answered ${status}`, status)
+      ? new SlotwiseError('rejected', `${api} answered ${status}${said ? `: ${said}` : ''}`, status)
       : new SlotwiseError(timedOut ? 'timeout' : 'blocked', `No answer from ${api}`);
   }
   function consented() {
@@ -64,7 +71,7 @@ export function createDecisions(
       if (!settings.currency) throw new SlotwiseError('invalid', "Set the currency option (ISO 4217): Sitecore's flow API requires currencyCode");
       consented();
       if (call.email && call.identifiers) throw new SlotwiseError('invalid', 'flow(): give email or identifiers, not both (the flow API takes one identity)');
-      // A flow for a known person needs no browser id (seed 000: exactly one identity is sent).
+      // A flow for a known person needs no browser id (the flow API takes exactly one identity).
       const known = call.email || call.identifiers;
       const [{ flowRequest, flowDecision }, id] = await Promise.all([codec(host.loadFlowsCodec, 'flows'), known ? '' : browserId()]);
       const json = await answerOf(flowRequest(settings, call, id, url));
@@ -73,13 +80,21 @@ export function createDecisions(
     async placements(names, context) {
       const config = configured(settings.placements, 'placements');
       consented();
-      const [{ placementRequests, placementsAnswer }, userId] = await Promise.all([codec(host.loadPlacementsCodec, 'placements'), browserId()]);
-      const visitor = { sessionId: sessionId(), userId, rcs: rcs.get() };
+      // The site's own user id (this call's, else the option's) needs no browser id.
+      const own = [context.userId, config.userId].find((id) => (typeof id == 'string' && id.trim()) || Number.isFinite(id));
+      const [{ placementRequests, placementsAnswer }, userId] = await Promise.all([
+        codec(host.loadPlacementsCodec, 'placements'),
+        own === undefined ? browserId() : String(own),
+      ]);
+      const visitor = { sessionId: config.sessionId || sessionId(), userId, rcs: rcs.get() };
       const groups = await Promise.all(
         placementRequests(config, names, context, visitor).map(async ({ wire, placements }) => {
+          // Calls for several page types race: the answer to the latest request keeps its token,
+          // whatever order the answers arrive in.
+          const mine = ++asked;
           const answer = placementsAnswer(await answerOf(wire), placements);
-          // The token comes back changed as the visitor acts: keep the newest, exactly as served.
-          if (answer.rcs && allowed()) rcs.set(answer.rcs);
+          // The token comes back changed as the visitor acts: kept exactly as served.
+          if (answer.rcs && allowed() && mine > kept && rcs.set(answer.rcs)) kept = mine;
           return answer.decisions;
         }),
       );

@@ -1,6 +1,6 @@
-// The RichRelevance / Algonomy `rcs` token (DESIGN.md §3, seed 001): kept in the first-party
-// cookie `rr_rcs` and sent back exactly as last served. It is case-sensitive and has no length
-// cap, so it is never trimmed or re-encoded. Seed 001 calls it alphanumeric, yet its own example
+// The RichRelevance / Algonomy `rcs` token: kept in the first-party cookie `rr_rcs` and sent back
+// exactly as last served. It is case-sensitive and has no length cap, so it is never trimmed or
+// re-encoded. The Personalize API documentation calls it alphanumeric, yet its own example
 // carries `_`: letters, digits, `_` and `-` (the URL-safe base64 alphabet) are kept, anything
 // that could change a cookie or a URL is refused.
 import type { CookieJar } from './cookies';

@@ -92,11 +92,14 @@ export function createRenderer(settings: Settings, host: Host, decisions: Decisi
       // Gone, or for an older page, or late while the reader already sees this part of the page: leave it.
       if (!current(slot) || (isShown(slot.el) && reachedByReader(slot.el))) return;
       reports.set(slot.el, { source: slot.source, id: slot.id, ms: Math.round(performance.now() - started), ...(decision ? { decision } : {}) });
-      if (decision?.content?.kind == 'json') slot.el.dispatchEvent(new CustomEvent('slotwise:decision', { detail: decision, bubbles: true }));
-      if (!nodes.length) return reveal(slot.el, slot.collapse && !decision?.content ? 'collapsed' : 'default');
+      // Data is for the page's code: a listener that renders it into the slot says so with
+      // preventDefault(), and the slot counts as decided; otherwise it keeps its default.
+      const data = decision?.content?.kind == 'json';
+      const rendered = data && !slot.el.dispatchEvent(new CustomEvent('slotwise:decision', { detail: decision, bubbles: true, cancelable: true }));
+      if (!nodes.length && !rendered) return reveal(slot.el, slot.collapse && !decision?.content ? 'collapsed' : 'default');
       // Swap and reveal in one task: the slot changes in one frame, and the observer below
       // already sees the slot as filled, so slots inside the content are not asked for.
-      slot.el.replaceChildren(...nodes);
+      if (nodes.length) slot.el.replaceChildren(...nodes);
       reveal(slot.el, 'decided');
       tracking.rendered(slot.el, decision!);
       if (decision!.trackingUrl) hooks.ping(decision!.trackingUrl);

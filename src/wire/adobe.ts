@@ -1,8 +1,8 @@
-// Adobe Offer Decisioning API (DESIGN.md §3, seed 002). Pure. The real API wants a bearer token,
-// an API key and an IMS org, which must never ship to browsers: the tag calls a first-party proxy
-// path that adds them, and the sandbox answers that path directly.
+// Adobe Offer Decisioning API (its Decisioning API, POST /decisions). Pure. The real API wants a
+// bearer token, an API key and an IMS org, which must never ship to browsers: the tag calls a
+// first-party proxy path that adds them and passes the request on as it is.
 import { SlotwiseError } from '../errors';
-import { creativeOf, isObject, offerSlot, type Content, type Creative, type Decision } from './model';
+import { creativeOf, isObject, offerSlot, type Content, type Decision } from './model';
 import type { WireRequest } from './sitecore';
 
 const xdm = (kind: 'request' | 'response') =>
@@ -48,45 +48,83 @@ export function offersRequest(target: string, calls: readonly OfferCall[], ident
   };
 }
 
-/** Ids end the same even where their prefixes differ (`xcore:offer-placement:X` asked, `xcore:placement:X` answered). */
-const tail = (id: unknown) => String(id).slice(String(id).lastIndexOf(':') + 1);
+/**
+An id in the form the answer uses. The Adobe Offer Decisioning API answers a request for
+`xcore:offer-activity:X` with `xcore:activity:X` (and `dps:offer-placement:X` with
+`dps:placement:X`): the same entity, without `offer-`. The repository prefix is kept, and ids in
+any other form are compared as they are.
+*/
+const canonical = (id: unknown) => (typeof id == 'string' ? id.replace(/^(\w+):offer-(activity|placement):/, '$1:$2:') : undefined);
 const idOf = (part: unknown) => (isObject(part) ? part['xdm:id'] : undefined);
 
-function contentOf(options: Record<string, unknown>[]): Content | null {
-  const html: string[] = [];
-  const items: Creative[] = [];
-  for (const option of options) {
-    const type = String(option['@type'] ?? '');
-    const content = option['xdm:content'];
-    // JSON offers are data for the page's code, never text on screen.
-    if (type.endsWith('json')) return { kind: 'json', data: content };
-    if (typeof content != 'string') continue;
-    if (type.endsWith('html-template')) html.push(content);
-    else if (type.endsWith('imagelink')) items.push(creativeOf({ id: option['xdm:id'], imageUrl: option['xdm:deliveryURL'], href: content }));
-    else if (type.endsWith('text')) items.push(creativeOf({ id: option['xdm:id'], text: content }));
-  }
-  return html.length ? { kind: 'html', html: html.join('') } : items.length ? { kind: 'creative', items } : null;
+/** The component types a page can show, under offer management's namespace or the older decisioning one. */
+const kindOf = (type: unknown) =>
+  /^https:\/\/ns\.adobe\.com\/experience\/(offer-management|decisioning)\/content-component-(html|json|imagelink|text)(?:(?<=html)-template)?$/.exec(String(type))?.[2];
+/** A link or image an offer may carry: absolute http(s), or a path on the site. */
+const link = (value: unknown) => (typeof value == 'string' && /^(https?:\/\/[^/]|\/(?![/\\]))/i.test(value) ? value : undefined);
+
+/** What one option shows, or nothing when its type is unknown or its content unusable. */
+function partOf(option: Record<string, unknown>): Content | undefined {
+  const kind = kindOf(option['@type']);
+  const content = option['xdm:content'];
+  const creative = (fields: Record<string, unknown>): Content => ({ kind: 'creative', items: [creativeOf({ id: option['xdm:id'], ...fields })] });
+  if (kind == 'json' && content !== undefined)
+    try {
+      // Real tenants send the offer's JSON as a string; parsed here, so the page gets data.
+      return { kind, data: typeof content == 'string' ? (JSON.parse(content) as unknown) : content };
+    } catch {
+      return undefined;
+    }
+  // The image's accessible name: the option's name, when the answer carries one.
+  if (kind == 'imagelink') return link(option['xdm:deliveryURL']) ? creative({ imageUrl: option['xdm:deliveryURL'], href: link(content), alt: option['xdm:name'] }) : undefined;
+  if (typeof content != 'string' || !content.trim()) return undefined;
+  // Text is shown as text, never parsed as HTML.
+  return kind == 'text' ? creative({ text: content }) : kind == 'html' ? { kind, html: content } : undefined;
 }
 
-/** The decision for each call, matched by placement and activity ids, else by position. */
+type Of<K extends Content['kind']> = Extract<Content, { kind: K }>;
+
+/**
+The content of a proposition's options, and the option that speaks for it. A placement has one
+content type, so the first usable option's kind decides and options of another kind are left out.
+JSON is data for the page: one value, or a list when the call asked for several items.
+*/
+function contentOf(options: Record<string, unknown>[], many: boolean): [Content | null, Record<string, unknown> | undefined] {
+  const parts = options.map(partOf);
+  const first = parts.findIndex(Boolean);
+  const kind = parts[first]?.kind;
+  const same = parts.filter((part) => part?.kind == kind);
+  return [
+    kind == 'html' ? { kind, html: (same as Of<'html'>[]).map((p) => p.html).join('') }
+    : kind == 'creative' ? { kind, items: (same as Of<'creative'>[]).flatMap((p) => p.items) }
+    : kind == 'json' ? { kind, data: many ? (same as Of<'json'>[]).map((p) => p.data) : (same[0] as Of<'json'>).data }
+    : null,
+    options[first],
+  ];
+}
+
+/**
+The decision for each call, matched by placement and activity ids only: answers come in any order
+and may leave a placement out (nothing qualified), and a proposition that matches no call is never
+given to a slot, which then keeps its default content.
+*/
 export function offerDecisions(json: unknown, calls: readonly OfferCall[]): Decision[] {
   const propositions = isObject(json) && Array.isArray(json['xdm:propositions']) ? json['xdm:propositions'].filter(isObject) : undefined;
   if (!propositions) throw new SlotwiseError('rejected', 'The decisioning API answered without xdm:propositions');
   const matches = (p: Record<string, unknown>, call: OfferCall) =>
-    tail(idOf(p['xdm:placement'])) == tail(call.placementId) && tail(idOf(p['xdm:activity'])) == tail(call.activityId);
-  // By position only among the propositions no call claims by id, so no two slots share one.
-  const claimed = new Set(calls.map((call) => propositions.find((p) => matches(p, call))));
-  return calls.map((call, index) => {
-    const proposition = propositions.find((p) => matches(p, call)) ?? (claimed.has(propositions[index]) ? undefined : propositions[index]);
+    canonical(idOf(p['xdm:placement'])) == canonical(call.placementId) && canonical(idOf(p['xdm:activity'])) == canonical(call.activityId);
+  return calls.map((call) => {
+    const proposition = propositions.find((p) => matches(p, call));
     const options = Array.isArray(proposition?.['xdm:options']) ? proposition['xdm:options'].filter(isObject) : [];
-    const fallback = options.length ? undefined : proposition?.['xdm:fallback'];
-    const shown = options.length ? options : isObject(fallback) ? [fallback] : [];
-    const decision: Decision = { slot: offerSlot(call), source: 'offer', content: contentOf(shown) };
+    const fallback = isObject(proposition?.['xdm:fallback']) ? proposition['xdm:fallback'] : undefined;
+    // Options when there are any (never empty when present), else the activity's fallback.
+    const [content, shown] = contentOf(options.length ? options : fallback ? [fallback] : [], (call.itemCount ?? 1) > 1);
+    const decision: Decision = { slot: offerSlot(call), source: 'offer', content };
     const activity = idOf(proposition?.['xdm:activity']);
     if (typeof activity == 'string') decision.campaign = activity;
-    if (typeof shown[0]?.['xdm:id'] == 'string') decision.creative = shown[0]['xdm:id'];
-    if (typeof shown[0]?.['xdm:score'] == 'number') decision.score = shown[0]['xdm:score'];
-    if (fallback) decision.fallback = true;
+    if (typeof shown?.['xdm:id'] == 'string') decision.creative = shown['xdm:id'];
+    if (typeof shown?.['xdm:score'] == 'number') decision.score = shown['xdm:score'];
+    if (!options.length && fallback) decision.fallback = true;
     return decision;
   });
 }

@@ -1,8 +1,8 @@
-// RichRelevance / Algonomy Personalize API (DESIGN.md §3, seed 001). Pure. Parameters are
+// RichRelevance / Algonomy Personalize API. Pure. Parameters are
 // case-sensitive, lists are pipe-separated, and one call serves one page type (the part of
 // the placement name before the dot), so a page with several page types needs several calls.
 import { SlotwiseError } from '../errors';
-import { creativeOf, isObject, isPlacementName, type Creative, type Decision } from './model';
+import { creativeOf, isObject, isPlacementName, isText, type Creative, type Decision } from './model';
 import type { WireRequest } from './sitecore';
 
 export interface PlacementsConfig {
@@ -11,7 +11,10 @@ export interface PlacementsConfig {
   apiClientKey: string;
 }
 
-/** Page context, sent as is: `productId`, `categoryId`, `atcid`, `cv` (cents), `pref`, `excludeHtml`, … Lists become pipe-joined. */
+/**
+Page context, sent as is: `productId`, `categoryId`, `atcid`, `cv` (cents), `pref`, `excludeHtml`, …
+Lists become pipe-joined. `userId` and `sessionId` here take the place of the visitor's for this call.
+*/
 export type PageContext = Record<string, string | number | boolean | readonly (string | number)[] | undefined>;
 
 export interface Visitor {
@@ -22,6 +25,10 @@ export interface Visitor {
 }
 
 const OWN = ['apiKey', 'apiClientKey', 'placements', 'sessionId', 'userId', 'rcs', 'includeRcs'];
+
+/** A context value that names someone: a non-empty string or a number. */
+const given = (value: PageContext[string]) =>
+  (typeof value == 'string' && value.trim()) || (typeof value == 'number' && Number.isFinite(value)) ? String(value) : undefined;
 
 /** One request per page type, in the order the page types first appear, with the placements each asks for. */
 export function placementRequests(
@@ -41,8 +48,9 @@ export function placementRequests(
       apiKey: config.apiKey,
       apiClientKey: config.apiClientKey,
       placements: group.join('|'),
-      sessionId: visitor.sessionId,
-      userId: visitor.userId,
+      // The site's own ids, where it gives them: the API wants the user id its other integrations send.
+      sessionId: given(context.sessionId) ?? visitor.sessionId,
+      userId: given(context.userId) ?? visitor.userId,
       ...(visitor.rcs ? { rcs: visitor.rcs } : {}),
       includeRcs: 'true',
     });
@@ -60,8 +68,9 @@ const trackingUrlOf = (value: unknown) =>
 function placementDecision(slot: string, placement: Record<string, unknown> | undefined): Decision {
   const raw = (Array.isArray(placement?.creatives) ? placement.creatives : []).filter(isObject);
   // Each creative with what it shows; campaign, score and tracking all describe the first one shown.
+  // A creative with only ALT_TEXT (no image) shows that text.
   const shown = raw
-    .map((c) => ({ raw: c, item: creativeOf({ id: c.id, imageUrl: c.MEDIA_URL, href: c.DESTINATION_URL, alt: c.ALT_TEXT, text: c.text, size: c.SIZE }) }))
+    .map((c) => ({ raw: c, item: creativeOf({ id: c.id, imageUrl: c.MEDIA_URL, href: c.DESTINATION_URL, alt: c.ALT_TEXT, text: c.text || (isText(c.MEDIA_URL) ? '' : c.ALT_TEXT), size: c.SIZE }) }))
     .filter(({ item }) => item.imageUrl || item.text);
   const html = typeof placement?.html == 'string' && placement.html.trim() ? placement.html : '';
   const items: Creative[] = shown.map(({ item }) => item);
@@ -72,8 +81,8 @@ function placementDecision(slot: string, placement: Record<string, unknown> | un
   };
   const first = shown[0]?.raw ?? raw[0] ?? {};
   if (typeof first.campaign == 'string') decision.campaign = first.campaign;
-  // Seed 001's creatives carry no id: the image they show names them in impressions.
-  const creative = items[0]?.id ?? items[0]?.imageUrl;
+  // The API's creatives carry no id: the image (or text) they show names them in impressions.
+  const creative = items[0]?.id ?? items[0]?.imageUrl ?? items[0]?.text;
   if (creative) decision.creative = creative;
   if (typeof first.score == 'number') decision.score = first.score;
   const trackingUrl = trackingUrlOf(first.trackingUrl);
@@ -83,12 +92,14 @@ function placementDecision(slot: string, placement: Record<string, unknown> | un
 
 /**
 The decisions for the requested placements (in request order, a missing one as null content)
-and the rcs to keep. `status: "error"` becomes a SlotwiseError carrying the server's message.
+and the rcs to keep. `status: "error"` becomes a SlotwiseError carrying the server's
+`errormessage` (the field the Personalize API documents for it).
 */
 export function placementsAnswer(json: unknown, requested: readonly string[]): { rcs?: string; decisions: Decision[] } {
   if (!isObject(json) || !Array.isArray(json.placements ?? [])) throw new SlotwiseError('rejected', 'The placements API did not answer with JSON');
-  if (json.status == 'error') throw new SlotwiseError('rejected', `The placements API says: ${String(json.message || 'error')}`);
+  if (json.status == 'error') throw new SlotwiseError('rejected', `The placements API says: ${[json.errormessage, json.message].find(isText) ?? 'error'}`);
   const placements = ((json.placements ?? []) as unknown[]).filter(isObject);
   const decisions = requested.map((slot) => placementDecision(slot, placements.find((p) => p.placement == slot)));
   return typeof json.rcs == 'string' ? { rcs: json.rcs, decisions } : { decisions };
 }
+

@@ -1,103 +1,81 @@
-// Adobe Offer Decisioning (seed 002): POST /decisions.
+// Adobe Offer Decisioning: the Decisioning API (POST /data/core/ods/decisions) as real tenants
+// answer it, and the site proxy path the tag calls (POST /decisions).
 import { describe, expect, it } from 'vitest';
+import { readFileSync } from 'node:fs';
 import { startSandbox } from './helpers';
-import { DECISION_REQUEST_TYPE, DECISION_RESPONSE_TYPE, add, decide, decisionRequest, identify, newGuest, catalogSandbox } from './decisions-fixture';
+import {
+  ADOBE_CREDENTIALS, DECISION_REQUEST_TYPE, DECISION_RESPONSE_TYPE, add, decide, decisionRequest, identify, newGuest, catalogSandbox,
+} from './decisions-fixture';
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
-const TYPE = 'https://ns.adobe.com/experience/decisioning/content-component-';
+const TYPE = 'https://ns.adobe.com/experience/offer-management/content-component-';
+const API = '/data/core/ods/decisions';
 
-/** The request body of seed 002, byte for byte. */
-const SEED_BODY = `{
-        "xdm:propositionRequests": [
-            {
-              "xdm:placementId": "xcore:offer-placement:ffed0456",
-              "xdm:activityId": "xcore:offer-activity:ffed0123",
-              "xdm:itemCount": 2
-            },
-            {
-              "xdm:placementId": "xcore:offer-placement:ffed0012",
-              "xdm:activityId": "xcore:offer-activity:fffc0789"
-            }
-        ],
-        "xdm:profiles": [
-            {
-              "xdm:identityMap": {
-                "SWCUSTID": [
-                {
-                    "xdm:id": "123@abc.com"
-                }
-                ]
-            },
-            "xdm:decisionRequestId": "0AA00002-0000-1224-c0de-cjf98Csj43"
-            }
-        ],
-        "xdm:allowDuplicatePropositions": {
-            "xdm:acrossActivities": true,
-            "xdm:acrossPlacements": true
-        },
-        "xdm:mergePolicy": {
-            "xdm:id": "5f3ed32f-eaf1-456c-b0f0-7b338c4cb18a"
-        },
-        "xdm:responseFormat": {
-            "xdm:includeContent": true,
-            "xdm:includeMetadata": {
-            "xdm:activity": [
-                "name"
-            ],
-            "xdm:option": [
-                "name"
-            ],
-            "xdm:placement": [
-                "name"
-            ]
-            }
-        }
-      }`;
+/** The request body of the Decisioning API documentation's example, byte for byte. */
+const DOC_BODY = JSON.parse(readFileSync(new URL('../conformance/fixtures/adobe-request.json', import.meta.url), 'utf8')).body as string;
 
 const server = catalogSandbox();
 
-describe('seed 002', () => {
-  it('answers the seed request (default catalog) in the seed response shape', async () => {
-    const defaults = await startSandbox(); // demo/catalog.json carries the seed's activity ids
+describe('the documented request', () => {
+  it('is answered in the form real tenants use: offer-management types, ids in the answer form, not in request order', async () => {
+    const defaults = await startSandbox(); // demo/catalog.json carries the documentation's activity ids
     try {
-      const res = await decide(defaults.url, SEED_BODY, {
-        authorization: 'Bearer {ACCESS_TOKEN}', 'x-api-key': '{API_KEY}', 'x-gw-ims-org-id': '{IMS_ORG}', 'x-sandbox-name': '{SANDBOX_NAME}',
-      });
+      const res = await decide(defaults.url, DOC_BODY, ADOBE_CREDENTIALS, API);
       expect(res.status).toBe(200);
       expect(res.headers.get('content-type')).toBe(DECISION_RESPONSE_TYPE);
       expect(Object.keys(res.json)).toEqual(['xdm:propositionId', 'xdm:propositions', 'ode:createDate']);
       expect(res.json['xdm:propositionId']).toMatch(UUID);
       expect(res.json['ode:createDate']).toBeGreaterThan(Date.now() - 60_000);
-      const [first, second] = res.json['xdm:propositions'];
-      expect(first['xdm:activity']).toMatchObject({ 'xdm:id': 'xcore:offer-activity:ffed0123', 'repo:etag': expect.any(Number) });
-      expect(first['xdm:placement']).toMatchObject({ 'xdm:id': 'xcore:offer-placement:ffed0456', 'repo:etag': expect.any(Number) });
-      expect(first['xdm:options']).toHaveLength(2); // xdm:itemCount 2
-      for (const option of first['xdm:options']) {
-        expect(option).toMatchObject({ 'xdm:id': expect.any(String), 'repo:etag': expect.any(Number), '@type': expect.stringContaining(TYPE), 'xdm:content': expect.any(String) });
+      // Asked home first, cart second; answered the other way round, each id without `offer-`.
+      const [cart, home] = res.json['xdm:propositions'];
+      expect(home['xdm:activity']).toMatchObject({ 'xdm:id': 'xcore:activity:ffed0123', 'repo:etag': expect.any(Number), 'xdm:name': expect.any(String) });
+      expect(home['xdm:placement']).toMatchObject({ 'xdm:id': 'xcore:placement:ffed0456', 'repo:etag': expect.any(Number) });
+      expect(cart['xdm:activity']['xdm:id']).toBe('xcore:activity:fffc0789');
+      expect(cart['xdm:placement']['xdm:id']).toBe('xcore:placement:ffed0012');
+      expect(home['xdm:options']).toHaveLength(2); // xdm:itemCount 2
+      for (const option of home['xdm:options']) {
+        expect(option).toMatchObject({ 'xdm:id': expect.any(String), 'repo:etag': expect.any(Number), '@type': expect.stringContaining(TYPE), 'dc:format': expect.any(String), 'xdm:content': expect.any(String) });
         expect(option['xdm:name']).toEqual(expect.any(String)); // includeMetadata asked for names
       }
-      // The unknown profile is a new guest: nothing targets it on the second activity.
-      expect(second).not.toHaveProperty('xdm:options');
-      expect(second['xdm:fallback']).toMatchObject({
+      // The unknown profile is a new guest: nothing targets it on the cart activity.
+      expect(cart).not.toHaveProperty('xdm:options');
+      expect(cart['xdm:fallback']).toMatchObject({
         'xdm:id': expect.any(String), 'repo:etag': expect.any(Number), '@type': `${TYPE}imagelink`,
         'dc:format': expect.stringMatching(/^image\//), 'xdm:deliveryURL': expect.stringMatching(new RegExp(`^${defaults.url}/demo-assets/`)), 'xdm:content': expect.any(String),
       });
-
-      // Answered, but the request log says the credentials should not have been sent (and hides them).
+      // The API path is server to server: its credentials are expected there, not noted as a browser's.
       const log = await (await fetch(`${defaults.url}/sandbox/requests`)).json();
-      const entry = log.find((r: any) => r.path === '/decisions');
-      expect(entry.headers.authorization).toBe('[hidden]');
-      expect(entry.headers['x-api-key']).toBe('[hidden]');
-      expect(entry.notes).toEqual([expect.stringContaining('authorization, x-api-key, x-gw-ims-org-id')]);
+      expect(log.find((r: any) => r.path === API).notes ?? []).toEqual([]);
     } finally {
       await defaults.dispose();
     }
   });
 });
 
-describe('content type', () => {
+describe('headers', () => {
+  const body = JSON.stringify(decisionRequest([['act-1', 'pl-1']], 'x'));
+
+  it('the API requires every header the documentation lists, each refused as its gateway would', async () => {
+    expect((await decide(server.url, body, ADOBE_CREDENTIALS, API)).status).toBe(200);
+    const cases: Array<[string, number]> = [['authorization', 401], ['x-api-key', 403], ['x-gw-ims-org-id', 400], ['x-sandbox-name', 400]];
+    for (const [name, status] of cases) {
+      const headers: Record<string, string> = { ...ADOBE_CREDENTIALS };
+      delete headers[name];
+      const res = await decide(server.url, body, headers, API);
+      expect(res.status, name).toBe(status);
+      expect(res.json.field).toBe(name);
+    }
+    expect((await decide(server.url, body, { ...ADOBE_CREDENTIALS, authorization: 'Basic abc' }, API)).status).toBe(401);
+    expect((await decide(server.url, body, { ...ADOBE_CREDENTIALS, accept: 'application/json' }, API)).status).toBe(406);
+    expect((await decide(server.url, body, { ...ADOBE_CREDENTIALS, accept: '*/*' }, API)).status).toBe(406);
+  });
+
+  it('the proxy path adds the credentials, and passes the media types on as sent', async () => {
+    expect((await decide(server.url, body)).status).toBe(200);
+    expect((await decide(server.url, body, { accept: 'application/json' })).status).toBe(406);
+  });
+
   it('requires the decision-request type, tolerant of spacing, quotes and case', async () => {
-    const body = JSON.stringify(decisionRequest([['act-1', 'pl-1']], 'x'));
     const schema = 'https://ns.adobe.com/experience/offer-management/decision-request;version=1.0';
     for (const type of [DECISION_REQUEST_TYPE, `application/vnd.adobe.xdm+json;schema=${schema}`, `Application/VND.adobe.xdm+json ; schema='${schema}'; charset=utf-8`]) {
       expect((await decide(server.url, body, { 'content-type': type })).status, type).toBe(200);
@@ -143,31 +121,35 @@ describe('validation', () => {
     }
   });
 
-  it('an unknown activity or placement is a 422', async () => {
+  it('an unknown activity or placement is a 422, and ids are asked in the form the tenant gave them', async () => {
     const activity = await decide(server.url, decisionRequest([['act-nope', 'pl-1']], 'x'));
     expect(activity.status).toBe(422);
     expect(activity.json.field).toContain('xdm:activityId');
     const placement = await decide(server.url, decisionRequest([['act-1', 'pl-2']], 'x'));
     expect(placement.status).toBe(422);
     expect(placement.json.field).toContain('xdm:placementId');
+    // The answer's form is not the request's.
+    const answerForm = await decide(server.url, decisionRequest([['xcore:activity:1a24df53cc90c386', 'xcore:offer-placement:1a24dc4342f2e21e']], 'x'));
+    expect(answerForm.status).toBe(422);
   });
 });
 
 describe('decisions', () => {
-  const options = (res: { json: any }, i = 0) => res.json['xdm:propositions'][i]['xdm:options']?.map((o: any) => o['xdm:id']);
+  const propositionOf = (res: { json: any }, activity: string) => res.json['xdm:propositions'].find((p: any) => p['xdm:activity']['xdm:id'] === activity);
+  const options = (res: { json: any }, activity: string) => propositionOf(res, activity)?.['xdm:options']?.map((o: any) => o['xdm:id']);
 
-  it('ranks matching options by score, returns up to itemCount, with content and types', async () => {
+  it('ranks matching options by score, returns up to itemCount, with content, types and formats', async () => {
     const res = await decide(server.url, decisionRequest([['act-1', 'pl-1', 30]], 'unknown'));
-    expect(options(res)).toEqual(['o-shared', 'o-new', 'o-all']);
-    const [shared, fresh, all] = res.json['xdm:propositions'][0]['xdm:options'];
+    expect(options(res, 'act-1')).toEqual(['o-shared', 'o-new', 'o-all']);
+    const [shared, fresh, all] = propositionOf(res, 'act-1')['xdm:options'];
     expect(shared).toEqual({
       'xdm:id': 'o-shared', 'repo:etag': 1, '@type': `${TYPE}imagelink`, 'dc:format': 'image/svg+xml',
       'xdm:deliveryURL': `${server.url}/demo-assets/promo-free-shipping.svg`, 'xdm:content': '/help/shipping', 'xdm:score': 50,
     });
-    expect(fresh).toMatchObject({ '@type': `${TYPE}html-template`, 'xdm:content': '<div>Welcome</div>' });
+    expect(fresh).toMatchObject({ '@type': `${TYPE}html`, 'dc:format': 'text/html', 'xdm:content': '<div>Welcome</div>' });
     expect(fresh).not.toHaveProperty('xdm:name'); // no includeMetadata
-    expect(all['@type']).toBe(`${TYPE}text`);
-    expect(options(await decide(server.url, decisionRequest([['act-1', 'pl-1']], 'unknown')))).toEqual(['o-shared']); // default itemCount 1
+    expect(all).toMatchObject({ '@type': `${TYPE}text`, 'dc:format': 'text/plain', 'xdm:content': 'For everyone' });
+    expect(options(await decide(server.url, decisionRequest([['act-1', 'pl-1']], 'unknown')), 'act-1')).toEqual(['o-shared']); // default itemCount 1
   });
 
   it('answers the fallback when no option matches the guest', async () => {
@@ -180,31 +162,49 @@ describe('decisions', () => {
     });
   });
 
+  it('leaves a placement out when nothing qualifies and the activity has no fallback; JSON offers travel as JSON text', async () => {
+    const json = ['xcore:offer-activity:1a24df53cc90c386', 'xcore:offer-placement:1a24dc4342f2e21e'] as [string, string];
+    const stranger = await decide(server.url, decisionRequest([['act-1', 'pl-1'], [...json, 2], ['act-3', 'pl-3']], 'unknown'));
+    expect(stranger.json['xdm:propositions'].map((p: any) => p['xdm:activity']['xdm:id'])).toEqual(['act-3', 'act-1']);
+
+    const id = await newGuest(server.url);
+    await identify(server.url, id, 'jo.json@example.com', 'Jo');
+    const member = await decide(server.url, decisionRequest([[...json, 2]], id));
+    const [p] = member.json['xdm:propositions'];
+    expect(p['xdm:activity']['xdm:id']).toBe('xcore:activity:1a24df53cc90c386');
+    expect(p['xdm:placement']['xdm:id']).toBe('xcore:placement:1a24dc4342f2e21e');
+    expect(p['xdm:options'].map((o: any) => [o['@type'], o['dc:format'], typeof o['xdm:content']])).toEqual([
+      [`${TYPE}json`, 'application/json', 'string'], [`${TYPE}json`, 'application/json', 'string'],
+    ]);
+    expect(JSON.parse(p['xdm:options'][0]['xdm:content'])).toEqual({ headline: 'Hi Jo', href: '/members' });
+    expect(JSON.parse(p['xdm:options'][1]['xdm:content'])).toEqual({ headline: 'Second' });
+  });
+
   it('finds the guest by browser id or identity email in any namespace', async () => {
     const id = await newGuest(server.url);
-    expect(options(await decide(server.url, decisionRequest([['act-1', 'pl-1', 3]], id)))).toContain('o-new');
+    expect(options(await decide(server.url, decisionRequest([['act-1', 'pl-1', 3]], id)), 'act-1')).toContain('o-new');
     await identify(server.url, id, 'ann.adobe@example.com', 'Ann');
     await add(server.url, id, 'SNK-1', 20);
     const byBrowser = await decide(server.url, decisionRequest([['act-3', 'pl-3'], ['act-1', 'pl-1', 3]], id));
-    expect(byBrowser.json['xdm:propositions'][0]['xdm:options']).toEqual([expect.objectContaining({ 'xdm:id': 'o-member', 'xdm:content': '<b>Hi Ann</b>' })]);
-    expect(options(byBrowser, 1)).not.toContain('o-new'); // identified and has a cart: no longer new
+    expect(propositionOf(byBrowser, 'act-3')['xdm:options']).toEqual([expect.objectContaining({ 'xdm:id': 'o-member', 'xdm:content': '<b>Hi Ann</b>' })]);
+    expect(options(byBrowser, 'act-1')).not.toContain('o-new'); // identified and has a cart: no longer new
 
     const byEmail = decisionRequest([['act-3', 'pl-3']], 'x');
     byEmail['xdm:profiles'][0]!['xdm:identityMap'] = { ECID: [{ 'xdm:id': 'not-a-guest' }], Email: [{ 'xdm:id': 'ann.adobe@example.com' }] };
-    expect(options(await decide(server.url, byEmail))).toEqual(['o-member']);
+    expect(options(await decide(server.url, byEmail), 'act-3')).toEqual(['o-member']);
   });
 
   it('honours allowDuplicatePropositions across activities and placements', async () => {
     const pair: Array<[string, string]> = [['act-1', 'pl-1'], ['act-2', 'pl-2']];
     const run = async (acrossActivities: boolean, acrossPlacements: boolean) => {
       const res = await decide(server.url, decisionRequest(pair, 'x', { 'xdm:allowDuplicatePropositions': { 'xdm:acrossActivities': acrossActivities, 'xdm:acrossPlacements': acrossPlacements } }));
-      return [options(res, 0), options(res, 1)];
+      return [options(res, 'act-1'), options(res, 'act-2')];
     };
     expect(await run(true, true)).toEqual([['o-shared'], ['o-shared']]);
     expect(await run(false, true)).toEqual([['o-shared'], ['o-two']]);
     expect(await run(true, false)).toEqual([['o-shared'], ['o-two']]);
     // Default: duplicates allowed.
-    expect(options(await decide(server.url, decisionRequest(pair, 'x')), 1)).toEqual(['o-shared']);
+    expect(options(await decide(server.url, decisionRequest(pair, 'x')), 'act-2')).toEqual(['o-shared']);
   });
 
   it('leaves xdm:content out when includeContent is false, and adds names on request', async () => {

@@ -1,13 +1,14 @@
-// RichRelevance / Algonomy Personalize API (seed 001) and its tracking routes.
+// RichRelevance / Algonomy Personalize API and its tracking routes.
 import { describe, expect, it } from 'vitest';
 import { guest, startSandbox } from './helpers';
 import { RR_KEYS, abandon, add, newGuest, personalize, catalogSandbox, writeCatalog } from './decisions-fixture';
 
 const server = catalogSandbox();
 
-const ALNUM = /^[A-Za-z0-9]+$/;
+/** Like the documentation's example token: letters, digits, `_` and `-`, every time. */
+const RCS = /^(?=.*_)(?=.*-)[\w-]+$/;
 
-describe('the request (seed 001)', () => {
+describe('the request', () => {
   it('accepts the documented parameters and answers in the documented shape', async () => {
     const params = {
       ...RR_KEYS,
@@ -30,7 +31,7 @@ describe('the request (seed 001)', () => {
     expect(Object.keys(res.json)).toEqual(['request', 'rcs', 'placements', 'message', 'status']);
     expect(res.json).toMatchObject({
       request: { apiKey: RR_KEYS.apiKey, clientKey: RR_KEYS.apiClientKey, placements: ['item_page.horizontal', 'item_page.vertical'], sessionId: '93484', userId: '0982347', cv: '9550', tagFilter: '(shoes||women)&&Nike' },
-      rcs: expect.stringMatching(ALNUM),
+      rcs: expect.stringMatching(RCS),
       // Not in the catalog: answered, empty.
       placements: [
         { placement: 'item_page.horizontal', html: '', creatives: [] },
@@ -41,7 +42,7 @@ describe('the request (seed 001)', () => {
     });
   });
 
-  it('answers a placement with its campaign: seed creative fields, wrapped click URL, tracking URL', async () => {
+  it('answers a placement with its campaign: the documented creative fields, wrapped click URL, tracking URL', async () => {
     const res = await personalize(server.url, { ...RR_KEYS, placements: 'home_page.promo_1' });
     expect(res.json.request).toMatchObject({ sessionId: 'null', userId: 'null' });
     expect(res.json.rcs).toBeUndefined(); // only with includeRcs=true
@@ -71,18 +72,31 @@ describe('the request (seed 001)', () => {
       delete params[name];
       const res = await personalize(server.url, params);
       expect(res.status, name).toBe(400);
-      expect(res.json).toMatchObject({ status: 'error', field: name, message: expect.stringContaining(name) });
+      expect(res.json).toMatchObject({ status: 'error', field: name, errormessage: expect.stringContaining(name) });
+    }
+    // Only the site's own keys (here the documentation's examples): an unknown one is refused.
+    for (const name of ['apiKey', 'apiClientKey'] as const) {
+      const res = await personalize(server.url, { ...RR_KEYS, placements: 'home_page.promo_1', [name]: 'someone-elses-key' });
+      expect(res.status, name).toBe(403);
+      expect(res.json).toMatchObject({ status: 'error', field: name, errormessage: expect.stringContaining(name) });
     }
     const lower = await personalize(server.url, { apikey: RR_KEYS.apiKey, apiClientKey: RR_KEYS.apiClientKey, placements: 'home_page.promo_1' });
     expect(lower.json).toMatchObject({ field: 'apiKey' });
     expect((await personalize(server.url, { ...RR_KEYS, placements: 'promo_1' })).json).toMatchObject({ field: 'placements' });
     expect((await personalize(server.url, { ...RR_KEYS, placements: 'cart_page.upsell', cv: '95.50' })).json).toMatchObject({ field: 'cv' });
+    // What a page type requires, as documented.
+    for (const [placements, field] of [['item_page.recs', 'productId'], ['purchase_complete_page.recs', 'productId'], ['category_page.top', 'categoryId'], ['add_to_cart_page.recs', 'atcid']]) {
+      const res = await personalize(server.url, { ...RR_KEYS, placements: placements! });
+      expect(res.status, placements).toBe(400);
+      expect(res.json).toMatchObject({ status: 'error', field, errormessage: `${field} is required on ${placements!.split('.')[0]}` });
+    }
+    expect((await personalize(server.url, { ...RR_KEYS, placements: 'cart_page.upsell' })).status).toBe(200); // productId only when the cart is not empty
   });
 
   it('answers placements of two page types with status "error" (HTTP 200), as RR does', async () => {
     const res = await personalize(server.url, { ...RR_KEYS, placements: 'home_page.promo_1|item_page.recs' });
     expect(res.status).toBe(200);
-    expect(res.json).toEqual({ status: 'error', message: expect.stringMatching(/^All placements in a call must be for the same page type/), placements: [] });
+    expect(res.json).toEqual({ status: 'error', errormessage: expect.stringMatching(/^All placements in a call must be for the same page type/), placements: [] });
   });
 
   it('honours excludeHtml and includeScore', async () => {
@@ -97,9 +111,9 @@ describe('the request (seed 001)', () => {
     expect(promo1.creatives).toEqual([expect.objectContaining({ campaign: 'Returning', ALT_TEXT: 'New arrivals', DESTINATION_URL: '', score: 7.5 })]);
     expect(promo2.creatives).toEqual([]); // has-cart only, and the cart was abandoned
 
-    const scored = await personalize(server.url, { ...RR_KEYS, placements: 'category_page.top', includeScore: 'true' });
+    const scored = await personalize(server.url, { ...RR_KEYS, placements: 'category_page.top', categoryId: 'trail', includeScore: 'true' });
     expect(scored.json.placements[0].creatives[0].score).toBe(0);
-    const plain = await personalize(server.url, { ...RR_KEYS, placements: 'category_page.top' });
+    const plain = await personalize(server.url, { ...RR_KEYS, placements: 'category_page.top', categoryId: 'trail' });
     expect(plain.json.placements[0].creatives[0]).not.toHaveProperty('score');
     expect(plain.json.placements[0].html).toBe('<div class="rr-placement" data-placement="category_page.top">Trail season</div>');
   });
@@ -125,17 +139,17 @@ describe('targeting', () => {
 });
 
 describe('rcs', () => {
-  it('round-trips an alphanumeric token carrying the viewed products; viewed items are excluded', async () => {
+  it('round-trips a token with `_` and `-` carrying the viewed products; viewed items are excluded', async () => {
     const call = (productId: string, rcs?: string) =>
       personalize(server.url, { ...RR_KEYS, placements: 'item_page.recs', productId, includeRcs: 'true', ...(rcs ? { rcs } : {}) });
     const ids = (res: { json: any }) => res.json.placements[0].creatives.map((c: any) => c.productId);
 
     const first = await call('P1');
-    expect(first.json.rcs).toMatch(ALNUM);
+    expect(first.json.rcs).toMatch(RCS);
     expect(ids(first)).toEqual(['P2', 'P3']); // the product on the page is not recommended
 
     const second = await call('P2', first.json.rcs);
-    expect(second.json.rcs).toMatch(ALNUM);
+    expect(second.json.rcs).toMatch(RCS);
     expect(second.json.rcs).not.toBe(first.json.rcs);
     expect(ids(second)).toEqual(['P3']); // P1 came back in the token
 
@@ -143,8 +157,10 @@ describe('rcs', () => {
     const third = await call('P3', second.json.rcs);
     expect(third.json.placements[0].creatives.map((c: any) => c.campaign)).toEqual(['Socks']);
 
-    // Without the token, P1 and P2 are forgotten.
+    // Without the token, P1 and P2 are forgotten; so they are when it comes back altered in any way.
     expect(ids(await call('P3'))).toEqual(['P1', 'P2']);
+    for (const altered of [second.json.rcs.toLowerCase(), second.json.rcs.replace(/_/g, '%5F'), second.json.rcs.slice(0, -1)])
+      expect(ids(await call('P3', altered)), altered).toEqual(['P1', 'P2']);
   });
 
   it('ignores an rcs that does not decode (never an error)', async () => {
@@ -152,7 +168,7 @@ describe('rcs', () => {
       const res = await personalize(server.url, { ...RR_KEYS, placements: 'item_page.recs', productId: 'P1', includeRcs: 'true', rcs });
       expect(res.status).toBe(200);
       expect(res.json.status).toBe('ok');
-      expect(res.json.rcs).toMatch(ALNUM);
+      expect(res.json.rcs).toMatch(RCS);
       expect(res.json.placements[0].creatives.map((c: any) => c.productId)).toEqual(['P2', 'P3']);
     }
   });
@@ -191,7 +207,7 @@ describe('tracking', () => {
 
   it('survives a restart (impressions are in the durable log)', async () => {
     const id = await newGuest(server.url);
-    const res = await personalize(server.url, { ...RR_KEYS, placements: 'category_page.top', userId: id });
+    const res = await personalize(server.url, { ...RR_KEYS, placements: 'category_page.top', categoryId: 'trail', userId: id });
     await fetch(res.json.placements[0].creatives[0].trackingUrl);
     const again = await startSandbox({ dataDir: server.dataDir, catalog: writeCatalog() });
     try {

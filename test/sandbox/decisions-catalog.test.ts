@@ -126,7 +126,9 @@ describe('edits', () => {
       [{ flows: [{ friendlyId: 'a*', variants: [{ response: {} }] }] }, 'flows[0].friendlyId'],
       [{ placements: [{ placement: 'promo', campaigns: [] }] }, 'placements[0].placement: must be "pageType.name"'],
       [{ offers: [{ activityId: 'a', placementId: 'p', options: [{ id: 'o', type: 'video', content: '' }], fallback: {} }] }, 'offers[0].options[0].type'],
-      [{ offers: [{ activityId: 'a', placementId: 'p', options: [] }] }, 'offers[0].fallback: must be an object'],
+      [{ offers: [{ activityId: 'a', placementId: 'p', options: [], fallback: 'none' }] }, 'offers[0].fallback: must be an object'],
+      [{ offers: [{ activityId: 'a', placementId: 'p', options: [{ id: 'o', type: 'json', content: '{not json' }] }] }, 'offers[0].options[0].content: a string must be JSON text'],
+      [{ algonomy: { apiKey: [], apiClientKey: 'c' } }, 'algonomy.apiKey: needs at least one key'],
     ];
     const dataDir = mkdtempSync(join(tmpdir(), 'slotwise-sandbox-'));
     try {

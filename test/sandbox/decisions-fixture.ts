@@ -78,6 +78,15 @@ export const FIXTURE: Catalog = {
       fallback: { id: 'fb-2', type: 'text', content: 'Fallback two' },
     },
     {
+      // No fallback: when nothing qualifies, the answer leaves this placement out.
+      activityId: 'xcore:offer-activity:1a24df53cc90c386',
+      placementId: 'xcore:offer-placement:1a24dc4342f2e21e',
+      options: [
+        { id: 'xcore:personalized-offer:json-1', name: 'Member perks', when: { audience: 'identified' }, score: 2, type: 'json', content: { headline: 'Hi {{firstname}}', href: '/members' } },
+        { id: 'xcore:personalized-offer:json-2', when: { audience: 'identified' }, score: 1, type: 'json', content: '{"headline":"Second"}' },
+      ],
+    },
+    {
       activityId: 'act-3',
       placementId: 'pl-3',
       options: [{ id: 'o-member', when: { audience: 'identified' }, type: 'html', content: '<b>Hi {{firstname}}</b>' }],
@@ -135,8 +144,14 @@ export const DECISION_REQUEST_TYPE =
 export const DECISION_RESPONSE_TYPE =
   'application/vnd.adobe.xdm+json; schema="https://ns.adobe.com/experience/offer-management/decision-response;version=1.0"';
 
-export async function decide(base: string, body: unknown, headers: Record<string, string> = {}) {
-  const res = await fetch(`${base}/decisions`, {
+/** The credentials the Decisioning API requires (a site's server or proxy sends them, never a browser). */
+export const ADOBE_CREDENTIALS = {
+  authorization: 'Bearer {ACCESS_TOKEN}', 'x-api-key': '{API_KEY}', 'x-gw-ims-org-id': '{IMS_ORG}', 'x-sandbox-name': '{SANDBOX_NAME}',
+};
+
+/** POST a decision request through the site's proxy path (`/decisions`), or to `path`. */
+export async function decide(base: string, body: unknown, headers: Record<string, string> = {}, path = '/decisions') {
+  const res = await fetch(`${base}${path}`, {
     method: 'POST',
     headers: { 'content-type': DECISION_REQUEST_TYPE, accept: DECISION_RESPONSE_TYPE, ...headers },
     body: typeof body === 'string' ? body : JSON.stringify(body),

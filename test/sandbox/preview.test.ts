@@ -3,7 +3,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { forced, previewed, previewOf } from '../../demo/server/preview.mjs';
 import { startSandbox, type Started } from './helpers';
-import { FLOW_BASE, RR_KEYS, abandon, callFlows, decisionRequest, newGuest } from './decisions-fixture';
+import { DECISION_REQUEST_TYPE, DECISION_RESPONSE_TYPE, FLOW_BASE, RR_KEYS, abandon, callFlows, decisionRequest, newGuest } from './decisions-fixture';
 
 const q = (value: unknown) => new URLSearchParams({ slotwise_preview: typeof value == 'string' ? value : JSON.stringify(value) });
 
@@ -65,7 +65,7 @@ describe('decision routes under a preview (demo catalog)', () => {
     const preview = { force: { 'xcore:offer-activity:ffed0123': 'xcore:personalized-option:member2x' } };
     const res = await fetch(`${sandbox.url}/decisions?${q(preview)}`, {
       method: 'POST',
-      headers: { 'content-type': 'application/vnd.adobe.xdm+json; schema="https://ns.adobe.com/experience/offer-management/decision-request;version=1.0"' },
+      headers: { 'content-type': DECISION_REQUEST_TYPE, accept: DECISION_RESPONSE_TYPE },
       body: JSON.stringify(body),
     });
     const options = (await res.json())['xdm:propositions'][0]['xdm:options'];

@@ -1,0 +1,113 @@
+// @vitest-environment happy-dom
+// Decision calls as the page makes them (the network stubbed): whose ids the placements API gets,
+// what an error answer says, and the one rcs token that calls racing for several page types leave.
+import { afterEach, describe, expect, it, vi } from 'vitest';
+import { resolveOptions, type TagOptions } from '../src/options';
+import { createDecisions } from '../src/decide/decisions';
+import { host } from '../src/render/host';
+import { createRcsStore, RCS_COOKIE } from '../src/identity/rcs';
+import type { CookieJar } from '../src/identity/cookies';
+
+const placements = { target: 'https://recs.example', apiKey: '4faeaf752ee40a0f', apiClientKey: 'b0126f995ac848159d' };
+const ok = (rcs: string, names: string[]) => ({ status: 'ok', message: '', rcs, placements: names.map((placement) => ({ placement, html: '', creatives: [] })) });
+
+/** A cookie jar in memory that records every write. */
+function memoryJar() {
+  const cookies = new Map<string, string>();
+  const writes: string[] = [];
+  const jar: CookieJar = {
+    get: (name) => cookies.get(name),
+    getAll: (name) => (cookies.has(name) ? [cookies.get(name)!] : []),
+    set: (name, value) => (writes.push(value), cookies.set(name, value), true),
+    remove: (name) => void cookies.delete(name),
+  };
+  return { jar, writes };
+}
+
+/** Answers each request when the test says, with what it says; records the URLs asked. */
+function network() {
+  const asked: URL[] = [];
+  const pending: Array<(status: number, body: unknown) => void> = [];
+  vi.stubGlobal('fetch', (url: string) => {
+    asked.push(new URL(url));
+    return new Promise((resolve) => pending.push((status, body) => resolve(new Response(JSON.stringify(body), { status }))));
+  });
+  const settle = async () => {
+    for (let i = 0; i < 20; i++) await Promise.resolve();
+  };
+  return { asked, pending, settle };
+}
+
+function decisionsFor(options: Partial<TagOptions> = {}, jar = memoryJar().jar) {
+  const settings = resolveOptions({ clientKey: 'k', target: 'https://api.example', pointOfSale: 'p', currency: 'EUR', placements, ...options } as TagOptions);
+  const ensure = vi.fn(async () => 'browser-1');
+  const rcs = createRcsStore(jar, 30);
+  const decisions = createDecisions(settings, host, { current: () => 'browser-1', ensure }, rcs, () => 'session-1', () => true, () => undefined);
+  return { decisions, ensure, rcs };
+}
+
+afterEach(() => vi.unstubAllGlobals());
+
+describe('placements', () => {
+  it("sends the browser id and the tag's session by default, the site's ids from the option or the call", async () => {
+    const net = network();
+    const run = async (options: Partial<TagOptions>, context: Record<string, string> = {}) => {
+      const { decisions, ensure } = decisionsFor(options);
+      const before = net.pending.length;
+      const done = decisions.placements(['home_page.a'], context);
+      await vi.waitFor(() => expect(net.pending.length).toBe(before + 1));
+      net.pending[before]!(200, ok('R1-a_b', ['home_page.a']));
+      await done;
+      const query = net.asked[before]!.searchParams;
+      return [query.get('userId'), query.get('sessionId'), ensure.mock.calls.length];
+    };
+    expect(await run({})).toEqual(['browser-1', 'session-1', 1]);
+    // The site's own user id needs no browser id.
+    expect(await run({ placements: { ...placements, userId: 'crm-42', sessionId: 'site-s' } })).toEqual(['crm-42', 'site-s', 0]);
+    expect(await run({ placements: { ...placements, userId: 'crm-42' } }, { userId: 'crm-7', sessionId: 'call-s' })).toEqual(['crm-7', 'call-s', 0]);
+  });
+
+  it('says what the API said when it refuses a call', async () => {
+    const net = network();
+    const { decisions } = decisionsFor();
+    const done = decisions.placements(['home_page.a'], {});
+    await vi.waitFor(() => expect(net.pending).toHaveLength(1));
+    net.pending[0]!(403, { status: 'error', field: 'apiKey', errormessage: 'unknown apiKey' });
+    await expect(done).rejects.toMatchObject({ code: 'rejected', status: 403, message: expect.stringContaining('unknown apiKey') });
+  });
+
+  it('keeps the token of the latest request when calls for several page types race, written exactly as served', async () => {
+    const net = network();
+    const { jar, writes } = memoryJar();
+    const { decisions, rcs } = decisionsFor({}, jar);
+    const done = decisions.placements(['home_page.a', 'item_page.b'], {});
+    await vi.waitFor(() => expect(net.pending).toHaveLength(2));
+    expect(net.asked.map((u) => u.searchParams.get('placements'))).toEqual(['home_page.a', 'item_page.b']);
+    // The later request's answer arrives first; the earlier one's, stale, after it.
+    net.pending[1]!(200, ok('R1-newer_token-2', ['item_page.b']));
+    await net.settle();
+    net.pending[0]!(200, ok('R1-older_token-1', ['home_page.a']));
+    await done;
+    expect(rcs.get()).toBe('R1-newer_token-2');
+    expect([jar.get(RCS_COOKIE), writes]).toEqual(['R1-newer_token-2', ['R1-newer_token-2']]);
+    // The next call sends it back.
+    const next = decisions.placements(['home_page.a'], {});
+    await vi.waitFor(() => expect(net.pending).toHaveLength(3));
+    expect(net.asked[2]!.searchParams.get('rcs')).toBe('R1-newer_token-2');
+    net.pending[2]!(200, ok('R1-newest_token-3', ['home_page.a']));
+    await next;
+    expect(writes).toEqual(['R1-newer_token-2', 'R1-newest_token-3']);
+  });
+});
+
+describe('the placements options', () => {
+  const resolve = (extra: Record<string, unknown>) =>
+    resolveOptions({ clientKey: 'k', target: '/api', pointOfSale: 'p', currency: 'EUR', placements: { ...placements, ...extra } as NonNullable<TagOptions['placements']> }).placements;
+
+  it("take the site's own user and session ids, and refuse ones a query string would mangle", () => {
+    expect(resolve({ userId: 'crm-42', sessionId: 's1' })).toEqual({ ...placements, userId: 'crm-42', sessionId: 's1' });
+    expect(resolve({})).toEqual(placements); // not given, not there
+    expect(() => resolve({ userId: 'two words' })).toThrow(/"placements.userId" must be an id without spaces/);
+    expect(() => resolve({ sessionId: { id: 1 } })).toThrow(/"placements.sessionId"/);
+  });
+});
