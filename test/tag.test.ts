@@ -252,6 +252,30 @@ describe('leaving the page', () => {
     expect(api.sent.map((s) => [s.body?.type, s.keepalive])).toEqual([['VIEW', true], ['ADD', true]]);
   });
 
+  it('takes a request failed as the page starts to unload for one still on its way, not for one to send again', async () => {
+    api.answer('network-error'); // Chromium fails keepalive fetches just before pagehide, and carries them on
+    const tag = make({ browserId: 'local' });
+    void tag.add({ item_id: 'a' });
+    await vi.advanceTimersByTimeAsync(1);
+    dispatchEvent(new Event('pagehide'));
+    await vi.advanceTimersByTimeAsync(500);
+    tag.destroy();
+    make({ browserId: 'local' });
+    await vi.advanceTimersByTimeAsync(60_000);
+    expect(api.eventTypes()).toEqual(['ADD']);
+  });
+
+  it('queues what is made after pagehide for the next page, without spinning', async () => {
+    const tag = make({ browserId: 'local' });
+    dispatchEvent(new Event('pagehide'));
+    void tag.view(); // an unload handler of the site's
+    await vi.advanceTimersByTimeAsync(100);
+    expect(api.eventTypes()).toEqual([]);
+    tag.destroy();
+    make({ browserId: 'local' });
+    await vi.waitFor(() => expect(api.eventTypes()).toEqual(['VIEW']));
+  });
+
   it('never lets a FORCE_CLOSE overtake the events before it: it waits for the next page', async () => {
     api.answer('no-answer-yet');
     const tag = make({ browserId: 'local' });

@@ -117,7 +117,7 @@ export function createDelivery(
   }
 
   /** No answer, or a 2xx whose body could not be read: what an unload does to a request in flight. */
-  const cutOffByUnload = ({ status, timedOut, json }: HttpAnswer) => (!status && !timedOut) || (status < 300 && json === undefined);
+  const cutOffByUnload = ({ status, timedOut, json }: HttpAnswer) => (!status && !timedOut) || (status > 199 && status < 300 && json === undefined);
 
   function settle(event: QueuedEvent, answer: HttpAnswer): void {
     if (eventAcknowledged(answer.status, answer.json)) {
@@ -184,7 +184,8 @@ export function createDelivery(
   const delivery: Delivery = {
     kick() {
       again = true;
-      if (running || !canSend()) return;
+      // While the page is being left there is nothing to drain: pageshow resumes.
+      if (running || !canSend() || leaving) return;
       running = true;
       void withLock(lockName, drain)
         .catch(() => undefined)
