@@ -58,6 +58,7 @@ export async function createSandbox(options) {
     routes: siteRoutes = [],
     orderAuth,
     dedupeEvents = false,
+    textPlainEvents = false,
   } = options ?? {};
   if (typeof dataDir !== 'string' || !dataDir) {
     throw new TypeError('createSandbox: options.dataDir is required (the directory of the durable event log)');
@@ -74,7 +75,7 @@ export async function createSandbox(options) {
   const serveStatic = createStatic(mounts);
   /** @type {Route[]} */
   const routes = [
-    ...sitecoreRoutes(store),
+    ...sitecoreRoutes(store, { textPlainEvents }),
     ...flowRoutes({ store, catalog }),
     ...algonomyRoutes({ store, catalog }),
     ...adobeRoutes({ store, catalog }),

@@ -32,6 +32,12 @@ export interface SandboxOptions {
    * repeat is marked (`duplicateOf`) and counted on the guest's timeline. @default false
    */
   dedupeEvents?: boolean;
+  /**
+   * Accept an event body sent as `text/plain` (what `navigator.sendBeacon` sends with a string).
+   * Sitecore documents JSON only and its SDKs send `application/json`, so by default anything
+   * else is refused with 415. @default false
+   */
+  textPlainEvents?: boolean;
   /** More routes, after the vendor APIs and before static files: a site's own pages (the demo shop). */
   routes?: import('./http.mjs').Route[];
 }
