@@ -12,6 +12,8 @@ const read = (key, fallback) => {
 };
 const write = (key, value) => localStorage.setItem(key, JSON.stringify(value));
 const $ = (selector) => document.querySelector(selector);
+/** The vendor APIs' origin (the sandbox), which also answers its own /sandbox/ routes. */
+const API = document.body.dataset.api ?? '';
 const money = (n) => `€${n.toFixed(2)}`;
 
 /** An element with attributes and children (strings become text). */
@@ -168,7 +170,7 @@ async function openPreview() {
   drawer.hidden = false;
   $('#preview-toggle').setAttribute('aria-expanded', 'true');
   const preview = currentPreview();
-  const catalog = await fetch('/sandbox/catalog').then((r) => r.json()).then((s) => s.catalog ?? s).catch(() => ({ flows: [], placements: [], offers: [] }));
+  const catalog = await fetch(`${API}/sandbox/catalog`).then((r) => r.json()).then((s) => s.catalog ?? s).catch(() => ({ flows: [], placements: [], offers: [] }));
 
   const audience = h('select', { id: 'preview-audience' }, AUDIENCES.map(([value, label]) => h('option', { value, selected: preview.audience == value }, label)));
   const utm = h('input', { id: 'preview-utm', value: preview.utm ?? '', placeholder: 'spring_sale', size: 14 });
@@ -228,7 +230,7 @@ async function refreshTimeline() {
   if (!box || $('#preview').hidden) return;
   const round = ++timelineRound; // a newer refresh (the checkbox, say) supersedes this one
   const { browserId } = await slotwise('browserId');
-  const guest = browserId && (await fetch(`/sandbox/guests/${encodeURIComponent(browserId)}`).then((r) => (r.ok ? r.json() : null)).catch(() => null));
+  const guest = browserId && (await fetch(`${API}/sandbox/guests/${encodeURIComponent(browserId)}`).then((r) => (r.ok ? r.json() : null)).catch(() => null));
   if (round != timelineRound) return;
   box.replaceChildren(...(guest ? timelineView(browserId, guest) : [h('p', { class: 'muted' }, 'No events from this browser yet.')]).flat().filter(Boolean));
   showSlotStates();
