@@ -111,6 +111,30 @@ test('the storefront calls the vendor APIs from another origin, with CORS, as a 
   expect(await violations(page)).toEqual([]);
 });
 
+test('the drawer\'s timeline marks an event the API stored twice, with the count', async ({ page, sandbox }) => {
+  await page.goto(`${sandbox.shopUrl}/`);
+  const id = await browserId(page);
+  // What a repeated delivery looks like to the API: the same ADD, the same ext.eventId, twice.
+  const add = {
+    type: 'ADD', channel: 'WEB', language: 'EN', currency: 'EUR', page: 'aero-runner', pos: 'stride/eu', browser_id: id, client_key: 'demoshop',
+    product: { item_id: 'SNK-RUN-01', name: 'Aero Runner', quantity: 1, price: 89.9, currency: 'EUR' }, ext: { eventId: 'evt-sent-twice' },
+  };
+  for (let i = 0; i < 2; i++) {
+    const res = await fetch(`${sandbox.url}/v1.2/events`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(add) });
+    expect(res.status).toBe(200);
+  }
+  expect((await sandbox.guest(id))!.duplicates).toBe(1);
+  await page.getByRole('button', { name: 'Preview' }).click();
+  const copies = page.locator('#timeline .event.dup');
+  await expect(copies).toHaveCount(2);
+  await expect(copies.locator('.badge')).toHaveText(['stored 2×', 'stored 2× (repeat)']);
+  await expect(page.locator('#timeline').getByRole('note')).toContainText('1 request repeats an event already stored');
+  await expect(page.locator('#timeline')).toContainText('Bag: 2 items');
+  // Events sent once carry no mark.
+  await expect(page.locator('#timeline .event:not(.dup) .badge')).toHaveCount(0);
+  await expect(page.locator('#timeline .event:not(.dup)')).not.toHaveCount(0);
+});
+
 test('every link the campaign catalog puts on the shop leads to a page', async ({ request, sandbox }) => {
   const catalog = readFileSync(fileURLToPath(new URL('../demo/catalog.json', import.meta.url)), 'utf8');
   // Creative fields, and links inside campaign HTML (`href=\"/…\"` in the JSON text).

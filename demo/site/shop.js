@@ -246,7 +246,7 @@ function showSlotStates() {
 }
 new MutationObserver(showSlotStates).observe(document.body, { subtree: true, attributeFilter: ['data-slotwise-state'] });
 
-/** Events whose fields the marketer opened stay open across refreshes; slot events are shown on request. */
+/** Events whose fields the marketer opened (by ref) stay open across refreshes; slot events are shown on request. */
 const openEvents = new Set();
 let withSlotEvents = false;
 
@@ -255,6 +255,9 @@ function timelineView(browserId, guest) {
   const cartLines = guest.cart ?? [];
   const all = guest.events ?? [];
   const events = withSlotEvents ? all : all.filter((e) => !e.type.startsWith('SLOT_'));
+  // How many times each event id was stored: the API keeps every request, repeats included.
+  const copies = new Map();
+  for (const e of all) if (e.eventId) copies.set(e.eventId, (copies.get(e.eventId) ?? 0) + 1);
   const toggle = h('input', { type: 'checkbox', id: 'timeline-slot-events', checked: withSlotEvents,
     onchange: (e) => ((withSlotEvents = e.target.checked), refreshTimeline()) });
   return [
@@ -267,9 +270,13 @@ function timelineView(browserId, guest) {
     })),
     h('h3', {}, 'Events, in the order the API stored them'),
     h('p', {}, toggle, h('label', { for: 'timeline-slot-events' }, ` with slot impressions and clicks (${all.length - all.filter((e) => !e.type.startsWith('SLOT_')).length})`)),
-    h('ol', { class: 'events' }, events.map((e) => h('li', { class: 'event' },
-      h('details', { open: openEvents.has(e.eventId), ontoggle: (ev) => (ev.target.open ? openEvents.add(e.eventId) : openEvents.delete(e.eventId)) },
-        h('summary', {}, `${time(e.receivedAt)} ${e.type} ${eventSummary(e)}`),
+    guest.duplicates ? h('p', { class: 'dup-note', role: 'note' },
+      `${guest.duplicates} ${guest.duplicates == 1 ? 'request repeats' : 'requests repeat'} an event already stored: the API keeps every request, so a repeated ADD counts twice in the bag.`) : null,
+    h('ol', { class: 'events' }, events.map((e) => h('li', { class: copies.get(e.eventId) > 1 ? 'event dup' : 'event' },
+      h('details', { open: openEvents.has(e.ref), ontoggle: (ev) => (ev.target.open ? openEvents.add(e.ref) : openEvents.delete(e.ref)) },
+        h('summary', {}, `${time(e.receivedAt)} ${e.type} ${eventSummary(e)}`,
+          copies.get(e.eventId) > 1 ? [' ', h('span', { class: 'badge', title: e.duplicateOf ? `repeats ${e.duplicateOf}` : 'first of the copies' },
+            `stored ${copies.get(e.eventId)}×${e.duplicateOf ? ' (repeat)' : ''}`)] : null),
         h('pre', {}, JSON.stringify(e.message, null, 1)))))),
     guest.offlineOrders?.length ? [h('h3', {}, 'In-store orders'), h('ol', {}, guest.offlineOrders.map((o) => h('li', {}, `${o.refCode}: ${o.body.order.currency} ${o.body.order.total.toFixed(2)}, ${o.body.order.attributes?.store ?? 'in store'}, ${o.body.order.items.map((i) => `${i.qty} × ${i.refCode}`).join(', ')}`)))] : null,
   ];
