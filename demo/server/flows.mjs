@@ -72,7 +72,7 @@ export function flowRoutes({ store, catalog }) {
     if (candidates.length === 0) {
       return error(404, null, `no live flow ${fuzzy ? 'starting with' : 'named'} ${JSON.stringify(prefix)}`);
     }
-    // A fuzzy id runs the first live flow that also passes its audience rules (seed 000).
+    // A fuzzy id runs the first live flow that also passes its audience rules (Personalize API Flow execution).
     for (const flow of candidates) {
       const pick = forced(preview, flow.friendlyId);
       const variant = pick === undefined ? flow.variants.find((v) => matches(v.when, guest)) : flow.variants[Number(pick)];

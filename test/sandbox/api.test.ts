@@ -59,7 +59,7 @@ describe('events', () => {
     expect(view.status).toBe(200);
     expect(view.json).toEqual({ ref: expect.stringMatching(UUID_V4), status: 'OK', version: '1.2', client_key: CLIENT_KEY });
     expect((await postEvent(base, message(id, 'ADD', { product: product('SKU-1', 19.99, 2) }))).status).toBe(200);
-    // The legacy GET form (seed 004), with client_key only in the query.
+    // The GET form of Sitecore's direct-request examples, with client_key only in the query.
     const { client_key: _omit, ...withoutKey } = message(id, 'ADD', { product: product('SKU-2', 5) });
     const legacyAdd = await getEvent(base, withoutKey);
     expect(legacyAdd.status).toBe(200);

@@ -1,4 +1,4 @@
-// Sitecore flow execution (seed 000): POST /v2/callFlows and the Cloud SDK's /v1/personalize,
+// Sitecore flow execution (Personalize API Flow execution): POST /v2/callFlows and the Cloud SDK's /v1/personalize,
 // answered from the catalog for the guest the request names.
 import { describe, expect, it } from 'vitest';
 import { CLIENT_KEY, message, postEvent } from './helpers';
@@ -6,7 +6,7 @@ import { FLOW_BASE, abandon, add, callFlows, flow, identify, newGuest, catalogSa
 
 const server = catalogSandbox();
 
-describe('the request (seed 000)', () => {
+describe('the request (Personalize API Flow execution)', () => {
   it('answers the documented example with the flow response as JSON', async () => {
     const id = await newGuest(server.url);
     const res = await callFlows(server.url, {
@@ -189,7 +189,7 @@ describe('/v1/personalize (Cloud SDK Edge form)', () => {
     const id = await newGuest(server.url);
     await identify(server.url, id, 'kim.edge@example.com', 'Kim');
     const { json: created } = await fetch(`${server.url}/v1.2/browser/${id}/show.json?client_key=${CLIENT_KEY}`).then(async (r) => ({ json: await r.json() }));
-    // The captured Cloud SDK body (research/sitecore.md), browserId "" as without enableBrowserCookie.
+    // The body Cloud SDK 0.6.1 was captured sending, browserId "" as without enableBrowserCookie.
     const body = {
       channel: 'WEB', clientKey: '', currencyCode: 'EUR', friendlyId: 'greeting', guestRef: created.customer.ref, language: 'EN',
       params: { campaign: { name: 'spring', week: 3 }, geo: { city: 'London', country: 'GB', region: 'ENG' }, utm: { source: 'newsletter', medium: 'email', campaign: 'spring' } },
