@@ -38,6 +38,8 @@ interface EngageApi {
   identity(data: Record<string, unknown>): Promise<EngageAnswer | null>;
   getBrowserId(): string;
   getGuestId(): Promise<string>;
+  form(formId: string, interactionType: string): Promise<EngageAnswer | null>;
+  personalize(data: Record<string, unknown>, timeoutMs?: number): Promise<Record<string, any> | null>;
 }
 interface EngageAnswer {
   ref: string;
@@ -146,6 +148,31 @@ test('Engage: init, pageView, ADD, identity and FORCE_CLOSE are accepted and fil
   expect(requests.filter((r) => r.method === 'POST' && r.path === '/v1.2/events')).toHaveLength(4);
   const failed = requests.filter((r) => r.status === null || r.status >= 400);
   expect(failed, JSON.stringify(failed.map((r) => `${r.method} ${r.path} ${r.status}`))).toEqual([]);
+});
+
+test('Engage: form() and personalize by email and identifier are taken as Engage sends them', async ({ page, sandbox }) => {
+  await page.goto(`${sandbox.siteUrl}/e2e/engage.html`);
+  const result = await page.evaluate(async (s) => {
+    const e = (window.engage = await window.SitecoreEngage.init(s));
+    const base = { channel: 'WEB', currency: 'EUR' };
+    await e.identity({ ...base, email: 'kim.engage@example.com', firstName: 'Kim', identifiers: [{ id: 'kim.engage@example.com', provider: 'email' }] });
+    return {
+      browserId: e.getBrowserId(),
+      // FORM goes out without channel, currency, language or page.
+      form: await e.form('contact_form', 'SUBMITTED'),
+      // Email and identifier together, without browserId.
+      offer: await e.personalize({ ...base, friendlyId: 'next_best_offer', email: 'kim.engage@example.com', identifier: { id: 'crm-42', provider: 'crm' } }),
+    };
+  }, { clientKey: CLIENT_KEY, targetURL: sandbox.url, pointOfSale: 'sandbox/uk' });
+  expect(result.form).toMatchObject({ status: 'OK' });
+  expect(result.offer).toMatchObject({ offer: { code: 'MEMBER2X', title: 'Double points this week, Kim' } });
+  const timeline = (await sandbox.guest(result.browserId))!;
+  expect(timeline.events.map((e) => e.type)).toEqual(['IDENTITY', 'FORM']);
+  expect(timeline.events[1]!.message).toEqual({
+    type: 'FORM', ext: { formId: 'contact_form', interactionType: 'SUBMITTED' }, browser_id: result.browserId, client_key: CLIENT_KEY, pos: 'sandbox/uk',
+  });
+  const flowCall = (await sandbox.requests({ path: '/v2/callFlows', method: 'POST' }))[0]!;
+  expect(flowCall.status).toBe(200);
 });
 
 test('Engage sees injected faults as Sitecore errors, not CORS errors', async ({ page, sandbox }) => {

@@ -16,6 +16,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { test as base, expect } from '@playwright/test';
 import { createSandbox, type FaultSpec, type RequestEntry, type Timeline } from '../demo/server/sandbox.mjs';
+import { createSite } from '../demo/server/site.mjs';
 import { shopRoutes, TILL_AUTH } from '../demo/shop/shop.mjs';
 
 export { expect };
@@ -34,6 +35,8 @@ export interface SandboxFixture {
   url: string;
   /** The same server as `http://localhost:PORT`: pages loaded from here call the API cross-origin, like a real site. */
   siteUrl: string;
+  /** The demo storefront, as `npm run demo` serves it: a server of its own, calling `url` cross-origin. */
+  shopUrl: string;
   port: number;
   /** The guest's timeline, or null if the sandbox does not know the browser id. */
   guest(browserId: string): Promise<Timeline | null>;
@@ -69,15 +72,19 @@ export const test = base.extend<{ _sandboxClean: void }, { sandbox: SandboxFixtu
           '/e2e/': join(repo, 'e2e', 'pages'),
           '/': join(repo, 'demo', 'site'),
         },
-        // The demo storefront, as `npm run demo` serves it; a loaded CI machine must not turn a
-        // decision into a timeout (the timeout has its own test in render.spec.ts).
-        routes: shopRoutes({ tagOptions: { revealAfterMs: 5000 } }),
         orderAuth: TILL_AUTH,
       });
       const { url, port } = server;
+      // The demo storefront on its own origin, as `npm run demo` serves it; a loaded CI machine must
+      // not turn a decision into a timeout (the timeout has its own test in render.spec.ts).
+      const shop = await createSite({
+        routes: shopRoutes({ api: url, tagOptions: { revealAfterMs: 5000 } }),
+        static: { '/dist/': join(repo, 'dist'), '/': join(repo, 'demo', 'site') },
+      });
       const fixture: SandboxFixture = {
         url,
         siteUrl: `http://localhost:${port}`,
+        shopUrl: shop.url,
         port,
         async guest(browserId) {
           const res = await call(`${url}/sandbox/guests/${encodeURIComponent(browserId)}`);
@@ -107,6 +114,7 @@ export const test = base.extend<{ _sandboxClean: void }, { sandbox: SandboxFixtu
         },
       };
       await use(fixture);
+      await shop.close();
       await server.close();
       rmSync(dataDir, { recursive: true, force: true });
     },

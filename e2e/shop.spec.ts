@@ -30,13 +30,13 @@ async function browserId(page: Page) {
 test('the journey: new visitor, a bag left behind after FORCE_CLOSE, then a signed-in customer', async ({ page, sandbox }) => {
   await watchViolations(page);
   await page.setViewportSize({ width: 1200, height: 900 });
-  await page.goto(`${sandbox.url}/`);
+  await page.goto(`${sandbox.shopUrl}/`);
   await expect(hero(page)).toContainText('New here? Take 10% off');
   await decided(page, '[data-slotwise-placement="home_page.promo_2"]');
   await screenshot(page, 'home');
 
   for (const slug of ['aero-runner', 'trail-grip']) {
-    await page.goto(`${sandbox.url}/products/${slug}`);
+    await page.goto(`${sandbox.shopUrl}/products/${slug}`);
     await page.getByRole('button', { name: 'Add to bag' }).click();
     await expect(page.getByRole('status')).toContainText('is in your bag');
   }
@@ -44,7 +44,7 @@ test('the journey: new visitor, a bag left behind after FORCE_CLOSE, then a sign
   await decided(page, '[data-slotwise-placement="item_page.recs"]');
   await expect(page.locator('[data-slotwise-placement="item_page.recs"] img').first()).toBeVisible();
   await screenshot(page, 'product');
-  await page.goto(`${sandbox.url}/cart`);
+  await page.goto(`${sandbox.shopUrl}/cart`);
   await expect(page.locator('#cart-lines tbody tr')).toHaveCount(2);
   await decided(page, '[data-slotwise-offer]');
   await expect(page.locator('[data-slotwise-offer] img').first()).toBeVisible();
@@ -57,22 +57,22 @@ test('the journey: new visitor, a bag left behind after FORCE_CLOSE, then a sign
   expect((await guest()).events.map((e) => e.type).filter((t) => !t.startsWith('SLOT_'))).toEqual(
     ['VIEW', 'VIEW', 'ADD', 'VIEW', 'ADD', 'VIEW', 'FORCE_CLOSE']);
 
-  await page.goto(`${sandbox.url}/`);
+  await page.goto(`${sandbox.shopUrl}/`);
   await expect(hero(page)).toContainText('You left 2 items in your bag');
   await expect(hero(page)).toContainText('EUR 198.90');
 
   // Buying ends the abandoned bag; signing in makes the visitor known.
-  await page.goto(`${sandbox.url}/cart`);
+  await page.goto(`${sandbox.shopUrl}/cart`);
   await page.getByRole('button', { name: 'Check out' }).click();
   await expect(page.locator('#checkout-status')).toContainText('Thank you');
-  await page.goto(`${sandbox.url}/account`);
+  await page.goto(`${sandbox.shopUrl}/account`);
   await page.getByLabel('Email').fill('jane@example.com');
   await page.getByLabel('First name').fill('Jane');
   await page.getByRole('button', { name: 'Sign in' }).click();
   await expect(page.locator('#signed-in-as')).toHaveText('jane@example.com');
   await expect.poll(async () => (await guest()).identity?.email).toBe('jane@example.com');
 
-  await page.goto(`${sandbox.url}/`);
+  await page.goto(`${sandbox.shopUrl}/`);
   await expect(hero(page)).toContainText('Welcome back, Jane');
   expect(await violations(page)).toEqual([]);
 
@@ -86,26 +86,75 @@ test('the journey: new visitor, a bag left behind after FORCE_CLOSE, then a sign
   await expect(page.locator('#timeline details[open] pre')).toContainText('"item_id": "SNK-RUN-01"');
 });
 
+test('the storefront calls the vendor APIs from another origin, with CORS, as a real site does', async ({ page, sandbox }) => {
+  expect(new URL(sandbox.shopUrl).origin).not.toBe(new URL(sandbox.url).origin);
+  await watchViolations(page);
+  await page.goto(`${sandbox.shopUrl}/products/aero-runner`);
+  await page.getByRole('button', { name: 'Add to bag' }).click();
+  await expect(page.getByRole('status')).toContainText('is in your bag');
+  await decided(page, '[data-slotwise-placement="item_page.recs"]');
+  const id = await browserId(page);
+  await expect.poll(async () => (await sandbox.guest(id))?.events.some((e) => e.type == 'ADD')).toBe(true);
+  const api = (await sandbox.requests()).filter((r) => !r.path.startsWith('/sandbox/'));
+  const events = api.filter((r) => r.path == '/v1.2/events' && r.method == 'POST');
+  expect(events.length).toBeGreaterThan(1);
+  // Every vendor API call came from the shop's origin (images and pings carry none), and JSON
+  // posts were preflighted first.
+  const calls = api.filter((r) => /^\/(v1\.2\/|v2\/|rrserver\/api|decisions)/.test(r.path));
+  expect(calls.length).toBeGreaterThan(events.length);
+  expect(new Set(calls.map((r) => r.headers.origin))).toEqual(new Set([sandbox.shopUrl]));
+  expect(api.find((r) => r.method == 'OPTIONS' && r.path == '/v1.2/events')).toMatchObject({ status: 204 });
+  expect(api.filter((r) => r.status === null || r.status >= 400)).toEqual([]);
+  // No page of the shop is served by the vendors' origin, and no vendor API by the shop's.
+  expect((await page.request.get(`${sandbox.url}/cart`)).status()).toBe(404);
+  expect((await page.request.post(`${sandbox.shopUrl}/v1.2/events`, { data: {} })).status()).toBe(404);
+  expect(await violations(page)).toEqual([]);
+});
+
+test('the drawer\'s timeline marks an event the API stored twice, with the count', async ({ page, sandbox }) => {
+  await page.goto(`${sandbox.shopUrl}/`);
+  const id = await browserId(page);
+  // What a repeated delivery looks like to the API: the same ADD, the same ext.eventId, twice.
+  const add = {
+    type: 'ADD', channel: 'WEB', language: 'EN', currency: 'EUR', page: 'aero-runner', pos: 'stride/eu', browser_id: id, client_key: 'demoshop',
+    product: { item_id: 'SNK-RUN-01', name: 'Aero Runner', quantity: 1, price: 89.9, currency: 'EUR' }, ext: { eventId: 'evt-sent-twice' },
+  };
+  for (let i = 0; i < 2; i++) {
+    const res = await fetch(`${sandbox.url}/v1.2/events`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(add) });
+    expect(res.status).toBe(200);
+  }
+  expect((await sandbox.guest(id))!.duplicates).toBe(1);
+  await page.getByRole('button', { name: 'Preview' }).click();
+  const copies = page.locator('#timeline .event.dup');
+  await expect(copies).toHaveCount(2);
+  await expect(copies.locator('.badge')).toHaveText(['stored 2×', 'stored 2× (repeat)']);
+  await expect(page.locator('#timeline').getByRole('note')).toContainText('1 request repeats an event already stored');
+  await expect(page.locator('#timeline')).toContainText('Bag: 2 items');
+  // Events sent once carry no mark.
+  await expect(page.locator('#timeline .event:not(.dup) .badge')).toHaveCount(0);
+  await expect(page.locator('#timeline .event:not(.dup)')).not.toHaveCount(0);
+});
+
 test('every link the campaign catalog puts on the shop leads to a page', async ({ request, sandbox }) => {
   const catalog = readFileSync(fileURLToPath(new URL('../demo/catalog.json', import.meta.url)), 'utf8');
   // Creative fields, and links inside campaign HTML (`href=\"/…\"` in the JSON text).
   const found = [...catalog.matchAll(/"(?:href|DESTINATION_URL|content)": "(\/[^"]*)"|href=\\"(\/[^"\\]*)\\"/g)];
   const links = [...new Set(found.map((m) => m[1] ?? m[2]!))];
   expect(links.length).toBeGreaterThan(8);
-  for (const link of links) expect((await request.get(`${sandbox.url}${link}`)).status(), link).toBe(200);
+  for (const link of links) expect((await request.get(`${sandbox.shopUrl}${link}`)).status(), link).toBe(200);
 });
 
 test('every page fills its slots under the shop\'s strict CSP, with images and alt text', async ({ page, sandbox }) => {
   await watchViolations(page);
   for (const path of ['/', '/category/trail', '/products/court-classic', '/cart']) {
-    await page.goto(`${sandbox.url}${path}`);
+    await page.goto(`${sandbox.shopUrl}${path}`);
     const slots = page.locator('[data-slotwise-flow],[data-slotwise-placement],[data-slotwise-offer]');
     await expect.poll(async () => (await slots.evaluateAll((els) => els.map((el) => el.getAttribute('data-slotwise-state')))).every((s) => s == 'decided' || s == 'collapsed'))
       .toBe(true);
     expect(await page.locator('img:not([alt])').count()).toBe(0);
     expect(await violations(page), path).toEqual([]);
   }
-  const response = await page.goto(`${sandbox.url}/`);
+  const response = await page.goto(`${sandbox.shopUrl}/`);
   expect(response!.headers()['content-security-policy']).toMatch(/script-src 'nonce-[^']+' 'strict-dynamic'.*require-trusted-types-for 'script'/);
 });
 
@@ -117,7 +166,7 @@ async function previews(sandbox: SandboxFixture) {
 test('a preview shows the page as the chosen visitor with forced content, across pages, until the marketer exits', async ({ page, sandbox }) => {
   await watchViolations(page);
   const preview = { audience: 'abandoned-cart', force: { 'home_page.promo_1': 'Spring Sale 2025' } };
-  await page.goto(`${sandbox.url}/?slotwise_preview=${encodeURIComponent(JSON.stringify(preview))}`);
+  await page.goto(`${sandbox.shopUrl}/?slotwise_preview=${encodeURIComponent(JSON.stringify(preview))}`);
   await expect(hero(page)).toContainText('You left 2 items in your bag'); // sample values: this visitor never had a bag
   await expect(page.locator('[data-slotwise-placement="home_page.promo_1"] img')).toHaveAttribute('alt', 'Spring Sale: 20% off runners');
   const bar = page.getByRole('region', { name: 'Slotwise preview' });
@@ -128,7 +177,7 @@ test('a preview shows the page as the chosen visitor with forced content, across
 
   // The next page of the tab is still previewed, without the parameter in its URL.
   await sandbox.clearRequests();
-  await page.goto(`${sandbox.url}/`);
+  await page.goto(`${sandbox.shopUrl}/`);
   await expect(hero(page)).toContainText('You left 2 items in your bag');
   await expect(bar).toContainText('Preview:');
   // Preview impressions are marked, and the vendor's tracking URLs are not pinged.
@@ -148,7 +197,7 @@ test('a preview shows the page as the chosen visitor with forced content, across
 
 test('the preview drawer steers a slot and shows the live timeline', async ({ page, sandbox }) => {
   await page.setViewportSize({ width: 1200, height: 900 });
-  await page.goto(`${sandbox.url}/`);
+  await page.goto(`${sandbox.shopUrl}/`);
   await decided(page, '[data-slotwise-placement="home_page.promo_2"]');
   await page.getByRole('button', { name: 'Preview' }).click();
   await expect(page.locator('#timeline')).toContainText('VIEW home');
@@ -170,17 +219,21 @@ test('the preview drawer steers a slot and shows the live timeline', async ({ pa
 });
 
 test('the shop\'s server re-sets the browser id cookie once, for 400 days, and records in-store orders', async ({ page, sandbox }) => {
+  // The shop's own back end: its requests never reach the vendors' request log.
+  const cookieCalls: string[] = [];
+  page.on('request', (r) => void (r.url().endsWith('/slotwise/cookies') && cookieCalls.push(r.url())));
   const refreshed = page.waitForResponse((r) => r.url().endsWith('/slotwise/cookies'));
-  await page.goto(`${sandbox.url}/`);
+  await page.goto(`${sandbox.shopUrl}/`);
   const response = await refreshed;
   const id = await browserId(page);
   expect(response.status()).toBe(204);
   expect(await response.headerValue('set-cookie')).toContain(`${BROWSER_ID_COOKIE}=${id}; Max-Age=34560000; Path=/; SameSite=Lax`);
 
   // Refreshed a moment ago: the next pages do not ask again.
-  await page.goto(`${sandbox.url}/category/court`);
-  await page.goto(`${sandbox.url}/account`);
-  expect(await sandbox.requests({ path: '/slotwise/cookies' })).toHaveLength(1);
+  await page.goto(`${sandbox.shopUrl}/category/court`);
+  await page.goto(`${sandbox.shopUrl}/account`);
+  expect(cookieCalls).toEqual([`${sandbox.shopUrl}/slotwise/cookies`]);
+  expect(await sandbox.requests({ path: '/slotwise/cookies' })).toEqual([]);
 
   await page.getByLabel('Email').fill('sam@example.com');
   await page.getByRole('button', { name: 'Sign in' }).click();
@@ -197,7 +250,7 @@ test('the shop\'s server re-sets the browser id cookie once, for 400 days, and r
   await expect(page.locator('#timeline')).toContainText(`${orders[0]!.refCode}: EUR 79.70`);
 
   // What was bought in the store is no longer recommended: the socks go, the cap stays.
-  await page.goto(`${sandbox.url}/`);
+  await page.goto(`${sandbox.shopUrl}/`);
   const promo = page.locator('[data-slotwise-placement="home_page.promo_2"]');
   await decided(page, '[data-slotwise-placement="home_page.promo_2"]');
   await expect(promo.locator('img')).toHaveAttribute('alt', 'Logo Cap in indigo');

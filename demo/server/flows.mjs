@@ -1,7 +1,8 @@
 // @ts-check
-// Sitecore Personalize flow execution (DESIGN.md §3, seed 000), answered from the catalog:
+// Sitecore Personalize flow execution (Personalize API Flow execution), answered from the catalog:
 //   POST /v2/callFlows                                   Engage and our tag
-//   POST /v1/personalize?sitecoreContextId=…&siteId=…     the Cloud SDK's Edge form (research/sitecore.md)
+//   POST /v1/personalize?sitecoreContextId=…&siteId=…     the Cloud SDK's Edge form
+//   GET  /v1/personalize/cdn-url?sitecoreContextId=…      where the Cloud SDK loads web experiences from
 // The answer is the first matching variant's `response`, placeholders filled.
 
 import { error, json, mediaType, parseJson } from './http.mjs';
@@ -40,8 +41,8 @@ export function flowRoutes({ store, catalog }) {
    */
   function callFlow({ req, body, query }, edge) {
     const type = mediaType(req);
-    if (type && type !== 'application/json' && type !== 'text/plain') {
-      return error(415, 'content-type', `send the flow request as application/json, not ${type}`);
+    if (type !== 'application/json') {
+      return error(415, 'content-type', `send the flow request as Content-Type: application/json (got ${type ? JSON.stringify(type) : 'none'})`);
     }
     const request = parseJson(body.toString('utf8'));
     if (!isPlainObject(request)) return error(400, 'body', 'the body must be one JSON object');
@@ -71,7 +72,7 @@ export function flowRoutes({ store, catalog }) {
     if (candidates.length === 0) {
       return error(404, null, `no live flow ${fuzzy ? 'starting with' : 'named'} ${JSON.stringify(prefix)}`);
     }
-    // A fuzzy id runs the first live flow that also passes its audience rules (seed 000).
+    // A fuzzy id runs the first live flow that also passes its audience rules (Personalize API Flow execution).
     for (const flow of candidates) {
       const pick = forced(preview, flow.friendlyId);
       const variant = pick === undefined ? flow.variants.find((v) => matches(v.when, guest)) : flow.variants[Number(pick)];
@@ -94,11 +95,29 @@ export function flowRoutes({ store, catalog }) {
         return callFlow(ctx, true);
       },
     },
+    {
+      // Web experiences run in Sitecore's own script, which the sandbox does not imitate: the URL
+      // it answers (plain text, as the Edge does) is an empty script, so a page that enables
+      // them loads without errors.
+      method: 'GET',
+      pattern: /^\/v1\/personalize\/cdn-url$/,
+      api: true,
+      handle({ req, query }) {
+        if (!query.get('sitecoreContextId')) return error(400, 'sitecoreContextId', 'sitecoreContextId is required in the query (the Edge form)');
+        return { status: 200, body: `${originOf(req)}/v1/personalize/web-experiences.js`, headers: { 'Content-Type': 'text/plain; charset=utf-8' } };
+      },
+    },
+    {
+      method: 'GET',
+      pattern: /^\/v1\/personalize\/web-experiences\.js$/,
+      api: true,
+      handle: () => ({ status: 200, body: '// Slotwise sandbox: web experiences are not imitated.\n', headers: { 'Content-Type': 'text/javascript; charset=utf-8' } }),
+    },
   ];
 }
 
 /**
- * The flow execution request as seed 000 documents it.
+ * The flow execution request as the Personalize API Flow execution documentation describes it.
  * @param {Record<string, any>} r
  * @param {boolean} edge
  * @returns {ValidationError | null}
@@ -123,25 +142,27 @@ export function validateFlowRequest(r, edge) {
     return { field: 'friendlyId', message: `friendlyId must name a flow, e.g. "home_hero" or "product_recommender*" (${describe(r.friendlyId)})` };
   }
 
+  // The documentation names the guest by one of three; Sitecore's SDKs send email and
+  // identifiers together, and browserId only when neither is given.
   const given = IDENTITY_FIELDS.filter((f) => r[f] !== undefined && r[f] !== null);
-  if (given.length !== 1) {
+  if (given.length === 0 || (given.includes('browserId') && given.length > 1)) {
     return {
       field: given.length ? given.join(',') : 'browserId',
-      message: `send exactly one of browserId, email or identifiers (${given.length ? `got ${given.join(' and ')}` : 'got none'})`,
+      message: `name the guest by browserId, or by email and/or identifiers, never browserId with the others (${given.length ? `got ${given.join(' and ')}` : 'got none'})`,
     };
   }
-  if (given[0] === 'browserId' && typeof r.browserId !== 'string') {
+  if (given.includes('browserId') && typeof r.browserId !== 'string') {
     return { field: 'browserId', message: `browserId must be a string (${describe(r.browserId)})` };
   }
   // Engage sends browserId "" when its cookie could not be stored; the Edge form then names
   // the guest by guestRef, or the guest is simply unknown.
-  if (given[0] === 'browserId' && r.browserId === '' && !edge) {
+  if (given.includes('browserId') && r.browserId === '' && !edge) {
     return { field: 'browserId', message: 'browserId is empty: the browser has no id yet (create one first)' };
   }
-  if (given[0] === 'email' && !(typeof r.email === 'string' && /^[^\s@]+@[^\s@]+\.[^\s@]+$/.test(r.email))) {
+  if (given.includes('email') && !(typeof r.email === 'string' && /^[^\s@]+@[^\s@]+\.[^\s@]+$/.test(r.email))) {
     return { field: 'email', message: `email is not an email address (${describe(r.email)})` };
   }
-  if (given[0] === 'identifiers') {
+  if (given.includes('identifiers')) {
     const ids = r.identifiers;
     if (!isPlainObject(ids) || typeof ids.provider !== 'string' || !ids.provider || typeof ids.id !== 'string' || !ids.id) {
       return {

@@ -59,6 +59,7 @@ export async function createSandbox(options) {
     orderAuth,
     dedupeEvents = false,
     dedupeOrders = false,
+    textPlainEvents = false,
   } = options ?? {};
   if (typeof dataDir !== 'string' || !dataDir) {
     throw new TypeError('createSandbox: options.dataDir is required (the directory of the durable event log)');
@@ -75,7 +76,7 @@ export async function createSandbox(options) {
   const serveStatic = createStatic(mounts);
   /** @type {Route[]} */
   const routes = [
-    ...sitecoreRoutes(store),
+    ...sitecoreRoutes(store, { textPlainEvents }),
     ...flowRoutes({ store, catalog }),
     ...algonomyRoutes({ store, catalog }),
     ...adobeRoutes({ store, catalog }),

@@ -38,6 +38,12 @@ export interface SandboxOptions {
    * every order is stored, and a repeat is marked (`duplicateOf`). @default false
    */
   dedupeOrders?: boolean;
+  /**
+   * Accept an event body sent as `text/plain` (what `navigator.sendBeacon` sends with a string).
+   * Sitecore documents JSON only and its SDKs send `application/json`, so by default anything
+   * else is refused with 415. @default false
+   */
+  textPlainEvents?: boolean;
   /** More routes, after the vendor APIs and before static files: a site's own pages (the demo shop). */
   routes?: import('./http.mjs').Route[];
 }

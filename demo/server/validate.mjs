@@ -1,8 +1,10 @@
 // @ts-check
-// Validation of Sitecore CDP event messages (`POST /v1.2/events`, `GET /v1.2/event/create.json`),
+// Validation of Sitecore CDP event messages (`POST /v1.2/events`, `GET /v1.2/event/create.json`,
+// the Edge's `POST /v1/events/v1.2/events`),
 // as strict as the documented contract so that the sandbox catches a tag's mistakes.
-// Field names and rules: DESIGN.md §3, seeds 000/004, and what Engage 1.4.3 sends
-// (research/sitecore-engage-captures.json).
+// Field names and rules: the Sitecore CDP REST API's event and browser documentation, and what
+// Sitecore's own SDKs (Engage 1.4.3, Cloud SDK 0.6.1) send. Where the documentation is silent the
+// stricter rule holds, except where those SDKs rely on the looser one.
 
 /**
  * Standard types: VIEW, ADD, FORCE_CLOSE, IDENTITY, CHECKOUT, CONFIRM, PAYMENT, CLEAR_CART,
@@ -30,43 +32,64 @@ const describe = (v) => (v === undefined ? 'missing' : `got ${JSON.stringify(v)}
 
 /**
  * @param {Record<string, any>} message the parsed event message
- * @param {string} [clientKey] overrides `message.client_key` (the legacy GET form takes it from the query)
+ * @param {string} [clientKey] overrides `message.client_key` (the legacy GET form takes it from the
+ *   query; the Edge form from its context id)
+ * @param {boolean} [edge] the Cloud SDK's Edge form, whose proxy fills `client_key` and `pos` (sent
+ *   as "") and completes a bare VIEW from the site's settings
  * @returns {ValidationError | null}
  */
-export function validateEvent(message, clientKey = message.client_key) {
+export function validateEvent(message, clientKey = message.client_key, edge = false) {
   if (!isNonEmptyString(clientKey)) {
     return { field: 'client_key', message: `client_key must be a non-empty string (${describe(clientKey)})` };
   }
+  if (edge && message.client_key !== undefined && typeof message.client_key !== 'string') {
+    return { field: 'client_key', message: `client_key must be a string, "" allowed on the Edge (${describe(message.client_key)})` };
+  }
   // Engage sends browser_id "" when its cookie could not be stored; an event that cannot be
-  // tied to a guest is rejected here rather than filed under "".
+  // tied to a guest is refused here rather than filed under "".
   if (!isNonEmptyString(message.browser_id)) {
-    return { field: 'browser_id', message: `browser_id must be a non-empty string (${describe(message.browser_id)})` };
+    return { field: 'browser_id', message: `browser_id must be a non-empty string: create a browser id first (${describe(message.browser_id)})` };
   }
   const type = message.type;
   if (typeof type !== 'string' || !TYPE_PATTERN.test(type)) {
     return { field: 'type', message: `type must be an upper-case identifier matching ${TYPE_PATTERN} (${describe(type)})` };
   }
-  // Engage's form() sends FORM without channel/currency/language/page.
-  if (type !== 'FORM' || message.channel !== undefined) {
-    if (!CHANNELS.includes(message.channel)) {
-      return { field: 'channel', message: `channel must be one of ${CHANNELS.join(', ')} (${describe(message.channel)})` };
-    }
+  // The base fields are required on every event, as Sitecore's event API documents them, with
+  // only the exceptions Sitecore's own SDKs rely on: form() sends FORM without channel, currency
+  // or page (Engage without language too), and the Cloud SDK's pageView() with no argument sends
+  // a VIEW without channel or currency, which its Edge proxy completes from the site's settings.
+  const form = type === 'FORM';
+  const bareView = edge && type === 'VIEW';
+  const required = (/** @type {string} */ field) => message[field] !== undefined || !(form || (bareView && (field === 'channel' || field === 'currency')));
+  if (required('channel') && !CHANNELS.includes(message.channel)) {
+    return { field: 'channel', message: `channel must be one of ${CHANNELS.join(', ')} (${describe(message.channel)})` };
   }
-  // pos is required by the Stream API; Sitecore's Cloud SDK sends "" (its Edge proxy fills it).
-  if (typeof message.pos !== 'string') {
-    return { field: 'pos', message: `pos must be a string, "" allowed (${describe(message.pos)})` };
+  // pos names the point of sale; only the Edge fills a blank one in (from the site).
+  if (typeof message.pos !== 'string' || (!edge && message.pos === '')) {
+    return { field: 'pos', message: `pos must be ${edge ? 'a string, "" allowed on the Edge' : 'the point of sale, a non-empty string'} (${describe(message.pos)})` };
   }
-  if (message.language !== undefined && !(typeof message.language === 'string' && /^[A-Za-z]{2}$/.test(message.language))) {
+  if (required('language') && !(typeof message.language === 'string' && /^[A-Za-z]{2}$/.test(message.language))) {
     return { field: 'language', message: `language must be a 2-letter ISO 639 code such as "EN" (${describe(message.language)})` };
   }
-  if (message.currency !== undefined && !(typeof message.currency === 'string' && /^[A-Za-z]{3}$/.test(message.currency))) {
-    return { field: 'currency', message: `currency must be a 3-letter ISO 4217 code such as "EUR" (${describe(message.currency)})` };
+  if (required('currency') && !(typeof message.currency === 'string' && /^[A-Za-z]{3}$/.test(message.currency))) {
+    return {
+      field: 'currency',
+      message: `currency must be a 3-letter ISO 4217 code such as "EUR"; Sitecore's event API expects it on every event (${describe(message.currency)})`,
+    };
   }
-  if (message.page !== undefined && typeof message.page !== 'string') {
-    return { field: 'page', message: `page must be a string (${describe(message.page)})` };
+  if (required('page') && !isNonEmptyString(message.page)) {
+    return { field: 'page', message: `page must be a non-empty string, the page's name (${describe(message.page)})` };
   }
   const extError = validateExt(message.ext);
   if (extError) return extError;
+  if (form) {
+    // Both SDKs' form(formId, interactionType) put these in ext.
+    for (const key of ['formId', 'interactionType']) {
+      if (!isNonEmptyString(message.ext?.[key])) {
+        return { field: `ext.${key}`, message: `FORM needs ext.${key} (${describe(message.ext?.[key])})` };
+      }
+    }
+  }
   if (type === 'ADD') {
     const productError = validateProduct(message.product);
     if (productError) return productError;

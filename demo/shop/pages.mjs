@@ -12,13 +12,17 @@ export const esc = (value) =>
 /** @param {number} value */
 export const money = (value) => `€${value.toFixed(2)}`;
 
-/** The decision APIs: this same server stands in for all three vendors. */
-export const TAG_OPTIONS = {
+/**
+ * The tag's nested options. The vendors' APIs are on another origin (the sandbox stands in for
+ * all three), so every call to them is cross-origin, as on a real site.
+ * @param {string} api the vendor APIs' origin
+ */
+export const tagOptions = (api) => ({
   // The shop's server re-sets the tag's cookies (slotwise/server), beyond Safari's 7-day cap.
   serverCookies: '/slotwise/cookies',
-  placements: { target: '/', apiKey: 'demo-api-key', apiClientKey: 'demo-client' },
-  offers: { target: '/', identityNamespace: 'Slotwise' },
-};
+  placements: { target: api, apiKey: 'demo-api-key', apiClientKey: 'demo-client' },
+  offers: { target: api, identityNamespace: 'Slotwise' },
+});
 /** The Adobe activities the catalog holds for the home page and the cart. */
 export const OFFERS = {
   home: { placement: 'xcore:offer-placement:ffed0456', activity: 'xcore:offer-activity:ffed0123' },
@@ -26,7 +30,7 @@ export const OFFERS = {
 };
 
 /**
- * @typedef {{ nonce: string, snippet: string, categories: Category[], tagOptions: Record<string, unknown> }} PageEnv
+ * @typedef {{ nonce: string, snippet: string, categories: Category[], tagOptions: Record<string, unknown>, api: string }} PageEnv
  * @param {PageEnv} env
  * @param {{ title: string, page: string, body: string, view?: Record<string, unknown> }} page
  */
@@ -41,11 +45,11 @@ export function layout(env, { title, page, body, view = {} }) {
 <title>${esc(title)} · Stride &amp; Co.</title>
 <link rel="icon" href="data:,">
 <link rel="stylesheet" href="/shop.css">
-<script nonce="${env.nonce}" data-client-key="demoshop" data-target="/" data-point-of-sale="stride/eu" data-currency="EUR">${env.snippet}</script>
-<script nonce="${env.nonce}">slotwise('init', ${JSON.stringify({ ...TAG_OPTIONS, ...env.tagOptions })}); slotwise('view', ${JSON.stringify(view)});</script>
+<script nonce="${env.nonce}" data-client-key="demoshop" data-target="${esc(env.api)}" data-point-of-sale="stride/eu" data-currency="EUR">${env.snippet}</script>
+<script nonce="${env.nonce}">slotwise('init', ${JSON.stringify({ ...tagOptions(env.api), ...env.tagOptions })}); slotwise('view', ${JSON.stringify(view)});</script>
 <script nonce="${env.nonce}" src="/shop.js" defer></script>
 </head>
-<body data-page="${esc(page)}">
+<body data-page="${esc(page)}" data-api="${esc(env.api)}">
 <a class="skip" href="#main">Skip to content</a>
 <header class="top">
   <a class="brand" href="/" aria-label="Stride &amp; Co. home">Stride <span>&amp;</span> Co.</a>
@@ -61,7 +65,7 @@ ${body}
 </main>
 <footer class="foot">
   <p>Stride &amp; Co. is a demo shop: every product, campaign and order here is made up, and nothing leaves this machine.</p>
-  <p><a href="/help/shipping">Shipping &amp; returns</a> · <a href="/sandbox/guests">Guests (JSON)</a> · <a href="/sandbox/catalog">Campaign catalog (JSON)</a></p>
+  <p><a href="/help/shipping">Shipping &amp; returns</a> · <a href="${esc(env.api)}/sandbox/guests">Guests (JSON)</a> · <a href="${esc(env.api)}/sandbox/catalog">Campaign catalog (JSON)</a></p>
 </footer>
 <aside id="preview" class="preview" hidden aria-label="Marketer preview"></aside>
 </body>

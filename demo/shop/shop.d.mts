@@ -1,8 +1,8 @@
 // Types for TypeScript callers of shop.mjs (the Playwright fixture).
 import type { SandboxOptions } from '../server/types.js';
 
-/** The demo storefront's routes, for `createSandbox({ routes })`. */
-export declare function shopRoutes(options?: { snippetFile?: string; tagOptions?: Record<string, unknown> }): NonNullable<SandboxOptions['routes']>;
+/** The demo storefront's routes, for `createSite({ routes })`; `api` is the vendor APIs' origin (the sandbox's URL). */
+export declare function shopRoutes(options: { api: string; snippetFile?: string; tagOptions?: Record<string, unknown> }): NonNullable<SandboxOptions['routes']>;
 
 /** The authentication header value the shop's tills send with offline orders (the sandbox's `orderAuth`). */
 export declare const TILL_AUTH: string;

@@ -1,7 +1,8 @@
 // @ts-check
 // Stride & Co., the demo storefront: server-rendered pages that load the built tag through the
 // paste-in snippet, under a strict Content-Security-Policy with a fresh nonce per page. Its
-// routes plug into the sandbox (`createSandbox({ routes })`), which stands in for the vendors.
+// routes run on a server of its own (`createSite({ routes })`); the sandbox stands in for the
+// vendors on another origin, which the pages call cross-origin.
 
 import { randomBytes } from 'node:crypto';
 import { readFileSync } from 'node:fs';
@@ -31,11 +32,13 @@ const DATA = /** @type {{ categories: Category[], products: Product[] }} */ (
 
 /**
  * The shop's routes.
- * @param {{ snippetFile?: string, tagOptions?: Record<string, unknown> }} [options] the built
- *   snippet, inlined into every page; options for `slotwise('init')` over the shop's own
+ * @param {{ api: string, snippetFile?: string, tagOptions?: Record<string, unknown> }} options the
+ *   vendor APIs' origin (the sandbox's URL); the built snippet, inlined into every page; options
+ *   for `slotwise('init')` over the shop's own
  * @returns {Route[]}
  */
-export function shopRoutes({ snippetFile = fileURLToPath(new URL('../../dist/snippet.min.js', import.meta.url)), tagOptions = {} } = {}) {
+export function shopRoutes({ api, snippetFile = fileURLToPath(new URL('../../dist/snippet.min.js', import.meta.url)), tagOptions = {} }) {
+  if (!/^https?:\/\/[^/]+$/.test(api ?? '')) throw new TypeError('shopRoutes: options.api must be the vendor APIs\' origin, e.g. http://127.0.0.1:8788');
   const { categories, products } = DATA;
   const bySlug = new Map(products.map((p) => [p.slug, p]));
   const categoryName = (id) => categories.find((c) => c.id === id)?.name ?? id;
@@ -47,16 +50,18 @@ export function shopRoutes({ snippetFile = fileURLToPath(new URL('../../dist/sni
     const snippet = (await readFile(snippetFile, 'utf8')).trim().replace('"/slotwise.min.js"', '"/dist/slotwise.min.js"');
     return /** @type {Reply} */ ({
       status,
-      body: render({ nonce, snippet, categories, tagOptions }),
+      body: render({ nonce, snippet, categories, tagOptions, api }),
       headers: {
         'Content-Type': 'text/html; charset=utf-8',
         'Cache-Control': 'no-store',
         'Content-Security-Policy': [
           "default-src 'self'",
+          // The vendor APIs, and the campaign images they serve.
+          `connect-src 'self' ${api}`,
           `script-src 'nonce-${nonce}' 'strict-dynamic'`,
           `style-src-elem 'self' 'nonce-${nonce}'`,
           "style-src-attr 'unsafe-inline'", // campaigns' inline styles; never script
-          "img-src 'self' data:",
+          `img-src 'self' data: ${api}`,
           "object-src 'none'",
           "base-uri 'none'",
           "require-trusted-types-for 'script'",
@@ -116,9 +121,9 @@ export function shopRoutes({ snippetFile = fileURLToPath(new URL('../../dist/sni
     const refCode = `STORE-${Date.now().toString(36).toUpperCase()}`;
     const result = await sendOfflineOrder(
       { user: { id: browserId, info: { email } }, order: { refCode, orderDate: new Date(), currency: 'EUR', shipping: 0, subTotal, total: subTotal, items, attributes: { store: 'Stride & Co. Amsterdam' } } },
-      // This very server stands in for Optimizely; its address comes from the socket, never from
-      // the request's Host header, which the caller chooses.
-      { endpoint: `http://127.0.0.1:${req.socket.localPort}`, auth: OFFLINE_ORDER_AUTH },
+      // The sandbox stands in for Optimizely; its address is configured, never taken from the
+      // request's Host header, which the caller chooses.
+      { endpoint: api, auth: OFFLINE_ORDER_AUTH },
     );
     // maybeStored: the till must not ring it up again before checking it was not recorded.
     return result.ok ? { status: 200, json: { refCode } } : { status: 502, json: { message: result.error.message, maybeStored: result.maybeStored } };

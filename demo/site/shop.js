@@ -12,6 +12,8 @@ const read = (key, fallback) => {
 };
 const write = (key, value) => localStorage.setItem(key, JSON.stringify(value));
 const $ = (selector) => document.querySelector(selector);
+/** The vendor APIs' origin (the sandbox), which also answers its own /sandbox/ routes. */
+const API = document.body.dataset.api ?? '';
 const money = (n) => `€${n.toFixed(2)}`;
 
 /** An element with attributes and children (strings become text). */
@@ -168,7 +170,7 @@ async function openPreview() {
   drawer.hidden = false;
   $('#preview-toggle').setAttribute('aria-expanded', 'true');
   const preview = currentPreview();
-  const catalog = await fetch('/sandbox/catalog').then((r) => r.json()).then((s) => s.catalog ?? s).catch(() => ({ flows: [], placements: [], offers: [] }));
+  const catalog = await fetch(`${API}/sandbox/catalog`).then((r) => r.json()).then((s) => s.catalog ?? s).catch(() => ({ flows: [], placements: [], offers: [] }));
 
   const audience = h('select', { id: 'preview-audience' }, AUDIENCES.map(([value, label]) => h('option', { value, selected: preview.audience == value }, label)));
   const utm = h('input', { id: 'preview-utm', value: preview.utm ?? '', placeholder: 'spring_sale', size: 14 });
@@ -228,7 +230,7 @@ async function refreshTimeline() {
   if (!box || $('#preview').hidden) return;
   const round = ++timelineRound; // a newer refresh (the checkbox, say) supersedes this one
   const { browserId } = await slotwise('browserId');
-  const guest = browserId && (await fetch(`/sandbox/guests/${encodeURIComponent(browserId)}`).then((r) => (r.ok ? r.json() : null)).catch(() => null));
+  const guest = browserId && (await fetch(`${API}/sandbox/guests/${encodeURIComponent(browserId)}`).then((r) => (r.ok ? r.json() : null)).catch(() => null));
   if (round != timelineRound) return;
   box.replaceChildren(...(guest ? timelineView(browserId, guest) : [h('p', { class: 'muted' }, 'No events from this browser yet.')]).flat().filter(Boolean));
   showSlotStates();
@@ -244,7 +246,7 @@ function showSlotStates() {
 }
 new MutationObserver(showSlotStates).observe(document.body, { subtree: true, attributeFilter: ['data-slotwise-state'] });
 
-/** Events whose fields the marketer opened stay open across refreshes; slot events are shown on request. */
+/** Events whose fields the marketer opened (by ref) stay open across refreshes; slot events are shown on request. */
 const openEvents = new Set();
 let withSlotEvents = false;
 
@@ -253,6 +255,9 @@ function timelineView(browserId, guest) {
   const cartLines = guest.cart ?? [];
   const all = guest.events ?? [];
   const events = withSlotEvents ? all : all.filter((e) => !e.type.startsWith('SLOT_'));
+  // How many times each event id was stored: the API keeps every request, repeats included.
+  const copies = new Map();
+  for (const e of all) if (e.eventId) copies.set(e.eventId, (copies.get(e.eventId) ?? 0) + 1);
   const toggle = h('input', { type: 'checkbox', id: 'timeline-slot-events', checked: withSlotEvents,
     onchange: (e) => ((withSlotEvents = e.target.checked), refreshTimeline()) });
   return [
@@ -265,9 +270,13 @@ function timelineView(browserId, guest) {
     })),
     h('h3', {}, 'Events, in the order the API stored them'),
     h('p', {}, toggle, h('label', { for: 'timeline-slot-events' }, ` with slot impressions and clicks (${all.length - all.filter((e) => !e.type.startsWith('SLOT_')).length})`)),
-    h('ol', { class: 'events' }, events.map((e) => h('li', { class: 'event' },
-      h('details', { open: openEvents.has(e.eventId), ontoggle: (ev) => (ev.target.open ? openEvents.add(e.eventId) : openEvents.delete(e.eventId)) },
-        h('summary', {}, `${time(e.receivedAt)} ${e.type} ${eventSummary(e)}`),
+    guest.duplicates ? h('p', { class: 'dup-note', role: 'note' },
+      `${guest.duplicates} ${guest.duplicates == 1 ? 'request repeats' : 'requests repeat'} an event already stored: the API keeps every request, so a repeated ADD counts twice in the bag.`) : null,
+    h('ol', { class: 'events' }, events.map((e) => h('li', { class: copies.get(e.eventId) > 1 ? 'event dup' : 'event' },
+      h('details', { open: openEvents.has(e.ref), ontoggle: (ev) => (ev.target.open ? openEvents.add(e.ref) : openEvents.delete(e.ref)) },
+        h('summary', {}, `${time(e.receivedAt)} ${e.type} ${eventSummary(e)}`,
+          copies.get(e.eventId) > 1 ? [' ', h('span', { class: 'badge', title: e.duplicateOf ? `repeats ${e.duplicateOf}` : 'first of the copies' },
+            `stored ${copies.get(e.eventId)}×${e.duplicateOf ? ' (repeat)' : ''}`)] : null),
         h('pre', {}, JSON.stringify(e.message, null, 1)))))),
     guest.offlineOrders?.length ? [h('h3', {}, 'In-store orders'), h('ol', {}, guest.offlineOrders.map((o) => h('li', {}, `${o.refCode}: ${o.body.order.currency} ${o.body.order.total.toFixed(2)}, ${o.body.order.attributes?.store ?? 'in store'}, ${o.body.order.items.map((i) => `${i.qty} × ${i.refCode}`).join(', ')}`)))] : null,
   ];

@@ -27,11 +27,11 @@ describe('browser/create.json', () => {
     expect(a.json.ref).not.toBe(b.json.ref);
   });
 
-  it('refuses a missing or empty client_key', async () => {
-    for (const query of ['message={}', 'client_key=&message={}']) {
+  it('refuses a missing or empty client_key, and a missing or malformed message', async () => {
+    for (const [query, field] of [['message={}', 'client_key'], ['client_key=&message={}', 'client_key'], [`client_key=${CLIENT_KEY}`, 'message'], [`client_key=${CLIENT_KEY}&message=%7B`, 'message'], [`client_key=${CLIENT_KEY}&message=[]`, 'message']]) {
       const res = await fetch(`${base}/v1.2/browser/create.json?${query}`);
-      expect(res.status).toBe(400);
-      expect(await res.json()).toMatchObject({ status: 'error', field: 'client_key' });
+      expect(res.status, query).toBe(400);
+      expect(await res.json()).toMatchObject({ status: 'error', field });
     }
   });
 });
@@ -59,7 +59,7 @@ describe('events', () => {
     expect(view.status).toBe(200);
     expect(view.json).toEqual({ ref: expect.stringMatching(UUID_V4), status: 'OK', version: '1.2', client_key: CLIENT_KEY });
     expect((await postEvent(base, message(id, 'ADD', { product: product('SKU-1', 19.99, 2) }))).status).toBe(200);
-    // The legacy GET form (seed 004), with client_key only in the query.
+    // The GET form of Sitecore's direct-request examples, with client_key only in the query.
     const { client_key: _omit, ...withoutKey } = message(id, 'ADD', { product: product('SKU-2', 5) });
     const legacyAdd = await getEvent(base, withoutKey);
     expect(legacyAdd.status).toBe(200);
@@ -144,15 +144,14 @@ describe('events', () => {
     expect(((await show.json()) as any).customer.ref).toBe(timeline.guestRef);
   });
 
-  it('accepts a text/plain body (navigator.sendBeacon) and refuses other types and bad JSON', async () => {
+  it('takes JSON only: text/plain (a sendBeacon body) and other types get 415, bad JSON 400', async () => {
     const { json: created } = await createBrowser(base);
-    const beacon = await postEvent(base, JSON.stringify(message(created.ref, 'VIEW')), 'text/plain;charset=UTF-8');
-    expect(beacon.status).toBe(200);
-    expect((await guest(base, created.ref))!.events).toHaveLength(1);
-
-    const form = await postEvent(base, JSON.stringify(message(created.ref, 'VIEW')), 'application/x-www-form-urlencoded');
-    expect(form.status).toBe(415);
-    expect(form.json.field).toBe('content-type');
+    for (const type of ['text/plain;charset=UTF-8', 'application/x-www-form-urlencoded', '']) {
+      const res = await postEvent(base, JSON.stringify(message(created.ref, 'VIEW')), type);
+      expect(res.status, type).toBe(415);
+      expect(res.json).toMatchObject({ status: 'error', field: 'content-type', message: expect.stringContaining('application/json') });
+    }
+    expect((await postEvent(base, JSON.stringify(message(created.ref, 'VIEW')), 'application/json; charset=utf-8')).status).toBe(200);
     for (const body of ['{"type":', '', '[1]']) {
       const res = await postEvent(base, body);
       expect(res.status, body).toBe(400);
@@ -162,6 +161,19 @@ describe('events', () => {
     expect(legacy.status).toBe(400);
     expect(await legacy.json()).toMatchObject({ field: 'message' });
     expect((await guest(base, created.ref))!.events).toHaveLength(1);
+  });
+
+  it('takes a text/plain body only when asked to (textPlainEvents)', async () => {
+    const lenient = await startSandbox({ textPlainEvents: true });
+    try {
+      const { json: created } = await createBrowser(lenient.url);
+      const beacon = await postEvent(lenient.url, JSON.stringify(message(created.ref, 'VIEW')), 'text/plain;charset=UTF-8');
+      expect(beacon.status).toBe(200);
+      expect((await guest(lenient.url, created.ref))!.events).toHaveLength(1);
+      expect((await postEvent(lenient.url, '{}', 'application/x-www-form-urlencoded')).status).toBe(415);
+    } finally {
+      await lenient.dispose();
+    }
   });
 
   it('stores every request, as the real API does, and marks a repeated ext.eventId as a duplicate', async () => {
@@ -213,13 +225,73 @@ describe('events', () => {
     expect(timeline.duplicates).toBe(0);
   });
 
-  it('accepts custom event types and FORM without channel', async () => {
+  it('accepts custom event types, and FORM as Engage sends it (no channel, currency, language or page)', async () => {
     const { json: created } = await createBrowser(base);
     expect((await postEvent(base, message(created.ref, 'WISHLIST_ADD_2'))).status).toBe(200);
     const form = { type: 'FORM', ext: { formId: 'contact_form', interactionType: 'SUBMITTED' }, browser_id: created.ref, client_key: CLIENT_KEY, pos: 'sandbox/uk' };
     expect((await postEvent(base, form)).status).toBe(200);
-    // Sitecore's Cloud SDK sends pos "" (its Edge proxy fills it in).
-    expect((await postEvent(base, message(created.ref, 'VIEW', { pos: '' }))).status).toBe(200);
+    expect((await guest(base, created.ref))!.events.map((e) => e.type)).toEqual(['WISHLIST_ADD_2', 'FORM']);
+  });
+
+  it('refuses an event without currency with a 400 that says why, and stores nothing', async () => {
+    const { json: created } = await createBrowser(base);
+    const { currency: _none, ...withoutCurrency } = message(created.ref, 'ADD', { product: product('C', 5) });
+    for (const res of [await postEvent(base, withoutCurrency), await getEvent(base, withoutCurrency)]) {
+      expect(res.status).toBe(400);
+      expect(res.json).toEqual({ status: 'error', field: 'currency', message: expect.stringMatching(/3-letter ISO 4217 .*every event \(missing\)/) });
+    }
+    expect((await guest(base, created.ref))!.events).toEqual([]);
+  });
+});
+
+describe('the Edge form (Sitecore Cloud SDK)', () => {
+  const CONTEXT = 'sandbox-test-context-id';
+  const ctx = `sitecoreContextId=${CONTEXT}`;
+  const createEdge = async () => {
+    const res = await fetch(`${base}/v1/events/v1.2/browser/create.json?${ctx}&client_key=`);
+    return { status: res.status, json: (await res.json()) as any };
+  };
+  const postEdge = (body: unknown, query = `${ctx}&siteId=sandbox-site`) =>
+    fetch(`${base}/v1/events/v1.2/events?${query}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) })
+      .then(async (r) => ({ status: r.status, json: (await r.json()) as any }));
+  /** The Cloud SDK's base fields: client_key and pos blank, filled by the Edge from its context. */
+  const cloudEvent = (browserId: string, type: string, fields: Record<string, unknown> = {}) => ({
+    browser_id: browserId, channel: 'WEB', client_key: '', currency: 'EUR', language: 'EN', page: 'home', pos: '',
+    requested_at: new Date().toISOString(), type, ...fields,
+  });
+
+  it('creates a browser and its guest, keyed by the context id, and shows its guest ref', async () => {
+    const created = await createEdge();
+    expect(created).toEqual({ status: 200, json: { ref: expect.stringMatching(UUID_V4), customer_ref: expect.stringMatching(UUID_V4), status: 'OK', version: '1.2', client_key: '' } });
+    expect((await guest(base, created.json.ref))).toMatchObject({ clientKey: CONTEXT, guestRef: created.json.customer_ref });
+    const show = await fetch(`${base}/v1/events/v1.2/browser/${created.json.ref}/show.json?${ctx}&client_key=&api_token=`);
+    expect(await show.json()).toEqual({ ref: created.json.ref, customer: { ref: created.json.customer_ref } });
+  });
+
+  it('stores events with blank client_key and pos, and a bare VIEW without channel or currency', async () => {
+    const { json: created } = await createEdge();
+    const id = created.ref;
+    const view = await postEdge(cloudEvent(id, 'VIEW', { ext: { pageVariantId: 'pv-1' } }));
+    expect(view).toEqual({ status: 200, json: { ref: expect.stringMatching(UUID_V4), status: 'OK', version: '1.2', client_key: '' } });
+    const { channel: _c, currency: _cur, ...bare } = cloudEvent(id, 'VIEW', { ext: {} });
+    expect((await postEdge(bare)).status).toBe(200);
+    expect((await postEdge(cloudEvent(id, 'ADD', { product: product('E', 4) }))).status).toBe(200);
+    const timeline = (await guest(base, id))!;
+    expect(timeline.events.map((e) => e.type)).toEqual(['VIEW', 'VIEW', 'ADD']);
+    expect(timeline.events[0]!.ref).toBe(view.json.ref);
+    expect(timeline.cart).toEqual([{ item_id: 'E', name: 'Product E', quantity: 1, price: 4, currency: 'EUR' }]);
+  });
+
+  it('requires the context and site, and currency on anything but a bare VIEW or a FORM', async () => {
+    const { json: created } = await createEdge();
+    expect((await postEdge(cloudEvent(created.ref, 'VIEW'), 'siteId=s')).json).toMatchObject({ field: 'sitecoreContextId' });
+    expect((await postEdge(cloudEvent(created.ref, 'VIEW'), ctx)).json).toMatchObject({ field: 'siteId' });
+    const { currency: _none, ...add } = cloudEvent(created.ref, 'ADD', { product: product('E', 4) });
+    expect(await postEdge(add)).toMatchObject({ status: 400, json: { field: 'currency' } });
+    expect((await fetch(`${base}/v1/events/v1.2/browser/create.json?client_key=`)).status).toBe(400);
+    // Blank client_key and pos are the Edge's alone.
+    expect((await postEvent(base, message(created.ref, 'VIEW', { pos: '' }))).json).toMatchObject({ field: 'pos' });
+    expect((await guest(base, created.ref))!.events).toEqual([]);
   });
 });
 

@@ -26,8 +26,21 @@ describe('preflight', () => {
     expect(res.headers['access-control-max-age']).toBe('600');
   });
 
+  it('allows what the Cloud SDK sends to the Edge paths, as captured', async () => {
+    for (const [path, headers] of [
+      ['/v1/events/v1.2/events?sitecoreContextId=c&siteId=s', 'content-type,x-client-software-id,x-library-version'],
+      ['/v1/personalize?sitecoreContextId=c&siteId=s', 'content-type,x-library-version,x-sc-correlation-id'],
+      ['/v1/events/v1.2/browser/create.json?sitecoreContextId=c&client_key=', 'x-library-version'],
+    ] as const) {
+      const res = await raw(sandbox.url, 'OPTIONS', path, { Origin: SHOP, 'Access-Control-Request-Method': 'POST', 'Access-Control-Request-Headers': headers });
+      expect(res.status, path).toBe(204);
+      const allowed = String(res.headers['access-control-allow-headers']).split(', ');
+      for (const h of headers.split(',')) expect(allowed, `${path} ${h}`).toContain(h);
+    }
+  });
+
   it('answers preflights for every API route', async () => {
-    for (const path of ['/v1.2/browser/create.json?client_key=k&message={}', '/v1.2/browser/x/show.json', '/v1.2/event/create.json']) {
+    for (const path of ['/v1.2/browser/create.json?client_key=k&message={}', '/v1.2/browser/x/show.json', '/v1.2/event/create.json', '/v1/events/v1.2/browser/x/show.json', '/v1/personalize/cdn-url']) {
       const res = await raw(sandbox.url, 'OPTIONS', path, { Origin: SHOP, 'Access-Control-Request-Method': 'GET' });
       expect(res.status, path).toBe(204);
       expect(res.headers['access-control-allow-origin']).toBe(SHOP);

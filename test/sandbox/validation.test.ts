@@ -1,4 +1,5 @@
-// Events the real API would refuse get a 400 that names the field, and are not stored.
+// Events the real API would refuse get a 400 that names the field, and are not stored. Every base
+// field is required (currency too: Sitecore's event API expects it on every event).
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CLIENT_KEY, createBrowser, getEvent, guest, message, postEvent, startSandbox, type Started } from './helpers';
 
@@ -29,8 +30,16 @@ const cases: Array<[string, () => Record<string, unknown>, string]> = [
   ['type too long', () => message(browserId, `A${'B'.repeat(50)}`), 'type'],
   ['channel missing', () => omit(message(browserId, 'VIEW'), 'channel'), 'channel'],
   ['channel unknown', () => message(browserId, 'VIEW', { channel: 'web' }), 'channel'],
-  ['FORM with a bad channel', () => message(browserId, 'FORM', { channel: 'EMAIL' }), 'channel'],
+  ['FORM with a bad channel', () => message(browserId, 'FORM', { channel: 'EMAIL', ext: { formId: 'f', interactionType: 'VIEWED' } }), 'channel'],
   ['pos missing', () => omit(message(browserId, 'VIEW'), 'pos'), 'pos'],
+  ['pos empty (only the Edge fills it in)', () => message(browserId, 'VIEW', { pos: '' }), 'pos'],
+  ['currency missing', () => omit(message(browserId, 'VIEW'), 'currency'), 'currency'],
+  ['currency missing on ADD', () => omit(message(browserId, 'ADD', { product: { item_id: 'a', currency: 'EUR' } }), 'currency'), 'currency'],
+  ['language missing', () => omit(message(browserId, 'VIEW'), 'language'), 'language'],
+  ['page missing', () => omit(message(browserId, 'VIEW'), 'page'), 'page'],
+  ['page empty', () => message(browserId, 'VIEW', { page: '' }), 'page'],
+  ['FORM without ext.formId', () => message(browserId, 'FORM', { ext: { interactionType: 'SUBMITTED' } }), 'ext.formId'],
+  ['FORM without ext.interactionType', () => message(browserId, 'FORM', { ext: { formId: 'f' } }), 'ext.interactionType'],
   ['ext an array', () => message(browserId, 'VIEW', { ext: ['a'] }), 'ext'],
   ['ext nested', () => message(browserId, 'VIEW', { ext: { a: { b: 1 } } }), 'ext'],
   ['ext with 51 keys', () => message(browserId, 'VIEW', { ext: fiftyOneKeys }), 'ext'],
@@ -87,7 +96,6 @@ describe('accepted shapes', () => {
     ['MOBILE_APP channel', { channel: 'MOBILE_APP' }],
     ['50 ext keys', { ext: Object.fromEntries(Array.from({ length: 50 }, (_, i) => [`k${i}`, i])) }],
     ['ext with null and boolean values', { ext: { a: null, b: true, c: 'x' } }],
-    ['no language, currency or page', { language: undefined, currency: undefined, page: undefined }],
   ])('%s', async (_name, fields) => {
     expect((await postEvent(sandbox.url, message(browserId, 'VIEW', fields))).status).toBe(200);
   });
