@@ -1,7 +1,7 @@
 // Cross-tab mutual exclusion with the Web Locks API: the lock is released when its callback
 // settles or the tab goes away, so a closed tab never strands the queue. Where the API is
-// missing or refuses (opaque origins), the task just runs; duplicates are then removed by the
-// API's eventId dedupe.
+// missing or refuses (opaque origins), the task just runs, and only the leases the queue keeps
+// stop two tabs from sending the same event.
 export function withLock<T>(name: string, task: () => Promise<T>): Promise<T> {
   const locks = typeof navigator == 'object' ? navigator.locks : undefined;
   let started = false;

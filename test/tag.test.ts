@@ -292,7 +292,7 @@ describe('leaving the page', () => {
     await vi.waitFor(() => expect(api.eventTypes()).toEqual(['ADD', 'FORCE_CLOSE', 'VIEW']));
   });
 
-  it('hands an event too big for keepalive to sendBeacon once, and sends nothing twice after the page is left', async () => {
+  it('keeps an event too big for keepalive for the next page, and sends nothing twice after the page is left', async () => {
     const sendBeacon = vi.fn(() => true);
     vi.stubGlobal('navigator', Object.assign(Object.create(navigator), { sendBeacon })); // unstubbed after each test
     api.answer('no-answer-yet');
@@ -304,16 +304,21 @@ describe('leaving the page', () => {
     hide(); // browsers report the page hidden after pagehide
     dispatchEvent(new Event('pagehide'));
     await vi.advanceTimersByTimeAsync(10);
-    expect(sendBeacon).toHaveBeenCalledTimes(1);
+    // A beacon would send it as text/plain, which the event API does not document taking.
+    expect(sendBeacon).not.toHaveBeenCalled();
     expect(api.eventTypes()).toEqual(['VIEW']);
     // Flushed by the site's own pagehide handler, then shown again from the back/forward cache:
-    // delivery goes on (the ADD waits behind the VIEW still in flight) and never spins on the
-    // beaconed event (which froze the page: this test would not finish).
+    // delivery goes on, the ADD behind the VIEW still in flight.
     void tag.flush();
     dispatchEvent(new Event('pageshow'));
     await vi.advanceTimersByTimeAsync(10);
-    expect(sendBeacon).toHaveBeenCalledTimes(1);
     expect(api.eventTypes()).toEqual(['VIEW']);
+    tag.destroy();
+    // The next page waits while the VIEW may still be answered to the page that sent it, then
+    // takes it for stored (its sender went away without a word) and sends the ADD.
+    make({ browserId: 'local' });
+    await vi.advanceTimersByTimeAsync(20_000);
+    expect(api.eventTypes()).toEqual(['VIEW', 'ADD']);
   });
 });
 

@@ -3,7 +3,8 @@
 // Retry-After pauses every tab, and events the API refuses or that run out of attempts are
 // reported, never retried forever. The lock is only held while sending, never while waiting, so
 // a waiting tab blocks nobody. When the page is hidden or left, what is ready goes out at once
-// with fetch(keepalive) or sendBeacon.
+// with fetch(keepalive); what does not fit the browser's keepalive budget waits for the next page
+// (sendBeacon would send it as text/plain, which the event API does not document taking).
 //
 // Exactly once, against an API that stores every request it gets: an event counts as delivered
 // only when the API acknowledges it, and it is sent again only when no earlier request for it
@@ -62,8 +63,6 @@ export function createDelivery(
   const inFlight = new Map<string, Promise<void>>();
   /** Of those, the requests too big for keepalive: the unload cancels them, so they are not handed off. */
   const cancelledByUnload = new Set<string>();
-  /** Events handed to sendBeacon: they left with the page, and no answer will ever tell. */
-  const beaconed = new Set<string>();
   let keepaliveBytes = 0;
   let running = false;
   let again = false;
@@ -85,18 +84,11 @@ export function createDelivery(
   function send(event: QueuedEvent, browserId: string): Promise<void> {
     const pending = inFlight.get(event.key);
     if (pending) return pending;
-    if (beaconed.has(event.key)) return Promise.resolve();
     const wire = eventRequest(settings.target, { ...event.message, browser_id: browserId }, settings.transport);
     const bytes = wire.body ? new Blob([wire.body]).size : 0;
     const keepalive = keepaliveBytes + bytes <= KEEPALIVE_BUDGET;
-    if (!keepalive && leaving && wire.body) {
-      // Over the keepalive budget: a beacon still leaves with the page, its answer never seen.
-      if (navigator.sendBeacon(wire.url, new Blob([wire.body], { type: 'text/plain' }))) {
-        beaconed.add(event.key);
-        queue.handOff(event.key);
-      }
-      return Promise.resolve();
-    }
+    // Over the keepalive budget, a request would not outlive the page: it waits for the next one.
+    if (!keepalive && leaving) return Promise.resolve();
     if (keepalive) keepaliveBytes += bytes;
     else cancelledByUnload.add(event.key);
     // Other tabs see that this event is on its way and leave it alone.
@@ -202,9 +194,8 @@ export function createDelivery(
     resume() {
       leaving = false;
       left = untilLeft();
-      // Requests still in flight will answer this page after all; beacons never will, and stay handed off.
+      // Requests still in flight will answer this page after all.
       for (const key of inFlight.keys()) queue.lease(key);
-      beaconed.clear();
       delivery.wakeUp();
     },
     leave(final) {
