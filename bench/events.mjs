@@ -1,6 +1,8 @@
 // 3. Event delivery: the main-thread cost of one call, a burst of 1,000 events (time until the API
-// has confirmed them all, and the requests it took), and the share of ADD events that arrive when
-// the page navigates away at once after the call. Slotwise and Sitecore Engage, same sandbox.
+// has confirmed them all, and the requests it took), the share of ADD events that arrive when
+// the page navigates away at once after the call, and how often an ADD is stored once, twice or
+// not at all when the next page of the site has the tag too (the sandbox stores every request),
+// also when the API fails the request after the page is gone. Slotwise and Sitecore Engage.
 import { engagePage, slotwisePage } from './lib/pages.mjs';
 import { startSandbox } from './lib/sandbox.mjs';
 import { summary } from './lib/stats.mjs';
@@ -89,14 +91,45 @@ export async function measureEvents(browser, { trials, navTrials, log }) {
         for (const until = Date.now() + 3000; Date.now() < until && !(await arrived(marker)); ) await new Promise((r) => setTimeout(r, 50));
         if (await arrived(marker)) delivered++;
       }
+
+      // The same, to the next page of the site (with the tag on it), against an API that stores
+      // every request: each ADD should be stored once, whatever the next page sends. And the
+      // residual window: the API fails the ADD's request 0.4 s later, after its page is gone.
+      const copies = async (marker) => ((await sandbox.guest(navBrowserId))?.events ?? []).filter((e) => e.type == 'ADD' && e.message.ext?.marker == marker).length;
+      const toSite = {};
+      for (const fault of [undefined, { path: '/v1.2/event', delayMs: 400, status: 503, count: 1 }]) {
+        const tally = { trials: navTrials, once: 0, twice: 0, lost: 0 };
+        for (let t = 0; t < navTrials; t++) {
+          await navPage.goto(sandbox.site + path);
+          await navPage.evaluate(ready);
+          if (fault) await sandbox.fault(fault);
+          const marker = `site-${fault ? 'failing' : 'ok'}-${t}`;
+          const next = `${sandbox.site}${path}${path.includes('?') ? '&' : '?'}after=${marker}`;
+          await navPage.evaluate(({ add, marker, next }) => {
+            new Function('marker', `return (${add})(marker)`)(marker);
+            location.href = next;
+          }, { add: SEND[lib].add.toString(), marker, next }).catch(() => {}); // the navigation may end the call
+          await navPage.waitForURL(next);
+          await navPage.evaluate(ready);
+          await new Promise((r) => setTimeout(r, 1500)); // the next page's queue and late requests settle
+          const n = await copies(marker);
+          if (n == 1) tally.once++;
+          else if (n > 1) tally.twice++;
+          else tally.lost++;
+          await sandbox.clearFaults();
+        }
+        toSite[fault ? 'apiFailsAfterLeaving' : 'ok'] = tally;
+      }
       await navContext.close();
 
       const row = {
         lib, callCostUs: summary(costs), burst: { events: BURST, stored, drainMs, requests: requests.filter((r) => r.method != 'OPTIONS').length, preflights: requests.filter((r) => r.method == 'OPTIONS').length },
         navigateAway: { trials: navTrials, delivered },
+        navigateWithinSite: toSite,
       };
       rows.push(row);
-      log(`events ${lib}: ${row.callCostUs.median.toFixed(0)} µs/call; burst ${stored}/${BURST} in ${drainMs} ms, ${row.burst.requests} requests; navigate-away ${delivered}/${navTrials}`);
+      const site = (t) => `${t.once} once, ${t.twice} twice, ${t.lost} lost`;
+      log(`events ${lib}: ${row.callCostUs.median.toFixed(0)} µs/call; burst ${stored}/${BURST} in ${drainMs} ms, ${row.burst.requests} requests; navigate-away ${delivered}/${navTrials}; within the site ${site(toSite.ok)}, the API failing after the page left ${site(toSite.apiFailsAfterLeaving)}`);
     }
   } finally {
     await sandbox.close();

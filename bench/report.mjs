@@ -61,6 +61,12 @@ function markdown(r) {
   out('## 3. Event delivery', '', 'Same sandbox, no added latency. Call cost: the synchronous main-thread time of one custom-event call, averaged over 200 calls per trial. Burst: 1,000 custom events called at once, timed until the sandbox had stored them all. Navigate away: an ADD, then `location.href` to a page without any tag in the same task, for a returning visitor.', '',
     '| library | call cost (µs) | burst: stored, time (ms), requests (preflights) | navigate away: ADDs delivered |', '| --- | ---: | --- | ---: |');
   for (const e of r.events) out(`| ${e.lib} | ${show(e.callCostUs, 1)} | ${e.burst.stored}/${e.burst.events}, ${e.burst.drainMs}, ${e.burst.requests} (${e.burst.preflights}) | ${e.navigateAway.delivered}/${e.navigateAway.trials} |`);
+  if (r.events.every((e) => e.navigateWithinSite)) {
+    const site = (t) => `${t.once} / ${t.twice} / ${t.lost}`;
+    out('', 'To the next page of the site, which has the tag too, against a sandbox that stores every request (as Sitecore\'s event API does): how many ADDs were stored once / twice / not at all, out of the trials; then the same when the API fails the request with a 503 0.4 s later, after its page is gone (the residual window the README names).', '',
+      '| library | within the site | the API failing after the page left |', '| --- | --- | --- |');
+    for (const e of r.events) out(`| ${e.lib} | ${site(e.navigateWithinSite.ok)} | ${site(e.navigateWithinSite.apiFailsAfterLeaving)} |`);
+  }
   const [sw, en] = ['slotwise', 'engage'].map((lib) => r.events.find((e) => e.lib == lib));
   if (sw && en) out('', `Engage ÷ Slotwise: call cost ${ratio(en.callCostUs.median, sw.callCostUs.median)}, burst time ${ratio(en.burst.drainMs, sw.burst.drainMs)}.`);
   out('');

@@ -28,6 +28,9 @@ export async function startSandbox({ latencyMs = 0, catalog } = {}) {
       return all.filter((r) => !r.path.startsWith('/sandbox/') && !r.path.startsWith('/dist/') && !r.path.startsWith('/bench/'));
     },
     clearRequests: () => call('/sandbox/requests', { method: 'DELETE' }),
+    /** Injects a fault (see demo/server/faults.mjs). */
+    fault: (spec) => call('/sandbox/faults', { method: 'POST', body: JSON.stringify(spec) }),
+    clearFaults: () => call('/sandbox/faults', { method: 'DELETE' }),
     /** @param {string} browserId */
     guest: async (browserId) => {
       const res = await call(`/sandbox/guests/${encodeURIComponent(browserId)}`);
