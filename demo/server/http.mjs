@@ -1,6 +1,8 @@
 // @ts-check
 // Small request/response helpers shared by the route modules.
 
+import { createServer } from 'node:http';
+
 /**
  * What a route handler returns; the dispatcher writes it.
  * @typedef {{ status: number, json?: unknown, pretty?: boolean, body?: string | Buffer,
@@ -114,4 +116,41 @@ export function mediaType(req) {
 export function header(headers, name) {
   const v = headers[name];
   return Array.isArray(v) ? v[0] : v;
+}
+
+/**
+ * Serves `handle` on `host:port` (0: a free port) and resolves once it listens. A handler that
+ * throws answers 500, or ends a response already under way.
+ * @param {(req: import('node:http').IncomingMessage, res: import('node:http').ServerResponse) => Promise<void>} handle
+ * @param {{ port: number, host: string, name: string }} options `name` prefixes the error log
+ * @returns {Promise<{ url: string, port: number, close(): Promise<void> }>}
+ */
+export async function listen(handle, { port, host, name }) {
+  const server = createServer((req, res) => {
+    handle(req, res).catch((err) => {
+      if (req.destroyed && !res.headersSent) return; // the client went away mid-body: nothing to answer
+      console.error(`${name}: request failed`, err);
+      if (!res.headersSent) send(res, error(500, null, `${name} internal error`));
+      else res.destroy();
+    });
+  });
+  await new Promise((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(port, host, () => {
+      server.off('error', reject);
+      resolve(undefined);
+    });
+  });
+  const address = server.address();
+  const boundPort = typeof address === 'object' && address ? address.port : port;
+  return {
+    url: `http://${host.includes(':') ? `[${host}]` : host}:${boundPort}`,
+    port: boundPort,
+    close: () =>
+      new Promise((resolve) => {
+        server.close(() => resolve());
+        // Keep-alive sockets (browsers, fetch) would otherwise hold close() open.
+        server.closeAllConnections();
+      }),
+  };
 }

@@ -7,10 +7,9 @@
 // Request pipeline: log → CORS → preflight? → read body → fault? → route (+ latency) → static.
 // Decision routes (flows, Algonomy, Adobe) answer from a campaign catalog re-read on change.
 
-import { createServer } from 'node:http';
 import { fileURLToPath } from 'node:url';
 import { answerPreflight, applyCors } from './cors.mjs';
-import { BodyTooLargeError, error, readBody, send } from './http.mjs';
+import { BodyTooLargeError, error, listen, readBody, send } from './http.mjs';
 import { createStore } from './store.mjs';
 import { answersRequest, createFaults, faultReply } from './faults.mjs';
 import { createRequestLog } from './requests.mjs';
@@ -198,38 +197,16 @@ export async function createSandbox(options) {
     return send(res, error(404, null, `no route for ${method} ${path}`));
   }
 
-  const server = createServer((req, res) => {
-    handle(req, res).catch((err) => {
-      if (req.destroyed && !res.headersSent) return; // the client went away mid-body: nothing to answer
-      console.error('sandbox: request failed', err);
-      if (!res.headersSent) send(res, error(500, null, 'sandbox internal error'));
-      else res.destroy();
-    });
-  });
-
-  await new Promise((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(port, host, () => {
-      server.off('error', reject);
-      resolve(undefined);
-    });
-  });
-  const address = server.address();
-  const boundPort = typeof address === 'object' && address ? address.port : port;
-  const urlHost = host.includes(':') ? `[${host}]` : host;
+  const server = await listen(handle, { port, host, name: 'sandbox' });
 
   return {
-    url: `http://${urlHost}:${boundPort}`,
-    port: boundPort,
+    url: server.url,
+    port: server.port,
     store,
     close() {
       for (const t of timers) clearTimeout(t);
       timers.clear();
-      return new Promise((resolve) => {
-        server.close(() => resolve());
-        // Keep-alive sockets (browsers, fetch) would otherwise hold close() open.
-        server.closeAllConnections();
-      });
+      return server.close();
     },
   };
 }

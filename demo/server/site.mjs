@@ -3,8 +3,7 @@
 // The sandbox stands in for the vendors on another origin, so the site's pages call the vendor
 // APIs cross-origin (CORS preflights and all), as every real site does.
 
-import { createServer } from 'node:http';
-import { BodyTooLargeError, error, readBody, send } from './http.mjs';
+import { BodyTooLargeError, error, listen, readBody, send } from './http.mjs';
 import { createStatic } from './static.mjs';
 
 /**
@@ -52,30 +51,5 @@ export async function createSite({ port = 0, host = '127.0.0.1', routes = [], st
     return send(res, error(404, null, `no page at ${method} ${path}`));
   }
 
-  const server = createServer((req, res) => {
-    handle(req, res).catch((err) => {
-      if (req.destroyed && !res.headersSent) return;
-      console.error('site: request failed', err);
-      if (!res.headersSent) send(res, error(500, null, 'site internal error'));
-      else res.destroy();
-    });
-  });
-  await new Promise((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(port, host, () => {
-      server.off('error', reject);
-      resolve(undefined);
-    });
-  });
-  const address = server.address();
-  const boundPort = typeof address === 'object' && address ? address.port : port;
-  return {
-    url: `http://${host.includes(':') ? `[${host}]` : host}:${boundPort}`,
-    port: boundPort,
-    close: () =>
-      new Promise((resolve) => {
-        server.close(() => resolve());
-        server.closeAllConnections();
-      }),
-  };
+  return listen(handle, { port, host, name: 'site' });
 }
