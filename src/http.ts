@@ -10,6 +10,8 @@ export interface HttpAnswer {
   retryAfter: string | null;
   json: unknown;
   timedOut?: boolean;
+  /** An answer came, but its body could not be read (cut off, or out of time): what it said is unknown. */
+  unreadable?: boolean;
 }
 
 /** A decision waits at most this long for a Retry-After before its one retry; longer is no use. */
@@ -34,8 +36,19 @@ async function send(wire: WireRequest, timeoutMs: number, keepalive: boolean): P
       redirect: wire.redirect ?? 'follow',
       signal: AbortSignal.timeout(timeoutMs),
     });
-    const json: unknown = await response.json().catch(() => undefined);
-    return { status: response.status, retryAfter: response.headers.get('retry-after'), json };
+    const answer: HttpAnswer = { status: response.status, retryAfter: response.headers.get('retry-after'), json: undefined };
+    let text: string;
+    try {
+      text = await response.text();
+    } catch (error) {
+      return { ...answer, unreadable: true, timedOut: (error as Error).name == 'TimeoutError' };
+    }
+    try {
+      answer.json = JSON.parse(text);
+    } catch {
+      // Not JSON: an HTML page, say; json stays undefined.
+    }
+    return answer;
   } catch (error) {
     return { status: 0, retryAfter: null, json: undefined, timedOut: (error as Error).name == 'TimeoutError' };
   }

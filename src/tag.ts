@@ -136,7 +136,6 @@ export function browserTag(settings: Settings): Tag {
     waiting.get(eventId)?.resolve(result);
     waiting.delete(eventId);
   }
-  /** Reports a failed event and resolves its call. */
   /** Reports a failed event and resolves its call; `given up`: it left the queue undelivered, and is counted. */
   function fail(message: Message, result: Failure, givenUp = false) {
     const eventId = String(message.ext.eventId);
@@ -171,7 +170,7 @@ export function browserTag(settings: Settings): Tag {
     }
     const { status, timedOut } = outcome.answer;
     if (outcome.unconfirmed)
-      return fail(message, failure(timedOut ? 'timeout' : 'dropped', `No answer to ${what} (${status || 'timeout'}); not sent again, as it may be stored`, status || undefined));
+      return fail(message, failure(timedOut ? 'timeout' : 'dropped', `No confirmation of ${what} (${timedOut ? 'timed out' : status}); not sent again, as it may be stored`, status || undefined));
     // Refused by the API (a 4xx), or given up on after its last attempt.
     const givenUp = !status || status < 300 || isRetryable(status);
     fail(message,
@@ -216,14 +215,15 @@ export function browserTag(settings: Settings): Tag {
     queue.invalidate();
     const eventId = eventIdOf(key);
     const how = newValue == null && finishOf(oldValue);
-    if (how) settle(eventId, { ...failure(how, 'Another tab gave up on this event'), eventId });
+    if (how) settle(eventId, { ...(how == 'unconfirmed' ? failure('timeout', 'Sent by another tab, unconfirmed; not sent again, as it may be stored') : failure(how, 'Another tab gave up on this event')), eventId });
     else if (how === undefined) settle(eventId, { ok: true, eventId });
     // The event we may be waiting behind has settled.
     if (newValue == null) delivery.kick();
   };
   const windowListeners: Record<string, EventListener> = {
     pagehide: () => delivery.leave(true),
-    pageshow: delivery.resume,
+    // Only a page shown again from the back/forward cache resumes; every load fires pageshow.
+    pageshow: ((event: PageTransitionEvent) => event.persisted && delivery.resume()) as EventListener,
     online: delivery.wakeUp,
     storage: onStorage as EventListener,
   };

@@ -310,7 +310,7 @@ describe('leaving the page', () => {
     // Flushed by the site's own pagehide handler, then shown again from the back/forward cache:
     // delivery goes on, the ADD behind the VIEW still in flight.
     void tag.flush();
-    dispatchEvent(new Event('pageshow'));
+    dispatchEvent(Object.assign(new Event('pageshow'), { persisted: true })); // from the back/forward cache
     await vi.advanceTimersByTimeAsync(10);
     expect(api.eventTypes()).toEqual(['VIEW']);
     tag.destroy();
@@ -409,7 +409,7 @@ describe('exactly once, against an API that stores every request', () => {
     const tag = make({ browserId: 'local' });
     const add = tag.add({ item_id: 'a' });
     const identity = tag.identity({ email: 'jane@example.com' });
-    expect(await add).toMatchObject({ ok: false, reason: 'timeout', error: { message: expect.stringMatching(/\(timeout\); not sent again, as it may be stored/) } });
+    expect(await add).toMatchObject({ ok: false, reason: 'timeout', error: { message: expect.stringMatching(/\(timed out\); not sent again, as it may be stored/) } });
     await vi.runAllTimersAsync();
     expect(await identity).toMatchObject({ ok: true });
     expect(api.eventTypes()).toEqual(['ADD', 'IDENTITY', 'IDENTITY']);
@@ -424,6 +424,39 @@ describe('exactly once, against an API that stores every request', () => {
     const results = await calls;
     expect(results.map((r) => r.ok || r.reason)).toEqual(['dropped', 'dropped', true]);
     expect(api.eventTypes()).toEqual(['ADD', 'CHECKOUT', 'ADD', 'ADD', 'ADD', 'ADD']);
+  });
+
+  it('takes a lease that a clock set back left behind for run out: the event is not sent again', async () => {
+    api.answer('no-answer-yet');
+    const other = make({ browserId: 'local' });
+    void other.add({ item_id: 'a' });
+    await vi.advanceTimersByTimeAsync(10);
+    other.destroy(); // killed mid-request, no pagehide
+    vi.setSystemTime(Date.now() - 60_000); // then the clock is put back a minute
+    const tag = make({ browserId: 'local' });
+    void tag.view();
+    await vi.advanceTimersByTimeAsync(30_000);
+    expect(api.eventTypes()).toEqual(['ADD', 'VIEW']);
+  });
+
+  it('does not send again an event whose 2xx answer could not be read (it may be stored)', async () => {
+    const tag = make({ browserId: 'local' });
+    await tag.browserId();
+    vi.stubGlobal('fetch', vi.fn(async () => new Response(new ReadableStream({ pull: (c) => c.error(new TypeError('network error')) }), { status: 200 })));
+    const add = tag.add({ item_id: 'a' });
+    await vi.advanceTimersByTimeAsync(60_000);
+    expect(await add).toMatchObject({ ok: false, reason: 'dropped', error: { message: expect.stringMatching(/may be stored/) } });
+    expect(vi.mocked(fetch)).toHaveBeenCalledTimes(1);
+  });
+
+  it('does not resume on the pageshow of a normal load: a backoff is still waited out', async () => {
+    api.answer({ status: 503 });
+    const tag = make({ browserId: 'local' });
+    void tag.view();
+    await vi.advanceTimersByTimeAsync(10);
+    dispatchEvent(new Event('pageshow'));
+    await vi.advanceTimersByTimeAsync(10);
+    expect(api.eventTypes()).toEqual(['VIEW']);
   });
 
   it('puts currency on every event', async () => {

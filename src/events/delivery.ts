@@ -31,6 +31,8 @@ const UNLOAD_GRACE_MS = 100;
 const CLOSES_SESSION = 'FORCE_CLOSE';
 /** Events that a second copy changes nothing for, so an unknown outcome is worth a resend. */
 const REPEATABLE = new Set(['IDENTITY', CLOSES_SESSION]);
+/** Gateways' answers that an API behind them may have stored the event before (524: a CDN's origin timeout). */
+const MAY_BE_STORED = [502, 504, 524];
 
 /**
 How an event ended: delivered; given up on with the API's last answer; or `unconfirmed`: it timed
@@ -61,8 +63,6 @@ export function createDelivery(
   report: (event: QueuedEvent, outcome: Outcome) => void,
 ): Delivery {
   const inFlight = new Map<string, Promise<void>>();
-  /** Of those, the requests too big for keepalive: the unload cancels them, so they are not handed off. */
-  const cancelledByUnload = new Set<string>();
   let keepaliveBytes = 0;
   let running = false;
   let again = false;
@@ -80,17 +80,16 @@ export function createDelivery(
     timer = setTimeout(delivery.kick, ms);
   };
 
-  /** Sends one event, or joins its request already in flight. */
-  function send(event: QueuedEvent, browserId: string): Promise<void> {
+  /** Sends one event, or joins its request already in flight; `withPage`: from leave(), so it must outlive the page. */
+  function send(event: QueuedEvent, browserId: string, withPage = false): Promise<void> {
     const pending = inFlight.get(event.key);
     if (pending) return pending;
     const wire = eventRequest(settings.target, { ...event.message, browser_id: browserId }, settings.transport);
     const bytes = wire.body ? new Blob([wire.body]).size : 0;
     const keepalive = keepaliveBytes + bytes <= KEEPALIVE_BUDGET;
     // Over the keepalive budget, a request would not outlive the page: it waits for the next one.
-    if (!keepalive && leaving) return Promise.resolve();
+    if (!keepalive && withPage) return Promise.resolve();
     if (keepalive) keepaliveBytes += bytes;
-    else cancelledByUnload.add(event.key);
     // Other tabs see that this event is on its way and leave it alone.
     queue.lease(event.key);
     const sent = request(wire, settings.requestTimeoutMs, keepalive)
@@ -102,14 +101,13 @@ export function createDelivery(
       .finally(() => {
         if (keepalive) keepaliveBytes -= bytes;
         inFlight.delete(event.key);
-        cancelledByUnload.delete(event.key);
       });
     inFlight.set(event.key, sent);
     return sent;
   }
 
-  /** No answer, or a 2xx whose body could not be read: what an unload does to a request in flight. */
-  const cutOffByUnload = ({ status, timedOut, json }: HttpAnswer) => (!status && !timedOut) || (status > 199 && status < 300 && json === undefined);
+  /** No answer, or one whose body could not be read: what an unload does to a request in flight. */
+  const cutOffByUnload = ({ status, timedOut, unreadable }: HttpAnswer) => !timedOut && (!status || !!unreadable);
 
   function settle(event: QueuedEvent, answer: HttpAnswer): void {
     if (eventAcknowledged(answer.status, answer.json)) {
@@ -121,10 +119,10 @@ export function createDelivery(
     // The page was left: the failure was the unload's, not the request's (see send), so the event stays handed off.
     if (leaving && cutOffByUnload(answer)) return;
     urgent = false;
-    // No answer in time, or a gateway's (502, 504) that its API behind may have stored it anyway.
-    if ((timedOut || status == 502 || status == 504) && !REPEATABLE.has(event.message.type)) {
-      // Sent again, it could be stored twice.
-      queue.remove(event.key);
+    // No answer in time, an answer cut off, or a gateway's that its API behind may have stored it
+    // anyway: sent again, it could be stored twice.
+    if ((timedOut || answer.unreadable || MAY_BE_STORED.includes(status)) && !REPEATABLE.has(event.message.type)) {
+      queue.finish(event.key, 'unconfirmed');
       report(event, { delivered: false, answer, unconfirmed: true });
       return;
     }
@@ -158,7 +156,7 @@ export function createDelivery(
         // Left with its page, or its sender went away mid-request (the lease ran out unsettled):
         // the request may be stored, so it is not sent again.
         if (event.handedOff || (event.leasedUntil && event.leasedUntil <= now)) {
-          queue.remove(event.key);
+          queue.finish(event.key, 'unconfirmed');
           continue;
         }
         // Another tab is sending it: its answer settles it, and the storage event wakes us.
@@ -167,6 +165,8 @@ export function createDelivery(
       const wait = Math.max(queue.pausedUntil(), urgent ? 0 : event.notBefore ?? 0) - now;
       if (wait > 0) return later(wait);
       const browserId = await ids.ensure();
+      // The page may have been left while the id was made: leave() decided what goes then.
+      if (leaving) return;
       if (!browserId) return later(backoffMs(++idFailures));
       idFailures = 0;
       await Promise.race([send(event, browserId), left]);
@@ -220,13 +220,13 @@ export function createDelivery(
         // failed lately (waiting out a backoff) waits for the next page rather than go unconfirmed.
         const elsewhere = !inFlight.has(event.key) && (event.handedOff || event.leasedUntil);
         if (event.message.type == 'SLOT_IMPRESSION' || elsewhere || (event.notBefore ?? 0) > now) continue;
-        void send(event, browserId as string);
+        void send(event, browserId as string, true);
       }
       // What is still on its way leaves with the page: the browser carries keepalive requests on,
       // but no one will read their answers, so the next page load must not send these events
-      // again. Offline, or cancelled by the unload, they cannot arrive: the next page load sends them.
-      if (final)
-        for (const key of inFlight.keys()) (navigator.onLine && !cancelledByUnload.has(key) ? queue.handOff : queue.release)(key);
+      // again (a request the unload cancels may have reached the API too). Offline, they cannot
+      // arrive: the next page load sends them.
+      if (final) for (const key of inFlight.keys()) (navigator.onLine ? queue.handOff : queue.release)(key);
     },
   };
   return delivery;

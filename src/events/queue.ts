@@ -24,7 +24,7 @@ export interface QueuedEvent {
 }
 
 /** How an event left the queue other than delivered; other tabs read it from the storage event. */
-export type Finish = 'rejected' | 'dropped';
+export type Finish = 'rejected' | 'dropped' | 'unconfirmed';
 
 export interface Queue {
   add(message: Message): QueuedEvent;
@@ -125,7 +125,8 @@ export function createQueue(
       return m && {
         key, message: m, attempts: a,
         notBefore: sane(n ?? 0, MAX_RETRY_AFTER_MS),
-        leasedUntil: lease == HANDED_OFF ? 0 : sane(Number(lease) || 0, leaseMs),
+        // A lease further off than any we grant was written before the clock was set back: it has run out.
+        leasedUntil: lease == HANDED_OFF ? 0 : sane(Number(lease) || 0, leaseMs) || (lease ? 1 : 0),
         handedOff: lease == HANDED_OFF,
       };
     } catch {
