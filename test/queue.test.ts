@@ -45,6 +45,25 @@ describe('persisted queue', () => {
     expect(createQueue('p:', localStorage, () => {}).head()).toMatchObject({ handedOff: false, leasedUntil: 0 });
   });
 
+  it('forgets an event it cannot mark as handed off (storage full): the next page load must not send it', () => {
+    let full = false;
+    const storage = {
+      get length() { return localStorage.length; },
+      key: (i: number) => localStorage.key(i),
+      getItem: (key: string) => localStorage.getItem(key),
+      setItem: (key: string, value: string) => {
+        if (full) throw new DOMException('full', 'QuotaExceededError');
+        localStorage.setItem(key, value);
+      },
+      removeItem: (key: string) => localStorage.removeItem(key),
+    } as Storage;
+    const queue = createQueue('p:', storage, () => {});
+    const event = queue.add(message('ADD'));
+    full = true;
+    queue.handOff(event.key);
+    expect(createQueue('p:', localStorage, () => {}).head()).toBeUndefined();
+  });
+
   it('keeps the order events were made in when the clock is set back between page loads', () => {
     vi.useFakeTimers({ now: new Date('2026-12-03T10:00:05Z') });
     const first = createQueue('p:', localStorage, () => {});

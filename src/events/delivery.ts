@@ -168,6 +168,9 @@ export function createDelivery(
       // The page may have been left while the id was made: leave() decided what goes then.
       if (leaving) return;
       if (!browserId) return later(backoffMs(++idFailures));
+      // Meanwhile another tab may have started sending it: look again.
+      const fresh = queue.head();
+      if (fresh?.key != event.key || ((fresh.leasedUntil || fresh.handedOff) && !inFlight.has(event.key))) continue;
       idFailures = 0;
       await Promise.race([send(event, browserId), left]);
     }

@@ -170,7 +170,14 @@ export function createQueue(
       if (read(key) != null) write(leaseKey(key), String(Date.now() + leaseMs));
     },
     handOff(key) {
-      if (read(key) != null) write(leaseKey(key), HANDED_OFF);
+      if (read(key) == null) return;
+      try {
+        storage!.setItem(leaseKey(key), HANDED_OFF);
+      } catch {
+        // The mark cannot outlive the page (no storage, or full): forgetting the event is what
+        // it would have told the next page load to do.
+        queue.remove(key);
+      }
     },
     release: (key) => forget(leaseKey(key)),
     remove(key) {
