@@ -21,10 +21,11 @@ const violations = (page: Page) => page.evaluate(() => (window as unknown as { _
 const hero = (page: Page) => page.locator('[data-slotwise-flow="home_hero*"]');
 const decided = (page: Page, selector: string) => expect(page.locator(selector)).toHaveAttribute('data-slotwise-state', 'decided');
 
+/** The visitor's browser id, once the tag has made it (its create call may still be on its way). */
 async function browserId(page: Page) {
-  const cookie = (await page.context().cookies()).find((c) => c.name == BROWSER_ID_COOKIE);
-  expect(cookie?.value).toBeTruthy();
-  return cookie!.value;
+  const value = async () => (await page.context().cookies()).find((c) => c.name == BROWSER_ID_COOKIE)?.value;
+  await expect.poll(value).toBeTruthy();
+  return (await value())!;
 }
 
 test('the journey: new visitor, a bag left behind after FORCE_CLOSE, then a signed-in customer', async ({ page, sandbox }) => {
