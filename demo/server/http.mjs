@@ -23,6 +23,22 @@ export const MAX_BODY_BYTES = 1024 * 1024;
 export class BodyTooLargeError extends Error {}
 
 /**
+ * Reads the whole request body, or answers 413 past the limit and resolves to null.
+ * @param {import('node:http').IncomingMessage} req
+ * @param {import('node:http').ServerResponse} res
+ * @returns {Promise<Buffer | null>}
+ */
+export async function readBodyOr413(req, res) {
+  try {
+    return await readBody(req);
+  } catch (err) {
+    if (!(err instanceof BodyTooLargeError)) throw err;
+    send(res, error(413, 'body', err.message));
+    return null;
+  }
+}
+
+/**
  * Reads the whole request body. Rejects with BodyTooLargeError past `limit`.
  * @param {import('node:http').IncomingMessage} req
  * @param {number} [limit]

@@ -9,7 +9,7 @@
 
 import { fileURLToPath } from 'node:url';
 import { answerPreflight, applyCors } from './cors.mjs';
-import { BodyTooLargeError, error, listen, readBody, send } from './http.mjs';
+import { error, listen, readBodyOr413, send } from './http.mjs';
 import { createStore } from './store.mjs';
 import { answersRequest, createFaults, faultReply } from './faults.mjs';
 import { createRequestLog } from './requests.mjs';
@@ -140,13 +140,8 @@ export async function createSandbox(options) {
       return answerPreflight(req, res);
     }
 
-    let body;
-    try {
-      body = await readBody(req);
-    } catch (err) {
-      if (err instanceof BodyTooLargeError) return send(res, error(413, 'body', err.message));
-      throw err;
-    }
+    const body = await readBodyOr413(req, res);
+    if (!body) return;
     if (entry) entry.bodyBytes = body.length;
 
     const fault = faults.take(method, path);

@@ -3,7 +3,7 @@
 // The sandbox stands in for the vendors on another origin, so the site's pages call the vendor
 // APIs cross-origin (CORS preflights and all), as every real site does.
 
-import { BodyTooLargeError, error, listen, readBody, send } from './http.mjs';
+import { error, listen, readBodyOr413, send } from './http.mjs';
 import { createStatic } from './static.mjs';
 
 /**
@@ -29,13 +29,8 @@ export async function createSite({ port = 0, host = '127.0.0.1', routes = [], st
     const path = q === -1 ? rawUrl : rawUrl.slice(0, q);
     const rawQuery = q === -1 ? '' : rawUrl.slice(q + 1);
     if (log) res.on('finish', () => log(`site: ${method} ${rawUrl} → ${res.statusCode}`));
-    let body;
-    try {
-      body = await readBody(req);
-    } catch (err) {
-      if (err instanceof BodyTooLargeError) return send(res, error(413, 'body', err.message));
-      throw err;
-    }
+    const body = await readBodyOr413(req, res);
+    if (!body) return;
     /** @type {Record<string, string> | undefined} */
     let params;
     const route = routes.find((r) => {
