@@ -134,6 +134,15 @@ export function header(headers, name) {
   return Array.isArray(v) ? v[0] : v;
 }
 
+/** @param {unknown} err */
+function errorText(err) {
+  try {
+    return err instanceof Error ? `${err.name}: ${err.message}` : 'a non-Error value was thrown';
+  } catch {
+    return 'an unreadable error';
+  }
+}
+
 /**
  * Serves `handle` on `host:port` (0: a free port) and resolves once it listens. A handler that
  * throws answers 500, or ends a response already under way.
@@ -144,9 +153,11 @@ export function header(headers, name) {
 export async function listen(handle, { port, host, name }) {
   const server = createServer((req, res) => {
     handle(req, res).catch((err) => {
-      if (req.destroyed && !res.headersSent) return; // the client went away mid-body: nothing to answer
-      console.error(`${name}: request failed`, err);
-      if (!res.headersSent) send(res, error(500, null, `${name} internal error`));
+      // Only the socket says whether the client went away: Node destroys `req` itself once its body
+      // has ended, so `req.destroyed` would leave every failing route's request unanswered.
+      if (res.destroyed || req.socket.destroyed) return;
+      console.error(`${name}: ${req.method} ${req.url} failed:`, err);
+      if (!res.headersSent) send(res, error(500, null, `${name} internal error: ${errorText(err)} (details in its log)`));
       else res.destroy();
     });
   });
