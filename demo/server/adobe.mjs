@@ -10,7 +10,8 @@
 // order, and no proposition at all for an activity where nothing qualifies and no fallback is set.
 
 import { randomUUID } from 'node:crypto';
-import { error, header, parseJson } from './http.mjs';
+import { error, header } from './http.mjs';
+import { parseWithin } from './limits.mjs';
 import { isPlainObject } from './validate.mjs';
 import { guestByAnyId, guestContext, matches } from './audience.mjs';
 import { forced, previewed, previewOf } from './preview.mjs';
@@ -100,7 +101,9 @@ export function adobeRoutes({ store, catalog }) {
   function decide(req, headers, body, query) {
     const refused = checkHeaders(headers);
     if (refused) return refused;
-    const request = parseJson(body.toString('utf8'));
+    const read = parseWithin(body.toString('utf8'));
+    if ('problem' in read) return error(400, 'body', read.problem);
+    const request = read.value;
     if (!isPlainObject(request)) return error(400, 'body', 'the body must be one decision-request JSON object');
     const parsed = parseDecisionRequest(request);
     if ('status' in parsed) return parsed;

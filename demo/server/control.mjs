@@ -8,6 +8,7 @@
 //   GET  /sandbox/catalog                 the campaign catalog in use, and why an edit was refused
 
 import { validateFaultSpec } from './faults.mjs';
+import { parseWithin } from './limits.mjs';
 
 /**
  * @typedef {import('./http.mjs').Route} Route
@@ -64,12 +65,9 @@ export function controlRoutes({ store, faults, requests, catalog }) {
       pattern: /^\/sandbox\/faults$/,
       api: false,
       handle({ body }) {
-        let spec;
-        try {
-          spec = JSON.parse(body.toString('utf8'));
-        } catch {
-          return fail(400, 'body', 'the body is not valid JSON');
-        }
+        const parsed = parseWithin(body.toString('utf8'));
+        if ('problem' in parsed) return fail(400, 'body', parsed.problem);
+        const spec = parsed.value;
         const invalid = validateFaultSpec(spec);
         if (invalid) return fail(400, invalid.field, invalid.message);
         const fault = faults.add(spec);

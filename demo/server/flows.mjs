@@ -5,8 +5,9 @@
 //   GET  /v1/personalize/cdn-url?sitecoreContextId=…      where the Cloud SDK loads web experiences from
 // The answer is the first matching variant's `response`, placeholders filled.
 
-import { error, json, mediaType, parseJson } from './http.mjs';
-import { CHANNELS, isPlainObject } from './validate.mjs';
+import { error, json, mediaType } from './http.mjs';
+import { parseWithin } from './limits.mjs';
+import { CHANNELS, isEmail, isPlainObject } from './validate.mjs';
 import { guestContext, matches } from './audience.mjs';
 import { forced, previewed, previewOf } from './preview.mjs';
 import { fill, originOf } from './template.mjs';
@@ -44,7 +45,9 @@ export function flowRoutes({ store, catalog }) {
     if (type !== 'application/json') {
       return error(415, 'content-type', `send the flow request as Content-Type: application/json (got ${type ? JSON.stringify(type) : 'none'})`);
     }
-    const request = parseJson(body.toString('utf8'));
+    const parsed = parseWithin(body.toString('utf8'));
+    if ('problem' in parsed) return error(400, 'body', parsed.problem);
+    const request = parsed.value;
     if (!isPlainObject(request)) return error(400, 'body', 'the body must be one JSON object');
     const invalid = validateFlowRequest(request, edge);
     if (invalid) return error(400, invalid.field, invalid.message);
@@ -159,7 +162,7 @@ export function validateFlowRequest(r, edge) {
   if (given.includes('browserId') && r.browserId === '' && !edge) {
     return { field: 'browserId', message: 'browserId is empty: the browser has no id yet (create one first)' };
   }
-  if (given.includes('email') && !(typeof r.email === 'string' && /^[^\s@]+@[^\s@]+\.[^\s@]+$/.test(r.email))) {
+  if (given.includes('email') && !isEmail(r.email)) {
     return { field: 'email', message: `email is not an email address (${describe(r.email)})` };
   }
   if (given.includes('identifiers')) {

@@ -9,7 +9,8 @@
 // refCode, so a repeat is stored again and marked (`duplicateOf`), as a real endpoint would count
 // it twice. `dedupeOrders` (off by default) imitates an endpoint known to keep one per refCode.
 
-import { error, header, json, mediaType, parseJson } from './http.mjs';
+import { error, header, json, mediaType } from './http.mjs';
+import { jsonProblem, parseWithin } from './limits.mjs';
 import { isPlainObject } from './validate.mjs';
 import { guestByAnyId } from './audience.mjs';
 
@@ -67,6 +68,8 @@ const invalid = (field, message) => ({ field, message: `${field} ${message}` });
  * @returns {ValidationError | null}
  */
 export function validateOfflineOrder(body) {
+  const tooMuch = jsonProblem(body);
+  if (tooMuch) return { field: tooMuch.path || 'body', message: `${tooMuch.path || 'the body'} ${tooMuch.message}` };
   if (body.lang !== undefined && !(typeof body.lang === 'string' && LANG.test(body.lang))) {
     return invalid('lang', `must be a language code such as "en-gb" (${describe(body.lang)})`);
   }
@@ -143,7 +146,9 @@ export function orderRoutes({ store, auth, dedupe = false }) {
         if (mediaType(req) !== 'application/json') {
           return error(415, 'content-type', `send the order as application/json (got ${JSON.stringify(mediaType(req))})`);
         }
-        const order = parseJson(body.toString('utf8'));
+        const parsed = parseWithin(body.toString('utf8'));
+        if ('problem' in parsed) return error(400, 'body', parsed.problem);
+        const order = parsed.value;
         if (!isPlainObject(order)) return error(400, 'body', 'the body must be one JSON object { lang?, user?, order }');
         const invalid = validateOfflineOrder(order);
         if (invalid) return error(400, invalid.field, invalid.message);

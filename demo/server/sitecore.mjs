@@ -13,6 +13,7 @@
 // The sandbox has no tenants: a context id stands for a client key of its own.
 
 import { error, json, mediaType, parseJson } from './http.mjs';
+import { parseWithin } from './limits.mjs';
 import { isPlainObject, validateEvent } from './validate.mjs';
 
 /**
@@ -113,8 +114,9 @@ export function sitecoreRoutes(store, { textPlainEvents = false } = {}) {
           return error(415, 'content-type', `send the event as Content-Type: application/json (got ${type ? JSON.stringify(type) : 'none'})`);
         }
         if (ctx.body.length === 0) return error(400, 'body', 'the body is empty; expected one event as JSON');
-        const message = parseJson(ctx.body.toString('utf8'));
-        if (message === undefined) return error(400, 'body', 'the body is not valid JSON');
+        const parsed = parseWithin(ctx.body.toString('utf8'));
+        if ('problem' in parsed) return error(400, 'body', parsed.problem);
+        const message = parsed.value;
         if (!isPlainObject(message)) return error(400, 'body', 'the body must be one event object');
         return acceptEvent(message, tenant?.key, !!tenant);
       },
@@ -126,8 +128,9 @@ export function sitecoreRoutes(store, { textPlainEvents = false } = {}) {
       handle({ query }) {
         const raw = query.get('message');
         if (!raw) return error(400, 'message', 'message (the URL-encoded event JSON) is required in the query');
-        const message = parseJson(raw);
-        if (message === undefined) return error(400, 'message', 'message is not valid JSON');
+        const parsed = parseWithin(raw, 'message');
+        if ('problem' in parsed) return error(400, 'message', parsed.problem);
+        const message = parsed.value;
         if (!isPlainObject(message)) return error(400, 'message', 'message must be one event object');
         return acceptEvent(message, query.get('client_key') || undefined, false);
       },

@@ -5,6 +5,10 @@
 // Field names and rules: the Sitecore CDP REST API's event and browser documentation, and what
 // Sitecore's own SDKs (Engage 1.4.3, Cloud SDK 0.6.1) send. Where the documentation is silent the
 // stricter rule holds, except where those SDKs rely on the looser one.
+// Whatever the state code reads (cart keys, names, identities) is checked for the type it expects,
+// so an accepted event can always be applied, now and when the log is replayed.
+
+import { jsonProblem } from './limits.mjs';
 
 /**
  * Standard types: VIEW, ADD, FORCE_CLOSE, IDENTITY, CHECKOUT, CONFIRM, PAYMENT, CLEAR_CART,
@@ -13,6 +17,15 @@
 export const TYPE_PATTERN = /^[A-Z][A-Z0-9_]{0,49}$/;
 export const CHANNELS = Object.freeze(['WEB', 'MOBILE_WEB', 'MOBILE_APP']);
 export const MAX_EXT_KEYS = 50;
+/** The longest address SMTP carries (RFC 5321); also keeps the pattern below from backtracking for long. */
+export const MAX_EMAIL_LENGTH = 254;
+const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
+/** Top-level fields the event documentation gives as text, checked when present. */
+const TEXT_FIELDS = ['referrer', 'page_variant_id', 'utm_campaign', 'utm_source', 'utm_medium', 'utm_content', 'utm_term'];
+/** Product fields the ADD documentation gives as text. */
+const PRODUCT_TEXT = ['item_id', 'productId', 'name', 'type', 'referenceId', 'orderedAt', 'originalCurrencyCode'];
+/** Person fields of an IDENTITY event, all text (`street` is a list of lines). */
+const PERSON_TEXT = ['firstname', 'lastname', 'title', 'gender', 'dob', 'mobile', 'phone', 'city', 'country', 'postal_code', 'state'];
 
 /** @typedef {{ field: string, message: string }} ValidationError */
 
@@ -28,7 +41,25 @@ export function isPlainObject(v) {
 const isNonEmptyString = (v) => typeof v === 'string' && v.length > 0;
 
 /** @param {unknown} v */
-const describe = (v) => (v === undefined ? 'missing' : `got ${JSON.stringify(v)}`);
+const describe = (v) => (v === undefined ? 'missing' : `got ${JSON.stringify(v)?.slice(0, 200) ?? typeof v}`);
+
+/**
+ * An email address as the event and flow APIs take it.
+ * @param {unknown} v
+ */
+export const isEmail = (v) => typeof v === 'string' && v.length <= MAX_EMAIL_LENGTH && EMAIL.test(v);
+
+/**
+ * The first of `fields` of `object` that is present and not a string.
+ * @param {Record<string, any>} object
+ * @param {string[]} fields
+ * @param {string} [prefix]
+ * @returns {ValidationError | null}
+ */
+function textFields(object, fields, prefix = '') {
+  const bad = fields.find((f) => object[f] !== undefined && typeof object[f] !== 'string');
+  return bad === undefined ? null : { field: `${prefix}${bad}`, message: `${prefix}${bad} must be a string (${describe(object[bad])})` };
+}
 
 /**
  * @param {Record<string, any>} message the parsed event message
@@ -39,6 +70,8 @@ const describe = (v) => (v === undefined ? 'missing' : `got ${JSON.stringify(v)}
  * @returns {ValidationError | null}
  */
 export function validateEvent(message, clientKey = message.client_key, edge = false) {
+  const tooMuch = jsonProblem(message);
+  if (tooMuch) return { field: tooMuch.path || 'body', message: `${tooMuch.path || 'the event'} ${tooMuch.message}` };
   if (!isNonEmptyString(clientKey)) {
     return { field: 'client_key', message: `client_key must be a non-empty string (${describe(clientKey)})` };
   }
@@ -80,6 +113,8 @@ export function validateEvent(message, clientKey = message.client_key, edge = fa
   if (required('page') && !isNonEmptyString(message.page)) {
     return { field: 'page', message: `page must be a non-empty string, the page's name (${describe(message.page)})` };
   }
+  const textError = textFields(message, TEXT_FIELDS);
+  if (textError) return textError;
   const extError = validateExt(message.ext);
   if (extError) return extError;
   if (form) {
@@ -136,12 +171,21 @@ function validateProduct(product) {
   if (![product.item_id, product.productId, product.name].some(isNonEmptyString)) {
     return { field: 'product', message: 'product needs an item_id, productId or name' };
   }
-  const { quantity, price } = product;
+  // The cart keys, names and prices items by these: an object here (whatever its toString) is refused.
+  const textError = textFields(product, PRODUCT_TEXT, 'product.');
+  if (textError) return textError;
+  if (product.currency !== undefined && !(typeof product.currency === 'string' && /^[A-Za-z]{3}$/.test(product.currency))) {
+    return { field: 'product.currency', message: `product.currency must be a 3-letter ISO 4217 code such as "EUR" (${describe(product.currency)})` };
+  }
+  const { quantity, price, originalPrice } = product;
   if (quantity !== undefined && !(typeof quantity === 'number' && Number.isFinite(quantity) && quantity > 0)) {
     return { field: 'product.quantity', message: `product.quantity must be a positive number (${describe(quantity)})` };
   }
   if (price !== undefined && !(typeof price === 'number' && Number.isFinite(price) && price >= 0)) {
     return { field: 'product.price', message: `product.price must be a number ≥ 0 (${describe(price)})` };
+  }
+  if (originalPrice !== undefined && !(typeof originalPrice === 'number' && originalPrice >= 0)) {
+    return { field: 'product.originalPrice', message: `product.originalPrice must be a number ≥ 0 (${describe(originalPrice)})` };
   }
   return null;
 }
@@ -161,9 +205,18 @@ function validateIdentity(message) {
     if (!isPlainObject(entry) || !isNonEmptyString(entry.id) || !isNonEmptyString(entry.provider)) {
       return { field: 'identifiers', message: `identifiers[${i}] must be { id, provider } with non-empty strings` };
     }
+    if (entry.expiry_date !== undefined && typeof entry.expiry_date !== 'string') {
+      return { field: `identifiers[${i}].expiry_date`, message: `identifiers[${i}].expiry_date must be a date string (${describe(entry.expiry_date)})` };
+    }
   }
-  if (message.email !== undefined && !(typeof message.email === 'string' && /^[^\s@]+@[^\s@]+\.[^\s@]+$/.test(message.email))) {
+  if (message.email !== undefined && !isEmail(message.email)) {
     return { field: 'email', message: `email is not an email address (${describe(message.email)})` };
+  }
+  // The name is shown in decisions ({{firstname}}); the rest of the person is text as documented.
+  const textError = textFields(message, PERSON_TEXT);
+  if (textError) return textError;
+  if (message.street !== undefined && !(Array.isArray(message.street) && message.street.every((line) => typeof line === 'string'))) {
+    return { field: 'street', message: `street must be a list of address lines (${describe(message.street)})` };
   }
   return null;
 }
