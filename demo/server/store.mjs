@@ -8,6 +8,8 @@ import { appendFileSync, existsSync, mkdirSync, readFileSync, truncateSync, writ
 import { join } from 'node:path';
 import { randomUUID } from 'node:crypto';
 import { applyEvent, openSession, roundCents, settle } from './sessions.mjs';
+import { isPlainObject, validateEvent } from './validate.mjs';
+import { validateOfflineOrder } from './orders.mjs';
 
 /**
  * @typedef {import('./types.js').Store} Store
@@ -115,6 +117,15 @@ export function createStore({ dataDir, sessionTimeoutMs, dedupeEvents = false, w
       warn(`sandbox: dropping an unfinished last line of ${logPath}`);
       truncateSync(logPath, Buffer.byteLength(text.slice(0, end)));
     }
+    // A record the code cannot apply (written by an older, laxer sandbox, or edited by hand) is
+    // skipped and reported, never fatal: the sandbox starts with everything else, and the line
+    // stays in the file for whoever wants to look at it.
+    let skipped = 0;
+    /** @param {number} i @param {string} reason */
+    const skip = (i, reason) => {
+      skipped++;
+      warn(`sandbox: skipping line ${i + 1} of ${logPath}: ${reason}`);
+    };
     text
       .slice(0, end)
       .split('\n')
@@ -125,14 +136,20 @@ export function createStore({ dataDir, sessionTimeoutMs, dedupeEvents = false, w
         try {
           record = JSON.parse(line);
         } catch {
-          warn(`sandbox: skipping unreadable line ${i + 1} of ${logPath}`);
-          return;
+          return skip(i, 'not valid JSON');
         }
-        if (record.kind === 'guest') applyGuest(record);
-        else if (record.kind === 'event') applyEventRecord(record);
-        else if (record.kind === 'track') applyTrack(record);
-        else if (record.kind === 'order') applyOrder(record);
+        const problem = recordProblem(record);
+        if (problem) return skip(i, problem);
+        try {
+          if (record.kind === 'guest') applyGuest(record);
+          else if (record.kind === 'event') applyEventRecord(record);
+          else if (record.kind === 'track') applyTrack(record);
+          else applyOrder(record);
+        } catch (err) {
+          skip(i, `could not be applied (${/** @type {Error} */ (err)?.message})`);
+        }
       });
+    if (skipped) warn(`sandbox: ${skipped} record${skipped === 1 ? '' : 's'} of ${logPath} skipped; the others are loaded`);
   }
 
   replay();
@@ -252,6 +269,45 @@ export function createStore({ dataDir, sessionTimeoutMs, dedupeEvents = false, w
       writeFileSync(logPath, '');
     },
   };
+}
+
+/** @param {unknown} v */
+const isText = (v) => typeof v === 'string' && v.length > 0;
+
+/**
+ * Why a record read back from the log cannot be applied; null when it can. Events and orders
+ * pass the rules they were accepted by, so a record the live API would refuse is refused here too.
+ * @param {unknown} record
+ * @returns {string | null}
+ */
+export function recordProblem(record) {
+  if (!isPlainObject(record)) return 'not a record object';
+  if (!Number.isFinite(record.at)) return 'at is not a time';
+  switch (record.kind) {
+    case 'guest':
+      return isText(record.browserId) && isText(record.guestRef) && typeof record.clientKey === 'string' ? null : 'a guest record needs browserId, guestRef and clientKey';
+    case 'event': {
+      if (!isText(record.ref) || !isText(record.clientKey)) return 'an event record needs ref and clientKey';
+      if (!isPlainObject(record.message)) return 'the event is not an object';
+      // The record does not say whether it came through the Edge, whose rules are laxer on a few fields.
+      const invalid = validateEvent(record.message, record.clientKey, false);
+      const edgeInvalid = invalid && validateEvent(record.message, record.clientKey, true);
+      return edgeInvalid && invalid ? `the event is invalid: ${invalid.message}` : null;
+    }
+    case 'track':
+      return isText(record.browserId) && isText(record.placement) && isText(record.campaign) && (record.action === 'impression' || record.action === 'click')
+        ? null
+        : 'a tracking record needs browserId, placement, campaign and action';
+    case 'order': {
+      if (!isText(record.refCode) || !(record.browserId === null || isText(record.browserId))) return 'an order record needs refCode and browserId';
+      if (record.id !== undefined && !isText(record.id)) return 'the order id is not a string';
+      if (!isPlainObject(record.body)) return 'the order is not an object';
+      const invalid = validateOfflineOrder(record.body);
+      return invalid ? `the order is invalid: ${invalid.message}` : null;
+    }
+    default:
+      return `unknown kind ${JSON.stringify(record.kind)?.slice(0, 50)}`;
+  }
 }
 
 /** @param {Record<string, any>} message */

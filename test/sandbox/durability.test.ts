@@ -92,3 +92,58 @@ it('requires a dataDir', async () => {
   // @ts-expect-error dataDir is required
   await expect(createSandbox({})).rejects.toThrow(/dataDir/);
 });
+
+it('starts on a log holding records it cannot apply: skips and reports each, serves the others, keeps the file', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'slotwise-sandbox-bad-records-'));
+  const base = { channel: 'WEB', language: 'EN', currency: 'EUR', page: 'home', pos: 'sandbox/uk', client_key: 'k' };
+  const now = Date.now();
+  let deep: unknown = [];
+  for (let i = 0; i < 3600; i++) deep = [deep];
+  const event = (ref: string, browserId: string, fields: Record<string, unknown>) =>
+    ({ kind: 'event', at: now, ref, clientKey: 'k', message: { ...base, browser_id: browserId, ...fields } });
+  // What an older sandbox accepted and wrote: an item id with an odd toString, and a 3,600-deep array.
+  const records = [
+    { kind: 'guest', at: now, browserId: 'good', guestRef: 'g1', clientKey: 'k' },
+    { kind: 'guest', at: now, browserId: 'bad', guestRef: 'g2', clientKey: 'k' },
+    event('e1', 'good', { type: 'ADD', product: { item_id: 'A', price: 5 } }),
+    event('e2', 'bad', { type: 'ADD', product: { item_id: { toString: 1 }, name: 'sneaker' } }),
+    event('e3', 'bad', { type: 'VIEW', deep }),
+    event('e4', 'bad', { type: 'VIEW' }),
+    { kind: 'mystery', at: 1 },
+  ];
+  const file = join(dir, 'events.ndjson');
+  appendFileSync(file, records.map((r) => JSON.stringify(r) + '\n').join(''));
+  const before = readFileSync(file, 'utf8');
+  const warnings: string[] = [];
+  const original = console.warn;
+  console.warn = (msg: string) => warnings.push(msg);
+  let sandbox;
+  try {
+    sandbox = await createSandbox({ dataDir: dir });
+  } finally {
+    console.warn = original;
+    if (!sandbox) rmSync(dir, { recursive: true, force: true });
+  }
+  try {
+    expect(warnings).toEqual([
+      expect.stringMatching(/skipping line 4 of .*events\.ndjson: the event is invalid: product\.item_id must be a string/),
+      expect.stringMatching(/skipping line 5 of .*: the event is invalid: deep(\[0\])+ is nested deeper than 32 levels/),
+      expect.stringMatching(/skipping line 7 of .*: unknown kind "mystery"/),
+      expect.stringMatching(/3 records of .*events\.ndjson skipped; the others are loaded/),
+    ]);
+    expect((await guest(sandbox.url, 'good'))!.cart.map((i) => i.item_id)).toEqual(['A']);
+    const bad = (await guest(sandbox.url, 'bad'))!;
+    expect(bad.events.map((e) => e.ref)).toEqual(['e4']);
+    // Decisions for that guest answer again.
+    const res = await fetch(`${sandbox.url}/v2/callFlows`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ clientKey: 'k', pointOfSale: 'sandbox/uk', channel: 'WEB', language: 'EN', currencyCode: 'EUR', friendlyId: 'home_hero', browserId: 'bad' }),
+    });
+    expect(res.status).toBe(200);
+    expect(readFileSync(file, 'utf8')).toBe(before);
+  } finally {
+    await sandbox.close();
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
