@@ -81,6 +81,8 @@ export const test = base.extend<{ _sandboxClean: void }, { sandbox: SandboxFixtu
         routes: shopRoutes({ api: url, tagOptions: { revealAfterMs: 5000 } }),
         static: { '/dist/': join(repo, 'dist'), '/': join(repo, 'demo', 'site') },
       });
+      // Its preview drawer reads the sandbox's control routes, as on `npm run demo`.
+      server.controlOrigins.add(shop.url);
       const fixture: SandboxFixture = {
         url,
         siteUrl: `http://localhost:${port}`,

@@ -69,6 +69,9 @@ try {
   fail('storefront', port, err);
   throw err;
 }
+// The storefront's preview drawer reads the sandbox's /sandbox/ routes (the shop opened as
+// 127.0.0.1 or as localhost); no other site may.
+sandbox.controlOrigins.add(site.url).add(`http://localhost:${site.port}`);
 
 console.log(`Slotwise demo shop: ${site.url}/`);
 console.log(`Vendor APIs (the sandbox, another origin): ${sandbox.url}/ (guests: ${sandbox.url}/sandbox/guests)`);

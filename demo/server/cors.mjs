@@ -22,12 +22,25 @@ export function applyCors(req, res, path) {
   const origin = req.headers.origin;
   res.setHeader('Access-Control-Allow-Origin', origin || '*');
   res.setHeader('Vary', 'Origin');
-  // The control routes are also called from test pages, with DELETE.
-  const control = path.startsWith('/sandbox/');
-  res.setHeader('Access-Control-Allow-Methods', control ? 'GET, POST, DELETE, OPTIONS' : 'GET, POST, OPTIONS');
+  res.setHeader('Access-Control-Allow-Methods', 'GET, POST, OPTIONS');
   res.setHeader('Access-Control-Allow-Headers', DECISION_PATHS.test(path) ? DECISION_ALLOWED_HEADERS : API_ALLOWED_HEADERS);
   // Without this, browser code cannot read Retry-After on a cross-origin 429/503.
   res.setHeader('Access-Control-Expose-Headers', 'Retry-After');
+  res.setHeader('Access-Control-Max-Age', '600');
+}
+
+/**
+ * CORS for the /sandbox/ control routes: granted to `origin` only (one the control guard allows),
+ * with DELETE and a JSON Content-Type; nothing at all for any other origin.
+ * @param {import('node:http').ServerResponse} res
+ * @param {string | null} origin
+ */
+export function applyControlCors(res, origin) {
+  res.setHeader('Vary', 'Origin');
+  if (origin === null) return;
+  res.setHeader('Access-Control-Allow-Origin', origin);
+  res.setHeader('Access-Control-Allow-Methods', 'GET, POST, DELETE, OPTIONS');
+  res.setHeader('Access-Control-Allow-Headers', 'content-type');
   res.setHeader('Access-Control-Max-Age', '600');
 }
 
@@ -36,10 +49,12 @@ export function applyCors(req, res, path) {
  * page, which is not what a status fault is meant to test.
  * @param {import('node:http').IncomingMessage} req
  * @param {import('node:http').ServerResponse} res
+ * @param {boolean} [privateNetwork] grant Private Network Access when asked
  */
-export function answerPreflight(req, res) {
-  // Chromium's Private Network Access asks before a public page calls a local server.
-  if (req.headers['access-control-request-private-network'] === 'true') {
+export function answerPreflight(req, res, privateNetwork = true) {
+  // Chromium's Private Network Access asks before a public page calls a local server: granted on
+  // the vendor routes (any site may call them), never on the control routes.
+  if (privateNetwork && req.headers['access-control-request-private-network'] === 'true') {
     res.setHeader('Access-Control-Allow-Private-Network', 'true');
   }
   res.setHeader('Content-Length', '0');

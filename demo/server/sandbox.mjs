@@ -8,7 +8,8 @@
 // Decision routes (flows, Algonomy, Adobe) answer from a campaign catalog re-read on change.
 
 import { fileURLToPath } from 'node:url';
-import { answerPreflight, applyCors } from './cors.mjs';
+import { answerPreflight, applyControlCors, applyCors } from './cors.mjs';
+import { createControlGuard, isControlPath } from './control-guard.mjs';
 import { error, listen, readBodyOr413, send } from './http.mjs';
 import { createStore } from './store.mjs';
 import { answersRequest, createFaults, faultReply } from './faults.mjs';
@@ -59,6 +60,7 @@ export async function createSandbox(options) {
     dedupeEvents = false,
     dedupeOrders = false,
     textPlainEvents = false,
+    controlOrigins = [],
   } = options ?? {};
   if (typeof dataDir !== 'string' || !dataDir) {
     throw new TypeError('createSandbox: options.dataDir is required (the directory of the durable event log)');
@@ -66,6 +68,12 @@ export async function createSandbox(options) {
   if (!(sessionTimeoutMs > 0)) throw new TypeError('createSandbox: options.sessionTimeoutMs must be a positive number of ms');
   if (!(latencyMs >= 0)) throw new TypeError('createSandbox: options.latencyMs must be ≥ 0');
   if (typeof catalogPath !== 'string' || !catalogPath) throw new TypeError('createSandbox: options.catalog must be the path of a catalog JSON file');
+  if (!Array.isArray(controlOrigins) || !controlOrigins.every(isOrigin)) {
+    throw new TypeError('createSandbox: options.controlOrigins must be a list of origins such as "http://127.0.0.1:8787"');
+  }
+  /** Origins besides the sandbox's own that may use the control routes; the caller may add more. */
+  const allowedOrigins = new Set(controlOrigins);
+  const guard = createControlGuard({ origins: allowedOrigins, host });
   const print = typeof log === 'function' ? log : log ? (/** @type {string} */ line) => console.log(line) : null;
   const catalog = createCatalog(catalogPath, print ?? undefined);
 
@@ -133,7 +141,13 @@ export async function createSandbox(options) {
       }
     });
 
-    applyCors(req, res, path);
+    // The control routes answer only the sandbox's own pages and the storefront (control-guard.mjs).
+    if (isControlPath(path)) {
+      applyControlCors(res, guard.corsOrigin(req));
+      const refusal = guard.refusal(req, method);
+      if (refusal) return send(res, error(403, 'origin', refusal));
+      if (method === 'OPTIONS') return answerPreflight(req, res, false);
+    } else applyCors(req, res, path);
     if (method === 'OPTIONS') {
       // A preflight is a round trip of its own on a real network: it pays the latency too.
       if (latencyMs && routes.some((r) => r.api && r.pattern.test(path))) await sleep(latencyMs);
@@ -198,10 +212,21 @@ export async function createSandbox(options) {
     url: server.url,
     port: server.port,
     store,
+    controlOrigins: allowedOrigins,
     close() {
       for (const t of timers) clearTimeout(t);
       timers.clear();
       return server.close();
     },
   };
+}
+
+/** @param {unknown} v an origin exactly as a browser sends it in Origin */
+function isOrigin(v) {
+  if (typeof v !== 'string') return false;
+  try {
+    return new URL(v).origin === v;
+  } catch {
+    return false;
+  }
 }

@@ -44,6 +44,14 @@ export interface SandboxOptions {
    * else is refused with 415. @default false
    */
   textPlainEvents?: boolean;
+  /**
+   * Origins, besides the sandbox's own, whose pages may use the `/sandbox/` control routes (the
+   * demo storefront's, for its preview drawer), exactly as a browser sends them in `Origin`:
+   * `http://127.0.0.1:8787`. Any other origin gets no CORS grant there, and its requests are
+   * refused (403). The vendor routes answer every origin regardless. More can be added once
+   * known with `sandbox.controlOrigins.add(…)`. @default []
+   */
+  controlOrigins?: string[];
   /** More routes, after the vendor APIs and before static files: a site's own pages (the demo shop). */
   routes?: import('./http.mjs').Route[];
 }
@@ -55,6 +63,8 @@ export interface Sandbox {
   /** Stops listening and ends open keep-alive sockets. */
   close(): Promise<void>;
   store: Store;
+  /** The `controlOrigins` in force; add one (a storefront that listens after the sandbox) and it counts at once. */
+  controlOrigins: Set<string>;
 }
 
 export interface CartItem {

@@ -78,8 +78,19 @@ describe('responses', () => {
     expect(res.headers['access-control-allow-origin']).toBe(SHOP);
   });
 
-  it('allow DELETE on the /sandbox/ control routes', async () => {
-    const res = await raw(sandbox.url, 'OPTIONS', '/sandbox/faults', { Origin: SHOP, 'Access-Control-Request-Method': 'DELETE' });
+  it('allow DELETE on the /sandbox/ control routes, to the sandbox\'s own pages', async () => {
+    const res = await raw(sandbox.url, 'OPTIONS', '/sandbox/faults', { Origin: sandbox.url, 'Access-Control-Request-Method': 'DELETE' });
+    expect(res.status).toBe(204);
+    expect(res.headers['access-control-allow-origin']).toBe(sandbox.url);
     expect(res.headers['access-control-allow-methods']).toContain('DELETE');
+  });
+
+  it('grant Private Network Access on the vendor routes, to any site, as the vendors answer any site', async () => {
+    const res = await raw(sandbox.url, 'OPTIONS', '/v1.2/events', {
+      Origin: 'https://some-shop.example', 'Access-Control-Request-Method': 'POST', 'Access-Control-Request-Private-Network': 'true',
+    });
+    expect(res.status).toBe(204);
+    expect(res.headers['access-control-allow-origin']).toBe('https://some-shop.example');
+    expect(res.headers['access-control-allow-private-network']).toBe('true');
   });
 });

@@ -2,11 +2,11 @@
 // left hanging, whatever a handler does, on the sandbox and on the storefront's server alike.
 import { afterEach, expect, it, vi } from 'vitest';
 import { createSite } from '../../demo/server/site.mjs';
-import type { Route } from '../../demo/server/http.mjs';
+import type { SandboxOptions } from '../../demo/server/sandbox.mjs';
 import { raw, startSandbox } from './helpers';
 
 /** A route whose handler throws once its body has been read (as every route's is). */
-const throwing: Route[] = [
+const throwing: NonNullable<SandboxOptions['routes']> = [
   { method: 'POST', pattern: /^\/boom$/, api: false, handle: () => { throw new TypeError('Cannot convert object to primitive value'); } },
   { method: 'GET', pattern: /^\/boom-later$/, api: false, handle: async () => { await new Promise((r) => setTimeout(r, 5)); throw new RangeError('Maximum call stack size exceeded'); } },
 ];
