@@ -6,6 +6,7 @@
 //   GET|POST|DELETE /sandbox/faults       injected faults
 //   POST /sandbox/reset                   forget everything (and truncate the log)
 //   GET  /sandbox/catalog                 the campaign catalog in use, and why an edit was refused
+// Only the sandbox's own pages and its controlOrigins may call them (control-guard.mjs).
 
 import { validateFaultSpec } from './faults.mjs';
 import { parseWithin } from './limits.mjs';

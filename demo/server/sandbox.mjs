@@ -4,7 +4,8 @@
 // It shares no code with src/ (the tag): it parses the wire itself so it catches the tag's
 // mistakes instead of mirroring them.
 //
-// Request pipeline: log → CORS → preflight? → read body → fault? → route (+ latency) → static.
+// Request pipeline: log → CORS (control routes: only allowed origins, else 403) → preflight? →
+// read body (413 past 1 MB) → fault? → route (+ latency) → static. A route that throws answers 500.
 // Decision routes (flows, Algonomy, Adobe) answer from a campaign catalog re-read on change.
 
 import { fileURLToPath } from 'node:url';
