@@ -162,7 +162,8 @@ export function algonomyRoutes({ store, catalog }) {
       handle({ query }) {
         const target = query.get('ct') ?? '';
         // Only where a creative can point: a web page, or a path on this server. No open redirect to javascript: etc.
-        if (!/^https?:\/\/[^/]/i.test(target) && !/^\/(?![/\\])/.test(target)) {
+        // Control characters (a CR LF in particular) could never be a URL; they would split the header.
+        if ((!/^https?:\/\/[^/]/i.test(target) && !/^\/(?![/\\])/.test(target)) || /[\x00-\x1f\x7f]/.test(target)) {
           return error(400, 'ct', `ct must be the http(s) URL or /path the click leads to (got ${JSON.stringify(target)})`);
         }
         const placement = query.get('p');
@@ -170,7 +171,7 @@ export function algonomyRoutes({ store, catalog }) {
         const browserId = guestByAnyId(store, query.get('u') ?? '');
         // The shopper is redirected whatever happens: a click must never strand them.
         if (browserId && placement && campaign) store.recordTracking(browserId, 'click', placement, campaign);
-        return { status: 302, headers: { Location: target } };
+        return { status: 302, headers: { Location: asHeaderValue(target) } };
       },
     },
   ];
@@ -231,6 +232,14 @@ function creativesHtml(placement, creatives) {
   });
   return `<div class="rr-placement" data-placement="${escapeHtml(placement)}">${items.join('')}</div>`;
 }
+
+/**
+ * A URL as a Location header carries it: spaces and non-ASCII percent-encoded as UTF-8 (a header
+ * cannot hold "/日本"); the rest as given.
+ * @param {string} url without control characters
+ */
+const asHeaderValue = (url) =>
+  url.replace(/[^\x21-\x7e]/gu, (c) => [...Buffer.from(c, 'utf8')].map((b) => `%${b.toString(16).toUpperCase().padStart(2, '0')}`).join(''));
 
 /** @param {string | null} v pipe-separated */
 const list = (v) => (v ? v.split('|').filter(Boolean) : []);

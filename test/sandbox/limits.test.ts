@@ -116,3 +116,16 @@ describe('the other bodies the sandbox stores or applies have the same limits', 
     expect(res.status).toBe(413);
   });
 });
+
+describe('query values that become headers', () => {
+  it('a click target with a line break is refused; one with spaces or non-ASCII is redirected to, encoded', async () => {
+    const click = (ct: string) => raw(sandbox.url, 'GET', `/rrserver/click?${new URLSearchParams({ ct, p: 'home_page.a', c: 'C', u: id })}`);
+    const split = await click('/sale\r\nSet-Cookie: session=stolen');
+    expect(split.status).toBe(400);
+    expect(JSON.parse(split.body).field).toBe('ct');
+    expect(split.headers['set-cookie']).toBeUndefined();
+    const wide = await click('/日本 sale?q=é');
+    expect(wide.status).toBe(302);
+    expect(wide.headers.location).toBe('/%E6%97%A5%E6%9C%AC%20sale?q=%C3%A9');
+  });
+});
