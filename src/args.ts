@@ -1,0 +1,60 @@
+// The public calls' arguments, read at the boundary. A caller's getters, Proxies and toJSON run
+// once, here: what is checked is what is sent, and whatever they throw becomes an `invalid`
+// result that names the argument, never an exception in the page.
+import { SlotwiseError } from './errors';
+
+export const invalid = (message: string): never => {
+  throw new SlotwiseError('invalid', message);
+};
+
+/** Whether `test` passes; a getter or Proxy that throws on the way is a no. */
+export const safely = (test: () => unknown): boolean => {
+  try {
+    return !!test();
+  } catch {
+    return false;
+  }
+};
+
+/** A value as an error message shows it: short, and never throwing. */
+export function shown(value: unknown): string {
+  try {
+    return String(JSON.stringify(value) ?? String(value)).slice(0, 80);
+  } catch {
+    return typeof value;
+  }
+}
+
+/** Values one argument may hold: bounds the time a huge or sparse array can take. */
+const MAX_VALUES = 20_000;
+
+/**
+A copy of `value` made of plain objects and arrays, as JSON would see it (toJSON applied, own
+enumerable keys), read once. Functions and undefined stay for the caller's checks to judge; a
+getter or Proxy that throws, a cycle, a BigInt or more than 64 levels is `invalid`, naming where.
+*/
+export function detach<T>(value: T, what: string): T {
+  const stack: unknown[] = [];
+  let at = what;
+  let count = 0;
+  const walk = (read: () => unknown, path: string): unknown => {
+    at = path;
+    let v = read() as { toJSON?: () => unknown } | null;
+    if (typeof v?.toJSON == 'function') v = v.toJSON() as typeof v;
+    if (typeof v == 'bigint' || stack.includes(v) || stack.length > 64 || ++count > MAX_VALUES) throw 0;
+    if (!v || typeof v != 'object') return v;
+    const o = v as Record<string, unknown>;
+    stack.push(o);
+    const copy = Array.isArray(o)
+      ? Array.from({ length: o.length }, (_, i) => walk(() => o[i], `${path}[${i}]`))
+      // A toJSON the answer of toJSON carries is not called by JSON: it must not be by a later stringify either.
+      : Object.fromEntries(Object.keys(o).map((key) => [key, walk(() => o[key], `${path}.${key}`)]).filter(([key, x]) => key != 'toJSON' || typeof x != 'function'));
+    stack.pop();
+    return copy;
+  };
+  try {
+    return walk(() => value, what) as T;
+  } catch {
+    return invalid(`${at.slice(0, 100)} cannot be read as JSON (a getter or Proxy threw, or it is circular, a BigInt, too deep or too big)`);
+  }
+}
