@@ -19,7 +19,7 @@ export const safely = (test: () => unknown): boolean => {
 /** A value as an error message shows it: short, and never throwing. */
 export function shown(value: unknown): string {
   try {
-    return String(JSON.stringify(value) ?? String(value)).slice(0, 80);
+    return String(value instanceof Error ? value.message : JSON.stringify(value) ?? String(value)).slice(0, 80);
   } catch {
     return typeof value;
   }
@@ -37,24 +37,27 @@ export function detach<T>(value: T, what: string): T {
   const stack: unknown[] = [];
   let at = what;
   let count = 0;
-  const walk = (read: () => unknown, path: string): unknown => {
+  const walk = (o: Record<string, unknown>, key: string | number, path: string): unknown => {
     at = path;
-    let v = read() as { toJSON?: () => unknown } | null;
-    if (typeof v?.toJSON == 'function') v = v.toJSON() as typeof v;
+    let v = o[key] as Record<string, unknown> | null;
+    if (typeof v?.toJSON == 'function') v = (v.toJSON as () => typeof v)();
     if (typeof v == 'bigint' || stack.includes(v) || stack.length > 64 || ++count > MAX_VALUES) throw 0;
     if (!v || typeof v != 'object') return v;
-    const o = v as Record<string, unknown>;
-    stack.push(o);
-    const copy = Array.isArray(o)
-      ? Array.from({ length: o.length }, (_, i) => walk(() => o[i], `${path}[${i}]`))
-      // A toJSON the answer of toJSON carries is not called by JSON: it must not be by a later stringify either.
-      : Object.fromEntries(Object.keys(o).map((key) => [key, walk(() => o[key], `${path}.${key}`)]).filter(([key, x]) => key != 'toJSON' || typeof x != 'function'));
+    stack.push(v);
+    const list = Array.isArray(v);
+    const entries: [string | number, unknown][] = [];
+    for (const k of list ? (v as unknown as unknown[]).keys() : Object.keys(v)) {
+      const x = walk(v, k, `${path}.${k}`);
+      // A toJSON on what toJSON answered is not JSON's to call, nor a later stringify's.
+      if (k != 'toJSON' || typeof x != 'function') entries.push([k, x]);
+    }
     stack.pop();
-    return copy;
+    // fromEntries defines keys, as JSON.parse does: a "__proto__" key stays data.
+    return list ? entries.map((e) => e[1]) : Object.fromEntries(entries);
   };
   try {
-    return walk(() => value, what) as T;
+    return walk({ v: value }, 'v', what) as T;
   } catch {
-    return invalid(`${at.slice(0, 100)} cannot be read as JSON (a getter or Proxy threw, or it is circular, a BigInt, too deep or too big)`);
+    return invalid(`${at.slice(0, 99)} cannot be read as JSON (a getter threw, or it is circular, a BigInt, too deep or too big)`);
   }
 }

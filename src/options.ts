@@ -245,10 +245,10 @@ function pageLanguage(): string {
 
 /** Validates options and fills defaults; throws a `SlotwiseError` naming the bad option. */
 export function resolveOptions(options: TagOptions): Settings {
-  if (typeof options != 'object' || !options) throw invalidOption('options', 'an object', options);
   // Only the options we know, and only those given: the tuning limits are not options. Read
   // once: a getter or Proxy that throws is an invalid option, not an exception of its own.
   const given = detach(options, 'Slotwise options') as unknown as Record<string, unknown>;
+  if (typeof given != 'object' || !given) throw invalidOption('options', 'an object', options);
   const trim = (value: unknown) => String(value).replace(/\/+$/, '');
   const o: Record<string, unknown> = { ...DEFAULTS, language: pageLanguage() };
   check(given, o, RULES);

@@ -268,7 +268,7 @@ export function browserTag(settings: Settings): Tag {
       const checked = args();
       return { ok: true, ...(await run(await driver.engine(), checked)) };
     } catch (error) {
-      return isSlotwiseError(error) ? { ok: false, reason: error.code, error } : failure('invalid', `${name}: ${safely(() => (error as Error).message) ? (error as Error).message : shown(error)}`);
+      return isSlotwiseError(error) ? { ok: false, reason: error.code, error } : failure('invalid', `${name}: ${shown(error)}`);
     }
   };
   let started = false;
@@ -372,10 +372,7 @@ export function browserTag(settings: Settings): Tag {
       return decide('flow', () => {
         if (typeof friendlyId != 'string' || !friendlyId) invalid('flow(friendlyId): friendlyId must be a non-empty string');
         const call = detach(options ?? {}, 'flow(options)');
-        const { params, email, identifiers: ids } = call;
-        if (!isObject(call) || (params !== undefined && !isObject(params)) || (email !== undefined && !isText(email)) ||
-          (ids !== undefined && !(isObject(ids) && isText(ids.provider) && isText(ids.id))))
-          invalid('flow(options): options must be an object: { params?: object, email?: string, identifiers?: { provider, id } }');
+        if (!isObject(call) || !(call.params === undefined || isObject(call.params))) invalid('flow(options): options and params must be objects');
         return { ...call, friendlyId };
       }, async (e, call) => {
         const { data, ...decision } = await e.decisions.flow(call, url);
@@ -385,26 +382,24 @@ export function browserTag(settings: Settings): Tag {
     placements: (names, context = {}) => decide('placements', () => {
       const list = detach(names, 'placements(names)');
       const given = detach(context, 'placements(context)');
-      if (!Array.isArray(list) || !list.every(isText)) invalid('placements(names): names must be an array of placement names');
-      const scalar = (v: unknown) => ['string', 'number', 'boolean', 'undefined'].includes(typeof v);
-      if (!isObject(given) || !Object.values(given).every((v) => scalar(v) || (Array.isArray(v) && v.every(scalar))))
-        invalid('placements(context): context must be an object of strings, numbers, booleans or arrays of them');
+      if (!Array.isArray(list) || !list.every(isText)) invalid('placements(names): names must be an array of strings');
+      if (!isObject(given)) invalid('placements(context): context must be an object');
       return [list, given] as const;
     }, async (e, [list, given]) => ({ decisions: await e.decisions.placements(list, given) })),
     offers: (calls) => decide('offers', () => {
       const list = detach(calls, 'offers(calls)');
       if (!Array.isArray(list) || !list.every((c) => isObject(c) && isText(c.placementId) && isText(c.activityId)))
-        invalid('offers(calls): calls must be an array of { placementId, activityId, itemCount? }');
+        invalid('offers(calls): calls must be an array of { placementId, activityId }');
       return list;
     }, async (e, list) => ({ decisions: await e.decisions.offers(list) })),
     page: (url) => decide('page', () => {
       if (url !== undefined && !(typeof url == 'string' && safely(() => new URL(url, location.href))))
-        invalid(`page(url): url must be a URL or a path (got ${shown(url)})`);
+        invalid('page(url): url must be a URL or a path');
     }, (e) => e.renderer.page(url).then(() => ({}))),
     render: (root) => decide('render', () => {
       // An element, a document or a fragment, of this window or of a frame's.
       if (root !== undefined && !safely(() => [1, 9, 11].includes(root.nodeType!) && typeof root.querySelectorAll == 'function'))
-        invalid('render(root): root must be an element, a document or a fragment');
+        invalid('render(root): root must be an element or a document');
     }, (e) => e.renderer.render(root).then(() => ({}))),
     on(type, listener) {
       if (typeof type != 'string' || !Object.hasOwn(listeners, type) || typeof listener != 'function') return () => false;

