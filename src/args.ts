@@ -58,6 +58,6 @@ export function detach<T>(value: T, what: string): T {
   try {
     return walk({ v: value }, 'v', what) as T;
   } catch {
-    return invalid(`${at.slice(0, 99)} cannot be read as JSON (a getter threw, or it is circular, a BigInt, too deep or too big)`);
+    return invalid(`${at.slice(0, 99)} cannot be read as JSON (a getter threw, or circular, a BigInt, too deep or big)`);
   }
 }

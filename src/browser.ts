@@ -12,7 +12,7 @@ import { adoptCloak, uncloak } from './render/cloak';
 /** A call the stub queued: its arguments, the page URL then, and the stub promise's resolver. */
 type QueuedCall = [args: ArrayLike<unknown>, url: string, resolve?: (value: unknown) => void];
 /** The snippet's stub: queued calls, its anti-flicker style and safety timer. */
-type Global = ((...args: unknown[]) => unknown) & { q?: QueuedCall[]; c?: HTMLStyleElement; t?: number; loaded?: boolean };
+type Global = ((...args: unknown[]) => unknown) & { q?: QueuedCall[]; c?: HTMLStyleElement; t?: ReturnType<typeof setTimeout>; loaded?: boolean };
 
 const host = window as unknown as { slotwise?: Global };
 const stub = host.slotwise;

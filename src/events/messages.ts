@@ -89,15 +89,9 @@ function message(settings: Settings, ctx: CallContext, type: string, fields: obj
     client_key: settings.clientKey,
     ext: { ...flattenExt(ext), eventId: ctx.eventId },
   };
-  // Serialized once, now: the queue keeps this snapshot, so a page that later empties or changes
-  // the objects it passed (or whose toJSON answers differently next time) changes nothing sent.
-  let json: string;
-  try {
-    json = JSON.stringify(result);
-  } catch {
-    return invalid(`${type} data cannot be sent as JSON (circular or not serializable)`);
-  }
-  return JSON.parse(json) as Message;
+  // A snapshot the queue keeps: what the caller passed was detached already (so this cannot
+  // throw), and a page that later empties or changes its objects changes nothing sent.
+  return JSON.parse(JSON.stringify(result)) as Message;
 }
 
 // Each builder reads the caller's objects once, through detach: a getter or toJSON that answers
