@@ -7,6 +7,9 @@ export const invalid = (message: string): never => {
   throw new SlotwiseError('invalid', message);
 };
 
+/** Throws `invalid`: `argument` must be `expected`. */
+export const must = (argument: string, expected: string): never => invalid(`${argument} must be ${expected}`);
+
 /** Whether `test` passes; a getter or Proxy that throws on the way is a no. */
 export const safely = (test: () => unknown): boolean => {
   try {

@@ -2,7 +2,7 @@
 // and turns every outcome into a result: public calls resolve, they never throw into the page.
 import { nanoid } from 'nanoid';
 import { SlotwiseError, isSlotwiseError } from './errors';
-import { detach, invalid, safely, shown } from './args';
+import { detach, must, safely, shown } from './args';
 import { isObject, isText } from './wire/model';
 import { hasDom, localStore } from './env';
 import { resolveOptions, type Consent, type Settings, type TagOptions } from './options';
@@ -370,9 +370,9 @@ export function browserTag(settings: Settings): Tag {
     flow(friendlyId, options) {
       const url = callUrl ?? location.href;
       return decide('flow', () => {
-        if (typeof friendlyId != 'string' || !friendlyId) invalid('flow(friendlyId): friendlyId must be a non-empty string');
+        if (typeof friendlyId != 'string' || !friendlyId) must('flow(friendlyId)', 'a non-empty string');
         const call = detach(options ?? {}, 'flow(options)');
-        if (!isObject(call) || !(call.params === undefined || isObject(call.params))) invalid('flow(options): options and params must be objects');
+        if (!isObject(call) || !(call.params === undefined || isObject(call.params))) must('flow(options) and its params', 'objects');
         return { ...call, friendlyId };
       }, async (e, call) => {
         const { data, ...decision } = await e.decisions.flow(call, url);
@@ -382,24 +382,24 @@ export function browserTag(settings: Settings): Tag {
     placements: (names, context = {}) => decide('placements', () => {
       const list = detach(names, 'placements(names)');
       const given = detach(context, 'placements(context)');
-      if (!Array.isArray(list) || !list.every(isText)) invalid('placements(names): names must be an array of strings');
-      if (!isObject(given)) invalid('placements(context): context must be an object');
+      if (!Array.isArray(list) || !list.every(isText)) must('placements(names)', 'an array of strings');
+      if (!isObject(given)) must('placements(context)', 'an object');
       return [list, given] as const;
     }, async (e, [list, given]) => ({ decisions: await e.decisions.placements(list, given) })),
     offers: (calls) => decide('offers', () => {
       const list = detach(calls, 'offers(calls)');
       if (!Array.isArray(list) || !list.every((c) => isObject(c) && isText(c.placementId) && isText(c.activityId)))
-        invalid('offers(calls): calls must be an array of { placementId, activityId }');
+        must('offers(calls)', 'an array of { placementId, activityId }');
       return list;
     }, async (e, list) => ({ decisions: await e.decisions.offers(list) })),
     page: (url) => decide('page', () => {
       if (url !== undefined && !(typeof url == 'string' && safely(() => new URL(url, location.href))))
-        invalid('page(url): url must be a URL or a path');
+        must('page(url)', 'a URL or a path');
     }, (e) => e.renderer.page(url).then(() => ({}))),
     render: (root) => decide('render', () => {
       // An element, a document or a fragment, of this window or of a frame's.
       if (root !== undefined && !safely(() => [1, 9, 11].includes(root.nodeType!) && typeof root.querySelectorAll == 'function'))
-        invalid('render(root): root must be an element or a document');
+        must('render(root)', 'an element or a document');
     }, (e) => e.renderer.render(root).then(() => ({}))),
     on(type, listener) {
       if (typeof type != 'string' || !Object.hasOwn(listeners, type) || typeof listener != 'function') return () => false;
