@@ -227,3 +227,34 @@ test('a blocked library or an odd call never hangs or throws into the page', asy
   expect(await page.evaluate(() => window.slotwise('view'))).toMatchObject({ ok: true });
   expect(pageErrors).toEqual([]);
 });
+
+test('?slotwise_debug=1 requests no file of ours while consent is pending or denied; the overlay loads once it is granted', async ({ page, sandbox }) => {
+  const chunks: string[] = [];
+  page.on('request', (r) => /\/dist\/slotwise-[\w-]+\.min\.js/.test(r.url()) && chunks.push(new URL(r.url()).pathname));
+  const slot = '<div data-slotwise-flow="hero_e2e">default hero</div>';
+  for (const consent of ['denied', 'pending']) {
+    await page.goto(sandbox.siteUrl + writePage({ body: slot + initScript(optionsFor(sandbox, newKey(), { consent, browserId: 'local' })) }) + '?slotwise_debug=1');
+    await page.waitForFunction(() => (window.slotwise as unknown as { loaded?: boolean }).loaded);
+    await page.waitForTimeout(500);
+    expect(chunks, `consent ${consent}`).toEqual([]);
+    await expect(page.getByText('default hero')).toBeVisible(); // the slot shows its default content
+  }
+  expect(await page.evaluate(() => window.slotwise('consent', 'granted'))).toEqual({ ok: true });
+  await expect.poll(() => chunks).toContain('/dist/slotwise-debug.min.js');
+  await expect(page.locator('.slotwise-bar')).toBeVisible();
+});
+
+test('an init whose options throw, queued by the snippet, resolves invalid with the calls after it, and throws nothing into the page', async ({ page, sandbox }) => {
+  const pageErrors: Error[] = [];
+  page.on('pageerror', (e) => pageErrors.push(e));
+  await page.goto(sandbox.siteUrl + writePage({
+    body: `<script>
+      window.init = slotwise('init', { clientKey: 'k', target: '${sandbox.url}', pointOfSale: 'e2e', currency: 'EUR', get consent() { throw new Error('getter'); } });
+      window.after = slotwise('add', { get item_id() { throw null; } });
+    </script>`,
+  }));
+  const [init, after] = await page.evaluate(() => Promise.all([(window as any).init, (window as any).after]));
+  expect(init).toMatchObject({ ok: false, reason: 'invalid' });
+  expect(after).toMatchObject({ ok: false, reason: 'invalid' });
+  expect(pageErrors).toEqual([]);
+});

@@ -5,12 +5,14 @@
 import { browserTag, callAt, type Tag } from './tag';
 import { resolveOptions, type TagOptions } from './options';
 import { failure, type Failure } from './result';
+import { isSlotwiseError } from './errors';
+import { detach, shown } from './args';
 import { adoptCloak, uncloak } from './render/cloak';
 
 /** A call the stub queued: its arguments, the page URL then, and the stub promise's resolver. */
 type QueuedCall = [args: ArrayLike<unknown>, url: string, resolve?: (value: unknown) => void];
 /** The snippet's stub: queued calls, its anti-flicker style and safety timer. */
-type Global = ((...args: unknown[]) => unknown) & { q?: QueuedCall[]; c?: HTMLStyleElement; t?: number; loaded?: boolean };
+type Global = ((...args: unknown[]) => unknown) & { q?: QueuedCall[]; c?: HTMLStyleElement; t?: ReturnType<typeof setTimeout>; loaded?: boolean };
 
 const host = window as unknown as { slotwise?: Global };
 const stub = host.slotwise;
@@ -27,15 +29,19 @@ if (stub?.loaded) {
   let broken: Failure | undefined;
 
   const init = (options: unknown): unknown => {
-    const { consent } = (options ?? {}) as TagOptions;
-    if (tag || broken) {
-      console.warn('slotwise: init was called again; the first options stay' + (consent ? ', but consent is applied' : ''));
-      return consent ? tag?.consent(consent) : { ok: true };
-    }
     try {
-      tag = browserTag(resolveOptions({ ...attributes, ...(options as TagOptions) }));
+      // Read once, here: a getter or Proxy that throws makes the options invalid, not an exception.
+      const given: TagOptions = { ...detach(options as TagOptions, 'init(options)') };
+      const { consent } = given;
+      if (tag || broken) {
+        console.warn('slotwise: init was called again; the first options stay' + (consent ? ', but consent is applied' : ''));
+        return consent && tag ? tag.consent(consent) : broken ?? { ok: true };
+      }
+      tag = browserTag(resolveOptions({ ...attributes, ...given }));
     } catch (error) {
-      broken = { ok: false, reason: 'invalid', error: error as Failure['error'] };
+      const failed = failure('invalid', isSlotwiseError(error) ? error.message : `init: ${shown(error)}`);
+      if (tag || broken) return failed;
+      broken = failed;
       console.error(`slotwise: ${broken.error.message}. Slotwise is off on this page.`);
       uncloak(); // the slots show their default content
     }
@@ -44,21 +50,22 @@ if (stub?.loaded) {
   };
 
   const call = (method: unknown, args: unknown[], url: string): unknown => {
-    if (method == 'init') return init(args[0]);
+    // Strict comparisons: an object whose toString throws is an unknown call, not an exception.
+    if (method === 'init') return init(args[0]);
     if (broken) return broken;
     const fn = typeof method == 'string' && Object.hasOwn(tag!, method) && (tag![method as keyof Tag] as (...a: unknown[]) => unknown);
     try {
       if (fn) return callAt(url, () => fn(...args));
     } catch (error) {
-      return failure('invalid', `slotwise(${JSON.stringify(method)}): ${(error as Error).message}`);
+      return failure('invalid', `slotwise(${shown(method)}): ${shown(error)}`);
     }
-    return failure('invalid', `unknown call slotwise(${JSON.stringify(method)})`);
+    return failure('invalid', `unknown call slotwise(${shown(method)})`);
   };
 
   function run(queued: QueuedCall): Promise<unknown> {
     const [[method, ...args], url, resolve] = [Array.from(queued[0]), queued[1], queued[2]];
     // Before init (and without data- options) calls wait, like on the stub.
-    if (!tag && !broken && method != 'init') return new Promise((r) => waiting.push([queued[0], url, (v) => (resolve?.(v), r(v))]));
+    if (!tag && !broken && method !== 'init') return new Promise((r) => waiting.push([queued[0], url, (v) => (resolve?.(v), r(v))]));
     return Promise.resolve(call(method, args, url)).then((result) => {
       const failed = result as Partial<Failure> | undefined;
       if (failed?.reason == 'invalid' && failed !== broken) console.warn(`slotwise: ${failed.error!.message}`);
@@ -73,6 +80,6 @@ if (stub?.loaded) {
   // The snippet's rule and 1 s safety net: the tag's first pass takes them over.
   adoptCloak(stub?.c, stub?.t);
   const queued = stub?.q ?? [];
-  if (attributes.clientKey && !queued.some(([args]) => args[0] == 'init')) init({});
+  if (attributes.clientKey && !queued.some(([args]) => args[0] === 'init')) init({});
   queued.splice(0).forEach(run);
 }

@@ -1,4 +1,5 @@
 import { SlotwiseError } from './errors';
+import { detach, shown } from './args';
 
 export type Consent = 'pending' | 'granted' | 'denied';
 export type Channel = 'WEB' | 'MOBILE_WEB' | 'MOBILE_APP';
@@ -235,7 +236,7 @@ function check(source: Record<string, unknown>, into: Record<string, unknown>, r
 }
 
 export const invalidOption = (name: string, expected: string, value: unknown) =>
-  new SlotwiseError('invalid', `Slotwise option "${name}" must be ${expected} (got ${JSON.stringify(value)})`);
+  new SlotwiseError('invalid', `Slotwise option "${name}" must be ${expected} (got ${shown(value)})`);
 
 function pageLanguage(): string {
   const lang = typeof document == 'object' ? document.documentElement.lang : '';
@@ -244,9 +245,10 @@ function pageLanguage(): string {
 
 /** Validates options and fills defaults; throws a `SlotwiseError` naming the bad option. */
 export function resolveOptions(options: TagOptions): Settings {
-  if (typeof options != 'object' || !options) throw invalidOption('options', 'an object', options);
-  // Only the options we know, and only those given: the tuning limits are not options.
-  const given = options as unknown as Record<string, unknown>;
+  // Only the options we know, and only those given: the tuning limits are not options. Read
+  // once: a getter or Proxy that throws is an invalid option, not an exception of its own.
+  const given = detach(options, 'Slotwise options') as unknown as Record<string, unknown>;
+  if (typeof given != 'object' || !given) throw invalidOption('options', 'an object', options);
   const trim = (value: unknown) => String(value).replace(/\/+$/, '');
   const o: Record<string, unknown> = { ...DEFAULTS, language: pageLanguage() };
   check(given, o, RULES);

@@ -1,7 +1,9 @@
 // createTag: the composition root. It wires identity, the event queue and delivery to the page,
 // and turns every outcome into a result: public calls resolve, they never throw into the page.
 import { nanoid } from 'nanoid';
-import { SlotwiseError } from './errors';
+import { SlotwiseError, isSlotwiseError } from './errors';
+import { detach, must, safely, shown } from './args';
+import { isObject, isText } from './wire/model';
 import { hasDom, localStore } from './env';
 import { resolveOptions, type Consent, type Settings, type TagOptions } from './options';
 import { failure, type BrowserIdResult, type EventResult, type Failure, type Result } from './result';
@@ -159,7 +161,9 @@ export function browserTag(settings: Settings): Tag {
     emit('error', { error: new SlotwiseError('blocked', `No browser id (${status || 'no answer'}); events wait for one`, status) }));
   // Another tab leaves an event alone while it may still be waiting for that tab's answer.
   const queue = createQueue(prefix, storage, (event) => fail(event.message, failure('dropped', 'The queue is full: dropped its oldest event'), true),
-    settings.requestTimeoutMs + 5000);
+    settings.requestTimeoutMs + 5000,
+    // Reported a task later: the first scan runs before the page can listen.
+    (key) => setTimeout(emit, 0, 'error', { error: new SlotwiseError('dropped', `Removed an unreadable queue entry (${key})`), eventId: eventIdOf(key) }));
   const delivery = createDelivery(settings, queue, ids, prefix + 'queue', canSend, ({ message, attempts }: QueuedEvent, outcome: Outcome) => {
     const eventId = String(message.ext.eventId);
     const what = `${message.type} ${eventId}`;
@@ -253,28 +257,37 @@ export function browserTag(settings: Settings): Tag {
     error: (error: SlotwiseError) => emit('error', { error }),
   };
   const driver = createSlotDriver(settings, canSend, (create) => create(settings, { host, ids, rcs, sessionId, allowed: canSend, preview, hooks }));
-  /** Runs a decision call and turns its outcome into a result. */
-  const decide = async <T extends object>(run: (engine: Engine) => Promise<T>): Promise<({ ok: true } & T) | Failure> => {
+  /**
+  Runs a decision call and turns its outcome into a result. `args` checks the call's arguments
+  first (before consent or the engine): what it throws, or anything but a SlotwiseError the call
+  throws later, is bad input, not the network.
+  */
+  const decide = async <T extends object, A = void>(name: string, args: () => A, run: (engine: Engine, args: A) => Promise<T>): Promise<({ ok: true } & T) | Failure> => {
     if (dead) return dead;
     try {
-      return { ok: true, ...(await run(await driver.engine())) };
+      const checked = args();
+      return { ok: true, ...(await run(await driver.engine(), checked)) };
     } catch (error) {
-      const reason = (error as SlotwiseError).code ?? 'blocked';
-      return { ok: false, reason, error: error as SlotwiseError };
+      return isSlotwiseError(error) ? { ok: false, reason: error.code, error } : failure('invalid', `${name}: ${shown(error)}`);
     }
   };
   let started = false;
+  let overlay = false;
   let closeOverlay = () => {};
-  const start = () => {
-    started = true;
-    driver.start();
-    // ?slotwise_debug=1, or a preview: the preview bar lists and outlines every slot (loaded on demand).
+  // ?slotwise_debug=1, or a preview: the preview bar lists and outlines every slot (loaded on
+  // demand, and like every file of ours only with consent: at start, or when it is granted).
+  const showOverlay = () => {
     const previewing = preview();
-    if (previewing || /[?&]slotwise_debug=1\b/.test(location.search))
-      void Promise.all([loadOverlay(settings.nonce), driver.engine()]).then(
+    if (!overlay && canSend() && (previewing || /[?&]slotwise_debug=1\b/.test(location.search)))
+      overlay = !!Promise.all([loadOverlay(settings.nonce), driver.engine()]).then(
         ([show, e]) => !dead && (closeOverlay = show(e.reports, settings.nonce, previewing ? { value: previewing, key: previewKey } : undefined)),
         () => console.warn('slotwise: the debug overlay could not load (it needs consent and the slot engine)'),
       );
+  };
+  const start = () => {
+    started = true;
+    driver.start();
+    showOverlay();
   };
   // The site's server re-sets our cookies, where Safari does not cap them at 7 days: when the
   // browser id cookie was missing (so it was written by script just now) or a day has passed.
@@ -304,7 +317,7 @@ export function browserTag(settings: Settings): Tag {
       lastUrl = withoutHash();
       // A new URL: the slots not yet decided for it (never the same page again, as page() may).
       if (driver.asked() || document.querySelector(SLOT_SELECTOR))
-        void decide((e) => e.renderer.page(undefined, false).then(() => ({})));
+        void decide('page', () => {}, (e) => e.renderer.page(undefined, false).then(() => ({})));
     });
   const history_ = history as unknown as Record<string, (...args: unknown[]) => unknown>;
   const patched = settings.autoPage ? ['pushState', 'replaceState'].map((name) => {
@@ -332,7 +345,7 @@ export function browserTag(settings: Settings): Tag {
     consent(state) {
       if (dead) return settled(dead);
       if (typeof state != 'string' || !/^(pending|granted|denied)$/.test(state))
-        return settled(failure('invalid', `consent(state): state must be 'pending', 'granted' or 'denied' (got ${JSON.stringify(state)})`));
+        return settled(failure('invalid', `consent(state): state must be 'pending', 'granted' or 'denied' (got ${shown(state)})`));
       consent = state;
       for (const message of consent == 'pending' ? [] : held.splice(0))
         if (consent == 'granted') enqueue(message);
@@ -340,7 +353,7 @@ export function browserTag(settings: Settings): Tag {
       // Events an earlier page queued with consent go out now too, and the slots are decided.
       delivery.kick();
       askServer();
-      if (consent == 'granted' && started) driver.granted();
+      if (consent == 'granted' && started) (driver.granted(), showOverlay());
       return settled({ ok: true });
     },
     async browserId() {
@@ -354,25 +367,45 @@ export function browserTag(settings: Settings): Tag {
       const results = await Promise.all([...waiting.values()].map((w) => w.done));
       return results.find((r): r is Failure => !r.ok) ?? { ok: true };
     },
-    flow(friendlyId, options = {}) {
+    flow(friendlyId, options) {
       const url = callUrl ?? location.href;
-      if (typeof friendlyId != 'string' || !friendlyId)
-        return settled(failure('invalid', 'flow(friendlyId): friendlyId must be a non-empty string'));
-      return decide(async (e) => {
-        const decision = await e.decisions.flow({ ...options, friendlyId }, url);
-        const { data, ...rest } = decision;
-        return { data, decision: rest };
+      return decide('flow', () => {
+        if (typeof friendlyId != 'string' || !friendlyId) must('flow(friendlyId)', 'a non-empty string');
+        const call = detach(options ?? {}, 'flow(options)');
+        if (!isObject(call) || !(call.params === undefined || isObject(call.params))) must('flow(options) and its params', 'objects');
+        return { ...call, friendlyId };
+      }, async (e, call) => {
+        const { data, ...decision } = await e.decisions.flow(call, url);
+        return { data, decision };
       });
     },
-    placements: (names, context = {}) => decide(async (e) => ({ decisions: await e.decisions.placements(names, context) })),
-    offers: (calls) => decide(async (e) => ({ decisions: await e.decisions.offers(calls) })),
-    page: (url) => decide((e) => e.renderer.page(url).then(() => ({}))),
-    render: (root) => decide((e) => e.renderer.render(root).then(() => ({}))),
+    placements: (names, context = {}) => decide('placements', () => {
+      const list = detach(names, 'placements(names)');
+      const given = detach(context, 'placements(context)');
+      if (!Array.isArray(list) || !list.every(isText)) must('placements(names)', 'an array of strings');
+      if (!isObject(given)) must('placements(context)', 'an object');
+      return [list, given] as const;
+    }, async (e, [list, given]) => ({ decisions: await e.decisions.placements(list, given) })),
+    offers: (calls) => decide('offers', () => {
+      const list = detach(calls, 'offers(calls)');
+      if (!Array.isArray(list) || !list.every((c) => isObject(c) && isText(c.placementId) && isText(c.activityId)))
+        must('offers(calls)', 'an array of { placementId, activityId }');
+      return list;
+    }, async (e, list) => ({ decisions: await e.decisions.offers(list) })),
+    page: (url) => decide('page', () => {
+      if (url !== undefined && !(typeof url == 'string' && safely(() => new URL(url, location.href))))
+        must('page(url)', 'a URL or a path');
+    }, (e) => e.renderer.page(url).then(() => ({}))),
+    render: (root) => decide('render', () => {
+      // An element, a document or a fragment, of this window or of a frame's.
+      if (root !== undefined && !safely(() => [1, 9, 11].includes(root.nodeType!) && typeof root.querySelectorAll == 'function'))
+        must('render(root)', 'an element or a document');
+    }, (e) => e.renderer.render(root).then(() => ({}))),
     on(type, listener) {
-      const set = listeners[type] as Set<typeof listener> | undefined;
-      if (!Object.hasOwn(listeners, type) || typeof listener != 'function') return () => false;
-      set!.add(listener);
-      return () => set!.delete(listener);
+      if (typeof type != 'string' || !Object.hasOwn(listeners, type) || typeof listener != 'function') return () => false;
+      const set = listeners[type] as Set<typeof listener>;
+      set.add(listener);
+      return () => set.delete(listener);
     },
     destroy() {
       dead = failure('destroyed', 'This tag was destroyed');

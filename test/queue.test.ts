@@ -148,3 +148,26 @@ describe('persisted queue', () => {
     expect(createQueue('p:', localStorage, () => {}).pausedUntil()).toBe(until);
   });
 });
+
+describe('entries the queue cannot read', () => {
+  it('are removed and reported once, without hiding the entry after them from the same scan', () => {
+    localStorage.setItem('p:q:000000001:bad', 'null');
+    localStorage.setItem('p:q:000000002:also-bad', JSON.stringify({ m: { type: 'VIEW' }, a: 0 }));
+    localStorage.setItem('p:q:000000003:good', JSON.stringify({ m: message('VIEW', 'good'), a: 0 }));
+    const unreadable: string[] = [];
+    const queue = createQueue('p:', localStorage, () => {}, 15_000, (key) => unreadable.push(key));
+    expect(queue.head()?.message.ext.eventId).toBe('good');
+    expect(types(queue)).toEqual(['VIEW']);
+    expect(unreadable).toEqual(['p:q:000000001:bad', 'p:q:000000002:also-bad']);
+    expect(Object.keys(localStorage).sort()).toEqual(['p:q:000000003:good']);
+  });
+
+  it('leaves an entry another tab is finishing alone, and reads counters that are not numbers as none', () => {
+    localStorage.setItem('p:q:000000001:done', JSON.stringify({ f: 'dropped' }));
+    localStorage.setItem('p:q:000000002:x', JSON.stringify({ m: message('ADD', 'x'), a: 'many', n: 'later' }));
+    const unreadable: string[] = [];
+    const queue = createQueue('p:', localStorage, () => {}, 15_000, (key) => unreadable.push(key));
+    expect(queue.head()).toMatchObject({ message: { type: 'ADD' }, attempts: 0, notBefore: 0 });
+    expect(unreadable).toEqual([]);
+  });
+});

@@ -677,3 +677,134 @@ describe('preview', () => {
     expect(flowCall().url.searchParams.has('slotwise_preview')).toBe(false);
   });
 });
+
+describe('hostile input never throws into the page', () => {
+  const throwing = (what: unknown) => new Proxy({}, Object.fromEntries(
+    ['get', 'has', 'ownKeys', 'getOwnPropertyDescriptor', 'getPrototypeOf', 'set', 'defineProperty', 'deleteProperty', 'apply', 'construct']
+      .map((trap) => [trap, () => { throw what; }])));
+  const settle = async <T>(call: () => Promise<T>): Promise<T> => {
+    let result: Promise<T>;
+    expect(() => (result = call())).not.toThrow();
+    const answer = result!.then((value) => value, (error: unknown) => ({ rejected: error }));
+    await vi.runAllTimersAsync();
+    return answer as Promise<T>;
+  };
+
+  it('answers invalid, naming the argument, for getters, Proxies and BigInts in event data', async () => {
+    const tag = make({ browserId: 'local' });
+    const cases: [string, () => Promise<unknown>, RegExp][] = [
+      ['a getter that throws null', () => tag.add({ get item_id(): string { throw null; } }), /product/],
+      ['a Proxy that throws on every trap', () => tag.add(throwing(new Error('trap')) as never), /product/],
+      ['a Proxy as ext', () => tag.view({ ext: throwing(1) as never }), /data/],
+      ['a getter in a person', () => tag.identity({ get email(): string { throw new Error('no'); } }), /person/],
+      ['a cycle in custom data', () => tag.event('X', (() => { const o: Record<string, unknown> = {}; o.self = o; return o; })()), /data/],
+      ['a BigInt in ext', () => tag.event('X', {}, { n: 10n as never }), /ext/],
+    ];
+    for (const [name, call, names] of cases)
+      expect(await settle(call), name).toMatchObject({ ok: false, reason: 'invalid', error: { message: expect.stringMatching(names) } });
+    expect(api.events()).toEqual([]);
+  });
+
+  it('sends what toJSON answered, read once: a second answer changes nothing', async () => {
+    const tag = make({ browserId: 'local' });
+    let calls = 0;
+    const data = { toJSON: () => (calls++ ? { ext: 'not an object' } : { color: 'red' }) };
+    expect(await settle(() => tag.event('PICK', data))).toMatchObject({ ok: true });
+    expect(api.events()).toEqual([expect.objectContaining({ type: 'PICK', color: 'red', ext: { eventId: expect.any(String) } })]);
+    expect(calls).toBe(1);
+  });
+
+  it('answers invalid for odd consent states and ignores odd listeners', async () => {
+    const tag = make();
+    for (const state of [new String('granted'), 10n, throwing(1), Object.create(null), Symbol('granted')])
+      expect(await settle(() => tag.consent(state as never))).toMatchObject({ ok: false, reason: 'invalid', error: { message: expect.stringMatching(/state/) } });
+    for (const [type, listener] of [[{ toString() { throw 1; } }, () => {}], ['error', 5], [Symbol('error'), () => {}], ['__proto__', () => {}]])
+      expect(() => tag.on(type as never, listener as never)()).not.toThrow();
+  });
+
+  it('answers invalid, naming the argument, for bad decision calls, and asks no API', async () => {
+    const cyclic: Record<string, unknown> = {};
+    cyclic.self = cyclic;
+    const tag = make({
+      browserId: 'local',
+      placements: { target: 'https://recs.example', apiKey: 'k', apiClientKey: 'c' },
+      offers: { target: '/adobe-offers', identityNamespace: 'SlotwiseBrowser' },
+    });
+    const cases: [() => Promise<unknown>, RegExp][] = [
+      [() => tag.placements(5 as never), /names/],
+      [() => tag.placements('home.hero' as never), /names/],
+      [() => tag.placements([5] as never), /names/],
+      [() => tag.placements(['home.hero'], null as never), /context/],
+      [() => tag.placements(['home.hero'], 5 as never), /context/],
+      
+      [() => tag.placements(['home.hero'], throwing(1) as never), /context/],
+      [() => tag.offers(null as never), /calls/],
+      [() => tag.offers([null] as never), /calls/],
+      [() => tag.offers([{ placementId: 5, activityId: 'a' }] as never), /calls/],
+      [() => tag.render({} as never), /root/],
+      [() => tag.render(throwing(1) as never), /root/],
+      [() => tag.page('http://['), /url/],
+      [() => tag.page(5 as never), /url/],
+      [() => tag.flow('f', { params: cyclic }), /params/],
+      [() => tag.flow('f', { params: { n: 10n } }), /params/],
+      [() => tag.flow('f', throwing(1) as never), /options/],
+      [() => tag.flow('f', 'x' as never), /options/],
+      
+    ];
+    for (const [call, names] of cases)
+      expect(await settle(call), String(call)).toMatchObject({ ok: false, reason: 'invalid', error: { message: expect.stringMatching(names) } });
+    expect(api.sent).toEqual([]);
+  });
+
+  it('throws a SlotwiseError for options it cannot read, never the getter’s own error', () => {
+    const cases = [
+      { ...options, get consent(): string { throw new Error('getter'); } },
+      throwing(new Error('trap')),
+      { ...options, placements: throwing(null) },
+      { ...options, currency: 10n },
+      { ...options, target: { toString() { throw 1; } } },
+    ];
+    for (const given of cases) expect(() => createTag(given as never)).toThrowError(expect.objectContaining({ name: 'SlotwiseError', code: 'invalid' }));
+    expect(() => createTag(Object.freeze(Object.assign(Object.create(null), options))).destroy()).not.toThrow();
+  });
+});
+
+describe('a corrupt queue entry', () => {
+  const stored = (id: string) => JSON.stringify({ m: { type: 'VIEW', ext: { eventId: id } }, a: 0 });
+  it.each([
+    ['without ext', JSON.stringify({ m: { type: 'VIEW' }, a: 0 })],
+    ['in another shape', JSON.stringify({ message: { type: 'VIEW' } })],
+    ['that does not parse', '{"m":'],
+    ['a number', '5'],
+    ['null', 'null'],
+    ['with a message that is a string', JSON.stringify({ m: 'VIEW', a: 0 })],
+    ['without a type', JSON.stringify({ m: { ext: { eventId: 'x' } }, a: 0 })],
+  ])('%s is skipped, removed and reported once; the events after it go out at once', async (_, entry) => {
+    localStorage.setItem('slotwise:v1:key1:q:000000001:bad', entry);
+    localStorage.setItem('slotwise:v1:key1:q:000000002:good', stored('good'));
+    const errors: unknown[] = [];
+    const tag = make({ browserId: 'local' });
+    tag.on('error', (e) => errors.push(e));
+    await vi.advanceTimersByTimeAsync(50);
+    expect(api.events().map((e) => (e.ext as { eventId: string }).eventId)).toEqual(['good']);
+    expect(Object.keys(localStorage).filter((key) => key.includes(':q:'))).toEqual([]);
+    expect(errors).toEqual([{ eventId: 'bad', error: expect.objectContaining({ code: 'dropped', message: expect.stringMatching(/unreadable/) }) }]);
+    // A new event after it is delivered too, and nothing more is reported.
+    const next = tag.view();
+    await vi.runAllTimersAsync();
+    expect(await next).toMatchObject({ ok: true });
+    expect(errors).toHaveLength(1);
+  });
+});
+
+describe('a queue entry whose attempts are not a number', () => {
+  it('is sent, then retried with backoff, not in a loop', async () => {
+    localStorage.setItem('slotwise:v1:key1:q:000000001:x', JSON.stringify({ m: { type: 'VIEW', ext: { eventId: 'x' } }, a: 'many' }));
+    api.answer(...Array.from({ length: 20 }, () => ({ status: 503 })));
+    make({ browserId: 'local' });
+    await vi.advanceTimersByTimeAsync(200);
+    expect(api.events()).toHaveLength(1);
+    await vi.runAllTimersAsync();
+    expect(api.events()).toHaveLength(10); // maxAttempts, then dropped
+  });
+});

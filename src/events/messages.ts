@@ -5,6 +5,7 @@ import { SlotwiseError } from '../errors';
 import type { Settings } from '../options';
 import { utmParams, type Message } from '../wire/sitecore';
 import { isObject, isText } from '../wire/model';
+import { detach } from '../args';
 
 /** A product as Sitecore's ADD event carries it (`product: {…}`), at least with an id. */
 export interface Product {
@@ -88,25 +89,23 @@ function message(settings: Settings, ctx: CallContext, type: string, fields: obj
     client_key: settings.clientKey,
     ext: { ...flattenExt(ext), eventId: ctx.eventId },
   };
-  // Serialized once, now: the queue keeps this snapshot, so a page that later empties or changes
-  // the objects it passed (or whose toJSON answers differently next time) changes nothing sent.
-  let json: string;
-  try {
-    json = JSON.stringify(result);
-  } catch {
-    return invalid(`${type} data cannot be sent as JSON (circular or not serializable)`);
-  }
-  return JSON.parse(json) as Message;
+  // A snapshot the queue keeps: what the caller passed was detached already (so this cannot
+  // throw), and a page that later empties or changes its objects changes nothing sent.
+  return JSON.parse(JSON.stringify(result)) as Message;
 }
 
-export function viewMessage(settings: Settings, ctx: CallContext, data: ViewData = {}): Message {
+// Each builder reads the caller's objects once, through detach: a getter or toJSON that answers
+// differently the next time cannot change what was checked.
+export function viewMessage(settings: Settings, ctx: CallContext, given: ViewData = {}): Message {
+  const data = detach(given, 'view(data)');
   if (!isObject(data)) invalid('view(data): data must be an object');
   const { referrer, url } = ctx;
   const fields = { ...utmParams(url), ...(referrer && new URL(referrer, url).host != new URL(url).host && { referrer }) };
   return message(settings, ctx, 'VIEW', fields, data.ext, data.page);
 }
 
-export function addMessage(settings: Settings, ctx: CallContext, product: Product, ext?: Ext): Message {
+export function addMessage(settings: Settings, ctx: CallContext, given: Product, extGiven?: Ext): Message {
+  const [product, ext] = [detach(given, 'add(product)'), detach(extGiven, 'add(product, ext)')];
   if (!isObject(product)) invalid('add(product): product must be an object');
   const { item_id = product.productId, quantity = 1 } = product;
   if (!isText(item_id)) invalid('add(product): product.item_id (or productId) must be a non-empty string');
@@ -130,7 +129,8 @@ const WIRE_NAMES: Record<string, string> = {
 const wireNames = (fields: object) =>
   Object.fromEntries(Object.entries(fields).map(([key, value]) => [WIRE_NAMES[key] ?? key, value]));
 
-export function identityMessage(settings: Settings, ctx: CallContext, person: Person): Message {
+export function identityMessage(settings: Settings, ctx: CallContext, given: Person): Message {
+  const person = detach(given, 'identity(person)');
   if (!isObject(person)) invalid('identity(person): person must be an object');
   const { email, identifiers = email ? [{ id: email, provider: 'email' }] : [] } = person;
   if (email !== undefined && !/^[^\s@]+@[^\s@]+\.[^\s@]+$/.test(String(email))) invalid('identity(person): email is not an email address');
@@ -140,7 +140,8 @@ export function identityMessage(settings: Settings, ctx: CallContext, person: Pe
 }
 
 /** A custom event: `data`'s fields go to the top level (nested ones stay nested), `ext` is flattened. */
-export function customMessage(settings: Settings, ctx: CallContext, type: unknown, data: unknown = {}, ext?: Ext): Message {
+export function customMessage(settings: Settings, ctx: CallContext, type: unknown, given: unknown = {}, extGiven?: Ext): Message {
+  const [data, ext] = [detach(given, 'event(type, data)'), detach(extGiven, 'event(type, data, ext)')];
   const name = typeof type == 'string' ? type.trim().toUpperCase() : invalid('event(type): type must be a string');
   if (!/^[A-Z][A-Z0-9_]{0,49}$/.test(name)) invalid(`event(type): "${String(type)}" is not an event type (letters, digits and _, up to 50)`);
   if (!isObject(data)) invalid('event(type, data): data must be an object');

@@ -7,6 +7,7 @@
 // set is no wait at all.
 import type { Message } from '../wire/sitecore';
 import { MAX_RETRY_AFTER_MS } from './retry';
+import { isObject } from '../wire/model';
 
 export interface QueuedEvent {
   readonly key: string;
@@ -77,6 +78,7 @@ export function createQueue(
   storage: Storage | undefined,
   onOverflow: (event: QueuedEvent) => void,
   leaseMs = 15_000,
+  onUnreadable: (key: string) => void = () => {},
 ): Queue {
   const itemPrefix = prefix + 'q:';
   const seqKey = prefix + 'seq';
@@ -118,29 +120,42 @@ export function createQueue(
   const seqOf = (key: string | undefined): number => (key ? parseInt(key.slice(itemPrefix.length), 36) || 0 : 0);
   const load = (key: string): QueuedEvent | undefined => {
     const entry = read(key);
+    if (entry == null) return undefined;
+    let stored: { m?: Message; a?: unknown; n?: unknown; f?: Finish } | null = null;
     try {
-      const { m, a, n } = JSON.parse(entry!) as { m?: Message; a: number; n?: number };
-      const lease = read(leaseKey(key));
-      // No message: another tab is just finishing it.
-      return m && {
-        key, message: m, attempts: a,
-        notBefore: sane(n ?? 0, MAX_RETRY_AFTER_MS),
-        // A lease further off than any we grant was written before the clock was set back: it has run out.
-        leasedUntil: lease == HANDED_OFF ? 0 : sane(Number(lease) || 0, leaseMs) || (lease ? 1 : 0),
-        handedOff: lease == HANDED_OFF,
-      };
+      stored = JSON.parse(entry);
     } catch {
-      if (entry != null) queue.remove(key); // unreadable: it can never be sent
+      // unreadable: below
+    }
+    const { m, a, n, f } = Object(stored) as NonNullable<typeof stored>;
+    // Only an end: another tab is just finishing it.
+    if (f) return undefined;
+    // Written by an older version, another script or a failing disk: it can never be sent, and
+    // must not hold up the events after it.
+    if (!(isObject(m) && typeof m.type == 'string' && isObject(m.ext) && typeof m.ext.eventId == 'string')) {
+      queue.remove(key);
+      onUnreadable(key);
       return undefined;
     }
+    const lease = read(leaseKey(key));
+    // Not a number (a bad disk): no attempts yet, no wait, rather than a retry loop without backoff.
+    const count = (value: unknown) => (Number.isFinite(value) && (value as number) > 0 ? (value as number) : 0);
+    return {
+      key, message: m, attempts: count(a),
+      notBefore: sane(count(n), MAX_RETRY_AFTER_MS),
+      // A lease further off than any we grant was written before the clock was set back: it has run out.
+      leasedUntil: lease == HANDED_OFF ? 0 : sane(Number(lease) || 0, leaseMs) || (lease ? 1 : 0),
+      handedOff: lease == HANDED_OFF,
+    };
   };
-
 
   const queue: Queue = {
     add(message) {
       const known = keys(); // before writing, or the scan would already list the new key
       // One past the last number any tab or page load used (kept beside the queue, and in the keys).
-      lastSeq = Math.max(lastSeq, Number(read(seqKey)) || 0, seqOf(known.at(-1))) + 1;
+      // A stored number that is not a whole one (a bad disk, another script) is not trusted.
+      const stored = Number(read(seqKey));
+      lastSeq = Math.max(lastSeq, Number.isSafeInteger(stored) ? stored : 0, seqOf(known.at(-1))) + 1;
       write(seqKey, String(lastSeq));
       const key = `${itemPrefix}${lastSeq.toString(36).padStart(9, '0')}:${String(message.ext.eventId)}`;
       const event = { key, message, attempts: 0 };
@@ -148,15 +163,17 @@ export function createQueue(
       known.push(key);
       known.sort();
       while (known.length > MAX_QUEUED) {
-        const oldest = load(known[0]!);
-        queue.finish(known[0]!, 'dropped');
+        const key = known[0]!;
+        const oldest = load(key);
+        queue.finish(key, 'dropped');
         if (oldest) onOverflow(oldest);
       }
       return event;
     },
-    list: () => keys().map(load).filter((event): event is QueuedEvent => !!event),
+    // Over a copy of the order: load() removes an unreadable entry from it.
+    list: () => [...keys()].map(load).filter((event): event is QueuedEvent => !!event),
     head() {
-      for (const key of keys()) {
+      for (const key of [...keys()]) {
         const event = load(key);
         if (event) return event;
       }
