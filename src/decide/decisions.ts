@@ -86,8 +86,13 @@ export function createDecisions(
     async placements(names, context) {
       const config = configured(settings.placements, 'placements');
       consented();
-      // The site's own user id (this call's, else the option's) needs no browser id.
-      const own = [context.userId, config.userId].find((id) => (typeof id == 'string' && id.trim()) || Number.isFinite(id));
+      let own;
+      try {
+        // The site's own user id (this call's, else the option's) needs no browser id.
+        own = [context.userId, config.userId].find((id) => (typeof id == 'string' && id.trim()) || Number.isFinite(id));
+      } catch {
+        // A context that cannot be read: the codec says what is wrong with it.
+      }
       const [{ placementRequests, placementsAnswer }, userId] = await Promise.all([
         codec(host.loadPlacementsCodec, 'placements'),
         own === undefined ? browserId() : String(own),
