@@ -467,5 +467,5 @@ test("a tracking URL off the placements API's host is never requested, and is re
   await expect.poll(() => requested.filter((url) => url.includes('/rrserver/track'))).toHaveLength(1);
   expect(requested.filter((url) => url.includes('/account/delete'))).toEqual([]);
   expect(await page.evaluate(() => (window as unknown as { __errors: string[] }).__errors))
-    .toEqual(["Not pinged: trackingUrl /account/delete?id=1 is not an http(s) URL on the placements API's host"]);
+    .toEqual(["Not pinged: trackingUrl /account/delete?id=1 is not an http(s) URL on the API's host"]);
 });

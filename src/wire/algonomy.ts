@@ -78,7 +78,7 @@ function trackingUrlOf(value: unknown, api: string, refused: SlotwiseError[]): s
   } catch {
     // not a URL
   }
-  refused.push(new SlotwiseError('rejected', `Not pinged: trackingUrl ${value.slice(0, 200)} is not an http(s) URL on the placements API's host`));
+  refused.push(new SlotwiseError('rejected', `Not pinged: trackingUrl ${shown(value)} is not an http(s) URL on the API's host`));
 }
 
 function placementDecision(slot: string, placement: Record<string, unknown> | undefined, api: string, refused: SlotwiseError[]): Decision {
