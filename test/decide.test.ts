@@ -1,13 +1,14 @@
 // @vitest-environment happy-dom
 // Decision calls as the page makes them (the network stubbed): whose ids the placements API gets,
 // what an error answer says, and the one rcs token that calls racing for several page types leave.
+import fc from 'fast-check';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { resolveOptions, type TagOptions } from '../src/options';
 import { createDecisions } from '../src/decide/decisions';
 import { host } from '../src/render/host';
 import { createRcsStore, RCS_COOKIE } from '../src/identity/rcs';
 import type { CookieJar } from '../src/identity/cookies';
-import type { SlotwiseError } from '../src/errors';
+import { SlotwiseError } from '../src/errors';
 import { MAX_ANSWER_BYTES } from '../src/decide/read';
 
 const placements = { target: 'https://recs.example', apiKey: '4faeaf752ee40a0f', apiClientKey: 'b0126f995ac848159d' };
@@ -159,5 +160,32 @@ describe('limits on what the decision APIs send back', () => {
     const answer = await decisions.placements(names, {});
     expect(answer.map((d) => d.trackingUrl)).toEqual([undefined, undefined, undefined, urls[3], urls[4]]);
     expect(reported.map((e) => [e.code, e.message])).toEqual(urls.slice(0, 3).map((url) => ['rejected', expect.stringContaining(`trackingUrl ${url} is not`)]));
+  });
+});
+
+describe('decision calls given anything', () => {
+  const hostile = fc.oneof(
+    fc.anything({ maxDepth: 2, withBigInt: true, withNullPrototype: true }),
+    fc.constantFrom<unknown>(null, 5, 'home_page.a', Symbol('s'), { toString: 1 }, ['home_page.a', { toString: 1 }]),
+    fc.constant(Object.defineProperty({}, 'userId', { enumerable: true, get: () => { throw null; } })),
+    fc.constant(Object.defineProperty({}, 'placementId', { enumerable: true, get: () => { throw new Error('getter'); } })),
+    fc.constant((() => { const o: Record<string, unknown> = {}; o.o = o; return o; })()),
+  );
+
+  it('resolve, or reject with a SlotwiseError whose reason names the problem: never a TypeError the page would see as blocked', async () => {
+    vi.stubGlobal('fetch', async () => new Response(JSON.stringify({ status: 'ok', placements: [], 'xdm:propositions': [] })));
+    const { decisions } = decisionsFor({ offers: { target: '/adobe-offers', identityNamespace: 'ECID' } });
+    await fc.assert(fc.asyncProperty(hostile, hostile, async (a, b) => {
+      for (const call of [
+        () => decisions.placements(a as never, b as never),
+        () => decisions.offers(a as never),
+        () => decisions.flow({ friendlyId: 'hero', params: a as never }, 'https://shop.example/'),
+      ]) {
+        const error = await call().then(() => undefined, (e: unknown) => e);
+        if (error === undefined) continue;
+        expect(error).toBeInstanceOf(SlotwiseError);
+        expect((error as SlotwiseError).code).toBe('invalid');
+      }
+    }), { numRuns: 150 });
   });
 });
