@@ -151,6 +151,13 @@ describe('limits on what the decision APIs send back', () => {
     expect((decision.content as { html: string }).html).toHaveLength(MAX_ANSWER_BYTES - 2 * 65536);
   });
 
+  it("judges the answer it uses: a huge 503 retried into a small 200 is fine", async () => {
+    const answers = [new Response('x'.repeat(MAX_ANSWER_BYTES + 1), { status: 503 }), new Response(JSON.stringify({ html: '<p>ok</p>' }))];
+    vi.stubGlobal('fetch', async () => answers.shift());
+    const { decisions } = decisionsFor();
+    expect((await decisions.flow({ friendlyId: 'hero' }, 'https://shop.example/')).content).toEqual({ kind: 'html', html: '<p>ok</p>' });
+  });
+
   it("pings no tracking URL off the placements API's host: it is left out of the decision and reported", async () => {
     const urls = ['/account/delete?id=1', 'https://evil.example/t', 'javascript:alert(1)', 'https://recs.example/rrserver/track?p=d', 'https://recs.richrelevance.com/rrserver/apiclick?p=e'];
     const names = urls.map((_, i) => `home_page.p${i}`);

@@ -41,7 +41,8 @@ export function createDecisions(
     const previewing = preview();
     let over = false;
     const url = previewing ? withPreview(wire.url, previewing) : wire.url;
-    const read = (response: Response) => readUpTo(response, () => (over = true));
+    // Each answer read says whether it was over: a retry's answer replaces the first one's.
+    const read = (response: Response) => ((over = false), readUpTo(response, () => (over = true)));
     const { status, json, timedOut } = await request({ ...wire, url, read }, settings.requestTimeoutMs, false, 1);
     const api = wire.url.split('?')[0];
     if (over) throw new SlotwiseError('rejected', `${api} answered over ${MAX_ANSWER_BYTES / 1024} kB, the limit for a decision`, status);
