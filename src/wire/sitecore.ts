@@ -33,7 +33,7 @@ export const browserRefOf = (json: unknown): string | undefined => {
 };
 
 /**
-One event as a request. `stream` POSTs the JSON body; `legacy` is the GET form of seed 004,
+One event as a request. `stream` POSTs the JSON body; `legacy` is the event API's GET form (`event/create.json`),
 which is a CORS "simple" request and so costs no preflight.
 */
 export function eventRequest(
@@ -86,7 +86,7 @@ export interface FlowCall {
 }
 
 /**
-`POST {target}/v2/callFlows` (seed 000): exactly one of browserId, email or identifiers, and
+`POST {target}/v2/callFlows` (Sitecore Personalize flow execution): exactly one of browserId, email or identifiers, and
 `params.utm.{campaign,source,medium,content,…}` from the visitor's URL unless the caller gave it.
 */
 export const flowRequest = /*#__PURE__*/ guarded('invalid', 'flow()', (settings: Settings, call: FlowCall, browserId: string, url: string): WireRequest => {
