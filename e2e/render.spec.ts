@@ -387,3 +387,85 @@ test('slots show their defaults when the tag cannot start: bad options at once, 
   await expect(page.locator('#s-b')).toBeHidden();
   await expect(page.locator('#s-b')).toBeVisible({ timeout: 2000 });
 });
+
+/** Answers a decision API's requests with the sandbox's own answer, changed by `change` (its headers kept). */
+const rewrite = (page: Page, path: string, change: (json: any) => unknown) =>
+  page.route(`**${path}*`, async (route) => {
+    if (route.request().method() == 'OPTIONS') return route.fallback();
+    const response = await route.fetch();
+    await route.fulfill({ response, body: JSON.stringify(change(await response.json())) });
+  });
+const collectErrors = "window.__errors = []; slotwise('on', 'error', ({ error }) => window.__errors.push(error.message));";
+
+test('a 10 MB decision answer is given up on at the limit: the page never freezes and the slot keeps its default', async ({ page, sandbox }) => {
+  await page.addInitScript(() => {
+    (window as unknown as { __longest: number }).__longest = 0;
+    new PerformanceObserver((list) => list.getEntries().forEach((e) => {
+      const w = window as unknown as { __longest: number };
+      w.__longest = Math.max(w.__longest, e.duration);
+    })).observe({ type: 'longtask', buffered: true });
+  });
+  // 10 MB of campaign HTML: sanitized whole, it held the main thread for seconds.
+  const huge = `<div class="filled">${'<p class="c"><img src="/x.png" alt="a"><b>offer</b></p>'.repeat(180_000)}</div>`;
+  await rewrite(page, '/v2/callFlows', (json) => ({ ...json, html: huge }));
+  await page.goto(sandbox.siteUrl + writePage({
+    body: initScript(optionsFor(sandbox), collectErrors) + slot('data-slotwise-flow="hero"', 'hero') + slot('data-slotwise-placement="home_page.p1"', 'p1'),
+  }));
+  await expect.poll(() => states(page)).toEqual({ 's-hero': 'error', 's-p1': 'decided' });
+  await expect(page.locator('#s-hero')).toHaveText('DEFAULT hero');
+  await expect(page.locator('#s-p1')).toHaveText('Placement 1');
+  const said = `${sandbox.url}/v2/callFlows answered over 512 kB, the limit for a decision`;
+  expect(await page.evaluate(() => (window as unknown as { __errors: string[] }).__errors)).toEqual([said]);
+  // The page's own call says so too.
+  expect(await page.evaluate(() => window.slotwise('flow', 'hero'))).toMatchObject({ ok: false, reason: 'rejected', error: { message: said } });
+  // Nothing held the main thread for long.
+  expect(await page.evaluate(() => (window as unknown as { __longest: number }).__longest)).toBeLessThan(500);
+});
+
+test("a framed creative cannot make the page taller than the frame limit, and only its own frame's messages size it", async ({ page, sandbox }) => {
+  const creative = `<div style="height:150px">framed ad</div><script>
+    for (const h of [1e7, Infinity, NaN, -1, '9999']) parent.postMessage({ slotwiseHeight: h }, '*');
+    const spam = setInterval(() => parent.postMessage({ slotwiseHeight: 1e7 }, '*'), 50);
+    setTimeout(() => clearInterval(spam), 300);
+  </script>`;
+  await rewrite(page, '/v2/callFlows', (json) => ({ ...json, html: creative }));
+  await page.goto(sandbox.siteUrl + writePage({
+    body: initScript(optionsFor(sandbox)) + slot('data-slotwise-flow="script_creative" data-slotwise-render="iframe"', 'framed'),
+  }));
+  await expect(page.locator('#s-framed')).toHaveAttribute('data-slotwise-state', 'decided');
+  await expect(page.frameLocator('#s-framed iframe').locator('text=framed ad')).toBeVisible();
+  await page.waitForTimeout(500);
+  const height = async () => Math.round((await page.locator('#s-framed iframe').boundingBox())!.height);
+  expect(await height()).toBe(4000);
+  expect(await page.evaluate(() => document.documentElement.scrollHeight)).toBeLessThan(4200);
+  // The page's own window, or another frame, posting a height: not the frame's own window, ignored.
+  await page.evaluate(() => {
+    const frame = document.querySelector<HTMLIFrameElement>('#s-framed iframe')!;
+    frame.style.height = '123px';
+    postMessage({ slotwiseHeight: 2000 }, '*');
+    const other = document.body.appendChild(Object.assign(document.createElement('iframe'), { srcdoc: '<script>parent.postMessage({ slotwiseHeight: 3000 }, "*")</script>' }));
+    other.setAttribute('data-slotwise-frame', '');
+  });
+  await page.waitForTimeout(300);
+  expect([123, 150]).toContain(await height()); // as set, or the creative's real height: never 2000 or 3000
+});
+
+test("a tracking URL off the placements API's host is never requested, and is reported; the API's own is pinged", async ({ page, sandbox }) => {
+  const requested: string[] = [];
+  page.on('request', (request) => requested.push(request.url()));
+  await rewrite(page, '/rrserver/api/personalize', (json) => ({
+    ...json,
+    placements: json.placements.map((p: { placement: string; creatives: { trackingUrl: string }[] }) =>
+      p.placement == 'home_page.p1' ? { ...p, creatives: p.creatives.map((c) => ({ ...c, trackingUrl: '/account/delete?id=1' })) } : p),
+  }));
+  await page.goto(sandbox.siteUrl + writePage({
+    body: initScript(optionsFor(sandbox), collectErrors) + slot('data-slotwise-placement="home_page.p1"', 'p1') + slot('data-slotwise-placement="home_page.p2"', 'p2'),
+  }));
+  await expect.poll(() => states(page)).toEqual({ 's-p1': 'decided', 's-p2': 'decided' });
+  // The slot still shows its content; only the ping is refused.
+  await expect(page.locator('#s-p1')).toHaveText('Placement 1');
+  await expect.poll(() => requested.filter((url) => url.includes('/rrserver/track'))).toHaveLength(1);
+  expect(requested.filter((url) => url.includes('/account/delete'))).toEqual([]);
+  expect(await page.evaluate(() => (window as unknown as { __errors: string[] }).__errors))
+    .toEqual(["Not pinged: trackingUrl /account/delete?id=1 is not an http(s) URL on the API's host"]);
+});

@@ -1,6 +1,7 @@
 // Sends a WireRequest with fetch. The event queue does its own retrying (it must survive reloads
 // and honour Retry-After across tabs), so only decisions ask for a retry here. The time limit is
 // one abort signal over headers and body alike: a body that stalls must not hold the queue.
+// Decisions read their bodies with a byte limit of their own (`read`); events never need one.
 import { backoffMs, isRetryable, retryAfterMs } from './events/retry';
 import type { WireRequest } from './wire/sitecore';
 
@@ -17,7 +18,10 @@ export interface HttpAnswer {
 /** A decision waits at most this long for a Retry-After before its one retry; longer is no use. */
 const MAX_DECISION_PAUSE_MS = 2000;
 
-export async function request(wire: WireRequest, timeoutMs: number, keepalive = false, retries = 0): Promise<HttpAnswer> {
+/** A request, and how to read its body when the caller limits it; a rejection counts as `unreadable`. */
+export type Sent = WireRequest & { read?: (response: Response) => Promise<string> };
+
+export async function request(wire: Sent, timeoutMs: number, keepalive = false, retries = 0): Promise<HttpAnswer> {
   const answer = await send(wire, timeoutMs, keepalive);
   if (retries < 1 || answer.timedOut || (answer.status && !isRetryable(answer.status))) return answer;
   const pause = retryAfterMs(answer.retryAfter) ?? backoffMs(1);
@@ -26,7 +30,7 @@ export async function request(wire: WireRequest, timeoutMs: number, keepalive = 
   return request(wire, timeoutMs, keepalive, retries - 1);
 }
 
-async function send(wire: WireRequest, timeoutMs: number, keepalive: boolean): Promise<HttpAnswer> {
+async function send(wire: Sent, timeoutMs: number, keepalive: boolean): Promise<HttpAnswer> {
   try {
     const response = await fetch(wire.url, {
       method: wire.method,
@@ -39,7 +43,7 @@ async function send(wire: WireRequest, timeoutMs: number, keepalive: boolean): P
     const answer: HttpAnswer = { status: response.status, retryAfter: response.headers.get('retry-after'), json: undefined };
     let text: string;
     try {
-      text = await response.text();
+      text = await (wire.read?.(response) ?? response.text());
     } catch (error) {
       return { ...answer, unreadable: true, timedOut: (error as Error).name == 'TimeoutError' };
     }

@@ -1,12 +1,15 @@
 // @vitest-environment happy-dom
 // Decision calls as the page makes them (the network stubbed): whose ids the placements API gets,
 // what an error answer says, and the one rcs token that calls racing for several page types leave.
+import fc from 'fast-check';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { resolveOptions, type TagOptions } from '../src/options';
 import { createDecisions } from '../src/decide/decisions';
 import { host } from '../src/render/host';
 import { createRcsStore, RCS_COOKIE } from '../src/identity/rcs';
 import type { CookieJar } from '../src/identity/cookies';
+import { SlotwiseError } from '../src/errors';
+import { MAX_ANSWER_BYTES } from '../src/decide/read';
 
 const placements = { target: 'https://recs.example', apiKey: '4faeaf752ee40a0f', apiClientKey: 'b0126f995ac848159d' };
 const ok = (rcs: string, names: string[]) => ({ status: 'ok', message: '', rcs, placements: names.map((placement) => ({ placement, html: '', creatives: [] })) });
@@ -38,11 +41,11 @@ function network() {
   return { asked, pending, settle };
 }
 
-function decisionsFor(options: Partial<TagOptions> = {}, jar = memoryJar().jar) {
+function decisionsFor(options: Partial<TagOptions> = {}, jar = memoryJar().jar, reported: SlotwiseError[] = []) {
   const settings = resolveOptions({ clientKey: 'k', target: 'https://api.example', pointOfSale: 'p', currency: 'EUR', placements, ...options } as TagOptions);
   const ensure = vi.fn(async () => 'browser-1');
   const rcs = createRcsStore(jar, 30);
-  const decisions = createDecisions(settings, host, { current: () => 'browser-1', ensure }, rcs, () => 'session-1', () => true, () => undefined);
+  const decisions = createDecisions(settings, host, { current: () => 'browser-1', ensure }, rcs, () => 'session-1', () => true, () => undefined, (e) => reported.push(e));
   return { decisions, ensure, rcs };
 }
 
@@ -109,5 +112,87 @@ describe('the placements options', () => {
     expect(resolve({})).toEqual(placements); // not given, not there
     expect(() => resolve({ userId: 'two words' })).toThrow(/"placements.userId" must be an id without spaces/);
     expect(() => resolve({ sessionId: { id: 1 } })).toThrow(/"placements.sessionId"/);
+  });
+});
+
+describe('limits on what the decision APIs send back', () => {
+  /** An answer of `total` bytes, streamed in 64 kB parts; counts the bytes the tag pulled. */
+  function hugeAnswer(total: number) {
+    const pulled = { bytes: 0, cancelled: false };
+    const part = new TextEncoder().encode('x'.repeat(65536));
+    vi.stubGlobal('fetch', async () => new Response(new ReadableStream<Uint8Array>({
+      start: (c) => c.enqueue(new TextEncoder().encode('{"html":"')),
+      pull(c) {
+        if (pulled.bytes >= total) return c.enqueue(new TextEncoder().encode('"}')), c.close();
+        pulled.bytes += part.byteLength;
+        c.enqueue(part);
+      },
+      cancel: () => void (pulled.cancelled = true),
+    }, { highWaterMark: 0 }), { status: 200 }));
+    return pulled;
+  }
+
+  it('stops reading an answer at the byte limit, while it streams, and fails the call saying so', async () => {
+    const pulled = hugeAnswer(10 * 1024 * 1024);
+    const { decisions } = decisionsFor();
+    await expect(decisions.flow({ friendlyId: 'hero' }, 'https://shop.example/')).rejects.toMatchObject({
+      code: 'rejected', message: 'https://api.example/v2/callFlows answered over 512 kB, the limit for a decision',
+    });
+    // Given up on at the limit: the other 9.5 MB were never read.
+    expect(pulled.bytes).toBeLessThanOrEqual(MAX_ANSWER_BYTES + 2 * 65536);
+    expect(pulled.cancelled).toBe(true);
+  });
+
+  it('reads an answer just under the limit whole', async () => {
+    hugeAnswer(MAX_ANSWER_BYTES - 2 * 65536);
+    const { decisions } = decisionsFor();
+    const decision = await decisions.flow({ friendlyId: 'hero' }, 'https://shop.example/');
+    expect(decision.content).toMatchObject({ kind: 'html' });
+    expect((decision.content as { html: string }).html).toHaveLength(MAX_ANSWER_BYTES - 2 * 65536);
+  });
+
+  it("judges the answer it uses: a huge 503 retried into a small 200 is fine", async () => {
+    const answers = [new Response('x'.repeat(MAX_ANSWER_BYTES + 1), { status: 503 }), new Response(JSON.stringify({ html: '<p>ok</p>' }))];
+    vi.stubGlobal('fetch', async () => answers.shift());
+    const { decisions } = decisionsFor();
+    expect((await decisions.flow({ friendlyId: 'hero' }, 'https://shop.example/')).content).toEqual({ kind: 'html', html: '<p>ok</p>' });
+  });
+
+  it("pings no tracking URL off the placements API's host: it is left out of the decision and reported", async () => {
+    const urls = ['/account/delete?id=1', 'https://evil.example/t', 'javascript:alert(1)', 'https://recs.example/rrserver/track?p=d', 'https://recs.richrelevance.com/rrserver/apiclick?p=e'];
+    const names = urls.map((_, i) => `home_page.p${i}`);
+    vi.stubGlobal('fetch', async () => new Response(JSON.stringify({ status: 'ok', placements: names.map((placement, i) => ({ placement, html: '<p>x</p>', creatives: [{ trackingUrl: urls[i] }] })) })));
+    const reported: SlotwiseError[] = [];
+    const { decisions } = decisionsFor({}, memoryJar().jar, reported);
+    const answer = await decisions.placements(names, {});
+    expect(answer.map((d) => d.trackingUrl)).toEqual([undefined, undefined, undefined, urls[3], urls[4]]);
+    expect(reported.map((e) => [e.code, e.message])).toEqual(urls.slice(0, 3).map((url) => ['rejected', expect.stringContaining(`trackingUrl ${url} is not`)]));
+  });
+});
+
+describe('decision calls given anything', () => {
+  const hostile = fc.oneof(
+    fc.anything({ maxDepth: 2, withBigInt: true, withNullPrototype: true }),
+    fc.constantFrom<unknown>(null, 5, 'home_page.a', Symbol('s'), { toString: 1 }, ['home_page.a', { toString: 1 }]),
+    fc.constant(Object.defineProperty({}, 'userId', { enumerable: true, get: () => { throw null; } })),
+    fc.constant(Object.defineProperty({}, 'placementId', { enumerable: true, get: () => { throw new Error('getter'); } })),
+    fc.constant((() => { const o: Record<string, unknown> = {}; o.o = o; return o; })()),
+  );
+
+  it('resolve, or reject with a SlotwiseError whose reason names the problem: never a TypeError the page would see as blocked', async () => {
+    vi.stubGlobal('fetch', async () => new Response(JSON.stringify({ status: 'ok', placements: [], 'xdm:propositions': [] })));
+    const { decisions } = decisionsFor({ offers: { target: '/adobe-offers', identityNamespace: 'ECID' } });
+    await fc.assert(fc.asyncProperty(hostile, hostile, async (a, b) => {
+      for (const call of [
+        () => decisions.placements(a as never, b as never),
+        () => decisions.offers(a as never),
+        () => decisions.flow({ friendlyId: 'hero', params: a as never }, 'https://shop.example/'),
+      ]) {
+        const error = await call().then(() => undefined, (e: unknown) => e);
+        if (error === undefined) continue;
+        expect(error).toBeInstanceOf(SlotwiseError);
+        expect((error as SlotwiseError).code).toBe('invalid');
+      }
+    }), { numRuns: 150 });
   });
 });

@@ -9,6 +9,8 @@ import { createRenderer, type Renderer } from '../src/render/renderer';
 import { host } from '../src/render/host';
 import type { Decisions } from '../src/decide/decisions';
 import type { Decision } from '../src/wire/model';
+import { MAX_SLOT_HTML } from '../src/render/content';
+import { frameElement, MAX_FRAME_HEIGHT } from '../src/render/frame';
 
 const settings = resolveOptions({ clientKey: 'k', target: '/api', pointOfSale: 'p', currency: 'EUR', revealAfterMs: 1000 });
 
@@ -174,6 +176,37 @@ describe('renderer', () => {
     expect(tracked).toEqual(['rendered:p1|a1']); // only content someone rendered counts as an impression
   });
 
+  it('keeps the default of a slot whose HTML is over the limit, reports it, and still fills the other slots of the call', async () => {
+    document.body.innerHTML = '<div id="a" data-slotwise-placement="home_page.a">default A</div><div id="b" data-slotwise-placement="home_page.b">default B</div>';
+    const sanitized: number[] = [];
+    vi.spyOn(host, 'loadSanitizer').mockResolvedValue((html) => (sanitized.push(html.length), html));
+    const huge = `<p>${'x'.repeat(10 * 1024 * 1024)}</p>`;
+    answer = async () => [html('home_page.a', huge.slice(3, -4)), html('home_page.b', 'fine')];
+    await renderer.render();
+    expect([state('#a'), document.querySelector('#a')!.textContent]).toEqual(['error', 'default A']);
+    expect([state('#b'), document.querySelector('#b')!.textContent]).toEqual(['decided', 'fine']);
+    expect(errors.map((e) => [e.code, e.message])).toEqual([['rejected', `${huge.length} characters of HTML for slot home_page.a, over the limit of ${MAX_SLOT_HTML}`]]);
+    // The sanitizer never saw it.
+    expect(sanitized.every((length) => length < MAX_SLOT_HTML)).toBe(true);
+  });
+
+  it('takes HTML up to the limit', async () => {
+    document.body.innerHTML = '<div id="a" data-slotwise-placement="home_page.a">default A</div>';
+    answer = async () => [html('home_page.a', 'y'.repeat(MAX_SLOT_HTML - 7))];
+    await renderer.render();
+    expect([state('#a'), document.querySelector('#a')!.textContent!.length]).toEqual(['decided', MAX_SLOT_HTML - 7]);
+  });
+
+  it('refuses a root that is no element, or a page URL that is no URL, as invalid, and leaves the slots alone', async () => {
+    document.body.innerHTML = '<div id="a" data-slotwise-placement="home_page.a">default A</div>';
+    answer = async (what) => (calls.push(what), []);
+    for (const root of [{}, null, 5, 'body'])
+      await expect(renderer.render(root as never), String(root)).rejects.toMatchObject({ code: 'invalid', message: 'render(root): root is no element' });
+    for (const url of ['http://[', 'https://exa mple.com:99999/'])
+      await expect(renderer.page(url), url).rejects.toMatchObject({ code: 'invalid', message: 'page(url): url is no URL' });
+    expect([calls, state('#a')]).toEqual([[], null]);
+  });
+
   it('decides slots added later, and every slot again on page()', async () => {
     answer = async (what) => (calls.push(what), [html(what.split(':')[1]!, 'x')]);
     document.body.innerHTML = '<div data-slotwise-placement="home_page.a"></div>';
@@ -185,5 +218,39 @@ describe('renderer', () => {
     expect(calls).toEqual(['placements:home_page.a', 'placements:category_page.b']);
     await renderer.page('/next');
     expect(calls.slice(2)).toEqual(['placements:home_page.a', 'placements:category_page.b']); // one call per page type
+  });
+});
+
+describe('sandboxed frames', () => {
+  afterEach(() => (document.body.innerHTML = ''));
+  const post = (data: unknown, source: MessageEventSource | null) => dispatchEvent(new MessageEvent('message', { data, source }));
+
+  it("grow to the height their own window reports, clamped, and ignore any other message", () => {
+    const frame = frameElement('<p>ad</p>', (html) => html);
+    const other = document.createElement('iframe'); // say, one the creative's HTML brought along
+    other.setAttribute('data-slotwise-frame', '');
+    document.body.append(frame, other);
+    const own = frame.contentWindow!;
+    expect(own).toBeTruthy();
+    post({ slotwiseHeight: 250.2 }, own);
+    expect(frame.style.height).toBe('251px');
+    // Out of bounds, or not a number from 0 up: clamped, or ignored.
+    post({ slotwiseHeight: 1e7 }, own);
+    expect(frame.style.height).toBe(`${MAX_FRAME_HEIGHT}px`);
+    post({ slotwiseHeight: Infinity }, own);
+    expect(frame.style.height).toBe(`${MAX_FRAME_HEIGHT}px`);
+    for (const height of [NaN, -5, '300', null, { valueOf: () => 9 }, 2n]) {
+      post({ slotwiseHeight: 120 }, own);
+      post({ slotwiseHeight: height }, own);
+      expect(frame.style.height, String(height)).toBe('120px');
+    }
+    post(null, own);
+    post('slotwiseHeight', own);
+    // From anywhere but that frame's own window: ignored.
+    post({ slotwiseHeight: 900 }, window);
+    post({ slotwiseHeight: 900 }, null);
+    post({ slotwiseHeight: 900 }, other.contentWindow);
+    expect(frame.style.height).toBe('120px');
+    expect(other.style.height).toBe('');
   });
 });

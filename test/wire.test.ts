@@ -68,6 +68,7 @@ describe('Algonomy Personalize API', () => {
     expect(() => placementRequests(config, ['promo'], {}, visitor)).toThrow(/not a placement name/);
   });
 
+  const API = 'https://recs.example';
   const documentedAnswer = {
     request: { apiKey: 'abcd09875', clientKey: 'f54ea54cb24', placements: ['home_page.promotion_top_01'], sessionId: 'null', userId: 'null' },
     rcs: 'eF4Ny7ERgDAMA8AmFbuIQ1gO8QbMEZOCgg6YH77_Up7cxaV1DkPPcMhMUGdFrh6xDY8c63S993nM0QJ0mazWZhTxD_ADc7cRDQ',
@@ -81,7 +82,7 @@ describe('Algonomy Personalize API', () => {
   };
 
   it('turns a documented-shape answer into a creative decision and hands back the rcs', () => {
-    expect(placementsAnswer(documentedAnswer, ['home_page.promotion_top_01', 'home_page.missing'])).toEqual({
+    expect(placementsAnswer(documentedAnswer, ['home_page.promotion_top_01', 'home_page.missing'], API)).toEqual({
       rcs: 'eF4Ny7ERgDAMA8AmFbuIQ1gO8QbMEZOCgg6YH77_Up7cxaV1DkPPcMhMUGdFrh6xDY8c63S993nM0QJ0mazWZhTxD_ADc7cRDQ',
       decisions: [
         {
@@ -91,29 +92,53 @@ describe('Algonomy Personalize API', () => {
         },
         { slot: 'home_page.missing', source: 'placement', content: null },
       ],
+      refused: [],
     });
   });
 
   it('describes the first creative shown: campaign, score and tracking come from the same one', () => {
     const answer = { ...documentedAnswer, placements: [{ placement: 'p.a', html: '', creatives: [
-      { campaign: 'nothing to show', MEDIA_URL: '', DESTINATION_URL: '', score: 1, trackingUrl: 'https://t.example/1' },
-      { campaign: 'shown', MEDIA_URL: 'https://cdn.example/b.png', score: 2, trackingUrl: 'https://t.example/2' },
+      { campaign: 'nothing to show', MEDIA_URL: '', DESTINATION_URL: '', score: 1, trackingUrl: 'https://recs.example/t/1' },
+      { campaign: 'shown', MEDIA_URL: 'https://cdn.example/b.png', score: 2, trackingUrl: 'https://recs.example/t/2' },
     ] }] };
-    expect(placementsAnswer(answer, ['p.a']).decisions[0]).toMatchObject({ campaign: 'shown', score: 2, trackingUrl: 'https://t.example/2' });
+    expect(placementsAnswer(answer, ['p.a'], API).decisions[0]).toMatchObject({ campaign: 'shown', score: 2, trackingUrl: 'https://recs.example/t/2' });
   });
 
   it('prefers the placement html, and keeps a tracking URL only when there is one', () => {
     const answer = { ...documentedAnswer, placements: [{ ...documentedAnswer.placements[0], html: '<div>recs</div>', creatives: [{ ...documentedAnswer.placements[0]!.creatives[0], trackingUrl: 'https://recs.example/t?x=1', score: 0.8 }] }] };
-    expect(placementsAnswer(answer, ['home_page.promotion_top_01']).decisions[0]).toMatchObject({
+    expect(placementsAnswer(answer, ['home_page.promotion_top_01'], API).decisions[0]).toMatchObject({
       content: { kind: 'html', html: '<div>recs</div>' }, trackingUrl: 'https://recs.example/t?x=1', score: 0.8,
     });
   });
 
+  it('pings only absolute http(s) tracking URLs under the API or on RichRelevance hosts, and lists the others as refused', () => {
+    const tracked = (trackingUrl: string, api = API) => {
+      const { decisions, refused } = placementsAnswer({ placements: [{ placement: 'p.a', html: '<p>x</p>', creatives: [{ trackingUrl }] }] }, ['p.a'], api);
+      return [decisions[0]!.trackingUrl, refused.map((e) => [e.code, e.message.includes(trackingUrl)])];
+    };
+    const refused = [undefined, [['rejected', true]]];
+    // A relative URL is a GET on the site's own paths, with the visitor's cookies.
+    for (const url of ['/account/delete?id=1', 'account/delete', '//evil.example/t', '\\\\evil.example/t', 'https://evil.example/t',
+      'https://recs.example.evil.example/t', 'https://recs.example@evil.example/t', 'https://evilrichrelevance.com/t', 'https://recs.richrelevance.com.evil.example/t',
+      'javascript:alert(1)', 'data:text/html,x', 'ftp://recs.example/t', ' https://evil.example/t'])
+      expect(tracked(url), url).toEqual(refused);
+    // Under a first-party proxy path, the site's other paths are not the API's.
+    expect(tracked('https://shop.example/account/delete', 'https://shop.example/recs')).toEqual(refused);
+    expect(tracked('https://shop.example/recs/../account/delete', 'https://shop.example/recs')).toEqual(refused);
+    expect(tracked('https://shop.example/recs/rrserver/track?u=1', 'https://shop.example/recs')).toEqual(['https://shop.example/recs/rrserver/track?u=1', []]);
+    // The API's own host, and the hosts RichRelevance documents its click and tracking URLs on.
+    for (const url of ['https://recs.example/rrserver/track?u=1&p=a', 'https://recs.richrelevance.com/rrserver/apiclick?a=1', 'https://integration.richrelevance.com/rrserver/click?a=1', 'https://recs.algorecs.com/rrserver/apiclick?a=1'])
+      expect(tracked(url), url).toEqual([url, []]);
+    // None at all is not a problem.
+    expect(tracked('N/A')).toEqual([undefined, []]);
+    expect(tracked('')).toEqual([undefined, []]);
+  });
+
   it('turns status "error" into a typed error with the errormessage the API documents (or a message)', () => {
-    expect(() => placementsAnswer({ status: 'error', errormessage: 'Invalid apiKey' }, ['a.b'])).toThrow('The placements API says: Invalid apiKey');
-    expect(() => placementsAnswer({ status: 'error', message: 'All placements must share a page type' }, ['a.b'])).toThrow(/share a page type/);
-    expect(() => placementsAnswer({ status: 'error', errormessage: '', message: '' }, ['a.b'])).toThrow('The placements API says: error');
-    expect(() => placementsAnswer('<html>', ['a.b'])).toThrow(/did not answer with JSON/);
+    expect(() => placementsAnswer({ status: 'error', errormessage: 'Invalid apiKey' }, ['a.b'], API)).toThrow('The placements API says: Invalid apiKey');
+    expect(() => placementsAnswer({ status: 'error', message: 'All placements must share a page type' }, ['a.b'], API)).toThrow(/share a page type/);
+    expect(() => placementsAnswer({ status: 'error', errormessage: '', message: '' }, ['a.b'], API)).toThrow('The placements API says: error');
+    expect(() => placementsAnswer('<html>', ['a.b'], API)).toThrow(/did not answer with JSON/);
   });
 
   it("sends the site's own user and session ids when the call's context gives them, the visitor's otherwise", () => {
@@ -127,7 +152,7 @@ describe('Algonomy Personalize API', () => {
 
   it('shows a creative that has only ALT_TEXT as its text', () => {
     const answer = { ...documentedAnswer, placements: [{ placement: 'p.a', html: '', creatives: [{ ALT_TEXT: 'Joululahjaideat', MEDIA_URL: '', DESTINATION_URL: 'https://shop.example/x', campaign: 'C', trackingUrl: 'N/A' }] }] };
-    expect(placementsAnswer(answer, ['p.a']).decisions[0]).toEqual({
+    expect(placementsAnswer(answer, ['p.a'], API).decisions[0]).toEqual({
       slot: 'p.a', source: 'placement', campaign: 'C', creative: 'Joululahjaideat',
       content: { kind: 'creative', items: [{ href: 'https://shop.example/x', alt: 'Joululahjaideat', text: 'Joululahjaideat' }] },
     });

@@ -15,6 +15,7 @@ import type { PageContext } from '../wire/algonomy';
 import type { OfferCall } from '../wire/adobe';
 import type { Host } from '../render/host';
 import { withPreview } from './preview';
+import { MAX_ANSWER_BYTES, readUpTo } from './read';
 
 export interface Decisions {
   flow(call: FlowCall, url: string): Promise<Decision & { data: unknown }>;
@@ -30,16 +31,22 @@ export function createDecisions(
   sessionId: () => string,
   allowed: () => boolean,
   preview: () => string | undefined,
+  /** Tells the page's error listeners of a problem that did not fail the call. */
+  report: (error: SlotwiseError) => void,
 ): Decisions {
   /** Placements requests sent, and the latest of them whose rcs token was kept. */
   let asked = 0;
   let kept = 0;
   async function answerOf(wire: WireRequest): Promise<unknown> {
     const previewing = preview();
-    const sent = previewing ? { ...wire, url: withPreview(wire.url, previewing) } : wire;
-    const { status, json, timedOut } = await request(sent, settings.requestTimeoutMs, false, 1);
-    if (status >= 200 && status < 300) return json;
+    let over = false;
+    const url = previewing ? withPreview(wire.url, previewing) : wire.url;
+    // Each answer read says whether it was over: a retry's answer replaces the first one's.
+    const read = (response: Response) => ((over = false), readUpTo(response, () => (over = true)));
+    const { status, json, timedOut } = await request({ ...wire, url, read }, settings.requestTimeoutMs, false, 1);
     const api = wire.url.split('?')[0];
+    if (over) throw new SlotwiseError('rejected', `${api} answered over ${MAX_ANSWER_BYTES / 1024} kB, the limit for a decision`, status);
+    if (status >= 200 && status < 300) return json;
     // What the API says about it (Algonomy's `errormessage`, or a `message`), when it says anything.
     const said = [(json as { errormessage?: unknown } | null)?.errormessage, (json as { message?: unknown } | null)?.message].find(
       (m): m is string => typeof m == 'string' && !!m.trim(),
@@ -80,8 +87,13 @@ export function createDecisions(
     async placements(names, context) {
       const config = configured(settings.placements, 'placements');
       consented();
-      // The site's own user id (this call's, else the option's) needs no browser id.
-      const own = [context.userId, config.userId].find((id) => (typeof id == 'string' && id.trim()) || Number.isFinite(id));
+      let own;
+      try {
+        // The site's own user id (this call's, else the option's) needs no browser id.
+        own = [context.userId, config.userId].find((id) => (typeof id == 'string' && id.trim()) || Number.isFinite(id));
+      } catch {
+        // A context that cannot be read: the codec says what is wrong with it.
+      }
       const [{ placementRequests, placementsAnswer }, userId] = await Promise.all([
         codec(host.loadPlacementsCodec, 'placements'),
         own === undefined ? browserId() : String(own),
@@ -92,7 +104,8 @@ export function createDecisions(
           // Calls for several page types race: the answer to the latest request keeps its token,
           // whatever order the answers arrive in.
           const mine = ++asked;
-          const answer = placementsAnswer(await answerOf(wire), placements);
+          const answer = placementsAnswer(await answerOf(wire), placements, new URL(config.target, location.href).href);
+          answer.refused.forEach(report);
           // The token comes back changed as the visitor acts: kept exactly as served.
           if (answer.rcs && allowed() && mine > kept && rcs.set(answer.rcs)) kept = mine;
           return answer.decisions;

@@ -32,7 +32,7 @@ export interface Engine {
 export type CreateEngine = (settings: Settings, deps: EngineDeps) => Engine;
 
 export const createEngine: CreateEngine = (settings, { host, ids, rcs, sessionId, allowed, preview, hooks }) => {
-  const decisions = createDecisions(settings, host, ids, rcs, sessionId, allowed, preview);
+  const decisions = createDecisions(settings, host, ids, rcs, sessionId, allowed, preview, hooks.error);
   const renderer = createRenderer(settings, host, decisions, hooks);
   return { decisions, renderer, reports: () => findSlots(document).map(({ el }) => [el, renderer.reports.get(el)]) };
 };

@@ -35,15 +35,23 @@ function creativeElement(item: Creative): HTMLElement {
   return box;
 }
 
+/**
+The most HTML one slot takes, in characters: the sanitizer parses it on the page's main thread,
+and megabytes of it freeze the page for seconds. Rich campaign HTML weighs a few kB.
+*/
+export const MAX_SLOT_HTML = 128 * 1024;
+
 type SetHTML = (html: string, options?: { sanitizer: { removeElements: string[] } }) => void;
 
 /**
 Builds the content off-document: the nodes to put into the slot, or nothing when there is nothing
 left to show (sanitizing removed it all). The caller swaps them in one step.
 */
-export async function prepare(host: Host, content: Content, html: 'sanitize' | 'trusted', nonce: string, render = 'inline'): Promise<Node[]> {
+export async function prepare(host: Host, content: Content, html: 'sanitize' | 'trusted', nonce: string, render = 'inline', slot = ''): Promise<Node[]> {
   if (content.kind == 'creative') return content.items.map(creativeElement);
   if (content.kind != 'html') return [];
+  if (content.html.length > MAX_SLOT_HTML)
+    throw new SlotwiseError('rejected', `${content.html.length} characters of HTML for slot ${slot}, over the limit of ${MAX_SLOT_HTML}`);
   if (render == 'iframe') {
     const frame = await host.loadFramer(nonce).catch(() => {
       throw new SlotwiseError('blocked', 'slotwise-frame.min.js could not load');

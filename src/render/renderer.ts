@@ -88,7 +88,7 @@ export function createRenderer(settings: Settings, host: Host, decisions: Decisi
       reports.set(slot.el, { source: slot.source, id: slot.id });
     }
     async function apply(slot: Slot, decision: Decision | undefined): Promise<void> {
-      const nodes = decision?.content ? await prepare(host, decision.content, settings.html, settings.nonce, slot.render ?? settings.render) : [];
+      const nodes = decision?.content ? await prepare(host, decision.content, settings.html, settings.nonce, slot.render ?? settings.render, slot.id) : [];
       // Gone, or for an older page, or late while the reader already sees this part of the page: leave it.
       if (!current(slot) || (isShown(slot.el) && reachedByReader(slot.el))) return;
       reports.set(slot.el, { source: slot.source, id: slot.id, ms: Math.round(performance.now() - started), ...(decision ? { decision } : {}) });
@@ -110,7 +110,8 @@ export function createRenderer(settings: Settings, host: Host, decisions: Decisi
       group.forEach((slot) => show(slot, error.code == 'consent' ? 'default' : 'error'));
     };
     const each = (group: Slot[]) => (all: Decision[]) =>
-      Promise.all(group.map((slot) => apply(slot, all.find((decision) => decision.slot == slot.id))));
+      // A slot whose content cannot be shown fails alone: the others of its call are still filled.
+      Promise.all(group.map((slot) => apply(slot, all.find((decision) => decision.slot == slot.id)).catch(failed([slot]))));
     const valid = slots.filter((slot) => !slot.invalid);
     slots.filter((slot) => slot.invalid).forEach((slot) => failed([slot])(new SlotwiseError('invalid', `Slot ${slot.id}: ${slot.invalid}`)));
     const of = (source: Slot['source']) => valid.filter((slot) => slot.source == source);
@@ -170,9 +171,16 @@ export function createRenderer(settings: Settings, host: Host, decisions: Decisi
   const renderer: Renderer = {
     reports,
     start: () => renderRoots([document], true),
-    render: (root = document) => renderRoots([root]),
-    page(next, again = true) {
-      explicitUrl = next && new URL(next, location.href).href;
+    async render(root = document) {
+      if (!(root as Partial<ParentNode> | null)?.querySelectorAll) throw new SlotwiseError('invalid', 'render(root): root is no element');
+      return renderRoots([root]);
+    },
+    async page(next, again = true) {
+      try {
+        explicitUrl = next && new URL(next, location.href).href;
+      } catch {
+        throw new SlotwiseError('invalid', 'page(url): url is no URL');
+      }
       // The page shown again: every slot is decided anew. A new URL: the slots already decided
       // for it (a view the SPA just rendered) are not asked twice.
       const refresh = again && shownPage == pageUrl();

@@ -2,7 +2,7 @@
 // bearer token, an API key and an IMS org, which must never ship to browsers: the tag calls a
 // first-party proxy path that adds them and passes the request on as it is.
 import { SlotwiseError } from '../errors';
-import { creativeOf, isObject, offerSlot, type Content, type Decision } from './model';
+import { creativeOf, guarded, isObject, isText, offerSlot, shown, type Content, type Decision } from './model';
 import type { WireRequest } from './sitecore';
 
 const xdm = (kind: 'request' | 'response') =>
@@ -22,11 +22,12 @@ export interface OfferIdentity {
 }
 
 
-export function offersRequest(target: string, calls: readonly OfferCall[], identity: OfferIdentity, decisionRequestId: string): WireRequest {
+export const offersRequest = /*#__PURE__*/ guarded('invalid', 'offers()', (target: string, calls: readonly OfferCall[], identity: OfferIdentity, decisionRequestId: string): WireRequest => {
+  if (!Array.isArray(calls)) throw new SlotwiseError('invalid', 'offers(calls): calls must be an array of { placementId, activityId, itemCount }');
   const propositionRequests = calls.map(({ placementId, activityId, itemCount = 1 }) => {
-    if (!placementId || !activityId) throw new SlotwiseError('invalid', 'An offer needs a placementId and an activityId');
+    if (!isText(placementId) || !isText(activityId)) throw new SlotwiseError('invalid', 'An offer needs a placementId and an activityId');
     if (!Number.isInteger(itemCount) || itemCount < 1 || itemCount > 30)
-      throw new SlotwiseError('invalid', `xdm:itemCount must be a whole number from 1 to 30 (got ${itemCount})`);
+      throw new SlotwiseError('invalid', `xdm:itemCount must be a whole number from 1 to 30 (got ${shown(itemCount)})`);
     return { 'xdm:placementId': placementId, 'xdm:activityId': activityId, 'xdm:itemCount': itemCount };
   });
   return {
@@ -46,7 +47,7 @@ export function offersRequest(target: string, calls: readonly OfferCall[], ident
       },
     }),
   };
-}
+});
 
 /**
 An id in the form the answer uses. The Adobe Offer Decisioning API answers a request for
@@ -59,7 +60,7 @@ const idOf = (part: unknown) => (isObject(part) ? part['xdm:id'] : undefined);
 
 /** The component types a page can show, under offer management's namespace or the older decisioning one. */
 const kindOf = (type: unknown) =>
-  /^https:\/\/ns\.adobe\.com\/experience\/(offer-management|decisioning)\/content-component-(html|json|imagelink|text)(?:(?<=html)-template)?$/.exec(String(type))?.[2];
+  typeof type == 'string' ? /^https:\/\/ns\.adobe\.com\/experience\/(offer-management|decisioning)\/content-component-(html|json|imagelink|text)(?:(?<=html)-template)?$/.exec(type)?.[2] : undefined;
 /** A link or image an offer may carry: absolute http(s), or a path on the site. */
 const link = (value: unknown) => (typeof value == 'string' && /^(https?:\/\/[^/]|\/(?![/\\]))/i.test(value) ? value : undefined);
 
@@ -108,7 +109,7 @@ The decision for each call, matched by placement and activity ids only: answers 
 and may leave a placement out (nothing qualified), and a proposition that matches no call is never
 given to a slot, which then keeps its default content.
 */
-export function offerDecisions(json: unknown, calls: readonly OfferCall[]): Decision[] {
+export const offerDecisions = /*#__PURE__*/ guarded('rejected', "The decisioning API's answer", (json: unknown, calls: readonly OfferCall[]): Decision[] => {
   const propositions = isObject(json) && Array.isArray(json['xdm:propositions']) ? json['xdm:propositions'].filter(isObject) : undefined;
   if (!propositions) throw new SlotwiseError('rejected', 'The decisioning API answered without xdm:propositions');
   const matches = (p: Record<string, unknown>, call: OfferCall) =>
@@ -127,4 +128,4 @@ export function offerDecisions(json: unknown, calls: readonly OfferCall[]): Deci
     if (!options.length && fallback) decision.fallback = true;
     return decision;
   });
-}
+});

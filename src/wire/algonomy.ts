@@ -2,7 +2,7 @@
 // case-sensitive, lists are pipe-separated, and one call serves one page type (the part of
 // the placement name before the dot), so a page with several page types needs several calls.
 import { SlotwiseError } from '../errors';
-import { creativeOf, isObject, isPlacementName, isText, type Creative, type Decision } from './model';
+import { creativeOf, guarded, isObject, isPlacementName, isText, shown, type Creative, type Decision } from './model';
 import type { WireRequest } from './sitecore';
 
 export interface PlacementsConfig {
@@ -31,15 +31,16 @@ const given = (value: PageContext[string]) =>
   (typeof value == 'string' && value.trim()) || (typeof value == 'number' && Number.isFinite(value)) ? String(value) : undefined;
 
 /** One request per page type, in the order the page types first appear, with the placements each asks for. */
-export function placementRequests(
+export const placementRequests = /*#__PURE__*/ guarded('invalid', 'placements()', (
   config: PlacementsConfig,
   placements: readonly string[],
   context: PageContext,
   visitor: Visitor,
-): { wire: WireRequest; placements: string[] }[] {
+): { wire: WireRequest; placements: string[] }[] => {
+  if (!Array.isArray(placements) || !isObject(context)) throw new SlotwiseError('invalid', 'placements(names, context): names must be an array and context an object');
   const byPageType = new Map<string, string[]>();
   for (const name of placements) {
-    if (!isPlacementName(name)) throw new SlotwiseError('invalid', `"${String(name)}" is not a placement name (pageType.name)`);
+    if (!isPlacementName(name)) throw new SlotwiseError('invalid', `"${shown(name)}" is not a placement name (pageType.name)`);
     const pageType = name.split('.')[0]!;
     byPageType.set(pageType, [...(byPageType.get(pageType) ?? []), name]);
   }
@@ -59,13 +60,28 @@ export function placementRequests(
         query.set(name, Array.isArray(value) ? value.join('|') : String(value));
     return { wire: { method: 'GET', url: `${config.target}/rrserver/api/personalize?${query}` }, placements: group };
   });
+});
+
+/** RichRelevance's own hosts, where its documented tracking and click-through URLs point. */
+const TRACKING_HOSTS = /(^|\.)(richrelevance|algorecs)\.com$/;
+
+/**
+The tracking URL to ping, when it is one we may: absolute http(s), under the API's own URL or on
+RichRelevance's hosts. A relative or foreign URL would have the visitor's browser GET, with its
+cookies, whatever the answer names: it is refused and reported. "N/A" or nothing means none.
+*/
+function trackingUrlOf(value: unknown, api: string, refused: SlotwiseError[]): string | undefined {
+  if (!isText(value) || value == 'N/A') return;
+  try {
+    const url = new URL(value);
+    if (/^https?:$/.test(url.protocol) && (url.href.startsWith(api.replace(/\/?$/, '/')) || TRACKING_HOSTS.test(url.hostname))) return url.href;
+  } catch {
+    // not a URL
+  }
+  refused.push(new SlotwiseError('rejected', `Not pinged: trackingUrl ${shown(value)} is not an http(s) URL on the API's host`));
 }
 
-/** A tracking URL we may ping: http(s) only (the API says "N/A" when there is none). */
-const trackingUrlOf = (value: unknown) =>
-  typeof value == 'string' && /^https?:\/\/|^\//.test(value) ? value : undefined;
-
-function placementDecision(slot: string, placement: Record<string, unknown> | undefined): Decision {
+function placementDecision(slot: string, placement: Record<string, unknown> | undefined, api: string, refused: SlotwiseError[]): Decision {
   const raw = (Array.isArray(placement?.creatives) ? placement.creatives : []).filter(isObject);
   // Each creative with what it shows; campaign, score and tracking all describe the first one shown.
   // A creative with only ALT_TEXT (no image) shows that text.
@@ -85,7 +101,7 @@ function placementDecision(slot: string, placement: Record<string, unknown> | un
   const creative = items[0]?.id ?? items[0]?.imageUrl ?? items[0]?.text;
   if (creative) decision.creative = creative;
   if (typeof first.score == 'number') decision.score = first.score;
-  const trackingUrl = trackingUrlOf(first.trackingUrl);
+  const trackingUrl = trackingUrlOf(first.trackingUrl, api, refused);
   if (trackingUrl) decision.trackingUrl = trackingUrl;
   return decision;
 }
@@ -93,13 +109,14 @@ function placementDecision(slot: string, placement: Record<string, unknown> | un
 /**
 The decisions for the requested placements (in request order, a missing one as null content)
 and the rcs to keep. `status: "error"` becomes a SlotwiseError carrying the server's
-`errormessage` (the field the Personalize API documents for it).
+`errormessage` (the field the Personalize API documents for it). `api` is the placements target as
+an absolute URL: tracking URLs elsewhere are left out, and listed in `refused`.
 */
-export function placementsAnswer(json: unknown, requested: readonly string[]): { rcs?: string; decisions: Decision[] } {
+export const placementsAnswer = /*#__PURE__*/ guarded('rejected', "The placements API's answer", (json: unknown, requested: readonly string[], api: string): { rcs?: string; decisions: Decision[]; refused: SlotwiseError[] } => {
   if (!isObject(json) || !Array.isArray(json.placements ?? [])) throw new SlotwiseError('rejected', 'The placements API did not answer with JSON');
   if (json.status == 'error') throw new SlotwiseError('rejected', `The placements API says: ${[json.errormessage, json.message].find(isText) ?? 'error'}`);
   const placements = ((json.placements ?? []) as unknown[]).filter(isObject);
-  const decisions = requested.map((slot) => placementDecision(slot, placements.find((p) => p.placement == slot)));
-  return typeof json.rcs == 'string' ? { rcs: json.rcs, decisions } : { decisions };
-}
-
+  const refused: SlotwiseError[] = [];
+  const decisions = requested.map((slot) => placementDecision(slot, placements.find((p) => p.placement == slot), api, refused));
+  return typeof json.rcs == 'string' ? { rcs: json.rcs, decisions, refused } : { decisions, refused };
+});

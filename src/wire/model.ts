@@ -1,5 +1,6 @@
-// The normalized decision model (DESIGN.md §2): what every vendor's answer becomes, so the
-// renderer and SPA code never see a vendor format.
+// The normalized decision model: what every vendor's answer becomes, so the renderer and SPA
+// code never see a vendor format.
+import { SlotwiseError, type FailReason } from '../errors';
 
 /** An image-and-link creative, built as DOM from these fields, never parsed as HTML. */
 export interface Creative {
@@ -49,12 +50,44 @@ export const isObject = (value: unknown): value is Record<string, unknown> =>
 const text = (value: unknown): string | undefined =>
   typeof value == 'string' && value.trim() ? value : undefined;
 
+/** A thrown value or any other as text for a message: a symbol, an object whose toString throws. */
+export function shown(value: unknown): string {
+  try {
+    return String(value instanceof Error ? value.message : value).slice(0, 200);
+  } catch {
+    return typeof value;
+  }
+}
+
+/**
+A codec step that throws nothing but a SlotwiseError: what else its input makes it throw (a getter
+that throws, a cycle or a BigInt for JSON, a value that is no string) becomes one with `reason`,
+naming the step and the problem, so the call resolves with it instead of breaking the page.
+*/
+export const guarded = <A extends unknown[], R>(reason: FailReason, what: string, step: (...args: A) => R) => (...args: A): R => {
+  try {
+    return step(...args);
+  } catch (error) {
+    throw error instanceof SlotwiseError ? error : new SlotwiseError(reason, `${what}: ${shown(error)}`);
+  }
+};
+
+/** A link or image URL that can only ever load or navigate: http(s), absolute or a path. */
+const isWebUrl = (value: string) => {
+  try {
+    return /^https?:$/.test(new URL(value, 'https://page.invalid/').protocol);
+  } catch {
+    return false;
+  }
+};
+
 /** A creative from loosely named fields (`imageUrl`/`image`, `href`/`url`/`link`, …); only strings kept. */
 export function creativeOf(item: Record<string, unknown>): Creative {
   const creative: Creative = {};
   const pick = (field: keyof Creative, ...names: string[]) => {
     const value = names.map((name) => text(item[name])).find(Boolean);
-    if (value) creative[field] = value;
+    // javascript:, data: and the like are never kept as a URL, not even for page code to use.
+    if (value && (!/^(imageUrl|href)$/.test(field) || isWebUrl(value))) creative[field] = value;
   };
   pick('id', 'id');
   pick('imageUrl', 'imageUrl', 'image', 'imageURL');

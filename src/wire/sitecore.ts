@@ -1,7 +1,7 @@
 // Sitecore CDP / Personalize wire format (Sitecore CDP's REST and event APIs, Personalize flows). Pure: builds
 // requests and reads responses; no fetch, no cookies, no DOM.
 import type { Settings } from '../options';
-import { creativeOf, isObject, type Content, type Decision } from './model';
+import { creativeOf, guarded, isObject, type Content, type Decision } from './model';
 
 /** An HTTP request as data, sent by `http.ts`. */
 export interface WireRequest {
@@ -33,7 +33,7 @@ export const browserRefOf = (json: unknown): string | undefined => {
 };
 
 /**
-One event as a request. `stream` POSTs the JSON body; `legacy` is the GET form of seed 004,
+One event as a request. `stream` POSTs the JSON body; `legacy` is the event API's GET form (`event/create.json`),
 which is a CORS "simple" request and so costs no preflight.
 */
 export function eventRequest(
@@ -86,10 +86,10 @@ export interface FlowCall {
 }
 
 /**
-`POST {target}/v2/callFlows` (seed 000): exactly one of browserId, email or identifiers, and
+`POST {target}/v2/callFlows` (Sitecore Personalize flow execution): exactly one of browserId, email or identifiers, and
 `params.utm.{campaign,source,medium,content,…}` from the visitor's URL unless the caller gave it.
 */
-export function flowRequest(settings: Settings, call: FlowCall, browserId: string, url: string): WireRequest {
+export const flowRequest = /*#__PURE__*/ guarded('invalid', 'flow()', (settings: Settings, call: FlowCall, browserId: string, url: string): WireRequest => {
   const utm: Record<string, string> = {};
   for (const [name, value] of Object.entries(utmParams(url))) utm[name.slice(4)] = value;
   const params = { ...call.params };
@@ -110,13 +110,13 @@ export function flowRequest(settings: Settings, call: FlowCall, browserId: strin
       ...(Object.keys(params).length ? { params } : {}),
     }),
   };
-}
+});
 
 /**
 A flow's answer is whatever its template returns. For slots: a string `html` is HTML, a list of
 creatives or offers (or a list at the top) is creatives, anything else is data for your code.
 */
-export function flowDecision(slot: string, json: unknown): Decision {
+export const flowDecision = /*#__PURE__*/ guarded('rejected', "The flow API's answer", (slot: string, json: unknown): Decision => {
   const answer = isObject(json) ? json : {};
   const list = Array.isArray(json) ? json : [answer.creatives, answer.offers].find(Array.isArray);
   let content: Content | null = { kind: 'json', data: json };
@@ -132,4 +132,4 @@ export function flowDecision(slot: string, json: unknown): Decision {
   const creative = (content?.kind == 'creative' && content.items[0]!.id) || answer.id;
   if (typeof creative == 'string' && creative) decision.creative = creative;
   return decision;
-}
+});

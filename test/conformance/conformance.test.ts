@@ -84,14 +84,15 @@ describe('Algonomy Personalize API', () => {
     const leaves = (value: unknown): string[] =>
       typeof value == 'string' ? [value] : value && typeof value == 'object' ? Object.values(value).flatMap(leaves) : [];
     for (const value of leaves(json)) expect(verbatim, value).toContain(`"${value}"`);
-    const answer = placementsAnswer(json, requested);
+    const { refused, ...answer } = placementsAnswer(json, requested, 'https://recs.richrelevance.com');
     expect(answer).toEqual(expected);
+    expect(refused).toEqual([]); // "N/A" is no tracking URL, not a wrong one
     expect(isRcs(answer.rcs)).toBe(true);
   });
 
   it('the codec surfaces the errormessage of an error answer', () => {
     const { json, requested, expectError } = fixture('algonomy-error.json');
-    expect(() => placementsAnswer(json, requested)).toThrow(expectError);
+    expect(() => placementsAnswer(json, requested, 'https://recs.richrelevance.com')).toThrow(expectError);
   });
 
   it.each(examples)('the sandbox accepts the documented example %s', async (example) => {
@@ -103,7 +104,7 @@ describe('Algonomy Personalize API', () => {
     // JSONP: the answer comes wrapped in the page's function.
     const json = JSON.parse(query.has('callback') ? /^products_returned\((.*)\);$/s.exec(text)![1]! : text);
     expect(json.status).toBe('ok');
-    expect(() => placementsAnswer(json, base().placements.split('|'))).not.toThrow();
+    expect(placementsAnswer(json, base().placements.split('|'), sandbox.url).refused).toEqual([]);
   });
 
   it('the sandbox accepts what the codec sends, and answers a token the tag keeps', async () => {
@@ -115,8 +116,11 @@ describe('Algonomy Personalize API', () => {
       expect(res.status).toBe(200);
       const json = await res.json();
       expect(json.request).toMatchObject({ userId: '0982347', sessionId: '93484' });
-      const answer = placementsAnswer(json, placements);
+      const answer = placementsAnswer(json, placements, sandbox.url);
       expect(answer.decisions.map((d) => d.slot)).toEqual(placements);
+      // Its tracking URLs are on the API's own host: pinged, none refused.
+      expect(answer.refused).toEqual([]);
+      expect(answer.decisions.filter((d) => d.content).every((d) => d.trackingUrl?.startsWith(`${sandbox.url}/rrserver/`))).toBe(true);
       expect(isRcs(answer.rcs), answer.rcs).toBe(true);
     }
   });
