@@ -1,7 +1,7 @@
 // createTag: the composition root. It wires identity, the event queue and delivery to the page,
 // and turns every outcome into a result: public calls resolve, they never throw into the page.
 import { nanoid } from 'nanoid';
-import { SlotwiseError, isSlotwiseError } from './errors';
+import { SlotwiseError, isSlotwiseError, type FailReason } from './errors';
 import { detach, must, safely, shown } from './args';
 import { isObject, isText } from './wire/model';
 import { hasDom, localStore } from './env';
@@ -259,16 +259,18 @@ export function browserTag(settings: Settings): Tag {
   const driver = createSlotDriver(settings, canSend, (create) => create(settings, { host, ids, rcs, sessionId, allowed: canSend, preview, hooks }));
   /**
   Runs a decision call and turns its outcome into a result. `args` checks the call's arguments
-  first (before consent or the engine): what it throws, or anything but a SlotwiseError the call
-  throws later, is bad input, not the network.
+  first (before consent or the engine): what it throws is bad input. Past it, the codecs throw
+  only SlotwiseErrors, so anything else is a file of ours that did not load.
   */
   const decide = async <T extends object, A = void>(name: string, args: () => A, run: (engine: Engine, args: A) => Promise<T>): Promise<({ ok: true } & T) | Failure> => {
     if (dead) return dead;
+    let otherwise: FailReason = 'invalid';
     try {
       const checked = args();
+      otherwise = 'blocked';
       return { ok: true, ...(await run(await driver.engine(), checked)) };
     } catch (error) {
-      return isSlotwiseError(error) ? { ok: false, reason: error.code, error } : failure('invalid', `${name}: ${shown(error)}`);
+      return isSlotwiseError(error) ? { ok: false, reason: error.code, error } : failure(otherwise, `${name}: ${shown(error)}`);
     }
   };
   let started = false;

@@ -197,16 +197,6 @@ describe('renderer', () => {
     expect([state('#a'), document.querySelector('#a')!.textContent!.length]).toEqual(['decided', MAX_SLOT_HTML - 7]);
   });
 
-  it('refuses a root that is no element, or a page URL that is no URL, as invalid, and leaves the slots alone', async () => {
-    document.body.innerHTML = '<div id="a" data-slotwise-placement="home_page.a">default A</div>';
-    answer = async (what) => (calls.push(what), []);
-    for (const root of [{}, null, 5, 'body'])
-      await expect(renderer.render(root as never), String(root)).rejects.toMatchObject({ code: 'invalid', message: 'render(root): root is no element' });
-    for (const url of ['http://[', 'https://exa mple.com:99999/'])
-      await expect(renderer.page(url), url).rejects.toMatchObject({ code: 'invalid', message: 'page(url): url is no URL' });
-    expect([calls, state('#a')]).toEqual([[], null]);
-  });
-
   it('decides slots added later, and every slot again on page()', async () => {
     answer = async (what) => (calls.push(what), [html(what.split(':')[1]!, 'x')]);
     document.body.innerHTML = '<div data-slotwise-placement="home_page.a"></div>';

@@ -171,16 +171,10 @@ export function createRenderer(settings: Settings, host: Host, decisions: Decisi
   const renderer: Renderer = {
     reports,
     start: () => renderRoots([document], true),
-    async render(root = document) {
-      if (!(root as Partial<ParentNode> | null)?.querySelectorAll) throw new SlotwiseError('invalid', 'render(root): root is no element');
-      return renderRoots([root]);
-    },
-    async page(next, again = true) {
-      try {
-        explicitUrl = next && new URL(next, location.href).href;
-      } catch {
-        throw new SlotwiseError('invalid', 'page(url): url is no URL');
-      }
+    // The tag checked the arguments at its boundary (tag.ts).
+    render: (root = document) => renderRoots([root]),
+    page(next, again = true) {
+      explicitUrl = next && new URL(next, location.href).href;
       // The page shown again: every slot is decided anew. A new URL: the slots already decided
       // for it (a view the SPA just rendered) are not asked twice.
       const refresh = again && shownPage == pageUrl();
