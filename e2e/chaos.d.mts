@@ -18,6 +18,11 @@ export interface Kill {
   /** The event log's size when the process died: everything before it was written by that process. */
   logBytes: number;
   restartMs: number;
+  /** Wall-clock times (ISO) of the kill and of the restarted process listening. */
+  killedAt: string;
+  upAt: string;
+  /** From the restart to the first event stored after it (null: none was). */
+  resumedMs?: number | null;
 }
 
 export interface ChaosReport {
@@ -44,11 +49,17 @@ export interface ChaosReport {
   /** Acknowledged, not stored. */
   lost: string[];
   /** Stored more than once; `atKill`: the first copy is the last event a killed process stored. */
-  duplicated: { label: string; copies: number; acknowledged: boolean; atKill: boolean }[];
+  duplicated: {
+    label: string; copies: number; acknowledged: boolean; atKill: boolean; reason?: string;
+    /** Indexes of the copies among the log's events, and how many events the log held at each kill. */
+    logIndex: number[]; killIndex: number[]; receivedAt: string[];
+  }[];
   /** Stored once, but the tag did not acknowledge it: how its call resolved. */
   storedUnacknowledged: { label: string; reason: string }[];
   /** Neither acknowledged nor stored, by how the tag reported it ('still queued' if it still is). */
   neither: Record<string, number>;
+  /** visibilitychange to hidden, in every tab (a hidden tab sends its queue side by side). */
+  hidden: number;
   /** Calls that never resolved. */
   unsettled: string[];
   /** Stored events no tab made. */

@@ -82,8 +82,10 @@ function writePage(dir, options) {
 <script>
 slotwise('init', ${JSON.stringify(options)});
 // Everything this tab made and heard, read back by the runner.
-const chaos = (window.chaos = { made: [], results: {}, delivered: [] });
+const chaos = (window.chaos = { made: [], results: {}, delivered: [], errors: {} });
 slotwise('on', 'delivered', (d) => chaos.delivered.push(d.eventId));
+// An event's call may have resolved 'timeout' (still queued) before the tag gave up on it: the error says how.
+slotwise('on', 'error', (d) => d.eventId && (chaos.errors[d.eventId] = { reason: d.error.code, message: d.error.message }));
 chaos.start = (tab, everyMs) => {
   let seq = 0;
   chaos.timer = setInterval(() => {
@@ -95,6 +97,9 @@ chaos.start = (tab, everyMs) => {
   }, everyMs);
 };
 chaos.stop = () => clearInterval(chaos.timer);
+// A hidden tab sends its whole queue side by side (as when it may be left): worth knowing if it happened.
+chaos.hidden = 0;
+document.addEventListener('visibilitychange', () => document.visibilityState == 'hidden' && chaos.hidden++);
 chaos.unsettled = () => chaos.made.length - Object.keys(chaos.results).length;
 chaos.queued = () => Object.keys(localStorage).filter((k) => k.includes(':q:')).map((k) => k.slice(k.lastIndexOf(':') + 1));
 </script></head><body><p>chaos tab</p></body></html>`;
@@ -110,7 +115,7 @@ function logRecords(logPath) {
   for (let end = text.indexOf(10); end !== -1; start = end + 1, end = text.indexOf(10, start)) {
     try {
       const record = JSON.parse(text.subarray(start, end).toString('utf8'));
-      if (record.kind === 'event') records.push({ end: end + 1, eventId: record.message?.ext?.eventId });
+      if (record.kind === 'event') records.push({ end: end + 1, at: record.at, eventId: record.message?.ext?.eventId });
     } catch {
       // a torn line: the restart cut it off, nothing was acknowledged for it
     }
@@ -165,13 +170,14 @@ export async function runChaos(browser, options = {}) {
     for (const { atMs, downMs } of kills) {
       await sleep(Math.max(0, loadStart + atMs - Date.now()));
       const at = Date.now() - loadStart;
+      const killedAt = new Date().toISOString();
       await sandbox.kill();
       // Nothing can write to the log until the restart: everything before this byte was written by the killed process.
       const logBytes = statSync(logPath, { throwIfNoEntry: false })?.size ?? 0;
       await sleep(downMs);
       const restartBegan = Date.now();
       await sandbox.start();
-      killed.push({ atMs: at, downMs, logBytes, restartMs: Date.now() - restartBegan });
+      killed.push({ atMs: at, killedAt, downMs, logBytes, restartMs: Date.now() - restartBegan, upAt: new Date().toISOString() });
       log(`chaos: killed at ${at} ms, down ${downMs} ms, restarted in ${Date.now() - restartBegan} ms`);
     }
     await sleep(Math.max(0, loadStart + loadMs - Date.now()));
@@ -216,15 +222,24 @@ function tally({ tabs, everyMs, loadMs, killed, failedRequests, tabState, timeli
   const results = Object.assign({}, ...tabState.map((t) => t.results));
   const delivered = new Set(tabState.flatMap((t) => t.delivered));
   const queued = new Set(tabState.flatMap((t) => t.queuedNow));
-  /** label → event ids of its stored copies */
+  /** eventId → the error a tab reported when it gave up on it */
+  const errors = Object.assign({}, ...tabState.map((t) => t.errors));
+  /** label → event ids of its stored copies, and when each was stored */
   const stored = new Map();
+  const receivedAt = new Map();
   for (const e of timeline.events.filter((e) => e.type === 'ADD')) {
     const label = e.message.product.item_id;
     stored.set(label, [...(stored.get(label) ?? []), e.message.ext.eventId]);
+    receivedAt.set(label, [...(receivedAt.get(label) ?? []), e.receivedAt]);
   }
   // The one request a kill can catch after it was stored and before its answer was sent is the
   // last event the killed process wrote (one request is in flight at a time).
   const lastBeforeKill = new Set(killed.map((k) => records.filter((r) => r.end <= k.logBytes).at(-1)?.eventId));
+  // How long after each restart the tabs' events were being stored again.
+  for (const k of killed) {
+    const next = records.find((r) => r.end > k.logBytes);
+    k.resumedMs = next ? Math.max(0, next.at - Date.parse(k.upAt)) : null;
+  }
 
   let acknowledged = 0;
   let once = 0;
@@ -240,17 +255,30 @@ function tally({ tabs, everyMs, loadMs, killed, failedRequests, tabState, timeli
     const acked = !!result && (result.ok || delivered.has(result.eventId));
     if (acked) acknowledged++;
     const copies = stored.get(label) ?? [];
-    if (copies.length > 1) duplicated.push({ label, copies: copies.length, acknowledged: acked, atKill: lastBeforeKill.has(copies[0]) });
+    if (copies.length > 1) {
+      // Where the copies sit in the log, against where each kill cut it: for the report.
+      const at = records.flatMap((r, i) => (r.eventId === copies[0] ? [i] : []));
+      const kills = killed.map((k) => records.filter((r) => r.end <= k.logBytes).length);
+      duplicated.push({ label, copies: copies.length, acknowledged: acked, reason: result?.reason, atKill: lastBeforeKill.has(copies[0]),
+        logIndex: at, killIndex: kills, receivedAt: receivedAt.get(label) });
+    }
     else if (copies.length === 1) acked ? once++ : storedUnacknowledged.push({ label, reason: result ? howReported(result) : 'unsettled' });
     else if (acked) lost.push(label);
     else {
-      const how = !result ? 'unsettled' : queued.has(result.eventId) ? 'still queued' : howReported(result);
+      // A call resolves 'timeout' after 15 s and its event stays queued: what became of it is the
+      // error a tab reported later, or, with none, it left the queue unreported.
+      const how = !result ? 'unsettled'
+        : queued.has(result.eventId) ? 'still queued'
+        : errors[result.eventId] ? howReported(errors[result.eventId])
+        : result.reason === 'timeout' && !/not sent again/.test(result.message ?? '') ? 'timeout, then gone from the queue unreported'
+        : howReported(result);
       neither[how] = (neither[how] ?? 0) + 1;
     }
   }
   const madeSet = new Set(made);
   return {
     tabs, everyMs, loadMs, kills: killed, failedRequests, seconds, drainMs, warnings,
+    hidden: tabState.reduce((n, t) => n + t.hidden, 0),
     made: made.length,
     acknowledged,
     stored: [...stored.values()].reduce((n, c) => n + c.length, 0),
@@ -278,6 +306,7 @@ export function chaosTable(r) {
       `the API's process killed (SIGKILL) ${r.kills.length} times and restarted on the same port and data ` +
       `(${r.kills.map((k) => `at ${(k.atMs / 1000).toFixed(1)} s, down ${(k.downMs / 1000).toFixed(1)} s`).join('; ')}); drained in ${(r.drainMs / 1000).toFixed(1)} s.`,
     '',
+    `Events were stored again ${r.kills.map((k) => (k.resumedMs == null ? 'never' : `${(k.resumedMs / 1000).toFixed(1)} s`)).join(', ')} after each restart. ` +
     `Requests to the API that failed in the browser: ${Object.entries(r.failedRequests).map(([why, n]) => `${n} ${why}`).join(', ') || 'none'}.`,
     '',
     '| events | count |',

@@ -27,6 +27,8 @@ test('kill -9 the API twice under load from four tabs: nothing acknowledged is l
   test.setTimeout(90_000);
   const report = await runChaos(browser, { tabs: 4, everyMs: 50, loadMs: 12_000, kills: [{ atMs: 3000, downMs: 500 }, { atMs: 7000, downMs: 1500 }] });
   sections.push(chaosTable(report));
+  mkdirSync(fileURLToPath(new URL('./.tmp/', import.meta.url)), { recursive: true });
+  writeFileSync(fileURLToPath(new URL('./.tmp/chaos.json', import.meta.url)), JSON.stringify(report, null, 1));
 
   // The run was what it claims: both kills happened while events were being stored.
   expect(report.kills).toHaveLength(2);
@@ -40,7 +42,7 @@ test('kill -9 the API twice under load from four tabs: nothing acknowledged is l
   // The one copy a kill may add: the request the process stored and died before answering (the
   // residual window of the next test). One event at most per kill, and only that one; anything
   // else stored twice is the tag sending an event again that it must not.
-  expect(report.duplicated.filter((d) => !d.atKill)).toEqual([]);
+  expect(report.duplicated.filter((d) => !d.atKill), 'stored twice, and not by a kill').toEqual([]);
   expect(report.duplicated.length).toBeLessThanOrEqual(report.kills.length);
   // Every event made is accounted for: each call resolved, the queues are empty, and the sandbox
   // holds nothing the tabs did not make.
