@@ -53,6 +53,8 @@ export interface ChaosReport {
     label: string; copies: number; acknowledged: boolean; atKill: boolean; reason?: string;
     /** Indexes of the copies among the log's events, and how many events the log held at each kill. */
     logIndex: number[]; killIndex: number[]; receivedAt: string[];
+    /** The tabs that heard an acknowledgement of it, once per acknowledgement. */
+    deliveredBy: string[];
   }[];
   /** Stored once, but the tag did not acknowledge it: how its call resolved. */
   storedUnacknowledged: { label: string; reason: string }[];

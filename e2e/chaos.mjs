@@ -259,8 +259,10 @@ function tally({ tabs, everyMs, loadMs, killed, failedRequests, tabState, timeli
       // Where the copies sit in the log, against where each kill cut it: for the report.
       const at = records.flatMap((r, i) => (r.eventId === copies[0] ? [i] : []));
       const kills = killed.map((k) => records.filter((r) => r.end <= k.logBytes).length);
+      // Which tabs heard the API acknowledge it, once per acknowledgement: two, and two tabs sent it.
+      const deliveredBy = tabState.flatMap((t, i) => t.delivered.filter((id) => id === copies[0]).map(() => `T${i + 1}`));
       duplicated.push({ label, copies: copies.length, acknowledged: acked, reason: result?.reason, atKill: lastBeforeKill.has(copies[0]),
-        logIndex: at, killIndex: kills, receivedAt: receivedAt.get(label) });
+        logIndex: at, killIndex: kills, receivedAt: receivedAt.get(label), deliveredBy });
     }
     else if (copies.length === 1) acked ? once++ : storedUnacknowledged.push({ label, reason: result ? howReported(result) : 'unsettled' });
     else if (acked) lost.push(label);
