@@ -3,6 +3,8 @@
 // first attempt may have been stored.
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { parseSetCookie } from 'cookie';
+import { createServer, type Server, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import {
   SlotwiseError,
   offlineOrderBody,
@@ -451,5 +453,60 @@ describe('sendOfflineOrder: answers, and no second POST of an order that may be 
       await expect(sendOfflineOrder(input as never, { endpoint, auth })).resolves.toMatchObject({ ok: false, reason: 'invalid', maybeStored: false });
     }
     await expect(sendOfflineOrder(documentedOrder(), undefined as never)).resolves.toMatchObject({ ok: false, reason: 'invalid' });
+  });
+});
+
+// ── Hostile input and redirects ──────────────────────────────────────────────────────────────
+
+/** A local endpoint on 127.0.0.1 that records what reaches it; closed after each test. */
+const servers: Server[] = [];
+afterEach(() => {
+  for (const server of servers.splice(0)) server.close();
+});
+interface Hit {
+  url: string;
+  headers: Record<string, string | string[] | undefined>;
+  body: string;
+}
+async function local(answer: (response: ServerResponse) => void): Promise<{ origin: string; hits: Hit[] }> {
+  const hits: Hit[] = [];
+  const server = createServer((request, response) => {
+    let body = '';
+    request.on('data', (chunk) => (body += chunk));
+    request.on('end', () => {
+      hits.push({ url: request.url ?? '', headers: request.headers, body });
+      answer(response);
+    });
+  });
+  servers.push(server);
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  return { origin: `http://127.0.0.1:${(server.address() as AddressInfo).port}`, hits };
+}
+
+describe('sendOfflineOrder: redirects are refused, so credentials never leave the endpoint', () => {
+  const keyAuth = { 'x-api-key': 'k3y', Authorization: 'Bearer s3cret' };
+
+  it.each([301, 302, 303, 307, 308])('a %i to another origin gets neither the order nor the key', async (status) => {
+    const elsewhere = await local((response) => response.end('{"status":"OK"}'));
+    const endpoint = await local((response) => response.writeHead(status, { location: `${elsewhere.origin}/collect?token=abc` }).end());
+    const result = await sendOfflineOrder(documentedOrder(), { endpoint: endpoint.origin, auth: keyAuth });
+    expect(elsewhere.hits).toEqual([]);
+    expect(endpoint.hits).toHaveLength(1); // and not tried again
+    expect(result).toMatchObject({ ok: false, reason: 'rejected', error: { status }, maybeStored: status == 303 });
+    const message = !result.ok ? result.error.message : '';
+    expect(message).toMatch(new RegExp(`orderRef.*${status}.*redirect to ${elsewhere.origin.replace(/\./g, '\\.')}.*not followed`));
+    expect(message).not.toMatch(/token=abc/); // the Location's path and query stay out of logs
+  });
+
+  it('a redirect to the same origin is refused too: the documented address is the one to use', async () => {
+    const endpoint = await local((response) => response.writeHead(308, { location: '/elsewhere' }).end());
+    expect(await sendOfflineOrder(documentedOrder(), { endpoint: endpoint.origin, auth: keyAuth })).toMatchObject({ ok: false, reason: 'rejected', maybeStored: false });
+    expect(endpoint.hits.map((hit) => hit.url)).toEqual(['/tracker/smart-api/orders/offline']);
+  });
+
+  it('a 2xx still succeeds against a real server, with the key and the documented body', async () => {
+    const endpoint = await local((response) => response.writeHead(200, { 'content-type': 'application/json' }).end('{"status":"OK"}'));
+    expect(await sendOfflineOrder(documentedOrder(), { endpoint: endpoint.origin, auth: keyAuth })).toEqual({ ok: true, status: 200 });
+    expect(endpoint.hits[0]).toMatchObject({ headers: { 'x-api-key': 'k3y', 'content-type': 'application/json' }, body: JSON.stringify(documentedOrder()) });
   });
 });

@@ -43,9 +43,9 @@ export interface OfflineOrderOptions {
 
 /**
 What `sendOfflineOrder` resolves to. Failures: `invalid` (nothing sent), `rejected` (a 4xx
-answer), `dropped` (a 408, 429 or 5xx), `timeout`, `blocked` (no answer). `maybeStored` is true when
-the endpoint may have stored the order all the same (a timeout, a 5xx, a connection lost after
-the order went out): check before sending it again.
+answer, or a redirect: never followed), `dropped` (a 408, 429 or 5xx), `timeout`, `blocked` (no answer). `maybeStored` is true when
+the endpoint may have stored the order all the same (a timeout, a 5xx, a 303, a connection lost
+after the order went out): check before sending it again.
 */
 export type OfflineOrderResult = { ok: true; status: number } | (Failure & { maybeStored: boolean });
 
@@ -132,6 +132,21 @@ function retryRule(endpointDedupes: boolean) {
   };
 }
 
+/**
+A 303 See Other is how a server answers a POST it has handled ("see the result there"), so the
+order may be stored; the other redirects say the resource is elsewhere, so it was not handled.
+*/
+const redirectMayBeStored = (status: number) => status == 303;
+
+/** ` to <origin>` of a Location header, for the message; only the origin, not a path that may carry a token. */
+function whereTo(location: string | null, base: string): string {
+  try {
+    return location ? ` to ${new URL(location, base).origin}` : '';
+  } catch {
+    return '';
+  }
+}
+
 /** The server's own words on a refusal: `message` (or `error`) of a JSON body, read in time or not at all. */
 async function serverMessage(response: Response, timeoutMs: number): Promise<string> {
   let stop = () => {};
@@ -162,11 +177,12 @@ Sends one Optimizely offline order: validates it, then `POST`s the JSON body to 
 with your authentication headers. Server-side only: the credentials must never reach a browser.
 An order is sent a second time only when the first attempt cannot have been stored (429, 503
 with `Retry-After`, no connection), honouring `Retry-After`; with `endpointDedupes`, also after
-timeouts and server errors. Never rejects.
+timeouts and server errors. A redirect is never followed: the order and the headers go to the
+endpoint and nowhere else. Never rejects.
 
 @returns `{ ok: true, status }` on a 2xx; otherwise `{ ok: false, reason, error, maybeStored }`:
 `invalid` (the message names the field; nothing was sent), `rejected` (4xx, with the status and
-the server's message), `dropped` (408, 429 or 5xx), `timeout`, `blocked`. With `maybeStored: true`
+the server's message; or a 3xx, naming where it pointed), `dropped` (408, 429 or 5xx), `timeout`, `blocked`. With `maybeStored: true`
 the endpoint may hold the order anyway: look it up before sending it again.
 @example
 import { sendOfflineOrder } from 'slotwise/server';
@@ -207,6 +223,11 @@ export async function sendOfflineOrder(order: OfflineOrder, options: OfflineOrde
       const response = await ky.post(url, {
         json: built.body,
         headers,
+        // Redirects are refused, not followed. A redirect would carry the order, and every auth
+        // header but Authorization, to wherever Location points (another host, or http: from
+        // https:), and Optimizely documents none for this endpoint: the address it gives is the
+        // address to use. A 3xx is then an HTTPError like any other non-2xx, reported below.
+        redirect: 'manual',
         timeout: timeoutMs,
         retry: {
           limit: retries,
@@ -224,6 +245,11 @@ export async function sendOfflineOrder(order: OfflineOrder, options: OfflineOrde
     } catch (error) {
       const tries = `${attempts} attempt${attempts == 1 ? '' : 's'}`;
       const maybe = mayBeStored(error);
+      if (isHTTPError(error) && error.response.status < 400) {
+        const { status, headers: answer } = error.response;
+        void error.response.body?.cancel().catch(() => undefined);
+        return orderFailure('rejected', `offline order ${refCode}: the endpoint answered ${status}, a redirect${whereTo(answer.get('location'), url)}, which is not followed, so neither the order nor the credentials leave for another address: set "endpoint" to the address Optimizely gave you`, redirectMayBeStored(status), status);
+      }
       if (isHTTPError(error)) {
         const { status } = error.response;
         const said = await serverMessage(error.response, timeoutMs);
