@@ -510,3 +510,74 @@ describe('sendOfflineOrder: redirects are refused, so credentials never leave th
     expect(endpoint.hits[0]).toMatchObject({ headers: { 'x-api-key': 'k3y', 'content-type': 'application/json' }, body: JSON.stringify(documentedOrder()) });
   });
 });
+
+describe('sendOfflineOrder: what JSON cannot write as given is invalid, named, and never sent', () => {
+  const cyclic: Record<string, unknown> = { store: 'Regent Street' };
+  cyclic.self = cyclic;
+  let deep: unknown = 'bottom';
+  for (let i = 0; i < 30; i++) deep = { deeper: deep };
+  let wide: unknown = 'leaf';
+  for (let i = 0; i < 12; i++) wide = Array(10).fill(wide); // 10^12 leaves through shared references
+  const throwing = { get discount(): string { throw new Error('no discount today'); } };
+  const impostor = Object.create(Date.prototype) as Date;
+
+  type Case = [name: string, change: (o: any) => void, field: RegExp];
+  const cases: Case[] = [
+    ['cyclic order.attributes', (o) => (o.order.attributes = cyclic), /order\.attributes\.self contains itself/],
+    ['a BigInt in item attributes', (o) => (o.order.items[1].attributes = { count: 10n }), /order\.items\[1\]\.attributes\.count .*BigInt 10n/],
+    ['a BigInt qty', (o) => (o.order.items[0].qty = 1n), /order\.items\[0\]\.qty must be a whole number \(got the BigInt 1n\)/],
+    ['a BigInt total', (o) => (o.order.total = 90n), /order\.total must be a number/],
+    ['NaN in user.info', (o) => (o.user.info = { loyalty: Number.NaN }), /user\.info\.loyalty .*got NaN/],
+    ['Infinity in attributes', (o) => (o.order.attributes = { points: -Infinity }), /order\.attributes\.points .*got -Infinity/],
+    ['a Map in attributes', (o) => (o.order.attributes = { tags: new Map([['a', 1]]) }), /order\.attributes\.tags .*got Map/],
+    ['a function in attributes', (o) => (o.order.attributes = { total: () => 1 }), /order\.attributes\.total .*got a function/],
+    ['a hole in an attribute array', (o) => (o.order.attributes = { tags: [, 'b'] }), /order\.attributes\.tags\[0\]/],
+    ['attributes nested too deep', (o) => (o.order.attributes = { deep }), /order\.attributes\.deep(\.deeper)+ is nested more than 20 levels/],
+    ['attributes endless through shared references', (o) => (o.order.attributes = { wide }), /order\.attributes holds more than 100000 values/],
+    ['a getter that throws', (o) => (o.order.items[0].attributes = throwing), /order\.items\[0\]\.attributes\.discount could not be read \(no discount today\)/],
+    ['a getter that throws on the order', (o) => Object.defineProperty(o.order, 'currency', { get() { throw null; }, enumerable: true }), /order\.currency could not be read/],
+    ['a hole in order.items', (o) => (o.order.items = [, o.order.items[0]]), /order\.items\[0\] must be an object/],
+    ['a Date that is not one', (o) => (o.order.orderDate = impostor), /order\.orderDate/],
+    ['a date after year 9999', (o) => (o.order.orderDate = new Date(8.64e15)), /order\.orderDate/],
+    ['a quantity beyond 2^53', (o) => (o.order.items[0].qty = 1e20), /order\.items\[0\]\.qty must be a whole number \(got 100000000000000000000\)/],
+  ];
+
+  it.each(cases)('%s', async (_name, change, field) => {
+    const sent = api();
+    const order = documentedOrder() as any;
+    change(order);
+    const result = await sendOfflineOrder(order, { endpoint, auth });
+    expect(result).toMatchObject({ ok: false, reason: 'invalid', maybeStored: false, error: { code: 'invalid', message: expect.stringMatching(field) } });
+    expect(sent).toEqual([]);
+    // offlineOrderBody says the same, and does not throw either.
+    expect(offlineOrderBody(order)).toMatchObject({ ok: false, reason: 'invalid', error: { message: expect.stringMatching(field) } });
+  });
+
+  it('keeps odd but valid values as JSON writes them: a "__proto__" key stays a key, -0 is 0, 1e308 is a number', async () => {
+    const sent = api();
+    const order = documentedOrder();
+    order.order.attributes = JSON.parse('{"__proto__": {"polluted": "yes"}, "store": "W1"}');
+    order.order.shipping = -0;
+    order.order.total = 1e308;
+    expect(await sendOfflineOrder(order, { endpoint, auth })).toEqual({ ok: true, status: 200 });
+    const body = JSON.parse(sent[0]!.body);
+    expect(Object.keys(body.order.attributes)).toEqual(['__proto__', 'store']);
+    expect(({} as Record<string, unknown>).polluted).toBeUndefined();
+    expect(sent[0]!.body).toMatch(/"shipping":0,.*"total":1e\+308/);
+  });
+
+  it('names an option whose getter throws, or that is a BigInt, instead of calling the endpoint unreachable', async () => {
+    const sent = api();
+    const options: Array<[unknown, RegExp]> = [
+      [{ get endpoint() { throw new Error('vault sealed'); }, auth }, /option "endpoint" could not be read \(vault sealed\)/],
+      [{ endpoint, auth, timeoutMs: 10n }, /option "timeoutMs" must be a number \(got the BigInt 10n\)/],
+      [{ endpoint, auth, endpointDedupes: 1n }, /option "endpointDedupes" must be true or false/],
+      [{ endpoint: 10n, auth }, /option "endpoint" must be an https URL/],
+      [{ endpoint, auth: { get Authorization() { throw new Error('no'); } } }, /option "auth"/],
+    ];
+    for (const [option, message] of options) {
+      expect(await sendOfflineOrder(documentedOrder(), option as never)).toMatchObject({ ok: false, reason: 'invalid', maybeStored: false, error: { message: expect.stringMatching(message) } });
+    }
+    expect(sent).toEqual([]);
+  });
+});

@@ -6,6 +6,7 @@
 import ky, { isHTTPError, isTimeoutError } from 'ky';
 import { failure, type Failure } from '../result';
 import { offlineOrderBody, offlineOrderUrl, type OfflineOrder } from './order';
+import { InvalidInput, describe, describeError, read } from './input';
 
 export interface OfflineOrderOptions {
   /**
@@ -64,18 +65,18 @@ const NOT_SENT_CODES = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', 'ENETU
 const clamp = (value: unknown, min: number, max: number, fallback: number, name: string): number | Failure => {
   if (value === undefined) return fallback;
   if (typeof value != 'number' || Number.isNaN(value))
-    return failure('invalid', `sendOfflineOrder: option "${name}" must be a number (got ${JSON.stringify(value)})`);
+    return failure('invalid', `sendOfflineOrder: option "${name}" must be a number (${describe(value)})`);
   return Math.min(max, Math.max(min, Math.round(value)));
 };
 
 function authHeaders(auth: unknown): Headers | undefined {
-  if (typeof auth != 'object' || !auth || Array.isArray(auth)) return undefined;
-  const entries = Object.entries(auth);
-  if (!entries.length || entries.some(([, value]) => typeof value != 'string' || !value)) return undefined;
   try {
+    if (typeof auth != 'object' || !auth || Array.isArray(auth)) return undefined;
+    const entries = Object.entries(auth);
+    if (!entries.length || entries.some(([, value]) => typeof value != 'string' || !value)) return undefined;
     return new Headers(entries as Array<[string, string]>);
   } catch {
-    return undefined; // a name or value that is not a valid header
+    return undefined; // a getter that throws, or a name or value that is not a valid header
   }
 }
 
@@ -205,23 +206,41 @@ export async function sendOfflineOrder(order: OfflineOrder, options: OfflineOrde
     const built = offlineOrderBody(order);
     if (!built.ok) return { ...built, maybeStored: false };
     const invalid = (message: string) => orderFailure('invalid', message, false);
-    const { endpoint, auth, timeoutMs: timeoutOption, retries: retriesOption, endpointDedupes = false } = (options ?? {}) as Partial<OfflineOrderOptions>;
+    // Each option read once, and a getter that throws is that option's fault, named.
+    const option = (name: keyof OfflineOrderOptions) => (typeof options == 'object' && options ? read(options, name, `"${name}"`) : undefined);
+    let endpoint: unknown, auth: unknown, timeoutOption: unknown, retriesOption: unknown, endpointDedupes: unknown;
+    try {
+      [endpoint, auth, timeoutOption, retriesOption, endpointDedupes] = (['endpoint', 'auth', 'timeoutMs', 'retries', 'endpointDedupes'] as const).map(option);
+    } catch (error) {
+      if (error instanceof InvalidInput) return invalid(`sendOfflineOrder: option ${error.message}`);
+      throw error;
+    }
+    endpointDedupes ??= false;
     const url = offlineOrderUrl(endpoint);
-    if (!url) return invalid(`sendOfflineOrder: option "endpoint" must be an https URL, ending in /tracker/smart-api/orders/offline or not (got ${JSON.stringify(endpoint)})`);
+    if (!url) return invalid(`sendOfflineOrder: option "endpoint" must be an https URL, ending in /tracker/smart-api/orders/offline or not (${describe(endpoint)})`);
     const headers = authHeaders(auth);
     if (!headers) return invalid('sendOfflineOrder: option "auth" must be an object of authentication headers, e.g. { Authorization: "Bearer …" }');
     const timeoutMs = clamp(timeoutOption, 1, 600_000, DEFAULT_TIMEOUT_MS, 'timeoutMs');
     if (typeof timeoutMs != 'number') return { ...timeoutMs, maybeStored: false };
     const retries = clamp(retriesOption, 0, 10, DEFAULT_RETRIES, 'retries');
     if (typeof retries != 'number') return { ...retries, maybeStored: false };
-    if (typeof endpointDedupes != 'boolean') return invalid(`sendOfflineOrder: option "endpointDedupes" must be true or false (got ${JSON.stringify(endpointDedupes)})`);
+    if (typeof endpointDedupes != 'boolean') return invalid(`sendOfflineOrder: option "endpointDedupes" must be true or false (${describe(endpointDedupes)})`);
+    // Serialised here, not by ky: the body is plain data by now, and if it still cannot be
+    // written (larger than a string can hold), that is the order's fault, found before sending.
+    let json: string;
+    try {
+      json = JSON.stringify(built.body);
+    } catch (error) {
+      return invalid(`offline order: cannot be written as JSON (${describeError(error)})`);
+    }
     headers.set('accept', 'application/json');
+    headers.set('content-type', 'application/json');
 
     const refCode = built.body.order.refCode;
     let attempts = 0;
     try {
       const response = await ky.post(url, {
-        json: built.body,
+        body: json,
         headers,
         // Redirects are refused, not followed. A redirect would carry the order, and every auth
         // header but Authorization, to wherever Location points (another host, or http: from
@@ -265,6 +284,6 @@ export async function sendOfflineOrder(order: OfflineOrder, options: OfflineOrde
   } catch (error) {
     // Nothing escapes: an unexpected error is a result too. Whether it happened before or after
     // the request went out is unknown, so the order may have been stored.
-    return orderFailure('blocked', `sendOfflineOrder failed: ${(error as Error)?.message ?? String(error)}`, true);
+    return orderFailure('blocked', `sendOfflineOrder failed: ${describeError(error)}`, true);
   }
 }
