@@ -581,3 +581,52 @@ describe('sendOfflineOrder: what JSON cannot write as given is invalid, named, a
     expect(sent).toEqual([]);
   });
 });
+
+describe('cookie helpers: hostile input throws only a SlotwiseError naming it, and never hangs', () => {
+  const invalidNaming = (run: () => unknown, name: RegExp) => {
+    let thrown: unknown;
+    try {
+      run();
+    } catch (error) {
+      thrown = error;
+    }
+    expect(thrown).toBeInstanceOf(SlotwiseError);
+    expect(thrown).toMatchObject({ code: 'invalid', message: expect.stringMatching(name) });
+  };
+
+  it('reads a Cookie header of 100,000 pairs in well under a second', () => {
+    const cookie = `${'a=1; '.repeat(100_000)}${BID}=${browserId}`;
+    const started = performance.now();
+    expect(readCookies(nodeRequest(cookie), { clientKey })).toEqual({ browserId });
+    expect(refreshCookies(nodeRequest(`${`${BID}=; `.repeat(50_000)}${BID}=${browserId}`), { clientKey, domain: 'example.com' })).toHaveLength(2);
+    expect(performance.now() - started).toBeLessThan(1000);
+  });
+
+  it('options that cannot be read or used: BigInt, getters that throw, a "secure" that is not a boolean, a domain no cookie can have', () => {
+    const values = { browserId };
+    invalidNaming(() => readCookies(nodeRequest(''), { clientKey: 10n } as never), /option "clientKey" .*BigInt/);
+    invalidNaming(() => readCookies(nodeRequest(''), { get clientKey(): string { throw new Error('later'); } }), /option "clientKey" could not be read \(later\)/);
+    invalidNaming(() => serverCookieHeaders(values, { clientKey, maxAgeDays: 1n } as never), /option "maxAgeDays"/);
+    invalidNaming(() => serverCookieHeaders(values, { clientKey, secure: 'false' } as never), /option "secure" must be true or false/);
+    invalidNaming(() => serverCookieHeaders(values, { clientKey, domain: `${'a'.repeat(64)}.com` }), /option "domain"/);
+    invalidNaming(() => serverCookieHeaders(values, { clientKey, domain: '-example.com' }), /option "domain"/);
+    invalidNaming(() => serverCookieHeaders(values, { clientKey, get domain(): string { throw 'x'; } }), /option "domain" could not be read/);
+    invalidNaming(() => serverCookieHeaders({ get browserId(): string { throw new Error('gone'); } }, { clientKey }), /values\.browserId could not be read \(gone\)/);
+  });
+
+  it('requests that are not requests, or whose headers cannot be read', () => {
+    invalidNaming(() => readCookies({} as never, { clientKey }), /request .*must have headers/);
+    invalidNaming(() => readCookies(null as never, { clientKey }), /request .*must have headers/);
+    invalidNaming(() => readCookies({ headers: { cookie: 5 } } as never, { clientKey }), /request header "cookie" must be a string \(got 5\)/);
+    invalidNaming(() => readCookies({ headers: { get cookie() { throw new Error('torn'); } } } as never, { clientKey }), /request header "cookie" could not be read \(torn\)/);
+    invalidNaming(() => readCookies({ url: '/', headers: { get: () => { throw new Error('closed'); } } }, { clientKey }), /request could not be read \(closed\)/);
+    invalidNaming(() => refreshCookies({ headers: { cookie: `${BID}=${browserId}` }, get socket() { throw new Error('hung up'); } } as never, { clientKey }), /request\.socket could not be read/);
+  });
+
+  it('header and cookie injection in the Cookie header is never written back', () => {
+    const cookie = `${BID}=${browserId}\r\nSet-Cookie: evil=1; rr_rcs=abc; Domain=evil.example; rr_rcs=ok\r\n`;
+    const headers = refreshCookies(nodeRequest(cookie), { clientKey });
+    expect(headers.join('\n')).not.toMatch(/evil|\r/);
+    expect(headers.map((h) => parseSetCookie(h).value)).toEqual(['abc']);
+  });
+});
