@@ -618,6 +618,8 @@ describe('cookie helpers: hostile input throws only a SlotwiseError naming it, a
     invalidNaming(() => readCookies({} as never, { clientKey }), /request .*must have headers/);
     invalidNaming(() => readCookies(null as never, { clientKey }), /request .*must have headers/);
     invalidNaming(() => readCookies({ headers: { cookie: 5 } } as never, { clientKey }), /request header "cookie" must be a string \(got 5\)/);
+    invalidNaming(() => readCookies({ headers: { cookie: [`${BID}=${browserId}`, 5] } } as never, { clientKey }), /request header "cookie"\[1\] must be a string/);
+    invalidNaming(() => readCookies({ headers: { cookie: new Array(2 ** 32 - 1) } } as never, { clientKey }), /request header "cookie"\[0\] must be a string \(missing\)/);
     invalidNaming(() => readCookies({ headers: { get cookie() { throw new Error('torn'); } } } as never, { clientKey }), /request header "cookie" could not be read \(torn\)/);
     invalidNaming(() => readCookies({ url: '/', headers: { get: () => { throw new Error('closed'); } } }, { clientKey }), /request could not be read \(closed\)/);
     invalidNaming(() => refreshCookies({ headers: { cookie: `${BID}=${browserId}` }, get socket() { throw new Error('hung up'); } } as never, { clientKey }), /request\.socket could not be read/);

@@ -111,7 +111,17 @@ interface RequestFacts {
 function headerText(value: unknown, name: string, separator: string): string | undefined {
   if (value === undefined || value === null) return undefined;
   if (typeof value == 'string') return value;
-  if (Array.isArray(value) && value.every((part) => typeof part == 'string')) return value.join(separator);
+  if (Array.isArray(value)) {
+    // Index by index, stopping at the first part that is not a string: a hole is one, so a sparse
+    // array of 2^32 - 1 holes is refused at once instead of joined into gigabytes.
+    const parts: string[] = [];
+    for (let i = 0; i < value.length; i++) {
+      const part: unknown = value[i];
+      if (typeof part != 'string') throw invalid(`request header "${name}"[${i}] must be a string (${describe(part)})`);
+      parts.push(part);
+    }
+    return parts.join(separator);
+  }
   throw invalid(`request header "${name}" must be a string (${describe(value)})`);
 }
 
