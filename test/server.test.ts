@@ -582,6 +582,25 @@ describe('sendOfflineOrder: what JSON cannot write as given is invalid, named, a
   });
 });
 
+describe('sendOfflineOrder: auth holds authentication headers only', () => {
+  it('refuses headers that frame or route the request, which the HTTP client refused as "endpoint could not be reached"', async () => {
+    const endpoint = await local((response) => response.end('{"status":"OK"}'));
+    for (const name of ['Content-Length', 'Transfer-Encoding', 'Connection', 'Expect', 'Upgrade', 'Host']) {
+      const result = await sendOfflineOrder(documentedOrder(), { endpoint: endpoint.origin, auth: { Authorization: 'Bearer s3cret', [name]: '7' } });
+      expect(result, name).toMatchObject({ ok: false, reason: 'invalid', maybeStored: false, error: { message: expect.stringMatching(new RegExp(`option "auth" cannot set "${name.toLowerCase()}"`)) } });
+    }
+    expect(endpoint.hits).toEqual([]);
+  });
+
+  it('never quotes a header value in a message: it is a credential', async () => {
+    const sent = api();
+    const result = await sendOfflineOrder(documentedOrder(), { endpoint, auth: { Authorization: 'Bearer s3cret\r\nX-Evil: 1' } });
+    expect(result).toMatchObject({ ok: false, reason: 'invalid', error: { message: expect.stringMatching(/option "auth"/) } });
+    expect(!result.ok && result.error.message).not.toMatch(/s3cret/);
+    expect(sent).toEqual([]);
+  });
+});
+
 describe('cookie helpers: hostile input throws only a SlotwiseError naming it, and never hangs', () => {
   const invalidNaming = (run: () => unknown, name: RegExp) => {
     let thrown: unknown;

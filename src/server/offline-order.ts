@@ -16,7 +16,8 @@ export interface OfflineOrderOptions {
   */
   endpoint: string;
   /**
-  The authentication headers Optimizely gave you, added to the request as they are.
+  The authentication headers Optimizely gave you, added to the request as they are. Headers that
+  frame or route the request (`Host`, `Content-Length`, `Transfer-Encoding`, …) are refused.
   @example { Authorization: `Bearer ${process.env.OPTIMIZELY_TOKEN}` }
   */
   auth: Readonly<Record<string, string>>;
@@ -69,15 +70,29 @@ const clamp = (value: unknown, min: number, max: number, fallback: number, name:
   return Math.min(max, Math.max(min, Math.round(value)));
 };
 
-function authHeaders(auth: unknown): Headers | undefined {
+/**
+Headers that say how the message is framed or routed, not who sends it: the HTTP client sets them
+itself, and refuses (or sends a broken request with) one given by hand.
+*/
+const NOT_AUTH = new Set(['host', 'content-length', 'content-encoding', 'transfer-encoding', 'connection', 'keep-alive', 'proxy-connection', 'upgrade', 'expect', 'te', 'trailer']);
+
+const AUTH_EXPECTED = 'sendOfflineOrder: option "auth" must be an object of authentication headers, e.g. { Authorization: "Bearer …" }';
+
+/** The auth headers, or what is wrong with them. */
+function authHeaders(auth: unknown): Headers | string {
+  let headers: Headers;
   try {
-    if (typeof auth != 'object' || !auth || Array.isArray(auth)) return undefined;
+    if (typeof auth != 'object' || !auth || Array.isArray(auth)) return AUTH_EXPECTED;
     const entries = Object.entries(auth);
-    if (!entries.length || entries.some(([, value]) => typeof value != 'string' || !value)) return undefined;
-    return new Headers(entries as Array<[string, string]>);
+    if (!entries.length || entries.some(([, value]) => typeof value != 'string' || !value)) return AUTH_EXPECTED;
+    headers = new Headers(entries as Array<[string, string]>);
   } catch {
-    return undefined; // a getter that throws, or a name or value that is not a valid header
+    // A getter that throws, or a name or value that is not a valid header (CR LF included). The
+    // error is not quoted: its message can hold the header's value, a credential.
+    return `${AUTH_EXPECTED}, with names and values valid in HTTP`;
   }
+  for (const [name] of headers) if (NOT_AUTH.has(name)) return `sendOfflineOrder: option "auth" cannot set "${name}": the HTTP client sets it`;
+  return headers;
 }
 
 /** A `Retry-After` (seconds or an HTTP date) in ms from now; undefined when absent or unreadable. */
@@ -219,7 +234,7 @@ export async function sendOfflineOrder(order: OfflineOrder, options: OfflineOrde
     const url = offlineOrderUrl(endpoint);
     if (!url) return invalid(`sendOfflineOrder: option "endpoint" must be an https URL, ending in /tracker/smart-api/orders/offline or not (${describe(endpoint)})`);
     const headers = authHeaders(auth);
-    if (!headers) return invalid('sendOfflineOrder: option "auth" must be an object of authentication headers, e.g. { Authorization: "Bearer …" }');
+    if (typeof headers == 'string') return invalid(headers);
     const timeoutMs = clamp(timeoutOption, 1, 600_000, DEFAULT_TIMEOUT_MS, 'timeoutMs');
     if (typeof timeoutMs != 'number') return { ...timeoutMs, maybeStored: false };
     const retries = clamp(retriesOption, 0, 10, DEFAULT_RETRIES, 'retries');
