@@ -105,8 +105,6 @@ const isAmount = (value: unknown): value is number => typeof value == 'number' &
 const invalid = (field: string, expected: string, value: unknown): never => {
   throw new InvalidInput(`${field} must be ${expected} (${describe(value)})`);
 };
-/** `source[key]`, read once; a getter that throws is an invalid field, not an exception. */
-const field = (source: object, key: string, at: string) => read(source, key, at);
 
 // ISO 8601 with a zone, a date alone (UTC midnight), or the documented `2016-05-16T14:25:00 GMT`
 // (Java's `yyyy-MM-dd'T'HH:mm:ss z`, which Date.parse does not read). A time without a zone is
@@ -158,9 +156,9 @@ function attributes(value: unknown, at: string): { attributes?: OrderAttributes 
 
 function user(value: unknown): OfflineOrderBody['user'] {
   if (!isRecord(value, 'user')) return invalid('user', 'an object with an id or an email', value);
-  const id = field(value, 'id', 'user.id');
-  const email = field(value, 'email', 'user.email');
-  const info = field(value, 'info', 'user.info');
+  const id = read(value, 'id', 'user.id');
+  const email = read(value, 'email', 'user.email');
+  const info = read(value, 'info', 'user.info');
   if (id === undefined && email === undefined) invalid('user', 'given with an id or an email', value);
   if (id !== undefined && !isText(id)) invalid('user.id', 'a non-empty string', id);
   if (email !== undefined && !(typeof email == 'string' && /^[^\s@]+@[^\s@]+$/.test(email))) invalid('user.email', 'an email address', email);
@@ -174,14 +172,14 @@ function user(value: unknown): OfflineOrderBody['user'] {
 function item(value: unknown, i: number): OfflineOrderBody['order']['items'][number] {
   const at = `order.items[${i}]`;
   if (!isRecord(value, at)) return invalid(at, 'an object { refCode, qty, price }', value);
-  const refCode = field(value, 'refCode', `${at}.refCode`);
-  const qty = field(value, 'qty', `${at}.qty`);
-  const price = field(value, 'price', `${at}.price`);
+  const refCode = read(value, 'refCode', `${at}.refCode`);
+  const qty = read(value, 'qty', `${at}.qty`);
+  const price = read(value, 'price', `${at}.price`);
   if (!isText(refCode)) invalid(`${at}.refCode`, 'a non-empty string', refCode);
   // Beyond 2^53 a number is no longer the whole number it was written as.
   if (!Number.isSafeInteger(qty)) invalid(`${at}.qty`, 'a whole number', qty);
   if (!isAmount(price)) invalid(`${at}.price`, 'a number', price);
-  return { refCode: refCode as string, qty: qty as number, price: price as number, ...attributes(field(value, 'attributes', `${at}.attributes`), `${at}.attributes`) };
+  return { refCode: refCode as string, qty: qty as number, price: price as number, ...attributes(read(value, 'attributes', `${at}.attributes`), `${at}.attributes`) };
 }
 
 /** The order lines, read one index at a time: a hole (sent as null otherwise) is refused where it is. */
@@ -195,21 +193,21 @@ function lines(items: unknown): OfflineOrderBody['order']['items'] {
   // The products "just purchased": an order without one is not an order.
   if (typeof length != 'number' || length == 0) return invalid('order.items', 'a non-empty array of { refCode, qty, price }', items);
   const out: OfflineOrderBody['order']['items'] = [];
-  for (let i = 0; i < length; i++) out.push(item(field(items as object, String(i), `order.items[${i}]`), i));
+  for (let i = 0; i < length; i++) out.push(item(read(items as object, String(i), `order.items[${i}]`), i));
   return out;
 }
 
 function build(input: unknown): OfflineOrderBody {
   if (!isRecord(input, 'the argument')) return invalid('the argument', 'an object { lang?, user?, order }', input);
-  const langGiven = field(input, 'lang', 'lang');
+  const langGiven = read(input, 'lang', 'lang');
   const lang = langGiven === undefined ? DEFAULT_LANG : langGiven;
   if (!(typeof lang == 'string' && /^[a-z]{2,3}([-_][a-z0-9]{1,8})*$/i.test(lang))) invalid('lang', 'a language code such as "en-gb"', lang);
-  const given = field(input, 'user', 'user');
+  const given = read(input, 'user', 'user');
   const who = given === undefined ? undefined : user(given);
-  const order = field(input, 'order', 'order');
+  const order = read(input, 'order', 'order');
   if (!isRecord(order, 'order')) return invalid('order', 'an object', order);
 
-  const get = (key: string) => field(order, key, `order.${key}`);
+  const get = (key: string) => read(order, key, `order.${key}`);
   const refCode = get('refCode');
   if (!isText(refCode)) invalid('order.refCode', 'a non-empty string', refCode);
   const orderDate = get('orderDate');
@@ -249,9 +247,11 @@ calls it; use it alone to check or log an order without sending it.
 @returns `{ ok: true, body }`, or `{ ok: false, reason: 'invalid', error }` whose message names
 the field: what the documentation requires is present (refCodes, `user` with `id` or `email`,
 the date, currency, amounts and at least one item), of the documented type (whole quantities,
-numeric amounts, objects of key-value pairs) and form (an ISO 4217 currency, a date with a time
+numeric amounts, objects of key-value pairs whose values JSON writes as given: no BigInt,
+cycle, NaN, Map or function) and form (an ISO 4217 currency, a date with a time
 zone, a language code). The amounts are sent as given: discounts, tax and rounding are the
-receipt's business, not checked against the items.
+receipt's business, not checked against the items. Never throws: a getter that throws or a
+Proxy is an invalid field too.
 
 @example
 const built = offlineOrderBody({
