@@ -22,7 +22,7 @@ export const describeError = (error: unknown): string => {
   }
 };
 
-/** A short description of any value for a message; never throws, never calls the value's code. */
+/** A short description of any value for a message; never throws, and calls no getter or toJSON of the value. */
 export function describe(value: unknown): string {
   if (value === undefined) return 'missing';
   if (typeof value == 'string') {
@@ -73,9 +73,10 @@ const child = (field: string, key: string) =>
 
 /**
 A plain JSON copy of `value`: strings, finite numbers, booleans, null, arrays and plain objects,
-at most `MAX_DEPTH` deep and `MAX_VALUES` in all. Anything JSON would refuse (a BigInt, a cycle) or silently change (NaN
-and ±Infinity become null, a Map becomes {}, a function vanishes) is an `InvalidInput` naming the
-field where it sits. `undefined` in an object leaves the key out, as JSON does.
+at most `MAX_DEPTH` deep and `MAX_VALUES` in all. Anything JSON would refuse (a BigInt, a cycle)
+or silently change (NaN and ±Infinity become null, a Map becomes {}, a function or a toJSON
+vanishes into something else) is an `InvalidInput` naming the field where it sits. `undefined` in
+an object leaves the key out, as JSON does.
 */
 export function jsonCopy(value: unknown, field: string): unknown {
   const seen = new Set<object>();
