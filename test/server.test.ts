@@ -3,6 +3,8 @@
 // first attempt may have been stored.
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { parseSetCookie } from 'cookie';
+import { createServer, type Server, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import {
   SlotwiseError,
   offlineOrderBody,
@@ -451,5 +453,201 @@ describe('sendOfflineOrder: answers, and no second POST of an order that may be 
       await expect(sendOfflineOrder(input as never, { endpoint, auth })).resolves.toMatchObject({ ok: false, reason: 'invalid', maybeStored: false });
     }
     await expect(sendOfflineOrder(documentedOrder(), undefined as never)).resolves.toMatchObject({ ok: false, reason: 'invalid' });
+  });
+});
+
+// ── Hostile input and redirects ──────────────────────────────────────────────────────────────
+
+/** A local endpoint on 127.0.0.1 that records what reaches it; closed after each test. */
+const servers: Server[] = [];
+afterEach(() => {
+  for (const server of servers.splice(0)) server.close();
+});
+interface Hit {
+  url: string;
+  headers: Record<string, string | string[] | undefined>;
+  body: string;
+}
+async function local(answer: (response: ServerResponse) => void): Promise<{ origin: string; hits: Hit[] }> {
+  const hits: Hit[] = [];
+  const server = createServer((request, response) => {
+    let body = '';
+    request.on('data', (chunk) => (body += chunk));
+    request.on('end', () => {
+      hits.push({ url: request.url ?? '', headers: request.headers, body });
+      answer(response);
+    });
+  });
+  servers.push(server);
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  return { origin: `http://127.0.0.1:${(server.address() as AddressInfo).port}`, hits };
+}
+
+describe('sendOfflineOrder: redirects are refused, so credentials never leave the endpoint', () => {
+  const keyAuth = { 'x-api-key': 'k3y', Authorization: 'Bearer s3cret' };
+
+  it.each([301, 302, 303, 307, 308])('a %i to another origin gets neither the order nor the key', async (status) => {
+    const elsewhere = await local((response) => response.end('{"status":"OK"}'));
+    const endpoint = await local((response) => response.writeHead(status, { location: `${elsewhere.origin}/collect?token=abc` }).end());
+    const result = await sendOfflineOrder(documentedOrder(), { endpoint: endpoint.origin, auth: keyAuth });
+    expect(elsewhere.hits).toEqual([]);
+    expect(endpoint.hits).toHaveLength(1); // and not tried again
+    expect(result).toMatchObject({ ok: false, reason: 'rejected', error: { status }, maybeStored: status == 303 });
+    const message = !result.ok ? result.error.message : '';
+    expect(message).toMatch(new RegExp(`orderRef.*${status}.*redirect to ${elsewhere.origin.replace(/\./g, '\\.')}.*not followed`));
+    expect(message).not.toMatch(/token=abc/); // the Location's path and query stay out of logs
+  });
+
+  it('a redirect to the same origin is refused too: the documented address is the one to use', async () => {
+    const endpoint = await local((response) => response.writeHead(308, { location: '/elsewhere' }).end());
+    expect(await sendOfflineOrder(documentedOrder(), { endpoint: endpoint.origin, auth: keyAuth })).toMatchObject({ ok: false, reason: 'rejected', maybeStored: false });
+    expect(endpoint.hits.map((hit) => hit.url)).toEqual(['/tracker/smart-api/orders/offline']);
+  });
+
+  it('a 2xx still succeeds against a real server, with the key and the documented body', async () => {
+    const endpoint = await local((response) => response.writeHead(200, { 'content-type': 'application/json' }).end('{"status":"OK"}'));
+    expect(await sendOfflineOrder(documentedOrder(), { endpoint: endpoint.origin, auth: keyAuth })).toEqual({ ok: true, status: 200 });
+    expect(endpoint.hits[0]).toMatchObject({ headers: { 'x-api-key': 'k3y', 'content-type': 'application/json' }, body: JSON.stringify(documentedOrder()) });
+  });
+});
+
+describe('sendOfflineOrder: what JSON cannot write as given is invalid, named, and never sent', () => {
+  const cyclic: Record<string, unknown> = { store: 'Regent Street' };
+  cyclic.self = cyclic;
+  let deep: unknown = 'bottom';
+  for (let i = 0; i < 30; i++) deep = { deeper: deep };
+  let wide: unknown = 'leaf';
+  for (let i = 0; i < 12; i++) wide = Array(10).fill(wide); // 10^12 leaves through shared references
+  const throwing = { get discount(): string { throw new Error('no discount today'); } };
+  const impostor = Object.create(Date.prototype) as Date;
+
+  type Case = [name: string, change: (o: any) => void, field: RegExp];
+  const cases: Case[] = [
+    ['cyclic order.attributes', (o) => (o.order.attributes = cyclic), /order\.attributes\.self contains itself/],
+    ['a BigInt in item attributes', (o) => (o.order.items[1].attributes = { count: 10n }), /order\.items\[1\]\.attributes\.count .*BigInt 10n/],
+    ['a BigInt qty', (o) => (o.order.items[0].qty = 1n), /order\.items\[0\]\.qty must be a whole number \(got the BigInt 1n\)/],
+    ['a BigInt total', (o) => (o.order.total = 90n), /order\.total must be a number/],
+    ['NaN in user.info', (o) => (o.user.info = { loyalty: Number.NaN }), /user\.info\.loyalty .*got NaN/],
+    ['Infinity in attributes', (o) => (o.order.attributes = { points: -Infinity }), /order\.attributes\.points .*got -Infinity/],
+    ['a Map in attributes', (o) => (o.order.attributes = { tags: new Map([['a', 1]]) }), /order\.attributes\.tags .*got Map/],
+    ['a function in attributes', (o) => (o.order.attributes = { total: () => 1 }), /order\.attributes\.total .*got a function/],
+    ['a hole in an attribute array', (o) => (o.order.attributes = { tags: [, 'b'] }), /order\.attributes\.tags\[0\]/],
+    ['attributes nested too deep', (o) => (o.order.attributes = { deep }), /order\.attributes\.deep(\.deeper)+ is nested more than 20 levels/],
+    ['attributes endless through shared references', (o) => (o.order.attributes = { wide }), /order\.attributes holds more than 100000 values/],
+    ['a getter that throws', (o) => (o.order.items[0].attributes = throwing), /order\.items\[0\]\.attributes\.discount could not be read \(no discount today\)/],
+    ['a getter that throws on the order', (o) => Object.defineProperty(o.order, 'currency', { get() { throw null; }, enumerable: true }), /order\.currency could not be read/],
+    ['a hole in order.items', (o) => (o.order.items = [, o.order.items[0]]), /order\.items\[0\] must be an object/],
+    ['a Date that is not one', (o) => (o.order.orderDate = impostor), /order\.orderDate/],
+    ['a date after year 9999', (o) => (o.order.orderDate = new Date(8.64e15)), /order\.orderDate/],
+    ['a quantity beyond 2^53', (o) => (o.order.items[0].qty = 1e20), /order\.items\[0\]\.qty must be a whole number \(got 100000000000000000000\)/],
+  ];
+
+  it.each(cases)('%s', async (_name, change, field) => {
+    const sent = api();
+    const order = documentedOrder() as any;
+    change(order);
+    const result = await sendOfflineOrder(order, { endpoint, auth });
+    expect(result).toMatchObject({ ok: false, reason: 'invalid', maybeStored: false, error: { code: 'invalid', message: expect.stringMatching(field) } });
+    expect(sent).toEqual([]);
+    // offlineOrderBody says the same, and does not throw either.
+    expect(offlineOrderBody(order)).toMatchObject({ ok: false, reason: 'invalid', error: { message: expect.stringMatching(field) } });
+  });
+
+  it('keeps odd but valid values as JSON writes them: a "__proto__" key stays a key, -0 is 0, 1e308 is a number', async () => {
+    const sent = api();
+    const order = documentedOrder();
+    order.order.attributes = JSON.parse('{"__proto__": {"polluted": "yes"}, "store": "W1"}');
+    order.order.shipping = -0;
+    order.order.total = 1e308;
+    expect(await sendOfflineOrder(order, { endpoint, auth })).toEqual({ ok: true, status: 200 });
+    const body = JSON.parse(sent[0]!.body);
+    expect(Object.keys(body.order.attributes)).toEqual(['__proto__', 'store']);
+    expect(({} as Record<string, unknown>).polluted).toBeUndefined();
+    expect(sent[0]!.body).toMatch(/"shipping":0,.*"total":1e\+308/);
+  });
+
+  it('names an option whose getter throws, or that is a BigInt, instead of calling the endpoint unreachable', async () => {
+    const sent = api();
+    const options: Array<[unknown, RegExp]> = [
+      [{ get endpoint() { throw new Error('vault sealed'); }, auth }, /option "endpoint" could not be read \(vault sealed\)/],
+      [{ endpoint, auth, timeoutMs: 10n }, /option "timeoutMs" must be a number \(got the BigInt 10n\)/],
+      [{ endpoint, auth, endpointDedupes: 1n }, /option "endpointDedupes" must be true or false/],
+      [{ endpoint: 10n, auth }, /option "endpoint" must be an https URL/],
+      [{ endpoint, auth: { get Authorization() { throw new Error('no'); } } }, /option "auth"/],
+    ];
+    for (const [option, message] of options) {
+      expect(await sendOfflineOrder(documentedOrder(), option as never)).toMatchObject({ ok: false, reason: 'invalid', maybeStored: false, error: { message: expect.stringMatching(message) } });
+    }
+    expect(sent).toEqual([]);
+  });
+});
+
+describe('sendOfflineOrder: auth holds authentication headers only', () => {
+  it('refuses headers that frame or route the request, which the HTTP client refused as "endpoint could not be reached"', async () => {
+    const endpoint = await local((response) => response.end('{"status":"OK"}'));
+    for (const name of ['Content-Length', 'Transfer-Encoding', 'Connection', 'Expect', 'Upgrade', 'Host']) {
+      const result = await sendOfflineOrder(documentedOrder(), { endpoint: endpoint.origin, auth: { Authorization: 'Bearer s3cret', [name]: '7' } });
+      expect(result, name).toMatchObject({ ok: false, reason: 'invalid', maybeStored: false, error: { message: expect.stringMatching(new RegExp(`option "auth" cannot set "${name.toLowerCase()}"`)) } });
+    }
+    expect(endpoint.hits).toEqual([]);
+  });
+
+  it('never quotes a header value in a message: it is a credential', async () => {
+    const sent = api();
+    const result = await sendOfflineOrder(documentedOrder(), { endpoint, auth: { Authorization: 'Bearer s3cret\r\nX-Evil: 1' } });
+    expect(result).toMatchObject({ ok: false, reason: 'invalid', error: { message: expect.stringMatching(/option "auth"/) } });
+    expect(!result.ok && result.error.message).not.toMatch(/s3cret/);
+    expect(sent).toEqual([]);
+  });
+});
+
+describe('cookie helpers: hostile input throws only a SlotwiseError naming it, and never hangs', () => {
+  const invalidNaming = (run: () => unknown, name: RegExp) => {
+    let thrown: unknown;
+    try {
+      run();
+    } catch (error) {
+      thrown = error;
+    }
+    expect(thrown).toBeInstanceOf(SlotwiseError);
+    expect(thrown).toMatchObject({ code: 'invalid', message: expect.stringMatching(name) });
+  };
+
+  it('reads a Cookie header of 100,000 pairs in well under a second', () => {
+    const cookie = `${'a=1; '.repeat(100_000)}${BID}=${browserId}`;
+    const started = performance.now();
+    expect(readCookies(nodeRequest(cookie), { clientKey })).toEqual({ browserId });
+    expect(refreshCookies(nodeRequest(`${`${BID}=; `.repeat(50_000)}${BID}=${browserId}`), { clientKey, domain: 'example.com' })).toHaveLength(2);
+    expect(performance.now() - started).toBeLessThan(1000);
+  });
+
+  it('options that cannot be read or used: BigInt, getters that throw, a "secure" that is not a boolean, a domain no cookie can have', () => {
+    const values = { browserId };
+    invalidNaming(() => readCookies(nodeRequest(''), { clientKey: 10n } as never), /option "clientKey" .*BigInt/);
+    invalidNaming(() => readCookies(nodeRequest(''), { get clientKey(): string { throw new Error('later'); } }), /option "clientKey" could not be read \(later\)/);
+    invalidNaming(() => serverCookieHeaders(values, { clientKey, maxAgeDays: 1n } as never), /option "maxAgeDays"/);
+    invalidNaming(() => serverCookieHeaders(values, { clientKey, secure: 'false' } as never), /option "secure" must be true or false/);
+    invalidNaming(() => serverCookieHeaders(values, { clientKey, domain: `${'a'.repeat(64)}.com` }), /option "domain"/);
+    invalidNaming(() => serverCookieHeaders(values, { clientKey, domain: '-example.com' }), /option "domain"/);
+    invalidNaming(() => serverCookieHeaders(values, { clientKey, get domain(): string { throw 'x'; } }), /option "domain" could not be read/);
+    invalidNaming(() => serverCookieHeaders({ get browserId(): string { throw new Error('gone'); } }, { clientKey }), /values\.browserId could not be read \(gone\)/);
+  });
+
+  it('requests that are not requests, or whose headers cannot be read', () => {
+    invalidNaming(() => readCookies({} as never, { clientKey }), /request .*must have headers/);
+    invalidNaming(() => readCookies(null as never, { clientKey }), /request .*must have headers/);
+    invalidNaming(() => readCookies({ headers: { cookie: 5 } } as never, { clientKey }), /request header "cookie" must be a string \(got 5\)/);
+    invalidNaming(() => readCookies({ headers: { cookie: [`${BID}=${browserId}`, 5] } } as never, { clientKey }), /request header "cookie"\[1\] must be a string/);
+    invalidNaming(() => readCookies({ headers: { cookie: new Array(2 ** 32 - 1) } } as never, { clientKey }), /request header "cookie"\[0\] must be a string \(missing\)/);
+    invalidNaming(() => readCookies({ headers: { get cookie() { throw new Error('torn'); } } } as never, { clientKey }), /request header "cookie" could not be read \(torn\)/);
+    invalidNaming(() => readCookies({ url: '/', headers: { get: () => { throw new Error('closed'); } } }, { clientKey }), /request could not be read \(closed\)/);
+    invalidNaming(() => refreshCookies({ headers: { cookie: `${BID}=${browserId}` }, get socket() { throw new Error('hung up'); } } as never, { clientKey }), /request\.socket could not be read/);
+  });
+
+  it('header and cookie injection in the Cookie header is never written back', () => {
+    const cookie = `${BID}=${browserId}\r\nSet-Cookie: evil=1; rr_rcs=abc; Domain=evil.example; rr_rcs=ok\r\n`;
+    const headers = refreshCookies(nodeRequest(cookie), { clientKey });
+    expect(headers.join('\n')).not.toMatch(/evil|\r/);
+    expect(headers.map((h) => parseSetCookie(h).value)).toEqual(['abc']);
   });
 });

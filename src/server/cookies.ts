@@ -10,6 +10,7 @@ import { SlotwiseError } from '../errors';
 import { CLIENT_KEY, DOMAIN } from '../options';
 import { isBrowserId } from '../wire/sitecore';
 import { RCS_COOKIE, isRcs } from '../identity/rcs';
+import { InvalidInput, describe, describeError, read } from './input';
 
 /** What `readCookies` found; a value that is missing or not valid is left out. */
 export interface SlotwiseCookies {
@@ -65,23 +66,90 @@ export interface ServerCookieOptions extends CookieOptions {
 }
 
 const DEFAULT_MAX_AGE_DAYS = 400;
+/**
+What a `Domain` attribute can be: labels of 1–63 letters, digits and inner hyphens, 253 characters
+in all (RFC 1035). The `cookie` package refuses anything else by throwing, and browsers ignore it.
+*/
+const COOKIE_DOMAIN = /^\.?[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?(\.[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?)*$/i;
 /** Longest value written: with name and attributes it stays under the 4096 bytes browsers keep. */
 const MAX_VALUE_LENGTH = 3800;
 
+const invalid = (message: string) => new SlotwiseError('invalid', `slotwise/server: ${message}`);
+
+/**
+Runs `read` on the caller's values; anything they throw (a getter, a Proxy) becomes the one error
+these helpers throw, a SlotwiseError `invalid` whose message names what could not be used.
+*/
+function guarded<T>(read: () => T, what: string): T {
+  try {
+    return read();
+  } catch (error) {
+    if (error instanceof SlotwiseError) throw error;
+    throw invalid(error instanceof InvalidInput ? error.message : `${what} could not be read (${describeError(error)})`);
+  }
+}
+
+/** An option, read once; `options` that is not an object has none. */
+const option = (options: unknown, name: string): unknown =>
+  typeof options == 'object' && options ? read(options, name, `option "${name}"`) : undefined;
+
 const checkClientKey = (options: unknown): string => {
-  const clientKey = (options as Partial<CookieOptions> | undefined)?.clientKey;
+  const clientKey = guarded(() => option(options, 'clientKey'), 'option "clientKey"');
   if (typeof clientKey != 'string' || !CLIENT_KEY.test(clientKey))
-    throw new SlotwiseError('invalid', `slotwise/server: option "clientKey" must be letters, digits, _ or - (got ${JSON.stringify(clientKey)})`);
+    throw invalid(`option "clientKey" must be letters, digits, _ or - (${describe(clientKey)})`);
   return clientKey;
 };
 
-const isWebRequest = (request: RequestLike): request is WebRequestLike =>
-  typeof (request.headers as Partial<WebRequestLike['headers']>).get == 'function';
+/** What the helpers need from a request, read once. */
+interface RequestFacts {
+  cookie: string;
+  /** Whether it came over https; read only when asked, since only refreshCookies needs it. */
+  https: () => boolean;
+}
 
-function header(request: RequestLike, name: string): string | undefined {
-  if (isWebRequest(request)) return request.headers.get(name) ?? undefined;
-  const value = request.headers[name];
-  return Array.isArray(value) ? value.join(name == 'cookie' ? '; ' : ',') : value;
+/** A header's text: Node gives a string or, for a repeated header, an array of them. */
+function headerText(value: unknown, name: string, separator: string): string | undefined {
+  if (value === undefined || value === null) return undefined;
+  if (typeof value == 'string') return value;
+  if (Array.isArray(value)) {
+    // Index by index, stopping at the first part that is not a string: a hole is one, so a sparse
+    // array of 2^32 - 1 holes is refused at once instead of joined into gigabytes.
+    const parts: string[] = [];
+    for (let i = 0; i < value.length; i++) {
+      const part: unknown = value[i];
+      if (typeof part != 'string') throw invalid(`request header "${name}"[${i}] must be a string (${describe(part)})`);
+      parts.push(part);
+    }
+    return parts.join(separator);
+  }
+  throw invalid(`request header "${name}" must be a string (${describe(value)})`);
+}
+
+const REQUEST = 'request (a Node IncomingMessage or a web Request)';
+
+function requestFacts(request: unknown): RequestFacts {
+  return guarded(() => {
+    const headers = typeof request == 'object' && request ? read(request, 'headers', 'request.headers') : undefined;
+    if (typeof headers != 'object' || !headers) throw invalid(`${REQUEST} must have headers (${describe(request)})`);
+    const get = read(headers, 'get', 'request.headers');
+    if (typeof get == 'function') {
+      // A web Request: Headers.get joins repeated headers itself.
+      const value = (name: string) => headerText(get.call(headers, name), name, ',');
+      const url = read(request as object, 'url', 'request.url');
+      return { cookie: value('cookie') ?? '', https: () => typeof url == 'string' && /^https:/i.test(url) };
+    }
+    const value = (name: string, separator: string) => headerText(read(headers, name, `request header "${name}"`), name, separator);
+    return {
+      cookie: value('cookie', '; ') ?? '',
+      https: () =>
+        guarded(() => {
+          const socket = read(request as object, 'socket', 'request.socket');
+          if (typeof socket == 'object' && socket && read(socket, 'encrypted', 'request.socket.encrypted') === true) return true;
+          // Behind a proxy or load balancer: the first (client-facing) hop's protocol.
+          return value('x-forwarded-proto', ',')?.split(',')[0]?.trim().toLowerCase() == 'https';
+        }, 'request'),
+    };
+  }, 'request');
 }
 
 /**
@@ -89,13 +157,17 @@ Every value of every cookie in a `Cookie` header, in the order sent (a name can 
 times: one per domain and path the browser holds it for). Values as they are: the tag only ever
 writes characters that need no decoding, so a quoted or encoded value is simply not valid.
 */
-function cookieValues(request: RequestLike): Map<string, string[]> {
+function cookieValues(cookie: string): Map<string, string[]> {
   const jar = new Map<string, string[]>();
-  for (const pair of (header(request, 'cookie') ?? '').split(';')) {
+  for (const pair of cookie.split(';')) {
     const eq = pair.indexOf('=');
     if (eq < 0) continue;
     const name = pair.slice(0, eq).trim();
-    jar.set(name, [...(jar.get(name) ?? []), pair.slice(eq + 1).trim()]);
+    // Appended in place: copying the list for each value made a header of one name repeated
+    // 100,000 times take minutes.
+    const values = jar.get(name);
+    if (values) values.push(pair.slice(eq + 1).trim());
+    else jar.set(name, [pair.slice(eq + 1).trim()]);
   }
   return jar;
 }
@@ -109,7 +181,8 @@ request carries a name more than once (a site moving from Sitecore Engage may ho
 `bid_<clientKey>=` beside the id), the first valid value is taken, wherever it comes.
 
 @param request a Node `IncomingMessage` (its `cookie` header) or a web `Request`
-@throws SlotwiseError (code `invalid`) when `clientKey` is missing or not a valid key
+@throws SlotwiseError (code `invalid`), and nothing else, when `clientKey` is missing or not a
+valid key, or `request` is not a request; never for what the `Cookie` header holds
 @example
 // Express
 app.get('/account', (req, res) => {
@@ -119,7 +192,10 @@ app.get('/account', (req, res) => {
 */
 export function readCookies(request: RequestLike, options: CookieOptions): SlotwiseCookies {
   const clientKey = checkClientKey(options);
-  const jar = cookieValues(request);
+  return found(cookieValues(requestFacts(request).cookie), clientKey);
+}
+
+function found(jar: Map<string, string[]>, clientKey: string): SlotwiseCookies {
   const browserId = firstValid(jar.get(`bid_${clientKey}`), isBrowserId);
   const rcs = firstValid(jar.get(RCS_COOKIE), isRcs);
   return { ...(browserId ? { browserId } : {}), ...(rcs ? { rcs } : {}) };
@@ -130,19 +206,45 @@ export function readCookies(request: RequestLike, options: CookieOptions): Slotw
 values: `Path=/`, `SameSite=Lax`, `Max-Age`, `Domain` and `Secure` when asked. Not `HttpOnly`:
 the tag reads them. Missing or invalid values get no header.
 
-@throws SlotwiseError (code `invalid`) for a bad `clientKey`, `domain` or `maxAgeDays`
+@throws SlotwiseError (code `invalid`), and nothing else, for a bad `clientKey`, `domain`,
+`maxAgeDays` or `secure`, or `values` that cannot be read (a getter that throws)
 @example
 serverCookieHeaders({ browserId: 'f5e2b5c8-1d0e-4f5a-9c1b-2f6a3c4d5e6f' }, { clientKey: 'pqsDATA3lw12v5a9rrjnPLKMq2RdYEo', domain: 'example.com', secure: true });
 // → ['bid_pqsDATA3lw12v5a9rrjnPLKMq2RdYEo=f5e2b5c8-1d0e-4f5a-9c1b-2f6a3c4d5e6f; Max-Age=34560000; Domain=example.com; Path=/; Secure; SameSite=Lax']
 */
 export function serverCookieHeaders(values: SlotwiseCookies, options: ServerCookieOptions): string[] {
+  const settings = cookieSettings(options);
+  const value = (name: keyof SlotwiseCookies) =>
+    guarded(() => (typeof values == 'object' && values ? read(values, name, `values.${name}`) : undefined), `values.${name}`);
+  return setCookies({ browserId: value('browserId'), rcs: value('rcs') }, { ...settings, secure: settings.secure ?? false });
+}
+
+interface CookieSettings {
+  clientKey: string;
+  domain?: string;
+  maxAgeDays: number;
+  /** Undefined when not given: refreshCookies then decides from the request. */
+  secure?: boolean;
+}
+
+/** The options, each read once and checked; a bad one throws a SlotwiseError naming it. */
+function cookieSettings(options: unknown): CookieSettings {
   const clientKey = checkClientKey(options);
-  const { domain, maxAgeDays = DEFAULT_MAX_AGE_DAYS, secure = false } = options;
+  const [domain, maxAgeDays = DEFAULT_MAX_AGE_DAYS, secure] = (['domain', 'maxAgeDays', 'secure'] as const).map((name) =>
+    guarded(() => option(options, name), `option "${name}"`),
+  );
   if (typeof maxAgeDays != 'number' || Number.isNaN(maxAgeDays))
-    throw new SlotwiseError('invalid', `slotwise/server: option "maxAgeDays" must be a number of days (got ${JSON.stringify(maxAgeDays)})`);
-  if (domain !== undefined && !(typeof domain == 'string' && DOMAIN.test(domain)))
-    throw new SlotwiseError('invalid', `slotwise/server: option "domain" must be a domain such as "example.com" (got ${JSON.stringify(domain)})`);
+    throw invalid(`option "maxAgeDays" must be a number of days (${describe(maxAgeDays)})`);
+  if (domain !== undefined && !(typeof domain == 'string' && domain.length <= 253 && DOMAIN.test(domain) && COOKIE_DOMAIN.test(domain)))
+    throw invalid(`option "domain" must be a domain such as "example.com" (${describe(domain)})`);
+  // Not true-ish: a "false" string taken as true, or "true" as false, would quietly change who may read the id.
+  if (secure !== undefined && typeof secure != 'boolean') throw invalid(`option "secure" must be true or false (${describe(secure)})`);
+  return { clientKey, ...(domain ? { domain } : {}), maxAgeDays, ...(secure === undefined ? {} : { secure }) };
+}
+
+function setCookies(values: { browserId?: unknown; rcs?: unknown }, { clientKey, domain, maxAgeDays, secure }: CookieSettings): string[] {
   const attributes = {
+    // Clamped first, so ±Infinity and 1e308 are whole numbers of seconds too.
     maxAge: Math.round(Math.min(400, Math.max(1, maxAgeDays)) * 86_400),
     ...(domain ? { domain } : {}),
     path: '/',
@@ -152,17 +254,10 @@ export function serverCookieHeaders(values: SlotwiseCookies, options: ServerCook
     encode: (value: string) => value,
   };
   const wanted: Array<[name: string, value: unknown, valid: (value: unknown) => boolean]> = [
-    [`bid_${clientKey}`, values?.browserId, isBrowserId],
-    [RCS_COOKIE, values?.rcs, (value) => isRcs(value) && value.length <= MAX_VALUE_LENGTH],
+    [`bid_${clientKey}`, values.browserId, isBrowserId],
+    [RCS_COOKIE, values.rcs, (value) => isRcs(value) && value.length <= MAX_VALUE_LENGTH],
   ];
   return wanted.filter(([, value, valid]) => valid(value)).map(([name, value]) => stringifySetCookie(name, value as string, attributes));
-}
-
-function isHttps(request: RequestLike): boolean {
-  if (isWebRequest(request)) return /^https:/i.test(request.url);
-  if ((request.socket as { encrypted?: unknown } | null | undefined)?.encrypted === true) return true;
-  // Behind a proxy or load balancer: the first (client-facing) hop's protocol.
-  return header(request, 'x-forwarded-proto')?.split(',')[0]?.trim().toLowerCase() == 'https';
 }
 
 /**
@@ -174,6 +269,7 @@ With a `domain`, a request that carried other `bid_<clientKey>` values besides t
 empty one left by Sitecore Engage, say) also gets a header that deletes the host-only copy, so
 one good browser id remains, on the domain.
 
+@throws SlotwiseError (code `invalid`), and nothing else, as `readCookies` and `serverCookieHeaders` do
 @example
 // Express: the tag's `serverCookies: '/slotwise/cookies'` POSTs here.
 app.post('/slotwise/cookies', (req, res) => {
@@ -189,11 +285,14 @@ export function POST(request: Request) {
 }
 */
 export function refreshCookies(request: RequestLike, options: ServerCookieOptions): string[] {
-  const found = readCookies(request, options);
-  const headers = serverCookieHeaders(found, { ...options, secure: options.secure ?? isHttps(request) });
-  const name = `bid_${checkClientKey(options)}`;
+  const settings = cookieSettings(options);
+  const facts = requestFacts(request);
+  const jar = cookieValues(facts.cookie);
+  const kept = found(jar, settings.clientKey);
+  const headers = setCookies(kept, { ...settings, secure: settings.secure ?? facts.https() });
+  const name = `bid_${settings.clientKey}`;
   // Only with a domain: then the host-only copy is never the one being kept.
-  if (options.domain && found.browserId && (cookieValues(request).get(name)?.length ?? 0) > 1)
+  if (settings.domain && kept.browserId && (jar.get(name)?.length ?? 0) > 1)
     headers.unshift(stringifySetCookie(name, '', { maxAge: 0, path: '/', sameSite: 'lax' }));
   return headers;
 }

@@ -6,6 +6,7 @@
 import ky, { isHTTPError, isTimeoutError } from 'ky';
 import { failure, type Failure } from '../result';
 import { offlineOrderBody, offlineOrderUrl, type OfflineOrder } from './order';
+import { InvalidInput, describe, describeError, read } from './input';
 
 export interface OfflineOrderOptions {
   /**
@@ -15,7 +16,8 @@ export interface OfflineOrderOptions {
   */
   endpoint: string;
   /**
-  The authentication headers Optimizely gave you, added to the request as they are.
+  The authentication headers Optimizely gave you, added to the request as they are. Headers that
+  frame or route the request (`Host`, `Content-Length`, `Transfer-Encoding`, …) are refused.
   @example { Authorization: `Bearer ${process.env.OPTIMIZELY_TOKEN}` }
   */
   auth: Readonly<Record<string, string>>;
@@ -43,9 +45,9 @@ export interface OfflineOrderOptions {
 
 /**
 What `sendOfflineOrder` resolves to. Failures: `invalid` (nothing sent), `rejected` (a 4xx
-answer), `dropped` (a 408, 429 or 5xx), `timeout`, `blocked` (no answer). `maybeStored` is true when
-the endpoint may have stored the order all the same (a timeout, a 5xx, a connection lost after
-the order went out): check before sending it again.
+answer, or a redirect: never followed), `dropped` (a 408, 429 or 5xx), `timeout`, `blocked` (no answer). `maybeStored` is true when
+the endpoint may have stored the order all the same (a timeout, a 5xx, a 303, a connection lost
+after the order went out): check before sending it again.
 */
 export type OfflineOrderResult = { ok: true; status: number } | (Failure & { maybeStored: boolean });
 
@@ -64,19 +66,33 @@ const NOT_SENT_CODES = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', 'ENETU
 const clamp = (value: unknown, min: number, max: number, fallback: number, name: string): number | Failure => {
   if (value === undefined) return fallback;
   if (typeof value != 'number' || Number.isNaN(value))
-    return failure('invalid', `sendOfflineOrder: option "${name}" must be a number (got ${JSON.stringify(value)})`);
+    return failure('invalid', `sendOfflineOrder: option "${name}" must be a number (${describe(value)})`);
   return Math.min(max, Math.max(min, Math.round(value)));
 };
 
-function authHeaders(auth: unknown): Headers | undefined {
-  if (typeof auth != 'object' || !auth || Array.isArray(auth)) return undefined;
-  const entries = Object.entries(auth);
-  if (!entries.length || entries.some(([, value]) => typeof value != 'string' || !value)) return undefined;
+/**
+Headers that say how the message is framed or routed, not who sends it: the HTTP client sets them
+itself, and refuses (or sends a broken request with) one given by hand.
+*/
+const NOT_AUTH = new Set(['host', 'content-length', 'content-encoding', 'transfer-encoding', 'connection', 'keep-alive', 'proxy-connection', 'upgrade', 'expect', 'te', 'trailer']);
+
+const AUTH_EXPECTED = 'sendOfflineOrder: option "auth" must be an object of authentication headers, e.g. { Authorization: "Bearer …" }';
+
+/** The auth headers, or what is wrong with them. */
+function authHeaders(auth: unknown): Headers | string {
+  let headers: Headers;
   try {
-    return new Headers(entries as Array<[string, string]>);
+    if (typeof auth != 'object' || !auth || Array.isArray(auth)) return AUTH_EXPECTED;
+    const entries = Object.entries(auth);
+    if (!entries.length || entries.some(([, value]) => typeof value != 'string' || !value)) return AUTH_EXPECTED;
+    headers = new Headers(entries as Array<[string, string]>);
   } catch {
-    return undefined; // a name or value that is not a valid header
+    // A getter that throws, or a name or value that is not a valid header (CR LF included). The
+    // error is not quoted: its message can hold the header's value, a credential.
+    return `${AUTH_EXPECTED}, with names and values valid in HTTP`;
   }
+  for (const [name] of headers) if (NOT_AUTH.has(name)) return `sendOfflineOrder: option "auth" cannot set "${name}": the HTTP client sets it`;
+  return headers;
 }
 
 /** A `Retry-After` (seconds or an HTTP date) in ms from now; undefined when absent or unreadable. */
@@ -132,6 +148,21 @@ function retryRule(endpointDedupes: boolean) {
   };
 }
 
+/**
+A 303 See Other is how a server answers a POST it has handled ("see the result there"), so the
+order may be stored; the other redirects say the resource is elsewhere, so it was not handled.
+*/
+const redirectMayBeStored = (status: number) => status == 303;
+
+/** ` to <origin>` of a Location header, for the message; only the origin, not a path that may carry a token. */
+function whereTo(location: string | null, base: string): string {
+  try {
+    return location ? ` to ${new URL(location, base).origin}` : '';
+  } catch {
+    return '';
+  }
+}
+
 /** The server's own words on a refusal: `message` (or `error`) of a JSON body, read in time or not at all. */
 async function serverMessage(response: Response, timeoutMs: number): Promise<string> {
   let stop = () => {};
@@ -162,11 +193,12 @@ Sends one Optimizely offline order: validates it, then `POST`s the JSON body to 
 with your authentication headers. Server-side only: the credentials must never reach a browser.
 An order is sent a second time only when the first attempt cannot have been stored (429, 503
 with `Retry-After`, no connection), honouring `Retry-After`; with `endpointDedupes`, also after
-timeouts and server errors. Never rejects.
+timeouts and server errors. A redirect is never followed: the order and the headers go to the
+endpoint and nowhere else. Never rejects.
 
 @returns `{ ok: true, status }` on a 2xx; otherwise `{ ok: false, reason, error, maybeStored }`:
 `invalid` (the message names the field; nothing was sent), `rejected` (4xx, with the status and
-the server's message), `dropped` (408, 429 or 5xx), `timeout`, `blocked`. With `maybeStored: true`
+the server's message; or a 3xx, naming where it pointed), `dropped` (408, 429 or 5xx), `timeout`, `blocked`. With `maybeStored: true`
 the endpoint may hold the order anyway: look it up before sending it again.
 @example
 import { sendOfflineOrder } from 'slotwise/server';
@@ -189,24 +221,47 @@ export async function sendOfflineOrder(order: OfflineOrder, options: OfflineOrde
     const built = offlineOrderBody(order);
     if (!built.ok) return { ...built, maybeStored: false };
     const invalid = (message: string) => orderFailure('invalid', message, false);
-    const { endpoint, auth, timeoutMs: timeoutOption, retries: retriesOption, endpointDedupes = false } = (options ?? {}) as Partial<OfflineOrderOptions>;
+    // Each option read once, and a getter that throws is that option's fault, named.
+    const option = (name: keyof OfflineOrderOptions) => (typeof options == 'object' && options ? read(options, name, `"${name}"`) : undefined);
+    let endpoint: unknown, auth: unknown, timeoutOption: unknown, retriesOption: unknown, endpointDedupes: unknown;
+    try {
+      [endpoint, auth, timeoutOption, retriesOption, endpointDedupes] = (['endpoint', 'auth', 'timeoutMs', 'retries', 'endpointDedupes'] as const).map(option);
+    } catch (error) {
+      if (error instanceof InvalidInput) return invalid(`sendOfflineOrder: option ${error.message}`);
+      throw error;
+    }
+    endpointDedupes ??= false;
     const url = offlineOrderUrl(endpoint);
-    if (!url) return invalid(`sendOfflineOrder: option "endpoint" must be an https URL, ending in /tracker/smart-api/orders/offline or not (got ${JSON.stringify(endpoint)})`);
+    if (!url) return invalid(`sendOfflineOrder: option "endpoint" must be an https URL, ending in /tracker/smart-api/orders/offline or not (${describe(endpoint)})`);
     const headers = authHeaders(auth);
-    if (!headers) return invalid('sendOfflineOrder: option "auth" must be an object of authentication headers, e.g. { Authorization: "Bearer …" }');
+    if (typeof headers == 'string') return invalid(headers);
     const timeoutMs = clamp(timeoutOption, 1, 600_000, DEFAULT_TIMEOUT_MS, 'timeoutMs');
     if (typeof timeoutMs != 'number') return { ...timeoutMs, maybeStored: false };
     const retries = clamp(retriesOption, 0, 10, DEFAULT_RETRIES, 'retries');
     if (typeof retries != 'number') return { ...retries, maybeStored: false };
-    if (typeof endpointDedupes != 'boolean') return invalid(`sendOfflineOrder: option "endpointDedupes" must be true or false (got ${JSON.stringify(endpointDedupes)})`);
+    if (typeof endpointDedupes != 'boolean') return invalid(`sendOfflineOrder: option "endpointDedupes" must be true or false (${describe(endpointDedupes)})`);
+    // Serialised here, not by ky: the body is plain data by now, and if it still cannot be
+    // written (larger than a string can hold), that is the order's fault, found before sending.
+    let json: string;
+    try {
+      json = JSON.stringify(built.body);
+    } catch (error) {
+      return invalid(`offline order: cannot be written as JSON (${describeError(error)})`);
+    }
     headers.set('accept', 'application/json');
+    headers.set('content-type', 'application/json');
 
     const refCode = built.body.order.refCode;
     let attempts = 0;
     try {
       const response = await ky.post(url, {
-        json: built.body,
+        body: json,
         headers,
+        // Redirects are refused, not followed. A redirect would carry the order, and every auth
+        // header but Authorization, to wherever Location points (another host, or http: from
+        // https:), and Optimizely documents none for this endpoint: the address it gives is the
+        // address to use. A 3xx is then an HTTPError like any other non-2xx, reported below.
+        redirect: 'manual',
         timeout: timeoutMs,
         retry: {
           limit: retries,
@@ -224,6 +279,11 @@ export async function sendOfflineOrder(order: OfflineOrder, options: OfflineOrde
     } catch (error) {
       const tries = `${attempts} attempt${attempts == 1 ? '' : 's'}`;
       const maybe = mayBeStored(error);
+      if (isHTTPError(error) && error.response.status < 400) {
+        const { status, headers: answer } = error.response;
+        void error.response.body?.cancel().catch(() => undefined);
+        return orderFailure('rejected', `offline order ${refCode}: the endpoint answered ${status}, a redirect${whereTo(answer.get('location'), url)}, which is not followed, so neither the order nor the credentials leave for another address: set "endpoint" to the address Optimizely gave you`, redirectMayBeStored(status), status);
+      }
       if (isHTTPError(error)) {
         const { status } = error.response;
         const said = await serverMessage(error.response, timeoutMs);
@@ -239,6 +299,6 @@ export async function sendOfflineOrder(order: OfflineOrder, options: OfflineOrde
   } catch (error) {
     // Nothing escapes: an unexpected error is a result too. Whether it happened before or after
     // the request went out is unknown, so the order may have been stored.
-    return orderFailure('blocked', `sendOfflineOrder failed: ${(error as Error)?.message ?? String(error)}`, true);
+    return orderFailure('blocked', `sendOfflineOrder failed: ${describeError(error)}`, true);
   }
 }

@@ -4,7 +4,8 @@
 // required, their JSON types as its example writes them, and the formats it names. Nothing
 // about how the amounts relate: real receipts carry discounts, tax and rounding.
 import { failure, type Failure } from '../result';
-import { isObject, isText } from '../wire/model';
+import { isText } from '../wire/model';
+import { InvalidInput, describe, describeError, isRecord, jsonCopy, read } from './input';
 
 /** The path of the offline order endpoint, on the host Optimizely assigned to the site. */
 export const OFFLINE_ORDER_PATH = '/tracker/smart-api/orders/offline';
@@ -98,14 +99,11 @@ export interface OfflineOrderBody {
   };
 }
 
-type Json = Record<string, unknown>;
 /** A JSON number. No sign rule: the documentation states none, and a refund line may be negative. */
 const isAmount = (value: unknown): value is number => typeof value == 'number' && Number.isFinite(value);
-const shown = (value: unknown) => (value === undefined ? 'missing' : `got ${JSON.stringify(value) ?? String(value)}`);
 
-class Invalid extends Error {}
 const invalid = (field: string, expected: string, value: unknown): never => {
-  throw new Invalid(`offline order: ${field} must be ${expected} (${shown(value)})`);
+  throw new InvalidInput(`${field} must be ${expected} (${describe(value)})`);
 };
 
 // ISO 8601 with a zone, a date alone (UTC midnight), or the documented `2016-05-16T14:25:00 GMT`
@@ -113,72 +111,116 @@ const invalid = (field: string, expected: string, value: unknown): never => {
 // refused: read in the server's zone, it would move the order by hours.
 const DATE_TIME = /^(\d{4})-(\d{2})-(\d{2})(?:[T ](\d{2}:\d{2}(?::\d{2}(?:\.\d{1,9})?)?)(Z|[+-]\d{2}:?\d{2}| ?GMT| ?UTC))?$/i;
 
-/** An order date as a time; undefined when it does not parse, names no real day, or has no zone. */
+/** The documented form has a four-digit year: outside 0001–9999, toISOString writes ±YYYYYY. */
+const MIN_DATE = Date.parse('0001-01-01T00:00:00Z');
+const MAX_DATE = Date.parse('9999-12-31T23:59:59.999Z');
+
+/** An order date as a time; undefined when it does not parse, names no real day, has no zone, or falls outside 0001–9999. */
 export function parseOrderDate(value: unknown): Date | undefined {
-  if (value instanceof Date) return Number.isNaN(value.getTime()) ? undefined : value;
-  if (typeof value != 'string') return undefined;
+  let ms: number;
+  try {
+    // Date.prototype.getTime, not the object's own: a Date-like impostor throws here, and is refused.
+    ms = value instanceof Date ? Date.prototype.getTime.call(value) : parseDateString(value);
+  } catch {
+    return undefined;
+  }
+  return Number.isNaN(ms) || ms < MIN_DATE || ms > MAX_DATE ? undefined : new Date(ms);
+}
+
+function parseDateString(value: unknown): number {
+  if (typeof value != 'string') return Number.NaN;
   const m = DATE_TIME.exec(value.trim());
-  if (!m) return undefined;
+  if (!m) return Number.NaN;
   const [, year, month, day, time, zone = 'Z'] = m;
-  // Date.parse rolls 2016-02-30 over to March 1st: the calendar day must exist.
-  const calendar = new Date(Date.UTC(Number(year), Number(month) - 1, Number(day)));
-  if (calendar.getUTCDate() != Number(day) || calendar.getUTCMonth() != Number(month) - 1) return undefined;
+  // Date.parse rolls 2016-02-30 over to March 1st: the calendar day must exist. (setUTCFullYear,
+  // not Date.UTC, which reads years 0–99 as 1900–1999.)
+  const calendar = new Date(0);
+  calendar.setUTCFullYear(Number(year), Number(month) - 1, Number(day));
+  if (calendar.getUTCDate() != Number(day) || calendar.getUTCMonth() != Number(month) - 1) return Number.NaN;
   const offset = /^\s?(GMT|UTC)$/i.test(zone) ? 'Z' : zone.toUpperCase().replace(/^([+-]\d{2})(\d{2})$/, '$1:$2');
-  const ms = Date.parse(`${year}-${month}-${day}T${time ?? '00:00'}${offset}`);
-  return Number.isNaN(ms) ? undefined : new Date(ms);
+  return Date.parse(`${year}-${month}-${day}T${time ?? '00:00'}${offset}`);
 }
 
 /** The documented date form, in GMT: `2016-05-16T14:25:00 GMT`. */
 const documentedDate = (date: Date) => date.toISOString().slice(0, 19) + ' GMT';
 
-function attributes(value: unknown, field: string): { attributes?: OrderAttributes } {
-  if (value === undefined) return {};
-  return isObject(value) ? { attributes: { ...value } } : invalid(field, 'an object of key-value pairs', value);
+/** Key-value pairs, as a plain JSON copy: what JSON cannot write as given is refused, naming the key. */
+function pairs(value: unknown, at: string): OrderAttributes {
+  if (!isRecord(value, at)) return invalid(at, 'an object of key-value pairs', value);
+  return jsonCopy(value, at) as OrderAttributes;
+}
+
+function attributes(value: unknown, at: string): { attributes?: OrderAttributes } {
+  return value === undefined ? {} : { attributes: pairs(value, at) };
 }
 
 function user(value: unknown): OfflineOrderBody['user'] {
-  if (!isObject(value)) return invalid('user', 'an object with an id or an email', value);
-  const { id, email, info } = value;
+  if (!isRecord(value, 'user')) return invalid('user', 'an object with an id or an email', value);
+  const id = read(value, 'id', 'user.id');
+  const email = read(value, 'email', 'user.email');
+  const info = read(value, 'info', 'user.info');
   if (id === undefined && email === undefined) invalid('user', 'given with an id or an email', value);
   if (id !== undefined && !isText(id)) invalid('user.id', 'a non-empty string', id);
   if (email !== undefined && !(typeof email == 'string' && /^[^\s@]+@[^\s@]+$/.test(email))) invalid('user.email', 'an email address', email);
-  if (info !== undefined && !isObject(info)) invalid('user.info', 'an object of key-value pairs', info);
   return {
     ...(id !== undefined ? { id: id as string } : {}),
     ...(email !== undefined ? { email: email as string } : {}),
-    ...(info !== undefined ? { info: { ...(info as Json) } } : {}),
+    ...(info !== undefined ? { info: pairs(info, 'user.info') } : {}),
   };
 }
 
 function item(value: unknown, i: number): OfflineOrderBody['order']['items'][number] {
   const at = `order.items[${i}]`;
-  if (!isObject(value)) return invalid(at, 'an object { refCode, qty, price }', value);
-  const { refCode, qty, price } = value;
+  if (!isRecord(value, at)) return invalid(at, 'an object { refCode, qty, price }', value);
+  const refCode = read(value, 'refCode', `${at}.refCode`);
+  const qty = read(value, 'qty', `${at}.qty`);
+  const price = read(value, 'price', `${at}.price`);
   if (!isText(refCode)) invalid(`${at}.refCode`, 'a non-empty string', refCode);
-  if (!Number.isInteger(qty)) invalid(`${at}.qty`, 'a whole number', qty);
+  // Beyond 2^53 a number is no longer the whole number it was written as.
+  if (!Number.isSafeInteger(qty)) invalid(`${at}.qty`, 'a whole number', qty);
   if (!isAmount(price)) invalid(`${at}.price`, 'a number', price);
-  return { refCode: refCode as string, qty: qty as number, price: price as number, ...attributes(value.attributes, `${at}.attributes`) };
+  return { refCode: refCode as string, qty: qty as number, price: price as number, ...attributes(read(value, 'attributes', `${at}.attributes`), `${at}.attributes`) };
+}
+
+/** The order lines, read one index at a time: a hole (sent as null otherwise) is refused where it is. */
+function lines(items: unknown): OfflineOrderBody['order']['items'] {
+  let length: unknown;
+  try {
+    length = Array.isArray(items) ? items.length : undefined;
+  } catch {
+    length = undefined;
+  }
+  // The products "just purchased": an order without one is not an order.
+  if (typeof length != 'number' || length == 0) return invalid('order.items', 'a non-empty array of { refCode, qty, price }', items);
+  const out: OfflineOrderBody['order']['items'] = [];
+  for (let i = 0; i < length; i++) out.push(item(read(items as object, String(i), `order.items[${i}]`), i));
+  return out;
 }
 
 function build(input: unknown): OfflineOrderBody {
-  if (!isObject(input)) return invalid('the argument', 'an object { lang?, user?, order }', input);
-  const { lang = DEFAULT_LANG, order } = input;
+  if (!isRecord(input, 'the argument')) return invalid('the argument', 'an object { lang?, user?, order }', input);
+  const langGiven = read(input, 'lang', 'lang');
+  const lang = langGiven === undefined ? DEFAULT_LANG : langGiven;
   if (!(typeof lang == 'string' && /^[a-z]{2,3}([-_][a-z0-9]{1,8})*$/i.test(lang))) invalid('lang', 'a language code such as "en-gb"', lang);
-  const who = input.user === undefined ? undefined : user(input.user);
-  if (!isObject(order)) return invalid('order', 'an object', order);
+  const given = read(input, 'user', 'user');
+  const who = given === undefined ? undefined : user(given);
+  const order = read(input, 'order', 'order');
+  if (!isRecord(order, 'order')) return invalid('order', 'an object', order);
 
-  const { refCode, orderDate, customerId, currency, shipping, subTotal, total, items } = order;
+  const get = (key: string) => read(order, key, `order.${key}`);
+  const refCode = get('refCode');
   if (!isText(refCode)) invalid('order.refCode', 'a non-empty string', refCode);
+  const orderDate = get('orderDate');
   const date = parseOrderDate(orderDate);
   if (!date) invalid('order.orderDate', 'a Date or a date string with a time zone, e.g. "2016-05-16T14:25:00Z"', orderDate);
+  const customerId = get('customerId');
   if (customerId !== undefined && !isText(customerId)) invalid('order.customerId', 'a non-empty string', customerId);
+  const currency = get('currency');
   if (!(typeof currency == 'string' && /^[a-z]{3}$/i.test(currency))) invalid('order.currency', 'a three-letter ISO 4217 code such as "GBP"', currency);
-  if (!isAmount(shipping)) invalid('order.shipping', 'a number', shipping);
-  if (!isAmount(subTotal)) invalid('order.subTotal', 'a number', subTotal);
-  if (!isAmount(total)) invalid('order.total', 'a number', total);
-  // The products "just purchased": an order without one is not an order.
-  if (!Array.isArray(items) || items.length == 0) invalid('order.items', 'a non-empty array of { refCode, qty, price }', items);
-  const lines = (items as unknown[]).map(item);
+  const [shipping, subTotal, total] = ['shipping', 'subTotal', 'total'].map((key) => {
+    const amount = get(key);
+    return isAmount(amount) ? amount : invalid(`order.${key}`, 'a number', amount);
+  }) as [number, number, number];
 
   return {
     lang: lang as string,
@@ -188,11 +230,11 @@ function build(input: unknown): OfflineOrderBody {
       orderDate: documentedDate(date as Date),
       ...(customerId !== undefined ? { customerId: customerId as string } : {}),
       currency: (currency as string).toUpperCase(),
-      shipping: shipping as number,
-      subTotal: subTotal as number,
-      total: total as number,
-      items: lines,
-      ...attributes(order.attributes, 'order.attributes'),
+      shipping,
+      subTotal,
+      total,
+      items: lines(get('items')),
+      ...attributes(get('attributes'), 'order.attributes'),
     },
   };
 }
@@ -205,9 +247,11 @@ calls it; use it alone to check or log an order without sending it.
 @returns `{ ok: true, body }`, or `{ ok: false, reason: 'invalid', error }` whose message names
 the field: what the documentation requires is present (refCodes, `user` with `id` or `email`,
 the date, currency, amounts and at least one item), of the documented type (whole quantities,
-numeric amounts, objects of key-value pairs) and form (an ISO 4217 currency, a date with a time
+numeric amounts, objects of key-value pairs whose values JSON writes as given: no BigInt,
+cycle, NaN, Map or function) and form (an ISO 4217 currency, a date with a time
 zone, a language code). The amounts are sent as given: discounts, tax and rounding are the
-receipt's business, not checked against the items.
+receipt's business, not checked against the items. Never throws: a getter that throws or a
+Proxy is an invalid field too.
 
 @example
 const built = offlineOrderBody({
@@ -223,8 +267,10 @@ export function offlineOrderBody(order: OfflineOrder): { ok: true; body: Offline
   try {
     return { ok: true, body: build(order) };
   } catch (error) {
-    if (error instanceof Invalid) return failure('invalid', error.message);
-    throw error;
+    // An InvalidInput names the field. Anything else (a Proxy trap, a stack overflow) came from
+    // reading the caller's value all the same: still the order's fault, never an exception.
+    const why = error instanceof InvalidInput ? error.message : `could not be read (${describeError(error)})`;
+    return failure('invalid', `offline order: ${why}`);
   }
 }
 
