@@ -6,7 +6,7 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from 'vites
 import fc from 'fast-check';
 import Cookies from 'js-cookie';
 import { installFakeApi } from './helpers/fake-api';
-import { hostile, isResult, materialize, throwingProxy } from './helpers/hostile';
+import { hostile, isResult, materialize, outcome as settledWithin, throwingProxy } from './helpers/hostile';
 
 type Slotwise = (...args: unknown[]) => Promise<unknown>;
 const host = window as unknown as { slotwise?: Slotwise & { q?: unknown[] } };
@@ -44,17 +44,7 @@ async function load(): Promise<Slotwise> {
   await import('../src/browser');
   return host.slotwise!;
 }
-/** What `promise` resolved to within the bound (fake time, and a little real time for dynamic imports). */
-async function outcome(promise: unknown): Promise<unknown> {
-  const pending = { pending: true };
-  let settled: unknown = pending;
-  Promise.resolve(promise).then((value) => (settled = value), (error) => (settled = { rejected: error }));
-  for (let waited = 0; settled === pending && waited <= BOUND_MS; waited += 1000) {
-    await vi.advanceTimersByTimeAsync(1000);
-    await new Promise((resolve) => setImmediate(resolve));
-  }
-  return settled;
-}
+const outcome = (promise: unknown) => settledWithin(promise, BOUND_MS);
 const call = (slotwise: Slotwise, ...args: unknown[]) => {
   try {
     return slotwise(...args);

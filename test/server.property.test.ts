@@ -17,6 +17,7 @@ import {
   serverCookieHeaders,
   type OfflineOrder,
 } from '../src/server/index';
+import { documentedOrder } from './helpers/offline-order';
 
 // ── Arbitrary hostile values ─────────────────────────────────────────────────────────────────
 
@@ -92,23 +93,6 @@ const hostile: fc.Arbitrary<Make> = fc.oneof(
 
 // ── Offline orders ───────────────────────────────────────────────────────────────────────────
 
-const documentedOrder = (): OfflineOrder => ({
-  lang: 'en-gb',
-  user: { id: 'abcd1234efgh', info: { gender: 'male' } },
-  order: {
-    refCode: 'orderRef',
-    orderDate: '2016-05-16T14:25:00 GMT',
-    currency: 'GBP',
-    shipping: 0,
-    subTotal: 90,
-    total: 90,
-    items: [
-      { refCode: 'ref1', qty: 1, price: 50, attributes: { discount: 'true' } },
-      { refCode: 'ref2', qty: 2, price: 20, attributes: { attr21: 'value21' } },
-    ],
-    attributes: { store: 'StreamlyCool Regent Street', storePostcode: 'W1B 4HX' },
-  },
-});
 
 /** Every field a caller fills in, as a path into the order. */
 const PATHS = [

@@ -14,6 +14,7 @@ import {
   serverCookieHeaders,
   type OfflineOrder,
 } from '../src/server/index';
+import { documentedOrder } from './helpers/offline-order';
 
 const clientKey = 'pqsDATA3lw12v5a9rrjnPLKMq2RdYEo';
 const BID = `bid_${clientKey}`;
@@ -172,24 +173,6 @@ describe('refreshCookies', () => {
 
 // ── Offline orders ───────────────────────────────────────────────────────────────────────────
 
-/** The example order of Optimizely's offline order documentation. */
-const documentedOrder = (): OfflineOrder => ({
-  lang: 'en-gb',
-  user: { id: 'abcd1234efgh', info: { gender: 'male' } },
-  order: {
-    refCode: 'orderRef',
-    orderDate: '2016-05-16T14:25:00 GMT',
-    currency: 'GBP',
-    shipping: 0.0,
-    subTotal: 90.0,
-    total: 90.0,
-    items: [
-      { refCode: 'ref1', qty: 1, price: 50.0, attributes: { discount: 'true' } },
-      { refCode: 'ref2', qty: 2, price: 20.0, attributes: { attr21: 'value21' } },
-    ],
-    attributes: { store: 'StreamlyCool Regent Street', storePostcode: 'W1B 4HX' },
-  },
-});
 
 const endpoint = 'https://uat.peerius.com/tracker/smart-api/orders/offline';
 const auth = { Authorization: 'Bearer s3cret' };

@@ -7,7 +7,7 @@ import fc from 'fast-check';
 import Cookies from 'js-cookie';
 import { createTag, type Tag } from '../src/tag';
 import { installFakeApi } from './helpers/fake-api';
-import { hostile, isResult, materialize, throwingProxy } from './helpers/hostile';
+import { hostile, isResult, materialize, outcome, throwingProxy } from './helpers/hostile';
 
 const options = {
   clientKey: 'prop1', target: 'https://api.example', pointOfSale: 'shop/uk', currency: 'EUR', browserId: 'local' as const,
@@ -56,15 +56,7 @@ async function attempt(tag: Tag, method: keyof Tag, args: unknown[]): Promise<un
   } catch (error) {
     return { threw: error };
   }
-  const pending = { pending: true };
-  let settled: unknown = pending;
-  Promise.resolve(promise).then((value) => (settled = value), (error) => (settled = { rejected: error }));
-  // Fake time for the tag's timers, and a little real time for the engine's dynamic import.
-  for (let waited = 0; settled === pending && waited <= BOUND_MS; waited += 1000) {
-    await vi.advanceTimersByTimeAsync(1000);
-    await new Promise((resolve) => setImmediate(resolve));
-  }
-  return settled;
+  return outcome(promise, BOUND_MS);
 }
 
 /** Every stored key of ours, read as the next page load reads it: a list of what does not parse. */

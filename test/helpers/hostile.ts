@@ -2,6 +2,7 @@
 // throw, cycles, toJSON that answers differently each time, huge strings and sparse arrays, odd
 // numbers, prototype keys, wrong types, DOM nodes, and ordinary-looking values with any of these inside.
 import fc from 'fast-check';
+import { vi } from 'vitest';
 import { isSlotwiseError } from '../../src/errors';
 
 const TRAPS = ['get', 'has', 'ownKeys', 'getOwnPropertyDescriptor', 'getPrototypeOf', 'set', 'defineProperty', 'deleteProperty', 'apply', 'construct'];
@@ -135,4 +136,19 @@ export function isResult(value: unknown): boolean {
   if (typeof r != 'object' || r === null) return false;
   if (r.ok === true) return !('reason' in r);
   return r.ok === false && REASONS.includes(r.reason as string) && isSlotwiseError(r.error) && !!r.error.message && r.error.code == r.reason;
+}
+
+/**
+What `promise` resolved to within `boundMs`, or `{ pending: true }`: fake time for the tag's
+timers, and a little real time for the engine's dynamic import.
+*/
+export async function outcome(promise: unknown, boundMs: number): Promise<unknown> {
+  const pending = { pending: true };
+  let settled: unknown = pending;
+  Promise.resolve(promise).then((value) => (settled = value), (error) => (settled = { rejected: error }));
+  for (let waited = 0; settled === pending && waited <= boundMs; waited += 1000) {
+    await vi.advanceTimersByTimeAsync(1000);
+    await new Promise((resolve) => setImmediate(resolve));
+  }
+  return settled;
 }
