@@ -2,11 +2,12 @@
 // settles or the tab goes away, so a closed tab never strands the queue. Where the API is
 // missing or refuses (opaque origins), the task just runs, and only the leases the queue keeps
 // stop two tabs from sending the same event.
-export function withLock<T>(name: string, task: () => Promise<T>): Promise<T> {
+// `signal` withdraws the request while it waits; the task then never runs.
+export function withLock<T>(name: string, task: () => Promise<T>, signal?: AbortSignal): Promise<T> {
   const locks = typeof navigator == 'object' ? navigator.locks : undefined;
   let started = false;
   const run = () => ((started = true), task());
   return locks
-    ? (locks.request(name, run) as Promise<T>).catch((error) => (started ? Promise.reject(error) : task()))
+    ? (locks.request(name, signal ? { signal } : {}, run) as Promise<T>).catch((error) => (started || signal?.aborted ? Promise.reject(error) : task()))
     : task();
 }

@@ -12,6 +12,7 @@ import { createBrowserIds } from './identity/browser-id';
 import { touchSession } from './identity/session';
 import { createQueue, eventIdOf, finishOf, type QueuedEvent } from './events/queue';
 import { createDelivery, type Outcome } from './events/delivery';
+import { createTabs } from './events/tabs';
 import { isRetryable } from './events/retry';
 import { request } from './http';
 import {
@@ -164,7 +165,10 @@ export function browserTag(settings: Settings): Tag {
     settings.requestTimeoutMs + 5000,
     // Reported a task later: the first scan runs before the page can listen.
     (key) => setTimeout(emit, 0, 'error', { error: new SlotwiseError('dropped', `Removed an unreadable queue entry (${key})`), eventId: eventIdOf(key) }));
-  const delivery = createDelivery(settings, queue, ids, prefix + 'queue', canSend, ({ message, attempts }: QueuedEvent, outcome: Outcome) => {
+  // Each tab sends the events it made (tabs.ts); this tab's lock says it is open.
+  const tabs = createTabs(prefix, nanoid());
+  tabs.hold();
+  const delivery = createDelivery(settings, queue, tabs, ids, prefix + 'queue', canSend, ({ message, attempts }: QueuedEvent, outcome: Outcome) => {
     const eventId = String(message.ext.eventId);
     const what = `${message.type} ${eventId}`;
     if (outcome.delivered) {
@@ -205,7 +209,7 @@ export function browserTag(settings: Settings): Tag {
   const sessionId = () => touchSession(storage, prefix + 'session');
   function enqueue(message: Message) {
     sessionId();
-    queue.add(message);
+    queue.add(message, tabs.id);
     delivery.kick();
   }
   const refuse = () => settled(dead ?? failure('consent', 'Nothing is sent without consent'));
@@ -225,9 +229,10 @@ export function browserTag(settings: Settings): Tag {
     if (newValue == null) delivery.kick();
   };
   const windowListeners: Record<string, EventListener> = {
-    pagehide: () => delivery.leave(true),
+    // A page left lets go of its events: what it has not sent, another tab or page load adopts.
+    pagehide: () => (delivery.leave(true), tabs.release()),
     // Only a page shown again from the back/forward cache resumes; every load fires pageshow.
-    pageshow: ((event: PageTransitionEvent) => event.persisted && delivery.resume()) as EventListener,
+    pageshow: ((event: PageTransitionEvent) => event.persisted && (tabs.hold(true), delivery.resume())) as EventListener,
     online: delivery.wakeUp,
     storage: onStorage as EventListener,
   };
@@ -412,6 +417,7 @@ export function browserTag(settings: Settings): Tag {
     destroy() {
       dead = failure('destroyed', 'This tag was destroyed');
       listen(false);
+      tabs.release();
       document.removeEventListener('DOMContentLoaded', start);
       driver.stop();
       closeOverlay();

@@ -1,10 +1,11 @@
-// Delivers the queue: oldest first, one request at a time (so a FORCE_CLOSE never overtakes the
-// ADD before it), by whichever tab holds the queue's lock. Failures are retried with backoff, a
-// Retry-After pauses every tab, and events the API refuses or that run out of attempts are
-// reported, never retried forever. The lock is only held while sending, never while waiting, so
-// a waiting tab blocks nobody. When the page is hidden or left, what is ready goes out at once
-// with fetch(keepalive); what does not fit the browser's keepalive budget waits for the next page
-// (sendBeacon would send it as text/plain, which the event API does not document taking).
+// Delivers the queue: each tab its own events and those that tabs now gone left (tabs.ts), oldest
+// first, one request at a time (so a FORCE_CLOSE never overtakes the ADD before it), while it
+// holds the queue's lock. Failures are retried with backoff, a Retry-After pauses every tab, and
+// events the API refuses or that run out of attempts are reported, never retried forever. The
+// lock is only held while sending, never while waiting, so a waiting tab blocks nobody. When the
+// page is hidden or left, what is ready goes out at once with fetch(keepalive); what does not fit
+// the browser's keepalive budget waits for the next page (sendBeacon would send it as text/plain,
+// which the event API does not document taking).
 //
 // Exactly once, against an API that stores every request it gets: an event counts as delivered
 // only when the API acknowledges it, and it is sent again only when no earlier request for it
@@ -19,6 +20,7 @@ import { request, type HttpAnswer } from '../http';
 import { withLock } from '../lock';
 import { eventAcknowledged, eventRequest } from '../wire/sitecore';
 import type { Queue, QueuedEvent } from './queue';
+import type { Tabs } from './tabs';
 import { backoffMs, isRetryable, retryAfterMs } from './retry';
 
 /** Browsers allow 64 KB of keepalive bodies in flight per page; leave room for others. */
@@ -57,6 +59,7 @@ export interface Delivery {
 export function createDelivery(
   settings: Settings,
   queue: Queue,
+  tabs: Tabs,
   ids: BrowserIds,
   lockName: string,
   canSend: () => boolean,
@@ -74,10 +77,13 @@ export function createDelivery(
   let onLeft = () => {};
   const untilLeft = () => new Promise<void>((resolve) => (onLeft = resolve));
   let left = untilLeft();
+  /** Withdraws a lock request still waiting when the page is left (see leave). */
+  let waiting = new AbortController();
 
   const later = (ms: number) => {
     clearTimeout(timer);
-    timer = setTimeout(delivery.kick, ms);
+    // Whole ms: a wait of a fraction would find the clock unmoved, and wait again.
+    timer = setTimeout(delivery.kick, Math.ceil(ms));
   };
 
   /** Sends one event, or joins its request already in flight; `withPage`: from leave(), so it must outlive the page. */
@@ -149,8 +155,17 @@ export function createDelivery(
     // While the page is being left, leave() has sent what can go; the rest waits for the next load.
     while (canSend() && !leaving) {
       again = false;
-      const event = queue.head();
-      if (!event) return;
+      // The oldest event this tab may send: its own, or one a tab that is gone left (tabs.ts).
+      await Promise.race([tabs.refresh(), left]);
+      if (leaving) return;
+      let look = Infinity;
+      const ours = (event: QueuedEvent) => {
+        const wait = tabs.wait(event.tab);
+        look = Math.min(look, wait);
+        return !wait;
+      };
+      const event = queue.head(ours);
+      if (!event) return look < Infinity ? later(look) : undefined;
       const now = Date.now();
       if (!inFlight.has(event.key)) {
         // Left with its page, or its sender went away mid-request (the lease ran out unsettled):
@@ -169,7 +184,7 @@ export function createDelivery(
       if (leaving) return;
       if (!browserId) return later(backoffMs(++idFailures));
       // Meanwhile another tab may have started sending it: look again.
-      const fresh = queue.head();
+      const fresh = queue.head(ours);
       if (fresh?.key != event.key || ((fresh.leasedUntil || fresh.handedOff) && !inFlight.has(event.key))) continue;
       idFailures = 0;
       await Promise.race([send(event, browserId), left]);
@@ -182,7 +197,7 @@ export function createDelivery(
       // While the page is being left there is nothing to drain: pageshow resumes.
       if (running || !canSend() || leaving) return;
       running = true;
-      void withLock(lockName, drain)
+      void withLock(lockName, drain, waiting.signal)
         .catch(() => undefined)
         .finally(() => {
           running = false;
@@ -197,6 +212,7 @@ export function createDelivery(
     resume() {
       leaving = false;
       left = untilLeft();
+      waiting = new AbortController();
       // Requests still in flight will answer this page after all.
       for (const key of inFlight.keys()) queue.lease(key);
       delivery.wakeUp();
@@ -206,13 +222,17 @@ export function createDelivery(
       leaving = final;
       // A page in the back/forward cache that holds the queue's lock is evicted when the next page
       // asks for it: the drain stops waiting for its request and lets go now.
-      if (final) onLeft();
+      // A request for it still waiting would be granted to the page after it is gone or frozen,
+      // and hold the queue from every other tab: it is withdrawn.
+      if (final) (onLeft(), waiting.abort());
       const now = Date.now();
       // Offline or paused by a Retry-After, nothing would arrive: everything waits for the next load.
       const browserId = canSend() && navigator.onLine && queue.pausedUntil() <= now && ids.current();
       let before = false;
       // Side by side, so all of them leave with the page; each joins its request if one is in flight.
       for (const event of browserId ? queue.list() : []) {
+        // Other tabs' events are theirs to send, and those of tabs that are gone, the next page's.
+        if (event.tab != tabs.id) continue;
         // A session close waits for the next page load while anything made before it is unconfirmed:
         // side by side, it could reach the API first and close the session before the cart.
         if (event.message.type == CLOSES_SESSION && before) break;

@@ -12,6 +12,8 @@ import { isObject } from '../wire/model';
 export interface QueuedEvent {
   readonly key: string;
   readonly message: Message;
+  /** The id of the tab that made it (see tabs.ts); none from older versions of the tag. */
+  readonly tab?: string | undefined;
   attempts: number;
   /** Not to be sent before this time (ms): the backoff after a failed attempt. */
   notBefore?: number;
@@ -28,10 +30,11 @@ export interface QueuedEvent {
 export type Finish = 'rejected' | 'dropped' | 'unconfirmed';
 
 export interface Queue {
-  add(message: Message): QueuedEvent;
+  add(message: Message, tab?: string): QueuedEvent;
   /** Every queued event, oldest first (this tab's and other tabs'). */
   list(): QueuedEvent[];
-  head(): QueuedEvent | undefined;
+  /** The oldest event, or the oldest that `accept` takes. */
+  head(accept?: (event: QueuedEvent) => boolean): QueuedEvent | undefined;
   /** Stores a changed attempt count or backoff, unless the event was removed meanwhile. */
   save(event: QueuedEvent): void;
   /** Marks the event as being sent by this tab, for as long as a request may take (if it is still queued). */
@@ -121,13 +124,13 @@ export function createQueue(
   const load = (key: string): QueuedEvent | undefined => {
     const entry = read(key);
     if (entry == null) return undefined;
-    let stored: { m?: Message; a?: unknown; n?: unknown; f?: Finish } | null = null;
+    let stored: { m?: Message; t?: unknown; a?: unknown; n?: unknown; f?: Finish } | null = null;
     try {
       stored = JSON.parse(entry);
     } catch {
       // unreadable: below
     }
-    const { m, a, n, f } = Object(stored) as NonNullable<typeof stored>;
+    const { m, t, a, n, f } = Object(stored) as NonNullable<typeof stored>;
     // Only an end: another tab is just finishing it.
     if (f) return undefined;
     // Written by an older version, another script or a failing disk: it can never be sent, and
@@ -142,6 +145,7 @@ export function createQueue(
     const count = (value: unknown) => (Number.isFinite(value) && (value as number) > 0 ? (value as number) : 0);
     return {
       key, message: m, attempts: count(a),
+      ...(typeof t == 'string' ? { tab: t } : {}),
       notBefore: sane(count(n), MAX_RETRY_AFTER_MS),
       // A lease further off than any we grant was written before the clock was set back: it has run out.
       leasedUntil: lease == HANDED_OFF ? 0 : sane(Number(lease) || 0, leaseMs) || (lease ? 1 : 0),
@@ -150,7 +154,7 @@ export function createQueue(
   };
 
   const queue: Queue = {
-    add(message) {
+    add(message, tab) {
       const known = keys(); // before writing, or the scan would already list the new key
       // One past the last number any tab or page load used (kept beside the queue, and in the keys).
       // A stored number that is not a whole one (a bad disk, another script) is not trusted.
@@ -158,8 +162,8 @@ export function createQueue(
       lastSeq = Math.max(lastSeq, Number.isSafeInteger(stored) ? stored : 0, seqOf(known.at(-1))) + 1;
       write(seqKey, String(lastSeq));
       const key = `${itemPrefix}${lastSeq.toString(36).padStart(9, '0')}:${String(message.ext.eventId)}`;
-      const event = { key, message, attempts: 0 };
-      write(key, JSON.stringify({ m: message, a: 0 }));
+      const event = { key, message, tab, attempts: 0 };
+      write(key, JSON.stringify({ m: message, t: tab, a: 0 }));
       known.push(key);
       known.sort();
       while (known.length > MAX_QUEUED) {
@@ -172,16 +176,16 @@ export function createQueue(
     },
     // Over a copy of the order: load() removes an unreadable entry from it.
     list: () => [...keys()].map(load).filter((event): event is QueuedEvent => !!event),
-    head() {
+    head(accept = () => true) {
       for (const key of [...keys()]) {
         const event = load(key);
-        if (event) return event;
+        if (event && accept(event)) return event;
       }
       return undefined;
     },
-    save({ key, message, attempts, notBefore }) {
+    save({ key, message, tab, attempts, notBefore }) {
       forget(leaseKey(key));
-      if (read(key) != null) write(key, JSON.stringify({ m: message, a: attempts, n: notBefore }));
+      if (read(key) != null) write(key, JSON.stringify({ m: message, t: tab, a: attempts, n: notBefore }));
     },
     lease(key) {
       if (read(key) != null) write(leaseKey(key), String(Date.now() + leaseMs));
