@@ -165,9 +165,9 @@ export function browserTag(settings: Settings): Tag {
     settings.requestTimeoutMs + 5000,
     // Reported a task later: the first scan runs before the page can listen.
     (key) => setTimeout(emit, 0, 'error', { error: new SlotwiseError('dropped', `Removed an unreadable queue entry (${key})`), eventId: eventIdOf(key) }));
-  // Each tab sends the events it made (tabs.ts); this tab's lock says it is open.
+  // Each tab sends the events it made (tabs.ts); its lock, held while it may send, says it is open.
   const tabs = createTabs(prefix, nanoid());
-  tabs.hold();
+  if (consent == 'granted') tabs.hold();
   const delivery = createDelivery(settings, queue, tabs, ids, prefix + 'queue', canSend, ({ message, attempts }: QueuedEvent, outcome: Outcome) => {
     const eventId = String(message.ext.eventId);
     const what = `${message.type} ${eventId}`;
@@ -225,14 +225,14 @@ export function browserTag(settings: Settings): Tag {
     const how = newValue == null && finishOf(oldValue);
     if (how) settle(eventId, { ...(how == 'unconfirmed' ? failure('timeout', 'Sent by another tab, unconfirmed; not sent again, as it may be stored') : failure(how, 'Another tab gave up on this event')), eventId });
     else if (how === undefined) settle(eventId, { ok: true, eventId });
-    // The event we may be waiting behind has settled.
-    if (newValue == null) delivery.kick();
+    // The event we may be waiting behind has settled, or another tab has events (that may be ours to adopt later).
+    delivery.kick();
   };
   const windowListeners: Record<string, EventListener> = {
     // A page left lets go of its events: what it has not sent, another tab or page load adopts.
     pagehide: () => (delivery.leave(true), tabs.release()),
     // Only a page shown again from the back/forward cache resumes; every load fires pageshow.
-    pageshow: ((event: PageTransitionEvent) => event.persisted && (tabs.hold(true), delivery.resume())) as EventListener,
+    pageshow: ((event: PageTransitionEvent) => event.persisted && (canSend() && tabs.hold(true), delivery.resume())) as EventListener,
     online: delivery.wakeUp,
     storage: onStorage as EventListener,
   };
@@ -354,6 +354,8 @@ export function browserTag(settings: Settings): Tag {
       if (typeof state != 'string' || !/^(pending|granted|denied)$/.test(state))
         return settled(failure('invalid', `consent(state): state must be 'pending', 'granted' or 'denied' (got ${shown(state)})`));
       consent = state;
+      if (consent == 'granted') tabs.hold();
+      else tabs.release();
       for (const message of consent == 'pending' ? [] : held.splice(0))
         if (consent == 'granted') enqueue(message);
         else fail(message, failure('consent', 'Consent was denied: the event was dropped'));

@@ -1,19 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { createTabs, GRACE_MS } from '../src/events/tabs';
-
-/** The Web Locks that the browser's lock manager would hold: one map for every "tab". */
-function installLocks() {
-  const held = new Set<string>();
-  const locks = {
-    request: (name: string, task: () => Promise<void>) => {
-      held.add(name);
-      return task().finally(() => held.delete(name));
-    },
-    query: async () => ({ held: [...held].map((name) => ({ name, mode: 'exclusive' })) }),
-  };
-  vi.stubGlobal('navigator', { locks });
-  return held;
-}
+import { installLocks } from './helpers/locks';
 
 beforeEach(() => vi.useFakeTimers({ toFake: ['Date'] }));
 afterEach(() => {
@@ -47,23 +34,48 @@ describe('which tab sends which event', () => {
     vi.advanceTimersByTime(GRACE_MS);
     await Promise.all([b.refresh(), c.refresh()]);
     expect(b.wait('a')).toBe(0);
-    expect(b.wait(undefined)).toBe(0); // left by an older version of the tag, which named no tab
+    // Left by an older version of the tag, which named no tab: adopted too, a grace after it is seen.
+    expect(b.wait(undefined)).toBe(GRACE_MS);
     expect(c.wait('a')).toBeGreaterThan(0);
     // b goes too: c adopts, after a grace of its own (b's last writes may still be on their way).
     b.release();
     await vi.waitFor(() => c.refresh().then(() => expect(c.wait('a')).toBe(GRACE_MS)));
   });
 
+  it('gives a tab that has just gone a grace of its own, however long the adopter has been one', async () => {
+    installLocks();
+    const [a, c] = [createTabs('p:', 'a'), createTabs('p:', 'c')];
+    a.hold();
+    c.hold();
+    await a.refresh();
+    vi.advanceTimersByTime(60_000); // a has adopted for a minute
+    c.release(); // c's page is left; its last writes may not have reached a yet
+    await vi.waitFor(() => a.refresh().then(() => expect(a.wait('c')).toBe(GRACE_MS)));
+    vi.advanceTimersByTime(GRACE_MS);
+    expect(a.wait('c')).toBe(0);
+  });
+
+  it('counts a tab whose lock is still being granted as open', async () => {
+    vi.stubGlobal('navigator', { locks: { request: () => new Promise(() => {}), query: async () => ({ held: [], pending: [{ name: 'p:tab:b' }] }) } });
+    const a = createTabs('p:', 'a');
+    await a.refresh();
+    expect(a.wait('b')).toBeGreaterThan(0);
+  });
+
   it('waits a grace before sending its own events again when its page comes back from the back/forward cache', async () => {
     installLocks();
     const a = createTabs('p:', 'a');
     a.hold();
+    await a.refresh();
+    vi.advanceTimersByTime(60_000); // the adopter for a minute before it went
     a.release();
     a.hold(true);
     await a.refresh();
     expect(a.wait('a')).toBe(GRACE_MS);
+    // Nor does it adopt at once: while it was away another tab may have adopted, and sent.
+    expect(a.wait('gone')).toBe(GRACE_MS);
     vi.advanceTimersByTime(GRACE_MS);
-    expect(a.wait('a')).toBe(0);
+    expect([a.wait('a'), a.wait('gone')]).toEqual([0, 0]);
   });
 
   it('without Web Locks, any tab may send any event (the queue\'s leases keep them apart)', async () => {

@@ -3,6 +3,7 @@ import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import Cookies from 'js-cookie';
 import { createTag, type Tag } from '../src/tag';
 import { installFakeApi } from './helpers/fake-api';
+import { installLocks } from './helpers/locks';
 
 const options = { clientKey: 'key1', target: 'https://api.example', pointOfSale: 'shop/uk', currency: 'EUR' };
 let api: ReturnType<typeof installFakeApi>;
@@ -290,6 +291,20 @@ describe('leaving the page', () => {
     // The next page sends the rest in order; the ADD left with the page, so it is not sent twice.
     make({ browserId: 'local' });
     await vi.waitFor(() => expect(api.eventTypes()).toEqual(['ADD', 'FORCE_CLOSE', 'VIEW']));
+  });
+
+  it('with Web Locks too, a FORCE_CLOSE waits for an older event an earlier page left, and goes after it', async () => {
+    installLocks();
+    api.answer({ status: 503 });
+    const first = make({ browserId: 'local' });
+    void first.add({ item_id: 'a' });
+    await vi.advanceTimersByTimeAsync(10); // the ADD failed: it waits out a backoff
+    dispatchEvent(new Event('pagehide'));
+    first.destroy();
+    // The next page load closes the session: not before the earlier page's ADD has gone.
+    void make({ browserId: 'local' }).forceClose();
+    await vi.advanceTimersByTimeAsync(30_000);
+    expect(api.eventTypes()).toEqual(['ADD', 'ADD', 'FORCE_CLOSE']);
   });
 
   it('keeps an event too big for keepalive for the next page, and sends nothing twice after the page is left', async () => {

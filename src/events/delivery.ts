@@ -1,6 +1,6 @@
 // Delivers the queue: each tab its own events and those that tabs now gone left (tabs.ts), oldest
-// first, one request at a time (so a FORCE_CLOSE never overtakes the ADD before it), while it
-// holds the queue's lock. Failures are retried with backoff, a Retry-After pauses every tab, and
+// first, one request at a time, while it holds the queue's lock; a FORCE_CLOSE waits until no
+// older event of any tab is queued, so it never overtakes the ADD before it. Failures are retried with backoff, a Retry-After pauses every tab, and
 // events the API refuses or that run out of attempts are reported, never retried forever. The
 // lock is only held while sending, never while waiting, so a waiting tab blocks nobody. When the
 // page is hidden or left, what is ready goes out at once with fetch(keepalive); what does not fit
@@ -33,6 +33,8 @@ const UNLOAD_GRACE_MS = 100;
 const CLOSES_SESSION = 'FORCE_CLOSE';
 /** Events that a second copy changes nothing for, so an unknown outcome is worth a resend. */
 const REPEATABLE = new Set(['IDENTITY', CLOSES_SESSION]);
+/** How often a session close looks again for older events of other tabs (their removal wakes it sooner). */
+const ORDER_POLL_MS = 5000;
 /** Gateways' answers that an API behind them may have stored the event before (524: a CDN's origin timeout). */
 const MAY_BE_STORED = [502, 504, 524];
 
@@ -166,6 +168,8 @@ export function createDelivery(
       };
       const event = queue.head(ours);
       if (!event) return look < Infinity ? later(look) : undefined;
+      // A session close waits until no older event of any tab is queued: it must not close the cart's session first.
+      if (event.message.type == CLOSES_SESSION && queue.head()?.key != event.key) return later(ORDER_POLL_MS);
       const now = Date.now();
       if (!inFlight.has(event.key)) {
         // Left with its page, or its sender went away mid-request (the lease ran out unsettled):
@@ -231,12 +235,13 @@ export function createDelivery(
       let before = false;
       // Side by side, so all of them leave with the page; each joins its request if one is in flight.
       for (const event of browserId ? queue.list() : []) {
-        // Other tabs' events are theirs to send, and those of tabs that are gone, the next page's.
-        if (event.tab != tabs.id) continue;
-        // A session close waits for the next page load while anything made before it is unconfirmed:
-        // side by side, it could reach the API first and close the session before the cart.
+        // A session close waits for the next page load while anything made before it (in any tab)
+        // is queued: side by side, it could reach the API first and close the session before the cart.
         if (event.message.type == CLOSES_SESSION && before) break;
         before = true;
+        // Other tabs' events are theirs to send, those of tabs that are gone the next page's, and
+        // this page's own, just back from the back/forward cache, wait until it sees storage anew.
+        if (event.tab != tabs.id || tabs.wait(event.tab)) continue;
         // Impressions stay queued for the next page (a page of slots makes dozens): sent now, they
         // would take every connection to the API just when the next page asks for its decisions.
         // An event another tab is sending right now is that tab's to confirm; one that the API

@@ -1,22 +1,24 @@
-// Which tab sends which event. Every tab's tag holds a Web Lock named after its own id while its
-// page lives, and the lock manager gives every tab the same answer at once, which localStorage
-// does not: Chromium carries one tab's writes to the others a moment later, so a tab taking the
-// queue's lock may still see an event that another tab has just delivered, and send it again.
-// So a tab sends only the events it made; the events of a tab that is gone are adopted by one
-// open tab alone (the one with the lowest id), and only after a grace period that lets the gone
-// tab's last writes arrive. Without Web Locks every tab may send every event, kept apart by the
-// queue's leases alone.
+// Which tab sends which event. Every tab whose tag may send holds a Web Lock named after its own
+// id, and the lock manager tells every tab which tabs hold one; localStorage is no such witness:
+// Chromium carries one tab's writes to the others a moment later, so a tab taking the queue's
+// lock may still see an event that another tab has just delivered, and send it again. So a tab
+// sends only the events it made. The events of a tab that is gone are adopted by one open tab
+// alone (the one with the lowest id), and only once that tab has been seen gone, and this one
+// the adopter, for a grace period that lets the gone tab's last writes arrive.
 
 /** Long enough for a tab's last localStorage writes to reach the other tabs. */
 export const GRACE_MS = 1000;
-/** How often a tab looks again at events that an open tab will send (its storage writes wake us sooner). */
+/** How often a tab looks again at events that another open tab will send. */
 const LOOK_AGAIN_MS = 5000;
 
 export interface Tabs {
   readonly id: string;
-  /** Holds this tab's lock; `resumed`: the page is back from the back/forward cache, and what it saw may be old. */
+  /**
+  Holds this tab's lock (when it may send). `resumed`: the page is back from the back/forward
+  cache, and what it saw of storage, and who was the adopter, may be old.
+  */
   hold(resumed?: boolean): void;
-  /** Lets go of it: the page is left or the tag destroyed, and its events are for others to adopt. */
+  /** Lets go of it: the page is left, consent withdrawn or the tag destroyed; its events are for others to adopt. */
   release(): void;
   /** Reads which tabs are open now. */
   refresh(): Promise<void>;
@@ -29,16 +31,22 @@ export function createTabs(prefix: string, id: string): Tabs {
   const lockPrefix = prefix + 'tab:';
   /** The other open tabs; undefined where Web Locks are missing or refuse. */
   let others: string[] | undefined;
-  /** Since when this tab is the one that adopts gone tabs' events. */
+  /** Since when this tab has been the one that adopts gone tabs' events. */
   let adopterSince: number | undefined;
+  /** Since when each tab whose events we have seen has been seen gone. */
+  const goneSince = new Map<string | undefined, number>();
   let quietUntil = 0;
   let letGo: (() => void) | undefined;
 
   return {
     id,
     hold(resumed) {
+      if (resumed) {
+        quietUntil = Date.now() + GRACE_MS;
+        adopterSince = undefined;
+        goneSince.clear();
+      }
       if (letGo || !locks) return;
-      if (resumed) quietUntil = Date.now() + GRACE_MS;
       const held = new Promise<void>((resolve) => (letGo = resolve));
       locks.request(lockPrefix + id, () => held).catch(() => {});
     },
@@ -48,20 +56,24 @@ export function createTabs(prefix: string, id: string): Tabs {
     },
     async refresh() {
       try {
-        const { held = [] } = await locks!.query();
-        others = held.map((lock) => lock.name ?? '').filter((name) => name.startsWith(lockPrefix) && name != lockPrefix + id)
+        // A lock still being granted counts: its tab has just opened, and may already have written.
+        const { held = [], pending = [] } = await locks!.query();
+        others = [...held, ...pending].map((lock) => lock.name ?? '').filter((name) => name.startsWith(lockPrefix) && name != lockPrefix + id)
           .map((name) => name.slice(lockPrefix.length));
       } catch {
         others = undefined;
       }
       adopterSince = !others?.some((tab) => tab < id) ? adopterSince ?? Date.now() : undefined;
+      for (const tab of others ?? []) goneSince.delete(tab);
     },
     wait(tab) {
       const now = Date.now();
       if (tab == id) return Math.max(0, quietUntil - now);
       if (!others) return 0;
       if (tab && others.includes(tab)) return LOOK_AGAIN_MS;
-      return adopterSince === undefined ? LOOK_AGAIN_MS : Math.max(0, adopterSince + GRACE_MS - now);
+      if (adopterSince === undefined) return LOOK_AGAIN_MS;
+      if (!goneSince.has(tab)) goneSince.set(tab, now);
+      return Math.max(0, Math.max(adopterSince, goneSince.get(tab)!) + GRACE_MS - now);
     },
   };
 }
