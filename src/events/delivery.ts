@@ -1,11 +1,11 @@
 // Delivers the queue: each tab its own events and those that tabs now gone left (tabs.ts), oldest
 // first, one request at a time, while it holds the queue's lock; a FORCE_CLOSE waits until no
-// older event of any tab is queued, so it never overtakes the ADD before it. Failures are retried with backoff, a Retry-After pauses every tab, and
-// events the API refuses or that run out of attempts are reported, never retried forever. The
-// lock is only held while sending, never while waiting, so a waiting tab blocks nobody. When the
-// page is hidden or left, what is ready goes out at once with fetch(keepalive); what does not fit
-// the browser's keepalive budget waits for the next page (sendBeacon would send it as text/plain,
-// which the event API does not document taking).
+// older event of any tab is queued, so it never overtakes the ADD before it. Failures are retried
+// with backoff, a Retry-After pauses every tab, and events the API refuses or that run out of
+// attempts are reported, never retried forever. The lock is only held while sending, never while
+// waiting, so a waiting tab blocks nobody. When the page is hidden or left, what is ready goes out
+// at once with fetch(keepalive); what does not fit the browser's keepalive budget waits for the
+// next page (sendBeacon would send it as text/plain, which the event API does not document taking).
 //
 // Exactly once, against an API that stores every request it gets: an event counts as delivered
 // only when the API acknowledges it, and it is sent again only when no earlier request for it
