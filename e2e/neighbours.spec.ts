@@ -29,6 +29,8 @@ test('another site cannot read or wipe the sandbox, and still calls its vendor A
   // A form posted to /sandbox/reset: the page lands on the refusal, the guest is kept.
   const [answer] = await Promise.all([
     page.waitForResponse((r) => r.url().endsWith('/sandbox/reset')),
+    // The page has landed there before it goes anywhere else.
+    page.waitForURL(/\/sandbox\/reset$/),
     page.evaluate((url) => {
       const form = document.createElement('form');
       form.method = 'POST';
