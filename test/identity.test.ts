@@ -12,7 +12,7 @@ beforeEach(() => {
   Object.keys(Cookies.get()).forEach((name) => Cookies.remove(name, { path: '/' }));
 });
 
-describe('rcs (seed 001: send it back exactly as served)', () => {
+describe('rcs (Algonomy Personalize API: send it back exactly as served)', () => {
   it('stores and returns the token byte for byte, however long', () => {
     const rcs = createRcsStore(createCookieJar('host'), 30);
     const token = 'eF5jYSlN9jA0NDM2sEwxM0w1tUxKSUoxNjMxNzQxN0pKTUo2MDa3BADnJgq2' + 'Ab9'.repeat(300);
@@ -20,7 +20,7 @@ describe('rcs (seed 001: send it back exactly as served)', () => {
     expect(rcs.get()).toBe(token);
   });
 
-  it('keeps the seed\'s own token, `_` included, and reads the cookie undecoded', () => {
+  it('keeps the documentation\'s own token, `_` included, and reads the cookie undecoded', () => {
     const seedToken = 'eF4Ny7ERgDAMA8AmFbuIQ1gO8QbMEZOCgg6YH77_Up7cxaV1DkPPcMhMUGdFrh6xDY8c63S993nM0QJ0mazWZhTxD_ADc7cRDQ';
     expect(createRcsStore(createCookieJar('host'), 30).set(seedToken)).toBe(true);
     expect(createRcsStore(createCookieJar('host'), 30).get()).toBe(seedToken); // a new store: from the cookie

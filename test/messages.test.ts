@@ -11,7 +11,7 @@ const settings = resolveOptions({
 const ctx = { url: 'https://shop.example/shoes/sneakers?utm_source=news&UTM_Campaign=spring&q=1', eventId: 'ev1' };
 const base = { channel: 'WEB', language: 'EN', currency: 'GBP', pos: 'shop/uk', client_key: 'key123' };
 
-describe('event messages (Sitecore wire, DESIGN.md §3)', () => {
+describe('event messages (Sitecore CDP REST API wire)', () => {
   it('VIEW carries the base fields, utm_* from the URL and the page name', () => {
     expect(viewMessage(settings, ctx)).toEqual({
       type: 'VIEW', ...base, page: 'sneakers', utm_source: 'news', utm_campaign: 'spring', ext: { eventId: 'ev1' },

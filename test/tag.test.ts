@@ -659,7 +659,7 @@ describe('serverCookies', () => {
   });
 });
 
-describe('flow identity (seed 000: exactly one of browserId, email, identifiers)', () => {
+describe('flow identity (Sitecore Personalize flow execution: exactly one of browserId, email, identifiers)', () => {
   it('runs a flow for a known person without making a browser id, and refuses two identities', async () => {
     const tag = make();
     api.answer({ status: 200, json: { html: '<p>hi Jane</p>' } });

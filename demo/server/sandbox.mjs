@@ -32,7 +32,7 @@ import { orderRoutes } from './orders.mjs';
 
 export const DEFAULT_SESSION_TIMEOUT_MS = 20 * 60 * 1000;
 export const DEFAULT_CATALOG = fileURLToPath(new URL('../catalog.json', import.meta.url));
-/** Vendor credentials: a browser tag must never send them (DESIGN.md §3); logged as a note, value hidden. */
+/** Vendor credentials: a browser tag must never send them (they belong on the site's server); logged as a note, value hidden. */
 const CREDENTIAL_HEADERS = ['authorization', 'x-api-key', 'x-gw-ims-org-id'];
 /** Routes a site's server (or proxy) calls with its credentials, as it should: Optimizely orders, Adobe's Decisioning API. */
 const SERVER_TO_SERVER = /^\/(tracker\/smart-api\/|data\/core\/ods\/)/;

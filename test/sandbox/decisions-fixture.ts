@@ -118,7 +118,7 @@ async function asJson<T = any>(res: Response): Promise<JsonResponse<T>> {
   return { status: res.status, headers: res.headers, json: text ? JSON.parse(text) : null };
 }
 
-/** The required callFlows fields (seed 000); add friendlyId and one identity. */
+/** The required callFlows fields (Sitecore Personalize flow execution API); add friendlyId and one identity. */
 export const FLOW_BASE = { clientKey: CLIENT_KEY, channel: 'WEB', language: 'EN', currencyCode: 'EUR', pointOfSale: 'sandbox/uk' };
 
 export async function callFlows(base: string, body: unknown, path = '/v2/callFlows') {
