@@ -12,11 +12,12 @@ const ts = (declarations = false) =>
     exclude: ['test/**', 'e2e/**', 'demo/**'],
   });
 
-// In the script tag, on-demand parts are chunk files loaded by a <script>, not import()s.
+// In the script tag, on-demand parts are files loaded by a <script> (loaders/script-element.ts),
+// not import()s (loaders/dynamic-import.ts).
 const chunksAsScripts = {
   name: 'chunks-as-scripts',
   resolveId(source, importer) {
-    if (/\/chunks$/.test(source) && importer?.includes('/src/')) return fileURLToPath(new URL('./src/chunks-script.ts', import.meta.url));
+    if (/\/loaders\/dynamic-import$/.test(source) && importer?.includes('/src/')) return fileURLToPath(new URL('./src/loaders/script-element.ts', import.meta.url));
     return null;
   },
 };
@@ -52,7 +53,7 @@ export default [
   },
   // The script tag the snippet loads: one self-contained file.
   {
-    input: 'src/browser.ts',
+    input: 'src/script-tag/main.ts',
     output: { file: 'dist/slotwise.min.js', format: 'iife' },
     plugins: [chunksAsScripts, resolve({ browser: true }), ts(), minify()],
   },
@@ -60,16 +61,16 @@ export default [
   // browsers without Element.setHTML, frames for render 'iframe', the debug overlay for
   // ?slotwise_debug=1, and the codec of each decision API for the pages that use it.
   ...[
-    ['src/decide/engine-chunk.ts', 'dist/slotwise-slots.min.js'],
-    ['src/render/sanitize-chunk.ts', 'dist/slotwise-sanitize.min.js'],
-    ['src/render/frame-chunk.ts', 'dist/slotwise-frame.min.js'],
-    ['src/debug/debug-chunk.ts', 'dist/slotwise-debug.min.js'],
-    ['src/decide/flows-chunk.ts', 'dist/slotwise-flows.min.js'],
-    ['src/decide/placements-chunk.ts', 'dist/slotwise-placements.min.js'],
-    ['src/decide/offers-chunk.ts', 'dist/slotwise-offers.min.js'],
+    ['src/script-tag/parts/slots.ts', 'dist/slotwise-slots.min.js'],
+    ['src/script-tag/parts/sanitize.ts', 'dist/slotwise-sanitize.min.js'],
+    ['src/script-tag/parts/frame.ts', 'dist/slotwise-frame.min.js'],
+    ['src/script-tag/parts/debug.ts', 'dist/slotwise-debug.min.js'],
+    ['src/script-tag/parts/flows.ts', 'dist/slotwise-flows.min.js'],
+    ['src/script-tag/parts/placements.ts', 'dist/slotwise-placements.min.js'],
+    ['src/script-tag/parts/offers.ts', 'dist/slotwise-offers.min.js'],
   ].map(([input, file]) => ({ input, output: { file, format: 'iife' }, plugins: [resolve({ browser: true }), ts(), minify()] })),
   {
-    input: 'src/snippet.ts',
+    input: 'src/script-tag/snippet.ts',
     output: { file: 'dist/snippet.min.js', format: 'es' },
     plugins: [ts(), minify()],
   },

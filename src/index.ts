@@ -1,7 +1,7 @@
-export { createTag } from './tag';
-export type { Tag, TagEvents } from './tag';
-export { SlotwiseError, isSlotwiseError } from './errors';
-export type { FailReason } from './errors';
-export type { TagOptions, Consent, Channel } from './options';
-export type { EventResult, BrowserIdResult, Result, Failure } from './result';
+export { createTag } from './tag/tag';
+export type { Tag, TagEvents } from './tag/tag';
+export { SlotwiseError, isSlotwiseError } from './shared/errors';
+export type { FailReason } from './shared/errors';
+export type { TagOptions, Consent, Channel } from './shared/options';
+export type { EventResult, BrowserIdResult, Result, Failure } from './shared/result';
 export type { Product, Person, Ext, ViewData } from './events/messages';

@@ -1,5 +1,5 @@
 // @vitest-environment happy-dom
-// The script-tag entry (src/browser.ts) behind the snippet's stub: calls queued before the library
+// The script-tag entry (src/script-tag/main.ts) behind the snippet's stub: calls queued before the library
 // loads and calls made after, with arbitrary arguments, never throw into the page and always
 // resolve to a result, in bounded time.
 import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
@@ -15,7 +15,7 @@ const BOUND_MS = 20_000;
 
 let api: ReturnType<typeof installFakeApi>;
 beforeAll(async () => {
-  await Promise.all([import('../src/decide/engine'), import('../src/wire/sitecore'), import('../src/wire/algonomy'), import('../src/wire/adobe')]);
+  await Promise.all([import('../src/engine/engine'), import('../src/codecs/sitecore'), import('../src/codecs/algonomy'), import('../src/codecs/adobe')]);
   vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout', 'Date'] });
   api = installFakeApi();
 });
@@ -41,7 +41,7 @@ function snippet(): Slotwise {
 /** Loads the library as a fresh script would: it takes over the stub and replays what it queued. */
 async function load(): Promise<Slotwise> {
   vi.resetModules();
-  await import('../src/browser');
+  await import('../src/script-tag/main');
   return host.slotwise!;
 }
 const outcome = (promise: unknown) => settledWithin(promise, BOUND_MS);

@@ -5,12 +5,12 @@
 // creative whose URL could run script, nor a tracking URL off the API's host.
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { SlotwiseError } from '../src/errors';
-import { resolveOptions } from '../src/options';
-import { flowDecision, flowRequest } from '../src/wire/sitecore';
-import { placementRequests, placementsAnswer } from '../src/wire/algonomy';
-import { offerDecisions, offersRequest, type OfferCall } from '../src/wire/adobe';
-import type { Decision } from '../src/wire/model';
+import { SlotwiseError } from '../src/shared/errors';
+import { resolveOptions } from '../src/shared/options';
+import { flowDecision, flowRequest } from '../src/codecs/sitecore';
+import { placementRequests, placementsAnswer } from '../src/codecs/algonomy';
+import { offerDecisions, offersRequest, type OfferCall } from '../src/codecs/adobe';
+import type { Decision } from '../src/codecs/model';
 
 /** Runs with the attacks that once got through always among them. */
 const runs = <T>(...examples: T[]) => ({ numRuns: 400, examples });

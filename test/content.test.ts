@@ -2,9 +2,9 @@
 // Content into slots. jsdom, because DOMPurify (the fallback sanitizer for browsers without
 // Element.setHTML) needs a faithful DOM; e2e/render.spec.ts covers setHTML in Chromium.
 import { describe, expect, it } from 'vitest';
-import { MAX_SLOT_HTML, prepare, safeUrl } from '../src/render/content';
-import { host } from '../src/render/host';
-import type { Content } from '../src/wire/model';
+import { MAX_SLOT_HTML, prepare, safeUrl } from '../src/engine/content';
+import { host } from '../src/slots/services';
+import type { Content } from '../src/codecs/model';
 
 const fill = async (el: HTMLElement, content: Content, html: 'sanitize' | 'trusted') => el.replaceChildren(...(await prepare(host, content, html, '')));
 

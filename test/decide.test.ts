@@ -3,13 +3,13 @@
 // what an error answer says, and the one rcs token that calls racing for several page types leave.
 import fc from 'fast-check';
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { resolveOptions, type TagOptions } from '../src/options';
-import { createDecisions } from '../src/decide/decisions';
-import { host } from '../src/render/host';
+import { resolveOptions, type TagOptions } from '../src/shared/options';
+import { createDecisions } from '../src/engine/decisions';
+import { host } from '../src/slots/services';
 import { createRcsStore, RCS_COOKIE } from '../src/identity/rcs';
 import type { CookieJar } from '../src/identity/cookies';
-import { SlotwiseError } from '../src/errors';
-import { MAX_ANSWER_BYTES } from '../src/decide/read';
+import { SlotwiseError } from '../src/shared/errors';
+import { MAX_ANSWER_BYTES } from '../src/engine/read-limited';
 
 const placements = { target: 'https://recs.example', apiKey: '4faeaf752ee40a0f', apiClientKey: 'b0126f995ac848159d' };
 const ok = (rcs: string, names: string[]) => ({ status: 'ok', message: '', rcs, placements: names.map((placement) => ({ placement, html: '', creatives: [] })) });

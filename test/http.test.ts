@@ -1,7 +1,7 @@
 // The HTTP edge: one answer per call for the event queue (it retries by itself), one quick retry
 // for decisions, and a time limit that also covers a body that stalls.
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { request } from '../src/http';
+import { request } from '../src/shared/http';
 
 const wire = { method: 'POST' as const, url: 'https://api.test/v2/callFlows', body: '{}' };
 

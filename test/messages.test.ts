@@ -1,9 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import { resolveOptions } from '../src/options';
+import { resolveOptions } from '../src/shared/options';
 import {
   addMessage, customMessage, forceCloseMessage, identityMessage, pageName, viewMessage,
 } from '../src/events/messages';
-import { utmParams } from '../src/wire/sitecore';
+import { utmParams } from '../src/codecs/sitecore';
 
 const settings = resolveOptions({
   clientKey: 'key123', target: 'https://api.example', pointOfSale: 'shop/uk', currency: 'gbp', language: 'en',

@@ -1,6 +1,6 @@
 // @vitest-environment happy-dom
 import { describe, expect, it, vi } from 'vitest';
-import { resolveOptions, type TagOptions } from '../src/options';
+import { resolveOptions, type TagOptions } from '../src/shared/options';
 
 const valid: TagOptions = { clientKey: 'key', target: 'https://api.example/', pointOfSale: 'shop', currency: 'gbp' };
 

@@ -2,15 +2,15 @@
 // Slot rendering logic with a stand-in for the decision APIs. Real browsers (setHTML, CSP,
 // layout shift, viewport) are covered in e2e/render.spec.ts.
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { SlotwiseError } from '../src/errors';
-import { resolveOptions } from '../src/options';
-import { findSlots } from '../src/render/slots';
-import { createRenderer, type Renderer } from '../src/render/renderer';
-import { host } from '../src/render/host';
-import type { Decisions } from '../src/decide/decisions';
-import type { Decision } from '../src/wire/model';
-import { MAX_SLOT_HTML } from '../src/render/content';
-import { frameElement, MAX_FRAME_HEIGHT } from '../src/render/frame';
+import { SlotwiseError } from '../src/shared/errors';
+import { resolveOptions } from '../src/shared/options';
+import { findSlots } from '../src/engine/slots';
+import { createRenderer, type Renderer } from '../src/engine/renderer';
+import { host } from '../src/slots/services';
+import type { Decisions } from '../src/engine/decisions';
+import type { Decision } from '../src/codecs/model';
+import { MAX_SLOT_HTML } from '../src/engine/content';
+import { frameElement, MAX_FRAME_HEIGHT } from '../src/engine/frame';
 
 const settings = resolveOptions({ clientKey: 'k', target: '/api', pointOfSale: 'p', currency: 'EUR', revealAfterMs: 1000 });
 

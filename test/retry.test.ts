@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { MAX_RETRY_AFTER_MS, backoffMs, isRetryable, retryAfterMs } from '../src/events/retry';
+import { MAX_RETRY_AFTER_MS, backoffMs, isRetryable, retryAfterMs } from '../src/shared/retry';
 
 describe('retry policy', () => {
   it('retries timeouts, rate limits and server errors only', () => {

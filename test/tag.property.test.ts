@@ -5,7 +5,7 @@
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import fc from 'fast-check';
 import Cookies from 'js-cookie';
-import { createTag, type Tag } from '../src/tag';
+import { createTag, type Tag } from '../src/tag/tag';
 import { installFakeApi } from './helpers/fake-api';
 import { hostile, isResult, materialize, outcome, throwingProxy } from './helpers/hostile';
 
@@ -37,7 +37,7 @@ const CALLS: [keyof Tag, number, RegExp][] = [
 let api: ReturnType<typeof installFakeApi>;
 beforeAll(async () => {
   // Loaded once beforehand, as a warm cache would have them: then a call's time is the tag's own.
-  await Promise.all([import('../src/decide/engine'), import('../src/wire/sitecore'), import('../src/wire/algonomy'), import('../src/wire/adobe')]);
+  await Promise.all([import('../src/engine/engine'), import('../src/codecs/sitecore'), import('../src/codecs/algonomy'), import('../src/codecs/adobe')]);
   vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout', 'Date'] });
   localStorage.clear();
   Object.keys(Cookies.get()).forEach((name) => Cookies.remove(name, { path: '/' }));

@@ -3,8 +3,8 @@
 // campaign, creative and score, how long it took and its state. In a preview it says so, with a
 // way out. Loaded on demand, never in the core. Everything is built with textContent: campaign
 // names from an API are text, never HTML.
-import type { Decision, Source } from '../wire/model';
-import { endPreview } from '../decide/preview';
+import type { Decision, Source } from '../codecs/model';
+import { endPreview } from '../shared/preview';
 
 /** What the renderer knows about a slot. */
 export interface SlotReport {

@@ -1,11 +1,11 @@
 // Public call arguments → Sitecore event messages (Sitecore CDP's event API), validated. Pure: the page URL
 // and referrer come in as arguments. Every mistake throws a SlotwiseError that says what was
 // wrong, so the tag can answer `{ ok: false, reason: 'invalid' }` without queueing anything.
-import { SlotwiseError } from '../errors';
-import type { Settings } from '../options';
-import { utmParams, type Message } from '../wire/sitecore';
-import { isObject, isText } from '../wire/model';
-import { detach } from '../args';
+import { SlotwiseError } from '../shared/errors';
+import type { Settings } from '../shared/options';
+import { utmParams, type Message } from '../codecs/sitecore';
+import { isObject, isText } from '../codecs/model';
+import { detach } from '../shared/args';
 
 /** A product as Sitecore's ADD event carries it (`product: {…}`), at least with an id. */
 export interface Product {

@@ -7,8 +7,8 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Settings } from '../../src/options';
-import { browserCreateRequest, browserRefOf, eventRequest, flowDecision, flowRequest } from '../../src/wire/sitecore';
+import type { Settings } from '../../src/shared/options';
+import { browserCreateRequest, browserRefOf, eventRequest, flowDecision, flowRequest } from '../../src/codecs/sitecore';
 import { CLIENT_KEY, guest, raw, startSandbox, type Started } from '../sandbox/helpers';
 
 type Json = any;

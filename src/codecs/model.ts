@@ -1,0 +1,99 @@
+// The normalized decision model: what every vendor's answer becomes, so the renderer and SPA
+// code never see a vendor format.
+import { SlotwiseError, type FailReason } from '../shared/errors';
+
+/** An image-and-link creative, built as DOM from these fields, never parsed as HTML. */
+export interface Creative {
+  id?: string;
+  imageUrl?: string;
+  href?: string;
+  alt?: string;
+  text?: string;
+  size?: string;
+}
+
+export type Content =
+  | { kind: 'html'; html: string }
+  | { kind: 'creative'; items: Creative[] }
+  | { kind: 'json'; data: unknown };
+
+export type Source = 'flow' | 'placement' | 'offer';
+
+export interface Decision {
+  /** The slot's id: the flow's friendlyId, the placement name, or `placementId|activityId`. */
+  slot: string;
+  source: Source;
+  /** null: nothing to show; the slot keeps its default content or collapses. */
+  content: Content | null;
+  campaign?: string;
+  /** The creative or option shown, for impressions. */
+  creative?: string;
+  score?: number;
+  /** A URL to ping when the content is rendered (RichRelevance). */
+  trackingUrl?: string;
+  /** The vendor's fallback, not a personalized choice (Adobe). */
+  fallback?: boolean;
+}
+
+// Slot ids, shared by the page's slots and the vendor codecs (which load only when configured).
+export const isPlacementName = (name: unknown): name is string =>
+  typeof name == 'string' && /^[\w-]+\.[\w-]+$/.test(name);
+/** The slot id an offer decision is filed under. */
+export const offerSlot = (call: { placementId: string; activityId: string }) => `${call.placementId}|${call.activityId}`;
+
+/** A string with something in it. */
+export const isText = (value: unknown): value is string => typeof value == 'string' && /\S/.test(value);
+
+export const isObject = (value: unknown): value is Record<string, unknown> =>
+  typeof value == 'object' && !!value && !Array.isArray(value);
+
+const text = (value: unknown): string | undefined =>
+  typeof value == 'string' && value.trim() ? value : undefined;
+
+/** A thrown value or any other as text for a message: a symbol, an object whose toString throws. */
+export function shown(value: unknown): string {
+  try {
+    return String(value instanceof Error ? value.message : value).slice(0, 200);
+  } catch {
+    return typeof value;
+  }
+}
+
+/**
+A codec step that throws nothing but a SlotwiseError: what else its input makes it throw (a getter
+that throws, a cycle or a BigInt for JSON, a value that is no string) becomes one with `reason`,
+naming the step and the problem, so the call resolves with it instead of breaking the page.
+*/
+export const guarded = <A extends unknown[], R>(reason: FailReason, what: string, step: (...args: A) => R) => (...args: A): R => {
+  try {
+    return step(...args);
+  } catch (error) {
+    throw error instanceof SlotwiseError ? error : new SlotwiseError(reason, `${what}: ${shown(error)}`);
+  }
+};
+
+/** A link or image URL that can only ever load or navigate: http(s), absolute or a path. */
+const isWebUrl = (value: string) => {
+  try {
+    return /^https?:$/.test(new URL(value, 'https://page.invalid/').protocol);
+  } catch {
+    return false;
+  }
+};
+
+/** A creative from loosely named fields (`imageUrl`/`image`, `href`/`url`/`link`, …); only strings kept. */
+export function creativeOf(item: Record<string, unknown>): Creative {
+  const creative: Creative = {};
+  const pick = (field: keyof Creative, ...names: string[]) => {
+    const value = names.map((name) => text(item[name])).find(Boolean);
+    // javascript:, data: and the like are never kept as a URL, not even for page code to use.
+    if (value && (!/^(imageUrl|href)$/.test(field) || isWebUrl(value))) creative[field] = value;
+  };
+  pick('id', 'id');
+  pick('imageUrl', 'imageUrl', 'image', 'imageURL');
+  pick('href', 'href', 'url', 'link');
+  pick('alt', 'alt', 'altText');
+  pick('text', 'text', 'title', 'name');
+  pick('size', 'size');
+  return creative;
+}

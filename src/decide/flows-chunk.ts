@@ -1,6 +1,0 @@
-// dist/slotwise-flows.min.js: the Sitecore flow execution codec for the script tag, loaded when a
-// page first asks for a flow.
-import { flowDecision, flowRequest } from '../wire/sitecore';
-import type { FlowsCodec } from '../chunks';
-
-(window as unknown as { slotwiseFlows: FlowsCodec }).slotwiseFlows = { flowRequest, flowDecision };

@@ -1,6 +1,0 @@
-// dist/slotwise-offers.min.js: the Adobe Offer Decisioning codec for the script tag, loaded only
-// by sites that configure `offers`.
-import { offerDecisions, offersRequest } from '../wire/adobe';
-import type { OffersCodec } from '../chunks';
-
-(window as unknown as { slotwiseOffers: OffersCodec }).slotwiseOffers = { offersRequest, offerDecisions };

@@ -1,6 +1,0 @@
-// dist/slotwise-placements.min.js: the Algonomy placements codec for the script tag, loaded only
-// by sites that configure `placements`.
-import { placementRequests, placementsAnswer } from '../wire/algonomy';
-import type { PlacementsCodec } from '../chunks';
-
-(window as unknown as { slotwisePlacements: PlacementsCodec }).slotwisePlacements = { placementRequests, placementsAnswer };

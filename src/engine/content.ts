@@ -1,0 +1,70 @@
+// Puts a decision's content into a slot. Returned HTML is sanitized by default (the browser's
+// Element.setHTML strips scripts, event handlers and javascript: URLs; elsewhere DOMPurify, loaded
+// on demand); creatives are built as elements with text and attributes, and only http(s) links
+// and images are kept. Scripts from an API never run in the host page (or only in a sandboxed
+// frame, for slots that ask for one; that code loads on demand).
+import type { Content, Creative } from '../codecs/model';
+import { SlotwiseError } from '../shared/errors';
+import type { Host } from '../slots/services';
+
+/** An absolute http(s) URL, or nothing: `javascript:`, `data:` and the like are dropped. */
+export function safeUrl(value: string | undefined): string | undefined {
+  try {
+    const url = new URL(value ?? '', location.href);
+    return value && /^https?:$/.test(url.protocol) ? url.href : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+function creativeElement(item: Creative): HTMLElement {
+  const href = safeUrl(item.href);
+  const box = document.createElement(href ? 'a' : 'div');
+  box.className = 'slotwise-creative';
+  if (href) Object.assign(box, { href, rel: 'noopener' });
+  const src = safeUrl(item.imageUrl);
+  if (src) {
+    const image = document.createElement('img');
+    image.src = src;
+    image.alt = item.alt ?? item.text ?? '';
+    const size = /^(\d+)x(\d+)$/.exec(item.size ?? '');
+    if (size) Object.assign(image, { width: Number(size[1]), height: Number(size[2]) });
+    box.append(image);
+  }
+  if (item.text) box.append(Object.assign(document.createElement('span'), { textContent: item.text }));
+  return box;
+}
+
+/**
+The most HTML one slot takes, in characters: the sanitizer parses it on the page's main thread,
+and megabytes of it freeze the page for seconds. Rich campaign HTML weighs a few kB.
+*/
+export const MAX_SLOT_HTML = 128 * 1024;
+
+type SetHTML = (html: string, options?: { sanitizer: { removeElements: string[] } }) => void;
+
+/**
+Builds the content off-document: the nodes to put into the slot, or nothing when there is nothing
+left to show (sanitizing removed it all). The caller swaps them in one step.
+*/
+export async function prepare(host: Host, content: Content, html: 'sanitize' | 'trusted', nonce: string, render = 'inline', slot = ''): Promise<Node[]> {
+  if (content.kind == 'creative') return content.items.map(creativeElement);
+  if (content.kind != 'html') return [];
+  if (content.html.length > MAX_SLOT_HTML)
+    throw new SlotwiseError('rejected', `${content.html.length} characters of HTML for slot ${slot}, over the limit of ${MAX_SLOT_HTML}`);
+  if (render == 'iframe') {
+    const frame = await host.loadFramer(nonce).catch(() => {
+      throw new SlotwiseError('blocked', 'slotwise-frame.min.js could not load');
+    });
+    return [frame(content.html, host.trustedHTML)];
+  }
+  const box = document.createElement('div');
+  const setHTML = (box as HTMLElement & { setHTML?: SetHTML }).setHTML;
+  // setHTML always removes scripts, event handlers and javascript: URLs; its default allow-list
+  // would also drop images, classes and styles that campaigns are made of. What goes besides:
+  // <style> (it restyles the whole page), <base> (it re-bases every relative URL of the page,
+  // scripts included) and <meta>/<link> (a refresh, a preload): what DOMPurify drops too.
+  if (html == 'sanitize' && setHTML) setHTML.call(box, content.html, { sanitizer: { removeElements: ['style', 'base', 'meta', 'link'] } });
+  else box.innerHTML = host.trustedHTML(html == 'trusted' ? content.html : (await host.loadSanitizer(nonce))(content.html, host.trustedTypesPolicy()));
+  return box.childElementCount || box.textContent?.trim() ? [...box.childNodes] : [];
+}

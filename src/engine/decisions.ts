@@ -1,0 +1,124 @@
+// Asks the decision APIs: Sitecore flows, Algonomy placements (one call per page type, in
+// parallel) and Adobe offers (one call for every proposition). Answers become Decisions; a
+// failure becomes a SlotwiseError with the reason, never a rejection the page has to catch.
+// Each API's codec loads on demand (only pages that use an API pay for it), beside the browser id
+// so that neither waits for the other.
+import { nanoid } from 'nanoid';
+import { SlotwiseError } from '../shared/errors';
+import { request } from '../shared/http';
+import type { Settings } from '../shared/options';
+import type { BrowserIds } from '../identity/browser-id';
+import type { RcsStore } from '../identity/rcs';
+import type { Decision } from '../codecs/model';
+import type { FlowCall, WireRequest } from '../codecs/sitecore';
+import type { PageContext } from '../codecs/algonomy';
+import type { OfferCall } from '../codecs/adobe';
+import type { Host } from '../slots/services';
+import { withPreview } from '../shared/preview';
+import { MAX_ANSWER_BYTES, readUpTo } from './read-limited';
+
+export interface Decisions {
+  flow(call: FlowCall, url: string): Promise<Decision & { data: unknown }>;
+  placements(names: readonly string[], context: PageContext): Promise<Decision[]>;
+  offers(calls: readonly OfferCall[]): Promise<Decision[]>;
+}
+
+export function createDecisions(
+  settings: Settings,
+  host: Host,
+  ids: BrowserIds,
+  rcs: RcsStore,
+  sessionId: () => string,
+  allowed: () => boolean,
+  preview: () => string | undefined,
+  /** Tells the page's error listeners of a problem that did not fail the call. */
+  report: (error: SlotwiseError) => void,
+): Decisions {
+  /** Placements requests sent, and the latest of them whose rcs token was kept. */
+  let asked = 0;
+  let kept = 0;
+  async function answerOf(wire: WireRequest): Promise<unknown> {
+    const previewing = preview();
+    let over = false;
+    const url = previewing ? withPreview(wire.url, previewing) : wire.url;
+    // Each answer read says whether it was over: a retry's answer replaces the first one's.
+    const read = (response: Response) => ((over = false), readUpTo(response, () => (over = true)));
+    const { status, json, timedOut } = await request({ ...wire, url, read }, settings.requestTimeoutMs, false, 1);
+    const api = wire.url.split('?')[0];
+    if (over) throw new SlotwiseError('rejected', `${api} answered over ${MAX_ANSWER_BYTES / 1024} kB, the limit for a decision`, status);
+    if (status >= 200 && status < 300) return json;
+    // What the API says about it (Algonomy's `errormessage`, or a `message`), when it says anything.
+    const said = [(json as { errormessage?: unknown } | null)?.errormessage, (json as { message?: unknown } | null)?.message].find(
+      (m): m is string => typeof m == 'string' && !!m.trim(),
+    );
+    throw status
+      ? new SlotwiseError('rejected', `${api} answered ${status}${said ? `: ${said}` : ''}`, status)
+      : new SlotwiseError(timedOut ? 'timeout' : 'blocked', `No answer from ${api}`);
+  }
+  function consented() {
+    if (!allowed()) throw new SlotwiseError('consent', 'No decisions without consent');
+  }
+  async function browserId(): Promise<string> {
+    consented();
+    const id = await ids.ensure();
+    if (!id) throw new SlotwiseError('blocked', 'No browser id yet: the decision was not asked for');
+    return id;
+  }
+  const configured = <T>(section: T | undefined, name: string): T => {
+    if (!section) throw new SlotwiseError('invalid', `Set the "${name}" option to use ${name}`);
+    return section;
+  };
+  const codec = <C>(load: (nonce: string) => Promise<C>, file: string): Promise<C> =>
+    load(settings.nonce).catch(() => {
+      throw new SlotwiseError('blocked', `slotwise-${file}.min.js could not load`);
+    });
+
+  return {
+    async flow(call, url) {
+      if (!settings.currency) throw new SlotwiseError('invalid', "Set the currency option (ISO 4217): Sitecore's flow API requires currencyCode");
+      consented();
+      if (call.email && call.identifiers) throw new SlotwiseError('invalid', 'flow(): give email or identifiers, not both (the flow API takes one identity)');
+      // A flow for a known person needs no browser id (the flow API takes exactly one identity).
+      const known = call.email || call.identifiers;
+      const [{ flowRequest, flowDecision }, id] = await Promise.all([codec(host.loadFlowsCodec, 'flows'), known ? '' : browserId()]);
+      const json = await answerOf(flowRequest(settings, call, id, url));
+      return { ...flowDecision(call.friendlyId, json), data: json };
+    },
+    async placements(names, context) {
+      const config = configured(settings.placements, 'placements');
+      consented();
+      let own;
+      try {
+        // The site's own user id (this call's, else the option's) needs no browser id.
+        own = [context.userId, config.userId].find((id) => (typeof id == 'string' && id.trim()) || Number.isFinite(id));
+      } catch {
+        // A context that cannot be read: the codec says what is wrong with it.
+      }
+      const [{ placementRequests, placementsAnswer }, userId] = await Promise.all([
+        codec(host.loadPlacementsCodec, 'placements'),
+        own === undefined ? browserId() : String(own),
+      ]);
+      const visitor = { sessionId: config.sessionId || sessionId(), userId, rcs: rcs.get() };
+      const groups = await Promise.all(
+        placementRequests(config, names, context, visitor).map(async ({ wire, placements }) => {
+          // Calls for several page types race: the answer to the latest request keeps its token,
+          // whatever order the answers arrive in.
+          const mine = ++asked;
+          const answer = placementsAnswer(await answerOf(wire), placements, new URL(config.target, location.href).href);
+          answer.refused.forEach(report);
+          // The token comes back changed as the visitor acts: kept exactly as served.
+          if (answer.rcs && allowed() && mine > kept && rcs.set(answer.rcs)) kept = mine;
+          return answer.decisions;
+        }),
+      );
+      return groups.flat();
+    },
+    async offers(calls) {
+      const config = configured(settings.offers, 'offers');
+      consented();
+      const [{ offersRequest, offerDecisions }, id] = await Promise.all([codec(host.loadOffersCodec, 'offers'), browserId()]);
+      const identity = { namespace: config.identityNamespace, id };
+      return offerDecisions(await answerOf(offersRequest(config.target, calls, identity, nanoid())), calls);
+    },
+  };
+}

@@ -1,0 +1,58 @@
+// Impressions and clicks, for content that was really rendered: `rendered` once per render,
+// `viewable` once when at least half the slot stayed in view for a continuous second (the IAB
+// rule GPT uses), and a click on anything in a decided slot. They go out as ordinary events,
+// through the queue, so they survive navigation like any other.
+import type { Decision } from '../codecs/model';
+
+export type Report = (kind: 'rendered' | 'viewable' | 'click', el: HTMLElement) => void;
+
+const VIEWABLE_MS = 1000;
+
+export interface Tracking {
+  rendered(el: HTMLElement, decision: Decision): void;
+  release(el: HTMLElement): void;
+  stop(): void;
+}
+
+export function createTracking(report: Report): Tracking {
+  const timers = new Map<Element, ReturnType<typeof setTimeout> | 0>();
+  const observer = new IntersectionObserver(
+    (entries) => {
+      for (const { target, intersectionRatio } of entries) {
+        if (!timers.has(target)) continue;
+        clearTimeout(timers.get(target) || undefined);
+        timers.set(target, intersectionRatio >= 0.5 ? setTimeout(() => {
+          tracking.release(target as HTMLElement);
+          report('viewable', target as HTMLElement);
+        }, VIEWABLE_MS) : 0);
+      }
+    },
+    { threshold: [0, 0.5, 1] },
+  );
+  const onClick = (event: Event) => {
+    const slot = (event.target as Element | null)?.closest?.<HTMLElement>('[data-slotwise-state="decided"]');
+    if (slot) report('click', slot);
+  };
+  addEventListener('click', onClick, true);
+
+  const tracking: Tracking = {
+    rendered(el) {
+      tracking.release(el);
+      report('rendered', el);
+      timers.set(el, 0);
+      observer.observe(el);
+    },
+    release(el) {
+      clearTimeout(timers.get(el) || undefined);
+      timers.delete(el);
+      observer.unobserve(el);
+    },
+    stop() {
+      observer.disconnect();
+      timers.forEach((timer) => clearTimeout(timer || undefined));
+      timers.clear();
+      removeEventListener('click', onClick, true);
+    },
+  };
+  return tracking;
+}

@@ -1,8 +1,0 @@
-// dist/slotwise-sanitize.min.js: DOMPurify for the script tag, loaded on demand only by browsers
-// that lack Element.setHTML.
-import purify from 'dompurify';
-
-import type { Sanitize } from '../chunks';
-import { purifyWith } from './purify';
-
-(window as unknown as { slotwiseSanitize: Sanitize }).slotwiseSanitize = purifyWith(purify);

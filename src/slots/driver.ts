@@ -1,0 +1,110 @@
+// The core's side of the slots: it keeps them hidden until the slot engine has decided them,
+// loads the engine (and the codecs the page's slots use) when the page first needs it, and shows
+// the defaults wherever the engine cannot run: without consent, when it cannot load, or when it
+// arrives after `revealAfterMs`. Hiding and showing live here, in the core, so that nothing
+// depends on how fast the engine's file arrives.
+import type { Settings } from '../shared/options';
+import { SlotwiseError } from '../shared/errors';
+import type { CreateEngine, Engine } from '../engine/engine';
+import { loadEngine } from '../loaders/dynamic-import';
+import { host } from './services';
+import { cloak, recloak, reveal, STATE, uncloak, type SlotState } from './visibility';
+import { SLOT_SELECTOR } from '../engine/slots';
+
+export interface SlotDriver {
+  /** The page is parsed: decide its slots, or watch for the first one an SPA adds. */
+  start(): void;
+  /** Consent was granted after the page started: its slots are decided from now on. */
+  granted(): void;
+  /** The engine, loaded if need be; rejects without consent or when it cannot load. */
+  engine(): Promise<Engine>;
+  /** Whether the engine was asked for already. */
+  asked(): boolean;
+  stop(): void;
+}
+
+export function createSlotDriver(settings: Settings, allowed: () => boolean, make: (create: CreateEngine) => Engine): SlotDriver {
+  const hasSlots = () => !!document.querySelector(SLOT_SELECTOR);
+  let engine: Promise<Engine> | undefined;
+  let started = false;
+
+  const load = (): Promise<Engine> =>
+    (engine ??= loadEngine(settings.nonce).then(make).catch(() => {
+      engine = undefined; // asked again on the next call
+      uncloak();
+      throw new SlotwiseError('blocked', 'slotwise-slots.min.js could not load');
+    }));
+
+  /** Shows every slot that is not decided yet, with what it has. */
+  const showAll = (state: SlotState) => {
+    for (const el of document.querySelectorAll<HTMLElement>(SLOT_SELECTOR)) if (!el.hasAttribute(STATE)) reveal(el, state);
+  };
+
+  /** Starts loading the engine and the codecs of the page's slots now, beside the browser id. */
+  const warm = () => {
+    void load().catch(() => {});
+    const codecs = [
+      ['flow', host.loadFlowsCodec, true],
+      ['placement', host.loadPlacementsCodec, !!settings.placements],
+      ['offer', host.loadOffersCodec, !!settings.offers],
+    ] as const;
+    for (const [kind, loadCodec, configured] of codecs)
+      if (configured && document.querySelector(`[data-slotwise-${kind}]`)) void loadCodec(settings.nonce).catch(() => {});
+  };
+
+  /** Decides the page's slots; `first`: they have been hidden since navigation began. */
+  const fill = (first: boolean) => {
+    if (!hasSlots()) return;
+    if (!allowed()) {
+      // No consent, no decisions: the defaults are the content, now and for slots added later.
+      showAll('default');
+      return void uncloak();
+    }
+    cloak(settings.nonce);
+    // Until the engine takes over, the core keeps the promise of revealAfterMs.
+    const late = setTimeout(() => showAll('timeout'), Math.max(0, settings.revealAfterMs - (first ? performance.now() : 0)));
+    warm();
+    void load().then(
+      (e) => {
+        clearTimeout(late);
+        if (allowed()) void (first ? e.renderer.start() : e.renderer.render());
+      },
+      () => clearTimeout(late),
+    );
+  };
+
+  // A page without slots yet (an SPA before its first view) loads the engine when one appears;
+  // from then on the engine watches the page itself.
+  const firstSlot = new MutationObserver(() => {
+    if (!hasSlots()) return;
+    firstSlot.disconnect();
+    fill(false);
+  });
+
+  // Slots already parsed: their code loads now, while the rest of the page is still parsing.
+  if (allowed() && hasSlots()) warm();
+
+  return {
+    start() {
+      started = true;
+      if (hasSlots()) return fill(true);
+      if (allowed()) {
+        // Slots an SPA adds later stay hidden until decided, even after the snippet's safety net.
+        cloak(settings.nonce);
+        recloak();
+      }
+      firstSlot.observe(document.documentElement, { childList: true, subtree: true });
+    },
+    granted() {
+      if (!started) return;
+      recloak();
+      fill(false);
+    },
+    engine: () => (allowed() ? load() : Promise.reject(new SlotwiseError('consent', 'No decisions without consent'))),
+    asked: () => !!engine,
+    stop() {
+      firstSlot.disconnect();
+      void engine?.then((e) => e.renderer.stop(), () => {});
+    },
+  };
+}
