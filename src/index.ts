@@ -2,6 +2,6 @@ export { createTag } from './tag/tag';
 export type { Tag, TagEvents } from './tag/tag';
 export { SlotwiseError, isSlotwiseError } from './shared/errors';
 export type { FailReason } from './shared/errors';
-export type { TagOptions, Consent, Channel } from './shared/options';
 export type { EventResult, BrowserIdResult, Result, Failure } from './shared/result';
 export type { Product, Person, Ext, ViewData } from './events/messages';
+export type { Channel, Consent, TagOptions } from './types/options';

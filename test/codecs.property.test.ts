@@ -9,8 +9,9 @@ import { SlotwiseError } from '../src/shared/errors';
 import { resolveOptions } from '../src/shared/options';
 import { flowDecision, flowRequest } from '../src/codecs/sitecore';
 import { placementRequests, placementsAnswer } from '../src/codecs/algonomy';
-import { offerDecisions, offersRequest, type OfferCall } from '../src/codecs/adobe';
-import type { Decision } from '../src/codecs/model';
+import { offerDecisions, offersRequest } from '../src/codecs/adobe';
+import type { Decision } from '../src/types/decision';
+import type { OfferCall } from '../src/types/wire';
 
 /** Runs with the attacks that once got through always among them. */
 const runs = <T>(...examples: T[]) => ({ numRuns: 400, examples });

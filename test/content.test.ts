@@ -3,10 +3,12 @@
 // Element.setHTML) needs a faithful DOM; e2e/render.spec.ts covers setHTML in Chromium.
 import { describe, expect, it } from 'vitest';
 import { MAX_SLOT_HTML, prepare, safeUrl } from '../src/engine/content';
-import { host } from '../src/slots/services';
-import type { Content } from '../src/codecs/model';
+import { coreServices } from './helpers/core';
 
-const fill = async (el: HTMLElement, content: Content, html: 'sanitize' | 'trusted') => el.replaceChildren(...(await prepare(host, content, html, '')));
+const core = coreServices();
+import type { Content } from '../src/types/decision';
+
+const fill = async (el: HTMLElement, content: Content, html: 'sanitize' | 'trusted') => el.replaceChildren(...(await prepare(core, content, html, '')));
 
 const el = () => document.createElement('div');
 
@@ -43,18 +45,18 @@ describe('content', () => {
   });
 
   it('gives nothing to show when sanitizing leaves nothing, so the slot keeps its default', async () => {
-    expect(await prepare(host, { kind: 'html', html: '<script>x()</script><img src=x onerror=y()>'.replace('<img src=x onerror=y()>', '') }, 'sanitize', '')).toEqual([]);
-    expect(await prepare(host, { kind: 'html', html: '<p>kept</p>' }, 'sanitize', '')).toHaveLength(1);
+    expect(await prepare(core, { kind: 'html', html: '<script>x()</script><img src=x onerror=y()>'.replace('<img src=x onerror=y()>', '') }, 'sanitize', '')).toEqual([]);
+    expect(await prepare(core, { kind: 'html', html: '<p>kept</p>' }, 'sanitize', '')).toHaveLength(1);
   });
 
   it('refuses HTML over the per-slot limit on every path, trusted and framed too, before any of it is parsed', async () => {
     const html = `<p>${'x'.repeat(MAX_SLOT_HTML)}</p>`;
     for (const [mode, render] of [['sanitize', 'inline'], ['trusted', 'inline'], ['sanitize', 'iframe']] as const)
-      await expect(prepare(host, { kind: 'html', html }, mode, '', render, 'home_page.a'), `${mode} ${render}`).rejects.toMatchObject({
+      await expect(prepare(core, { kind: 'html', html }, mode, '', render, 'home_page.a'), `${mode} ${render}`).rejects.toMatchObject({
         code: 'rejected', message: `${html.length} characters of HTML for slot home_page.a, over the limit of ${MAX_SLOT_HTML}`,
       });
     // Creatives are built as elements, whatever their text weighs.
-    expect(await prepare(host, { kind: 'creative', items: [{ text: 'y'.repeat(MAX_SLOT_HTML * 2) }] }, 'sanitize', '')).toHaveLength(1);
+    expect(await prepare(core, { kind: 'creative', items: [{ text: 'y'.repeat(MAX_SLOT_HTML * 2) }] }, 'sanitize', '')).toHaveLength(1);
   });
 });
 

@@ -3,13 +3,14 @@
 // what an error answer says, and the one rcs token that calls racing for several page types leave.
 import fc from 'fast-check';
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { resolveOptions, type TagOptions } from '../src/shared/options';
+import { resolveOptions } from '../src/shared/options';
 import { createDecisions } from '../src/engine/decisions';
-import { host } from '../src/slots/services';
+import { coreServices } from './helpers/core';
 import { createRcsStore, RCS_COOKIE } from '../src/identity/rcs';
 import type { CookieJar } from '../src/identity/cookies';
 import { SlotwiseError } from '../src/shared/errors';
 import { MAX_ANSWER_BYTES } from '../src/engine/read-limited';
+import type { TagOptions } from '../src/types/options';
 
 const placements = { target: 'https://recs.example', apiKey: '4faeaf752ee40a0f', apiClientKey: 'b0126f995ac848159d' };
 const ok = (rcs: string, names: string[]) => ({ status: 'ok', message: '', rcs, placements: names.map((placement) => ({ placement, html: '', creatives: [] })) });
@@ -45,7 +46,7 @@ function decisionsFor(options: Partial<TagOptions> = {}, jar = memoryJar().jar, 
   const settings = resolveOptions({ clientKey: 'k', target: 'https://api.example', pointOfSale: 'p', currency: 'EUR', placements, ...options } as TagOptions);
   const ensure = vi.fn(async () => 'browser-1');
   const rcs = createRcsStore(jar, 30);
-  const decisions = createDecisions(settings, host, { current: () => 'browser-1', ensure }, rcs, () => 'session-1', () => true, () => undefined, (e) => reported.push(e));
+  const decisions = createDecisions(settings, coreServices({ browserId: ensure, rcs, error: (e) => reported.push(e) }));
   return { decisions, ensure, rcs };
 }
 

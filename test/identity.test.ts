@@ -3,9 +3,9 @@ import { beforeEach, describe, expect, it } from 'vitest';
 import Cookies from 'js-cookie';
 import { createCookieJar, type CookieJar } from '../src/identity/cookies';
 import { createBrowserIds } from '../src/identity/browser-id';
-import type { Settings } from '../src/shared/options';
 import { createRcsStore, isRcs } from '../src/identity/rcs';
 import { SESSION_IDLE_MS, touchSession } from '../src/identity/session';
+import type { Settings } from '../src/types/options';
 
 beforeEach(() => {
   localStorage.clear();

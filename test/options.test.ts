@@ -1,6 +1,7 @@
 // @vitest-environment happy-dom
 import { describe, expect, it, vi } from 'vitest';
-import { resolveOptions, type TagOptions } from '../src/shared/options';
+import { resolveOptions } from '../src/shared/options';
+import type { TagOptions } from '../src/types/options';
 
 const valid: TagOptions = { clientKey: 'key', target: 'https://api.example/', pointOfSale: 'shop', currency: 'gbp' };
 

@@ -1,7 +1,7 @@
 // @vitest-environment happy-dom
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { MAX_QUEUED, createQueue } from '../src/events/queue';
-import type { Message } from '../src/codecs/sitecore';
+import type { Message } from '../src/types/wire';
 
 const message = (type: string, eventId = type): Message => ({ type, ext: { eventId } });
 const types = (queue: ReturnType<typeof createQueue>) => queue.list().map((e) => e.message.type);

@@ -2,24 +2,13 @@
 // bearer token, an API key and an IMS org, which must never ship to browsers: the tag calls a
 // first-party proxy path that adds them and passes the request on as it is.
 import { SlotwiseError } from '../shared/errors';
-import { creativeOf, guarded, isObject, isText, offerSlot, shown, type Content, type Decision } from './model';
-import type { WireRequest } from './sitecore';
+import { creativeOf, guarded, isObject, isText, offerSlot, shown } from './model';
+import type { Content, Decision } from '../types/decision';
+import type { WireRequest } from '../types/wire';
+import type { OfferCall, OfferIdentity } from '../types/wire';
 
 const xdm = (kind: 'request' | 'response') =>
   `application/vnd.adobe.xdm+json; schema="https://ns.adobe.com/experience/offer-management/decision-${kind};version=1.0"`;
-
-export interface OfferCall {
-  placementId: string;
-  activityId: string;
-  /** How many options to return, 1–30. @default 1 */
-  itemCount?: number;
-}
-
-export interface OfferIdentity {
-  /** The identity namespace's integration code, e.g. 'ECID' or 'Email'. */
-  namespace: string;
-  id: string;
-}
 
 
 export const offersRequest = /*#__PURE__*/ guarded('invalid', 'offers()', (target: string, calls: readonly OfferCall[], identity: OfferIdentity, decisionRequestId: string): WireRequest => {

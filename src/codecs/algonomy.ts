@@ -2,27 +2,10 @@
 // case-sensitive, lists are pipe-separated, and one call serves one page type (the part of
 // the placement name before the dot), so a page with several page types needs several calls.
 import { SlotwiseError } from '../shared/errors';
-import { creativeOf, guarded, isObject, isPlacementName, isText, shown, type Creative, type Decision } from './model';
-import type { WireRequest } from './sitecore';
-
-export interface PlacementsConfig {
-  target: string;
-  apiKey: string;
-  apiClientKey: string;
-}
-
-/**
-Page context, sent as is: `productId`, `categoryId`, `atcid`, `cv` (cents), `pref`, `excludeHtml`, …
-Lists become pipe-joined. `userId` and `sessionId` here take the place of the visitor's for this call.
-*/
-export type PageContext = Record<string, string | number | boolean | readonly (string | number)[] | undefined>;
-
-export interface Visitor {
-  sessionId: string;
-  userId: string;
-  /** The rcs token exactly as last served, if any. */
-  rcs?: string | undefined;
-}
+import { creativeOf, guarded, isObject, isPlacementName, isText, shown } from './model';
+import type { Creative, Decision } from '../types/decision';
+import type { WireRequest } from '../types/wire';
+import type { PageContext, PlacementsConfig, Visitor } from '../types/wire';
 
 const OWN = ['apiKey', 'apiClientKey', 'placements', 'sessionId', 'userId', 'rcs', 'includeRcs'];
 

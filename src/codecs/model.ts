@@ -1,39 +1,7 @@
 // The normalized decision model: what every vendor's answer becomes, so the renderer and SPA
 // code never see a vendor format.
 import { SlotwiseError, type FailReason } from '../shared/errors';
-
-/** An image-and-link creative, built as DOM from these fields, never parsed as HTML. */
-export interface Creative {
-  id?: string;
-  imageUrl?: string;
-  href?: string;
-  alt?: string;
-  text?: string;
-  size?: string;
-}
-
-export type Content =
-  | { kind: 'html'; html: string }
-  | { kind: 'creative'; items: Creative[] }
-  | { kind: 'json'; data: unknown };
-
-export type Source = 'flow' | 'placement' | 'offer';
-
-export interface Decision {
-  /** The slot's id: the flow's friendlyId, the placement name, or `placementId|activityId`. */
-  slot: string;
-  source: Source;
-  /** null: nothing to show; the slot keeps its default content or collapses. */
-  content: Content | null;
-  campaign?: string;
-  /** The creative or option shown, for impressions. */
-  creative?: string;
-  score?: number;
-  /** A URL to ping when the content is rendered (RichRelevance). */
-  trackingUrl?: string;
-  /** The vendor's fallback, not a personalized choice (Adobe). */
-  fallback?: boolean;
-}
+import type { Creative } from '../types/decision';
 
 // Slot ids, shared by the page's slots and the vendor codecs (which load only when configured).
 export const isPlacementName = (name: unknown): name is string =>

@@ -1,20 +1,9 @@
 // Sitecore CDP / Personalize wire format (Sitecore CDP's REST and event APIs, Personalize flows). Pure: builds
 // requests and reads responses; no fetch, no cookies, no DOM.
-import type { Settings } from '../shared/options';
-import { creativeOf, guarded, isObject, type Content, type Decision } from './model';
-
-/** An HTTP request as data, sent by `http.ts`. */
-export interface WireRequest {
-  method: 'GET' | 'POST';
-  url: string;
-  headers?: Record<string, string>;
-  body?: string;
-  /** `'error'`: a redirect is a failure, not an answer (the API itself never redirects). */
-  redirect?: 'error';
-}
-
-/** A Sitecore event message: base fields, the event's own fields and `ext`. */
-export type Message = { type: string; ext: Record<string, unknown> } & Record<string, unknown>;
+import { creativeOf, guarded, isObject } from './model';
+import type { Content, Decision } from '../types/decision';
+import type { Settings } from '../types/options';
+import type { FlowCall, Message, WireRequest } from '../types/wire';
 
 /** Browser ids we accept from the API or a cookie: never empty, nothing a cookie can't hold. */
 export const isBrowserId = (value: unknown): value is string =>
@@ -73,16 +62,6 @@ export function utmParams(url: string): Record<string, string> {
     if (name.startsWith('utm_')) utm[name] = value;
   });
   return utm;
-}
-
-/** What to run: a flow by friendlyId (`name*` runs the first live match), for whom, with what. */
-export interface FlowCall {
-  friendlyId: string;
-  /** Nested as given; `params.utm` is filled from the page URL unless you set it. */
-  params?: Record<string, unknown>;
-  /** Run for a known person instead of this browser (one of the two, never both). */
-  email?: string;
-  identifiers?: { provider: string; id: string };
 }
 
 /**

@@ -3,30 +3,10 @@
 // campaign, creative and score, how long it took and its state. In a preview it says so, with a
 // way out. Loaded on demand, never in the core. Everything is built with textContent: campaign
 // names from an API are text, never HTML.
-import type { Decision, Source } from '../codecs/model';
 import { endPreview } from '../shared/preview';
-
-/** What the renderer knows about a slot. */
-export interface SlotReport {
-  source: Source;
-  id: string;
-  /** Milliseconds from asking to showing. */
-  ms?: number;
-  decision?: Decision;
-}
-
-export interface PreviewControl {
-  /** The `slotwise_preview` value in force. */
-  value: string;
-  /** Where the tab keeps it. */
-  key: string;
-}
-
-export type ShowOverlay = (
-  slots: () => [HTMLElement, SlotReport | undefined][],
-  nonce: string,
-  preview?: PreviewControl | false | undefined,
-) => () => void;
+import type { Decision, Source } from '../types/decision';
+import type { SlotReport } from '../types/decision';
+import type { PreviewControl, ShowOverlay } from '../types/parts';
 
 const CSS = `
 [data-slotwise-state]{outline:2px dashed #999;outline-offset:-2px}

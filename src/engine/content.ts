@@ -3,9 +3,10 @@
 // on demand); creatives are built as elements with text and attributes, and only http(s) links
 // and images are kept. Scripts from an API never run in the host page (or only in a sandboxed
 // frame, for slots that ask for one; that code loads on demand).
-import type { Content, Creative } from '../codecs/model';
 import { SlotwiseError } from '../shared/errors';
-import type { Host } from '../slots/services';
+import { sizeOf } from '../shared/markup';
+import type { Content, Creative } from '../types/decision';
+import type { CoreServices } from '../types/parts';
 
 /** An absolute http(s) URL, or nothing: `javascript:`, `data:` and the like are dropped. */
 export function safeUrl(value: string | undefined): string | undefined {
@@ -27,8 +28,8 @@ function creativeElement(item: Creative): HTMLElement {
     const image = document.createElement('img');
     image.src = src;
     image.alt = item.alt ?? item.text ?? '';
-    const size = /^(\d+)x(\d+)$/.exec(item.size ?? '');
-    if (size) Object.assign(image, { width: Number(size[1]), height: Number(size[2]) });
+    const size = sizeOf(item.size);
+    if (size) Object.assign(image, { width: size[0], height: size[1] });
     box.append(image);
   }
   if (item.text) box.append(Object.assign(document.createElement('span'), { textContent: item.text }));
@@ -47,16 +48,16 @@ type SetHTML = (html: string, options?: { sanitizer: { removeElements: string[] 
 Builds the content off-document: the nodes to put into the slot, or nothing when there is nothing
 left to show (sanitizing removed it all). The caller swaps them in one step.
 */
-export async function prepare(host: Host, content: Content, html: 'sanitize' | 'trusted', nonce: string, render = 'inline', slot = ''): Promise<Node[]> {
+export async function prepare(core: CoreServices, content: Content, html: 'sanitize' | 'trusted', nonce: string, render = 'inline', slot = ''): Promise<Node[]> {
   if (content.kind == 'creative') return content.items.map(creativeElement);
   if (content.kind != 'html') return [];
   if (content.html.length > MAX_SLOT_HTML)
     throw new SlotwiseError('rejected', `${content.html.length} characters of HTML for slot ${slot}, over the limit of ${MAX_SLOT_HTML}`);
   if (render == 'iframe') {
-    const frame = await host.loadFramer(nonce).catch(() => {
+    const frame = await core.loadFramer(nonce).catch(() => {
       throw new SlotwiseError('blocked', 'slotwise-frame.min.js could not load');
     });
-    return [frame(content.html, host.trustedHTML)];
+    return [frame(content.html, (html) => core.trustedHTML(html))];
   }
   const box = document.createElement('div');
   const setHTML = (box as HTMLElement & { setHTML?: SetHTML }).setHTML;
@@ -65,6 +66,6 @@ export async function prepare(host: Host, content: Content, html: 'sanitize' | '
   // <style> (it restyles the whole page), <base> (it re-bases every relative URL of the page,
   // scripts included) and <meta>/<link> (a refresh, a preload): what DOMPurify drops too.
   if (html == 'sanitize' && setHTML) setHTML.call(box, content.html, { sanitizer: { removeElements: ['style', 'base', 'meta', 'link'] } });
-  else box.innerHTML = host.trustedHTML(html == 'trusted' ? content.html : (await host.loadSanitizer(nonce))(content.html, host.trustedTypesPolicy()));
+  else box.innerHTML = core.trustedHTML(html == 'trusted' ? content.html : (await core.loadSanitizer(nonce))(content.html, core.trustedTypesPolicy()));
   return box.childElementCount || box.textContent?.trim() ? [...box.childNodes] : [];
 }

@@ -6,39 +6,21 @@
 import { nanoid } from 'nanoid';
 import { SlotwiseError } from '../shared/errors';
 import { request } from '../shared/http';
-import type { Settings } from '../shared/options';
 import type { BrowserIds } from '../identity/browser-id';
 import type { RcsStore } from '../identity/rcs';
-import type { Decision } from '../codecs/model';
-import type { FlowCall, WireRequest } from '../codecs/sitecore';
-import type { PageContext } from '../codecs/algonomy';
-import type { OfferCall } from '../codecs/adobe';
-import type { Host } from '../slots/services';
 import { withPreview } from '../shared/preview';
 import { MAX_ANSWER_BYTES, readUpTo } from './read-limited';
+import type { Decision } from '../types/decision';
+import type { Settings } from '../types/options';
+import type { FlowCall, OfferCall, PageContext, WireRequest } from '../types/wire';
+import type { CoreServices, Decisions } from '../types/parts';
 
-export interface Decisions {
-  flow(call: FlowCall, url: string): Promise<Decision & { data: unknown }>;
-  placements(names: readonly string[], context: PageContext): Promise<Decision[]>;
-  offers(calls: readonly OfferCall[]): Promise<Decision[]>;
-}
-
-export function createDecisions(
-  settings: Settings,
-  host: Host,
-  ids: BrowserIds,
-  rcs: RcsStore,
-  sessionId: () => string,
-  allowed: () => boolean,
-  preview: () => string | undefined,
-  /** Tells the page's error listeners of a problem that did not fail the call. */
-  report: (error: SlotwiseError) => void,
-): Decisions {
+export function createDecisions(settings: Settings, core: CoreServices): Decisions {
   /** Placements requests sent, and the latest of them whose rcs token was kept. */
   let asked = 0;
   let kept = 0;
   async function answerOf(wire: WireRequest): Promise<unknown> {
-    const previewing = preview();
+    const previewing = core.preview();
     let over = false;
     const url = previewing ? withPreview(wire.url, previewing) : wire.url;
     // Each answer read says whether it was over: a retry's answer replaces the first one's.
@@ -56,11 +38,11 @@ export function createDecisions(
       : new SlotwiseError(timedOut ? 'timeout' : 'blocked', `No answer from ${api}`);
   }
   function consented() {
-    if (!allowed()) throw new SlotwiseError('consent', 'No decisions without consent');
+    if (!core.allowed()) throw new SlotwiseError('consent', 'No decisions without consent');
   }
   async function browserId(): Promise<string> {
     consented();
-    const id = await ids.ensure();
+    const id = await core.browserId();
     if (!id) throw new SlotwiseError('blocked', 'No browser id yet: the decision was not asked for');
     return id;
   }
@@ -80,7 +62,7 @@ export function createDecisions(
       if (call.email && call.identifiers) throw new SlotwiseError('invalid', 'flow(): give email or identifiers, not both (the flow API takes one identity)');
       // A flow for a known person needs no browser id (the flow API takes exactly one identity).
       const known = call.email || call.identifiers;
-      const [{ flowRequest, flowDecision }, id] = await Promise.all([codec(host.loadFlowsCodec, 'flows'), known ? '' : browserId()]);
+      const [{ flowRequest, flowDecision }, id] = await Promise.all([codec(core.loadFlowsCodec, 'flows'), known ? '' : browserId()]);
       const json = await answerOf(flowRequest(settings, call, id, url));
       return { ...flowDecision(call.friendlyId, json), data: json };
     },
@@ -95,19 +77,20 @@ export function createDecisions(
         // A context that cannot be read: the codec says what is wrong with it.
       }
       const [{ placementRequests, placementsAnswer }, userId] = await Promise.all([
-        codec(host.loadPlacementsCodec, 'placements'),
+        codec(core.loadPlacementsCodec, 'placements'),
         own === undefined ? browserId() : String(own),
       ]);
-      const visitor = { sessionId: config.sessionId || sessionId(), userId, rcs: rcs.get() };
+      const visitor = { sessionId: config.sessionId || core.sessionId(), userId, rcs: core.rcs.get() };
       const groups = await Promise.all(
         placementRequests(config, names, context, visitor).map(async ({ wire, placements }) => {
           // Calls for several page types race: the answer to the latest request keeps its token,
           // whatever order the answers arrive in.
           const mine = ++asked;
           const answer = placementsAnswer(await answerOf(wire), placements, new URL(config.target, location.href).href);
-          answer.refused.forEach(report);
+          // Tracking URLs it would not keep: the call still succeeds, the page's error listeners hear of it.
+          answer.refused.forEach((error) => core.error(error));
           // The token comes back changed as the visitor acts: kept exactly as served.
-          if (answer.rcs && allowed() && mine > kept && rcs.set(answer.rcs)) kept = mine;
+          if (answer.rcs && core.allowed() && mine > kept && core.rcs.set(answer.rcs)) kept = mine;
           return answer.decisions;
         }),
       );
@@ -116,7 +99,7 @@ export function createDecisions(
     async offers(calls) {
       const config = configured(settings.offers, 'offers');
       consented();
-      const [{ offersRequest, offerDecisions }, id] = await Promise.all([codec(host.loadOffersCodec, 'offers'), browserId()]);
+      const [{ offersRequest, offerDecisions }, id] = await Promise.all([codec(core.loadOffersCodec, 'offers'), browserId()]);
       const identity = { namespace: config.identityNamespace, id };
       return offerDecisions(await answerOf(offersRequest(config.target, calls, identity, nanoid())), calls);
     },

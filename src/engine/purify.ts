@@ -1,6 +1,6 @@
+import type { Policy } from '../types/parts';
 // DOMPurify as both builds use it: <style> goes (it would restyle the whole page), as it does with
 // Element.setHTML in content.ts, and parsing runs through our Trusted Types policy when there is one.
-import type { Policy } from '../shared/trusted';
 
 type Purify = { sanitize(html: string, options: object): unknown };
 

@@ -4,45 +4,24 @@
 // `finally`. A decision that arrives after its slot was revealed is applied only if the slot is
 // wholly below the viewport. A decision made for an earlier SPA page is dropped. Slots added later
 // are filled too (together when added together); removed ones release their observers.
-import type { Settings } from '../shared/options';
-import type { Decisions } from './decisions';
 import { SlotwiseError } from '../shared/errors';
-import type { Decision } from '../codecs/model';
-import type { PageContext } from '../codecs/algonomy';
-import type { SlotReport } from '../debug/overlay';
-import { hide, reachedByReader, reveal, stateOf, STATE } from '../slots/visibility';
-import type { Host } from '../slots/services';
+import { SLOT_SELECTOR, STATE, stateOf } from '../shared/markup';
 import { prepare } from './content';
-import { findSlots, SLOT_SELECTOR, slotOf, type Slot } from './slots';
+import { findSlots, slotOf, type Slot } from './slots';
 import { createTracking } from './tracking';
-
-export interface Renderer {
-  /**
-  The page's first pass: its slots have been hidden since navigation began, so their time to be
-  revealed counts from then.
-  */
-  start(): Promise<void>;
-  /** Decides the slots in `root` that are not decided for this page yet. */
-  render(root?: ParentNode): Promise<void>;
-  /**
-  A new page (SPA route): every slot not decided for it is decided again. The page already shown,
-  told again (`again`, the default: say, after identity()), has all its slots decided anew.
-  */
-  page(url?: string, again?: boolean): Promise<void>;
-  /** What the renderer knows about each slot, for impressions and the debug overlay. */
-  reports: WeakMap<Element, SlotReport>;
-  /** Stops observing; slots still waiting are shown with their defaults. */
-  stop(): void;
-}
-
-export interface RenderHooks {
-  track(kind: 'rendered' | 'viewable' | 'click', decision: Decision): void;
-  ping(url: string): void;
-  error(error: SlotwiseError): void;
-}
+import type { Decision, SlotReport, SlotState } from '../types/decision';
+import type { Settings } from '../types/options';
+import type { PageContext } from '../types/wire';
+import type { CoreServices, Decisions, Renderer } from '../types/parts';
 
 /** Lazy slots are decided when they come this close to the viewport. */
 const LAZY_MARGIN = '300px';
+
+/**
+Whether the reader can see the slot or anything above it would move: late content goes only into
+slots wholly below the viewport, so nothing on screen or above it changes size under the reader.
+*/
+const reachedByReader = (el: Element) => el.getBoundingClientRect().top < innerHeight;
 
 const groupBy = <T>(items: T[], key: (item: T) => string) => {
   const groups = new Map<string, T[]>();
@@ -50,7 +29,7 @@ const groupBy = <T>(items: T[], key: (item: T) => string) => {
   return [...groups.values()];
 };
 
-export function createRenderer(settings: Settings, host: Host, decisions: Decisions, hooks: RenderHooks): Renderer {
+export function createRenderer(settings: Settings, core: CoreServices, decisions: Decisions): Renderer {
   const reports = new WeakMap<Element, SlotReport>();
   /** The page URL each slot was (or is being) decided for: a slot is decided once per URL. */
   const decidedFor = new WeakMap<Element, string>();
@@ -59,10 +38,10 @@ export function createRenderer(settings: Settings, host: Host, decisions: Decisi
   let shownPage: string | undefined;
   const pageUrl = () => explicitUrl ?? location.href;
   /** Shown: revealed by us, or every slot was shown because the tag could not start in time. */
-  const isShown = (el: Element) => stateOf(el) != null || host.isLifted();
+  const isShown = (el: Element) => stateOf(el) != null || core.isLifted();
   const tracking = createTracking((kind, el) => {
     const decision = reports.get(el)?.decision;
-    if (decision) hooks.track(kind, decision);
+    if (decision) core.track(kind, decision);
   });
   const lazy = new IntersectionObserver(
     (entries) => {
@@ -76,19 +55,19 @@ export function createRenderer(settings: Settings, host: Host, decisions: Decisi
 
   /** `first`: the page's first pass, whose slots have been hidden since navigation began. */
   async function decide(slots: Slot[], first = false): Promise<void> {
-    if (!slots.length) return void (first && host.recloak());
+    if (!slots.length) return void (first && core.recloak());
     const url = pageUrl();
     const started = performance.now();
     /** Still this pass's slot: not removed, not taken over by a newer page. */
     const current = ({ el }: Slot) => el.isConnected && decidedFor.get(el) == url;
-    const show = (slot: Slot, state: Parameters<typeof reveal>[1]) => current(slot) && !isShownByUs(slot.el) && reveal(slot.el, state);
+    const show = (slot: Slot, state: SlotState) => current(slot) && !isShownByUs(slot.el) && core.reveal(slot.el, state);
     const isShownByUs = (el: HTMLElement) => el.hasAttribute(STATE);
     for (const slot of slots) {
       decidedFor.set(slot.el, url);
       reports.set(slot.el, { source: slot.source, id: slot.id });
     }
     async function apply(slot: Slot, decision: Decision | undefined): Promise<void> {
-      const nodes = decision?.content ? await prepare(host, decision.content, settings.html, settings.nonce, slot.render ?? settings.render, slot.id) : [];
+      const nodes = decision?.content ? await prepare(core, decision.content, settings.html, settings.nonce, slot.render ?? settings.render, slot.id) : [];
       // Gone, or for an older page, or late while the reader already sees this part of the page: leave it.
       if (!current(slot) || (isShown(slot.el) && reachedByReader(slot.el))) return;
       reports.set(slot.el, { source: slot.source, id: slot.id, ms: Math.round(performance.now() - started), ...(decision ? { decision } : {}) });
@@ -96,17 +75,17 @@ export function createRenderer(settings: Settings, host: Host, decisions: Decisi
       // preventDefault(), and the slot counts as decided; otherwise it keeps its default.
       const data = decision?.content?.kind == 'json';
       const rendered = data && !slot.el.dispatchEvent(new CustomEvent('slotwise:decision', { detail: decision, bubbles: true, cancelable: true }));
-      if (!nodes.length && !rendered) return reveal(slot.el, slot.collapse && !decision?.content ? 'collapsed' : 'default');
+      if (!nodes.length && !rendered) return core.reveal(slot.el, slot.collapse && !decision?.content ? 'collapsed' : 'default');
       // Swap and reveal in one task: the slot changes in one frame, and the observer below
       // already sees the slot as filled, so slots inside the content are not asked for.
       if (nodes.length) slot.el.replaceChildren(...nodes);
-      reveal(slot.el, 'decided');
+      core.reveal(slot.el, 'decided');
       tracking.rendered(slot.el, decision!);
-      if (decision!.trackingUrl) hooks.ping(decision!.trackingUrl);
+      if (decision!.trackingUrl) core.ping(decision!.trackingUrl);
     }
     const failed = (group: Slot[]) => (error: SlotwiseError) => {
       // Without consent nothing is asked: the defaults are the right content, not an error.
-      if (error.code != 'consent') hooks.error(error);
+      if (error.code != 'consent') core.error(error);
       group.forEach((slot) => show(slot, error.code == 'consent' ? 'default' : 'error'));
     };
     const each = (group: Slot[]) => (all: Decision[]) =>
@@ -135,14 +114,14 @@ export function createRenderer(settings: Settings, host: Host, decisions: Decisi
     } finally {
       clearTimeout(timer);
       slots.forEach((slot) => show(slot, 'default'));
-      if (first) host.recloak();
+      if (first) core.recloak();
     }
   }
 
   /** Slots under these roots that are not decided for the current page yet, decided together. */
   function renderRoots(roots: ParentNode[], first = false): Promise<void> {
     shownPage ??= pageUrl();
-    host.cloak(settings.nonce);
+    core.cloak(settings.nonce);
     // Watch for slots added later only once the first pass has collected the page's slots,
     // so slots the parser adds one by one are still decided together.
     mutations.observe(document.documentElement, { childList: true, subtree: true });
@@ -183,7 +162,7 @@ export function createRenderer(settings: Settings, host: Host, decisions: Decisi
         if (refresh || decidedFor.get(el) != pageUrl()) {
           decidedFor.delete(el);
           tracking.release(el);
-          hide(el);
+          core.hide(el);
         }
       return renderRoots([document]);
     },
@@ -191,7 +170,7 @@ export function createRenderer(settings: Settings, host: Host, decisions: Decisi
       mutations.disconnect();
       lazy.disconnect();
       tracking.stop();
-      for (const el of document.querySelectorAll<HTMLElement>(SLOT_SELECTOR)) if (!el.hasAttribute(STATE)) reveal(el, 'default');
+      for (const el of document.querySelectorAll<HTMLElement>(SLOT_SELECTOR)) if (!el.hasAttribute(STATE)) core.reveal(el, 'default');
     },
   };
   return renderer;

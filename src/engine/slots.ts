@@ -1,7 +1,8 @@
 // Slots are marked in the page's HTML; this reads them. Pure DOM reading, no side effects.
-import type { PageContext } from '../codecs/algonomy';
-import type { OfferCall } from '../codecs/adobe';
-import { isPlacementName, offerSlot, type Source } from '../codecs/model';
+import { SLOT_SELECTOR, sizeOf } from '../shared/markup';
+import { isPlacementName, offerSlot } from '../codecs/model';
+import type { Source } from '../types/decision';
+import type { OfferCall, PageContext } from '../types/wire';
 
 export interface Slot {
   el: HTMLElement;
@@ -23,8 +24,6 @@ export interface Slot {
   invalid?: string;
 }
 
-export const SLOT_SELECTOR = '[data-slotwise-flow],[data-slotwise-placement],[data-slotwise-offer]';
-
 export function slotOf(el: HTMLElement): Slot {
   const data = el.dataset;
   let context: PageContext = {};
@@ -34,13 +33,13 @@ export function slotOf(el: HTMLElement): Slot {
   } catch {
     // A broken context attribute only loses the context, not the slot.
   }
-  const size = /^(\d+)x(\d+)$/.exec(data.slotwiseSize ?? '');
+  const size = sizeOf(data.slotwiseSize);
   const slot = {
     el,
     context,
     lazy: 'slotwiseLazy' in data,
     collapse: data.slotwiseEmpty == 'collapse',
-    ...(size ? { size: [Number(size[1]), Number(size[2])] as [number, number] } : {}),
+    ...(size ? { size } : {}),
     ...(/^(inline|iframe)$/.test(data.slotwiseRender ?? '') ? { render: data.slotwiseRender as 'inline' | 'iframe' } : {}),
   };
   if (data.slotwiseFlow) return { ...slot, source: 'flow', id: data.slotwiseFlow };

@@ -1,8 +1,8 @@
+import type { Decision } from '../types/decision';
 // Impressions and clicks, for content that was really rendered: `rendered` once per render,
 // `viewable` once when at least half the slot stayed in view for a continuous second (the IAB
 // rule GPT uses), and a click on anything in a decided slot. They go out as ordinary events,
 // through the queue, so they survive navigation like any other.
-import type { Decision } from '../codecs/model';
 
 export type Report = (kind: 'rendered' | 'viewable' | 'click', el: HTMLElement) => void;
 

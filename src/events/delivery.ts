@@ -14,7 +14,6 @@
 // stored, so the event is then not sent again: the rare loss (the network failing just then)
 // costs a site less than a doubled ADD. Events that a repeat cannot change (IDENTITY,
 // FORCE_CLOSE) are still sent again after a timeout or a gateway's failure.
-import type { Settings } from '../shared/options';
 import type { BrowserIds } from '../identity/browser-id';
 import { request, type HttpAnswer } from '../shared/http';
 import { withLock } from '../shared/lock';
@@ -22,6 +21,7 @@ import { eventAcknowledged, eventRequest } from '../codecs/sitecore';
 import type { Queue, QueuedEvent } from './queue';
 import type { Tabs } from './tabs';
 import { backoffMs, isRetryable, retryAfterMs } from '../shared/retry';
+import type { Settings } from '../types/options';
 
 /** Browsers allow 64 KB of keepalive bodies in flight per page; leave room for others. */
 const KEEPALIVE_BUDGET = 60_000;

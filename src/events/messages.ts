@@ -2,10 +2,11 @@
 // and referrer come in as arguments. Every mistake throws a SlotwiseError that says what was
 // wrong, so the tag can answer `{ ok: false, reason: 'invalid' }` without queueing anything.
 import { SlotwiseError } from '../shared/errors';
-import type { Settings } from '../shared/options';
-import { utmParams, type Message } from '../codecs/sitecore';
+import { utmParams } from '../codecs/sitecore';
 import { isObject, isText } from '../codecs/model';
 import { detach } from '../shared/args';
+import type { Settings } from '../types/options';
+import type { Message } from '../types/wire';
 
 /** A product as Sitecore's ADD event carries it (`product: {…}`), at least with an id. */
 export interface Product {

@@ -5,11 +5,11 @@
 // site moving from Sitecore Engage keeps Engage's id; Engage's empty cookie (written for two years
 // when its create call fails) and any second copy are deleted, so exactly one good id remains.
 import { nanoid } from 'nanoid';
-import type { Settings } from '../shared/options';
 import { request } from '../shared/http';
 import { browserCreateRequest, browserRefOf, isBrowserId } from '../codecs/sitecore';
 import type { CookieJar } from './cookies';
 import { withLock } from '../shared/lock';
+import type { Settings } from '../types/options';
 
 export interface BrowserIds {
   /** The id we have, restored from storage or a legacy cookie if needed; never creates one. */

@@ -1,9 +1,7 @@
 // Script-tag build only: the on-demand parts are files beside dist/slotwise.min.js, loaded once
 // with the page's nonce through the Trusted Types policy. Each chunk sets one global.
-import type { FlowsCodec, Framer, OffersCodec, PlacementsCodec, Sanitize } from './dynamic-import';
-import type { ShowOverlay } from '../debug/overlay';
-import type { CreateEngine } from '../engine/engine';
 import { trustedScriptURL } from '../shared/trusted';
+import type { CreateEngine, FlowsCodec, Framer, OffersCodec, PlacementsCodec, Sanitize, ShowOverlay } from '../types/parts';
 
 const base = (document.currentScript as HTMLScriptElement | null)?.src ?? '';
 const loading = new Map<string, Promise<unknown>>();

@@ -3,11 +3,12 @@
 // made on. Options come from `slotwise('init', options)` over the `data-` attributes of the script
 // tag. Mistakes are logged to the console, never thrown: the host page must not break.
 import { browserTag, callAt, type Tag } from '../tag/tag';
-import { resolveOptions, type TagOptions } from '../shared/options';
+import { resolveOptions } from '../shared/options';
 import { failure, type Failure } from '../shared/result';
 import { isSlotwiseError } from '../shared/errors';
 import { detach, shown } from '../shared/args';
 import { adoptCloak, uncloak } from '../slots/visibility';
+import type { TagOptions } from '../types/options';
 
 /** A call the stub queued: its arguments, the page URL then, and the stub promise's resolver. */
 type QueuedCall = [args: ArrayLike<unknown>, url: string, resolve?: (value: unknown) => void];

@@ -3,7 +3,7 @@
 // one abort signal over headers and body alike: a body that stalls must not hold the queue.
 // Decisions read their bodies with a byte limit of their own (`read`); events never need one.
 import { backoffMs, isRetryable, retryAfterMs } from './retry';
-import type { WireRequest } from '../codecs/sitecore';
+import type { WireRequest } from '../types/wire';
 
 export interface HttpAnswer {
   /** 0 when no answer came: network error, blocked, or timed out. */

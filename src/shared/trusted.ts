@@ -1,7 +1,7 @@
 // One Trusted Types policy, named `slotwise`, for every HTML and script-URL sink the tag writes
 // to. It only ever receives HTML that was sanitized, HTML the site declared trusted
 // (`html: 'trusted'`), or the URL of our own sanitizer chunk.
-export type Policy = { createHTML(html: string): string; createScriptURL(url: string): string };
+import type { Policy } from '../types/parts';
 const identity: Policy = { createHTML: (html) => html, createScriptURL: (url) => url };
 let policy: Policy | undefined;
 

@@ -3,13 +3,13 @@
 // the defaults wherever the engine cannot run: without consent, when it cannot load, or when it
 // arrives after `revealAfterMs`. Hiding and showing live here, in the core, so that nothing
 // depends on how fast the engine's file arrives.
-import type { Settings } from '../shared/options';
 import { SlotwiseError } from '../shared/errors';
-import type { CreateEngine, Engine } from '../engine/engine';
-import { loadEngine } from '../loaders/dynamic-import';
-import { host } from './services';
-import { cloak, recloak, reveal, STATE, uncloak, type SlotState } from './visibility';
-import { SLOT_SELECTOR } from '../engine/slots';
+import { SLOT_SELECTOR, STATE } from '../shared/markup';
+import { loadEngine, loadFlowsCodec, loadOffersCodec, loadPlacementsCodec } from '../loaders/dynamic-import';
+import { cloak, recloak, reveal, uncloak } from './visibility';
+import type { SlotState } from '../types/decision';
+import type { Settings } from '../types/options';
+import type { CreateEngine, Engine } from '../types/parts';
 
 export interface SlotDriver {
   /** The page is parsed: decide its slots, or watch for the first one an SPA adds. */
@@ -44,9 +44,9 @@ export function createSlotDriver(settings: Settings, allowed: () => boolean, mak
   const warm = () => {
     void load().catch(() => {});
     const codecs = [
-      ['flow', host.loadFlowsCodec, true],
-      ['placement', host.loadPlacementsCodec, !!settings.placements],
-      ['offer', host.loadOffersCodec, !!settings.offers],
+      ['flow', loadFlowsCodec, true],
+      ['placement', loadPlacementsCodec, !!settings.placements],
+      ['offer', loadOffersCodec, !!settings.offers],
     ] as const;
     for (const [kind, loadCodec, configured] of codecs)
       if (configured && document.querySelector(`[data-slotwise-${kind}]`)) void loadCodec(settings.nonce).catch(() => {});

@@ -1,15 +1,22 @@
-// What the slot engine borrows from the script that loaded it: the one anti-flicker rule, the
-// one Trusted Types policy and the one chunk loader. In the script tag the engine is a file of
-// its own, and a second copy of any of these would not work: a second `slotwise` policy is
-// refused, and a second rule or loader would not know what the first has done.
+// The core's half of the services the slot engine borrows (types/parts.ts, CoreServices): the
+// visibility of slots, the Trusted Types policy and the loaders. The tag adds the visitor's half.
+import type { CoreServices } from '../types/parts';
 import { loadFlowsCodec, loadFramer, loadOffersCodec, loadPlacementsCodec, loadSanitizer } from '../loaders/dynamic-import';
-import { cloak, isLifted, recloak } from './visibility';
 import { trustedHTML, trustedTypesPolicy } from '../shared/trusted';
+import { cloak, hide, isLifted, recloak, reveal } from './visibility';
 
-export const host = {
+export type SlotServices = Pick<
+  CoreServices,
+  | 'cloak' | 'recloak' | 'isLifted' | 'reveal' | 'hide' | 'trustedHTML' | 'trustedTypesPolicy'
+  | 'loadSanitizer' | 'loadFramer' | 'loadFlowsCodec' | 'loadPlacementsCodec' | 'loadOffersCodec'
+>;
+
+export const slotServices: SlotServices = {
   cloak,
   recloak,
   isLifted,
+  reveal,
+  hide,
   trustedHTML,
   trustedTypesPolicy,
   loadSanitizer,
@@ -18,5 +25,3 @@ export const host = {
   loadPlacementsCodec,
   loadOffersCodec,
 };
-
-export type Host = typeof host;

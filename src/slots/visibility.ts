@@ -1,11 +1,8 @@
 // Anti-flicker, per slot: until a slot is decided it is `visibility: hidden`, which keeps its box
 // (so nothing moves), and never the whole page. The snippet adds the same rule before the page
 // paints; a slot is shown by making it visible again and giving it a state, on every path.
-
-export type SlotState = 'decided' | 'default' | 'collapsed' | 'timeout' | 'error';
-
-export const STATE = 'data-slotwise-state';
-const CLOAK_CSS = '[data-slotwise-flow],[data-slotwise-placement],[data-slotwise-offer]{visibility:hidden}';
+import type { SlotState } from '../types/decision';
+import { CLOAK_CSS, STATE, stateOf } from '../shared/markup';
 
 let rule: HTMLStyleElement | undefined;
 let safetyNet: ReturnType<typeof setTimeout> | undefined;
@@ -32,8 +29,6 @@ export function cloak(nonce: string): void {
 /** After the first pass: if the snippet had given up waiting, slots added later are hidden again. */
 export const recloak = () => rule && (rule.media = '');
 
-export const stateOf = (el: Element) => el.getAttribute(STATE) as SlotState | null;
-
 /** The snippet gave up waiting for the library (or the tag could not start) and showed every slot. */
 export const isLifted = () => rule?.media == 'x';
 
@@ -50,9 +45,3 @@ export function hide(el: HTMLElement): void {
   el.removeAttribute(STATE);
   el.style.visibility = '';
 }
-
-/**
-Whether the reader can see the slot or anything above it would move: late content goes only into
-slots wholly below the viewport, so nothing on screen or above it changes size under the reader.
-*/
-export const reachedByReader = (el: Element) => el.getBoundingClientRect().top < innerHeight;

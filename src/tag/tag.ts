@@ -5,7 +5,7 @@ import { SlotwiseError, isSlotwiseError, type FailReason } from '../shared/error
 import { detach, must, safely, shown } from '../shared/args';
 import { isObject, isText } from '../codecs/model';
 import { hasDom, localStore } from '../shared/env';
-import { resolveOptions, type Consent, type Settings, type TagOptions } from '../shared/options';
+import { resolveOptions } from '../shared/options';
 import { failure, type BrowserIdResult, type EventResult, type Failure, type Result } from '../shared/result';
 import { createCookieJar } from '../identity/cookies';
 import { createBrowserIds } from '../identity/browser-id';
@@ -19,17 +19,16 @@ import {
   addMessage, customMessage, forceCloseMessage, identityMessage, viewMessage,
   type CallContext, type Ext, type Person, type Product, type ViewData,
 } from '../events/messages';
-import type { FlowCall, Message } from '../codecs/sitecore';
-import type { Decision } from '../codecs/model';
-import type { PageContext } from '../codecs/algonomy';
-import type { OfferCall } from '../codecs/adobe';
 import { createRcsStore } from '../identity/rcs';
 import { previewValue } from '../shared/preview';
-import type { Engine } from '../engine/engine';
-import { host } from '../slots/services';
+import { slotServices } from '../slots/services';
 import { createSlotDriver } from '../slots/driver';
-import { SLOT_SELECTOR } from '../engine/slots';
+import { SLOT_SELECTOR } from '../shared/markup';
 import { loadOverlay } from '../loaders/dynamic-import';
+import type { Decision } from '../types/decision';
+import type { Consent, Settings, TagOptions } from '../types/options';
+import type { Engine } from '../types/parts';
+import type { FlowCall, Message, OfferCall, PageContext } from '../types/wire';
 
 export interface TagEvents {
   /** An event was refused by the API, ran out of attempts or was dropped; or an id could not be made. */
@@ -261,7 +260,7 @@ export function browserTag(settings: Settings): Tag {
     ping: (url: string) => !preview() && canSend() && void request({ method: 'GET', url }, settings.requestTimeoutMs),
     error: (error: SlotwiseError) => emit('error', { error }),
   };
-  const driver = createSlotDriver(settings, canSend, (create) => create(settings, { host, ids, rcs, sessionId, allowed: canSend, preview, hooks }));
+  const driver = createSlotDriver(settings, canSend, (create) => create(settings, { ...slotServices, ...hooks, browserId: ids.ensure, rcs, sessionId, allowed: canSend, preview }));
   /**
   Runs a decision call and turns its outcome into a result. `args` checks the call's arguments
   first (before consent or the engine): what it throws is bad input. Past it, the codecs throw

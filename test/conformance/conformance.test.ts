@@ -4,11 +4,12 @@
 // says where a real API answers differently from what our sandbox once did.
 import { readdirSync, readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { offerDecisions, offersRequest, type OfferCall } from '../../src/codecs/adobe';
+import { offerDecisions, offersRequest } from '../../src/codecs/adobe';
 import { placementRequests, placementsAnswer } from '../../src/codecs/algonomy';
 import { isRcs } from '../../src/identity/rcs';
 import { ADOBE_CREDENTIALS } from '../sandbox/decisions-fixture';
 import { startSandbox, type Started } from '../sandbox/helpers';
+import type { OfferCall } from '../../src/types/wire';
 
 const FIXTURES = new URL('./fixtures/', import.meta.url);
 const fixture = (name: string) => JSON.parse(readFileSync(new URL(name, FIXTURES), 'utf8'));

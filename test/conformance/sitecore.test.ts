@@ -7,9 +7,9 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Settings } from '../../src/shared/options';
 import { browserCreateRequest, browserRefOf, eventRequest, flowDecision, flowRequest } from '../../src/codecs/sitecore';
 import { CLIENT_KEY, guest, raw, startSandbox, type Started } from '../sandbox/helpers';
+import type { Settings } from '../../src/types/options';
 
 type Json = any;
 const fixture = (name: string): Json => JSON.parse(readFileSync(new URL(`./fixtures/${name}`, import.meta.url), 'utf8'));

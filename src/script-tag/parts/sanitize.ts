@@ -2,7 +2,7 @@
 // that lack Element.setHTML.
 import purify from 'dompurify';
 
-import type { Sanitize } from '../../loaders/dynamic-import';
 import { purifyWith } from '../../engine/purify';
+import type { Sanitize } from '../../types/parts';
 
 (window as unknown as { slotwiseSanitize: Sanitize }).slotwiseSanitize = purifyWith(purify);

@@ -1,4 +1,5 @@
 // dist/slotwise-slots.min.js: decisions and rendering for the script tag, loaded by pages with slots.
-import { createEngine, type CreateEngine } from '../../engine/engine';
+import { createEngine } from '../../engine/engine';
+import type { CreateEngine } from '../../types/parts';
 
 (window as unknown as { slotwiseSlots: CreateEngine }).slotwiseSlots = createEngine;

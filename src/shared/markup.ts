@@ -1,0 +1,20 @@
+// How slots are marked in the page's HTML, and how the tag marks a slot once it is shown: one home
+// for these names, which the snippet, the core, the slot engine and the preview bar all read.
+import type { SlotState } from '../types/decision';
+
+/** Every kind of slot: a Sitecore flow, an Algonomy placement, an Adobe offer. */
+export const SLOT_SELECTOR = '[data-slotwise-flow],[data-slotwise-placement],[data-slotwise-offer]';
+
+/** Hides the slots not decided yet, keeping their boxes: the snippet's rule and the tag's. */
+export const CLOAK_CSS = `${SLOT_SELECTOR}{visibility:hidden}`;
+
+/** Set on a slot when it is shown, to the state it ends in; absent while it waits. */
+export const STATE = 'data-slotwise-state';
+
+export const stateOf = (el: Element) => el.getAttribute(STATE) as SlotState | null;
+
+/** A size written `WxH` in pixels (a slot's `data-slotwise-size`, a creative's size). */
+export function sizeOf(value: string | undefined): [width: number, height: number] | undefined {
+  const size = /^(\d+)x(\d+)$/.exec(value ?? '');
+  return size ? [Number(size[1]), Number(size[2])] : undefined;
+}

@@ -1,0 +1,46 @@
+// The decision model: what every vendor's answer becomes, so the renderer and SPA code never see
+// a vendor format; and what the renderer knows of each slot.
+
+/** An image-and-link creative, built as DOM from these fields, never parsed as HTML. */
+export interface Creative {
+  id?: string;
+  imageUrl?: string;
+  href?: string;
+  alt?: string;
+  text?: string;
+  size?: string;
+}
+
+export type Content =
+  | { kind: 'html'; html: string }
+  | { kind: 'creative'; items: Creative[] }
+  | { kind: 'json'; data: unknown };
+
+export type Source = 'flow' | 'placement' | 'offer';
+
+export interface Decision {
+  /** The slot's id: the flow's friendlyId, the placement name, or `placementId|activityId`. */
+  slot: string;
+  source: Source;
+  /** null: nothing to show; the slot keeps its default content or collapses. */
+  content: Content | null;
+  campaign?: string;
+  /** The creative or option shown, for impressions. */
+  creative?: string;
+  score?: number;
+  /** A URL to ping when the content is rendered (RichRelevance). */
+  trackingUrl?: string;
+  /** The vendor's fallback, not a personalized choice (Adobe). */
+  fallback?: boolean;
+}
+
+/** What the renderer knows about a slot. */
+export interface SlotReport {
+  source: Source;
+  id: string;
+  /** Milliseconds from asking to showing. */
+  ms?: number;
+  decision?: Decision;
+}
+
+export type SlotState = 'decided' | 'default' | 'collapsed' | 'timeout' | 'error';

@@ -1,0 +1,17 @@
+// The services the slot engine borrows from the core, for engine tests: the real visibility,
+// Trusted Types and loaders, and a visitor whose parts a test replaces as it needs.
+import { slotServices } from '../../src/slots/services';
+import type { CoreServices } from '../../src/types/parts';
+
+export const coreServices = (visitor: Partial<CoreServices> = {}): CoreServices => ({
+  ...slotServices,
+  track: () => {},
+  ping: () => {},
+  error: () => {},
+  browserId: async () => 'browser-1',
+  rcs: { get: () => undefined, set: () => false },
+  sessionId: () => 'session-1',
+  allowed: () => true,
+  preview: () => undefined,
+  ...visitor,
+});
