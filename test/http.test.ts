@@ -26,47 +26,47 @@ afterEach(() => {
 describe('request', () => {
   it('returns the status, Retry-After and JSON of one answer', async () => {
     answers(status(429, { 'Retry-After': '7' }));
-    expect(await request(wire, 1000)).toEqual({ status: 429, retryAfter: '7', json: { code: 429 } });
+    expect(await request(wire, { timeoutMs: 1000 })).toEqual({ status: 429, retryAfter: '7', json: { code: 429 } });
   });
 
   it('retries a decision once after a 503 or a network error, not a 400', async () => {
     let fetch = answers(status(503), status(200));
-    expect((await request(wire, 1000, false, 1)).status).toBe(200);
+    expect((await request(wire, { timeoutMs: 1000, retries: 1 })).status).toBe(200);
     expect(fetch).toHaveBeenCalledTimes(2);
 
     fetch = answers('network-error', status(200));
-    expect((await request(wire, 1000, false, 1)).status).toBe(200);
+    expect((await request(wire, { timeoutMs: 1000, retries: 1 })).status).toBe(200);
     expect(fetch).toHaveBeenCalledTimes(2);
 
     fetch = answers(status(400), status(200));
-    expect((await request(wire, 1000, false, 1)).status).toBe(400);
+    expect((await request(wire, { timeoutMs: 1000, retries: 1 })).status).toBe(400);
     expect(fetch).toHaveBeenCalledTimes(1);
   });
 
   it('waits out a short Retry-After, and gives up at once on a long one', async () => {
     vi.useFakeTimers();
     let fetch = answers(status(429, { 'Retry-After': '1' }), status(200));
-    const retried = request(wire, 5000, false, 1);
+    const retried = request(wire, { timeoutMs: 5000, retries: 1 });
     await vi.advanceTimersByTimeAsync(999);
     expect(fetch).toHaveBeenCalledTimes(1);
     await vi.advanceTimersByTimeAsync(1);
     expect((await retried).status).toBe(200);
 
     fetch = answers(status(429, { 'Retry-After': '30' }), status(200));
-    expect((await request(wire, 5000, false, 1)).status).toBe(429);
+    expect((await request(wire, { timeoutMs: 5000, retries: 1 })).status).toBe(429);
     expect(fetch).toHaveBeenCalledTimes(1);
   });
 
   it('sends events once: the queue does the retrying', async () => {
     const fetch = answers(status(503), status(200));
-    expect((await request(wire, 1000, true)).status).toBe(503);
+    expect((await request(wire, { timeoutMs: 1000, keepalive: true })).status).toBe(503);
     expect(fetch).toHaveBeenCalledTimes(1);
     expect(fetch.mock.calls[0]![1]).toMatchObject({ keepalive: true, method: 'POST', body: '{}' });
   });
 
   it('times out a request that never answers, and does not retry it', async () => {
     const fetch = answers('hang', status(200));
-    expect(await request(wire, 50, false, 1)).toEqual({ status: 0, retryAfter: null, json: undefined, timedOut: true });
+    expect(await request(wire, { timeoutMs: 50, retries: 1 })).toEqual({ status: 0, retryAfter: null, json: undefined, timedOut: true });
     expect(fetch).toHaveBeenCalledTimes(1);
   });
 
@@ -82,6 +82,6 @@ describe('request', () => {
       return new Response(body, { status: 200 });
     });
     // Without the signal on the body this would wait forever (and the test would time out).
-    expect(await request(wire, 50)).toMatchObject({ status: 200, json: undefined });
+    expect(await request(wire, { timeoutMs: 50 })).toMatchObject({ status: 200, json: undefined });
   });
 });

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { MAX_RETRY_AFTER_MS, backoffMs, isRetryable, retryAfterMs } from '../src/shared/retry';
+import { isRetryable } from '../src/shared/http-status';
+import { MAX_RETRY_AFTER_MS, backoffMs, retryAfterMs } from '../src/shared/retry';
 
 describe('retry policy', () => {
   it('retries timeouts, rate limits and server errors only', () => {

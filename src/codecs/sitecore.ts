@@ -2,6 +2,7 @@
 // requests and reads responses; no fetch, no cookies, no DOM.
 import { creativeOf, guarded, isObject } from './model';
 import type { Content, Decision } from '../types/decision';
+import { isSuccess } from '../shared/http-status';
 import type { Settings } from '../types/options';
 import type { FlowCall, Message, WireRequest } from '../types/wire';
 
@@ -52,7 +53,7 @@ Did the event API store the event? Only its own acknowledgement says so: a 2xx J
 JSON) did not come from the API.
 */
 export const eventAcknowledged = (status: number, json: unknown): boolean =>
-  status >= 200 && status < 300 && isObject(json) && json.status == 'OK' && typeof json.ref == 'string' && json.ref != '';
+  isSuccess(status) && isObject(json) && json.status == 'OK' && typeof json.ref == 'string' && json.ref != '';
 
 /** Every `utm_*` query parameter of the URL, with its name lower-cased. */
 export function utmParams(url: string): Record<string, string> {

@@ -3,15 +3,15 @@
 // campaign, creative and score, how long it took and its state. In a preview it says so, with a
 // way out. Loaded on demand, never in the core. Everything is built with textContent: campaign
 // names from an API are text, never HTML.
+import { STATE, stateOf } from '../shared/markup';
 import { endPreview } from '../shared/preview';
-import type { Decision, Source } from '../types/decision';
-import type { SlotReport } from '../types/decision';
+import type { Decision, SlotReport, Source } from '../types/decision';
 import type { PreviewControl, ShowOverlay } from '../types/parts';
 
 const CSS = `
-[data-slotwise-state]{outline:2px dashed #999;outline-offset:-2px}
-[data-slotwise-state=decided]{outline-color:#1a7f37}
-[data-slotwise-state=timeout],[data-slotwise-state=error]{outline-color:#cf222e}
+[${STATE}]{outline:2px dashed #999;outline-offset:-2px}
+[${STATE}=decided]{outline-color:#1a7f37}
+[${STATE}=timeout],[${STATE}=error]{outline-color:#cf222e}
 .slotwise-debug{position:absolute;z-index:2147483647;max-width:24rem;font:11px/1.35 ui-monospace,monospace;
 background:#111c;color:#fff;padding:3px 6px;border-radius:3px;pointer-events:none;white-space:pre-wrap}
 .slotwise-bar{position:fixed;left:0;right:0;bottom:0;z-index:2147483647;max-height:40vh;overflow:auto;
@@ -27,12 +27,11 @@ const detailsOf = (decision: Decision | undefined) =>
     decision?.fallback && 'fallback',
   ].filter(Boolean) as string[];
 
-const stateOf = (el: HTMLElement) => el.getAttribute('data-slotwise-state') ?? 'waiting';
 
 function labelOf(el: HTMLElement, report: SlotReport | undefined): string {
   return [
     `${report?.source ?? 'slot'} ${report?.id ?? ''}`,
-    `${stateOf(el)}${report?.ms !== undefined ? ` · ${report.ms} ms` : ''}`,
+    `${stateOf(el) ?? 'waiting'}${report?.ms !== undefined ? ` · ${report.ms} ms` : ''}`,
     ...detailsOf(report?.decision),
   ].join('\n');
 }
@@ -63,7 +62,7 @@ function table(rows: [HTMLElement, SlotReport | undefined][]): HTMLElement {
   for (const [el, report] of rows) {
     const d = report?.decision;
     const row = element('tr');
-    for (const cell of [stateOf(el), report?.source ?? '', report?.id ?? '', d?.campaign ?? '', d?.creative ?? '', d?.score ?? '', report?.ms ?? ''])
+    for (const cell of [stateOf(el) ?? 'waiting', report?.source ?? '', report?.id ?? '', d?.campaign ?? '', d?.creative ?? '', d?.score ?? '', report?.ms ?? ''])
       row.append(element('td', String(cell)));
     row.onclick = () => el.scrollIntoView({ block: 'center' });
     list.append(row);
@@ -98,7 +97,7 @@ export const showOverlay: ShowOverlay = (slots, nonce, preview) => {
   const later = () => (frame ||= requestAnimationFrame(draw));
   // Our own labels and bar changing is not a reason to draw again (that would never end).
   const watcher = new MutationObserver((records) => records.some((record) => !layer.contains(record.target) && !panel.contains(record.target)) && later());
-  watcher.observe(document.body, { subtree: true, childList: true, attributes: true, attributeFilter: ['data-slotwise-state'] });
+  watcher.observe(document.body, { subtree: true, childList: true, attributes: true, attributeFilter: [STATE] });
   addEventListener('resize', later);
   draw();
   return () => {

@@ -3,7 +3,7 @@
 // on demand); creatives are built as elements with text and attributes, and only http(s) links
 // and images are kept. Scripts from an API never run in the host page (or only in a sandboxed
 // frame, for slots that ask for one; that code loads on demand).
-import { SlotwiseError } from '../shared/errors';
+import { SlotwiseError, couldNotLoad } from '../shared/errors';
 import { sizeOf } from '../shared/markup';
 import type { Content, Creative } from '../types/decision';
 import type { CoreServices } from '../types/parts';
@@ -55,7 +55,7 @@ export async function prepare(core: CoreServices, content: Content, html: 'sanit
     throw new SlotwiseError('rejected', `${content.html.length} characters of HTML for slot ${slot}, over the limit of ${MAX_SLOT_HTML}`);
   if (render == 'iframe') {
     const frame = await core.loadFramer(nonce).catch(() => {
-      throw new SlotwiseError('blocked', 'slotwise-frame.min.js could not load');
+      throw couldNotLoad('slotwise-frame.min.js');
     });
     return [frame(content.html, (html) => core.trustedHTML(html))];
   }

@@ -4,8 +4,9 @@
 // Each API's codec loads on demand (only pages that use an API pay for it), beside the browser id
 // so that neither waits for the other.
 import { nanoid } from 'nanoid';
-import { SlotwiseError } from '../shared/errors';
+import { SlotwiseError, couldNotLoad } from '../shared/errors';
 import { request } from '../shared/http';
+import { isSuccess } from '../shared/http-status';
 import type { BrowserIds } from '../identity/browser-id';
 import type { RcsStore } from '../identity/rcs';
 import { withPreview } from '../shared/preview';
@@ -25,10 +26,10 @@ export function createDecisions(settings: Settings, core: CoreServices): Decisio
     const url = previewing ? withPreview(wire.url, previewing) : wire.url;
     // Each answer read says whether it was over: a retry's answer replaces the first one's.
     const read = (response: Response) => ((over = false), readUpTo(response, () => (over = true)));
-    const { status, json, timedOut } = await request({ ...wire, url, read }, settings.requestTimeoutMs, false, 1);
+    const { status, json, timedOut } = await request({ ...wire, url }, { timeoutMs: settings.requestTimeoutMs, retries: 1, read });
     const api = wire.url.split('?')[0];
     if (over) throw new SlotwiseError('rejected', `${api} answered over ${MAX_ANSWER_BYTES / 1024} kB, the limit for a decision`, status);
-    if (status >= 200 && status < 300) return json;
+    if (isSuccess(status)) return json;
     // What the API says about it (Algonomy's `errormessage`, or a `message`), when it says anything.
     const said = [(json as { errormessage?: unknown } | null)?.errormessage, (json as { message?: unknown } | null)?.message].find(
       (m): m is string => typeof m == 'string' && !!m.trim(),
@@ -52,7 +53,7 @@ export function createDecisions(settings: Settings, core: CoreServices): Decisio
   };
   const codec = <C>(load: (nonce: string) => Promise<C>, file: string): Promise<C> =>
     load(settings.nonce).catch(() => {
-      throw new SlotwiseError('blocked', `slotwise-${file}.min.js could not load`);
+      throw couldNotLoad(`slotwise-${file}.min.js`);
     });
 
   return {

@@ -1,3 +1,4 @@
+import { STATE } from '../shared/markup';
 import type { Decision } from '../types/decision';
 // Impressions and clicks, for content that was really rendered: `rendered` once per render,
 // `viewable` once when at least half the slot stayed in view for a continuous second (the IAB
@@ -30,7 +31,7 @@ export function createTracking(report: Report): Tracking {
     { threshold: [0, 0.5, 1] },
   );
   const onClick = (event: Event) => {
-    const slot = (event.target as Element | null)?.closest?.<HTMLElement>('[data-slotwise-state="decided"]');
+    const slot = (event.target as Element | null)?.closest?.<HTMLElement>(`[${STATE}="decided"]`);
     if (slot) report('click', slot);
   };
   addEventListener('click', onClick, true);

@@ -20,7 +20,8 @@ import { withLock } from '../shared/lock';
 import { eventAcknowledged, eventRequest } from '../codecs/sitecore';
 import type { Queue, QueuedEvent } from './queue';
 import type { Tabs } from './tabs';
-import { backoffMs, isRetryable, retryAfterMs } from '../shared/retry';
+import { isRetryable } from '../shared/http-status';
+import { backoffMs, retryAfterMs } from '../shared/retry';
 import type { Settings } from '../types/options';
 
 /** Browsers allow 64 KB of keepalive bodies in flight per page; leave room for others. */
@@ -100,7 +101,7 @@ export function createDelivery(
     if (keepalive) keepaliveBytes += bytes;
     // Other tabs see that this event is on its way and leave it alone.
     queue.lease(event.key);
-    const sent = request(wire, settings.requestTimeoutMs, keepalive)
+    const sent = request(wire, { timeoutMs: settings.requestTimeoutMs, keepalive })
       // Chromium fails a keepalive fetch (or the reading of its answer) as its page begins to
       // unload, before pagehide, yet carries the request on: so what could be the unload's doing
       // is settled a moment later, once a pagehide would have been seen.

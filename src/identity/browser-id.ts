@@ -61,7 +61,7 @@ export function createBrowserIds(
     const existing = current();
     if (existing) return existing;
     if (settings.browserId == 'local') return keep(nanoid());
-    const answer = await request(browserCreateRequest(settings.target, settings.clientKey), settings.requestTimeoutMs);
+    const answer = await request(browserCreateRequest(settings.target, settings.clientKey), { timeoutMs: settings.requestTimeoutMs });
     const ref = answer.status == 200 ? browserRefOf(answer.json) : undefined;
     if (!ref) onCreateFailed(answer.status);
     // Consent may have been withdrawn while the request was out: then nothing is written.

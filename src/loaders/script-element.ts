@@ -1,5 +1,6 @@
 // Script-tag build only: the on-demand parts are files beside dist/slotwise.min.js, loaded once
 // with the page's nonce through the Trusted Types policy. Each chunk sets one global.
+import { couldNotLoad } from '../shared/errors';
 import { trustedScriptURL } from '../shared/trusted';
 import type { CreateEngine, FlowsCodec, Framer, OffersCodec, PlacementsCodec, Sanitize, ShowOverlay } from '../types/parts';
 
@@ -19,7 +20,7 @@ function loadChunk<T>(file: string, global: string, nonce = ''): Promise<T> {
         if (value) resolve(value);
         else reject(new Error(`${file} did not load`));
       };
-      script.onerror = () => (script.remove(), reject(new Error(`${file} could not load`)));
+      script.onerror = () => (script.remove(), reject(couldNotLoad(file)));
       script.src = trustedScriptURL(new URL(file, base || location.href).href);
       document.head.append(script);
     }).catch((error: unknown) => {

@@ -28,6 +28,9 @@ export class SlotwiseError extends Error {
   }
 }
 
+/** One of our own files (an on-demand part) did not arrive: a blocker, a 404, the network. */
+export const couldNotLoad = (file: string) => new SlotwiseError('blocked', `${file} could not load`);
+
 /** True for a `SlotwiseError`, also across realms (iframes) where `instanceof` fails. */
 export const isSlotwiseError = (value: unknown): value is SlotwiseError =>
   value instanceof Error && value.name === 'SlotwiseError';

@@ -2,7 +2,8 @@
 // and honour Retry-After across tabs), so only decisions ask for a retry here. The time limit is
 // one abort signal over headers and body alike: a body that stalls must not hold the queue.
 // Decisions read their bodies with a byte limit of their own (`read`); events never need one.
-import { backoffMs, isRetryable, retryAfterMs } from './retry';
+import { isRetryable } from './http-status';
+import { backoffMs, retryAfterMs } from './retry';
 import type { WireRequest } from '../types/wire';
 
 export interface HttpAnswer {
@@ -18,19 +19,28 @@ export interface HttpAnswer {
 /** A decision waits at most this long for a Retry-After before its one retry; longer is no use. */
 const MAX_DECISION_PAUSE_MS = 2000;
 
-/** A request, and how to read its body when the caller limits it; a rejection counts as `unreadable`. */
-export type Sent = WireRequest & { read?: (response: Response) => Promise<string> };
+export interface RequestOptions {
+  /** The most the request may take, headers and body together. */
+  timeoutMs: number;
+  /** Outlives the page (the browser carries it on after the page is left). */
+  keepalive?: boolean;
+  /** Tries again this many times on no answer or a retryable status (decisions only). */
+  retries?: number;
+  /** Reads the body, when the caller limits it; a rejection counts as `unreadable`. */
+  read?: (response: Response) => Promise<string>;
+}
 
-export async function request(wire: Sent, timeoutMs: number, keepalive = false, retries = 0): Promise<HttpAnswer> {
-  const answer = await send(wire, timeoutMs, keepalive);
+export async function request(wire: WireRequest, options: RequestOptions): Promise<HttpAnswer> {
+  const answer = await send(wire, options);
+  const { retries = 0 } = options;
   if (retries < 1 || answer.timedOut || (answer.status && !isRetryable(answer.status))) return answer;
   const pause = retryAfterMs(answer.retryAfter) ?? backoffMs(1);
   if (pause > MAX_DECISION_PAUSE_MS) return answer;
   await new Promise((resume) => setTimeout(resume, pause));
-  return request(wire, timeoutMs, keepalive, retries - 1);
+  return request(wire, { ...options, retries: retries - 1 });
 }
 
-async function send(wire: Sent, timeoutMs: number, keepalive: boolean): Promise<HttpAnswer> {
+async function send(wire: WireRequest, { timeoutMs, keepalive = false, read }: RequestOptions): Promise<HttpAnswer> {
   try {
     const response = await fetch(wire.url, {
       method: wire.method,
@@ -43,7 +53,7 @@ async function send(wire: Sent, timeoutMs: number, keepalive: boolean): Promise<
     const answer: HttpAnswer = { status: response.status, retryAfter: response.headers.get('retry-after'), json: undefined };
     let text: string;
     try {
-      text = await (wire.read?.(response) ?? response.text());
+      text = await (read?.(response) ?? response.text());
     } catch (error) {
       return { ...answer, unreadable: true, timedOut: (error as Error).name == 'TimeoutError' };
     }

@@ -3,7 +3,7 @@
 // the defaults wherever the engine cannot run: without consent, when it cannot load, or when it
 // arrives after `revealAfterMs`. Hiding and showing live here, in the core, so that nothing
 // depends on how fast the engine's file arrives.
-import { SlotwiseError } from '../shared/errors';
+import { SlotwiseError, couldNotLoad } from '../shared/errors';
 import { SLOT_SELECTOR, STATE } from '../shared/markup';
 import { loadEngine, loadFlowsCodec, loadOffersCodec, loadPlacementsCodec } from '../loaders/dynamic-import';
 import { cloak, recloak, reveal, uncloak } from './visibility';
@@ -32,7 +32,7 @@ export function createSlotDriver(settings: Settings, allowed: () => boolean, mak
     (engine ??= loadEngine(settings.nonce).then(make).catch(() => {
       engine = undefined; // asked again on the next call
       uncloak();
-      throw new SlotwiseError('blocked', 'slotwise-slots.min.js could not load');
+      throw couldNotLoad('slotwise-slots.min.js');
     }));
 
   /** Shows every slot that is not decided yet, with what it has. */

@@ -13,7 +13,7 @@ import { touchSession } from '../identity/session';
 import { createQueue, eventIdOf, finishOf, type QueuedEvent } from '../events/queue';
 import { createDelivery, type Outcome } from '../events/delivery';
 import { createTabs } from '../events/tabs';
-import { isRetryable } from '../shared/retry';
+import { isRetryable, isSuccess } from '../shared/http-status';
 import { request } from '../shared/http';
 import {
   addMessage, customMessage, forceCloseMessage, identityMessage, viewMessage,
@@ -257,7 +257,7 @@ export function browserTag(settings: Settings): Tag {
     // Not keepalive: a page of placements pings dozens of URLs on the API's host, and pings that
     // outlived the page would hold the browser's connections to it while the next page asks for
     // its decisions. A ping still in flight when the reader leaves is given up.
-    ping: (url: string) => !preview() && canSend() && void request({ method: 'GET', url }, settings.requestTimeoutMs),
+    ping: (url: string) => !preview() && canSend() && void request({ method: 'GET', url }, { timeoutMs: settings.requestTimeoutMs }),
     error: (error: SlotwiseError) => emit('error', { error }),
   };
   const driver = createSlotDriver(settings, canSend, (create) => create(settings, { ...slotServices, ...hooks, browserId: ids.ensure, rcs, sessionId, allowed: canSend, preview }));
@@ -306,8 +306,8 @@ export function browserTag(settings: Settings): Tag {
     askedServer = true;
     ids.ensure().then(async (id) => {
       if (!id || (hadCookie && Date.now() - Number(storage?.getItem(refreshedKey)) < DAY_MS)) return;
-      const { status } = await request({ method: 'POST', url: settings.serverCookies }, settings.requestTimeoutMs);
-      if (status > 199 && status < 300 && canSend()) storage?.setItem(refreshedKey, String(Date.now()));
+      const { status } = await request({ method: 'POST', url: settings.serverCookies }, { timeoutMs: settings.requestTimeoutMs });
+      if (isSuccess(status) && canSend()) storage?.setItem(refreshedKey, String(Date.now()));
     }).catch(() => {}); // a full or blocked storage: asked again on the next page
   };
   askServer();
