@@ -1,7 +1,7 @@
 export { createTag } from './tag/tag';
 export type { Tag, TagEvents } from './tag/tag';
-export { SlotwiseError, isSlotwiseError } from './shared/errors';
-export type { FailReason } from './shared/errors';
+export { SlotwiseError, isSlotwiseError } from './types/errors';
+export type { FailReason } from './types/errors';
 export type { EventResult, BrowserIdResult, Result, Failure } from './shared/result';
 export type { Product, Person, Ext, ViewData } from './events/messages';
 export type { Channel, Consent, TagOptions } from './types/options';

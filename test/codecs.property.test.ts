@@ -5,7 +5,7 @@
 // creative whose URL could run script, nor a tracking URL off the API's host.
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { SlotwiseError } from '../src/shared/errors';
+import { SlotwiseError } from '../src/types/errors';
 import { resolveOptions } from '../src/shared/options';
 import { flowDecision, flowRequest } from '../src/codecs/sitecore';
 import { placementRequests, placementsAnswer } from '../src/codecs/algonomy';

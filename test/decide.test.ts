@@ -8,7 +8,7 @@ import { createDecisions } from '../src/engine/decisions';
 import { coreServices } from './helpers/core';
 import { createRcsStore, RCS_COOKIE } from '../src/identity/rcs';
 import type { CookieJar } from '../src/identity/cookies';
-import { SlotwiseError } from '../src/shared/errors';
+import { SlotwiseError } from '../src/types/errors';
 import { MAX_ANSWER_BYTES } from '../src/engine/read-limited';
 import type { TagOptions } from '../src/types/options';
 

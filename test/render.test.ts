@@ -2,7 +2,7 @@
 // Slot rendering logic with a stand-in for the decision APIs. Real browsers (setHTML, CSP,
 // layout shift, viewport) are covered in e2e/render.spec.ts.
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { SlotwiseError } from '../src/shared/errors';
+import { SlotwiseError } from '../src/types/errors';
 import { resolveOptions } from '../src/shared/options';
 import { findSlots } from '../src/engine/slots';
 import { createRenderer } from '../src/engine/renderer';

@@ -1,11 +1,11 @@
 // The vendor codecs: what they send and how they read answers. The documentation's own examples,
 // verbatim, and real-tenant answers are in test/conformance/.
+import { offerSlot } from '../src/shared/markup';
 import { describe, expect, it } from 'vitest';
 import { resolveOptions } from '../src/shared/options';
 import { flowDecision, flowRequest } from '../src/codecs/sitecore';
 import { placementRequests, placementsAnswer } from '../src/codecs/algonomy';
 import { offerDecisions, offersRequest } from '../src/codecs/adobe';
-import { offerSlot } from '../src/codecs/model';
 
 const settings = resolveOptions({ clientKey: 'mhbWwbHYfhpheu86hp60oR76S4jQMmZr', target: 'https://api.example', pointOfSale: 'myretailsite.com', currency: 'EUR', language: 'EN' });
 const bodyOf = (request: { body?: string }) => JSON.parse(request.body!);

@@ -1,8 +1,10 @@
 // Adobe Offer Decisioning API (its Decisioning API, POST /decisions). Pure. The real API wants a
 // bearer token, an API key and an IMS org, which must never ship to browsers: the tag calls a
 // first-party proxy path that adds them and passes the request on as it is.
-import { SlotwiseError } from '../shared/errors';
-import { creativeOf, guarded, isObject, isText, offerSlot, shown } from './model';
+import { SlotwiseError } from '../types/errors';
+import { isObject, isText } from '../shared/is';
+import { offerSlot } from '../shared/markup';
+import { creativeOf, guarded, shown } from './model';
 import type { Content, Decision } from '../types/decision';
 import type { WireRequest } from '../types/wire';
 import type { OfferCall, OfferIdentity } from '../types/wire';

@@ -1,8 +1,10 @@
 // RichRelevance / Algonomy Personalize API. Pure. Parameters are
 // case-sensitive, lists are pipe-separated, and one call serves one page type (the part of
 // the placement name before the dot), so a page with several page types needs several calls.
-import { SlotwiseError } from '../shared/errors';
-import { creativeOf, guarded, isObject, isPlacementName, isText, shown } from './model';
+import { SlotwiseError } from '../types/errors';
+import { isObject, isText } from '../shared/is';
+import { isPlacementName } from '../shared/markup';
+import { creativeOf, guarded, shown } from './model';
 import type { Creative, Decision } from '../types/decision';
 import type { WireRequest } from '../types/wire';
 import type { PageContext, PlacementsConfig, Visitor } from '../types/wire';

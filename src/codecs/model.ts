@@ -1,19 +1,7 @@
 // The normalized decision model: what every vendor's answer becomes, so the renderer and SPA
 // code never see a vendor format.
-import { SlotwiseError, type FailReason } from '../shared/errors';
+import { SlotwiseError, type FailReason } from '../types/errors';
 import type { Creative } from '../types/decision';
-
-// Slot ids, shared by the page's slots and the vendor codecs (which load only when configured).
-export const isPlacementName = (name: unknown): name is string =>
-  typeof name == 'string' && /^[\w-]+\.[\w-]+$/.test(name);
-/** The slot id an offer decision is filed under. */
-export const offerSlot = (call: { placementId: string; activityId: string }) => `${call.placementId}|${call.activityId}`;
-
-/** A string with something in it. */
-export const isText = (value: unknown): value is string => typeof value == 'string' && /\S/.test(value);
-
-export const isObject = (value: unknown): value is Record<string, unknown> =>
-  typeof value == 'object' && !!value && !Array.isArray(value);
 
 const text = (value: unknown): string | undefined =>
   typeof value == 'string' && value.trim() ? value : undefined;

@@ -1,6 +1,7 @@
 // Sitecore CDP / Personalize wire format (Sitecore CDP's REST and event APIs, Personalize flows). Pure: builds
 // requests and reads responses; no fetch, no cookies, no DOM.
-import { creativeOf, guarded, isObject } from './model';
+import { isObject } from '../shared/is';
+import { creativeOf, guarded } from './model';
 import type { Content, Decision } from '../types/decision';
 import { isSuccess } from '../shared/http-status';
 import type { Settings } from '../types/options';

@@ -3,7 +3,7 @@
 // on demand); creatives are built as elements with text and attributes, and only http(s) links
 // and images are kept. Scripts from an API never run in the host page (or only in a sandboxed
 // frame, for slots that ask for one; that code loads on demand).
-import { SlotwiseError, couldNotLoad } from '../shared/errors';
+import { SlotwiseError, couldNotLoad } from '../types/errors';
 import { sizeOf } from '../shared/markup';
 import type { Content, Creative } from '../types/decision';
 import type { CoreServices } from '../types/parts';

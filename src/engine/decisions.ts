@@ -4,11 +4,9 @@
 // Each API's codec loads on demand (only pages that use an API pay for it), beside the browser id
 // so that neither waits for the other.
 import { nanoid } from 'nanoid';
-import { SlotwiseError, couldNotLoad } from '../shared/errors';
+import { SlotwiseError, couldNotLoad } from '../types/errors';
 import { request } from '../shared/http';
 import { isSuccess } from '../shared/http-status';
-import type { BrowserIds } from '../identity/browser-id';
-import type { RcsStore } from '../identity/rcs';
 import { withPreview } from '../shared/preview';
 import { MAX_ANSWER_BYTES, readUpTo } from './read-limited';
 import type { Decision } from '../types/decision';

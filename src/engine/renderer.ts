@@ -4,7 +4,7 @@
 // `finally`. A decision that arrives after its slot was revealed is applied only if the slot is
 // wholly below the viewport. A decision made for an earlier SPA page is dropped. Slots added later
 // are filled too (together when added together); removed ones release their observers.
-import { SlotwiseError } from '../shared/errors';
+import { SlotwiseError } from '../types/errors';
 import { SLOT_SELECTOR, STATE, stateOf } from '../shared/markup';
 import { prepare } from './content';
 import { findSlots, slotOf, type Slot } from './slots';

@@ -1,6 +1,6 @@
 // Slots are marked in the page's HTML; this reads them. Pure DOM reading, no side effects.
+import { isPlacementName, offerSlot } from '../shared/markup';
 import { SLOT_SELECTOR, sizeOf } from '../shared/markup';
-import { isPlacementName, offerSlot } from '../codecs/model';
 import type { Source } from '../types/decision';
 import type { OfferCall, PageContext } from '../types/wire';
 

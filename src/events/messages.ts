@@ -1,9 +1,9 @@
 // Public call arguments → Sitecore event messages (Sitecore CDP's event API), validated. Pure: the page URL
 // and referrer come in as arguments. Every mistake throws a SlotwiseError that says what was
 // wrong, so the tag can answer `{ ok: false, reason: 'invalid' }` without queueing anything.
-import { SlotwiseError } from '../shared/errors';
+import { isObject, isText } from '../shared/is';
+import { SlotwiseError } from '../types/errors';
 import { utmParams } from '../codecs/sitecore';
-import { isObject, isText } from '../codecs/model';
 import { detach } from '../shared/args';
 import type { Settings } from '../types/options';
 import type { Message } from '../types/wire';

@@ -5,8 +5,8 @@
 // entries live in memory for this page. Times read back from storage (backoffs, pauses, leases)
 // were written by a clock that may have been set back since: one further off than it could have
 // set is no wait at all.
+import { isObject } from '../shared/is';
 import { MAX_RETRY_AFTER_MS } from '../shared/retry';
-import { isObject } from '../codecs/model';
 import type { Message } from '../types/wire';
 
 export interface QueuedEvent {

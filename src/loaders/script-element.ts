@@ -1,6 +1,6 @@
 // Script-tag build only: the on-demand parts are files beside dist/slotwise.min.js, loaded once
 // with the page's nonce through the Trusted Types policy. Each chunk sets one global.
-import { couldNotLoad } from '../shared/errors';
+import { couldNotLoad } from '../types/errors';
 import { trustedScriptURL } from '../shared/trusted';
 import type { CreateEngine, FlowsCodec, Framer, OffersCodec, PlacementsCodec, Sanitize, ShowOverlay } from '../types/parts';
 

@@ -5,7 +5,7 @@
 import { browserTag, callAt, type Tag } from '../tag/tag';
 import { resolveOptions } from '../shared/options';
 import { failure, type Failure } from '../shared/result';
-import { isSlotwiseError } from '../shared/errors';
+import { isSlotwiseError } from '../types/errors';
 import { detach, shown } from '../shared/args';
 import { adoptCloak, uncloak } from '../slots/visibility';
 import type { TagOptions } from '../types/options';

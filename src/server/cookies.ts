@@ -6,7 +6,7 @@
 // writes an empty `bid_<key>=` when its create call fails, beside the id on another domain) and
 // the valid one must win whatever its place. Which values are acceptable is the tag's own rule.
 import { stringifySetCookie } from 'cookie';
-import { SlotwiseError } from '../shared/errors';
+import { SlotwiseError } from '../types/errors';
 import { CLIENT_KEY, DOMAIN } from '../shared/options';
 import { isBrowserId } from '../codecs/sitecore';
 import { RCS_COOKIE, isRcs } from '../identity/rcs';

@@ -5,6 +5,6 @@ export { sendOfflineOrder } from './send-offline-order';
 export type { OfflineOrderOptions, OfflineOrderResult } from './send-offline-order';
 export { offlineOrderBody, OFFLINE_ORDER_PATH } from './offline-order-body';
 export type { OfflineOrder, OfflineOrderUser, OfflineOrderItem, OfflineOrderBody, OrderAttributes } from './offline-order-body';
-export { SlotwiseError, isSlotwiseError } from '../shared/errors';
-export type { FailReason } from '../shared/errors';
+export { SlotwiseError, isSlotwiseError } from '../types/errors';
+export type { FailReason } from '../types/errors';
 export type { Failure } from '../shared/result';

@@ -3,8 +3,8 @@
 // before anything is sent. Only what the documentation states is checked: which fields are
 // required, their JSON types as its example writes them, and the formats it names. Nothing
 // about how the amounts relate: real receipts carry discounts, tax and rounding.
+import { isText } from '../shared/is';
 import { failure, type Failure } from '../shared/result';
-import { isText } from '../codecs/model';
 import { InvalidInput, describe, describeError, isRecord, jsonCopy, read } from './input';
 
 /** The path of the offline order endpoint, on the host Optimizely assigned to the site. */

@@ -1,7 +1,7 @@
 // The public calls' arguments, read at the boundary. A caller's getters, Proxies and toJSON run
 // once, here: what is checked is what is sent, and whatever they throw becomes an `invalid`
 // result that names the argument, never an exception in the page.
-import { SlotwiseError } from './errors';
+import { SlotwiseError } from '../types/errors';
 
 export const invalid = (message: string): never => {
   throw new SlotwiseError('invalid', message);

@@ -18,3 +18,10 @@ export function sizeOf(value: string | undefined): [width: number, height: numbe
   const size = /^(\d+)x(\d+)$/.exec(value ?? '');
   return size ? [Number(size[1]), Number(size[2])] : undefined;
 }
+
+// Slot ids, shared by the page's slots and the vendor codecs (which load only when configured).
+/** A placement slot's id: `pageType.name`, as the Algonomy Personalize API names placements. */
+export const isPlacementName = (name: unknown): name is string =>
+  typeof name == 'string' && /^[\w-]+\.[\w-]+$/.test(name);
+/** The slot id an offer decision is filed under. */
+export const offerSlot = (call: { placementId: string; activityId: string }) => `${call.placementId}|${call.activityId}`;

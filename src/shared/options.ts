@@ -1,4 +1,4 @@
-import { SlotwiseError } from './errors';
+import { SlotwiseError } from '../types/errors';
 import { detach, shown } from './args';
 import type { Settings, TagOptions } from '../types/options';
 

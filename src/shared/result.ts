@@ -1,4 +1,4 @@
-import { SlotwiseError, type FailReason } from './errors';
+import { SlotwiseError, type FailReason } from '../types/errors';
 
 export interface Failure {
   ok: false;

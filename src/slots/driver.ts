@@ -3,7 +3,7 @@
 // the defaults wherever the engine cannot run: without consent, when it cannot load, or when it
 // arrives after `revealAfterMs`. Hiding and showing live here, in the core, so that nothing
 // depends on how fast the engine's file arrives.
-import { SlotwiseError, couldNotLoad } from '../shared/errors';
+import { SlotwiseError, couldNotLoad } from '../types/errors';
 import { SLOT_SELECTOR, STATE } from '../shared/markup';
 import { loadEngine, loadFlowsCodec, loadOffersCodec, loadPlacementsCodec } from '../loaders/dynamic-import';
 import { cloak, recloak, reveal, uncloak } from './visibility';

@@ -1,9 +1,9 @@
 // createTag: the composition root. It wires identity, the event queue and delivery to the page,
 // and turns every outcome into a result: public calls resolve, they never throw into the page.
+import { isObject, isText } from '../shared/is';
 import { nanoid } from 'nanoid';
-import { SlotwiseError, isSlotwiseError, type FailReason } from '../shared/errors';
+import { SlotwiseError, isSlotwiseError, type FailReason } from '../types/errors';
 import { detach, must, safely, shown } from '../shared/args';
-import { isObject, isText } from '../codecs/model';
 import { hasDom, localStore } from '../shared/env';
 import { resolveOptions } from '../shared/options';
 import { failure, type BrowserIdResult, type EventResult, type Failure, type Result } from '../shared/result';

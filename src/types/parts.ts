@@ -2,7 +2,7 @@
 // the codec of each decision API, the sanitizer and the frame renderer. The core holds only these
 // types; the code arrives through the loaders (an import() in npm builds, a file of its own in
 // the script tag).
-import type { SlotwiseError } from '../shared/errors';
+import type { SlotwiseError } from './errors';
 import type { Decision, SlotReport, SlotState } from './decision';
 import type { Settings } from './options';
 import type { FlowCall, OfferCall, OfferIdentity, PageContext, PlacementsConfig, Visitor, WireRequest } from './wire';

@@ -3,7 +3,7 @@
 // numbers, prototype keys, wrong types, DOM nodes, and ordinary-looking values with any of these inside.
 import fc from 'fast-check';
 import { vi } from 'vitest';
-import { isSlotwiseError } from '../../src/shared/errors';
+import { isSlotwiseError } from '../../src/types/errors';
 
 const TRAPS = ['get', 'has', 'ownKeys', 'getOwnPropertyDescriptor', 'getPrototypeOf', 'set', 'defineProperty', 'deleteProperty', 'apply', 'construct'];
 
