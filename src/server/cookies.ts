@@ -10,7 +10,7 @@ import { SlotwiseError } from '../shared/errors';
 import { CLIENT_KEY, DOMAIN } from '../shared/options';
 import { isBrowserId } from '../codecs/sitecore';
 import { RCS_COOKIE, isRcs } from '../identity/rcs';
-import { InvalidInput, couldNotRead, describe, mustBe, read, readIfObject } from './input';
+import { InvalidInput, couldNotRead, describe, mustBe, optionName, read, readIfObject } from './input';
 
 /** What `readCookies` found; a value that is missing or not valid is left out. */
 export interface SlotwiseCookies {
@@ -97,12 +97,10 @@ function guarded<T>(read: () => T, what: string): T {
   }
 }
 
-const optionField = (name: string) => `option "${name}"`;
-
 /** An option, read once; `options` that is not an object has none. */
-const option = (options: unknown, name: string): unknown => guarded(() => readIfObject(options, name, optionField(name)), optionField(name));
+const option = (options: unknown, name: string): unknown => guarded(() => readIfObject(options, name, optionName(name)), optionName(name));
 
-const badOption = (name: string, expected: string, value: unknown) => invalid(mustBe(optionField(name), expected, value));
+const badOption = (name: string, expected: string, value: unknown) => invalid(mustBe(optionName(name), expected, value));
 
 const checkClientKey = (options: unknown): string => {
   const clientKey = option(options, 'clientKey');

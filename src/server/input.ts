@@ -26,6 +26,9 @@ export const describeError = (error: unknown): string => {
   }
 };
 
+/** How a message names an option: `option "<name>"`. */
+export const optionName = (name: string): string => `option "${name}"`;
+
 /** `could not be read (<why>)`, after the field's name: a getter or a Proxy threw `error`. */
 export const couldNotRead = (error: unknown): string => `could not be read (${describeError(error)})`;
 
