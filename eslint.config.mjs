@@ -12,6 +12,12 @@ export default tseslint.config(
     languageOptions: { parserOptions: { projectService: true, tsconfigRootDir: import.meta.dirname } },
     rules: {
       eqeqeq: ['error', 'always', { null: 'ignore' }],
+      // Numbers read fine in messages. The other options are spelled out because giving any option
+      // replaces the strict preset's set, and the rule's own defaults allow booleans, null and any.
+      '@typescript-eslint/restrict-template-expressions': [
+        'error',
+        { allowAny: false, allowBoolean: false, allowNever: false, allowNullish: false, allowNumber: true, allowRegExp: false },
+      ],
     },
   },
 );

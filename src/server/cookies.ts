@@ -10,7 +10,7 @@ import { SlotwiseError } from '../types/errors';
 import { CLIENT_KEY, DOMAIN } from '../shared/options';
 import { isBrowserId } from '../codecs/sitecore';
 import { RCS_COOKIE, isRcs } from '../identity/rcs';
-import { InvalidInput, describe, describeError, read } from './input';
+import { InvalidInput, couldNotRead, describe, mustBe, optionName, read, readIfObject } from './input';
 
 /** What `readCookies` found; a value that is missing or not valid is left out. */
 export interface SlotwiseCookies {
@@ -65,14 +65,22 @@ export interface ServerCookieOptions extends CookieOptions {
   secure?: boolean;
 }
 
-const DEFAULT_MAX_AGE_DAYS = 400;
+/** Browsers cap cookies at 400 days: the default lifetime, and the longest one asked for. */
+const MAX_AGE_DAYS = 400;
+const SECONDS_PER_DAY = 86_400;
 /**
 What a `Domain` attribute can be: labels of 1–63 letters, digits and inner hyphens, 253 characters
 in all (RFC 1035). The `cookie` package refuses anything else by throwing, and browsers ignore it.
 */
 const COOKIE_DOMAIN = /^\.?[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?(\.[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?)*$/i;
+const MAX_DOMAIN_LENGTH = 253;
 /** Longest value written: with name and attributes it stays under the 4096 bytes browsers keep. */
 const MAX_VALUE_LENGTH = 3800;
+/** Where the tag's cookies live and who gets them: every header written, deletions included, says the same. */
+const COOKIE_SCOPE = { path: '/', sameSite: 'lax' } as const;
+
+/** The browser id's cookie, one per client key. */
+const browserIdCookie = (clientKey: string) => `bid_${clientKey}`;
 
 const invalid = (message: string) => new SlotwiseError('invalid', `slotwise/server: ${message}`);
 
@@ -85,18 +93,18 @@ function guarded<T>(read: () => T, what: string): T {
     return read();
   } catch (error) {
     if (error instanceof SlotwiseError) throw error;
-    throw invalid(error instanceof InvalidInput ? error.message : `${what} could not be read (${describeError(error)})`);
+    throw invalid(error instanceof InvalidInput ? error.message : `${what} ${couldNotRead(error)}`);
   }
 }
 
 /** An option, read once; `options` that is not an object has none. */
-const option = (options: unknown, name: string): unknown =>
-  typeof options == 'object' && options ? read(options, name, `option "${name}"`) : undefined;
+const option = (options: unknown, name: string): unknown => guarded(() => readIfObject(options, name, optionName(name)), optionName(name));
+
+const badOption = (name: string, expected: string, value: unknown) => invalid(mustBe(optionName(name), expected, value));
 
 const checkClientKey = (options: unknown): string => {
-  const clientKey = guarded(() => option(options, 'clientKey'), 'option "clientKey"');
-  if (typeof clientKey != 'string' || !CLIENT_KEY.test(clientKey))
-    throw invalid(`option "clientKey" must be letters, digits, _ or - (${describe(clientKey)})`);
+  const clientKey = option(options, 'clientKey');
+  if (typeof clientKey !== 'string' || !CLIENT_KEY.test(clientKey)) throw badOption('clientKey', 'letters, digits, _ or -', clientKey);
   return clientKey;
 };
 
@@ -107,46 +115,48 @@ interface RequestFacts {
   https: () => boolean;
 }
 
-/** A header's text: Node gives a string or, for a repeated header, an array of them. */
-function headerText(value: unknown, name: string, separator: string): string | undefined {
+/** A header's text: Node gives a string or, for a repeated header, an array of them, joined with `separator`. */
+function headerText(value: unknown, { name, separator }: { name: string; separator: string }): string | undefined {
   if (value === undefined || value === null) return undefined;
-  if (typeof value == 'string') return value;
+  if (typeof value === 'string') return value;
   if (Array.isArray(value)) {
     // Index by index, stopping at the first part that is not a string: a hole is one, so a sparse
     // array of 2^32 - 1 holes is refused at once instead of joined into gigabytes.
     const parts: string[] = [];
     for (let i = 0; i < value.length; i++) {
       const part: unknown = value[i];
-      if (typeof part != 'string') throw invalid(`request header "${name}"[${i}] must be a string (${describe(part)})`);
+      if (typeof part !== 'string') throw invalid(mustBe(`request header "${name}"[${i}]`, 'a string', part));
       parts.push(part);
     }
     return parts.join(separator);
   }
-  throw invalid(`request header "${name}" must be a string (${describe(value)})`);
+  throw invalid(mustBe(`request header "${name}"`, 'a string', value));
 }
 
 const REQUEST = 'request (a Node IncomingMessage or a web Request)';
 
 function requestFacts(request: unknown): RequestFacts {
   return guarded(() => {
-    const headers = typeof request == 'object' && request ? read(request, 'headers', 'request.headers') : undefined;
-    if (typeof headers != 'object' || !headers) throw invalid(`${REQUEST} must have headers (${describe(request)})`);
+    const noHeaders = () => invalid(`${REQUEST} must have headers (${describe(request)})`);
+    if (typeof request !== 'object' || request === null) throw noHeaders();
+    const headers = read(request, 'headers', 'request.headers');
+    if (typeof headers !== 'object' || headers === null) throw noHeaders();
     const get = read(headers, 'get', 'request.headers');
-    if (typeof get == 'function') {
+    if (typeof get === 'function') {
       // A web Request: Headers.get joins repeated headers itself.
-      const value = (name: string) => headerText(get.call(headers, name), name, ',');
-      const url = read(request as object, 'url', 'request.url');
-      return { cookie: value('cookie') ?? '', https: () => typeof url == 'string' && /^https:/i.test(url) };
+      const value = (name: string) => headerText(get.call(headers, name), { name, separator: ',' });
+      const url = read(request, 'url', 'request.url');
+      return { cookie: value('cookie') ?? '', https: () => typeof url === 'string' && /^https:/i.test(url) };
     }
-    const value = (name: string, separator: string) => headerText(read(headers, name, `request header "${name}"`), name, separator);
+    const value = (name: string, separator: string) => headerText(read(headers, name, `request header "${name}"`), { name, separator });
     return {
       cookie: value('cookie', '; ') ?? '',
       https: () =>
         guarded(() => {
-          const socket = read(request as object, 'socket', 'request.socket');
-          if (typeof socket == 'object' && socket && read(socket, 'encrypted', 'request.socket.encrypted') === true) return true;
+          const socket = read(request, 'socket', 'request.socket');
+          if (typeof socket === 'object' && socket && read(socket, 'encrypted', 'request.socket.encrypted') === true) return true;
           // Behind a proxy or load balancer: the first (client-facing) hop's protocol.
-          return value('x-forwarded-proto', ',')?.split(',')[0]?.trim().toLowerCase() == 'https';
+          return value('x-forwarded-proto', ',')?.split(',')[0]?.trim().toLowerCase() === 'https';
         }, 'request'),
     };
   }, 'request');
@@ -196,7 +206,7 @@ export function readCookies(request: RequestLike, options: CookieOptions): Slotw
 }
 
 function found(jar: Map<string, string[]>, clientKey: string): SlotwiseCookies {
-  const browserId = firstValid(jar.get(`bid_${clientKey}`), isBrowserId);
+  const browserId = firstValid(jar.get(browserIdCookie(clientKey)), isBrowserId);
   const rcs = firstValid(jar.get(RCS_COOKIE), isRcs);
   return { ...(browserId ? { browserId } : {}), ...(rcs ? { rcs } : {}) };
 }
@@ -214,8 +224,7 @@ serverCookieHeaders({ browserId: 'f5e2b5c8-1d0e-4f5a-9c1b-2f6a3c4d5e6f' }, { cli
 */
 export function serverCookieHeaders(values: SlotwiseCookies, options: ServerCookieOptions): string[] {
   const settings = cookieSettings(options);
-  const value = (name: keyof SlotwiseCookies) =>
-    guarded(() => (typeof values == 'object' && values ? read(values, name, `values.${name}`) : undefined), `values.${name}`);
+  const value = (name: keyof SlotwiseCookies) => guarded(() => readIfObject(values, name, `values.${name}`), `values.${name}`);
   return setCookies({ browserId: value('browserId'), rcs: value('rcs') }, { ...settings, secure: settings.secure ?? false });
 }
 
@@ -230,34 +239,36 @@ interface CookieSettings {
 /** The options, each read once and checked; a bad one throws a SlotwiseError naming it. */
 function cookieSettings(options: unknown): CookieSettings {
   const clientKey = checkClientKey(options);
-  const [domain, maxAgeDays = DEFAULT_MAX_AGE_DAYS, secure] = (['domain', 'maxAgeDays', 'secure'] as const).map((name) =>
-    guarded(() => option(options, name), `option "${name}"`),
-  );
-  if (typeof maxAgeDays != 'number' || Number.isNaN(maxAgeDays))
-    throw invalid(`option "maxAgeDays" must be a number of days (${describe(maxAgeDays)})`);
-  if (domain !== undefined && !(typeof domain == 'string' && domain.length <= 253 && DOMAIN.test(domain) && COOKIE_DOMAIN.test(domain)))
-    throw invalid(`option "domain" must be a domain such as "example.com" (${describe(domain)})`);
+  const [domain, maxAgeDays = MAX_AGE_DAYS, secure] = (['domain', 'maxAgeDays', 'secure'] as const).map((name) => option(options, name));
+  if (typeof maxAgeDays !== 'number' || Number.isNaN(maxAgeDays)) throw badOption('maxAgeDays', 'a number of days', maxAgeDays);
+  if (
+    domain !== undefined &&
+    !(typeof domain === 'string' && domain.length <= MAX_DOMAIN_LENGTH && DOMAIN.test(domain) && COOKIE_DOMAIN.test(domain))
+  )
+    throw badOption('domain', 'a domain such as "example.com"', domain);
   // Not true-ish: a "false" string taken as true, or "true" as false, would quietly change who may read the id.
-  if (secure !== undefined && typeof secure != 'boolean') throw invalid(`option "secure" must be true or false (${describe(secure)})`);
+  if (secure !== undefined && typeof secure !== 'boolean') throw badOption('secure', 'true or false', secure);
   return { clientKey, ...(domain ? { domain } : {}), maxAgeDays, ...(secure === undefined ? {} : { secure }) };
 }
 
 function setCookies(values: { browserId?: unknown; rcs?: unknown }, { clientKey, domain, maxAgeDays, secure }: CookieSettings): string[] {
   const attributes = {
     // Clamped first, so ±Infinity and 1e308 are whole numbers of seconds too.
-    maxAge: Math.round(Math.min(400, Math.max(1, maxAgeDays)) * 86_400),
+    maxAge: Math.round(Math.min(MAX_AGE_DAYS, Math.max(1, maxAgeDays)) * SECONDS_PER_DAY),
     ...(domain ? { domain } : {}),
-    path: '/',
+    path: COOKIE_SCOPE.path,
     secure: secure === true,
-    sameSite: 'lax' as const,
+    sameSite: COOKIE_SCOPE.sameSite,
     // Validated values are written as they are, so the tag reads back exactly what it wrote.
     encode: (value: string) => value,
   };
-  const wanted: Array<[name: string, value: unknown, valid: (value: unknown) => boolean]> = [
-    [`bid_${clientKey}`, values.browserId, isBrowserId],
-    [RCS_COOKIE, values.rcs, (value) => isRcs(value) && value.length <= MAX_VALUE_LENGTH],
+  const wanted: Array<[name: string, value: unknown, valid: (value: unknown) => value is string]> = [
+    [browserIdCookie(clientKey), values.browserId, isBrowserId],
+    [RCS_COOKIE, values.rcs, (value): value is string => isRcs(value) && value.length <= MAX_VALUE_LENGTH],
   ];
-  return wanted.filter(([, value, valid]) => valid(value)).map(([name, value]) => stringifySetCookie(name, value as string, attributes));
+  const headers: string[] = [];
+  for (const [name, value, valid] of wanted) if (valid(value)) headers.push(stringifySetCookie(name, value, attributes));
+  return headers;
 }
 
 /**
@@ -290,9 +301,8 @@ export function refreshCookies(request: RequestLike, options: ServerCookieOption
   const jar = cookieValues(facts.cookie);
   const kept = found(jar, settings.clientKey);
   const headers = setCookies(kept, { ...settings, secure: settings.secure ?? facts.https() });
-  const name = `bid_${settings.clientKey}`;
+  const name = browserIdCookie(settings.clientKey);
   // Only with a domain: then the host-only copy is never the one being kept.
-  if (settings.domain && kept.browserId && (jar.get(name)?.length ?? 0) > 1)
-    headers.unshift(stringifySetCookie(name, '', { maxAge: 0, path: '/', sameSite: 'lax' }));
+  if (settings.domain && kept.browserId && (jar.get(name)?.length ?? 0) > 1) headers.unshift(stringifySetCookie(name, '', { maxAge: 0, ...COOKIE_SCOPE }));
   return headers;
 }

@@ -5,7 +5,7 @@
 // about how the amounts relate: real receipts carry discounts, tax and rounding.
 import { isText } from '../shared/is';
 import { failure, type Failure } from '../shared/result';
-import { InvalidInput, describe, describeError, isRecord, jsonCopy, read } from './input';
+import { InvalidInput, couldNotRead, isRecord, jsonCopy, mustBe, read } from './input';
 
 /** The path of the offline order endpoint, on the host Optimizely assigned to the site. */
 export const OFFLINE_ORDER_PATH = '/tracker/smart-api/orders/offline';
@@ -100,11 +100,17 @@ export interface OfflineOrderBody {
 }
 
 /** A JSON number. No sign rule: the documentation states none, and a refund line may be negative. */
-const isAmount = (value: unknown): value is number => typeof value == 'number' && Number.isFinite(value);
+const isAmount = (value: unknown): value is number => typeof value === 'number' && Number.isFinite(value);
 
-const invalid = (field: string, expected: string, value: unknown): never => {
-  throw new InvalidInput(`${field} must be ${expected} (${describe(value)})`);
-};
+/** Refuses `value`. A declared function, so a call on its own line narrows what follows it. */
+function invalid(field: string, expected: string, value: unknown): never {
+  throw new InvalidInput(mustBe(field, expected, value));
+}
+
+const NON_EMPTY_STRING = 'a non-empty string';
+
+/** An amount, or the field's refusal. */
+const amount = (value: unknown, at: string): number => (isAmount(value) ? value : invalid(at, 'a number', value));
 
 // ISO 8601 with a zone, a date alone (UTC midnight), or the documented `2016-05-16T14:25:00 GMT`
 // (Java's `yyyy-MM-dd'T'HH:mm:ss z`, which Date.parse does not read). A time without a zone is
@@ -128,15 +134,17 @@ export function parseOrderDate(value: unknown): Date | undefined {
 }
 
 function parseDateString(value: unknown): number {
-  if (typeof value != 'string') return Number.NaN;
+  if (typeof value !== 'string') return Number.NaN;
   const m = DATE_TIME.exec(value.trim());
   if (!m) return Number.NaN;
   const [, year, month, day, time, zone = 'Z'] = m;
+  // Always there when the pattern matched; checked so the types know it too.
+  if (year === undefined || month === undefined || day === undefined) return Number.NaN;
   // Date.parse rolls 2016-02-30 over to March 1st: the calendar day must exist. (setUTCFullYear,
   // not Date.UTC, which reads years 0–99 as 1900–1999.)
   const calendar = new Date(0);
   calendar.setUTCFullYear(Number(year), Number(month) - 1, Number(day));
-  if (calendar.getUTCDate() != Number(day) || calendar.getUTCMonth() != Number(month) - 1) return Number.NaN;
+  if (calendar.getUTCDate() !== Number(day) || calendar.getUTCMonth() !== Number(month) - 1) return Number.NaN;
   const offset = /^\s?(GMT|UTC)$/i.test(zone) ? 'Z' : zone.toUpperCase().replace(/^([+-]\d{2})(\d{2})$/, '$1:$2');
   return Date.parse(`${year}-${month}-${day}T${time ?? '00:00'}${offset}`);
 }
@@ -160,40 +168,48 @@ function user(value: unknown): OfflineOrderBody['user'] {
   const email = read(value, 'email', 'user.email');
   const info = read(value, 'info', 'user.info');
   if (id === undefined && email === undefined) invalid('user', 'given with an id or an email', value);
-  if (id !== undefined && !isText(id)) invalid('user.id', 'a non-empty string', id);
-  if (email !== undefined && !(typeof email == 'string' && /^[^\s@]+@[^\s@]+$/.test(email))) invalid('user.email', 'an email address', email);
+  if (id !== undefined && !isText(id)) invalid('user.id', NON_EMPTY_STRING, id);
+  if (email !== undefined && !(typeof email === 'string' && /^[^\s@]+@[^\s@]+$/.test(email))) invalid('user.email', 'an email address', email);
   return {
-    ...(id !== undefined ? { id: id as string } : {}),
-    ...(email !== undefined ? { email: email as string } : {}),
+    ...(id !== undefined ? { id } : {}),
+    ...(email !== undefined ? { email } : {}),
     ...(info !== undefined ? { info: pairs(info, 'user.info') } : {}),
   };
 }
 
-function item(value: unknown, i: number): OfflineOrderBody['order']['items'][number] {
-  const at = `order.items[${i}]`;
+function item(value: unknown, at: string): OfflineOrderBody['order']['items'][number] {
   if (!isRecord(value, at)) return invalid(at, 'an object { refCode, qty, price }', value);
   const refCode = read(value, 'refCode', `${at}.refCode`);
   const qty = read(value, 'qty', `${at}.qty`);
   const price = read(value, 'price', `${at}.price`);
-  if (!isText(refCode)) invalid(`${at}.refCode`, 'a non-empty string', refCode);
+  if (!isText(refCode)) invalid(`${at}.refCode`, NON_EMPTY_STRING, refCode);
   // Beyond 2^53 a number is no longer the whole number it was written as.
-  if (!Number.isSafeInteger(qty)) invalid(`${at}.qty`, 'a whole number', qty);
-  if (!isAmount(price)) invalid(`${at}.price`, 'a number', price);
-  return { refCode: refCode as string, qty: qty as number, price: price as number, ...attributes(read(value, 'attributes', `${at}.attributes`), `${at}.attributes`) };
+  if (typeof qty !== 'number' || !Number.isSafeInteger(qty)) invalid(`${at}.qty`, 'a whole number', qty);
+  return { refCode, qty, price: amount(price, `${at}.price`), ...attributes(read(value, 'attributes', `${at}.attributes`), `${at}.attributes`) };
+}
+
+/** An array with its length, read once; undefined for anything else, or a Proxy whose traps throw. */
+function arrayWithLength(value: unknown): { array: readonly unknown[]; length: number } | undefined {
+  try {
+    if (!Array.isArray(value)) return undefined;
+    // A Proxy's length is whatever its trap says.
+    const length: unknown = value.length;
+    return typeof length === 'number' ? { array: value, length } : undefined;
+  } catch {
+    return undefined;
+  }
 }
 
 /** The order lines, read one index at a time: a hole (sent as null otherwise) is refused where it is. */
 function lines(items: unknown): OfflineOrderBody['order']['items'] {
-  let length: unknown;
-  try {
-    length = Array.isArray(items) ? items.length : undefined;
-  } catch {
-    length = undefined;
-  }
+  const list = arrayWithLength(items);
   // The products "just purchased": an order without one is not an order.
-  if (typeof length != 'number' || length == 0) return invalid('order.items', 'a non-empty array of { refCode, qty, price }', items);
+  if (list === undefined || list.length === 0) return invalid('order.items', 'a non-empty array of { refCode, qty, price }', items);
   const out: OfflineOrderBody['order']['items'] = [];
-  for (let i = 0; i < length; i++) out.push(item(read(items as object, String(i), `order.items[${i}]`), i));
+  for (let i = 0; i < list.length; i++) {
+    const at = `order.items[${i}]`;
+    out.push(item(read(list.array, String(i), at), at));
+  }
   return out;
 }
 
@@ -201,7 +217,7 @@ function build(input: unknown): OfflineOrderBody {
   if (!isRecord(input, 'the argument')) return invalid('the argument', 'an object { lang?, user?, order }', input);
   const langGiven = read(input, 'lang', 'lang');
   const lang = langGiven === undefined ? DEFAULT_LANG : langGiven;
-  if (!(typeof lang == 'string' && /^[a-z]{2,3}([-_][a-z0-9]{1,8})*$/i.test(lang))) invalid('lang', 'a language code such as "en-gb"', lang);
+  if (!(typeof lang === 'string' && /^[a-z]{2,3}([-_][a-z0-9]{1,8})*$/i.test(lang))) invalid('lang', 'a language code such as "en-gb"', lang);
   const given = read(input, 'user', 'user');
   const who = given === undefined ? undefined : user(given);
   const order = read(input, 'order', 'order');
@@ -209,27 +225,27 @@ function build(input: unknown): OfflineOrderBody {
 
   const get = (key: string) => read(order, key, `order.${key}`);
   const refCode = get('refCode');
-  if (!isText(refCode)) invalid('order.refCode', 'a non-empty string', refCode);
+  if (!isText(refCode)) invalid('order.refCode', NON_EMPTY_STRING, refCode);
   const orderDate = get('orderDate');
   const date = parseOrderDate(orderDate);
   if (!date) invalid('order.orderDate', 'a Date or a date string with a time zone, e.g. "2016-05-16T14:25:00Z"', orderDate);
   const customerId = get('customerId');
-  if (customerId !== undefined && !isText(customerId)) invalid('order.customerId', 'a non-empty string', customerId);
+  if (customerId !== undefined && !isText(customerId)) invalid('order.customerId', NON_EMPTY_STRING, customerId);
   const currency = get('currency');
-  if (!(typeof currency == 'string' && /^[a-z]{3}$/i.test(currency))) invalid('order.currency', 'a three-letter ISO 4217 code such as "GBP"', currency);
-  const [shipping, subTotal, total] = ['shipping', 'subTotal', 'total'].map((key) => {
-    const amount = get(key);
-    return isAmount(amount) ? amount : invalid(`order.${key}`, 'a number', amount);
-  }) as [number, number, number];
+  if (!(typeof currency === 'string' && /^[a-z]{3}$/i.test(currency))) invalid('order.currency', 'a three-letter ISO 4217 code such as "GBP"', currency);
+  const orderAmount = (key: string) => amount(get(key), `order.${key}`);
+  const shipping = orderAmount('shipping');
+  const subTotal = orderAmount('subTotal');
+  const total = orderAmount('total');
 
   return {
-    lang: lang as string,
+    lang,
     ...(who ? { user: who } : {}),
     order: {
-      refCode: refCode as string,
-      orderDate: documentedDate(date as Date),
-      ...(customerId !== undefined ? { customerId: customerId as string } : {}),
-      currency: (currency as string).toUpperCase(),
+      refCode,
+      orderDate: documentedDate(date),
+      ...(customerId !== undefined ? { customerId } : {}),
+      currency: currency.toUpperCase(),
       shipping,
       subTotal,
       total,
@@ -269,14 +285,14 @@ export function offlineOrderBody(order: OfflineOrder): { ok: true; body: Offline
   } catch (error) {
     // An InvalidInput names the field. Anything else (a Proxy trap, a stack overflow) came from
     // reading the caller's value all the same: still the order's fault, never an exception.
-    const why = error instanceof InvalidInput ? error.message : `could not be read (${describeError(error)})`;
+    const why = error instanceof InvalidInput ? error.message : couldNotRead(error);
     return failure('invalid', `offline order: ${why}`);
   }
 }
 
 /** This machine, by name or address: `127.attacker.example` is not. */
 const isLoopback = (host: string) =>
-  host == 'localhost' || host.endsWith('.localhost') || /^127(\.\d{1,3}){3}$/.test(host) || host == '[::1]';
+  host === 'localhost' || host.endsWith('.localhost') || /^127(\.\d{1,3}){3}$/.test(host) || host === '[::1]';
 
 /**
 The endpoint URL: the full URL ending in `/tracker/smart-api/orders/offline`, or a base URL
@@ -284,14 +300,14 @@ that the path is appended to. https only (Optimizely: "Ensure HTTPS is in the UR
 loopback hosts (a local sandbox). Undefined when not usable.
 */
 export function offlineOrderUrl(endpoint: unknown): string | undefined {
-  if (typeof endpoint != 'string') return undefined;
+  if (typeof endpoint !== 'string') return undefined;
   let url: URL;
   try {
     url = new URL(endpoint);
   } catch {
     return undefined;
   }
-  if (url.protocol != 'https:' && !(url.protocol == 'http:' && isLoopback(url.hostname))) return undefined;
+  if (url.protocol !== 'https:' && !(url.protocol === 'http:' && isLoopback(url.hostname))) return undefined;
   const path = url.pathname.replace(/\/+$/, '');
   url.pathname = path.endsWith(OFFLINE_ORDER_PATH) ? path : path + OFFLINE_ORDER_PATH;
   return url.href;

@@ -5,8 +5,8 @@
 // order the endpoint may already have stored could record the sale twice.
 import ky, { isHTTPError, isTimeoutError } from 'ky';
 import { failure, type Failure } from '../shared/result';
-import { offlineOrderBody, offlineOrderUrl, type OfflineOrder } from './offline-order-body';
-import { InvalidInput, describe, describeError, read } from './input';
+import { OFFLINE_ORDER_PATH, offlineOrderBody, offlineOrderUrl, type OfflineOrder } from './offline-order-body';
+import { InvalidInput, describeError, mustBe, optionName, readIfObject } from './input';
 
 export interface OfflineOrderOptions {
   /**
@@ -63,12 +63,15 @@ route, no name, nobody listening. Any other network error may have come after th
 */
 const NOT_SENT_CODES = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', 'ENETUNREACH', 'EHOSTUNREACH', 'UND_ERR_CONNECT_TIMEOUT']);
 
-const clamp = (value: unknown, min: number, max: number, fallback: number, name: string): number | Failure => {
+/** How a message names an option of `sendOfflineOrder`. */
+const optionField = (name: keyof OfflineOrderOptions) => `sendOfflineOrder: ${optionName(name)}`;
+
+/** A numeric option, rounded and clamped; what is wrong with it when it is not a number. */
+function clamp(value: unknown, { name, min, max, fallback }: { name: keyof OfflineOrderOptions; min: number; max: number; fallback: number }): number | string {
   if (value === undefined) return fallback;
-  if (typeof value != 'number' || Number.isNaN(value))
-    return failure('invalid', `sendOfflineOrder: option "${name}" must be a number (${describe(value)})`);
+  if (typeof value !== 'number' || Number.isNaN(value)) return mustBe(optionField(name), 'a number', value);
   return Math.min(max, Math.max(min, Math.round(value)));
-};
+}
 
 /**
 Headers that say how the message is framed or routed, not who sends it: the HTTP client sets them
@@ -76,36 +79,74 @@ itself, and refuses (or sends a broken request with) one given by hand.
 */
 const NOT_AUTH = new Set(['host', 'content-length', 'content-encoding', 'transfer-encoding', 'connection', 'keep-alive', 'proxy-connection', 'upgrade', 'expect', 'te', 'trailer']);
 
-const AUTH_EXPECTED = 'sendOfflineOrder: option "auth" must be an object of authentication headers, e.g. { Authorization: "Bearer …" }';
+const AUTH_EXPECTED = `${optionField('auth')} must be an object of authentication headers, e.g. { Authorization: "Bearer …" }`;
 
 /** The auth headers, or what is wrong with them. */
 function authHeaders(auth: unknown): Headers | string {
   let headers: Headers;
   try {
-    if (typeof auth != 'object' || !auth || Array.isArray(auth)) return AUTH_EXPECTED;
+    if (typeof auth !== 'object' || !auth || Array.isArray(auth)) return AUTH_EXPECTED;
     const entries = Object.entries(auth);
-    if (!entries.length || entries.some(([, value]) => typeof value != 'string' || !value)) return AUTH_EXPECTED;
+    if (!entries.length || entries.some(([, value]) => typeof value !== 'string' || !value)) return AUTH_EXPECTED;
     headers = new Headers(entries as Array<[string, string]>);
   } catch {
     // A getter that throws, or a name or value that is not a valid header (CR LF included). The
     // error is not quoted: its message can hold the header's value, a credential.
     return `${AUTH_EXPECTED}, with names and values valid in HTTP`;
   }
-  for (const [name] of headers) if (NOT_AUTH.has(name)) return `sendOfflineOrder: option "auth" cannot set "${name}": the HTTP client sets it`;
+  for (const [name] of headers) if (NOT_AUTH.has(name)) return `${optionField('auth')} cannot set "${name}": the HTTP client sets it`;
   return headers;
 }
 
+/** What sending needs, each option read once and checked. */
+interface SendSettings {
+  url: string;
+  headers: Headers;
+  timeoutMs: number;
+  retries: number;
+  endpointDedupes: boolean;
+}
+
+/** The options as `SendSettings`, or the message saying which one cannot be used. */
+function sendSettings(options: unknown): SendSettings | string {
+  let endpoint: unknown, auth: unknown, timeoutOption: unknown, retriesOption: unknown, endpointDedupes: unknown;
+  try {
+    // Each option read once, and a getter that throws is that option's fault, named.
+    [endpoint, auth, timeoutOption, retriesOption, endpointDedupes] = (['endpoint', 'auth', 'timeoutMs', 'retries', 'endpointDedupes'] as const).map(
+      (name) => readIfObject(options, name, optionField(name)),
+    );
+  } catch (error) {
+    if (error instanceof InvalidInput) return error.message;
+    throw error;
+  }
+  endpointDedupes ??= false;
+  const url = offlineOrderUrl(endpoint);
+  if (!url) return mustBe(optionField('endpoint'), `an https URL, ending in ${OFFLINE_ORDER_PATH} or not`, endpoint);
+  const headers = authHeaders(auth);
+  if (typeof headers === 'string') return headers;
+  const timeoutMs = clamp(timeoutOption, { name: 'timeoutMs', min: 1, max: 600_000, fallback: DEFAULT_TIMEOUT_MS });
+  if (typeof timeoutMs === 'string') return timeoutMs;
+  const retries = clamp(retriesOption, { name: 'retries', min: 0, max: 10, fallback: DEFAULT_RETRIES });
+  if (typeof retries === 'string') return retries;
+  if (typeof endpointDedupes !== 'boolean') return mustBe(optionField('endpointDedupes'), 'true or false', endpointDedupes);
+  return { url, headers, timeoutMs, retries, endpointDedupes };
+}
+
 /** A `Retry-After` (seconds or an HTTP date) in ms from now; undefined when absent or unreadable. */
-function retryAfterMs(header: string | null): number | undefined {
+function retryAfterMs(response: Response): number | undefined {
+  const header = response.headers.get('retry-after');
   if (!header) return undefined;
   const ms = /^\d+$/.test(header.trim()) ? Number(header) * 1000 : Date.parse(header) - Date.now();
   return Number.isNaN(ms) ? undefined : Math.max(0, ms);
 }
 
+/** What a failed fetch may carry: Node's fetch puts the network error (its `code`) in `cause`. */
+type ErrorLike = { message?: unknown; cause?: { code?: unknown; message?: unknown } } | null | undefined;
+
 /** The code of a fetch network error (`cause.code` in Node's fetch), if any. */
 const networkCode = (error: unknown): string | undefined => {
-  const code = (error as { cause?: { code?: unknown } } | undefined)?.cause?.code;
-  return typeof code == 'string' ? code : undefined;
+  const code = (error as ErrorLike)?.cause?.code;
+  return typeof code === 'string' ? code : undefined;
 };
 
 /**
@@ -122,9 +163,9 @@ order was stored.
 */
 function mayBeStored(error: unknown): boolean {
   if (isHTTPError(error)) {
-    const { status, headers } = error.response;
-    if (status == 503) return retryAfterMs(headers.get('retry-after')) === undefined;
-    return status == 408 || status >= 500;
+    const { status } = error.response;
+    if (status === 503) return retryAfterMs(error.response) === undefined;
+    return status === 408 || status >= 500;
   }
   if (isTimeoutError(error)) return true;
   return !NOT_SENT_CODES.has(networkCode(error) ?? '');
@@ -136,12 +177,12 @@ endpoint dedupes), and never wait longer than `MAX_ORDER_RETRY_AFTER_MS`. `undef
 go on, which honours `Retry-After` and backs off; `true` would bypass `Retry-After`, so the
 network errors ky retries by itself are left to it.
 */
-function retryRule(endpointDedupes: boolean) {
+function retryRule({ endpointDedupes }: { endpointDedupes: boolean }) {
   return ({ error }: { error: Error }): false | undefined => {
     if (isHTTPError(error)) {
-      const { status, headers } = error.response;
-      if ((retryAfterMs(headers.get('retry-after')) ?? 0) > MAX_ORDER_RETRY_AFTER_MS) return false;
-      const refused = status == 429 || (status == 503 && !mayBeStored(error));
+      const { status } = error.response;
+      if ((retryAfterMs(error.response) ?? 0) > MAX_ORDER_RETRY_AFTER_MS) return false;
+      const refused = status === 429 || (status === 503 && !mayBeStored(error));
       return refused || (endpointDedupes && DEDUPED_RETRY_STATUSES.includes(status)) ? undefined : false;
     }
     return !mayBeStored(error) || endpointDedupes ? undefined : false;
@@ -152,7 +193,7 @@ function retryRule(endpointDedupes: boolean) {
 A 303 See Other is how a server answers a POST it has handled ("see the result there"), so the
 order may be stored; the other redirects say the resource is elsewhere, so it was not handled.
 */
-const redirectMayBeStored = (status: number) => status == 303;
+const redirectMayBeStored = (status: number) => status === 303;
 
 /** ` to <origin>` of a Location header, for the message; only the origin, not a path that may carry a token. */
 function whereTo(location: string | null, base: string): string {
@@ -163,19 +204,24 @@ function whereTo(location: string | null, base: string): string {
   }
 }
 
+/** Lets go of a body that will not be read, so the connection is freed. */
+const discardBody = (response: Response) => void response.body?.cancel().catch(() => undefined);
+
 /** The server's own words on a refusal: `message` (or `error`) of a JSON body, read in time or not at all. */
 async function serverMessage(response: Response, timeoutMs: number): Promise<string> {
   let stop = () => {};
   const late = new Promise<undefined>((resolve) => {
     const timer = setTimeout(resolve, timeoutMs);
-    stop = () => clearTimeout(timer);
+    stop = () => {
+      clearTimeout(timer);
+    };
   });
   try {
     const text = await Promise.race([response.text(), late]);
-    if (text === undefined) void response.body?.cancel().catch(() => undefined);
+    if (text === undefined) discardBody(response);
     const json: unknown = JSON.parse(text ?? '');
-    const said = typeof json == 'object' && json ? (json as Record<string, unknown>).message ?? (json as Record<string, unknown>).error : undefined;
-    return typeof said == 'string' && said ? `: ${said.slice(0, 300)}` : '';
+    const said = readIfObject(json, 'message', "the answer's message") ?? readIfObject(json, 'error', "the answer's error");
+    return typeof said === 'string' && said ? `: ${said.slice(0, 300)}` : '';
   } catch {
     return '';
   } finally {
@@ -183,10 +229,46 @@ async function serverMessage(response: Response, timeoutMs: number): Promise<str
   }
 }
 
-const orderFailure = (reason: Failure['reason'], message: string, maybeStored: boolean, status?: number): OfflineOrderResult => ({
+const orderFailure = (
+  reason: Failure['reason'],
+  message: string,
+  { maybeStored, status }: { maybeStored: boolean; status?: number },
+): OfflineOrderResult => ({
   ...failure(reason, maybeStored ? `${message}; it may have been stored: check before sending it again` : message, status),
   maybeStored,
 });
+
+/** Refused before sending: nothing left, so nothing can have been stored. */
+const invalid = (message: string) => orderFailure('invalid', message, { maybeStored: false });
+
+/** What one send that failed tells the caller: why, and whether the order may be stored all the same. */
+async function sendFailure(
+  error: unknown,
+  { refCode, url, attempts, timeoutMs }: { refCode: string; url: string; attempts: number; timeoutMs: number },
+): Promise<OfflineOrderResult> {
+  const tries = `${attempts} attempt${attempts === 1 ? '' : 's'}`;
+  const maybeStored = mayBeStored(error);
+  if (isHTTPError(error) && error.response.status < 400) {
+    const { status, headers: answer } = error.response;
+    discardBody(error.response);
+    return orderFailure(
+      'rejected',
+      `offline order ${refCode}: the endpoint answered ${status}, a redirect${whereTo(answer.get('location'), url)}, which is not followed, so neither the order nor the credentials leave for another address: set "endpoint" to the address Optimizely gave you`,
+      { maybeStored: redirectMayBeStored(status), status },
+    );
+  }
+  if (isHTTPError(error)) {
+    const { status } = error.response;
+    const said = await serverMessage(error.response, timeoutMs);
+    return status === 408 || status === 429 || status >= 500
+      ? orderFailure('dropped', `offline order ${refCode}: the endpoint answered ${status}${said} (after ${tries})`, { maybeStored, status })
+      : orderFailure('rejected', `offline order ${refCode} was rejected with ${status}${said}`, { maybeStored, status });
+  }
+  if (isTimeoutError(error)) return orderFailure('timeout', `offline order ${refCode}: no answer within ${timeoutMs} ms (after ${tries})`, { maybeStored: true });
+  const { cause, message } = (error as ErrorLike) ?? {};
+  const why = [cause?.code, cause?.message, message].find((text): text is string => typeof text === 'string' && text !== '');
+  return orderFailure('blocked', `offline order ${refCode}: the endpoint could not be reached (${String(why)}, after ${tries})`, { maybeStored });
+}
 
 /**
 Sends one Optimizely offline order: validates it, then `POST`s the JSON body to the endpoint
@@ -220,26 +302,9 @@ export async function sendOfflineOrder(order: OfflineOrder, options: OfflineOrde
   try {
     const built = offlineOrderBody(order);
     if (!built.ok) return { ...built, maybeStored: false };
-    const invalid = (message: string) => orderFailure('invalid', message, false);
-    // Each option read once, and a getter that throws is that option's fault, named.
-    const option = (name: keyof OfflineOrderOptions) => (typeof options == 'object' && options ? read(options, name, `"${name}"`) : undefined);
-    let endpoint: unknown, auth: unknown, timeoutOption: unknown, retriesOption: unknown, endpointDedupes: unknown;
-    try {
-      [endpoint, auth, timeoutOption, retriesOption, endpointDedupes] = (['endpoint', 'auth', 'timeoutMs', 'retries', 'endpointDedupes'] as const).map(option);
-    } catch (error) {
-      if (error instanceof InvalidInput) return invalid(`sendOfflineOrder: option ${error.message}`);
-      throw error;
-    }
-    endpointDedupes ??= false;
-    const url = offlineOrderUrl(endpoint);
-    if (!url) return invalid(`sendOfflineOrder: option "endpoint" must be an https URL, ending in /tracker/smart-api/orders/offline or not (${describe(endpoint)})`);
-    const headers = authHeaders(auth);
-    if (typeof headers == 'string') return invalid(headers);
-    const timeoutMs = clamp(timeoutOption, 1, 600_000, DEFAULT_TIMEOUT_MS, 'timeoutMs');
-    if (typeof timeoutMs != 'number') return { ...timeoutMs, maybeStored: false };
-    const retries = clamp(retriesOption, 0, 10, DEFAULT_RETRIES, 'retries');
-    if (typeof retries != 'number') return { ...retries, maybeStored: false };
-    if (typeof endpointDedupes != 'boolean') return invalid(`sendOfflineOrder: option "endpointDedupes" must be true or false (${describe(endpointDedupes)})`);
+    const settings = sendSettings(options);
+    if (typeof settings === 'string') return invalid(settings);
+    const { url, headers, timeoutMs, retries, endpointDedupes } = settings;
     // Serialised here, not by ky: the body is plain data by now, and if it still cannot be
     // written (larger than a string can hold), that is the order's fault, found before sending.
     let json: string;
@@ -251,7 +316,6 @@ export async function sendOfflineOrder(order: OfflineOrder, options: OfflineOrde
     headers.set('accept', 'application/json');
     headers.set('content-type', 'application/json');
 
-    const refCode = built.body.order.refCode;
     let attempts = 0;
     try {
       const response = await ky.post(url, {
@@ -270,35 +334,24 @@ export async function sendOfflineOrder(order: OfflineOrder, options: OfflineOrde
           afterStatusCodes: [429, 503],
           maxRetryAfter: MAX_ORDER_RETRY_AFTER_MS,
           retryOnTimeout: endpointDedupes,
-          shouldRetry: retryRule(endpointDedupes),
+          shouldRetry: retryRule({ endpointDedupes }),
         },
-        hooks: { beforeRequest: [() => void attempts++] },
+        hooks: {
+          beforeRequest: [
+            () => {
+              attempts++;
+            },
+          ],
+        },
       });
-      void response.body?.cancel().catch(() => undefined);
+      discardBody(response);
       return { ok: true, status: response.status };
     } catch (error) {
-      const tries = `${attempts} attempt${attempts == 1 ? '' : 's'}`;
-      const maybe = mayBeStored(error);
-      if (isHTTPError(error) && error.response.status < 400) {
-        const { status, headers: answer } = error.response;
-        void error.response.body?.cancel().catch(() => undefined);
-        return orderFailure('rejected', `offline order ${refCode}: the endpoint answered ${status}, a redirect${whereTo(answer.get('location'), url)}, which is not followed, so neither the order nor the credentials leave for another address: set "endpoint" to the address Optimizely gave you`, redirectMayBeStored(status), status);
-      }
-      if (isHTTPError(error)) {
-        const { status } = error.response;
-        const said = await serverMessage(error.response, timeoutMs);
-        return status == 408 || status == 429 || status >= 500
-          ? orderFailure('dropped', `offline order ${refCode}: the endpoint answered ${status}${said} (after ${tries})`, maybe, status)
-          : orderFailure('rejected', `offline order ${refCode} was rejected with ${status}${said}`, maybe, status);
-      }
-      if (isTimeoutError(error)) return orderFailure('timeout', `offline order ${refCode}: no answer within ${timeoutMs} ms (after ${tries})`, true);
-      const cause = (error as { cause?: { code?: unknown; message?: unknown } }).cause;
-      const why = [cause?.code, cause?.message, (error as Error)?.message].find((text) => typeof text == 'string' && text);
-      return orderFailure('blocked', `offline order ${refCode}: the endpoint could not be reached (${why}, after ${tries})`, maybe);
+      return await sendFailure(error, { refCode: built.body.order.refCode, url, attempts, timeoutMs });
     }
   } catch (error) {
     // Nothing escapes: an unexpected error is a result too. Whether it happened before or after
     // the request went out is unknown, so the order may have been stored.
-    return orderFailure('blocked', `sendOfflineOrder failed: ${describeError(error)}`, true);
+    return orderFailure('blocked', `sendOfflineOrder failed: ${describeError(error)}`, { maybeStored: true });
   }
 }
