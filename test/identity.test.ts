@@ -5,6 +5,7 @@ import { createCookieJar, type CookieJar } from '../src/identity/cookies';
 import { createBrowserIds } from '../src/identity/browser-id';
 import { createRcsStore, isRcs } from '../src/identity/rcs';
 import { SESSION_IDLE_MS, touchSession } from '../src/identity/session';
+import { createStore } from '../src/shared/store';
 import type { Settings } from '../src/types/options';
 
 beforeEach(() => {
@@ -78,7 +79,7 @@ describe('browser id: a visitor arriving with Sitecore Engage’s cookies', () =
   const ids = (jar: CookieJar, mirrored?: string) => {
     if (mirrored) localStorage.setItem('p:bid', mirrored);
     const settings = { clientKey, browserId: 'local', cookieExpiryDays: 400 } as Settings;
-    return createBrowserIds(settings, jar, localStorage, 'p:', () => true, () => {});
+    return createBrowserIds({ settings, jar, store: createStore('p:', localStorage), lockName: 'p:bid', allowed: () => true, onCreateFailed: () => {} });
   };
 
   it.each([
@@ -121,9 +122,10 @@ describe('browser id: a visitor arriving with Sitecore Engage’s cookies', () =
 
 describe('session', () => {
   it('keeps the id while active and renews it after 30 idle minutes', () => {
-    const first = touchSession(localStorage, 's', 1_000);
-    expect(touchSession(localStorage, 's', 1_000 + SESSION_IDLE_MS - 1)).toBe(first);
+    const store = createStore('p:', localStorage);
+    const first = touchSession(store, 1_000);
+    expect(touchSession(store, 1_000 + SESSION_IDLE_MS - 1)).toBe(first);
     const later = 1_000 + 2 * SESSION_IDLE_MS;
-    expect(touchSession(localStorage, 's', later)).not.toBe(first);
+    expect(touchSession(store, later)).not.toBe(first);
   });
 });

@@ -1,9 +1,13 @@
 // @vitest-environment happy-dom
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { MAX_QUEUED, createQueue } from '../src/events/queue';
+import { MAX_QUEUED, createQueue, type QueueOptions } from '../src/events/queue';
+import { createStore } from '../src/shared/store';
 import type { Message } from '../src/types/wire';
 
 const message = (type: string, eventId = type): Message => ({ type, ext: { eventId } });
+/** A queue over `storage` under the prefix `p:`, as a page load of the tag makes it. */
+const queueIn = (options: Partial<QueueOptions> = {}, storage: Storage = localStorage) =>
+  createQueue({ store: createStore('p:', storage), onOverflow: () => {}, ...options });
 const types = (queue: ReturnType<typeof createQueue>) => queue.list().map((e) => e.message.type);
 
 beforeEach(() => localStorage.clear());
@@ -11,23 +15,23 @@ afterEach(() => vi.useRealTimers());
 
 describe('persisted queue', () => {
   it('keeps events in the order they were made, across page loads', () => {
-    const first = createQueue('p:', localStorage, () => {});
+    const first = queueIn();
     ['A', 'B', 'C'].forEach((t) => first.add(message(t)));
-    const reloaded = createQueue('p:', localStorage, () => {});
+    const reloaded = queueIn();
     expect(types(reloaded)).toEqual(['A', 'B', 'C']);
     expect(reloaded.head()?.message.type).toBe('A');
   });
 
   it('shows other tabs which event is being sent, without rewriting the event, and forgets it once settled', () => {
     vi.useFakeTimers({ now: 1_000_000 });
-    const tabA = createQueue('p:', localStorage, () => {}, 5000);
+    const tabA = queueIn({ leaseMs: 5000 });
     const event = tabA.add(message('ADD'));
     const entry = localStorage.getItem(event.key);
     tabA.lease(event.key);
     expect(localStorage.getItem(event.key)).toBe(entry); // the event itself is not written again
-    expect(createQueue('p:', localStorage, () => {}, 5000).head()?.leasedUntil).toBe(1_005_000); // tab B sees the lease
+    expect(queueIn({ leaseMs: 5000 }).head()?.leasedUntil).toBe(1_005_000); // tab B sees the lease
     tabA.save({ ...event, attempts: 1 }); // a failed try: no longer on its way
-    expect(createQueue('p:', localStorage, () => {}, 5000).head()?.leasedUntil).toBe(0);
+    expect(queueIn({ leaseMs: 5000 }).head()?.leasedUntil).toBe(0);
     tabA.lease(event.key);
     tabA.remove(event.key);
     expect(Object.keys(localStorage).filter((key) => key != 'p:seq')).toEqual([]);
@@ -36,13 +40,13 @@ describe('persisted queue', () => {
   });
 
   it('marks an event that left with its page, for every later page load to see', () => {
-    const leaving = createQueue('p:', localStorage, () => {});
+    const leaving = queueIn();
     const event = leaving.add(message('ADD'));
     leaving.lease(event.key);
     leaving.handOff(event.key);
-    expect(createQueue('p:', localStorage, () => {}).head()).toMatchObject({ handedOff: true, leasedUntil: 0 });
+    expect(queueIn().head()).toMatchObject({ handedOff: true, leasedUntil: 0 });
     leaving.release(event.key);
-    expect(createQueue('p:', localStorage, () => {}).head()).toMatchObject({ handedOff: false, leasedUntil: 0 });
+    expect(queueIn().head()).toMatchObject({ handedOff: false, leasedUntil: 0 });
   });
 
   it('forgets an event it cannot mark as handed off (storage full): the next page load must not send it', () => {
@@ -57,56 +61,56 @@ describe('persisted queue', () => {
       },
       removeItem: (key: string) => localStorage.removeItem(key),
     } as Storage;
-    const queue = createQueue('p:', storage, () => {});
+    const queue = queueIn({}, storage);
     const event = queue.add(message('ADD'));
     full = true;
     queue.handOff(event.key);
-    expect(createQueue('p:', localStorage, () => {}).head()).toBeUndefined();
+    expect(queueIn().head()).toBeUndefined();
   });
 
   it('keeps the order events were made in when the clock is set back between page loads', () => {
     vi.useFakeTimers({ now: new Date('2026-12-03T10:00:05Z') });
-    const first = createQueue('p:', localStorage, () => {});
+    const first = queueIn();
     first.add(message('ADD', 'a1'));
     first.add(message('ADD', 'a2'));
     vi.setSystemTime(new Date('2026-12-03T10:00:00Z')); // set back 5 s
-    createQueue('p:', localStorage, () => {}).add(message('FORCE_CLOSE'));
-    expect(types(createQueue('p:', localStorage, () => {}))).toEqual(['ADD', 'ADD', 'FORCE_CLOSE']);
+    queueIn().add(message('FORCE_CLOSE'));
+    expect(types(queueIn())).toEqual(['ADD', 'ADD', 'FORCE_CLOSE']);
   });
 
   it('carries on after the events an earlier version of the tag keyed by time', () => {
     localStorage.setItem(`p:q:${(1_790_000_000_000).toString(36).padStart(9, '0')}:old`, JSON.stringify({ m: message('VIEW', 'old'), a: 0 }));
-    createQueue('p:', localStorage, () => {}).add(message('ADD'));
-    expect(types(createQueue('p:', localStorage, () => {}))).toEqual(['VIEW', 'ADD']);
+    queueIn().add(message('ADD'));
+    expect(types(queueIn())).toEqual(['VIEW', 'ADD']);
   });
 
   it('takes a wait that a clock set back since left behind for no wait at all', () => {
     vi.useFakeTimers({ now: new Date('2026-12-04T10:00:00Z') }); // a day ahead
-    const ahead = createQueue('p:', localStorage, () => {}, 5000);
+    const ahead = queueIn({ leaseMs: 5000 });
     const event = ahead.add(message('ADD'));
     ahead.pause(Date.now() + 60_000);
     ahead.save({ ...event, attempts: 1, notBefore: Date.now() + 30_000 });
     ahead.lease(event.key);
     expect(ahead.pausedUntil()).toBe(Date.now() + 60_000);
     vi.setSystemTime(new Date('2026-12-03T10:00:00Z')); // the clock is put right
-    const now = createQueue('p:', localStorage, () => {}, 5000);
+    const now = queueIn({ leaseMs: 5000 });
     expect(now.pausedUntil()).toBe(0);
     expect(now.head()).toMatchObject({ notBefore: 0 });
     now.lease(event.key);
     vi.setSystemTime(new Date('2026-12-02T10:00:00Z')); // and a lease written then has run out now
-    const lease = createQueue('p:', localStorage, () => {}, 5000).head()!.leasedUntil!;
+    const lease = queueIn({ leaseMs: 5000 }).head()!.leasedUntil!;
     expect(lease > 0 && lease <= Date.now()).toBe(true);
   });
 
   it('keeps creation order for thousands of events made in the same millisecond', () => {
-    const queue = createQueue('p:', localStorage, () => {});
+    const queue = queueIn();
     for (let i = 0; i < 1500; i++) queue.add(message(`E${i}`));
     expect(types(queue)).toEqual(Array.from({ length: 1500 }, (_, i) => `E${i}`));
   });
 
   it('two tabs adding and removing at once lose nothing (one storage entry per event)', () => {
-    const tabA = createQueue('p:', localStorage, () => {});
-    const tabB = createQueue('p:', localStorage, () => {});
+    const tabA = queueIn();
+    const tabB = queueIn();
     const a1 = tabA.add(message('A1'));
     tabB.add(message('B1'));
     tabB.invalidate();
@@ -116,11 +120,11 @@ describe('persisted queue', () => {
   });
 
   it('stores attempt counts but never resurrects an event another tab removed', () => {
-    const tabA = createQueue('p:', localStorage, () => {});
+    const tabA = queueIn();
     const event = tabA.add(message('A'));
     event.attempts = 2;
     tabA.save(event);
-    expect(createQueue('p:', localStorage, () => {}).head()?.attempts).toBe(2);
+    expect(queueIn().head()?.attempts).toBe(2);
     localStorage.removeItem(event.key);
     event.attempts = 3;
     tabA.save(event);
@@ -129,7 +133,7 @@ describe('persisted queue', () => {
 
   it('drops the oldest event past the cap and reports it', () => {
     const dropped: string[] = [];
-    const queue = createQueue('p:', localStorage, (e) => dropped.push(e.message.type));
+    const queue = queueIn({ onOverflow: (e) => dropped.push(e.message.type) });
     for (let i = 0; i <= MAX_QUEUED; i++) queue.add(message(`E${i}`));
     expect(dropped).toEqual(['E0']);
     expect(queue.list()).toHaveLength(MAX_QUEUED);
@@ -137,15 +141,15 @@ describe('persisted queue', () => {
 
   it('falls back to memory when storage refuses writes', () => {
     const full = { ...localStorage, length: 0, key: () => null, getItem: () => null, setItem: () => { throw new DOMException('full', 'QuotaExceededError'); }, removeItem: () => {} } as unknown as Storage;
-    const queue = createQueue('p:', full, () => {});
+    const queue = queueIn({}, full);
     queue.add(message('A'));
     expect(types(queue)).toEqual(['A']);
   });
 
   it('shares a Retry-After pause through storage', () => {
     const until = Date.now() + 12_345;
-    createQueue('p:', localStorage, () => {}).pause(until);
-    expect(createQueue('p:', localStorage, () => {}).pausedUntil()).toBe(until);
+    queueIn().pause(until);
+    expect(queueIn().pausedUntil()).toBe(until);
   });
 });
 
@@ -155,10 +159,10 @@ describe('entries the queue cannot read', () => {
     localStorage.setItem('p:q:000000002:also-bad', JSON.stringify({ m: { type: 'VIEW' }, a: 0 }));
     localStorage.setItem('p:q:000000003:good', JSON.stringify({ m: message('VIEW', 'good'), a: 0 }));
     const unreadable: string[] = [];
-    const queue = createQueue('p:', localStorage, () => {}, 15_000, (key) => unreadable.push(key));
+    const queue = queueIn({ leaseMs: 15_000, onUnreadable: (key) => unreadable.push(key) });
     expect(queue.head()?.message.ext.eventId).toBe('good');
     expect(types(queue)).toEqual(['VIEW']);
-    expect(unreadable).toEqual(['p:q:000000001:bad', 'p:q:000000002:also-bad']);
+    expect(unreadable).toEqual(['q:000000001:bad', 'q:000000002:also-bad']);
     expect(Object.keys(localStorage).sort()).toEqual(['p:q:000000003:good']);
   });
 
@@ -166,7 +170,7 @@ describe('entries the queue cannot read', () => {
     localStorage.setItem('p:q:000000001:done', JSON.stringify({ f: 'dropped' }));
     localStorage.setItem('p:q:000000002:x', JSON.stringify({ m: message('ADD', 'x'), a: 'many', n: 'later' }));
     const unreadable: string[] = [];
-    const queue = createQueue('p:', localStorage, () => {}, 15_000, (key) => unreadable.push(key));
+    const queue = queueIn({ leaseMs: 15_000, onUnreadable: (key) => unreadable.push(key) });
     expect(queue.head()).toMatchObject({ message: { type: 'ADD' }, attempts: 0, notBefore: 0 });
     expect(unreadable).toEqual([]);
   });

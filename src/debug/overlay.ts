@@ -4,7 +4,6 @@
 // way out. Loaded on demand, never in the core. Everything is built with textContent: campaign
 // names from an API are text, never HTML.
 import { STATE, stateOf } from '../shared/markup';
-import { endPreview } from '../shared/preview';
 import type { Decision, SlotReport, Source } from '../types/decision';
 import type { PreviewControl, ShowOverlay } from '../types/parts';
 
@@ -49,7 +48,7 @@ function heading(preview: PreviewControl | false | undefined): HTMLElement {
   if (preview) {
     const exit = element('button', 'Exit preview');
     exit.type = 'button';
-    exit.onclick = () => endPreview(preview.key);
+    exit.onclick = () => preview.end();
     line.append(element('mark', `Preview: ${preview.value}`), ' ', exit);
   }
   return line;

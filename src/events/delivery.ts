@@ -59,21 +59,28 @@ export interface Delivery {
   leave(final: boolean): void;
 }
 
-export function createDelivery(
-  settings: Settings,
-  queue: Queue,
-  tabs: Tabs,
-  ids: BrowserIds,
-  lockName: string,
-  canSend: () => boolean,
-  report: (event: QueuedEvent, outcome: Outcome) => void,
-): Delivery {
+export interface DeliveryOptions {
+  settings: Settings;
+  queue: Queue;
+  tabs: Tabs;
+  ids: BrowserIds;
+  /** The Web Lock under which one tab at a time drains the queue. */
+  lockName: string;
+  /** Whether events may be sent now (consent, not destroyed). */
+  canSend: () => boolean;
+  /** Told how each event ended: delivered, or given up on and why. */
+  report: (event: QueuedEvent, outcome: Outcome) => void;
+}
+
+export function createDelivery({ settings, queue, tabs, ids, lockName, canSend, report }: DeliveryOptions): Delivery {
   const inFlight = new Map<string, Promise<void>>();
   let keepaliveBytes = 0;
   let running = false;
   let again = false;
   let urgent = false;
   let leaving = false;
+  /** Read anew after each await: leave() may set it while a drain waits. */
+  const hasLeft = () => leaving;
   let idFailures = 0;
   let timer: ReturnType<typeof setTimeout> | undefined;
   /** Settles when the page is left, so that a drain lets go of the lock at once (see leave). */
@@ -86,7 +93,7 @@ export function createDelivery(
   const later = (ms: number) => {
     clearTimeout(timer);
     // Whole ms: a wait of a fraction would find the clock unmoved, and wait again.
-    timer = setTimeout(delivery.kick, Math.ceil(ms));
+    timer = setTimeout(() => { delivery.kick(); }, Math.ceil(ms));
   };
 
   /** Sends one event, or joins its request already in flight; `withPage`: from leave(), so it must outlive the page. */
@@ -106,7 +113,7 @@ export function createDelivery(
       // unload, before pagehide, yet carries the request on: so what could be the unload's doing
       // is settled a moment later, once a pagehide would have been seen.
       .then((answer) => (cutOffByUnload(answer) ? new Promise<HttpAnswer>((resolve) => setTimeout(resolve, UNLOAD_GRACE_MS, answer)) : answer))
-      .then((answer) => settle(event, answer))
+      .then((answer) => { settle(event, answer); })
       .finally(() => {
         if (keepalive) keepaliveBytes -= bytes;
         inFlight.delete(event.key);
@@ -160,7 +167,7 @@ export function createDelivery(
       again = false;
       // The oldest event this tab may send: its own, or one a tab that is gone left (tabs.ts).
       await Promise.race([tabs.refresh(), left]);
-      if (leaving) return;
+      if (hasLeft()) return;
       let look = Infinity;
       const ours = (event: QueuedEvent) => {
         const wait = tabs.wait(event.tab);
@@ -168,9 +175,12 @@ export function createDelivery(
         return !wait;
       };
       const event = queue.head(ours);
-      if (!event) return look < Infinity ? later(look) : undefined;
+      if (!event) {
+        if (look < Infinity) later(look);
+        return;
+      }
       // A session close waits until no older event of any tab is queued: it must not close the cart's session first.
-      if (event.message.type == CLOSES_SESSION && queue.head()?.key != event.key) return later(ORDER_POLL_MS);
+      if (event.message.type === CLOSES_SESSION && queue.head()?.key !== event.key) { later(ORDER_POLL_MS); return; }
       const now = Date.now();
       if (!inFlight.has(event.key)) {
         // Left with its page, or its sender went away mid-request (the lease ran out unsettled):
@@ -180,17 +190,17 @@ export function createDelivery(
           continue;
         }
         // Another tab is sending it: its answer settles it, and the storage event wakes us.
-        if (event.leasedUntil) return later(event.leasedUntil - now);
+        if (event.leasedUntil) { later(event.leasedUntil - now); return; }
       }
       const wait = Math.max(queue.pausedUntil(), urgent ? 0 : event.notBefore ?? 0) - now;
-      if (wait > 0) return later(wait);
+      if (wait > 0) { later(wait); return; }
       const browserId = await ids.ensure();
       // The page may have been left while the id was made: leave() decided what goes then.
-      if (leaving) return;
-      if (!browserId) return later(backoffMs(++idFailures));
+      if (hasLeft()) return;
+      if (!browserId) { later(backoffMs(++idFailures)); return; }
       // Meanwhile another tab may have started sending it: look again.
       const fresh = queue.head(ours);
-      if (fresh?.key != event.key || ((fresh.leasedUntil || fresh.handedOff) && !inFlight.has(event.key))) continue;
+      if (fresh?.key !== event.key || ((fresh.leasedUntil || fresh.handedOff) && !inFlight.has(event.key))) continue;
       idFailures = 0;
       await Promise.race([send(event, browserId), left]);
     }
@@ -229,7 +239,10 @@ export function createDelivery(
       // asks for it: the drain stops waiting for its request and lets go now.
       // A request for it still waiting would be granted to the page after it is gone or frozen,
       // and hold the queue from every other tab: it is withdrawn.
-      if (final) (onLeft(), waiting.abort());
+      if (final) {
+        onLeft();
+        waiting.abort();
+      }
       const now = Date.now();
       // Offline or paused by a Retry-After, nothing would arrive: everything waits for the next load.
       const browserId = canSend() && navigator.onLine && queue.pausedUntil() <= now && ids.current();
@@ -238,24 +251,28 @@ export function createDelivery(
       for (const event of browserId ? queue.list() : []) {
         // A session close waits for the next page load while anything made before it (in any tab)
         // is queued: side by side, it could reach the API first and close the session before the cart.
-        if (event.message.type == CLOSES_SESSION && before) break;
+        if (event.message.type === CLOSES_SESSION && before) break;
         before = true;
         // Other tabs' events are theirs to send, those of tabs that are gone the next page's, and
         // this page's own, just back from the back/forward cache, wait until it sees storage anew.
-        if (event.tab != tabs.id || tabs.wait(event.tab)) continue;
+        if (event.tab !== tabs.id || tabs.wait(event.tab)) continue;
         // Impressions stay queued for the next page (a page of slots makes dozens): sent now, they
         // would take every connection to the API just when the next page asks for its decisions.
         // An event another tab is sending right now is that tab's to confirm; one that the API
         // failed lately (waiting out a backoff) waits for the next page rather than go unconfirmed.
         const elsewhere = !inFlight.has(event.key) && (event.handedOff || event.leasedUntil);
-        if (event.message.type == 'SLOT_IMPRESSION' || elsewhere || (event.notBefore ?? 0) > now) continue;
+        if (event.message.type === 'SLOT_IMPRESSION' || elsewhere || (event.notBefore ?? 0) > now) continue;
         void send(event, browserId as string, true);
       }
       // What is still on its way leaves with the page: the browser carries keepalive requests on,
       // but no one will read their answers, so the next page load must not send these events
       // again (a request the unload cancels may have reached the API too). Offline, they cannot
       // arrive: the next page load sends them.
-      if (final) for (const key of inFlight.keys()) (navigator.onLine ? queue.handOff : queue.release)(key);
+      if (final)
+        for (const key of inFlight.keys()) {
+          if (navigator.onLine) queue.handOff(key);
+          else queue.release(key);
+        }
     },
   };
   return delivery;

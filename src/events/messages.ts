@@ -68,7 +68,7 @@ function flattenExt(ext: unknown, into: Ext = {}, prefix = '', depth = 0): Ext {
 
 /** `page` the way Sitecore's SDK infers it: the last path segment, or 'Home Page'. */
 export function pageName(url: string): string {
-  const last = new URL(url).pathname.replace(/\/+$/, '').split('/').pop()!;
+  const last = new URL(url).pathname.replace(/\/+$/, '').split('/').pop() ?? '';
   try {
     return decodeURIComponent(last) || 'Home Page';
   } catch {
@@ -101,7 +101,7 @@ export function viewMessage(settings: Settings, ctx: CallContext, given: ViewDat
   const data = detach(given, 'view(data)');
   if (!isObject(data)) invalid('view(data): data must be an object');
   const { referrer, url } = ctx;
-  const fields = { ...utmParams(url), ...(referrer && new URL(referrer, url).host != new URL(url).host && { referrer }) };
+  const fields = { ...utmParams(url), ...(referrer && new URL(referrer, url).host !== new URL(url).host && { referrer }) };
   return message(settings, ctx, 'VIEW', fields, data.ext, data.page);
 }
 
@@ -113,7 +113,7 @@ export function addMessage(settings: Settings, ctx: CallContext, given: Product,
   if (!(Number.isFinite(quantity) && quantity > 0)) invalid('add(product): product.quantity must be a positive number');
   const { price } = product;
   if (price !== undefined && !(Number.isFinite(price) && price >= 0)) invalid('add(product): product.price must be a number, 0 or more');
-  if (product.currency !== undefined && !/^[a-z]{3}$/i.test(String(product.currency))) invalid('add(product): product.currency must be a three-letter ISO 4217 code');
+  if (product.currency !== undefined && !/^[a-z]{3}$/i.test(product.currency)) invalid('add(product): product.currency must be a three-letter ISO 4217 code');
   return message(settings, ctx, 'ADD', { product: { currency: settings.currency, ...product, item_id, quantity } }, ext);
 }
 
@@ -134,7 +134,7 @@ export function identityMessage(settings: Settings, ctx: CallContext, given: Per
   const person = detach(given, 'identity(person)');
   if (!isObject(person)) invalid('identity(person): person must be an object');
   const { email, identifiers = email ? [{ id: email, provider: 'email' }] : [] } = person;
-  if (email !== undefined && !/^[^\s@]+@[^\s@]+\.[^\s@]+$/.test(String(email))) invalid('identity(person): email is not an email address');
+  if (email !== undefined && !/^[^\s@]+@[^\s@]+\.[^\s@]+$/.test(email)) invalid('identity(person): email is not an email address');
   if (!Array.isArray(identifiers) || !identifiers.length || !identifiers.every((i) => isObject(i) && isText(i.id) && isText(i.provider)))
     invalid('identity(person): give identifiers [{ id, provider }] with string values, or an email');
   return message(settings, ctx, 'IDENTITY', { ...wireNames(person), identifiers: identifiers.map(wireNames) });
@@ -143,7 +143,7 @@ export function identityMessage(settings: Settings, ctx: CallContext, given: Per
 /** A custom event: `data`'s fields go to the top level (nested ones stay nested), `ext` is flattened. */
 export function customMessage(settings: Settings, ctx: CallContext, type: unknown, given: unknown = {}, extGiven?: Ext): Message {
   const [data, ext] = [detach(given, 'event(type, data)'), detach(extGiven, 'event(type, data, ext)')];
-  const name = typeof type == 'string' ? type.trim().toUpperCase() : invalid('event(type): type must be a string');
+  const name = typeof type === 'string' ? type.trim().toUpperCase() : invalid('event(type): type must be a string');
   if (!/^[A-Z][A-Z0-9_]{0,49}$/.test(name)) invalid(`event(type): "${String(type)}" is not an event type (letters, digits and _, up to 50)`);
   if (!isObject(data)) invalid('event(type, data): data must be an object');
   const { ext: dataExt, page, ...fields } = data as Record<string, unknown>;

@@ -2,10 +2,11 @@
 // so that keys sort in the order events were made, whatever the clock does between page loads:
 // adding or removing one is a single write, so two tabs never overwrite each other's events (a
 // shared array would lose them to read-modify-write races). Where storage is missing or full,
-// entries live in memory for this page. Times read back from storage (backoffs, pauses, leases)
-// were written by a clock that may have been set back since: one further off than it could have
-// set is no wait at all.
+// entries live in memory for this page (the Store's fallback). Times read back from storage
+// (backoffs, pauses, leases) were written by a clock that may have been set back since: one
+// further off than it could have set is no wait at all.
 import { isObject } from '../shared/is';
+import type { Store } from '../shared/store';
 import { MAX_RETRY_AFTER_MS } from '../shared/retry';
 import type { Message } from '../types/wire';
 
@@ -54,6 +55,9 @@ export interface Queue {
   pause(until: number): void;
 }
 
+/** A queue entry as stored: the message, its tab, attempts, not-before, or how another tab finished it. */
+type StoredEntry = { m?: Message; t?: unknown; a?: unknown; n?: unknown; f?: Finish };
+
 /** The most events kept; past it the oldest are dropped, so storage can't fill up forever. */
 export const MAX_QUEUED = 2000;
 
@@ -72,84 +76,65 @@ export const finishOf = (entry: string | null): Finish | undefined => {
   }
 };
 
-/**
-@param leaseMs how long a send may take, so how long other tabs leave an event alone; a lease
-  that ends without the event settled belongs to a page that went away mid-request.
-*/
-export function createQueue(
-  prefix: string,
-  storage: Storage | undefined,
-  onOverflow: (event: QueuedEvent) => void,
-  leaseMs = 15_000,
-  onUnreadable: (key: string) => void = () => {},
-): Queue {
-  const itemPrefix = prefix + 'q:';
-  const seqKey = prefix + 'seq';
+export interface QueueOptions {
+  store: Store;
+  /** Told of each event dropped because the queue is full. */
+  onOverflow: (event: QueuedEvent) => void;
+  /**
+  How long a send may take, so how long other tabs leave an event alone; a lease that ends
+  without the event settled belongs to a page that went away mid-request.
+  */
+  leaseMs?: number;
+  /** Told of each entry removed because it could not be read. */
+  onUnreadable?: (key: string) => void;
+}
+
+/** Queue entries are stored under `q:<sequence>:<eventId>`. */
+export const QUEUE_ENTRY = 'q:';
+
+export function createQueue({ store, onOverflow, leaseMs = 15_000, onUnreadable = () => {} }: QueueOptions): Queue {
+  const seqKey = 'seq';
   let lastSeq = 0;
   // A lease is a small entry of its own: rewriting the event (up to 60 KB) on every send would
   // cost a large write and make every other tab re-read the queue.
-  const leaseKey = (key: string) => `${prefix}lease:${eventIdOf(key)}`;
-  const pauseKey = prefix + 'pause';
-  const memory = new Map<string, string>();
+  const leaseKey = (key: string) => `lease:${eventIdOf(key)}`;
+  const pauseKey = 'pause';
   let order: string[] | undefined;
 
-  const read = (key: string): string | null => memory.get(key) ?? storage?.getItem(key) ?? null;
-  const write = (key: string, value: string): void => {
-    try {
-      if (!storage) throw 0;
-      storage.setItem(key, value);
-    } catch {
-      memory.set(key, value);
-    }
-  };
-  const forget = (key: string): void => {
-    memory.delete(key);
-    storage?.removeItem(key);
-  };
-  const keys = (): string[] => {
-    if (!order) {
-      const found = new Set(memory.keys());
-      for (let i = 0; storage && i < storage.length; i++) {
-        const key = storage.key(i);
-        if (key?.startsWith(itemPrefix)) found.add(key);
-      }
-      order = [...found].sort();
-    }
-    return order;
-  };
+  const keys = (): string[] => (order ??= store.names(QUEUE_ENTRY).sort());
   /** A time `max` ms ahead at most; later ones come from a clock set back since, and count as now. */
   const sane = (time: number, max: number): number => (time - Date.now() > max ? 0 : time);
   /** The sequence number a key sorts by (old versions of the tag used the time: still in order). */
-  const seqOf = (key: string | undefined): number => (key ? parseInt(key.slice(itemPrefix.length), 36) || 0 : 0);
+  const seqOf = (key: string | undefined): number => (key ? parseInt(key.slice(QUEUE_ENTRY.length), 36) || 0 : 0);
   const load = (key: string): QueuedEvent | undefined => {
-    const entry = read(key);
+    const entry = store.get(key);
     if (entry == null) return undefined;
-    let stored: { m?: Message; t?: unknown; a?: unknown; n?: unknown; f?: Finish } | null = null;
+    let stored: StoredEntry | null = null;
     try {
-      stored = JSON.parse(entry);
+      stored = JSON.parse(entry) as StoredEntry | null;
     } catch {
       // unreadable: below
     }
-    const { m, t, a, n, f } = Object(stored) as NonNullable<typeof stored>;
+    const { m, t, a, n, f } = Object(stored) as StoredEntry;
     // Only an end: another tab is just finishing it.
     if (f) return undefined;
     // Written by an older version, another script or a failing disk: it can never be sent, and
     // must not hold up the events after it.
-    if (!(isObject(m) && typeof m.type == 'string' && isObject(m.ext) && typeof m.ext.eventId == 'string')) {
+    if (!(isObject(m) && typeof m.type === 'string' && isObject(m.ext) && typeof m.ext.eventId === 'string')) {
       queue.remove(key);
       onUnreadable(key);
       return undefined;
     }
-    const lease = read(leaseKey(key));
+    const lease = store.get(leaseKey(key));
     // Not a number (a bad disk): no attempts yet, no wait, rather than a retry loop without backoff.
     const count = (value: unknown) => (Number.isFinite(value) && (value as number) > 0 ? (value as number) : 0);
     return {
       key, message: m, attempts: count(a),
-      ...(typeof t == 'string' ? { tab: t } : {}),
+      ...(typeof t === 'string' ? { tab: t } : {}),
       notBefore: sane(count(n), MAX_RETRY_AFTER_MS),
       // A lease further off than any we grant was written before the clock was set back: it has run out.
-      leasedUntil: lease == HANDED_OFF ? 0 : sane(Number(lease) || 0, leaseMs) || (lease ? 1 : 0),
-      handedOff: lease == HANDED_OFF,
+      leasedUntil: lease === HANDED_OFF ? 0 : sane(Number(lease) || 0, leaseMs) || (lease ? 1 : 0),
+      handedOff: lease === HANDED_OFF,
     };
   };
 
@@ -158,16 +143,16 @@ export function createQueue(
       const known = keys(); // before writing, or the scan would already list the new key
       // One past the last number any tab or page load used (kept beside the queue, and in the keys).
       // A stored number that is not a whole one (a bad disk, another script) is not trusted.
-      const stored = Number(read(seqKey));
+      const stored = Number(store.get(seqKey));
       lastSeq = Math.max(lastSeq, Number.isSafeInteger(stored) ? stored : 0, seqOf(known.at(-1))) + 1;
-      write(seqKey, String(lastSeq));
-      const key = `${itemPrefix}${lastSeq.toString(36).padStart(9, '0')}:${String(message.ext.eventId)}`;
+      store.set(seqKey, String(lastSeq));
+      const key = `${QUEUE_ENTRY}${lastSeq.toString(36).padStart(9, '0')}:${String(message.ext.eventId)}`;
       const event = { key, message, tab, attempts: 0 };
-      write(key, JSON.stringify({ m: message, t: tab, a: 0 }));
+      store.set(key, JSON.stringify({ m: message, t: tab, a: 0 }));
       known.push(key);
       known.sort();
-      while (known.length > MAX_QUEUED) {
-        const key = known[0]!;
+      // The oldest go; finish() takes each out of `known` too.
+      for (const key of known.slice(0, Math.max(0, known.length - MAX_QUEUED))) {
         const oldest = load(key);
         queue.finish(key, 'dropped');
         if (oldest) onOverflow(oldest);
@@ -184,38 +169,34 @@ export function createQueue(
       return undefined;
     },
     save({ key, message, tab, attempts, notBefore }) {
-      forget(leaseKey(key));
-      if (read(key) != null) write(key, JSON.stringify({ m: message, t: tab, a: attempts, n: notBefore }));
+      store.remove(leaseKey(key));
+      if (store.get(key) != null) store.set(key, JSON.stringify({ m: message, t: tab, a: attempts, n: notBefore }));
     },
     lease(key) {
-      if (read(key) != null) write(leaseKey(key), String(Date.now() + leaseMs));
+      if (store.get(key) != null) store.set(leaseKey(key), String(Date.now() + leaseMs));
     },
     handOff(key) {
-      if (read(key) == null) return;
-      try {
-        storage!.setItem(leaseKey(key), HANDED_OFF);
-      } catch {
-        // The mark cannot outlive the page (no storage, or full): forgetting the event is what
-        // it would have told the next page load to do.
-        queue.remove(key);
-      }
+      if (store.get(key) == null) return;
+      // A mark that cannot outlive the page (no storage, or full): forgetting the event is what
+      // it would have told the next page load to do.
+      if (!store.set(leaseKey(key), HANDED_OFF)) queue.remove(key);
     },
-    release: (key) => forget(leaseKey(key)),
+    release: (key) => { store.remove(leaseKey(key)); },
     remove(key) {
-      forget(key);
-      forget(leaseKey(key));
+      store.remove(key);
+      store.remove(leaseKey(key));
       const at = order?.indexOf(key) ?? -1;
-      if (at >= 0) order!.splice(at, 1);
+      if (at >= 0) order?.splice(at, 1);
     },
     finish(key, how) {
-      if (storage?.getItem(key)) write(key, JSON.stringify({ f: how }));
+      if (store.get(key)) store.set(key, JSON.stringify({ f: how }));
       queue.remove(key);
     },
     invalidate() {
       order = undefined;
     },
-    pausedUntil: () => sane(Number(read(pauseKey)) || 0, MAX_RETRY_AFTER_MS),
-    pause: (until) => write(pauseKey, String(until)),
+    pausedUntil: () => sane(Number(store.get(pauseKey)) || 0, MAX_RETRY_AFTER_MS),
+    pause: (until) => store.set(pauseKey, String(until)),
   };
   return queue;
 }

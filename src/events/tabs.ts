@@ -27,7 +27,7 @@ export interface Tabs {
 }
 
 export function createTabs(prefix: string, id: string): Tabs {
-  const locks = typeof navigator == 'object' ? navigator.locks : undefined;
+  const locks = typeof navigator === 'object' ? navigator.locks : undefined;
   const lockPrefix = prefix + 'tab:';
   /** The other open tabs; undefined where Web Locks are missing or refuse. */
   let others: string[] | undefined;
@@ -57,8 +57,9 @@ export function createTabs(prefix: string, id: string): Tabs {
     async refresh() {
       try {
         // A lock still being granted counts: its tab has just opened, and may already have written.
-        const { held = [], pending = [] } = await locks!.query();
-        others = [...held, ...pending].map((lock) => lock.name ?? '').filter((name) => name.startsWith(lockPrefix) && name != lockPrefix + id)
+        if (!locks) throw new Error('no Web Locks');
+        const { held = [], pending = [] } = await locks.query();
+        others = [...held, ...pending].map((lock) => lock.name ?? '').filter((name) => name.startsWith(lockPrefix) && name !== lockPrefix + id)
           .map((name) => name.slice(lockPrefix.length));
       } catch {
         others = undefined;
@@ -68,12 +69,13 @@ export function createTabs(prefix: string, id: string): Tabs {
     },
     wait(tab) {
       const now = Date.now();
-      if (tab == id) return Math.max(0, quietUntil - now);
+      if (tab === id) return Math.max(0, quietUntil - now);
       if (!others) return 0;
       if (tab && others.includes(tab)) return LOOK_AGAIN_MS;
       if (adopterSince === undefined) return LOOK_AGAIN_MS;
-      if (!goneSince.has(tab)) goneSince.set(tab, now);
-      return Math.max(0, Math.max(adopterSince, goneSince.get(tab)!) + GRACE_MS - now);
+      const gone = goneSince.get(tab) ?? now;
+      goneSince.set(tab, gone);
+      return Math.max(0, Math.max(adopterSince, gone) + GRACE_MS - now);
     },
   };
 }

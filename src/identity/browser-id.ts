@@ -9,6 +9,7 @@ import { request } from '../shared/http';
 import { browserCreateRequest, browserRefOf, isBrowserId } from '../codecs/sitecore';
 import type { CookieJar } from './cookies';
 import { withLock } from '../shared/lock';
+import type { Store } from '../shared/store';
 import type { Settings } from '../types/options';
 
 export interface BrowserIds {
@@ -18,28 +19,31 @@ export interface BrowserIds {
   ensure(): Promise<string | undefined>;
 }
 
-export function createBrowserIds(
-  settings: Settings,
-  jar: CookieJar,
-  storage: Storage | undefined,
-  prefix: string,
-  allowed: () => boolean,
-  onCreateFailed: (status: number) => void,
-): BrowserIds {
+export interface BrowserIdsOptions {
+  settings: Settings;
+  jar: CookieJar;
+  /** Keeps the mirror of the id. */
+  store: Store;
+  /** The Web Lock under which one tab at a time creates the id. */
+  lockName: string;
+  /** Whether an id may be written now (consent, not destroyed). */
+  allowed: () => boolean;
+  /** Told when the API would not give an id (its status, 0 for no answer). */
+  onCreateFailed: (status: number) => void;
+}
+
+export function createBrowserIds({ settings, jar, store, lockName, allowed, onCreateFailed }: BrowserIdsOptions): BrowserIds {
   const name = `bid_${settings.clientKey}`;
   const legacy = `BID_${settings.clientKey}`;
-  const mirrorKey = prefix + 'bid';
+  const mirrorKey = 'bid';
   let memory: string | undefined;
   let creating: Promise<string | undefined> | undefined;
 
   const keep = (id: string) => {
     memory = id;
     if (jar.get(name) !== id) jar.set(name, id, settings.cookieExpiryDays);
-    try {
-      storage?.setItem(mirrorKey, id);
-    } catch {
-      // Storage blocked: the cookie alone carries the id.
-    }
+    // Storage blocked: the cookie alone carries the id.
+    store.set(mirrorKey, id);
     return id;
   };
 
@@ -47,7 +51,7 @@ export function createBrowserIds(
     // Several copies (host-only and on the domain, or on other paths): the one this tag already
     // uses wins, else the first valid one the browser lists (deepest path, then oldest).
     const cookies = jar.getAll(name);
-    const mirrored = storage?.getItem(mirrorKey);
+    const mirrored = store.get(mirrorKey);
     const fromLegacy = jar.get(legacy);
     const found = [mirrored && cookies.includes(mirrored) && mirrored, ...cookies, mirrored, fromLegacy, memory].find(isBrowserId);
     if (fromLegacy !== undefined) jar.remove(legacy);
@@ -60,9 +64,9 @@ export function createBrowserIds(
     // Another tab may have made the id while we waited for the lock.
     const existing = current();
     if (existing) return existing;
-    if (settings.browserId == 'local') return keep(nanoid());
+    if (settings.browserId === 'local') return keep(nanoid());
     const answer = await request(browserCreateRequest(settings.target, settings.clientKey), { timeoutMs: settings.requestTimeoutMs });
-    const ref = answer.status == 200 ? browserRefOf(answer.json) : undefined;
+    const ref = answer.status === 200 ? browserRefOf(answer.json) : undefined;
     if (!ref) onCreateFailed(answer.status);
     // Consent may have been withdrawn while the request was out: then nothing is written.
     return ref && allowed() ? keep(ref) : undefined;
@@ -73,7 +77,7 @@ export function createBrowserIds(
     ensure() {
       const id = current();
       if (id) return Promise.resolve(id);
-      creating ??= withLock(prefix + 'bid', create).finally(() => (creating = undefined));
+      creating ??= withLock(lockName, create).finally(() => (creating = undefined));
       return creating;
     },
   };

@@ -16,7 +16,7 @@ export interface CookieJar {
 /** Values we ever write: ids and tokens, nothing that needs encoding or could smuggle attributes. */
 const SAFE_VALUE = /^[\w.-]{1,3800}$/;
 /** Cookies read and written byte for byte: a token must go back exactly as the server set it, never decoded. */
-const raw = Cookies.withConverter<string>({ read: (value) => value, write: (value) => value });
+const raw = Cookies.withConverter({ read: (value) => value, write: (value) => value });
 
 const isIpOrSingleLabel = (host: string) => !host.includes('.') || /^[\d.]+$|:/.test(host);
 
@@ -41,10 +41,10 @@ export function createCookieJar(domainOption: string): CookieJar {
   let domain: string | undefined | null = null; // null: not probed yet (probing writes a cookie)
   const attributes = () => {
     if (domain === null)
-      domain = domainOption == 'auto' ? widestDomain(location.hostname)
-        : domainOption == 'host' ? undefined : domainOption;
+      domain = domainOption === 'auto' ? widestDomain(location.hostname)
+        : domainOption === 'host' ? undefined : domainOption;
     // Secure only on https, so plain-http development hosts still keep the id.
-    return { path: '/', sameSite: 'Lax' as const, secure: location.protocol == 'https:', ...(domain ? { domain } : {}) };
+    return { path: '/', sameSite: 'Lax' as const, secure: location.protocol === 'https:', ...(domain ? { domain } : {}) };
   };
   // document.cookie throws in sandboxed iframes: then there are simply no cookies.
   const safely = <T>(use: () => T, otherwise: T): T => {

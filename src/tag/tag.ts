@@ -4,13 +4,14 @@ import { isObject, isText } from '../shared/is';
 import { nanoid } from 'nanoid';
 import { SlotwiseError, isSlotwiseError, type FailReason } from '../types/errors';
 import { detach, must, safely, shown } from '../shared/args';
-import { hasDom, localStore } from '../shared/env';
+import { hasDom } from '../shared/env';
+import { createStore, storageArea } from '../shared/store';
 import { resolveOptions } from '../shared/options';
 import { failure, type BrowserIdResult, type EventResult, type Failure, type Result } from '../shared/result';
 import { createCookieJar } from '../identity/cookies';
 import { createBrowserIds } from '../identity/browser-id';
 import { touchSession } from '../identity/session';
-import { createQueue, eventIdOf, finishOf, type QueuedEvent } from '../events/queue';
+import { QUEUE_ENTRY, createQueue, eventIdOf, finishOf, type QueuedEvent } from '../events/queue';
 import { createDelivery, type Outcome } from '../events/delivery';
 import { createTabs } from '../events/tabs';
 import { isRetryable, isSuccess } from '../shared/http-status';
@@ -20,7 +21,7 @@ import {
   type CallContext, type Ext, type Person, type Product, type ViewData,
 } from '../events/messages';
 import { createRcsStore } from '../identity/rcs';
-import { previewValue } from '../shared/preview';
+import { endPreview, previewValue } from '../shared/preview';
 import { slotServices } from '../slots/services';
 import { createSlotDriver } from '../slots/driver';
 import { SLOT_SELECTOR } from '../shared/markup';
@@ -118,7 +119,7 @@ export function browserTag(settings: Settings): Tag {
   // After destroy(), every call answers this.
   let dead: Failure | undefined;
   const prefix = `slotwise:v1:${settings.clientKey}:`;
-  const storage = localStore();
+  const store = createStore(prefix, storageArea('localStorage'));
   const listeners = { error: new Set<(detail: TagEvents['error']) => void>(), delivered: new Set<(detail: TagEvents['delivered']) => void>() };
   const waiting = new Map<string, { done: Promise<EventResult>; resolve: (result: EventResult) => void }>();
   const held: Message[] = [];
@@ -144,30 +145,30 @@ export function browserTag(settings: Settings): Tag {
     emit('error', { error: result.error, eventId, ...(givenUp ? { dropped: countDropped() } : {}) });
     settle(eventId, { ...result, eventId });
   }
-  const droppedKey = prefix + 'dropped';
   function countDropped(): number {
-    const dropped = (Number(storage?.getItem(droppedKey)) || 0) + 1;
-    try {
-      storage?.setItem(droppedKey, String(dropped));
-    } catch {
-      // full storage: counted for this page only
-    }
+    const dropped = (Number(store.get('dropped')) || 0) + 1;
+    store.set('dropped', String(dropped)); // with full storage, counted for this page only
     return dropped;
   }
 
   const jar = createCookieJar(settings.cookieDomain);
   const canSend = () => consent == 'granted' && !dead;
-  const ids = createBrowserIds(settings, jar, storage, prefix, canSend, (status) =>
-    emit('error', { error: new SlotwiseError('blocked', `No browser id (${status || 'no answer'}); events wait for one`, status) }));
+  const ids = createBrowserIds({
+    settings, jar, store, lockName: prefix + 'bid', allowed: canSend,
+    onCreateFailed: (status) => emit('error', { error: new SlotwiseError('blocked', `No browser id (${status || 'no answer'}); events wait for one`, status) }),
+  });
   // Another tab leaves an event alone while it may still be waiting for that tab's answer.
-  const queue = createQueue(prefix, storage, (event) => fail(event.message, failure('dropped', 'The queue is full: dropped its oldest event'), true),
-    settings.requestTimeoutMs + 5000,
+  const queue = createQueue({
+    store,
+    onOverflow: (event) => fail(event.message, failure('dropped', 'The queue is full: dropped its oldest event'), true),
+    leaseMs: settings.requestTimeoutMs + 5000,
     // Reported a task later: the first scan runs before the page can listen.
-    (key) => setTimeout(emit, 0, 'error', { error: new SlotwiseError('dropped', `Removed an unreadable queue entry (${key})`), eventId: eventIdOf(key) }));
+    onUnreadable: (key) => setTimeout(emit, 0, 'error', { error: new SlotwiseError('dropped', `Removed an unreadable queue entry (${prefix}${key})`), eventId: eventIdOf(key) }),
+  });
   // Each tab sends the events it made (tabs.ts); its lock, held while it may send, says it is open.
   const tabs = createTabs(prefix, nanoid());
   if (consent == 'granted') tabs.hold();
-  const delivery = createDelivery(settings, queue, tabs, ids, prefix + 'queue', canSend, ({ message, attempts }: QueuedEvent, outcome: Outcome) => {
+  const delivery = createDelivery({ settings, queue, tabs, ids, lockName: prefix + 'queue', canSend, report: ({ message, attempts }: QueuedEvent, outcome: Outcome) => {
     const eventId = String(message.ext.eventId);
     const what = `${message.type} ${eventId}`;
     if (outcome.delivered) {
@@ -185,7 +186,7 @@ export function browserTag(settings: Settings): Tag {
       : status < 300 ? failure('dropped', `${status} without the API's acknowledgement to ${what}, ${attempts} times: a proxy or catch-all page?`, status)
       : failure(givenUp ? 'dropped' : 'rejected', `The API answered ${status} to ${what}`, status),
       givenUp);
-  });
+  } });
 
   function track(build: (ctx: CallContext) => Message): Promise<EventResult> {
     if (dead) return settled(dead);
@@ -205,7 +206,7 @@ export function browserTag(settings: Settings): Tag {
     else if (held.push(message) > MAX_HELD) fail(held.shift()!, failure('consent', 'Too many events while consent is pending: dropped the oldest'));
     return done;
   }
-  const sessionId = () => touchSession(storage, prefix + 'session');
+  const sessionId = () => touchSession(store);
   function enqueue(message: Message) {
     sessionId();
     queue.add(message, tabs.id);
@@ -218,7 +219,7 @@ export function browserTag(settings: Settings): Tag {
   // Another tab changed the queue: forget our cached order. An event of ours that it removed,
   // it delivered, unless it left word that it gave up.
   const onStorage = ({ key, newValue, oldValue }: StorageEvent) => {
-    if (!key?.startsWith(prefix + 'q:')) return;
+    if (!key?.startsWith(prefix + QUEUE_ENTRY)) return;
     queue.invalidate();
     const eventId = eventIdOf(key);
     const how = newValue == null && finishOf(oldValue);
@@ -244,8 +245,8 @@ export function browserTag(settings: Settings): Tag {
   // Events left by an earlier page load (or a closed tab) go out now.
   if (queue.head()) delivery.kick();
 
-  const previewKey = prefix + 'preview';
-  const preview = () => (canSend() ? previewValue(previewKey) : undefined);
+  const session = createStore(prefix, storageArea('sessionStorage'));
+  const preview = () => (canSend() ? previewValue(session) : undefined);
   const rcs = createRcsStore(jar, settings.cookieExpiryDays);
   const hooks = {
     // Impressions and clicks are events like any other: queued, consent-gated, never lost. A
@@ -286,7 +287,7 @@ export function browserTag(settings: Settings): Tag {
     const previewing = preview();
     if (!overlay && canSend() && (previewing || /[?&]slotwise_debug=1\b/.test(location.search)))
       overlay = !!Promise.all([loadOverlay(settings.nonce), driver.engine()]).then(
-        ([show, e]) => !dead && (closeOverlay = show(e.reports, settings.nonce, previewing ? { value: previewing, key: previewKey } : undefined)),
+        ([show, e]) => !dead && (closeOverlay = show(e.reports, settings.nonce, previewing ? { value: previewing, end: () => endPreview(session) } : undefined)),
         () => console.warn('slotwise: the debug overlay could not load (it needs consent and the slot engine)'),
       );
   };
@@ -298,17 +299,16 @@ export function browserTag(settings: Settings): Tag {
   // The site's server re-sets our cookies, where Safari does not cap them at 7 days: when the
   // browser id cookie was missing (so it was written by script just now) or a day has passed.
   // Once per page, as soon as consent allows (at start, or when it is granted later).
-  const refreshedKey = prefix + 'cookies';
   const hadCookie = jar.get(`bid_${settings.clientKey}`);
   let askedServer = !settings.serverCookies;
   const askServer = () => {
     if (askedServer || !canSend()) return;
     askedServer = true;
     ids.ensure().then(async (id) => {
-      if (!id || (hadCookie && Date.now() - Number(storage?.getItem(refreshedKey)) < DAY_MS)) return;
+      if (!id || (hadCookie && Date.now() - Number(store.get('cookies')) < DAY_MS)) return;
       const { status } = await request({ method: 'POST', url: settings.serverCookies }, { timeoutMs: settings.requestTimeoutMs });
-      if (isSuccess(status) && canSend()) storage?.setItem(refreshedKey, String(Date.now()));
-    }).catch(() => {}); // a full or blocked storage: asked again on the next page
+      if (isSuccess(status) && canSend()) store.set('cookies', String(Date.now()));
+    }).catch(() => {}); // whatever failed is asked again on the next page
   };
   askServer();
   if (document.readyState == 'loading') document.addEventListener('DOMContentLoaded', start, { once: true });

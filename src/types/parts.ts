@@ -86,8 +86,8 @@ export type CreateEngine = (settings: Settings, core: CoreServices) => Engine;
 export interface PreviewControl {
   /** The `slotwise_preview` value in force. */
   value: string;
-  /** Where the tab keeps it. */
-  key: string;
+  /** Leaves the preview: forgets it and reloads the page without it. */
+  end(): void;
 }
 
 export type ShowOverlay = (
