@@ -13,7 +13,7 @@ const OWN = ['apiKey', 'apiClientKey', 'placements', 'sessionId', 'userId', 'rcs
 
 /** A context value that names someone: a non-empty string or a number. */
 const given = (value: PageContext[string]) =>
-  (typeof value == 'string' && value.trim()) || (typeof value == 'number' && Number.isFinite(value)) ? String(value) : undefined;
+  (typeof value === 'string' && value.trim()) || (typeof value === 'number' && Number.isFinite(value)) ? String(value) : undefined;
 
 /** One request per page type, in the order the page types first appear, with the placements each asks for. */
 export const placementRequests = /*#__PURE__*/ guarded('invalid', 'placements()', (
@@ -56,7 +56,7 @@ RichRelevance's hosts. A relative or foreign URL would have the visitor's browse
 cookies, whatever the answer names: it is refused and reported. "N/A" or nothing means none.
 */
 function trackingUrlOf(value: unknown, api: string, refused: SlotwiseError[]): string | undefined {
-  if (!isText(value) || value == 'N/A') return;
+  if (!isText(value) || value === 'N/A') return;
   try {
     const url = new URL(value);
     if (/^https?:$/.test(url.protocol) && (url.href.startsWith(api.replace(/\/?$/, '/')) || TRACKING_HOSTS.test(url.hostname))) return url.href;
@@ -73,7 +73,7 @@ function placementDecision(slot: string, placement: Record<string, unknown> | un
   const shown = raw
     .map((c) => ({ raw: c, item: creativeOf({ id: c.id, imageUrl: c.MEDIA_URL, href: c.DESTINATION_URL, alt: c.ALT_TEXT, text: c.text || (isText(c.MEDIA_URL) ? '' : c.ALT_TEXT), size: c.SIZE }) }))
     .filter(({ item }) => item.imageUrl || item.text);
-  const html = typeof placement?.html == 'string' && placement.html.trim() ? placement.html : '';
+  const html = typeof placement?.html === 'string' && placement.html.trim() ? placement.html : '';
   const items: Creative[] = shown.map(({ item }) => item);
   const decision: Decision = {
     slot,
@@ -81,11 +81,11 @@ function placementDecision(slot: string, placement: Record<string, unknown> | un
     content: html ? { kind: 'html', html } : items.length ? { kind: 'creative', items } : null,
   };
   const first = shown[0]?.raw ?? raw[0] ?? {};
-  if (typeof first.campaign == 'string') decision.campaign = first.campaign;
+  if (typeof first.campaign === 'string') decision.campaign = first.campaign;
   // The API's creatives carry no id: the image (or text) they show names them in impressions.
   const creative = items[0]?.id ?? items[0]?.imageUrl ?? items[0]?.text;
   if (creative) decision.creative = creative;
-  if (typeof first.score == 'number') decision.score = first.score;
+  if (typeof first.score === 'number') decision.score = first.score;
   const trackingUrl = trackingUrlOf(first.trackingUrl, api, refused);
   if (trackingUrl) decision.trackingUrl = trackingUrl;
   return decision;
@@ -99,9 +99,9 @@ an absolute URL: tracking URLs elsewhere are left out, and listed in `refused`.
 */
 export const placementsAnswer = /*#__PURE__*/ guarded('rejected', "The placements API's answer", (json: unknown, requested: readonly string[], api: string): { rcs?: string; decisions: Decision[]; refused: SlotwiseError[] } => {
   if (!isObject(json) || !Array.isArray(json.placements ?? [])) throw new SlotwiseError('rejected', 'The placements API did not answer with JSON');
-  if (json.status == 'error') throw new SlotwiseError('rejected', `The placements API says: ${[json.errormessage, json.message].find(isText) ?? 'error'}`);
+  if (json.status === 'error') throw new SlotwiseError('rejected', `The placements API says: ${[json.errormessage, json.message].find(isText) ?? 'error'}`);
   const placements = ((json.placements ?? []) as unknown[]).filter(isObject);
   const refused: SlotwiseError[] = [];
-  const decisions = requested.map((slot) => placementDecision(slot, placements.find((p) => p.placement == slot), api, refused));
-  return typeof json.rcs == 'string' ? { rcs: json.rcs, decisions, refused } : { decisions, refused };
+  const decisions = requested.map((slot) => placementDecision(slot, placements.find((p) => p.placement === slot), api, refused));
+  return typeof json.rcs === 'string' ? { rcs: json.rcs, decisions, refused } : { decisions, refused };
 });

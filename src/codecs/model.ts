@@ -4,7 +4,7 @@ import { SlotwiseError, type FailReason } from '../types/errors';
 import type { Creative } from '../types/decision';
 
 const text = (value: unknown): string | undefined =>
-  typeof value == 'string' && value.trim() ? value : undefined;
+  typeof value === 'string' && value.trim() ? value : undefined;
 
 /** A thrown value or any other as text for a message: a symbol, an object whose toString throws. */
 export function shown(value: unknown): string {

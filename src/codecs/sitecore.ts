@@ -9,7 +9,7 @@ import type { FlowCall, Message, WireRequest } from '../types/wire';
 
 /** Browser ids we accept from the API or a cookie: never empty, nothing a cookie can't hold. */
 export const isBrowserId = (value: unknown): value is string =>
-  typeof value == 'string' && /^[\w.-]{1,128}$/.test(value);
+  typeof value === 'string' && /^[\w.-]{1,128}$/.test(value);
 
 /** `GET {target}/v1.2/browser/create.json?client_key=K&message={}` — answers `{ ref }`. */
 export const browserCreateRequest = (target: string, clientKey: string): WireRequest => ({
@@ -33,7 +33,7 @@ export function eventRequest(
   transport: 'stream' | 'legacy',
 ): WireRequest {
   const json = JSON.stringify(message);
-  return transport == 'legacy'
+  return transport === 'legacy'
     ? {
         method: 'GET',
         url: `${target}/v1.2/event/create.json?client_key=${encodeURIComponent(String(message.client_key))}&message=${encodeURIComponent(json)}`,
@@ -54,7 +54,7 @@ Did the event API store the event? Only its own acknowledgement says so: a 2xx J
 JSON) did not come from the API.
 */
 export const eventAcknowledged = (status: number, json: unknown): boolean =>
-  isSuccess(status) && isObject(json) && json.status == 'OK' && typeof json.ref == 'string' && json.ref != '';
+  isSuccess(status) && isObject(json) && json.status === 'OK' && typeof json.ref === 'string' && json.ref !== '';
 
 /** Every `utm_*` query parameter of the URL, with its name lower-cased. */
 export function utmParams(url: string): Record<string, string> {
@@ -101,16 +101,16 @@ export const flowDecision = /*#__PURE__*/ guarded('rejected', "The flow API's an
   const answer = isObject(json) ? json : {};
   const list = Array.isArray(json) ? json : [answer.creatives, answer.offers].find(Array.isArray);
   let content: Content | null = { kind: 'json', data: json };
-  if (typeof answer.html == 'string') content = answer.html.trim() ? { kind: 'html', html: answer.html } : null;
+  if (typeof answer.html === 'string') content = answer.html.trim() ? { kind: 'html', html: answer.html } : null;
   else if (list) {
     // Only items with something to show are creatives; a list of data (skus, prices) stays data.
     const items = (list as unknown[]).filter(isObject).map(creativeOf).filter((item) => item.imageUrl || item.text);
     if (items.length) content = { kind: 'creative', items };
   } else if (json == null || (isObject(json) && !Object.keys(json).length)) content = null;
   const decision: Decision = { slot, source: 'flow', content };
-  if (typeof answer.campaign == 'string') decision.campaign = answer.campaign;
+  if (typeof answer.campaign === 'string') decision.campaign = answer.campaign;
   // What impressions name as the creative: the first item shown, else the answer's own id.
-  const creative = (content?.kind == 'creative' && content.items[0]!.id) || answer.id;
-  if (typeof creative == 'string' && creative) decision.creative = creative;
+  const creative = (content?.kind === 'creative' && content.items[0]!.id) || answer.id;
+  if (typeof creative === 'string' && creative) decision.creative = creative;
   return decision;
 });

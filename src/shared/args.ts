@@ -43,16 +43,16 @@ export function detach<T>(value: T, what: string): T {
   const walk = (o: Record<string, unknown>, key: string | number, path: string): unknown => {
     at = path;
     let v = o[key] as Record<string, unknown> | null;
-    if (typeof v?.toJSON == 'function') v = (v.toJSON as () => typeof v)();
-    if (typeof v == 'bigint' || stack.includes(v) || stack.length > 64 || ++count > MAX_VALUES) throw 0;
-    if (!v || typeof v != 'object') return v;
+    if (typeof v?.toJSON === 'function') v = (v.toJSON as () => typeof v)();
+    if (typeof v === 'bigint' || stack.includes(v) || stack.length > 64 || ++count > MAX_VALUES) throw 0;
+    if (!v || typeof v !== 'object') return v;
     stack.push(v);
     const list = Array.isArray(v);
     const entries: [string | number, unknown][] = [];
     for (const k of list ? (v as unknown as unknown[]).keys() : Object.keys(v)) {
       const x = walk(v, k, `${path}.${k}`);
       // A toJSON on what toJSON answered is not JSON's to call, nor a later stringify's.
-      if (k != 'toJSON' || typeof x != 'function') entries.push([k, x]);
+      if (k !== 'toJSON' || typeof x !== 'function') entries.push([k, x]);
     }
     stack.pop();
     // fromEntries defines keys, as JSON.parse does: a "__proto__" key stays data.

@@ -55,7 +55,7 @@ async function send(wire: WireRequest, { timeoutMs, keepalive = false, read }: R
     try {
       text = await (read?.(response) ?? response.text());
     } catch (error) {
-      return { ...answer, unreadable: true, timedOut: (error as Error).name == 'TimeoutError' };
+      return { ...answer, unreadable: true, timedOut: (error as Error).name === 'TimeoutError' };
     }
     try {
       answer.json = JSON.parse(text);
@@ -64,6 +64,6 @@ async function send(wire: WireRequest, { timeoutMs, keepalive = false, read }: R
     }
     return answer;
   } catch (error) {
-    return { status: 0, retryAfter: null, json: undefined, timedOut: (error as Error).name == 'TimeoutError' };
+    return { status: 0, retryAfter: null, json: undefined, timedOut: (error as Error).name === 'TimeoutError' };
   }
 }

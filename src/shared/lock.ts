@@ -4,7 +4,7 @@
 // stop two tabs from sending the same event.
 // `signal` withdraws the request while it waits; the task then never runs.
 export function withLock<T>(name: string, task: () => Promise<T>, signal?: AbortSignal): Promise<T> {
-  const locks = typeof navigator == 'object' ? navigator.locks : undefined;
+  const locks = typeof navigator === 'object' ? navigator.locks : undefined;
   let started = false;
   const run = () => ((started = true), task());
   return locks

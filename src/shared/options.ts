@@ -76,7 +76,7 @@ export const invalidOption = (name: string, expected: string, value: unknown) =>
   new SlotwiseError('invalid', `Slotwise option "${name}" must be ${expected} (got ${shown(value)})`);
 
 function pageLanguage(): string {
-  const lang = typeof document == 'object' ? document.documentElement.lang : '';
+  const lang = typeof document === 'object' ? document.documentElement.lang : '';
   return /^[a-z]{2}\b/i.test(lang) ? lang.slice(0, 2) : 'EN';
 }
 
@@ -85,16 +85,16 @@ export function resolveOptions(options: TagOptions): Settings {
   // Only the options we know, and only those given: the tuning limits are not options. Read
   // once: a getter or Proxy that throws is an invalid option, not an exception of its own.
   const given = detach(options, 'Slotwise options') as unknown as Record<string, unknown>;
-  if (typeof given != 'object' || !given) throw invalidOption('options', 'an object', options);
+  if (typeof given !== 'object' || !given) throw invalidOption('options', 'an object', options);
   const trim = (value: unknown) => String(value).replace(/\/+$/, '');
   const o: Record<string, unknown> = { ...DEFAULTS, language: pageLanguage() };
   check(given, o, RULES);
   for (const [name, rules] of Object.entries(SECTIONS)) {
     const section = given[name];
     if (section === undefined) continue;
-    if (typeof section != 'object' || !section) throw invalidOption(name, 'an object', section);
+    if (typeof section !== 'object' || !section) throw invalidOption(name, 'an object', section);
     // Credentials for these APIs must never ship to browsers: say so rather than send them.
-    if (name == 'offers' && Object.keys(section).some((key) => /key|header|token|auth|secret/i.test(key) && key != 'identityNamespace'))
+    if (name === 'offers' && Object.keys(section).some((key) => /key|header|token|auth|secret/i.test(key) && key !== 'identityNamespace'))
       console.warn('slotwise: never put API keys or Authorization headers for offers in the browser; use a first-party proxy that adds them');
     const values: Record<string, unknown> = {};
     check(section as Record<string, unknown>, values, rules, name + '.');
@@ -108,6 +108,6 @@ export function resolveOptions(options: TagOptions): Settings {
     currency: String(o.currency).toUpperCase(),
     cookieExpiryDays: Math.min(400, Math.max(1, Number(o.cookieExpiryDays))),
     revealAfterMs: Number(o.revealAfterMs),
-    autoPage: String(o.autoPage) == 'true',
+    autoPage: String(o.autoPage) === 'true',
   });
 }
