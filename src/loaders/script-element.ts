@@ -2,7 +2,7 @@
 // with the page's nonce through the Trusted Types policy. Each chunk sets one global.
 import { couldNotLoad } from '../types/errors';
 import { trustedScriptURL } from '../shared/trusted';
-import type { CreateEngine, FlowsCodec, Framer, OffersCodec, PlacementsCodec, Sanitize, ShowOverlay } from '../types/parts';
+import type { CreateEngine, FlowsCodec, Framer, Loader, OffersCodec, PlacementsCodec, Sanitize, ShowOverlay } from '../types/parts';
 
 const base = (document.currentScript as HTMLScriptElement | null)?.src ?? '';
 const loading = new Map<string, Promise<unknown>>();
@@ -20,7 +20,10 @@ function loadChunk<T>(file: string, global: string, nonce = ''): Promise<T> {
         if (value) resolve(value);
         else reject(new Error(`${file} did not load`));
       };
-      script.onerror = () => (script.remove(), reject(couldNotLoad(file)));
+      script.onerror = () => {
+        script.remove();
+        reject(couldNotLoad(file));
+      };
       script.src = trustedScriptURL(new URL(file, base || location.href).href);
       document.head.append(script);
     }).catch((error: unknown) => {
@@ -33,10 +36,10 @@ function loadChunk<T>(file: string, global: string, nonce = ''): Promise<T> {
   return chunk as Promise<T>;
 }
 
-export const loadEngine = (nonce?: string) => loadChunk<CreateEngine>('slotwise-slots.min.js', 'slotwiseSlots', nonce);
-export const loadSanitizer = (nonce?: string) => loadChunk<Sanitize>('slotwise-sanitize.min.js', 'slotwiseSanitize', nonce);
-export const loadFramer = (nonce?: string) => loadChunk<Framer>('slotwise-frame.min.js', 'slotwiseFrame', nonce);
-export const loadOverlay = (nonce?: string) => loadChunk<ShowOverlay>('slotwise-debug.min.js', 'slotwiseDebug', nonce);
-export const loadFlowsCodec = (nonce?: string) => loadChunk<FlowsCodec>('slotwise-flows.min.js', 'slotwiseFlows', nonce);
-export const loadPlacementsCodec = (nonce?: string) => loadChunk<PlacementsCodec>('slotwise-placements.min.js', 'slotwisePlacements', nonce);
-export const loadOffersCodec = (nonce?: string) => loadChunk<OffersCodec>('slotwise-offers.min.js', 'slotwiseOffers', nonce);
+export const loadEngine: Loader<CreateEngine> = (nonce) => loadChunk('slotwise-slots.min.js', 'slotwiseSlots', nonce);
+export const loadSanitizer: Loader<Sanitize> = (nonce) => loadChunk('slotwise-sanitize.min.js', 'slotwiseSanitize', nonce);
+export const loadFramer: Loader<Framer> = (nonce) => loadChunk('slotwise-frame.min.js', 'slotwiseFrame', nonce);
+export const loadOverlay: Loader<ShowOverlay> = (nonce) => loadChunk('slotwise-debug.min.js', 'slotwiseDebug', nonce);
+export const loadFlowsCodec: Loader<FlowsCodec> = (nonce) => loadChunk('slotwise-flows.min.js', 'slotwiseFlows', nonce);
+export const loadPlacementsCodec: Loader<PlacementsCodec> = (nonce) => loadChunk('slotwise-placements.min.js', 'slotwisePlacements', nonce);
+export const loadOffersCodec: Loader<OffersCodec> = (nonce) => loadChunk('slotwise-offers.min.js', 'slotwiseOffers', nonce);

@@ -83,6 +83,13 @@ export interface Engine {
 
 export type CreateEngine = (settings: Settings, core: CoreServices) => Engine;
 
+/**
+Loads one on-demand part, once. Both builds' loaders have this shape: the script tag's
+(loaders/script-element.ts) gives the nonce to the script element it adds; npm builds' import()
+needs none.
+*/
+export type Loader<T> = (nonce?: string) => Promise<T>;
+
 export interface PreviewControl {
   /** The `slotwise_preview` value in force. */
   value: string;
@@ -93,7 +100,7 @@ export interface PreviewControl {
 export type ShowOverlay = (
   slots: () => [HTMLElement, SlotReport | undefined][],
   nonce: string,
-  preview?: PreviewControl | false | undefined,
+  preview?: PreviewControl | false,
 ) => () => void;
 
 export type Policy = { createHTML(html: string): string; createScriptURL(url: string): string };
