@@ -19,10 +19,17 @@ export const safely = (test: () => unknown): boolean => {
   }
 };
 
-/** A value as an error message shows it: short, and never throwing. */
+/**
+A value as an error message shows it: short, and never throwing. As JSON, so a caller sees what
+they passed (a string in quotes, an object's fields). codecs/model.ts has a `shown` of its own:
+codecs load in files of their own and import only pure checks, and their messages show a value
+as text.
+*/
 export function shown(value: unknown): string {
   try {
-    return String(value instanceof Error ? value.message : JSON.stringify(value) ?? String(value)).slice(0, 80);
+    // The types are widened to what can happen: JSON.stringify answers undefined for undefined, a
+    // function or a symbol, and a page's Error may carry a message of any type.
+    return String(value instanceof Error ? (value.message as unknown) : ((JSON.stringify(value) as string | undefined) ?? String(value))).slice(0, 80);
   } catch {
     return typeof value;
   }
@@ -44,7 +51,7 @@ export function detach<T>(value: T, what: string): T {
     at = path;
     let v = o[key] as Record<string, unknown> | null;
     if (typeof v?.toJSON === 'function') v = (v.toJSON as () => typeof v)();
-    if (typeof v === 'bigint' || stack.includes(v) || stack.length > 64 || ++count > MAX_VALUES) throw 0;
+    if (typeof v === 'bigint' || stack.includes(v) || stack.length > 64 || ++count > MAX_VALUES) throw new Error();
     if (!v || typeof v !== 'object') return v;
     stack.push(v);
     const list = Array.isArray(v);
