@@ -15,7 +15,8 @@ const xdm = (kind: 'request' | 'response') =>
 
 export const offersRequest = /*#__PURE__*/ guarded('invalid', 'offers()', (target: string, calls: readonly OfferCall[], identity: OfferIdentity, decisionRequestId: string): WireRequest => {
   if (!Array.isArray(calls)) throw new SlotwiseError('invalid', 'offers(calls): calls must be an array of { placementId, activityId, itemCount }');
-  const propositionRequests = calls.map(({ placementId, activityId, itemCount = 1 }) => {
+  // The parameter's type is spelled out: Array.isArray narrows `calls` to any[].
+  const propositionRequests = calls.map(({ placementId, activityId, itemCount = 1 }: OfferCall) => {
     if (!isText(placementId) || !isText(activityId)) throw new SlotwiseError('invalid', 'An offer needs a placementId and an activityId');
     if (!Number.isInteger(itemCount) || itemCount < 1 || itemCount > 30)
       throw new SlotwiseError('invalid', `xdm:itemCount must be a whole number from 1 to 30 (got ${shown(itemCount)})`);

@@ -26,7 +26,7 @@ export const placementRequests = /*#__PURE__*/ guarded('invalid', 'placements()'
   const byPageType = new Map<string, string[]>();
   for (const name of placements) {
     if (!isPlacementName(name)) throw new SlotwiseError('invalid', `"${shown(name)}" is not a placement name (pageType.name)`);
-    const pageType = name.split('.')[0]!;
+    const pageType = name.slice(0, name.indexOf('.'));
     byPageType.set(pageType, [...(byPageType.get(pageType) ?? []), name]);
   }
   return [...byPageType.values()].map((group) => {

@@ -110,7 +110,7 @@ export const flowDecision = /*#__PURE__*/ guarded('rejected', "The flow API's an
   const decision: Decision = { slot, source: 'flow', content };
   if (typeof answer.campaign === 'string') decision.campaign = answer.campaign;
   // What impressions name as the creative: the first item shown, else the answer's own id.
-  const creative = (content?.kind === 'creative' && content.items[0]!.id) || answer.id;
+  const creative = (content?.kind === 'creative' && content.items[0]?.id) || answer.id;
   if (typeof creative === 'string' && creative) decision.creative = creative;
   return decision;
 });
