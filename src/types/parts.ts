@@ -111,6 +111,20 @@ export type Sanitize = (html: string, policy?: Policy) => string;
 /** Renders HTML into a sandboxed frame that sizes itself to its content. */
 export type Framer = (html: string, trustedHTML: (html: string) => string) => HTMLIFrameElement;
 
+/**
+The globals the script tag's on-demand files (src/script-tag/parts/) set, one each, for its
+script loader to read: each global's name paired with what it carries, in one place.
+*/
+export interface PartGlobals {
+  slotwiseSlots?: CreateEngine;
+  slotwiseSanitize?: Sanitize;
+  slotwiseFrame?: Framer;
+  slotwiseDebug?: ShowOverlay;
+  slotwiseFlows?: FlowsCodec;
+  slotwisePlacements?: PlacementsCodec;
+  slotwiseOffers?: OffersCodec;
+}
+
 /** Sitecore Personalize flow execution. */
 export interface FlowsCodec {
   flowRequest(settings: Settings, call: FlowCall, browserId: string, url: string): WireRequest;
