@@ -70,7 +70,7 @@ function partOf(option: Record<string, unknown>): Content | undefined {
     }
   // The image's accessible name: the option's name, when the answer carries one.
   if (kind === 'imagelink') return link(option['xdm:deliveryURL']) ? creative({ imageUrl: option['xdm:deliveryURL'], href: link(content), alt: option['xdm:name'] }) : undefined;
-  if (typeof content !== 'string' || !content.trim()) return undefined;
+  if (!isText(content)) return undefined;
   // Text is shown as text, never parsed as HTML.
   return kind === 'text' ? creative({ text: content }) : kind === 'html' ? { kind, html: content } : undefined;
 }
@@ -80,17 +80,17 @@ type Of<K extends Content['kind']> = Extract<Content, { kind: K }>;
 /**
 The content of a proposition's options, and the option that speaks for it. A placement has one
 content type, so the first usable option's kind decides and options of another kind are left out.
-JSON is data for the page: one value, or a list when the call asked for several items.
+JSON is data for the page: one value, or a list when the call asked for several items (`asList`).
 */
-function contentOf(options: Record<string, unknown>[], many: boolean): [Content | null, Record<string, unknown> | undefined] {
+function contentOf(options: Record<string, unknown>[], { asList }: { asList: boolean }): [Content | null, Record<string, unknown> | undefined] {
   const parts = options.map(partOf);
   const first = parts.findIndex(Boolean);
-  const kind = parts[first]?.kind;
-  const same = parts.filter((part) => part?.kind === kind);
+  const lead = parts[first];
+  const all = <K extends Content['kind']>(kind: K) => parts.filter((part): part is Of<K> => part?.kind === kind);
   return [
-    kind === 'html' ? { kind, html: (same as Of<'html'>[]).map((p) => p.html).join('') }
-    : kind === 'creative' ? { kind, items: (same as Of<'creative'>[]).flatMap((p) => p.items) }
-    : kind === 'json' ? { kind, data: many ? (same as Of<'json'>[]).map((p) => p.data) : (same[0] as Of<'json'>).data }
+    lead?.kind === 'html' ? { kind: 'html', html: all('html').map((p) => p.html).join('') }
+    : lead?.kind === 'creative' ? { kind: 'creative', items: all('creative').flatMap((p) => p.items) }
+    : lead?.kind === 'json' ? { kind: 'json', data: asList ? all('json').map((p) => p.data) : lead.data }
     : null,
     options[first],
   ];
@@ -111,12 +111,13 @@ export const offerDecisions = /*#__PURE__*/ guarded('rejected', "The decisioning
     const options = Array.isArray(proposition?.['xdm:options']) ? proposition['xdm:options'].filter(isObject) : [];
     const fallback = isObject(proposition?.['xdm:fallback']) ? proposition['xdm:fallback'] : undefined;
     // Options when there are any (never empty when present), else the activity's fallback.
-    const [content, shown] = contentOf(options.length ? options : fallback ? [fallback] : [], (call.itemCount ?? 1) > 1);
+    const offered = options.length ? options : fallback ? [fallback] : [];
+    const [content, chosen] = contentOf(offered, { asList: (call.itemCount ?? 1) > 1 });
     const decision: Decision = { slot: offerSlot(call), source: 'offer', content };
     const activity = idOf(proposition?.['xdm:activity']);
     if (typeof activity === 'string') decision.campaign = activity;
-    if (typeof shown?.['xdm:id'] === 'string') decision.creative = shown['xdm:id'];
-    if (typeof shown?.['xdm:score'] === 'number') decision.score = shown['xdm:score'];
+    if (typeof chosen?.['xdm:id'] === 'string') decision.creative = chosen['xdm:id'];
+    if (typeof chosen?.['xdm:score'] === 'number') decision.score = chosen['xdm:score'];
     if (!options.length && fallback) decision.fallback = true;
     return decision;
   });

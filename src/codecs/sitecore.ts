@@ -19,9 +19,11 @@ export const browserCreateRequest = (target: string, clientKey: string): WireReq
 
 /** The new browser id from a create.json answer, or undefined when it carries none we can store. */
 export const browserRefOf = (json: unknown): string | undefined => {
-  const ref = (json as { ref?: unknown } | null)?.ref;
+  const ref = isObject(json) && json.ref;
   return isBrowserId(ref) ? ref : undefined;
 };
+
+const jsonHeaders = () => ({ 'content-type': 'application/json' });
 
 /**
 One event as a request. `stream` POSTs the JSON body; `legacy` is the event API's GET form (`event/create.json`),
@@ -42,7 +44,7 @@ export function eventRequest(
     : {
         method: 'POST',
         url: `${target}/v1.2/events`,
-        headers: { 'content-type': 'application/json' },
+        headers: jsonHeaders(),
         body: json,
         redirect: 'error',
       };
@@ -79,7 +81,7 @@ export const flowRequest = /*#__PURE__*/ guarded('invalid', 'flow()', (settings:
   return {
     method: 'POST',
     url: `${settings.target}/v2/callFlows`,
-    headers: { 'content-type': 'application/json' },
+    headers: jsonHeaders(),
     body: JSON.stringify({
       clientKey: settings.clientKey,
       channel: settings.channel,
@@ -99,12 +101,12 @@ creatives or offers (or a list at the top) is creatives, anything else is data f
 */
 export const flowDecision = /*#__PURE__*/ guarded('rejected', "The flow API's answer", (slot: string, json: unknown): Decision => {
   const answer = isObject(json) ? json : {};
-  const list = Array.isArray(json) ? json : [answer.creatives, answer.offers].find(Array.isArray);
+  const list: unknown[] | undefined = Array.isArray(json) ? json : [answer.creatives, answer.offers].find(Array.isArray);
   let content: Content | null = { kind: 'json', data: json };
   if (typeof answer.html === 'string') content = answer.html.trim() ? { kind: 'html', html: answer.html } : null;
   else if (list) {
     // Only items with something to show are creatives; a list of data (skus, prices) stays data.
-    const items = (list as unknown[]).filter(isObject).map(creativeOf).filter((item) => item.imageUrl || item.text);
+    const items = list.filter(isObject).map(creativeOf).filter((item) => item.imageUrl || item.text);
     if (items.length) content = { kind: 'creative', items };
   } else if (json == null || (isObject(json) && !Object.keys(json).length)) content = null;
   const decision: Decision = { slot, source: 'flow', content };

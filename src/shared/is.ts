@@ -3,6 +3,9 @@
 /** A string with something in it. */
 export const isText = (value: unknown): value is string => typeof value === 'string' && /\S/.test(value);
 
+/** An http: or https: URL: one a link, an image or a ping may use. */
+export const isHttp = (url: URL): boolean => /^https?:$/.test(url.protocol);
+
 /** Any object, arrays included (not null): something with keys to read. */
 export const isObjectLike = (value: unknown): value is Record<string, unknown> => typeof value === 'object' && !!value;
 

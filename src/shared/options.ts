@@ -1,6 +1,6 @@
 import { SlotwiseError } from '../types/errors';
 import { detach, shown } from './args';
-import { isObjectLike, isScalar } from './is';
+import { isObjectLike, isScalar, isText } from './is';
 import type { Settings, TagOptions } from '../types/options';
 
 export const DEFAULTS = Object.freeze({
@@ -21,7 +21,8 @@ export const DEFAULTS = Object.freeze({
   deliveryTimeoutMs: 15_000,
 } as const);
 
-const text = /\S/;
+/** Something other than blanks, as isText has it. */
+const text = { test: isText };
 /** A client key names a cookie and storage keys; the server helpers hold it to the same rule. */
 export const CLIENT_KEY = /^[\w-]{1,128}$/;
 /** A cookie domain, as the tag and the server helpers accept it. */
