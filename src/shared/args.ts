@@ -51,6 +51,7 @@ export function detach<T>(value: T, what: string): T {
     at = path;
     let v = o[key] as Record<string, unknown> | null;
     if (typeof v?.toJSON === 'function') v = (v.toJSON as () => typeof v)();
+    // Not JSON, or too much of it: the catch below says so, naming where.
     if (typeof v === 'bigint' || stack.includes(v) || stack.length > 64 || ++count > MAX_VALUES) throw new Error();
     if (!v || typeof v !== 'object') return v;
     stack.push(v);
