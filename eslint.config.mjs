@@ -1,6 +1,7 @@
 // ESLint: typescript-eslint's strict, type-checked rules over the library's source, and the
 // recommended ones over the tests. Formatting is Prettier's job, not ESLint's.
 import js from '@eslint/js';
+import globals from 'globals';
 import tseslint from 'typescript-eslint';
 
 export default tseslint.config(
@@ -19,5 +20,27 @@ export default tseslint.config(
         { allowAny: false, allowBoolean: false, allowNever: false, allowNullish: false, allowNumber: true, allowRegExp: false },
       ],
     },
+  },
+  // Tests and their declarations: the recommended rules, without type information (there are many).
+  {
+    files: ['test/**/*.ts', 'e2e/**/*.ts', '**/*.d.mts', 'demo/**/*.d.ts'],
+    extends: [tseslint.configs.recommended],
+  },
+  // Node scripts: the demo's servers, the benchmarks, the e2e helpers, scripts/ and the configs.
+  {
+    files: ['**/*.mjs', '**/*.cjs'],
+    languageOptions: { globals: globals.node },
+  },
+  { files: ['**/*.cjs'], languageOptions: { sourceType: 'commonjs' } },
+  // Scripts that drive Chromium: the functions they give page.evaluate run in the page, beside the
+  // snippet's `slotwise`.
+  {
+    files: ['bench/**/*.mjs', 'e2e/**/*.mjs'],
+    languageOptions: { globals: { ...globals.browser, slotwise: 'readonly' } },
+  },
+  // The demo shop's own page script, a classic <script> in the browser, after the snippet.
+  {
+    files: ['demo/site/**/*.js'],
+    languageOptions: { globals: { ...globals.browser, slotwise: 'readonly' }, sourceType: 'script' },
   },
 );

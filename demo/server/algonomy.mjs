@@ -34,6 +34,9 @@ const REQUIRED_ON = { item_page: 'productId', purchase_complete_page: 'productId
 /** The keys accepted when the catalog names none: the Personalize API documentation's examples. */
 export const DOCUMENTED_KEYS = Object.freeze({ apiKey: ['4faeaf752ee40a0f'], apiClientKey: ['b0126f995ac848159d'] });
 
+/** A control character (C0 or DEL): one a URL never holds, and a CR LF would split a header. */
+const isControl = (ch) => ch <= '\x1f' || ch === '\x7f';
+
 /**
  * An error answer in the API's documented shape (`status`, `errormessage`), naming the parameter.
  * @param {number} status
@@ -103,7 +106,12 @@ export function algonomyRoutes({ store, catalog }) {
           const [campaign, creative] = String(pick).split('#');
           return campaigns
             .filter((c) => c.campaign === campaign)
-            .map(({ when: _when, ...c }) => (creative ? { ...c, creatives: c.creatives.filter((cr) => cr.id === creative) } : c));
+            .map((c) => {
+              // Shown as the preview forces it: whatever its audience rule (`when`) says.
+              const shown = creative ? { ...c, creatives: c.creatives.filter((cr) => cr.id === creative) } : { ...c };
+              delete shown.when;
+              return shown;
+            });
         };
         const origin = originOf(req);
         const answer = placementAnswerer({
@@ -163,7 +171,7 @@ export function algonomyRoutes({ store, catalog }) {
         const target = query.get('ct') ?? '';
         // Only where a creative can point: a web page, or a path on this server. No open redirect to javascript: etc.
         // Control characters (a CR LF in particular) could never be a URL; they would split the header.
-        if ((!/^https?:\/\/[^/]/i.test(target) && !/^\/(?![/\\])/.test(target)) || /[\x00-\x1f\x7f]/.test(target)) {
+        if ((!/^https?:\/\/[^/]/i.test(target) && !/^\/(?![/\\])/.test(target)) || [...target].some(isControl)) {
           return error(400, 'ct', `ct must be the http(s) URL or /path the click leads to (got ${JSON.stringify(target)})`);
         }
         const placement = query.get('p');

@@ -89,7 +89,9 @@ export function faultReply(fault) {
     try {
       JSON.parse(body);
       type = 'application/json; charset=utf-8';
-    } catch {}
+    } catch {
+      // Not JSON: served as text.
+    }
   }
   headers['Content-Type'] = type;
   return { status, body, headers };

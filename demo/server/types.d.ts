@@ -203,7 +203,7 @@ export interface Store {
   hasGuest(browserId: string): boolean;
   guestRef(browserId: string): string | null;
   /** Stores a validated event (durably, then in memory). */
-  recordEvent(clientKey: string, message: Record<string, any>): RecordResult;
+  recordEvent(clientKey: string, message: Record<string, unknown>): RecordResult;
   /** The guest's timeline, with timed-out sessions closed as of now; null if unknown. */
   timeline(browserId: string): Timeline | null;
   guests(): GuestSummary[];

@@ -45,8 +45,10 @@ function addToBag(button) {
   else lines.push({ id: product.item_id, slug: product.slug, name: product.name, price: product.price, qty: 1 });
   write(CART, lines);
   showCount();
-  const { slug: _slug, ...item } = product;
-  slotwise('add', { ...item, quantity: 1, currency: 'EUR' });
+  // The product as Slotwise takes it: the shop's own URL slug stays out.
+  const item = { ...product, quantity: 1, currency: 'EUR' };
+  delete item.slug;
+  slotwise('add', item);
   button.parentElement.querySelector('.added').textContent = `${product.name} is in your bag.`;
 }
 

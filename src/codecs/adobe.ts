@@ -15,7 +15,8 @@ const xdm = (kind: 'request' | 'response') =>
 
 export const offersRequest = /*#__PURE__*/ guarded('invalid', 'offers()', (target: string, calls: readonly OfferCall[], identity: OfferIdentity, decisionRequestId: string): WireRequest => {
   if (!Array.isArray(calls)) throw new SlotwiseError('invalid', 'offers(calls): calls must be an array of { placementId, activityId, itemCount }');
-  const propositionRequests = calls.map(({ placementId, activityId, itemCount = 1 }) => {
+  // The parameter's type is spelled out: Array.isArray narrows `calls` to any[].
+  const propositionRequests = calls.map(({ placementId, activityId, itemCount = 1 }: OfferCall) => {
     if (!isText(placementId) || !isText(activityId)) throw new SlotwiseError('invalid', 'An offer needs a placementId and an activityId');
     if (!Number.isInteger(itemCount) || itemCount < 1 || itemCount > 30)
       throw new SlotwiseError('invalid', `xdm:itemCount must be a whole number from 1 to 30 (got ${shown(itemCount)})`);
@@ -46,32 +47,32 @@ An id in the form the answer uses. The Adobe Offer Decisioning API answers a req
 `dps:placement:X`): the same entity, without `offer-`. The repository prefix is kept, and ids in
 any other form are compared as they are.
 */
-const canonical = (id: unknown) => (typeof id == 'string' ? id.replace(/^(\w+):offer-(activity|placement):/, '$1:$2:') : undefined);
+const canonical = (id: unknown) => (typeof id === 'string' ? id.replace(/^(\w+):offer-(activity|placement):/, '$1:$2:') : undefined);
 const idOf = (part: unknown) => (isObject(part) ? part['xdm:id'] : undefined);
 
 /** The component types a page can show, under offer management's namespace or the older decisioning one. */
 const kindOf = (type: unknown) =>
-  typeof type == 'string' ? /^https:\/\/ns\.adobe\.com\/experience\/(offer-management|decisioning)\/content-component-(html|json|imagelink|text)(?:(?<=html)-template)?$/.exec(type)?.[2] : undefined;
+  typeof type === 'string' ? /^https:\/\/ns\.adobe\.com\/experience\/(offer-management|decisioning)\/content-component-(html|json|imagelink|text)(?:(?<=html)-template)?$/.exec(type)?.[2] : undefined;
 /** A link or image an offer may carry: absolute http(s), or a path on the site. */
-const link = (value: unknown) => (typeof value == 'string' && /^(https?:\/\/[^/]|\/(?![/\\]))/i.test(value) ? value : undefined);
+const link = (value: unknown) => (typeof value === 'string' && /^(https?:\/\/[^/]|\/(?![/\\]))/i.test(value) ? value : undefined);
 
 /** What one option shows, or nothing when its type is unknown or its content unusable. */
 function partOf(option: Record<string, unknown>): Content | undefined {
   const kind = kindOf(option['@type']);
   const content = option['xdm:content'];
   const creative = (fields: Record<string, unknown>): Content => ({ kind: 'creative', items: [creativeOf({ id: option['xdm:id'], ...fields })] });
-  if (kind == 'json' && content !== undefined)
+  if (kind === 'json' && content !== undefined)
     try {
       // Real tenants send the offer's JSON as a string; parsed here, so the page gets data.
-      return { kind, data: typeof content == 'string' ? (JSON.parse(content) as unknown) : content };
+      return { kind, data: typeof content === 'string' ? (JSON.parse(content) as unknown) : content };
     } catch {
       return undefined;
     }
   // The image's accessible name: the option's name, when the answer carries one.
-  if (kind == 'imagelink') return link(option['xdm:deliveryURL']) ? creative({ imageUrl: option['xdm:deliveryURL'], href: link(content), alt: option['xdm:name'] }) : undefined;
-  if (typeof content != 'string' || !content.trim()) return undefined;
+  if (kind === 'imagelink') return link(option['xdm:deliveryURL']) ? creative({ imageUrl: option['xdm:deliveryURL'], href: link(content), alt: option['xdm:name'] }) : undefined;
+  if (!isText(content)) return undefined;
   // Text is shown as text, never parsed as HTML.
-  return kind == 'text' ? creative({ text: content }) : kind == 'html' ? { kind, html: content } : undefined;
+  return kind === 'text' ? creative({ text: content }) : kind === 'html' ? { kind, html: content } : undefined;
 }
 
 type Of<K extends Content['kind']> = Extract<Content, { kind: K }>;
@@ -79,17 +80,17 @@ type Of<K extends Content['kind']> = Extract<Content, { kind: K }>;
 /**
 The content of a proposition's options, and the option that speaks for it. A placement has one
 content type, so the first usable option's kind decides and options of another kind are left out.
-JSON is data for the page: one value, or a list when the call asked for several items.
+JSON is data for the page: one value, or a list when the call asked for several items (`asList`).
 */
-function contentOf(options: Record<string, unknown>[], many: boolean): [Content | null, Record<string, unknown> | undefined] {
+function contentOf(options: Record<string, unknown>[], { asList }: { asList: boolean }): [Content | null, Record<string, unknown> | undefined] {
   const parts = options.map(partOf);
   const first = parts.findIndex(Boolean);
-  const kind = parts[first]?.kind;
-  const same = parts.filter((part) => part?.kind == kind);
+  const lead = parts[first];
+  const all = <K extends Content['kind']>(kind: K) => parts.filter((part): part is Of<K> => part?.kind === kind);
   return [
-    kind == 'html' ? { kind, html: (same as Of<'html'>[]).map((p) => p.html).join('') }
-    : kind == 'creative' ? { kind, items: (same as Of<'creative'>[]).flatMap((p) => p.items) }
-    : kind == 'json' ? { kind, data: many ? (same as Of<'json'>[]).map((p) => p.data) : (same[0] as Of<'json'>).data }
+    lead?.kind === 'html' ? { kind: 'html', html: all('html').map((p) => p.html).join('') }
+    : lead?.kind === 'creative' ? { kind: 'creative', items: all('creative').flatMap((p) => p.items) }
+    : lead?.kind === 'json' ? { kind: 'json', data: asList ? all('json').map((p) => p.data) : lead.data }
     : null,
     options[first],
   ];
@@ -104,18 +105,19 @@ export const offerDecisions = /*#__PURE__*/ guarded('rejected', "The decisioning
   const propositions = isObject(json) && Array.isArray(json['xdm:propositions']) ? json['xdm:propositions'].filter(isObject) : undefined;
   if (!propositions) throw new SlotwiseError('rejected', 'The decisioning API answered without xdm:propositions');
   const matches = (p: Record<string, unknown>, call: OfferCall) =>
-    canonical(idOf(p['xdm:placement'])) == canonical(call.placementId) && canonical(idOf(p['xdm:activity'])) == canonical(call.activityId);
+    canonical(idOf(p['xdm:placement'])) === canonical(call.placementId) && canonical(idOf(p['xdm:activity'])) === canonical(call.activityId);
   return calls.map((call) => {
     const proposition = propositions.find((p) => matches(p, call));
     const options = Array.isArray(proposition?.['xdm:options']) ? proposition['xdm:options'].filter(isObject) : [];
     const fallback = isObject(proposition?.['xdm:fallback']) ? proposition['xdm:fallback'] : undefined;
     // Options when there are any (never empty when present), else the activity's fallback.
-    const [content, shown] = contentOf(options.length ? options : fallback ? [fallback] : [], (call.itemCount ?? 1) > 1);
+    const offered = options.length ? options : fallback ? [fallback] : [];
+    const [content, chosen] = contentOf(offered, { asList: (call.itemCount ?? 1) > 1 });
     const decision: Decision = { slot: offerSlot(call), source: 'offer', content };
     const activity = idOf(proposition?.['xdm:activity']);
-    if (typeof activity == 'string') decision.campaign = activity;
-    if (typeof shown?.['xdm:id'] == 'string') decision.creative = shown['xdm:id'];
-    if (typeof shown?.['xdm:score'] == 'number') decision.score = shown['xdm:score'];
+    if (typeof activity === 'string') decision.campaign = activity;
+    if (typeof chosen?.['xdm:id'] === 'string') decision.creative = chosen['xdm:id'];
+    if (typeof chosen?.['xdm:score'] === 'number') decision.score = chosen['xdm:score'];
     if (!options.length && fallback) decision.fallback = true;
     return decision;
   });

@@ -1,12 +1,14 @@
 // The normalized decision model: what every vendor's answer becomes, so the renderer and SPA
 // code never see a vendor format.
 import { SlotwiseError, type FailReason } from '../types/errors';
+import { isHttp, isText } from '../shared/is';
 import type { Creative } from '../types/decision';
 
-const text = (value: unknown): string | undefined =>
-  typeof value == 'string' && value.trim() ? value : undefined;
-
-/** A thrown value or any other as text for a message: a symbol, an object whose toString throws. */
+/**
+A thrown value or any other as text for a message: a symbol, an object whose toString throws.
+Codecs load in files of their own and import only pure checks, so they do not share shared/args.ts's
+`shown`, which shows a caller's argument as JSON (a string in quotes) and shorter.
+*/
 export function shown(value: unknown): string {
   try {
     return String(value instanceof Error ? value.message : value).slice(0, 200);
@@ -31,7 +33,7 @@ export const guarded = <A extends unknown[], R>(reason: FailReason, what: string
 /** A link or image URL that can only ever load or navigate: http(s), absolute or a path. */
 const isWebUrl = (value: string) => {
   try {
-    return /^https?:$/.test(new URL(value, 'https://page.invalid/').protocol);
+    return isHttp(new URL(value, 'https://page.invalid/'));
   } catch {
     return false;
   }
@@ -41,7 +43,7 @@ const isWebUrl = (value: string) => {
 export function creativeOf(item: Record<string, unknown>): Creative {
   const creative: Creative = {};
   const pick = (field: keyof Creative, ...names: string[]) => {
-    const value = names.map((name) => text(item[name])).find(Boolean);
+    const value = names.map((name) => item[name]).find(isText);
     // javascript:, data: and the like are never kept as a URL, not even for page code to use.
     if (value && (!/^(imageUrl|href)$/.test(field) || isWebUrl(value))) creative[field] = value;
   };

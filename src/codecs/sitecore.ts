@@ -9,7 +9,7 @@ import type { FlowCall, Message, WireRequest } from '../types/wire';
 
 /** Browser ids we accept from the API or a cookie: never empty, nothing a cookie can't hold. */
 export const isBrowserId = (value: unknown): value is string =>
-  typeof value == 'string' && /^[\w.-]{1,128}$/.test(value);
+  typeof value === 'string' && /^[\w.-]{1,128}$/.test(value);
 
 /** `GET {target}/v1.2/browser/create.json?client_key=K&message={}` — answers `{ ref }`. */
 export const browserCreateRequest = (target: string, clientKey: string): WireRequest => ({
@@ -19,9 +19,11 @@ export const browserCreateRequest = (target: string, clientKey: string): WireReq
 
 /** The new browser id from a create.json answer, or undefined when it carries none we can store. */
 export const browserRefOf = (json: unknown): string | undefined => {
-  const ref = (json as { ref?: unknown } | null)?.ref;
+  const ref = isObject(json) && json.ref;
   return isBrowserId(ref) ? ref : undefined;
 };
+
+const jsonHeaders = () => ({ 'content-type': 'application/json' });
 
 /**
 One event as a request. `stream` POSTs the JSON body; `legacy` is the event API's GET form (`event/create.json`),
@@ -33,7 +35,7 @@ export function eventRequest(
   transport: 'stream' | 'legacy',
 ): WireRequest {
   const json = JSON.stringify(message);
-  return transport == 'legacy'
+  return transport === 'legacy'
     ? {
         method: 'GET',
         url: `${target}/v1.2/event/create.json?client_key=${encodeURIComponent(String(message.client_key))}&message=${encodeURIComponent(json)}`,
@@ -42,7 +44,7 @@ export function eventRequest(
     : {
         method: 'POST',
         url: `${target}/v1.2/events`,
-        headers: { 'content-type': 'application/json' },
+        headers: jsonHeaders(),
         body: json,
         redirect: 'error',
       };
@@ -54,7 +56,7 @@ Did the event API store the event? Only its own acknowledgement says so: a 2xx J
 JSON) did not come from the API.
 */
 export const eventAcknowledged = (status: number, json: unknown): boolean =>
-  isSuccess(status) && isObject(json) && json.status == 'OK' && typeof json.ref == 'string' && json.ref != '';
+  isSuccess(status) && isObject(json) && json.status === 'OK' && typeof json.ref === 'string' && json.ref !== '';
 
 /** Every `utm_*` query parameter of the URL, with its name lower-cased. */
 export function utmParams(url: string): Record<string, string> {
@@ -79,7 +81,7 @@ export const flowRequest = /*#__PURE__*/ guarded('invalid', 'flow()', (settings:
   return {
     method: 'POST',
     url: `${settings.target}/v2/callFlows`,
-    headers: { 'content-type': 'application/json' },
+    headers: jsonHeaders(),
     body: JSON.stringify({
       clientKey: settings.clientKey,
       channel: settings.channel,
@@ -99,18 +101,18 @@ creatives or offers (or a list at the top) is creatives, anything else is data f
 */
 export const flowDecision = /*#__PURE__*/ guarded('rejected', "The flow API's answer", (slot: string, json: unknown): Decision => {
   const answer = isObject(json) ? json : {};
-  const list = Array.isArray(json) ? json : [answer.creatives, answer.offers].find(Array.isArray);
+  const list: unknown[] | undefined = Array.isArray(json) ? json : [answer.creatives, answer.offers].find(Array.isArray);
   let content: Content | null = { kind: 'json', data: json };
-  if (typeof answer.html == 'string') content = answer.html.trim() ? { kind: 'html', html: answer.html } : null;
+  if (typeof answer.html === 'string') content = answer.html.trim() ? { kind: 'html', html: answer.html } : null;
   else if (list) {
     // Only items with something to show are creatives; a list of data (skus, prices) stays data.
-    const items = (list as unknown[]).filter(isObject).map(creativeOf).filter((item) => item.imageUrl || item.text);
+    const items = list.filter(isObject).map(creativeOf).filter((item) => item.imageUrl || item.text);
     if (items.length) content = { kind: 'creative', items };
   } else if (json == null || (isObject(json) && !Object.keys(json).length)) content = null;
   const decision: Decision = { slot, source: 'flow', content };
-  if (typeof answer.campaign == 'string') decision.campaign = answer.campaign;
+  if (typeof answer.campaign === 'string') decision.campaign = answer.campaign;
   // What impressions name as the creative: the first item shown, else the answer's own id.
-  const creative = (content?.kind == 'creative' && content.items[0]!.id) || answer.id;
-  if (typeof creative == 'string' && creative) decision.creative = creative;
+  const creative = (content?.kind === 'creative' && content.items[0]?.id) || answer.id;
+  if (typeof creative === 'string' && creative) decision.creative = creative;
   return decision;
 });

@@ -2,41 +2,43 @@
 // with the page's nonce through the Trusted Types policy. Each chunk sets one global.
 import { couldNotLoad } from '../types/errors';
 import { trustedScriptURL } from '../shared/trusted';
-import type { CreateEngine, FlowsCodec, Framer, OffersCodec, PlacementsCodec, Sanitize, ShowOverlay } from '../types/parts';
+import type { Loader, PartGlobals } from '../types/parts';
 
+/** Where this script was loaded from: the parts are beside it. */
 const base = (document.currentScript as HTMLScriptElement | null)?.src ?? '';
-const loading = new Map<string, Promise<unknown>>();
 /** A file that could not load is asked for again after this long. */
 const RETRY_AFTER_MS = 10_000;
 
-function loadChunk<T>(file: string, global: string, nonce = ''): Promise<T> {
-  let chunk = loading.get(file);
-  if (!chunk) {
-    chunk = new Promise<T>((resolve, reject) => {
+/** The loader of the part in `file`, which sets `global`: one request, shared, until it fails. */
+function partLoader<K extends keyof PartGlobals>(file: string, global: K): Loader<NonNullable<PartGlobals[K]>> {
+  let chunk: Promise<NonNullable<PartGlobals[K]>> | undefined;
+  const load = (nonce = '') =>
+    new Promise<NonNullable<PartGlobals[K]>>((resolve, reject) => {
       const script = document.createElement('script');
       script.nonce = nonce;
       script.onload = () => {
-        const value = (window as unknown as Record<string, T | undefined>)[global];
+        const value = (window as PartGlobals)[global];
         if (value) resolve(value);
         else reject(new Error(`${file} did not load`));
       };
-      script.onerror = () => (script.remove(), reject(couldNotLoad(file)));
+      script.onerror = () => {
+        script.remove();
+        reject(couldNotLoad(file));
+      };
       script.src = trustedScriptURL(new URL(file, base || location.href).href);
       document.head.append(script);
     }).catch((error: unknown) => {
       // Tried again later (an SPA's next view, say), not by every caller of this moment.
-      setTimeout(() => loading.delete(file), RETRY_AFTER_MS);
+      setTimeout(() => (chunk = undefined), RETRY_AFTER_MS);
       throw error;
     });
-    loading.set(file, chunk);
-  }
-  return chunk as Promise<T>;
+  return (nonce) => (chunk ??= load(nonce));
 }
 
-export const loadEngine = (nonce?: string) => loadChunk<CreateEngine>('slotwise-slots.min.js', 'slotwiseSlots', nonce);
-export const loadSanitizer = (nonce?: string) => loadChunk<Sanitize>('slotwise-sanitize.min.js', 'slotwiseSanitize', nonce);
-export const loadFramer = (nonce?: string) => loadChunk<Framer>('slotwise-frame.min.js', 'slotwiseFrame', nonce);
-export const loadOverlay = (nonce?: string) => loadChunk<ShowOverlay>('slotwise-debug.min.js', 'slotwiseDebug', nonce);
-export const loadFlowsCodec = (nonce?: string) => loadChunk<FlowsCodec>('slotwise-flows.min.js', 'slotwiseFlows', nonce);
-export const loadPlacementsCodec = (nonce?: string) => loadChunk<PlacementsCodec>('slotwise-placements.min.js', 'slotwisePlacements', nonce);
-export const loadOffersCodec = (nonce?: string) => loadChunk<OffersCodec>('slotwise-offers.min.js', 'slotwiseOffers', nonce);
+export const loadEngine = /*#__PURE__*/ partLoader('slotwise-slots.min.js', 'slotwiseSlots');
+export const loadSanitizer = /*#__PURE__*/ partLoader('slotwise-sanitize.min.js', 'slotwiseSanitize');
+export const loadFramer = /*#__PURE__*/ partLoader('slotwise-frame.min.js', 'slotwiseFrame');
+export const loadOverlay = /*#__PURE__*/ partLoader('slotwise-debug.min.js', 'slotwiseDebug');
+export const loadFlowsCodec = /*#__PURE__*/ partLoader('slotwise-flows.min.js', 'slotwiseFlows');
+export const loadPlacementsCodec = /*#__PURE__*/ partLoader('slotwise-placements.min.js', 'slotwisePlacements');
+export const loadOffersCodec = /*#__PURE__*/ partLoader('slotwise-offers.min.js', 'slotwiseOffers');

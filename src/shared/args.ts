@@ -19,10 +19,17 @@ export const safely = (test: () => unknown): boolean => {
   }
 };
 
-/** A value as an error message shows it: short, and never throwing. */
+/**
+A value as an error message shows it: short, and never throwing. As JSON, so a caller sees what
+they passed (a string in quotes, an object's fields). codecs/model.ts has a `shown` of its own:
+codecs load in files of their own and import only pure checks, and their messages show a value
+as text.
+*/
 export function shown(value: unknown): string {
   try {
-    return String(value instanceof Error ? value.message : JSON.stringify(value) ?? String(value)).slice(0, 80);
+    // The types are widened to what can happen: JSON.stringify answers undefined for undefined, a
+    // function or a symbol, and a page's Error may carry a message of any type.
+    return String(value instanceof Error ? (value.message as unknown) : ((JSON.stringify(value) as string | undefined) ?? String(value))).slice(0, 80);
   } catch {
     return typeof value;
   }
@@ -43,16 +50,17 @@ export function detach<T>(value: T, what: string): T {
   const walk = (o: Record<string, unknown>, key: string | number, path: string): unknown => {
     at = path;
     let v = o[key] as Record<string, unknown> | null;
-    if (typeof v?.toJSON == 'function') v = (v.toJSON as () => typeof v)();
-    if (typeof v == 'bigint' || stack.includes(v) || stack.length > 64 || ++count > MAX_VALUES) throw 0;
-    if (!v || typeof v != 'object') return v;
+    if (typeof v?.toJSON === 'function') v = (v.toJSON as () => typeof v)();
+    // Not JSON, or too much of it: the catch below says so, naming where.
+    if (typeof v === 'bigint' || stack.includes(v) || stack.length > 64 || ++count > MAX_VALUES) throw new Error();
+    if (!v || typeof v !== 'object') return v;
     stack.push(v);
     const list = Array.isArray(v);
     const entries: [string | number, unknown][] = [];
     for (const k of list ? (v as unknown as unknown[]).keys() : Object.keys(v)) {
       const x = walk(v, k, `${path}.${k}`);
       // A toJSON on what toJSON answered is not JSON's to call, nor a later stringify's.
-      if (k != 'toJSON' || typeof x != 'function') entries.push([k, x]);
+      if (k !== 'toJSON' || typeof x !== 'function') entries.push([k, x]);
     }
     stack.pop();
     // fromEntries defines keys, as JSON.parse does: a "__proto__" key stays data.

@@ -5,4 +5,4 @@ export const isSuccess = (status: number): boolean => status >= 200 && status < 
 
 /** 408 (timeout), 429 (rate limit) and server errors are worth another try; other 4xx are not. */
 export const isRetryable = (status: number): boolean =>
-  status == 408 || status == 429 || (status >= 500 && status != 501 && status != 505);
+  status === 408 || status === 429 || (status >= 500 && status !== 501 && status !== 505);

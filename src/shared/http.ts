@@ -30,6 +30,9 @@ export interface RequestOptions {
   read?: (response: Response) => Promise<string>;
 }
 
+/** The abort of AbortSignal.timeout: a DOMException named TimeoutError (an Error, in browsers and Node). */
+const isTimeout = (error: unknown) => error instanceof Error && error.name === 'TimeoutError';
+
 export async function request(wire: WireRequest, options: RequestOptions): Promise<HttpAnswer> {
   const answer = await send(wire, options);
   const { retries = 0 } = options;
@@ -55,7 +58,7 @@ async function send(wire: WireRequest, { timeoutMs, keepalive = false, read }: R
     try {
       text = await (read?.(response) ?? response.text());
     } catch (error) {
-      return { ...answer, unreadable: true, timedOut: (error as Error).name == 'TimeoutError' };
+      return { ...answer, unreadable: true, timedOut: isTimeout(error) };
     }
     try {
       answer.json = JSON.parse(text);
@@ -64,6 +67,6 @@ async function send(wire: WireRequest, { timeoutMs, keepalive = false, read }: R
     }
     return answer;
   } catch (error) {
-    return { status: 0, retryAfter: null, json: undefined, timedOut: (error as Error).name == 'TimeoutError' };
+    return { status: 0, retryAfter: null, json: undefined, timedOut: isTimeout(error) };
   }
 }

@@ -4,10 +4,13 @@
 // stop two tabs from sending the same event.
 // `signal` withdraws the request while it waits; the task then never runs.
 export function withLock<T>(name: string, task: () => Promise<T>, signal?: AbortSignal): Promise<T> {
-  const locks = typeof navigator == 'object' ? navigator.locks : undefined;
+  const locks = typeof navigator === 'object' ? navigator.locks : undefined;
+  if (!locks) return task();
   let started = false;
   const run = () => ((started = true), task());
-  return locks
-    ? (locks.request(name, signal ? { signal } : {}, run) as Promise<T>).catch((error) => (started || signal?.aborted ? Promise.reject(error) : task()))
-    : task();
+  // request() settles as the callback's promise does; lib.dom types it as a promise of that promise.
+  const locked = locks.request(name, signal ? { signal } : {}, run) as Promise<T>;
+  // Refused before the task started, and not withdrawn: the task runs without the lock. Otherwise
+  // the failure stands.
+  return locked.catch(() => (started || signal?.aborted ? locked : task()));
 }

@@ -22,6 +22,6 @@ export function sizeOf(value: string | undefined): [width: number, height: numbe
 // Slot ids, shared by the page's slots and the vendor codecs (which load only when configured).
 /** A placement slot's id: `pageType.name`, as the Algonomy Personalize API names placements. */
 export const isPlacementName = (name: unknown): name is string =>
-  typeof name == 'string' && /^[\w-]+\.[\w-]+$/.test(name);
+  typeof name === 'string' && /^[\w-]+\.[\w-]+$/.test(name);
 /** The slot id an offer decision is filed under. */
 export const offerSlot = (call: { placementId: string; activityId: string }) => `${call.placementId}|${call.activityId}`;

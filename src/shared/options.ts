@@ -1,5 +1,6 @@
 import { SlotwiseError } from '../types/errors';
 import { detach, shown } from './args';
+import { isObjectLike, isScalar, isText } from './is';
 import type { Settings, TagOptions } from '../types/options';
 
 export const DEFAULTS = Object.freeze({
@@ -20,7 +21,8 @@ export const DEFAULTS = Object.freeze({
   deliveryTimeoutMs: 15_000,
 } as const);
 
-const text = /\S/;
+/** Something other than blanks, as isText has it. */
+const text = { test: isText };
 /** A client key names a cookie and storage keys; the server helpers hold it to the same rule. */
 export const CLIENT_KEY = /^[\w-]{1,128}$/;
 /** A cookie domain, as the tag and the server helpers accept it. */
@@ -66,7 +68,7 @@ const SECTIONS: Record<string, Rule[]> = {
 function check(source: Record<string, unknown>, into: Record<string, unknown>, rules: Rule[], prefix = '') {
   for (const [name, accepted, expected] of rules) {
     const value = source[name] ?? into[name] ?? '';
-    if (!['string', 'number', 'boolean'].includes(typeof value) || !accepted.test(String(value)))
+    if (!isScalar(value) || !accepted.test(String(value)))
       throw invalidOption(prefix + name, expected, value);
     into[name] = value;
   }
@@ -76,7 +78,7 @@ export const invalidOption = (name: string, expected: string, value: unknown) =>
   new SlotwiseError('invalid', `Slotwise option "${name}" must be ${expected} (got ${shown(value)})`);
 
 function pageLanguage(): string {
-  const lang = typeof document == 'object' ? document.documentElement.lang : '';
+  const lang = typeof document === 'object' ? document.documentElement.lang : '';
   return /^[a-z]{2}\b/i.test(lang) ? lang.slice(0, 2) : 'EN';
 }
 
@@ -84,20 +86,20 @@ function pageLanguage(): string {
 export function resolveOptions(options: TagOptions): Settings {
   // Only the options we know, and only those given: the tuning limits are not options. Read
   // once: a getter or Proxy that throws is an invalid option, not an exception of its own.
-  const given = detach(options, 'Slotwise options') as unknown as Record<string, unknown>;
-  if (typeof given != 'object' || !given) throw invalidOption('options', 'an object', options);
+  const given: unknown = detach(options, 'Slotwise options');
+  if (!isObjectLike(given)) throw invalidOption('options', 'an object', options);
   const trim = (value: unknown) => String(value).replace(/\/+$/, '');
   const o: Record<string, unknown> = { ...DEFAULTS, language: pageLanguage() };
   check(given, o, RULES);
   for (const [name, rules] of Object.entries(SECTIONS)) {
     const section = given[name];
     if (section === undefined) continue;
-    if (typeof section != 'object' || !section) throw invalidOption(name, 'an object', section);
+    if (!isObjectLike(section)) throw invalidOption(name, 'an object', section);
     // Credentials for these APIs must never ship to browsers: say so rather than send them.
-    if (name == 'offers' && Object.keys(section).some((key) => /key|header|token|auth|secret/i.test(key) && key != 'identityNamespace'))
+    if (name === 'offers' && Object.keys(section).some((key) => /key|header|token|auth|secret/i.test(key) && key !== 'identityNamespace'))
       console.warn('slotwise: never put API keys or Authorization headers for offers in the browser; use a first-party proxy that adds them');
     const values: Record<string, unknown> = {};
-    check(section as Record<string, unknown>, values, rules, name + '.');
+    check(section, values, rules, name + '.');
     // Optional fields left empty are left out.
     o[name] = Object.freeze({ ...Object.fromEntries(Object.entries(values).filter(([, value]) => value !== '')), target: trim(values.target) });
   }
@@ -108,6 +110,6 @@ export function resolveOptions(options: TagOptions): Settings {
     currency: String(o.currency).toUpperCase(),
     cookieExpiryDays: Math.min(400, Math.max(1, Number(o.cookieExpiryDays))),
     revealAfterMs: Number(o.revealAfterMs),
-    autoPage: String(o.autoPage) == 'true',
+    autoPage: String(o.autoPage) === 'true',
   });
 }

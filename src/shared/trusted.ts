@@ -7,7 +7,7 @@ let policy: Policy | undefined;
 
 /** The `slotwise` policy where the browser has Trusted Types (DOMPurify parses through it too). */
 export function trustedTypesPolicy(): Policy | undefined {
-  const factory = (window as unknown as { trustedTypes?: { createPolicy(name: string, rules: Policy): Policy } }).trustedTypes;
+  const factory = (window as { trustedTypes?: { createPolicy(name: string, rules: Policy): Policy } }).trustedTypes;
   return (policy ??= factory?.createPolicy('slotwise', identity));
 }
 

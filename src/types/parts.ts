@@ -83,6 +83,13 @@ export interface Engine {
 
 export type CreateEngine = (settings: Settings, core: CoreServices) => Engine;
 
+/**
+Loads one on-demand part, once. Both builds' loaders have this shape: the script tag's
+(loaders/script-element.ts) gives the nonce to the script element it adds; npm builds' import()
+needs none.
+*/
+export type Loader<T> = (nonce?: string) => Promise<T>;
+
 export interface PreviewControl {
   /** The `slotwise_preview` value in force. */
   value: string;
@@ -93,7 +100,7 @@ export interface PreviewControl {
 export type ShowOverlay = (
   slots: () => [HTMLElement, SlotReport | undefined][],
   nonce: string,
-  preview?: PreviewControl | false | undefined,
+  preview?: PreviewControl | false,
 ) => () => void;
 
 export type Policy = { createHTML(html: string): string; createScriptURL(url: string): string };
@@ -103,6 +110,20 @@ export type Sanitize = (html: string, policy?: Policy) => string;
 
 /** Renders HTML into a sandboxed frame that sizes itself to its content. */
 export type Framer = (html: string, trustedHTML: (html: string) => string) => HTMLIFrameElement;
+
+/**
+The globals the script tag's on-demand files (src/script-tag/parts/) set, one each, for its
+script loader to read: each global's name paired with what it carries, in one place.
+*/
+export interface PartGlobals {
+  slotwiseSlots?: CreateEngine;
+  slotwiseSanitize?: Sanitize;
+  slotwiseFrame?: Framer;
+  slotwiseDebug?: ShowOverlay;
+  slotwiseFlows?: FlowsCodec;
+  slotwisePlacements?: PlacementsCodec;
+  slotwiseOffers?: OffersCodec;
+}
 
 /** Sitecore Personalize flow execution. */
 export interface FlowsCodec {

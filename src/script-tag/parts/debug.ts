@@ -1,4 +1,5 @@
 // dist/slotwise-debug.min.js: the debug overlay for the script tag, loaded for ?slotwise_debug=1.
 import { showOverlay } from '../../debug/overlay';
+import type { PartGlobals } from '../../types/parts';
 
-(window as unknown as { slotwiseDebug: typeof showOverlay }).slotwiseDebug = showOverlay;
+(window as PartGlobals).slotwiseDebug = showOverlay;

@@ -1,6 +1,6 @@
 // dist/slotwise-flows.min.js: the Sitecore flow execution codec for the script tag, loaded when a
 // page first asks for a flow.
 import { flowDecision, flowRequest } from '../../codecs/sitecore';
-import type { FlowsCodec } from '../../types/parts';
+import type { PartGlobals } from '../../types/parts';
 
-(window as unknown as { slotwiseFlows: FlowsCodec }).slotwiseFlows = { flowRequest, flowDecision };
+(window as PartGlobals).slotwiseFlows = { flowRequest, flowDecision };

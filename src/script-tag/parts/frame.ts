@@ -1,5 +1,6 @@
 // dist/slotwise-frame.min.js: sandboxed-frame rendering for the script tag, loaded only for slots
 // with render 'iframe'.
 import { frameElement } from '../../engine/frame';
+import type { PartGlobals } from '../../types/parts';
 
-(window as unknown as { slotwiseFrame: typeof frameElement }).slotwiseFrame = frameElement;
+(window as PartGlobals).slotwiseFrame = frameElement;

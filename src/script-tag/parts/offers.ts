@@ -1,6 +1,6 @@
 // dist/slotwise-offers.min.js: the Adobe Offer Decisioning codec for the script tag, loaded only
 // by sites that configure `offers`.
 import { offerDecisions, offersRequest } from '../../codecs/adobe';
-import type { OffersCodec } from '../../types/parts';
+import type { PartGlobals } from '../../types/parts';
 
-(window as unknown as { slotwiseOffers: OffersCodec }).slotwiseOffers = { offersRequest, offerDecisions };
+(window as PartGlobals).slotwiseOffers = { offersRequest, offerDecisions };

@@ -3,6 +3,6 @@
 import purify from 'dompurify';
 
 import { purifyWith } from '../../engine/purify';
-import type { Sanitize } from '../../types/parts';
+import type { PartGlobals } from '../../types/parts';
 
-(window as unknown as { slotwiseSanitize: Sanitize }).slotwiseSanitize = purifyWith(purify);
+(window as PartGlobals).slotwiseSanitize = purifyWith(purify);

@@ -1,5 +1,5 @@
 // dist/slotwise-slots.min.js: decisions and rendering for the script tag, loaded by pages with slots.
 import { createEngine } from '../../engine/engine';
-import type { CreateEngine } from '../../types/parts';
+import type { PartGlobals } from '../../types/parts';
 
-(window as unknown as { slotwiseSlots: CreateEngine }).slotwiseSlots = createEngine;
+(window as PartGlobals).slotwiseSlots = createEngine;
