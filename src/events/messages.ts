@@ -2,9 +2,8 @@
 // and referrer come in as arguments. Every mistake throws a SlotwiseError that says what was
 // wrong, so the tag can answer `{ ok: false, reason: 'invalid' }` without queueing anything.
 import { isObject, isText } from '../shared/is';
-import { SlotwiseError } from '../types/errors';
 import { utmParams } from '../codecs/sitecore';
-import { detach } from '../shared/args';
+import { detach, invalid } from '../shared/args';
 import type { Settings } from '../types/options';
 import type { Message } from '../types/wire';
 
@@ -48,10 +47,6 @@ export interface CallContext {
 
 /** Sitecore takes at most 50 `ext` keys; one of them is our `eventId`. */
 const MAX_EXT_KEYS = 49;
-
-const invalid = (message: string): never => {
-  throw new SlotwiseError('invalid', message);
-};
 
 /** Nested objects become `a_b` keys, as Sitecore's own SDK flattens them. */
 function flattenExt(ext: unknown, into: Ext = {}, prefix = '', depth = 0): Ext {
