@@ -2,7 +2,8 @@
 // real function and replays the calls the stub queued, in order and with the page URL each was
 // made on. Options come from `slotwise('init', options)` over the `data-` attributes of the script
 // tag. Mistakes are logged to the console, never thrown: the host page must not break.
-import { browserTag, callAt, type Tag } from '../tag/tag';
+import { browserTag, callAt } from '../tag/tag';
+import type { Tag } from '../tag/api';
 import { resolveOptions } from '../shared/options';
 import { failure, type Failure } from '../shared/result';
 import { isSlotwiseError } from '../types/errors';

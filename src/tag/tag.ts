@@ -6,7 +6,7 @@ import { SlotwiseError, isSlotwiseError, type FailReason } from '../types/errors
 import { detach, must, safely, shown } from '../shared/args';
 import { hasDom, localStore } from '../shared/env';
 import { resolveOptions } from '../shared/options';
-import { failure, type BrowserIdResult, type EventResult, type Failure, type Result } from '../shared/result';
+import { failure, type EventResult, type Failure } from '../shared/result';
 import { createCookieJar } from '../identity/cookies';
 import { createBrowserIds } from '../identity/browser-id';
 import { touchSession } from '../identity/session';
@@ -17,7 +17,7 @@ import { isRetryable, isSuccess } from '../shared/http-status';
 import { request } from '../shared/http';
 import {
   addMessage, customMessage, forceCloseMessage, identityMessage, viewMessage,
-  type CallContext, type Ext, type Person, type Product, type ViewData,
+  type CallContext,
 } from '../events/messages';
 import { createRcsStore } from '../identity/rcs';
 import { previewValue } from '../shared/preview';
@@ -26,54 +26,11 @@ import { createSlotDriver } from '../slots/driver';
 import { SLOT_SELECTOR } from '../shared/markup';
 import { loadOverlay } from '../loaders/dynamic-import';
 import type { Decision } from '../types/decision';
-import type { Consent, Settings, TagOptions } from '../types/options';
+import type { Settings, TagOptions } from '../types/options';
 import type { Engine } from '../types/parts';
-import type { FlowCall, Message, OfferCall, PageContext } from '../types/wire';
-
-export interface TagEvents {
-  /** An event was refused by the API, ran out of attempts or was dropped; or an id could not be made. */
-  error: {
-    error: SlotwiseError;
-    eventId?: string;
-    /** When the event was given up on (out of attempts, or the queue was full): how many this browser has given up on so far. */
-    dropped?: number;
-  };
-  /** The API confirmed an event. */
-  delivered: { eventId: string; type: string };
-}
-
-export interface Tag {
-  /** A page view (VIEW), with `utm_*` from the URL and, on the first view of a page load, the referrer. */
-  view(data?: ViewData): Promise<EventResult>;
-  /** A product added to the cart (ADD). */
-  add(product: Product, ext?: Ext): Promise<EventResult>;
-  /** Closes the visitor's session now (FORCE_CLOSE), so an abandoned cart shows at once. For QA, not production. */
-  forceClose(): Promise<EventResult>;
-  /** Tells who the visitor is (IDENTITY). */
-  identity(person: Person): Promise<EventResult>;
-  /** Any other event type. */
-  event(type: string, data?: Record<string, unknown>, ext?: Ext): Promise<EventResult>;
-  /** Sets consent; `'granted'` sends what waited, `'denied'` drops it. Calling twice changes nothing. */
-  consent(state: Consent): Promise<Result>;
-  /** The visitor's browser id, created if there is none yet. */
-  browserId(): Promise<BrowserIdResult>;
-  /** Sends what is queued now, skipping any backoff wait; resolves when this page's events are settled. */
-  flush(): Promise<Result>;
-  /** Runs a Sitecore flow (`name*` runs the first live match) and resolves to its answer as is, and as slot content. */
-  flow(friendlyId: string, options?: Omit<FlowCall, 'friendlyId'>): Promise<{ ok: true; data: unknown; decision: Decision } | Failure>;
-  /** Asks the placements API (one call per page type) for these placements. */
-  placements(names: string[], context?: PageContext): Promise<{ ok: true; decisions: Decision[] } | Failure>;
-  /** Asks Adobe Offer Decisioning for these propositions, in one call. */
-  offers(calls: OfferCall[]): Promise<{ ok: true; decisions: Decision[] } | Failure>;
-  /** A new SPA view (or the same page again, say after `identity()`): decides the page's slots anew. */
-  page(url?: string): Promise<Result>;
-  /** Decides the slots in `root` (default: the document) that are not decided yet. */
-  render(root?: ParentNode): Promise<Result>;
-  /** Listens to `error` or `delivered`; returns a function that stops listening. */
-  on<K extends keyof TagEvents>(type: K, listener: (detail: TagEvents[K]) => void): () => void;
-  /** Stops the tag: removes its listeners; queued events stay for the next page load. */
-  destroy(): void;
-}
+import type { Message } from '../types/wire';
+import type { Tag, TagEvents } from './api';
+import { inertTag } from './inert';
 
 const DAY_MS = 86_400_000;
 /** Events made while consent is pending wait in memory, this many at most (oldest dropped). */
@@ -102,15 +59,6 @@ await tag.view();
 export function createTag(options: TagOptions): Tag {
   const settings = resolveOptions(options);
   return hasDom() ? browserTag(settings) : inertTag(failure('blocked', 'Slotwise runs in browsers: this environment has no document'));
-}
-
-/** Without a DOM (Node, SSR) every call answers `why`. */
-function inertTag(why: Failure): Tag {
-  const answer = () => settled(why);
-  return {
-    view: answer, add: answer, forceClose: answer, identity: answer, event: answer, consent: answer, browserId: answer, flush: answer,
-    flow: answer, placements: answer, offers: answer, page: answer, render: answer, on: () => () => false, destroy() {},
-  } as never;
 }
 
 /** The tag in a browser, from validated settings. The script tag calls this directly: it always has a document. */
