@@ -4,7 +4,6 @@
 // attributes of the script tag. Mistakes are logged to the console, never thrown: the host page
 // must not break.
 import { browserTag, type BrowserTag } from '../tag/tag';
-import type { Tag } from '../tag/api';
 import { resolveOptions } from '../shared/options';
 import { failure, type Failure } from '../shared/result';
 import { isSlotwiseError } from '../types/errors';
@@ -26,7 +25,7 @@ if (stub?.loaded) {
   // `data-client-key="…"` on the script tag: the dataset's camelCase names are the option names.
   // Options: the `data-` attributes of the snippet's script element, or of ours without the snippet.
   const script = document.querySelector<HTMLScriptElement>('script[data-client-key]') ?? (document.currentScript as HTMLScriptElement | null);
-  const attributes: Record<string, unknown> = { nonce: script?.nonce || undefined, ...script?.dataset };
+  const attributes: Record<string, unknown> = Object.assign({ nonce: script?.nonce || undefined }, script?.dataset);
   const waiting: QueuedCall[] = [];
   let live: BrowserTag | undefined;
   let broken: Failure | undefined;
@@ -48,7 +47,7 @@ if (stub?.loaded) {
       console.error(`slotwise: ${broken.error.message}. Slotwise is off on this page.`);
       uncloak(); // the slots show their default content
     }
-    waiting.splice(0).forEach(run);
+    for (const queued of waiting.splice(0)) void run(queued);
     return broken ?? { ok: true };
   };
 
@@ -57,8 +56,8 @@ if (stub?.loaded) {
     if (method === 'init') return init(args[0]);
     if (!live) return broken; // init failed: every call answers why
     // The tag as on the page the call was made on: what it sends carries that URL.
-    const tag = live.at(url);
-    const fn = typeof method == 'string' && Object.hasOwn(tag, method) && (tag[method as keyof Tag] as (...a: unknown[]) => unknown);
+    const calls = live.at(url) as unknown as Record<string, (...a: unknown[]) => unknown>;
+    const fn = typeof method === 'string' && Object.hasOwn(calls, method) && calls[method];
     try {
       if (fn) return fn(...args);
     } catch (error) {
@@ -70,10 +69,13 @@ if (stub?.loaded) {
   function run(queued: QueuedCall): Promise<unknown> {
     const [[method, ...args], url, resolve] = [Array.from(queued[0]), queued[1], queued[2]];
     // Before init (and without data- options) calls wait, like on the stub.
-    if (!live && !broken && method !== 'init') return new Promise((r) => waiting.push([queued[0], url, (v) => (resolve?.(v), r(v))]));
+    if (!live && !broken && method !== 'init') return new Promise((r) => waiting.push([queued[0], url, (v) => {
+      resolve?.(v);
+      r(v);
+    }]));
     return Promise.resolve(call(method, args, url)).then((result) => {
-      const failed = result as Partial<Failure> | undefined;
-      if (failed?.reason == 'invalid' && failed !== broken) console.warn(`slotwise: ${failed.error!.message}`);
+      const failed = result as Failure | undefined;
+      if (failed?.reason === 'invalid' && failed !== broken) console.warn(`slotwise: ${failed.error.message}`);
       resolve?.(result);
       return result;
     });
@@ -86,5 +88,5 @@ if (stub?.loaded) {
   adoptCloak(stub?.c, stub?.t);
   const queued = stub?.q ?? [];
   if (attributes.clientKey && !queued.some(([args]) => args[0] === 'init')) init({});
-  queued.splice(0).forEach(run);
+  for (const early of queued.splice(0)) void run(early);
 }
