@@ -1,5 +1,5 @@
 export { createTag } from './tag/tag';
-export type { Tag, TagEvents } from './tag/tag';
+export type { Tag, TagEvents } from './tag/api';
 export { SlotwiseError, isSlotwiseError } from './types/errors';
 export type { FailReason } from './types/errors';
 export type { EventResult, BrowserIdResult, Result, Failure } from './shared/result';

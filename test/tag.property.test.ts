@@ -5,7 +5,8 @@
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import fc from 'fast-check';
 import Cookies from 'js-cookie';
-import { createTag, type Tag } from '../src/tag/tag';
+import { createTag } from '../src/tag/tag';
+import type { Tag } from '../src/tag/api';
 import { installFakeApi } from './helpers/fake-api';
 import { hostile, isResult, materialize, outcome, throwingProxy } from './helpers/hostile';
 

@@ -1,7 +1,8 @@
 // @vitest-environment happy-dom
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import Cookies from 'js-cookie';
-import { createTag, type Tag } from '../src/tag/tag';
+import { createTag } from '../src/tag/tag';
+import type { Tag } from '../src/tag/api';
 import { installFakeApi } from './helpers/fake-api';
 import { installLocks } from './helpers/locks';
 
