@@ -26,7 +26,7 @@ export default [
   // npm, ESM: dependencies stay imports so bundlers share them with the app.
   {
     input: 'src/index.ts',
-    external: ['ky', 'js-cookie', 'nanoid', 'dompurify'],
+    external: ['ky', 'nanoid', 'dompurify'],
     // The debug overlay is its own file, imported on first use.
     output: { dir: 'dist', entryFileNames: 'slotwise.mjs', chunkFileNames: 'slotwise-[name].mjs', format: 'es' },
     plugins: [ts(true)],

@@ -1,6 +1,6 @@
-// First-party cookies through js-cookie: one place that decides the attributes and the domain,
-// and that refuses to write anything but a validated value.
-import Cookies from 'js-cookie';
+// First-party cookies: one place that decides the attributes and the domain, and that refuses to
+// write anything but a validated value. Values are read and written byte for byte: a token must go
+// back exactly as the server set it, never decoded, and what we write never needs encoding.
 import { nanoid } from 'nanoid';
 
 export interface CookieJar {
@@ -15,8 +15,14 @@ export interface CookieJar {
 
 /** Values we ever write: ids and tokens, nothing that needs encoding or could smuggle attributes. */
 const SAFE_VALUE = /^[\w.-]{1,3800}$/;
-/** Cookies read and written byte for byte: a token must go back exactly as the server set it, never decoded. */
-const raw = Cookies.withConverter({ read: (value) => value, write: (value) => value });
+/** Every value the page sees for `name`, in the browser's order (deepest path first, then oldest). */
+const valuesOf = (name: string): string[] =>
+  document.cookie.split('; ').filter((pair) => pair.startsWith(name + '=')).map((pair) => pair.slice(name.length + 1));
+
+/** Writes one cookie (RFC 6265 attributes, `Name=Value` each). */
+const write = (name: string, value: string, attributes: string[]) => {
+  document.cookie = [`${name}=${value}`, ...attributes].join('; ');
+};
 
 const isIpOrSingleLabel = (host: string) => !host.includes('.') || /^[\d.]+$|:/.test(host);
 
@@ -28,9 +34,10 @@ function widestDomain(host: string): string | undefined {
   // From the shortest suffix up: the first one the browser accepts is just below the public suffix.
   for (let i = labels.length - 2; i >= 0; i--) {
     const domain = labels.slice(i).join('.');
-    Cookies.set(probe, '1', { domain, path: '/', sameSite: 'Lax' });
-    if (Cookies.get(probe)) {
-      Cookies.remove(probe, { domain, path: '/' });
+    const scope = [`Domain=${domain}`, 'Path=/'];
+    write(probe, '1', [...scope, 'SameSite=Lax']);
+    if (valuesOf(probe).length) {
+      write(probe, '', [...scope, 'Max-Age=-1']);
       return domain;
     }
   }
@@ -44,7 +51,7 @@ export function createCookieJar(domainOption: string): CookieJar {
       domain = domainOption === 'auto' ? widestDomain(location.hostname)
         : domainOption === 'host' ? undefined : domainOption;
     // Secure only on https, so plain-http development hosts still keep the id.
-    return { path: '/', sameSite: 'Lax' as const, secure: location.protocol === 'https:', ...(domain ? { domain } : {}) };
+    return ['Path=/', 'SameSite=Lax', ...(location.protocol === 'https:' ? ['Secure'] : []), ...(domain ? [`Domain=${domain}`] : [])];
   };
   // document.cookie throws in sandboxed iframes: then there are simply no cookies.
   const safely = <T>(use: () => T, otherwise: T): T => {
@@ -55,13 +62,13 @@ export function createCookieJar(domainOption: string): CookieJar {
     }
   };
   return {
-    get: (name) => safely(() => raw.get(name), undefined),
-    getAll: (name) => safely(() => document.cookie.split('; ').filter((pair) => pair.startsWith(name + '=')).map((pair) => pair.slice(name.length + 1)), []),
+    get: (name) => safely(() => valuesOf(name)[0], undefined),
+    getAll: (name) => safely(() => valuesOf(name), []),
     set: (name, value, days) =>
       SAFE_VALUE.test(value) &&
       safely(() => {
-        raw.set(name, value, { ...attributes(), 'max-age': String(Math.round(days * 86400)) });
-        return raw.get(name) === value;
+        write(name, value, [...attributes(), `Max-Age=${Math.round(days * 86400)}`]);
+        return valuesOf(name)[0] === value;
       }, false),
     // A cookie the page sees was set host-only or on a parent domain, with a path that prefixes
     // this one; which, document.cookie does not say, so every candidate gets a deletion (another
