@@ -112,18 +112,21 @@ export type Sanitize = (html: string, policy?: Policy) => string;
 export type Framer = (html: string, trustedHTML: (html: string) => string) => HTMLIFrameElement;
 
 /**
-The globals the script tag's on-demand files (src/script-tag/parts/) set, one each, for its
-script loader to read: each global's name paired with what it carries, in one place.
+The script tag's on-demand parts by name: `dist/slotwise-<name>.min.js` (src/script-tag/parts/)
+puts what it carries at `window.slotwiseParts[<name>]`, where the script loader reads it.
 */
-export interface PartGlobals {
-  slotwiseSlots?: CreateEngine;
-  slotwiseSanitize?: Sanitize;
-  slotwiseFrame?: Framer;
-  slotwiseDebug?: ShowOverlay;
-  slotwiseFlows?: FlowsCodec;
-  slotwisePlacements?: PlacementsCodec;
-  slotwiseOffers?: OffersCodec;
+export interface Parts {
+  slots: CreateEngine;
+  sanitize: Sanitize;
+  frame: Framer;
+  debug: ShowOverlay;
+  flows: FlowsCodec;
+  placements: PlacementsCodec;
+  offers: OffersCodec;
 }
+
+/** The one global the parts share. */
+export type PartsGlobal = { slotwiseParts?: Partial<Parts> };
 
 /** Sitecore Personalize flow execution. */
 export interface FlowsCodec {

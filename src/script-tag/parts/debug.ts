@@ -1,5 +1,5 @@
 // dist/slotwise-debug.min.js: the debug overlay for the script tag, loaded for ?slotwise_debug=1.
 import { showOverlay } from '../../debug/overlay';
-import type { PartGlobals } from '../../types/parts';
+import type { PartsGlobal } from '../../types/parts';
 
-(window as PartGlobals).slotwiseDebug = showOverlay;
+((window as PartsGlobal).slotwiseParts ??= {}).debug = showOverlay;

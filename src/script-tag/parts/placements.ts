@@ -1,6 +1,6 @@
 // dist/slotwise-placements.min.js: the Algonomy placements codec for the script tag, loaded only
 // by sites that configure `placements`.
 import { placementRequests, placementsAnswer } from '../../codecs/algonomy';
-import type { PartGlobals } from '../../types/parts';
+import type { PartsGlobal } from '../../types/parts';
 
-(window as PartGlobals).slotwisePlacements = { placementRequests, placementsAnswer };
+((window as PartsGlobal).slotwiseParts ??= {}).placements = { placementRequests, placementsAnswer };

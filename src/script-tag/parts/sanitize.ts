@@ -3,6 +3,6 @@
 import purify from 'dompurify';
 
 import { purifyWith } from '../../engine/purify';
-import type { PartGlobals } from '../../types/parts';
+import type { PartsGlobal } from '../../types/parts';
 
-(window as PartGlobals).slotwiseSanitize = purifyWith(purify);
+((window as PartsGlobal).slotwiseParts ??= {}).sanitize = purifyWith(purify);

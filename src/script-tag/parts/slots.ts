@@ -1,5 +1,5 @@
 // dist/slotwise-slots.min.js: decisions and rendering for the script tag, loaded by pages with slots.
 import { createEngine } from '../../engine/engine';
-import type { PartGlobals } from '../../types/parts';
+import type { PartsGlobal } from '../../types/parts';
 
-(window as PartGlobals).slotwiseSlots = createEngine;
+((window as PartsGlobal).slotwiseParts ??= {}).slots = createEngine;
