@@ -3,7 +3,7 @@ import typescript from '@rollup/plugin-typescript';
 import resolve from '@rollup/plugin-node-resolve';
 import terser from '@rollup/plugin-terser';
 
-const minify = () => terser({ ecma: 2020, compress: { passes: 2 }, format: { comments: false } });
+const minify = () => terser({ ecma: 2020, compress: { passes: 3 }, format: { comments: false } });
 const ts = (declarations = false) =>
   typescript({
     tsconfig: './tsconfig.json',
