@@ -7,6 +7,9 @@ import { isSuccess } from '../shared/http-status';
 import type { Settings } from '../types/options';
 import type { FlowCall, Message, WireRequest } from '../types/wire';
 
+/** The browser id's cookie: the name Sitecore's own SDK uses, so visitors survive a migration. */
+export const browserIdCookie = (clientKey: string) => `bid_${clientKey}`;
+
 /** Browser ids we accept from the API or a cookie: never empty, nothing a cookie can't hold. */
 export const isBrowserId = (value: unknown): value is string =>
   typeof value === 'string' && /^[\w.-]{1,128}$/.test(value);

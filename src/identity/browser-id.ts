@@ -6,7 +6,7 @@
 // when its create call fails) and any second copy are deleted, so exactly one good id remains.
 import { nanoid } from 'nanoid';
 import { request } from '../shared/http';
-import { browserCreateRequest, browserRefOf, isBrowserId } from '../codecs/sitecore';
+import { browserCreateRequest, browserIdCookie, browserRefOf, isBrowserId } from '../codecs/sitecore';
 import type { CookieJar } from './cookies';
 import { withLock } from '../shared/lock';
 import type { Store } from '../shared/store';
@@ -33,7 +33,7 @@ export interface BrowserIdsOptions {
 }
 
 export function createBrowserIds({ settings, jar, store, lockName, allowed, onCreateFailed }: BrowserIdsOptions): BrowserIds {
-  const name = `bid_${settings.clientKey}`;
+  const name = browserIdCookie(settings.clientKey);
   const legacy = `BID_${settings.clientKey}`;
   const mirrorKey = 'bid';
   let memory: string | undefined;

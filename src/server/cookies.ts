@@ -8,7 +8,7 @@
 import { stringifySetCookie } from 'cookie';
 import { SlotwiseError } from '../types/errors';
 import { CLIENT_KEY, DOMAIN } from '../shared/options';
-import { isBrowserId } from '../codecs/sitecore';
+import { isBrowserId, browserIdCookie } from '../codecs/sitecore';
 import { RCS_COOKIE, isRcs } from '../identity/rcs';
 import { InvalidInput, couldNotRead, describe, mustBe, optionName, read, readIfObject } from './input';
 
@@ -80,7 +80,6 @@ const MAX_VALUE_LENGTH = 3800;
 const COOKIE_SCOPE = { path: '/', sameSite: 'lax' } as const;
 
 /** The browser id's cookie, one per client key. */
-const browserIdCookie = (clientKey: string) => `bid_${clientKey}`;
 
 const invalid = (message: string) => new SlotwiseError('invalid', `slotwise/server: ${message}`);
 

@@ -3,6 +3,7 @@
 // just now) or a day has passed. Once per page, as soon as consent allows (at start, or when it
 // is granted later).
 import { request } from '../shared/http';
+import { browserIdCookie } from '../codecs/sitecore';
 import { isSuccess } from '../shared/http-status';
 import type { CookieJar } from '../identity/cookies';
 import type { BrowserIds } from '../identity/browser-id';
@@ -24,7 +25,7 @@ export function serverCookieRefresh(
   allowed: () => boolean,
 ): () => void {
   // Read now, before the tag writes the cookie.
-  const hadCookie = jar.get(`bid_${settings.clientKey}`);
+  const hadCookie = jar.get(browserIdCookie(settings.clientKey));
   let asked = !settings.serverCookies;
   return () => {
     if (asked || !allowed()) return;
