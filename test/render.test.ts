@@ -118,7 +118,7 @@ describe('renderer', () => {
     const pending: ((d: Decision[]) => void)[] = [];
     answer = () => new Promise((r) => pending.push(r));
     const first = renderer.render();
-    const second = renderer.page('/next');
+    const second = renderer.page({ url: '/next' });
     pending[0]!([html('home_page.a', 'for the old page')]);
     await first;
     expect(state('#a')).toBeNull();
@@ -208,7 +208,7 @@ describe('renderer', () => {
     document.body.append(later);
     await vi.advanceTimersByTimeAsync(0);
     expect(calls).toEqual(['placements:home_page.a', 'placements:category_page.b']);
-    await renderer.page('/next');
+    await renderer.page({ url: '/next' });
     expect(calls.slice(2)).toEqual(['placements:home_page.a', 'placements:category_page.b']); // one call per page type
   });
 });

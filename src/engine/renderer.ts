@@ -152,8 +152,8 @@ export function createRenderer(settings: Settings, core: CoreServices, decisions
     start: () => renderRoots([document], true),
     // The tag checked the arguments at its boundary (tag.ts).
     render: (root = document) => renderRoots([root]),
-    page(next, again = true) {
-      explicitUrl = next && new URL(next, location.href).href;
+    page({ url, again = true } = {}) {
+      explicitUrl = url && new URL(url, location.href).href;
       // The page shown again: every slot is decided anew. A new URL: the slots already decided
       // for it (a view the SPA just rendered) are not asked twice.
       const refresh = again && shownPage == pageUrl();

@@ -323,7 +323,7 @@ export function browserTag(settings: Settings): Tag {
       lastUrl = withoutHash();
       // A new URL: the slots not yet decided for it (never the same page again, as page() may).
       if (driver.asked() || document.querySelector(SLOT_SELECTOR))
-        void decide('page', () => {}, (e) => e.renderer.page(undefined, false).then(() => ({})));
+        void decide('page', () => {}, (e) => e.renderer.page({ again: false }).then(() => ({})));
     });
   const history_ = history as unknown as Record<string, (...args: unknown[]) => unknown>;
   const patched = settings.autoPage ? ['pushState', 'replaceState'].map((name) => {
@@ -403,7 +403,7 @@ export function browserTag(settings: Settings): Tag {
     page: (url) => decide('page', () => {
       if (url !== undefined && !(typeof url == 'string' && safely(() => new URL(url, location.href))))
         must('page(url)', 'a URL or a path');
-    }, (e) => e.renderer.page(url).then(() => ({}))),
+    }, (e) => e.renderer.page({ url }).then(() => ({}))),
     render: (root) => decide('render', () => {
       // An element, a document or a fragment, of this window or of a frame's.
       if (root !== undefined && !safely(() => [1, 9, 11].includes(root.nodeType!) && typeof root.querySelectorAll == 'function'))

@@ -22,10 +22,11 @@ export interface Renderer {
   /** Decides the slots in `root` that are not decided for this page yet. */
   render(root?: ParentNode): Promise<void>;
   /**
-  A new page (SPA route): every slot not decided for it is decided again. The page already shown,
-  told again (`again`, the default: say, after identity()), has all its slots decided anew.
+  A new page (SPA route) at `url` (the current location by default): every slot not decided for it
+  is decided again. The page already shown, told again (`again`, the default: say, after
+  identity()), has all its slots decided anew.
   */
-  page(url?: string, again?: boolean): Promise<void>;
+  page(options?: { url?: string | undefined; again?: boolean }): Promise<void>;
   /** What the renderer knows about each slot, for impressions and the debug overlay. */
   reports: WeakMap<Element, SlotReport>;
   /** Stops observing; slots still waiting are shown with their defaults. */
