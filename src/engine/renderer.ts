@@ -95,9 +95,7 @@ export function createRenderer(settings: Settings, core: CoreServices, decisions
     slots.filter((slot) => slot.invalid).forEach((slot) => failed([slot])(new SlotwiseError('invalid', `Slot ${slot.id}: ${slot.invalid}`)));
     const of = (source: Slot['source']) => valid.filter((slot) => slot.source == source);
     const offers = of('offer');
-    // The first pass counts from the start of navigation: that is when the reader began waiting.
-    const budget = settings.revealAfterMs - (first ? performance.now() : 0);
-    const timer = setTimeout(() => slots.forEach((slot) => show(slot, 'timeout')), Math.max(0, budget));
+    const timer = setTimeout(() => slots.forEach((slot) => show(slot, 'timeout')), core.revealBudget(settings.revealAfterMs, first));
     try {
       await Promise.all([
         // One call per flow, however many slots show it.
@@ -170,7 +168,7 @@ export function createRenderer(settings: Settings, core: CoreServices, decisions
       mutations.disconnect();
       lazy.disconnect();
       tracking.stop();
-      for (const el of document.querySelectorAll<HTMLElement>(SLOT_SELECTOR)) if (!el.hasAttribute(STATE)) core.reveal(el, 'default');
+      core.showUndecided('default');
     },
   };
   return renderer;

@@ -4,10 +4,9 @@
 // arrives after `revealAfterMs`. Hiding and showing live here, in the core, so that nothing
 // depends on how fast the engine's file arrives.
 import { SlotwiseError, couldNotLoad } from '../types/errors';
-import { SLOT_SELECTOR, STATE } from '../shared/markup';
+import { SLOT_SELECTOR } from '../shared/markup';
 import { loadEngine, loadFlowsCodec, loadOffersCodec, loadPlacementsCodec } from '../loaders/dynamic-import';
-import { cloak, recloak, reveal, uncloak } from './visibility';
-import type { SlotState } from '../types/decision';
+import { cloak, recloak, revealBudget, showUndecided, uncloak } from './visibility';
 import type { Settings } from '../types/options';
 import type { CreateEngine, Engine } from '../types/parts';
 
@@ -35,11 +34,6 @@ export function createSlotDriver(settings: Settings, allowed: () => boolean, mak
       throw couldNotLoad('slotwise-slots.min.js');
     }));
 
-  /** Shows every slot that is not decided yet, with what it has. */
-  const showAll = (state: SlotState) => {
-    for (const el of document.querySelectorAll<HTMLElement>(SLOT_SELECTOR)) if (!el.hasAttribute(STATE)) reveal(el, state);
-  };
-
   /** Starts loading the engine and the codecs of the page's slots now, beside the browser id. */
   const warm = () => {
     void load().catch(() => {});
@@ -57,19 +51,24 @@ export function createSlotDriver(settings: Settings, allowed: () => boolean, mak
     if (!hasSlots()) return;
     if (!allowed()) {
       // No consent, no decisions: the defaults are the content, now and for slots added later.
-      showAll('default');
-      return void uncloak();
+      showUndecided('default');
+      uncloak();
+      return;
     }
     cloak(settings.nonce);
     // Until the engine takes over, the core keeps the promise of revealAfterMs.
-    const late = setTimeout(() => showAll('timeout'), Math.max(0, settings.revealAfterMs - (first ? performance.now() : 0)));
+    const late = setTimeout(() => {
+      showUndecided('timeout');
+    }, revealBudget(settings.revealAfterMs, first));
     warm();
     void load().then(
       (e) => {
         clearTimeout(late);
         if (allowed()) void (first ? e.renderer.start() : e.renderer.render());
       },
-      () => clearTimeout(late),
+      () => {
+        clearTimeout(late);
+      },
     );
   };
 

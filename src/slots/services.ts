@@ -3,11 +3,12 @@
 import type { CoreServices } from '../types/parts';
 import { loadFlowsCodec, loadFramer, loadOffersCodec, loadPlacementsCodec, loadSanitizer } from '../loaders/dynamic-import';
 import { trustedHTML, trustedTypesPolicy } from '../shared/trusted';
-import { cloak, hide, isLifted, recloak, reveal } from './visibility';
+import { cloak, hide, isLifted, recloak, reveal, revealBudget, showUndecided } from './visibility';
 
 export type SlotServices = Pick<
   CoreServices,
-  | 'cloak' | 'recloak' | 'isLifted' | 'reveal' | 'hide' | 'trustedHTML' | 'trustedTypesPolicy'
+  | 'cloak' | 'recloak' | 'isLifted' | 'reveal' | 'hide' | 'showUndecided' | 'revealBudget'
+  | 'trustedHTML' | 'trustedTypesPolicy'
   | 'loadSanitizer' | 'loadFramer' | 'loadFlowsCodec' | 'loadPlacementsCodec' | 'loadOffersCodec'
 >;
 
@@ -17,6 +18,8 @@ export const slotServices: SlotServices = {
   isLifted,
   reveal,
   hide,
+  showUndecided,
+  revealBudget,
   trustedHTML,
   trustedTypesPolicy,
   loadSanitizer,

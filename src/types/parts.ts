@@ -40,8 +40,8 @@ export interface RenderHooks {
 }
 
 /**
-What the slot engine borrows from the core: the one anti-flicker rule and the one way to show or
-hide a slot (slots/visibility.ts owns both), the one Trusted Types policy, the loaders of the
+What the slot engine borrows from the core: the one anti-flicker rule, the one way to show or hide
+a slot and the one reveal budget (slots/visibility.ts owns them), the one Trusted Types policy, the loaders of the
 other parts, and the visitor's identity, consent and event tracking. In the script tag the engine
 is a file of its own, and a second copy of any of these would not work: a second `slotwise`
 policy is refused, and a second rule or loader would not know what the first has done.
@@ -57,6 +57,13 @@ export interface CoreServices extends RenderHooks {
   reveal(el: HTMLElement, state: SlotState): void;
   /** Hides a slot again, for a new decision. */
   hide(el: HTMLElement): void;
+  /** Shows every slot not decided yet, with what it has, in `state`. */
+  showUndecided(state: SlotState): void;
+  /**
+  Milliseconds left before slots hidden now must show: `revealAfterMs`, counted on the `first`
+  pass from navigation start (when the reader began waiting), otherwise from now.
+  */
+  revealBudget(revealAfterMs: number, first: boolean): number;
   trustedHTML(html: string): string;
   trustedTypesPolicy(): Policy | undefined;
   loadSanitizer(nonce?: string): Promise<Sanitize>;
