@@ -12,7 +12,7 @@ import { createTracking } from './tracking';
 import type { Decision, SlotReport, SlotState } from '../types/decision';
 import type { Settings } from '../types/options';
 import type { PageContext } from '../types/wire';
-import type { CoreServices, Decisions, Renderer } from '../types/parts';
+import type { CoreServices, Decisions, Renderer, SlotChanges } from '../types/parts';
 
 /** Lazy slots are decided when they come this close to the viewport. */
 const LAZY_MARGIN = '300px';
@@ -36,6 +36,7 @@ export function createRenderer(settings: Settings, core: CoreServices, decisions
   let explicitUrl: string | undefined;
   /** The URL of the page the tag was last told about (start or page()). */
   let shownPage: string | undefined;
+  let stopWatching: (() => void) | undefined;
   const pageUrl = () => explicitUrl ?? location.href;
   /** Shown: revealed by us, or every slot was shown because the tag could not start in time. */
   const isShown = (el: Element) => stateOf(el) != null || core.isLifted();
@@ -76,8 +77,8 @@ export function createRenderer(settings: Settings, core: CoreServices, decisions
       const data = decision?.content?.kind == 'json';
       const rendered = data && !slot.el.dispatchEvent(new CustomEvent('slotwise:decision', { detail: decision, bubbles: true, cancelable: true }));
       if (!nodes.length && !rendered) return core.reveal(slot.el, slot.collapse && !decision?.content ? 'collapsed' : 'default');
-      // Swap and reveal in one task: the slot changes in one frame, and the observer below
-      // already sees the slot as filled, so slots inside the content are not asked for.
+      // Swap and reveal in one task: the slot changes in one frame, and the watcher already sees
+      // the slot as filled, so slots inside the content are not asked for.
       if (nodes.length) slot.el.replaceChildren(...nodes);
       core.reveal(slot.el, 'decided');
       tracking.rendered(slot.el, decision!);
@@ -122,7 +123,7 @@ export function createRenderer(settings: Settings, core: CoreServices, decisions
     core.cloak(settings.nonce);
     // Watch for slots added later only once the first pass has collected the page's slots,
     // so slots the parser adds one by one are still decided together.
-    mutations.observe(document.documentElement, { childList: true, subtree: true });
+    stopWatching = core.watch(changed);
     const seen = new Set<Element>();
     const fresh = roots.flatMap(findSlots).filter(({ el }) => !seen.has(el) && seen.add(el) && decidedFor.get(el) != pageUrl());
     for (const slot of fresh) {
@@ -133,17 +134,14 @@ export function createRenderer(settings: Settings, core: CoreServices, decisions
   }
 
   // Slots added later (SPA views, infinite lists) are decided; removed ones let go of observers.
-  const mutations = new MutationObserver((records) => {
-    const added: HTMLElement[] = [];
-    for (const record of records) {
-      record.removedNodes.forEach((node) => {
-        if (node instanceof HTMLElement) for (const { el } of findSlots(node)) (tracking.release(el), lazy.unobserve(el));
-      });
-      // Content we put into a slot is not a new slot, whatever its attributes say.
-      record.addedNodes.forEach((node) => node instanceof HTMLElement && !node.parentElement?.closest(`[${STATE}]`) && added.push(node));
-    }
+  const changed: SlotChanges = (added, removed) => {
+    for (const root of removed)
+      for (const { el } of findSlots(root)) {
+        tracking.release(el);
+        lazy.unobserve(el);
+      }
     if (added.length) void renderRoots(added);
-  });
+  };
 
   const renderer: Renderer = {
     reports,
@@ -165,7 +163,7 @@ export function createRenderer(settings: Settings, core: CoreServices, decisions
       return renderRoots([document]);
     },
     stop() {
-      mutations.disconnect();
+      stopWatching?.();
       lazy.disconnect();
       tracking.stop();
       core.showUndecided('default');

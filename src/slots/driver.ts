@@ -7,6 +7,7 @@ import { SlotwiseError, couldNotLoad } from '../types/errors';
 import { SLOT_SELECTOR } from '../shared/markup';
 import { loadEngine, loadFlowsCodec, loadOffersCodec, loadPlacementsCodec } from '../loaders/dynamic-import';
 import { cloak, recloak, revealBudget, showUndecided, uncloak } from './visibility';
+import { watchSlots } from './watcher';
 import type { Settings } from '../types/options';
 import type { CreateEngine, Engine } from '../types/parts';
 
@@ -73,12 +74,13 @@ export function createSlotDriver(settings: Settings, allowed: () => boolean, mak
   };
 
   // A page without slots yet (an SPA before its first view) loads the engine when one appears;
-  // from then on the engine watches the page itself.
-  const firstSlot = new MutationObserver(() => {
+  // from then on the engine takes its own place among the watcher's listeners.
+  let stopWaiting: (() => void) | undefined;
+  const firstSlot = () => {
     if (!hasSlots()) return;
-    firstSlot.disconnect();
+    stopWaiting?.();
     fill(false);
-  });
+  };
 
   // Slots already parsed: their code loads now, while the rest of the page is still parsing.
   if (allowed() && hasSlots()) warm();
@@ -86,13 +88,16 @@ export function createSlotDriver(settings: Settings, allowed: () => boolean, mak
   return {
     start() {
       started = true;
-      if (hasSlots()) return fill(true);
+      if (hasSlots()) {
+        fill(true);
+        return;
+      }
       if (allowed()) {
         // Slots an SPA adds later stay hidden until decided, even after the snippet's safety net.
         cloak(settings.nonce);
         recloak();
       }
-      firstSlot.observe(document.documentElement, { childList: true, subtree: true });
+      stopWaiting = watchSlots(firstSlot);
     },
     granted() {
       if (!started) return;
@@ -102,8 +107,13 @@ export function createSlotDriver(settings: Settings, allowed: () => boolean, mak
     engine: () => (allowed() ? load() : Promise.reject(new SlotwiseError('consent', 'No decisions without consent'))),
     asked: () => !!engine,
     stop() {
-      firstSlot.disconnect();
-      void engine?.then((e) => e.renderer.stop(), () => {});
+      stopWaiting?.();
+      void engine?.then(
+        (e) => {
+          e.renderer.stop();
+        },
+        () => {},
+      );
     },
   };
 }

@@ -40,9 +40,16 @@ export interface RenderHooks {
 }
 
 /**
+A batch of changes to the page (slots/watcher.ts): `added`, the element subtrees that may hold new
+slots (content the tag put into a slot is never one); `removed`, the element subtrees taken out.
+*/
+export type SlotChanges = (added: HTMLElement[], removed: HTMLElement[]) => void;
+
+/**
 What the slot engine borrows from the core: the one anti-flicker rule, the one way to show or hide
-a slot and the one reveal budget (slots/visibility.ts owns them), the one Trusted Types policy, the loaders of the
-other parts, and the visitor's identity, consent and event tracking. In the script tag the engine
+a slot and the one reveal budget (slots/visibility.ts owns them), the one observer of the page's
+slots (slots/watcher.ts), the one Trusted Types policy, the loaders of the other parts, and the
+visitor's identity, consent and event tracking. In the script tag the engine
 is a file of its own, and a second copy of any of these would not work: a second `slotwise`
 policy is refused, and a second rule or loader would not know what the first has done.
 */
@@ -64,6 +71,8 @@ export interface CoreServices extends RenderHooks {
   pass from navigation start (when the reader began waiting), otherwise from now.
   */
   revealBudget(revealAfterMs: number, first: boolean): number;
+  /** Reports the page's added and removed subtrees to `changes` until the returned function is called. */
+  watch(changes: SlotChanges): () => void;
   trustedHTML(html: string): string;
   trustedTypesPolicy(): Policy | undefined;
   loadSanitizer(nonce?: string): Promise<Sanitize>;
