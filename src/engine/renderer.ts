@@ -3,7 +3,9 @@
 // arrives. Every slot is revealed when decided, after `revealAfterMs`, or on any error, in a
 // `finally`. A decision that arrives after its slot was revealed is applied only if the slot is
 // wholly below the viewport. A decision made for an earlier SPA page is dropped. Slots added later
-// are filled too (together when added together); removed ones release their observers.
+// are filled too (together when added together); removed ones release their observers. Hiding and
+// showing slots, how long they may stay hidden, and watching the page are the core's: this file
+// borrows them through CoreServices and decides.
 import { SlotwiseError } from '../types/errors';
 import { SLOT_SELECTOR, STATE, stateOf } from '../shared/markup';
 import { callsFor } from './calls';

@@ -1,8 +1,8 @@
 // The core's side of the slots: it keeps them hidden until the slot engine has decided them,
 // loads the engine (and the codecs the page's slots use) when the page first needs it, and shows
 // the defaults wherever the engine cannot run: without consent, when it cannot load, or when it
-// arrives after `revealAfterMs`. Hiding and showing live here, in the core, so that nothing
-// depends on how fast the engine's file arrives.
+// arrives after `revealAfterMs`. Hiding and showing live in the core (visibility.ts), so that
+// nothing depends on how fast the engine's file arrives.
 import { SlotwiseError, couldNotLoad } from '../types/errors';
 import { SLOT_SELECTOR } from '../shared/markup';
 import { loadEngine, loadFlowsCodec, loadOffersCodec, loadPlacementsCodec } from '../loaders/dynamic-import';
