@@ -13,7 +13,7 @@ let observer: MutationObserver | undefined;
 
 /** Reports every batch of changes to `listener` until the returned function is called. */
 export function watchSlots(listener: SlotChanges): () => void {
-  observer ??= new MutationObserver((records) => {
+  const watcher = (observer ??= new MutationObserver((records) => {
     const added: HTMLElement[] = [];
     const removed: HTMLElement[] = [];
     for (const record of records) {
@@ -28,12 +28,12 @@ export function watchSlots(listener: SlotChanges): () => void {
     listeners.forEach((listen) => {
       listen(added, removed);
     });
-  });
+  }));
   // Observing again is harmless: the options are the same, and a Set holds a listener once.
   listeners.add(listener);
-  observer.observe(document.documentElement, { childList: true, subtree: true });
+  watcher.observe(document.documentElement, { childList: true, subtree: true });
   return () => {
     listeners.delete(listener);
-    if (!listeners.size) observer?.disconnect();
+    if (!listeners.size) watcher.disconnect();
   };
 }
