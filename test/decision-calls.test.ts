@@ -76,7 +76,7 @@ describe('the decision calls', () => {
     expect(engine.decisions.placements).toHaveBeenCalledWith(['a'], {});
     expect(await tag.offers([{ placementId: 'p', activityId: 'a' }])).toEqual({ ok: true, decisions: [decision] });
     expect(await tag.page('/next')).toEqual({ ok: true });
-    expect(engine.renderer.page).toHaveBeenCalledWith('/next');
+    expect(engine.renderer.page).toHaveBeenCalledWith({ url: '/next' });
     expect(await tag.render(document.body)).toEqual({ ok: true });
     expect(engine.renderer.render).toHaveBeenCalledWith(document.body);
   });
@@ -103,6 +103,6 @@ describe('the decision calls', () => {
 
   it('on a new route, decide the slots not yet decided for it, never the same page again', async () => {
     expect(await calls().routeChanged()).toEqual({ ok: true });
-    expect(engine.renderer.page).toHaveBeenCalledWith(undefined, false);
+    expect(engine.renderer.page).toHaveBeenCalledWith({ again: false });
   });
 });

@@ -118,7 +118,7 @@ describe('renderer', () => {
     const pending: ((d: Decision[]) => void)[] = [];
     answer = () => new Promise((r) => pending.push(r));
     const first = renderer.render();
-    const second = renderer.page('/next');
+    const second = renderer.page({ url: '/next' });
     pending[0]!([html('home_page.a', 'for the old page')]);
     await first;
     expect(state('#a')).toBeNull();
@@ -199,6 +199,24 @@ describe('renderer', () => {
     expect([state('#a'), document.querySelector('#a')!.textContent!.length]).toEqual(['decided', MAX_SLOT_HTML - 7]);
   });
 
+  it('lets go of the observers of a removed slot, and only after its first pass watches for new ones', async () => {
+    const unobserved: Element[] = [];
+    vi.spyOn(IntersectionObserver.prototype, 'unobserve').mockImplementation((el) => void unobserved.push(el));
+    answer = async (what) => (calls.push(what), []);
+    document.body.innerHTML = '<div id="lazy" data-slotwise-placement="home_page.a" data-slotwise-lazy></div>';
+    const early = Object.assign(document.createElement('div'), { id: 'early' });
+    early.setAttribute('data-slotwise-placement', 'home_page.early');
+    document.body.append(early); // before the first pass: that pass collects it, not the watcher
+    await vi.advanceTimersByTimeAsync(0);
+    expect(calls).toEqual([]);
+    await renderer.render();
+    expect(calls).toEqual(['placements:home_page.early']);
+    const lazy = document.querySelector('#lazy')!;
+    lazy.remove();
+    await vi.advanceTimersByTimeAsync(0);
+    expect(unobserved).toContain(lazy);
+  });
+
   it('decides slots added later, and every slot again on page()', async () => {
     answer = async (what) => (calls.push(what), [html(what.split(':')[1]!, 'x')]);
     document.body.innerHTML = '<div data-slotwise-placement="home_page.a"></div>';
@@ -208,7 +226,7 @@ describe('renderer', () => {
     document.body.append(later);
     await vi.advanceTimersByTimeAsync(0);
     expect(calls).toEqual(['placements:home_page.a', 'placements:category_page.b']);
-    await renderer.page('/next');
+    await renderer.page({ url: '/next' });
     expect(calls.slice(2)).toEqual(['placements:home_page.a', 'placements:category_page.b']); // one call per page type
   });
 });

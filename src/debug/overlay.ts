@@ -4,7 +4,7 @@
 // way out. Loaded on demand, never in the core. Everything is built with textContent: campaign
 // names from an API are text, never HTML.
 import { STATE, stateOf } from '../shared/markup';
-import type { Decision, SlotReport, Source } from '../types/decision';
+import type { Decision, SlotReport } from '../types/decision';
 import type { PreviewControl, ShowOverlay } from '../types/parts';
 
 const CSS = `
@@ -48,7 +48,9 @@ function heading(preview: PreviewControl | false | undefined): HTMLElement {
   if (preview) {
     const exit = element('button', 'Exit preview');
     exit.type = 'button';
-    exit.onclick = () => preview.end();
+    exit.onclick = () => {
+      preview.end();
+    };
     line.append(element('mark', `Preview: ${preview.value}`), ' ', exit);
   }
   return line;
@@ -57,13 +59,15 @@ function heading(preview: PreviewControl | false | undefined): HTMLElement {
 function table(rows: [HTMLElement, SlotReport | undefined][]): HTMLElement {
   const head = element('tr');
   for (const name of ['state', 'source', 'slot', 'campaign', 'creative', 'score', 'ms']) head.append(element('th', name));
-  const list = element('table', '', element('caption', `${rows.length} slot${rows.length == 1 ? '' : 's'}`), element('thead', '', head));
+  const list = element('table', '', element('caption', `${rows.length} slot${rows.length === 1 ? '' : 's'}`), element('thead', '', head));
   for (const [el, report] of rows) {
     const d = report?.decision;
     const row = element('tr');
     for (const cell of [stateOf(el) ?? 'waiting', report?.source ?? '', report?.id ?? '', d?.campaign ?? '', d?.creative ?? '', d?.score ?? '', report?.ms ?? ''])
       row.append(element('td', String(cell)));
-    row.onclick = () => el.scrollIntoView({ block: 'center' });
+    row.onclick = () => {
+      el.scrollIntoView({ block: 'center' });
+    };
     list.append(row);
   }
   return list;

@@ -9,9 +9,8 @@ import { request } from '../shared/http';
 import { isSuccess } from '../shared/http-status';
 import { withPreview } from '../shared/preview';
 import { MAX_ANSWER_BYTES, readUpTo } from './read-limited';
-import type { Decision } from '../types/decision';
 import type { Settings } from '../types/options';
-import type { FlowCall, OfferCall, PageContext, WireRequest } from '../types/wire';
+import type { WireRequest } from '../types/wire';
 import type { CoreServices, Decisions } from '../types/parts';
 
 export function createDecisions(settings: Settings, core: CoreServices): Decisions {
@@ -20,17 +19,18 @@ export function createDecisions(settings: Settings, core: CoreServices): Decisio
   let kept = 0;
   async function answerOf(wire: WireRequest): Promise<unknown> {
     const previewing = core.preview();
-    let over = false;
+    // Set by `read`, inside request(): TypeScript cannot see it change, hence the wide type.
+    let over = false as boolean;
     const url = previewing ? withPreview(wire.url, previewing) : wire.url;
     // Each answer read says whether it was over: a retry's answer replaces the first one's.
     const read = (response: Response) => ((over = false), readUpTo(response, () => (over = true)));
     const { status, json, timedOut } = await request({ ...wire, url }, { timeoutMs: settings.requestTimeoutMs, retries: 1, read });
-    const api = wire.url.split('?')[0];
+    const api = wire.url.split('?')[0] ?? '';
     if (over) throw new SlotwiseError('rejected', `${api} answered over ${MAX_ANSWER_BYTES / 1024} kB, the limit for a decision`, status);
     if (isSuccess(status)) return json;
     // What the API says about it (Algonomy's `errormessage`, or a `message`), when it says anything.
     const said = [(json as { errormessage?: unknown } | null)?.errormessage, (json as { message?: unknown } | null)?.message].find(
-      (m): m is string => typeof m == 'string' && !!m.trim(),
+      (m): m is string => typeof m === 'string' && !!m.trim(),
     );
     throw status
       ? new SlotwiseError('rejected', `${api} answered ${status}${said ? `: ${said}` : ''}`, status)
@@ -49,8 +49,9 @@ export function createDecisions(settings: Settings, core: CoreServices): Decisio
     if (!section) throw new SlotwiseError('invalid', `Set the "${name}" option to use ${name}`);
     return section;
   };
-  const codec = <C>(load: (nonce: string) => Promise<C>, file: string): Promise<C> =>
-    load(settings.nonce).catch(() => {
+  /** A codec that is loading, or the reason it could not load. */
+  const codec = <C>(loading: Promise<C>, file: string): Promise<C> =>
+    loading.catch(() => {
       throw couldNotLoad(`slotwise-${file}.min.js`);
     });
 
@@ -61,9 +62,9 @@ export function createDecisions(settings: Settings, core: CoreServices): Decisio
       if (call.email && call.identifiers) throw new SlotwiseError('invalid', 'flow(): give email or identifiers, not both (the flow API takes one identity)');
       // A flow for a known person needs no browser id (the flow API takes exactly one identity).
       const known = call.email || call.identifiers;
-      const [{ flowRequest, flowDecision }, id] = await Promise.all([codec(core.loadFlowsCodec, 'flows'), known ? '' : browserId()]);
-      const json = await answerOf(flowRequest(settings, call, id, url));
-      return { ...flowDecision(call.friendlyId, json), data: json };
+      const [sitecore, id] = await Promise.all([codec(core.loadFlowsCodec(settings.nonce), 'flows'), known ? '' : browserId()]);
+      const json = await answerOf(sitecore.flowRequest(settings, call, id, url));
+      return { ...sitecore.flowDecision(call.friendlyId, json), data: json };
     },
     async placements(names, context) {
       const config = configured(settings.placements, 'placements');
@@ -71,23 +72,23 @@ export function createDecisions(settings: Settings, core: CoreServices): Decisio
       let own;
       try {
         // The site's own user id (this call's, else the option's) needs no browser id.
-        own = [context.userId, config.userId].find((id) => (typeof id == 'string' && id.trim()) || Number.isFinite(id));
+        own = [context.userId, config.userId].find((id) => (typeof id === 'string' && id.trim()) || Number.isFinite(id));
       } catch {
         // A context that cannot be read: the codec says what is wrong with it.
       }
-      const [{ placementRequests, placementsAnswer }, userId] = await Promise.all([
-        codec(core.loadPlacementsCodec, 'placements'),
+      const [algonomy, userId] = await Promise.all([
+        codec(core.loadPlacementsCodec(settings.nonce), 'placements'),
         own === undefined ? browserId() : String(own),
       ]);
       const visitor = { sessionId: config.sessionId || core.sessionId(), userId, rcs: core.rcs.get() };
       const groups = await Promise.all(
-        placementRequests(config, names, context, visitor).map(async ({ wire, placements }) => {
+        algonomy.placementRequests(config, names, context, visitor).map(async ({ wire, placements }) => {
           // Calls for several page types race: the answer to the latest request keeps its token,
           // whatever order the answers arrive in.
           const mine = ++asked;
-          const answer = placementsAnswer(await answerOf(wire), placements, new URL(config.target, location.href).href);
+          const answer = algonomy.placementsAnswer(await answerOf(wire), placements, new URL(config.target, location.href).href);
           // Tracking URLs it would not keep: the call still succeeds, the page's error listeners hear of it.
-          answer.refused.forEach((error) => core.error(error));
+          for (const error of answer.refused) core.error(error);
           // The token comes back changed as the visitor acts: kept exactly as served.
           if (answer.rcs && core.allowed() && mine > kept && core.rcs.set(answer.rcs)) kept = mine;
           return answer.decisions;
@@ -98,9 +99,9 @@ export function createDecisions(settings: Settings, core: CoreServices): Decisio
     async offers(calls) {
       const config = configured(settings.offers, 'offers');
       consented();
-      const [{ offersRequest, offerDecisions }, id] = await Promise.all([codec(core.loadOffersCodec, 'offers'), browserId()]);
+      const [adobe, id] = await Promise.all([codec(core.loadOffersCodec(settings.nonce), 'offers'), browserId()]);
       const identity = { namespace: config.identityNamespace, id };
-      return offerDecisions(await answerOf(offersRequest(config.target, calls, identity, nanoid())), calls);
+      return adobe.offerDecisions(await answerOf(adobe.offersRequest(config.target, calls, identity, nanoid())), calls);
     },
   };
 }

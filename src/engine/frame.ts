@@ -14,9 +14,9 @@ number from 0 up, clamped to MAX_FRAME_HEIGHT: its creative's scripts can post a
 */
 function sizeFrames(event: MessageEvent): void {
   const height = (event.data as { slotwiseHeight?: unknown } | null)?.slotwiseHeight;
-  if (typeof height != 'number' || !(height >= 0)) return;
+  if (typeof height !== 'number' || !(height >= 0)) return;
   for (const frame of document.querySelectorAll('iframe'))
-    if (ours.has(frame) && event.source && frame.contentWindow == event.source) frame.style.height = `${Math.ceil(Math.min(height, MAX_FRAME_HEIGHT))}px`;
+    if (ours.has(frame) && event.source && frame.contentWindow === event.source) frame.style.height = `${Math.ceil(Math.min(height, MAX_FRAME_HEIGHT))}px`;
 }
 
 /**

@@ -29,7 +29,7 @@ export function slotOf(el: HTMLElement): Slot {
   let context: PageContext = {};
   try {
     const parsed: unknown = JSON.parse(data.slotwiseContext || '{}');
-    if (parsed && typeof parsed == 'object') context = parsed as PageContext;
+    if (parsed && typeof parsed === 'object') context = parsed as PageContext;
   } catch {
     // A broken context attribute only loses the context, not the slot.
   }
@@ -38,14 +38,16 @@ export function slotOf(el: HTMLElement): Slot {
     el,
     context,
     lazy: 'slotwiseLazy' in data,
-    collapse: data.slotwiseEmpty == 'collapse',
+    collapse: data.slotwiseEmpty === 'collapse',
     ...(size ? { size } : {}),
     ...(/^(inline|iframe)$/.test(data.slotwiseRender ?? '') ? { render: data.slotwiseRender as 'inline' | 'iframe' } : {}),
   };
   if (data.slotwiseFlow) return { ...slot, source: 'flow', id: data.slotwiseFlow };
   const placement = data.slotwisePlacement;
-  if (placement)
-    return { ...slot, source: 'placement', id: placement, ...(isPlacementName(placement) ? {} : { invalid: `"${placement}" is not pageType.name` }) };
+  if (placement) {
+    const named = { ...slot, source: 'placement' as const, id: placement };
+    return isPlacementName(placement) ? named : { ...named, invalid: `"${named.id}" is not pageType.name` };
+  }
   const offer = { placementId: data.slotwiseOffer ?? '', activityId: data.slotwiseActivity ?? '', itemCount: Number(data.slotwiseItems ?? 1) };
   const invalid = !offer.activityId ? 'data-slotwise-activity is missing'
     : Number.isInteger(offer.itemCount) && offer.itemCount >= 1 && offer.itemCount <= 30 ? undefined : 'data-slotwise-items must be 1 to 30';

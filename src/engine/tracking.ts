@@ -16,22 +16,24 @@ export interface Tracking {
 }
 
 export function createTracking(report: Report): Tracking {
-  const timers = new Map<Element, ReturnType<typeof setTimeout> | 0>();
+  /** Every slot with a rendered impression: its viewable timer while half of it is in view. */
+  const timers = new Map<Element, ReturnType<typeof setTimeout> | undefined>();
   const observer = new IntersectionObserver(
     (entries) => {
       for (const { target, intersectionRatio } of entries) {
         if (!timers.has(target)) continue;
-        clearTimeout(timers.get(target) || undefined);
+        clearTimeout(timers.get(target));
         timers.set(target, intersectionRatio >= 0.5 ? setTimeout(() => {
           tracking.release(target as HTMLElement);
           report('viewable', target as HTMLElement);
-        }, VIEWABLE_MS) : 0);
+        }, VIEWABLE_MS) : undefined);
       }
     },
     { threshold: [0, 0.5, 1] },
   );
   const onClick = (event: Event) => {
-    const slot = (event.target as Element | null)?.closest?.<HTMLElement>(`[${STATE}="decided"]`);
+    // The target may be no element at all (a click dispatched on the document, say).
+    const slot = (event.target as Partial<Element> | null)?.closest?.<HTMLElement>(`[${STATE}="decided"]`);
     if (slot) report('click', slot);
   };
   addEventListener('click', onClick, true);
@@ -40,17 +42,19 @@ export function createTracking(report: Report): Tracking {
     rendered(el) {
       tracking.release(el);
       report('rendered', el);
-      timers.set(el, 0);
+      timers.set(el, undefined);
       observer.observe(el);
     },
     release(el) {
-      clearTimeout(timers.get(el) || undefined);
+      clearTimeout(timers.get(el));
       timers.delete(el);
       observer.unobserve(el);
     },
     stop() {
       observer.disconnect();
-      timers.forEach((timer) => clearTimeout(timer || undefined));
+      timers.forEach((timer) => {
+        clearTimeout(timer);
+      });
       timers.clear();
       removeEventListener('click', onClick, true);
     },

@@ -1,13 +1,13 @@
 // The core's side of the slots: it keeps them hidden until the slot engine has decided them,
 // loads the engine (and the codecs the page's slots use) when the page first needs it, and shows
 // the defaults wherever the engine cannot run: without consent, when it cannot load, or when it
-// arrives after `revealAfterMs`. Hiding and showing live here, in the core, so that nothing
-// depends on how fast the engine's file arrives.
+// arrives after `revealAfterMs`. Hiding and showing live in the core (visibility.ts), so that
+// nothing depends on how fast the engine's file arrives.
 import { SlotwiseError, couldNotLoad } from '../types/errors';
-import { SLOT_SELECTOR, STATE } from '../shared/markup';
+import { SLOT_SELECTOR } from '../shared/markup';
 import { loadEngine, loadFlowsCodec, loadOffersCodec, loadPlacementsCodec } from '../loaders/dynamic-import';
-import { cloak, recloak, reveal, uncloak } from './visibility';
-import type { SlotState } from '../types/decision';
+import { cloak, recloak, revealBudget, showUndecided, uncloak } from './visibility';
+import { watchSlots } from './watcher';
 import type { Settings } from '../types/options';
 import type { CreateEngine, Engine } from '../types/parts';
 
@@ -35,11 +35,6 @@ export function createSlotDriver(settings: Settings, allowed: () => boolean, mak
       throw couldNotLoad('slotwise-slots.min.js');
     }));
 
-  /** Shows every slot that is not decided yet, with what it has. */
-  const showAll = (state: SlotState) => {
-    for (const el of document.querySelectorAll<HTMLElement>(SLOT_SELECTOR)) if (!el.hasAttribute(STATE)) reveal(el, state);
-  };
-
   /** Starts loading the engine and the codecs of the page's slots now, beside the browser id. */
   const warm = () => {
     void load().catch(() => {});
@@ -57,29 +52,35 @@ export function createSlotDriver(settings: Settings, allowed: () => boolean, mak
     if (!hasSlots()) return;
     if (!allowed()) {
       // No consent, no decisions: the defaults are the content, now and for slots added later.
-      showAll('default');
-      return void uncloak();
+      showUndecided('default');
+      uncloak();
+      return;
     }
     cloak(settings.nonce);
     // Until the engine takes over, the core keeps the promise of revealAfterMs.
-    const late = setTimeout(() => showAll('timeout'), Math.max(0, settings.revealAfterMs - (first ? performance.now() : 0)));
+    const late = setTimeout(() => {
+      showUndecided('timeout');
+    }, revealBudget(settings.revealAfterMs, first));
     warm();
     void load().then(
       (e) => {
         clearTimeout(late);
         if (allowed()) void (first ? e.renderer.start() : e.renderer.render());
       },
-      () => clearTimeout(late),
+      () => {
+        clearTimeout(late);
+      },
     );
   };
 
   // A page without slots yet (an SPA before its first view) loads the engine when one appears;
-  // from then on the engine watches the page itself.
-  const firstSlot = new MutationObserver(() => {
+  // from then on the engine takes its own place among the watcher's listeners.
+  let stopWaiting: (() => void) | undefined;
+  const firstSlot = () => {
     if (!hasSlots()) return;
-    firstSlot.disconnect();
+    stopWaiting?.();
     fill(false);
-  });
+  };
 
   // Slots already parsed: their code loads now, while the rest of the page is still parsing.
   if (allowed() && hasSlots()) warm();
@@ -87,13 +88,16 @@ export function createSlotDriver(settings: Settings, allowed: () => boolean, mak
   return {
     start() {
       started = true;
-      if (hasSlots()) return fill(true);
+      if (hasSlots()) {
+        fill(true);
+        return;
+      }
       if (allowed()) {
         // Slots an SPA adds later stay hidden until decided, even after the snippet's safety net.
         cloak(settings.nonce);
         recloak();
       }
-      firstSlot.observe(document.documentElement, { childList: true, subtree: true });
+      stopWaiting = watchSlots(firstSlot);
     },
     granted() {
       if (!started) return;
@@ -103,8 +107,13 @@ export function createSlotDriver(settings: Settings, allowed: () => boolean, mak
     engine: () => (allowed() ? load() : Promise.reject(new SlotwiseError('consent', 'No decisions without consent'))),
     asked: () => !!engine,
     stop() {
-      firstSlot.disconnect();
-      void engine?.then((e) => e.renderer.stop(), () => {});
+      stopWaiting?.();
+      void engine?.then(
+        (e) => {
+          e.renderer.stop();
+        },
+        () => {},
+      );
     },
   };
 }

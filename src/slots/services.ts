@@ -1,13 +1,16 @@
 // The core's half of the services the slot engine borrows (types/parts.ts, CoreServices): the
-// visibility of slots, the Trusted Types policy and the loaders. The tag adds the visitor's half.
+// visibility of slots and the observer of the page's slots, the Trusted Types policy and the
+// loaders. The tag adds the visitor's half.
 import type { CoreServices } from '../types/parts';
 import { loadFlowsCodec, loadFramer, loadOffersCodec, loadPlacementsCodec, loadSanitizer } from '../loaders/dynamic-import';
 import { trustedHTML, trustedTypesPolicy } from '../shared/trusted';
-import { cloak, hide, isLifted, recloak, reveal } from './visibility';
+import { cloak, hide, isLifted, recloak, reveal, revealBudget, showUndecided } from './visibility';
+import { watchSlots } from './watcher';
 
 export type SlotServices = Pick<
   CoreServices,
-  | 'cloak' | 'recloak' | 'isLifted' | 'reveal' | 'hide' | 'trustedHTML' | 'trustedTypesPolicy'
+  | 'cloak' | 'recloak' | 'isLifted' | 'reveal' | 'hide' | 'showUndecided' | 'revealBudget' | 'watch'
+  | 'trustedHTML' | 'trustedTypesPolicy'
   | 'loadSanitizer' | 'loadFramer' | 'loadFlowsCodec' | 'loadPlacementsCodec' | 'loadOffersCodec'
 >;
 
@@ -17,6 +20,9 @@ export const slotServices: SlotServices = {
   isLifted,
   reveal,
   hide,
+  showUndecided,
+  revealBudget,
+  watch: watchSlots,
   trustedHTML,
   trustedTypesPolicy,
   loadSanitizer,

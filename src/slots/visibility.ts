@@ -1,9 +1,14 @@
 // Anti-flicker, per slot: until a slot is decided it is `visibility: hidden`, which keeps its box
 // (so nothing moves), and never the whole page. The snippet adds the same rule before the page
-// paints; a slot is shown by making it visible again and giving it a state, on every path.
+// paints; a slot is shown by making it visible again and giving it a state, on every path. The one
+// owner of hiding and showing slots, and of how long they may stay hidden: the core uses it
+// directly, the slot engine through CoreServices.
 import type { SlotState } from '../types/decision';
-import { CLOAK_CSS, STATE, stateOf } from '../shared/markup';
+import { CLOAK_CSS, SLOT_SELECTOR, STATE, stateOf } from '../shared/markup';
 
+// Deliberately module-level: one rule per page, which the snippet creates before the library
+// arrives and hands over (adoptCloak), and which the core and the engine's own file share through
+// these functions. An object passed around would only be a second way to reach the same rule.
 let rule: HTMLStyleElement | undefined;
 let safetyNet: ReturnType<typeof setTimeout> | undefined;
 
@@ -30,18 +35,30 @@ export function cloak(nonce: string): void {
 export const recloak = () => rule && (rule.media = '');
 
 /** The snippet gave up waiting for the library (or the tag could not start) and showed every slot. */
-export const isLifted = () => rule?.media == 'x';
+export const isLifted = () => rule?.media === 'x';
 
 export function reveal(el: HTMLElement, state: SlotState): void {
   el.setAttribute(STATE, state);
   // inherit, not visible: a slot inside a closed menu must stay as hidden as the menu.
   el.style.visibility = 'inherit';
-  if (state == 'collapsed') el.style.display = 'none';
+  if (state === 'collapsed') el.style.display = 'none';
 }
 
 /** Hidden again, for a new decision (SPA route change). */
 export function hide(el: HTMLElement): void {
-  if (stateOf(el) == 'collapsed') el.style.display = '';
+  if (stateOf(el) === 'collapsed') el.style.display = '';
   el.removeAttribute(STATE);
   el.style.visibility = '';
 }
+
+/** Shows every slot that is not decided yet, with what it has, in `state`. */
+export function showUndecided(state: SlotState): void {
+  for (const el of document.querySelectorAll<HTMLElement>(SLOT_SELECTOR)) if (!el.hasAttribute(STATE)) reveal(el, state);
+}
+
+/**
+Milliseconds left before slots hidden now must show. The first pass counts from navigation start:
+its slots were hidden (by the snippet's rule) since then, and that is when the reader began
+waiting. A later pass (slots an SPA adds) gets the whole `revealAfterMs` from now.
+*/
+export const revealBudget = (revealAfterMs: number, first: boolean) => Math.max(0, revealAfterMs - (first ? performance.now() : 0));

@@ -80,7 +80,7 @@ export function createDecisionCalls(engine: () => Promise<Engine>, stopped: () =
   const done = () => ({});
   return {
     // A new URL: the slots not yet decided for it (never the same page again, as page() may).
-    routeChanged: () => decide('page', () => undefined, (e) => e.renderer.page(undefined, false).then(done)),
+    routeChanged: () => decide('page', () => undefined, (e) => e.renderer.page({ again: false }).then(done)),
     at: (callUrl) => ({
       flow(friendlyId, options) {
         const url = callUrl ?? location.href;
@@ -92,7 +92,7 @@ export function createDecisionCalls(engine: () => Promise<Engine>, stopped: () =
       placements: (names, context = {}) =>
         decide('placements', () => placementsCall(names, context), async (e, [list, given]) => ({ decisions: await e.decisions.placements(list, given) })),
       offers: (calls) => decide('offers', () => offerCalls(calls), async (e, list) => ({ decisions: await e.decisions.offers(list) })),
-      page: (url) => decide('page', () => pageUrl(url), (e, checked) => e.renderer.page(checked).then(done)),
+      page: (url) => decide('page', () => pageUrl(url), (e, checked) => e.renderer.page(checked === undefined ? {} : { url: checked }).then(done)),
       render: (root) => decide('render', () => renderRoot(root), (e, checked) => e.renderer.render(checked).then(done)),
     }),
   };

@@ -22,10 +22,11 @@ export interface Renderer {
   /** Decides the slots in `root` that are not decided for this page yet. */
   render(root?: ParentNode): Promise<void>;
   /**
-  A new page (SPA route): every slot not decided for it is decided again. The page already shown,
-  told again (`again`, the default: say, after identity()), has all its slots decided anew.
+  A new page (SPA route) at `url` (the current location by default): every slot not decided for it
+  is decided again. The page already shown, told again (`again`, the default: say, after
+  identity()), has all its slots decided anew.
   */
-  page(url?: string, again?: boolean): Promise<void>;
+  page(options?: { url?: string | undefined; again?: boolean }): Promise<void>;
   /** What the renderer knows about each slot, for impressions and the debug overlay. */
   reports: WeakMap<Element, SlotReport>;
   /** Stops observing; slots still waiting are shown with their defaults. */
@@ -39,9 +40,16 @@ export interface RenderHooks {
 }
 
 /**
-What the slot engine borrows from the core: the one anti-flicker rule and the one way to show or
-hide a slot (slots/visibility.ts owns both), the one Trusted Types policy, the loaders of the
-other parts, and the visitor's identity, consent and event tracking. In the script tag the engine
+A batch of changes to the page (slots/watcher.ts): `added`, the element subtrees that may hold new
+slots (content the tag put into a slot is never one); `removed`, the element subtrees taken out.
+*/
+export type SlotChanges = (added: HTMLElement[], removed: HTMLElement[]) => void;
+
+/**
+What the slot engine borrows from the core: the one anti-flicker rule, the one way to show or hide
+a slot and the one reveal budget (slots/visibility.ts owns them), the one observer of the page's
+slots (slots/watcher.ts), the one Trusted Types policy, the loaders of the other parts, and the
+visitor's identity, consent and event tracking. In the script tag the engine
 is a file of its own, and a second copy of any of these would not work: a second `slotwise`
 policy is refused, and a second rule or loader would not know what the first has done.
 */
@@ -56,6 +64,15 @@ export interface CoreServices extends RenderHooks {
   reveal(el: HTMLElement, state: SlotState): void;
   /** Hides a slot again, for a new decision. */
   hide(el: HTMLElement): void;
+  /** Shows every slot not decided yet, with what it has, in `state`. */
+  showUndecided(state: SlotState): void;
+  /**
+  Milliseconds left before slots hidden now must show: `revealAfterMs`, counted on the `first`
+  pass from navigation start (when the reader began waiting), otherwise from now.
+  */
+  revealBudget(revealAfterMs: number, first: boolean): number;
+  /** Reports the page's added and removed subtrees to `changes` until the returned function is called. */
+  watch(changes: SlotChanges): () => void;
   trustedHTML(html: string): string;
   trustedTypesPolicy(): Policy | undefined;
   loadSanitizer(nonce?: string): Promise<Sanitize>;
