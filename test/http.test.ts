@@ -2,6 +2,7 @@
 // for decisions, and a time limit that also covers a body that stalls.
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { request } from '../src/shared/http';
+import { requestWithRetry } from '../src/engine/retry-once';
 
 const wire = { method: 'POST' as const, url: 'https://api.test/v2/callFlows', body: '{}' };
 
@@ -29,31 +30,31 @@ describe('request', () => {
     expect(await request(wire, { timeoutMs: 1000 })).toEqual({ status: 429, retryAfter: '7', json: { code: 429 } });
   });
 
-  it('retries a decision once after a 503 or a network error, not a 400', async () => {
+  it('retries a decision once (requestWithRetry) after a 503 or a network error, not a 400', async () => {
     let fetch = answers(status(503), status(200));
-    expect((await request(wire, { timeoutMs: 1000, retries: 1 })).status).toBe(200);
+    expect((await requestWithRetry(wire, { timeoutMs: 1000 })).status).toBe(200);
     expect(fetch).toHaveBeenCalledTimes(2);
 
     fetch = answers('network-error', status(200));
-    expect((await request(wire, { timeoutMs: 1000, retries: 1 })).status).toBe(200);
+    expect((await requestWithRetry(wire, { timeoutMs: 1000 })).status).toBe(200);
     expect(fetch).toHaveBeenCalledTimes(2);
 
     fetch = answers(status(400), status(200));
-    expect((await request(wire, { timeoutMs: 1000, retries: 1 })).status).toBe(400);
+    expect((await requestWithRetry(wire, { timeoutMs: 1000 })).status).toBe(400);
     expect(fetch).toHaveBeenCalledTimes(1);
   });
 
   it('waits out a short Retry-After, and gives up at once on a long one', async () => {
     vi.useFakeTimers();
     let fetch = answers(status(429, { 'Retry-After': '1' }), status(200));
-    const retried = request(wire, { timeoutMs: 5000, retries: 1 });
+    const retried = requestWithRetry(wire, { timeoutMs: 5000 });
     await vi.advanceTimersByTimeAsync(999);
     expect(fetch).toHaveBeenCalledTimes(1);
     await vi.advanceTimersByTimeAsync(1);
     expect((await retried).status).toBe(200);
 
     fetch = answers(status(429, { 'Retry-After': '30' }), status(200));
-    expect((await request(wire, { timeoutMs: 5000, retries: 1 })).status).toBe(429);
+    expect((await requestWithRetry(wire, { timeoutMs: 5000 })).status).toBe(429);
     expect(fetch).toHaveBeenCalledTimes(1);
   });
 
@@ -66,7 +67,7 @@ describe('request', () => {
 
   it('times out a request that never answers, and does not retry it', async () => {
     const fetch = answers('hang', status(200));
-    expect(await request(wire, { timeoutMs: 50, retries: 1 })).toEqual({ status: 0, retryAfter: null, json: undefined, timedOut: true });
+    expect(await requestWithRetry(wire, { timeoutMs: 50 })).toEqual({ status: 0, retryAfter: null, json: undefined, timedOut: true });
     expect(fetch).toHaveBeenCalledTimes(1);
   });
 

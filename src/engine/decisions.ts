@@ -5,7 +5,7 @@
 // so that neither waits for the other.
 import { nanoid } from 'nanoid';
 import { SlotwiseError, couldNotLoad } from '../types/errors';
-import { request } from '../shared/http';
+import { requestWithRetry } from './retry-once';
 import { isSuccess } from '../shared/http-status';
 import { withPreview } from '../shared/preview';
 import { MAX_ANSWER_BYTES, readUpTo } from './read-limited';
@@ -24,7 +24,7 @@ export function createDecisions(settings: Settings, core: CoreServices): Decisio
     const url = previewing ? withPreview(wire.url, previewing) : wire.url;
     // Each answer read says whether it was over: a retry's answer replaces the first one's.
     const read = (response: Response) => ((over = false), readUpTo(response, () => (over = true)));
-    const { status, json, timedOut } = await request({ ...wire, url }, { timeoutMs: settings.requestTimeoutMs, retries: 1, read });
+    const { status, json, timedOut } = await requestWithRetry({ ...wire, url }, { timeoutMs: settings.requestTimeoutMs, read });
     const api = wire.url.split('?')[0] ?? '';
     if (over) throw new SlotwiseError('rejected', `${api} answered over ${MAX_ANSWER_BYTES / 1024} kB, the limit for a decision`, status);
     if (isSuccess(status)) return json;

@@ -1,9 +1,8 @@
-// Sends a WireRequest with fetch. The event queue does its own retrying (it must survive reloads
-// and honour Retry-After across tabs), so only decisions ask for a retry here. The time limit is
-// one abort signal over headers and body alike: a body that stalls must not hold the queue.
+// Sends a WireRequest with fetch, once: the event queue does its own retrying (it must survive
+// reloads and honour Retry-After across tabs), and the slot engine its one retry of a decision
+// (engine/retry-once.ts). The time limit is one abort signal over headers and body alike: a body
+// that stalls must not hold the queue.
 // Decisions read their bodies with a byte limit of their own (`read`); events never need one.
-import { isRetryable } from './http-status';
-import { backoffMs, retryAfterMs } from './retry';
 import type { WireRequest } from '../types/wire';
 
 export interface HttpAnswer {
@@ -16,16 +15,11 @@ export interface HttpAnswer {
   unreadable?: boolean;
 }
 
-/** A decision waits at most this long for a Retry-After before its one retry; longer is no use. */
-const MAX_DECISION_PAUSE_MS = 2000;
-
 export interface RequestOptions {
   /** The most the request may take, headers and body together. */
   timeoutMs: number;
   /** Outlives the page (the browser carries it on after the page is left). */
   keepalive?: boolean;
-  /** Tries again this many times on no answer or a retryable status (decisions only). */
-  retries?: number;
   /** Reads the body, when the caller limits it; a rejection counts as `unreadable`. */
   read?: (response: Response) => Promise<string>;
 }
@@ -33,17 +27,7 @@ export interface RequestOptions {
 /** The abort of AbortSignal.timeout: a DOMException named TimeoutError (an Error, in browsers and Node). */
 const isTimeout = (error: unknown) => error instanceof Error && error.name === 'TimeoutError';
 
-export async function request(wire: WireRequest, options: RequestOptions): Promise<HttpAnswer> {
-  const answer = await send(wire, options);
-  const { retries = 0 } = options;
-  if (retries < 1 || answer.timedOut || (answer.status && !isRetryable(answer.status))) return answer;
-  const pause = retryAfterMs(answer.retryAfter) ?? backoffMs(1);
-  if (pause > MAX_DECISION_PAUSE_MS) return answer;
-  await new Promise((resume) => setTimeout(resume, pause));
-  return request(wire, { ...options, retries: retries - 1 });
-}
-
-async function send(wire: WireRequest, { timeoutMs, keepalive = false, read }: RequestOptions): Promise<HttpAnswer> {
+export async function request(wire: WireRequest, { timeoutMs, keepalive = false, read }: RequestOptions): Promise<HttpAnswer> {
   try {
     const response = await fetch(wire.url, {
       method: wire.method,
