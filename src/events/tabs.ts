@@ -55,15 +55,17 @@ export function createTabs(prefix: string, id: string): Tabs {
       letGo = undefined;
     },
     async refresh() {
+      // Without Web Locks, or where they refuse (opaque origins), which tabs are open is unknown.
+      let open: string[] | undefined;
       try {
         // A lock still being granted counts: its tab has just opened, and may already have written.
-        if (!locks) throw new Error('no Web Locks');
-        const { held = [], pending = [] } = await locks.query();
-        others = [...held, ...pending].map((lock) => lock.name ?? '').filter((name) => name.startsWith(lockPrefix) && name !== lockPrefix + id)
-          .map((name) => name.slice(lockPrefix.length));
+        const snapshot = await locks?.query();
+        open = snapshot && [...(snapshot.held ?? []), ...(snapshot.pending ?? [])].map((lock) => lock.name ?? '')
+          .filter((name) => name.startsWith(lockPrefix) && name !== lockPrefix + id).map((name) => name.slice(lockPrefix.length));
       } catch {
-        others = undefined;
+        // unknown, as without Web Locks
       }
+      others = open;
       adopterSince = !others?.some((tab) => tab < id) ? adopterSince ?? Date.now() : undefined;
       for (const tab of others ?? []) goneSince.delete(tab);
     },
