@@ -6,12 +6,13 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { expect, test } from './fixtures';
 import { initScript, writePage } from './pages';
+import type { SlotwiseInPage } from './in-page';
 import { chaosTable, runChaos } from './chaos.mjs';
 
 declare global {
   interface Window {
-    slotwise: (...args: unknown[]) => Promise<any>;
-    chaos: any;
+    slotwise: SlotwiseInPage;
+    chaos: unknown;
   }
 }
 
@@ -79,7 +80,7 @@ test('two tabs never send the same event (no kill, six runs)', async ({ browser 
 test('residual: the connection cut after the API stored the event is stored twice, and nothing is lost', async ({ page, sandbox }) => {
   const clientKey = `c${Date.now().toString(36)}`;
   await page.goto(sandbox.siteUrl + writePage({ body: initScript({ clientKey, target: sandbox.url, pointOfSale: 'e2e/uk', currency: 'EUR', browserId: 'local' }) }));
-  const { browserId } = await page.evaluate(() => window.slotwise('browserId'));
+  const { browserId } = (await page.evaluate(() => window.slotwise('browserId'))) as { browserId: string };
   expect(await page.evaluate(() => window.slotwise('add', { item_id: 'before', price: 1 }))).toMatchObject({ ok: true });
   await sandbox.fault({ path: '/v1.2/events', stored: true, reset: true, count: 1 });
   const result = await page.evaluate(() => window.slotwise('add', { item_id: 'cut', price: 1 }));

@@ -33,11 +33,17 @@ async function bundleCloudSdk() {
 
 test.beforeAll(bundleCloudSdk);
 
-type Json = Record<string, any>;
+type Json = Record<string, unknown>;
+/** CloudSDK(settings) chains the packages it adds, then initializes them. */
+interface CloudSdkBuilder {
+  addEvents(): CloudSdkBuilder;
+  addPersonalize(settings?: Json): CloudSdkBuilder;
+  initialize(): void;
+}
 declare global {
   interface Window {
     SitecoreCloudSDK: {
-      CloudSDK(settings: Json): { addEvents(): any; addPersonalize(settings?: Json): any; initialize(): void };
+      CloudSDK(settings: Json): CloudSdkBuilder;
       getBrowserId(): string;
       getGuestId(): Promise<string>;
       pageView(data?: Json): Promise<Json | null>;

@@ -39,7 +39,7 @@ interface EngageApi {
   getBrowserId(): string;
   getGuestId(): Promise<string>;
   form(formId: string, interactionType: string): Promise<EngageAnswer | null>;
-  personalize(data: Record<string, unknown>, timeoutMs?: number): Promise<Record<string, any> | null>;
+  personalize(data: Record<string, unknown>, timeoutMs?: number): Promise<Record<string, unknown> | null>;
 }
 interface EngageAnswer {
   ref: string;

@@ -8,11 +8,12 @@ import type { Page } from '@playwright/test';
 import { nanoid } from 'nanoid';
 import { expect, test, type SandboxFixture } from './fixtures';
 import { initScript, writePage } from './pages';
+import type { SlotwiseInPage } from './in-page';
 import { chromiumPath, CHROMIUM_FLAGS } from './chromium.mjs';
 
 declare global {
   interface Window {
-    slotwise: (...args: unknown[]) => Promise<any>;
+    slotwise: SlotwiseInPage;
   }
 }
 

@@ -4,12 +4,13 @@ import type { Page } from '@playwright/test';
 import { nanoid } from 'nanoid';
 import { expect, test, type SandboxFixture } from './fixtures';
 import { initScript, writePage } from './pages';
+import type { SlotwiseInPage } from './in-page';
 
 test.use({ catalog: fileURLToPath(new URL('./catalogs/render.json', import.meta.url)) });
 
 declare global {
   interface Window {
-    slotwise: (...args: unknown[]) => Promise<any>;
+    slotwise: SlotwiseInPage;
     __xss?: number;
     __seenDefaults: string[];
     __violations: string[];
@@ -92,7 +93,7 @@ test('offers of every type, answered in real-tenant form and out of order, each 
   await expect(page.locator('#s-o6 img')).toHaveAttribute('alt', 'Trail season');
   await expect(page.locator('#s-o7')).toHaveText('DEFAULT o7'); // JSON nobody rendered
   // Impressions credit the activity that answered each slot.
-  const { browserId } = await page.evaluate(() => window.slotwise('browserId'));
+  const { browserId } = (await page.evaluate(() => window.slotwise('browserId'))) as { browserId: string };
   const rendered = async () => ((await sandbox.guest(browserId))?.events ?? []).map((e) => e.message.ext as Record<string, string>)
     .filter((ext) => ext?.impression == 'rendered').map((ext) => [ext.slot, ext.campaign]).sort();
   await expect.poll(rendered).toEqual([1, 3, 4, 6].map((n) => [`xcore:offer-placement:p${n}|xcore:offer-activity:a${n}`, `xcore:activity:a${n}`]));
@@ -151,7 +152,7 @@ test("placements send the site's own user id (option, or a slot's context), and 
   await expect(page.locator('#s-cat')).toHaveAttribute('data-slotwise-state', /decided|default/);
   const asked = Object.fromEntries((await sandbox.requests({ path: '/rrserver/api/personalize', method: 'GET' }))
     .map((r) => [r.query.placements, [r.query.userId, r.query.sessionId]]));
-  const { browserId } = await page.evaluate(() => window.slotwise('browserId'));
+  const { browserId } = (await page.evaluate(() => window.slotwise('browserId'))) as { browserId: string };
   expect(asked['home_page.alt_only']![0]).toBe('crm-42');
   expect(asked['home_page.alt_only']![1]).not.toBe('site-session'); // the tag's own session
   expect(asked['category_page.xss_creative']).toEqual(['crm-7', 'site-session']);
@@ -233,7 +234,7 @@ test('impressions: rendered once per render, viewable after a second in view, an
     body: initScript(options) + slot('data-slotwise-placement="home_page.p2"', 'p2') + '<div style="height:3000px"></div>' + slot('data-slotwise-flow="promo_a"', 'far'),
   }));
   await expect(page.locator('#s-p2')).toHaveAttribute('data-slotwise-state', 'decided');
-  const { browserId } = await page.evaluate(() => window.slotwise('browserId'));
+  const { browserId } = (await page.evaluate(() => window.slotwise('browserId'))) as { browserId: string };
   const impressions = async () => ((await sandbox.guest(browserId))?.events ?? [])
     .filter((e) => e.type.startsWith('SLOT_')).map((e) => `${e.type}:${(e.message.ext as Record<string, string>).slot}:${(e.message.ext as Record<string, string>).impression}`).sort();
   await expect.poll(impressions, { timeout: 5000 }).toEqual([
@@ -251,7 +252,7 @@ test('SPA: 20 route changes refresh the slots once each, with no duplicate impre
     body: initScript(optionsFor(sandbox, { autoPage: true })) + '<main id="view"></main>' +
       `<script>window.go = (n) => { history.pushState({}, '', '?route=' + n); document.getElementById('view').innerHTML = '<div id="s-r' + n + '" data-slotwise-placement="home_page.p' + (n % 5 + 1) + '">DEFAULT</div>'; }</script>`,
   }));
-  const { browserId } = await page.evaluate(() => window.slotwise('browserId'));
+  const { browserId } = (await page.evaluate(() => window.slotwise('browserId'))) as { browserId: string };
   for (let n = 1; n <= 20; n++) {
     await page.evaluate((n) => (window as unknown as { go(n: number): void }).go(n), n);
     await expect(page.locator(`#s-r${n}`)).toHaveAttribute('data-slotwise-state', 'decided');
@@ -304,7 +305,7 @@ test('each decision API\'s code loads only where it is used (configured, or a fl
   const chunks: string[] = [];
   page.on('request', (request) => /slotwise-\w+\.min\.js$/.test(request.url()) && chunks.push(request.url().split('/').pop()!));
   await page.route('**/slotwise-flows.min.js', (route) => route.abort());
-  const { offers: _offers, ...withoutOffers } = optionsFor(sandbox);
+  const withoutOffers = { ...optionsFor(sandbox), offers: undefined }; // JSON leaves `offers` out
   await page.goto(sandbox.siteUrl + writePage({
     body: initScript(withoutOffers) + slot('data-slotwise-flow="hero"', 'hero') + slot('data-slotwise-placement="home_page.p1"', 'p1'),
   }));
@@ -323,7 +324,7 @@ test('when the slot engine cannot load, the slots show their defaults at once an
   await expect(page.locator('#s-hero')).toBeVisible({ timeout: 1000 }); // not after revealAfterMs (5 s here)
   await expect(page.locator('#s-hero')).toHaveText('DEFAULT hero');
   expect(await page.evaluate(() => window.slotwise('flow', 'hero'))).toMatchObject({ ok: false, reason: 'blocked' });
-  const { browserId } = await page.evaluate(() => window.slotwise('browserId'));
+  const { browserId } = (await page.evaluate(() => window.slotwise('browserId'))) as { browserId: string };
   await expect.poll(async () => (await sandbox.guest(browserId))?.events.map((e) => e.type)).toEqual(['VIEW']);
   expect(await decisionRequests(sandbox)).toEqual([]);
 });
@@ -389,7 +390,7 @@ test('slots show their defaults when the tag cannot start: bad options at once, 
 });
 
 /** Answers a decision API's requests with the sandbox's own answer, changed by `change` (its headers kept). */
-const rewrite = (page: Page, path: string, change: (json: any) => unknown) =>
+const rewrite = <T extends object = Record<string, unknown>>(page: Page, path: string, change: (json: T) => unknown) =>
   page.route(`**${path}*`, async (route) => {
     if (route.request().method() == 'OPTIONS') return route.fallback();
     const response = await route.fetch();
@@ -453,7 +454,7 @@ test("a framed creative cannot make the page taller than the frame limit, and on
 test("a tracking URL off the placements API's host is never requested, and is reported; the API's own is pinged", async ({ page, sandbox }) => {
   const requested: string[] = [];
   page.on('request', (request) => requested.push(request.url()));
-  await rewrite(page, '/rrserver/api/personalize', (json) => ({
+  await rewrite(page, '/rrserver/api/personalize', (json: { placements: { placement: string; creatives: { trackingUrl: string }[] }[] }) => ({
     ...json,
     placements: json.placements.map((p: { placement: string; creatives: { trackingUrl: string }[] }) =>
       p.placement == 'home_page.p1' ? { ...p, creatives: p.creatives.map((c) => ({ ...c, trackingUrl: '/account/delete?id=1' })) } : p),

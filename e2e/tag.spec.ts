@@ -4,10 +4,11 @@ import type { Page } from '@playwright/test';
 import { nanoid } from 'nanoid';
 import { expect, test, type SandboxFixture } from './fixtures';
 import { initScript, writePage } from './pages';
+import type { SlotwiseInPage } from './in-page';
 
 declare global {
   interface Window {
-    slotwise: (...args: unknown[]) => Promise<any>;
+    slotwise: SlotwiseInPage;
   }
 }
 
@@ -253,7 +254,7 @@ test('an init whose options throw, queued by the snippet, resolves invalid with 
       window.after = slotwise('add', { get item_id() { throw null; } });
     </script>`,
   }));
-  const [init, after] = await page.evaluate(() => Promise.all([(window as any).init, (window as any).after]));
+  const [init, after] = await page.evaluate(() => Promise.all([(window as unknown as { init: Promise<unknown> }).init, (window as unknown as { after: Promise<unknown> }).after]));
   expect(init).toMatchObject({ ok: false, reason: 'invalid' });
   expect(after).toMatchObject({ ok: false, reason: 'invalid' });
   expect(pageErrors).toEqual([]);

@@ -72,11 +72,11 @@ describe('the preview bar', () => {
   });
 
   it('shows nothing when the tag was destroyed while it loaded, and closing before it shows does nothing', async () => {
-    let stopped: Failure | undefined;
-    const preview = bar({ stopped: () => stopped });
+    const tag: { stopped?: Failure } = {}; // read when the overlay arrives, after the destroy below
+    const preview = bar({ stopped: () => tag.stopped });
     preview.show();
     preview.close();
-    stopped = failure('destroyed', 'This tag was destroyed');
+    tag.stopped = failure('destroyed', 'This tag was destroyed');
     await settle();
     expect(loaded.show).not.toHaveBeenCalled();
     expect(loaded.close).not.toHaveBeenCalled();

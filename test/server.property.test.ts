@@ -15,7 +15,6 @@ import {
   refreshCookies,
   sendOfflineOrder,
   serverCookieHeaders,
-  type OfflineOrder,
 } from '../src/server/index';
 import { documentedOrder } from './helpers/offline-order';
 
@@ -106,7 +105,7 @@ const PATHS = [
 function withValue(path: string, value: unknown): unknown {
   const order = documentedOrder() as unknown as Record<string, unknown>;
   const keys = path.replace(/\[(\d+)\]/g, '.$1').split('.');
-  const parent = keys.slice(0, -1).reduce<any>((at, key) => at[key], order);
+  const parent = keys.slice(0, -1).reduce((at, key) => at[key] as Record<string, unknown>, order);
   Object.defineProperty(parent, keys.at(-1)!, { value, enumerable: true, writable: true, configurable: true });
   return order;
 }
@@ -139,7 +138,7 @@ const REASONS = ['invalid', 'rejected', 'dropped', 'timeout', 'blocked'];
 /** What every result of sendOfflineOrder is, whatever happened. */
 function expectResult(result: unknown) {
   expect(result).toBeTypeOf('object');
-  const r = result as Record<string, any>;
+  const r = result as { ok?: unknown; reason?: unknown; error: { code: string; message: string }; maybeStored?: unknown };
   if (r.ok === true) return expect(r).toEqual({ ok: true, status: expect.any(Number) });
   expect(r.ok).toBe(false);
   expect(REASONS).toContain(r.reason);

@@ -1,7 +1,7 @@
 // Sitecore flow execution (Personalize API Flow execution): POST /v2/callFlows and the Cloud SDK's /v1/personalize,
 // answered from the catalog for the guest the request names.
 import { describe, expect, it } from 'vitest';
-import { CLIENT_KEY, message, postEvent } from './helpers';
+import { CLIENT_KEY, message, postEvent, without } from './helpers';
 import { FLOW_BASE, abandon, add, callFlows, flow, identify, newGuest, catalogSandbox } from './decisions-fixture';
 
 const server = catalogSandbox();
@@ -142,7 +142,7 @@ describe('audiences and placeholders', () => {
     await identify(server.url, id, 'jane.flows@example.com', 'Jane');
     const expected = { html: '<p>Welcome back, Jane</p>', plain: 'Hi Jane' };
     expect(await flow(server.url, 'greeting', id)).toEqual(expected);
-    const { browserId: _b, ...noBrowser } = { ...FLOW_BASE, friendlyId: 'greeting', browserId: '' };
+    const noBrowser = without({ ...FLOW_BASE, friendlyId: 'greeting', browserId: '' }, 'browserId');
     expect((await callFlows(server.url, { ...noBrowser, email: 'JANE.flows@example.com' })).json).toEqual(expected);
     expect((await callFlows(server.url, { ...noBrowser, identifiers: { provider: 'crm', id: 'crm-Jane' } })).json).toEqual(expected);
     expect((await callFlows(server.url, { ...noBrowser, identifiers: { provider: 'other', id: 'crm-Jane' } })).json.html).toBe('<p>Hello, new visitor</p>');
