@@ -35,7 +35,20 @@ const CODEC_ALLOWED = ['src/shared/is.ts', 'src/shared/markup.ts', 'src/shared/h
 const SERVER_IDENTITY_VALUES_ALLOWED = ['src/identity/rcs.ts'];
 
 /** Every folder the layout knows; a module anywhere else in src/ escapes every rule below. */
-const KNOWN = ['script-tag', 'server', 'tag', 'identity', 'events', 'slots', 'loaders', 'engine', 'debug', 'codecs', 'shared', 'types'];
+const KNOWN = [
+  'script-tag',
+  'server',
+  'tag',
+  'identity',
+  'events',
+  'slots',
+  'loaders',
+  'engine',
+  'debug',
+  'codecs',
+  'shared',
+  'types',
+];
 
 const folders = (...names) => `^src/(${names.join('|')})/`;
 const files = (paths) => paths.map((path) => `^${path.replace(/[.]/g, '[.]')}$`);
@@ -125,7 +138,7 @@ module.exports = {
       name: 'on-demand-parts-stay-lazy',
       comment:
         'Beyond the written layout, so a warning: a static value import of engine/ or debug/ puts that code ' +
-        'in the importer\'s bundle. Only loaders/ (by import()) and script-tag/parts/ (the on-demand files ' +
+        "in the importer's bundle. Only loaders/ (by import()) and script-tag/parts/ (the on-demand files " +
         'themselves) take their values; everyone else takes types. Codecs are left out: the core uses them.',
       severity: 'warn',
       from: { path: '^src/', pathNot: folders('loaders', 'script-tag/parts', 'engine', 'debug') },

@@ -17,7 +17,14 @@ export default tseslint.config(
       // replaces the strict preset's set, and the rule's own defaults allow booleans, null and any.
       '@typescript-eslint/restrict-template-expressions': [
         'error',
-        { allowAny: false, allowBoolean: false, allowNever: false, allowNullish: false, allowNumber: true, allowRegExp: false },
+        {
+          allowAny: false,
+          allowBoolean: false,
+          allowNever: false,
+          allowNullish: false,
+          allowNumber: true,
+          allowRegExp: false,
+        },
       ],
     },
   },

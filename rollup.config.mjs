@@ -17,7 +17,8 @@ const ts = (declarations = false) =>
 const chunksAsScripts = {
   name: 'chunks-as-scripts',
   resolveId(source, importer) {
-    if (/\/loaders\/dynamic-import$/.test(source) && importer?.includes('/src/')) return fileURLToPath(new URL('./src/loaders/script-element.ts', import.meta.url));
+    if (/\/loaders\/dynamic-import$/.test(source) && importer?.includes('/src/'))
+      return fileURLToPath(new URL('./src/loaders/script-element.ts', import.meta.url));
     return null;
   },
 };
@@ -68,7 +69,11 @@ export default [
     ['src/script-tag/parts/flows.ts', 'dist/slotwise-flows.min.js'],
     ['src/script-tag/parts/placements.ts', 'dist/slotwise-placements.min.js'],
     ['src/script-tag/parts/offers.ts', 'dist/slotwise-offers.min.js'],
-  ].map(([input, file]) => ({ input, output: { file, format: 'iife' }, plugins: [resolve({ browser: true }), ts(), minify()] })),
+  ].map(([input, file]) => ({
+    input,
+    output: { file, format: 'iife' },
+    plugins: [resolve({ browser: true }), ts(), minify()],
+  })),
   {
     input: 'src/script-tag/snippet.ts',
     output: { file: 'dist/snippet.min.js', format: 'es' },

@@ -23,7 +23,10 @@ const loadMs = Number(values.seconds) * 1000;
 const n = Number(values.kills);
 // Spread over the load, the last one well before it ends; down from 0.2 s to 2 s, in turn.
 const downs = [200, 800, 2000, 400, 1200];
-const kills = Array.from({ length: n }, (_, i) => ({ atMs: Math.round(((i + 1) * (loadMs - 3000)) / (n + 1)), downMs: downs[i % downs.length] }));
+const kills = Array.from({ length: n }, (_, i) => ({
+  atMs: Math.round(((i + 1) * (loadMs - 3000)) / (n + 1)),
+  downMs: downs[i % downs.length],
+}));
 
 const browser = await launch();
 try {
@@ -32,9 +35,16 @@ try {
   console.log(table);
   const dir = join(repo, 'bench', 'results');
   mkdirSync(dir, { recursive: true });
-  writeFileSync(join(dir, 'chaos.md'), `${table}\nMeasured ${new Date().toISOString()}, ${report.seconds.toFixed(0)} s.\n`);
+  writeFileSync(
+    join(dir, 'chaos.md'),
+    `${table}\nMeasured ${new Date().toISOString()}, ${report.seconds.toFixed(0)} s.\n`,
+  );
   writeFileSync(join(dir, 'chaos.json'), JSON.stringify(report, null, 1));
-  const bad = report.lost.length + report.duplicated.filter((d) => !d.atKill).length + report.unsettled.length + report.strays.length;
+  const bad =
+    report.lost.length +
+    report.duplicated.filter((d) => !d.atKill).length +
+    report.unsettled.length +
+    report.strays.length;
   process.exitCode = bad ? 1 : 0;
 } finally {
   await browser.close();

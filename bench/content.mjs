@@ -10,8 +10,16 @@ import { summary } from './lib/stats.mjs';
 export const LATENCIES = [0, 50, 200];
 export const SLOT_COUNTS = [1, 10, 50];
 export const VARIANTS = [
-  { id: 'slotwise-placements', label: 'Slotwise, placement slots (one call)', page: (count, api) => slotwisePage({ kind: 'placements', count, api }) },
-  { id: 'slotwise-flows', label: 'Slotwise, flow slots', page: (count, api) => slotwisePage({ kind: 'flows', count, api }) },
+  {
+    id: 'slotwise-placements',
+    label: 'Slotwise, placement slots (one call)',
+    page: (count, api) => slotwisePage({ kind: 'placements', count, api }),
+  },
+  {
+    id: 'slotwise-flows',
+    label: 'Slotwise, flow slots',
+    page: (count, api) => slotwisePage({ kind: 'flows', count, api }),
+  },
   { id: 'engage-flows', label: 'Sitecore Engage, flow slots', page: (count, api) => engagePage({ count, api }) },
 ];
 
@@ -28,7 +36,7 @@ const newCounts = () => Object.fromEntries(Object.keys(KINDS).map((kind) => [kin
 async function settled(sandbox, latencyMs) {
   const quiet = latencyMs + 400;
   let requests = await sandbox.requests();
-  for (const until = Date.now() + 15_000; Date.now() < until; ) {
+  for (const until = Date.now() + 15_000; Date.now() < until;) {
     await new Promise((r) => setTimeout(r, quiet));
     const now = await sandbox.requests();
     if (now.length == requests.length) return now;
@@ -46,7 +54,8 @@ export async function measureContent(browser, { trials, log }) {
       for (const count of SLOT_COUNTS) {
         for (const variant of VARIANTS) {
           const path = variant.page(count, sandbox.api);
-          const first = [], returning = [];
+          const first = [],
+            returning = [];
           /** Per visit, per kind of request: one number per trial. */
           const seen = { first: newCounts(), returning: newCounts() };
           // Each trial is its own browser context: a new visitor, then the same one again.
@@ -56,7 +65,9 @@ export async function measureContent(browser, { trials, log }) {
             for (const visit of /** @type {const} */ (['first', 'returning'])) {
               await sandbox.clearRequests();
               await page.goto(sandbox.site + path);
-              const done = await page.waitForFunction(() => window.__bench.done, null, { timeout: 60_000, polling: 10 }).then((h) => h.jsonValue());
+              const done = await page
+                .waitForFunction(() => window.__bench.done, null, { timeout: 60_000, polling: 10 })
+                .then((h) => h.jsonValue());
               (visit == 'first' ? first : returning).push(done);
               // What this page view cost the API, once it has settled (its events sent too).
               const requests = await settled(sandbox, latencyMs);
@@ -64,11 +75,25 @@ export async function measureContent(browser, { trials, log }) {
             }
             await context.close();
           }
-          const counts = Object.fromEntries(Object.entries(seen).map(([visit, kinds]) =>
-            [visit, Object.fromEntries(Object.entries(kinds).map(([kind, values]) => [kind, summary(values).median]))]));
-          const row = { latencyMs, count, variant: variant.id, label: variant.label, first: summary(first), returning: summary(returning), counts };
+          const counts = Object.fromEntries(
+            Object.entries(seen).map(([visit, kinds]) => [
+              visit,
+              Object.fromEntries(Object.entries(kinds).map(([kind, values]) => [kind, summary(values).median])),
+            ]),
+          );
+          const row = {
+            latencyMs,
+            count,
+            variant: variant.id,
+            label: variant.label,
+            first: summary(first),
+            returning: summary(returning),
+            counts,
+          };
           rows.push(row);
-          log(`content L=${latencyMs} slots=${count} ${variant.id}: first ${row.first.median.toFixed(0)} ms, returning ${row.returning.median.toFixed(0)} ms`);
+          log(
+            `content L=${latencyMs} slots=${count} ${variant.id}: first ${row.first.median.toFixed(0)} ms, returning ${row.returning.median.toFixed(0)} ms`,
+          );
         }
       }
     } finally {

@@ -18,9 +18,10 @@ export async function measureLayout(browser, { trials, log }) {
   try {
     const cls = {};
     for (const lib of ['slotwise', 'engage']) {
-      const path = lib == 'slotwise'
-        ? slotwisePage({ kind: 'flows', count: CLS_SLOTS, api: sandbox.api, extra: clsObserver })
-        : engagePage({ count: CLS_SLOTS, api: sandbox.api, extra: clsObserver });
+      const path =
+        lib == 'slotwise'
+          ? slotwisePage({ kind: 'flows', count: CLS_SLOTS, api: sandbox.api, extra: clsObserver })
+          : engagePage({ count: CLS_SLOTS, api: sandbox.api, extra: clsObserver });
       const values = [];
       for (let t = 0; t < trials; t++) {
         const context = await browser.newContext();
@@ -54,13 +55,29 @@ export async function measureLayout(browser, { trials, log }) {
     }, NAVIGATIONS);
     // Each route's impressions are events: wait until the queue has sent them all, so what is left
     // is what the tag keeps, not the backlog.
-    const drained = await page.waitForFunction(() => !Object.keys(localStorage).some((k) => k.includes(':q:')), null, { timeout: 180_000, polling: 250 })
-      .then(() => true, () => false);
+    const drained = await page
+      .waitForFunction(() => !Object.keys(localStorage).some((k) => k.includes(':q:')), null, {
+        timeout: 180_000,
+        polling: 250,
+      })
+      .then(
+        () => true,
+        () => false,
+      );
     const after = await heap();
     const decided = await page.$$eval('[data-slotwise-state=decided]', (els) => els.length);
     await context.close();
-    const memory = { navigations: NAVIGATIONS, beforeBytes: before, afterBytes: after, growthBytes: after - before, decidedAtEnd: decided, drained };
-    log(`layout heap: ${(before / 1024).toFixed(0)} KB → ${(after / 1024).toFixed(0)} KB over ${NAVIGATIONS} route changes`);
+    const memory = {
+      navigations: NAVIGATIONS,
+      beforeBytes: before,
+      afterBytes: after,
+      growthBytes: after - before,
+      decidedAtEnd: decided,
+      drained,
+    };
+    log(
+      `layout heap: ${(before / 1024).toFixed(0)} KB → ${(after / 1024).toFixed(0)} KB over ${NAVIGATIONS} route changes`,
+    );
     return { clsSlots: CLS_SLOTS, cls, memory };
   } finally {
     await sandbox.close();

@@ -50,9 +50,15 @@ export interface ChaosReport {
   lost: string[];
   /** Stored more than once; `atKill`: the first copy is the last event a killed process stored. */
   duplicated: {
-    label: string; copies: number; acknowledged: boolean; atKill: boolean; reason?: string;
+    label: string;
+    copies: number;
+    acknowledged: boolean;
+    atKill: boolean;
+    reason?: string;
     /** Indexes of the copies among the log's events, and how many events the log held at each kill. */
-    logIndex: number[]; killIndex: number[]; receivedAt: string[];
+    logIndex: number[];
+    killIndex: number[];
+    receivedAt: string[];
     /** The tabs that heard an acknowledgement of it, once per acknowledgement. */
     deliveredBy: string[];
   }[];

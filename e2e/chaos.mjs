@@ -76,7 +76,10 @@ function sandboxProcess(dataDir) {
 
 /** The page every tab loads: the snippet, the tag's options, and a load generator. */
 function writePage(dir, options) {
-  const snippet = readFileSync(join(repo, 'dist', 'snippet.min.js'), 'utf8').replace('"/slotwise.min.js"', '"/dist/slotwise.min.js"');
+  const snippet = readFileSync(join(repo, 'dist', 'snippet.min.js'), 'utf8').replace(
+    '"/slotwise.min.js"',
+    '"/dist/slotwise.min.js"',
+  );
   const html = `<!doctype html><html lang="en-GB"><head><meta charset="utf-8"><title>chaos</title>
 <script>${snippet}</script>
 <script>
@@ -129,7 +132,16 @@ function logRecords(logPath) {
  * @returns {Promise<import('./chaos.d.mts').ChaosReport>}
  */
 export async function runChaos(browser, options = {}) {
-  const { tabs = 4, everyMs = 50, loadMs = 12_000, kills = [{ atMs: 3000, downMs: 500 }, { atMs: 7000, downMs: 1500 }], log = () => {} } = options;
+  const {
+    tabs = 4,
+    everyMs = 50,
+    loadMs = 12_000,
+    kills = [
+      { atMs: 3000, downMs: 500 },
+      { atMs: 7000, downMs: 1500 },
+    ],
+    log = () => {},
+  } = options;
   const began = Date.now();
   const dataDir = mkdtempSync(join(tmpdir(), 'slotwise-chaos-'));
   const pageDir = mkdtempSync(join(tmpdir(), 'slotwise-chaos-page-'));
@@ -157,13 +169,18 @@ export async function runChaos(browser, options = {}) {
       pages.push(page);
       if (i === 0) await page.evaluate(() => window.slotwise('browserId'));
     }
-    const browserIds = await Promise.all(pages.map((p) => p.evaluate(async () => (await window.slotwise('browserId')).browserId)));
+    const browserIds = await Promise.all(
+      pages.map((p) => p.evaluate(async () => (await window.slotwise('browserId')).browserId)),
+    );
     const browserId = browserIds[0];
-    if (new Set(browserIds).size !== 1) throw new Error(`the tabs have different browser ids: ${browserIds.join(', ')}`);
+    if (new Set(browserIds).size !== 1)
+      throw new Error(`the tabs have different browser ids: ${browserIds.join(', ')}`);
 
     log(`chaos: ${tabs} tabs, an ADD every ${everyMs} ms each, for ${loadMs} ms; API ${sandbox.url}`);
     const loadStart = Date.now();
-    await Promise.all(pages.map((p, i) => p.evaluate(([tab, every]) => window.chaos.start(tab, every), [`T${i + 1}`, everyMs])));
+    await Promise.all(
+      pages.map((p, i) => p.evaluate(([tab, every]) => window.chaos.start(tab, every), [`T${i + 1}`, everyMs])),
+    );
     /** @type {import('./chaos.d.mts').Kill[]} */
     const killed = [];
     const logPath = join(dataDir, 'events.ndjson');
@@ -177,7 +194,14 @@ export async function runChaos(browser, options = {}) {
       await sleep(downMs);
       const restartBegan = Date.now();
       await sandbox.start();
-      killed.push({ atMs: at, killedAt, downMs, logBytes, restartMs: Date.now() - restartBegan, upAt: new Date().toISOString() });
+      killed.push({
+        atMs: at,
+        killedAt,
+        downMs,
+        logBytes,
+        restartMs: Date.now() - restartBegan,
+        upAt: new Date().toISOString(),
+      });
       log(`chaos: killed at ${at} ms, down ${downMs} ms, restarted in ${Date.now() - restartBegan} ms`);
     }
     await sleep(Math.max(0, loadStart + loadMs - Date.now()));
@@ -188,17 +212,34 @@ export async function runChaos(browser, options = {}) {
     // every call has resolved (the tag resolves each within its 15 s delivery timeout, queued or not).
     const drainBy = Date.now() + 45_000;
     for (const page of pages) {
-      while (Date.now() < drainBy && (await page.evaluate(() => window.chaos.queued().length + window.chaos.unsettled())) > 0) {
+      while (
+        Date.now() < drainBy &&
+        (await page.evaluate(() => window.chaos.queued().length + window.chaos.unsettled())) > 0
+      ) {
         await page.evaluate(() => void window.slotwise('flush'));
         await sleep(200);
       }
     }
-    const tabState = await Promise.all(pages.map((p) => p.evaluate(() => ({ ...window.chaos, queuedNow: window.chaos.queued() }))));
+    const tabState = await Promise.all(
+      pages.map((p) => p.evaluate(() => ({ ...window.chaos, queuedNow: window.chaos.queued() }))),
+    );
     const drainMs = Date.now() - loadEnd;
 
     const res = await fetch(`${sandbox.url}/sandbox/guests/${encodeURIComponent(browserId)}`);
     const timeline = res.ok ? await res.json() : { events: [] };
-    return tally({ tabs, everyMs, loadMs, killed, failedRequests, tabState, timeline, records: logRecords(logPath), warnings: sandbox.warnings, drainMs, seconds: (Date.now() - began) / 1000 });
+    return tally({
+      tabs,
+      everyMs,
+      loadMs,
+      killed,
+      failedRequests,
+      tabState,
+      timeline,
+      records: logRecords(logPath),
+      warnings: sandbox.warnings,
+      drainMs,
+      seconds: (Date.now() - began) / 1000,
+    });
   } finally {
     await context.close().catch(() => {});
     await sandbox.kill();
@@ -210,13 +251,28 @@ export async function runChaos(browser, options = {}) {
 
 /** How the tag reported an event it gave up on, in a few words. */
 const howReported = (/** @type {{ reason: string, message?: string }} */ { reason, message = '' }) =>
-  /queue is full/.test(message) ? `${reason} (the queue overflowed)`
-  : /after \d+ attempts/.test(message) ? `${reason} (out of attempts)`
-  : /not sent again/.test(message) ? `${reason} (unconfirmed, not sent again)`
-  : reason;
+  /queue is full/.test(message)
+    ? `${reason} (the queue overflowed)`
+    : /after \d+ attempts/.test(message)
+      ? `${reason} (out of attempts)`
+      : /not sent again/.test(message)
+        ? `${reason} (unconfirmed, not sent again)`
+        : reason;
 
 /** Puts every event made in exactly one row. */
-function tally({ tabs, everyMs, loadMs, killed, failedRequests, tabState, timeline, records, warnings, drainMs, seconds }) {
+function tally({
+  tabs,
+  everyMs,
+  loadMs,
+  killed,
+  failedRequests,
+  tabState,
+  timeline,
+  records,
+  warnings,
+  drainMs,
+  seconds,
+}) {
   const made = tabState.flatMap((t) => t.made);
   /** label → what its call resolved to */
   const results = Object.assign({}, ...tabState.map((t) => t.results));
@@ -260,26 +316,48 @@ function tally({ tabs, everyMs, loadMs, killed, failedRequests, tabState, timeli
       const at = records.flatMap((r, i) => (r.eventId === copies[0] ? [i] : []));
       const kills = killed.map((k) => records.filter((r) => r.end <= k.logBytes).length);
       // Which tabs heard the API acknowledge it, once per acknowledgement: two, and two tabs sent it.
-      const deliveredBy = tabState.flatMap((t, i) => t.delivered.filter((id) => id === copies[0]).map(() => `T${i + 1}`));
-      duplicated.push({ label, copies: copies.length, acknowledged: acked, reason: result?.reason, atKill: lastBeforeKill.has(copies[0]),
-        logIndex: at, killIndex: kills, receivedAt: receivedAt.get(label), deliveredBy });
-    }
-    else if (copies.length === 1) acked ? once++ : storedUnacknowledged.push({ label, reason: result ? howReported(result) : 'unsettled' });
+      const deliveredBy = tabState.flatMap((t, i) =>
+        t.delivered.filter((id) => id === copies[0]).map(() => `T${i + 1}`),
+      );
+      duplicated.push({
+        label,
+        copies: copies.length,
+        acknowledged: acked,
+        reason: result?.reason,
+        atKill: lastBeforeKill.has(copies[0]),
+        logIndex: at,
+        killIndex: kills,
+        receivedAt: receivedAt.get(label),
+        deliveredBy,
+      });
+    } else if (copies.length === 1)
+      acked ? once++ : storedUnacknowledged.push({ label, reason: result ? howReported(result) : 'unsettled' });
     else if (acked) lost.push(label);
     else {
       // A call resolves 'timeout' after 15 s and its event stays queued: what became of it is the
       // error a tab reported later, or, with none, it left the queue unreported.
-      const how = !result ? 'unsettled'
-        : queued.has(result.eventId) ? 'still queued'
-        : errors[result.eventId] ? howReported(errors[result.eventId])
-        : result.reason === 'timeout' && !/not sent again/.test(result.message ?? '') ? 'timeout, then gone from the queue unreported'
-        : howReported(result);
+      const how = !result
+        ? 'unsettled'
+        : queued.has(result.eventId)
+          ? 'still queued'
+          : errors[result.eventId]
+            ? howReported(errors[result.eventId])
+            : result.reason === 'timeout' && !/not sent again/.test(result.message ?? '')
+              ? 'timeout, then gone from the queue unreported'
+              : howReported(result);
       neither[how] = (neither[how] ?? 0) + 1;
     }
   }
   const madeSet = new Set(made);
   return {
-    tabs, everyMs, loadMs, kills: killed, failedRequests, seconds, drainMs, warnings,
+    tabs,
+    everyMs,
+    loadMs,
+    kills: killed,
+    failedRequests,
+    seconds,
+    drainMs,
+    warnings,
     hidden: tabState.reduce((n, t) => n + t.hidden, 0),
     made: made.length,
     acknowledged,
@@ -301,7 +379,10 @@ function tally({ tabs, everyMs, loadMs, killed, failedRequests, tabState, timeli
  * @param {import('./chaos.d.mts').ChaosReport} r
  */
 export function chaosTable(r) {
-  const neither = Object.entries(r.neither).map(([how, n]) => `${n} ${how}`).join(', ') || '0';
+  const neither =
+    Object.entries(r.neither)
+      .map(([how, n]) => `${n} ${how}`)
+      .join(', ') || '0';
   const atKill = r.duplicated.filter((d) => d.atKill).length;
   return [
     `Chaos run: ${r.tabs} tabs of one site, an ADD every ${r.everyMs} ms in each for ${(r.loadMs / 1000).toFixed(0)} s, ` +
@@ -309,7 +390,11 @@ export function chaosTable(r) {
       `(${r.kills.map((k) => `at ${(k.atMs / 1000).toFixed(1)} s, down ${(k.downMs / 1000).toFixed(1)} s`).join('; ')}); drained in ${(r.drainMs / 1000).toFixed(1)} s.`,
     '',
     `Events were stored again ${r.kills.map((k) => (k.resumedMs == null ? 'never' : `${(k.resumedMs / 1000).toFixed(1)} s`)).join(', ')} after each restart. ` +
-    `Requests to the API that failed in the browser: ${Object.entries(r.failedRequests).map(([why, n]) => `${n} ${why}`).join(', ') || 'none'}.`,
+      `Requests to the API that failed in the browser: ${
+        Object.entries(r.failedRequests)
+          .map(([why, n]) => `${n} ${why}`)
+          .join(', ') || 'none'
+      }.`,
     '',
     '| events | count |',
     '| --- | ---: |',

@@ -24,9 +24,19 @@ test.afterAll(() => {
   writeFileSync(`${dir}chaos.md`, sections.join('\n'));
 });
 
-test('kill -9 the API twice under load from four tabs: nothing acknowledged is lost, nothing is stored twice', async ({ browser }) => {
+test('kill -9 the API twice under load from four tabs: nothing acknowledged is lost, nothing is stored twice', async ({
+  browser,
+}) => {
   test.setTimeout(90_000);
-  const report = await runChaos(browser, { tabs: 4, everyMs: 50, loadMs: 12_000, kills: [{ atMs: 3000, downMs: 500 }, { atMs: 7000, downMs: 1500 }] });
+  const report = await runChaos(browser, {
+    tabs: 4,
+    everyMs: 50,
+    loadMs: 12_000,
+    kills: [
+      { atMs: 3000, downMs: 500 },
+      { atMs: 7000, downMs: 1500 },
+    ],
+  });
   sections.push(chaosTable(report));
   mkdirSync(fileURLToPath(new URL('./.tmp/', import.meta.url)), { recursive: true });
   writeFileSync(fileURLToPath(new URL('./.tmp/chaos.json', import.meta.url)), JSON.stringify(report, null, 1));
@@ -43,15 +53,22 @@ test('kill -9 the API twice under load from four tabs: nothing acknowledged is l
   // The one copy a kill may add: the request the process stored and died before answering (the
   // residual window of the next test). One event at most per kill, and only that one; anything
   // else stored twice is the tag sending an event again that it must not.
-  expect(report.duplicated.filter((d) => !d.atKill), 'stored twice, and not by a kill').toEqual([]);
+  expect(
+    report.duplicated.filter((d) => !d.atKill),
+    'stored twice, and not by a kill',
+  ).toEqual([]);
   expect(report.duplicated.length).toBeLessThanOrEqual(report.kills.length);
   // Every event made is accounted for: each call resolved, the queues are empty, and the sandbox
   // holds nothing the tabs did not make.
   expect(report.unsettled).toEqual([]);
   expect(report.neither['still queued'] ?? 0).toBe(0);
   expect(report.strays).toEqual([]);
-  const rows = report.once + report.lost.length + report.duplicated.length + report.storedUnacknowledged.length
-    + Object.values(report.neither).reduce((a, b) => a + b, 0);
+  const rows =
+    report.once +
+    report.lost.length +
+    report.duplicated.length +
+    report.storedUnacknowledged.length +
+    Object.values(report.neither).reduce((a, b) => a + b, 0);
   expect(rows).toBe(report.made);
 });
 
@@ -77,17 +94,37 @@ test('two tabs never send the same event (no kill, six runs)', async ({ browser 
 // twice before the tag sees anything; on a fresh connection fetch fails as for a refused one, and
 // the tag retries it. No browser code can tell this apart from a request that never arrived: the
 // residual window the README names, closed only by an API that dedupes by `ext.eventId`.
-test('residual: the connection cut after the API stored the event is stored twice, and nothing is lost', async ({ page, sandbox }) => {
+test('residual: the connection cut after the API stored the event is stored twice, and nothing is lost', async ({
+  page,
+  sandbox,
+}) => {
   const clientKey = `c${Date.now().toString(36)}`;
-  await page.goto(sandbox.siteUrl + writePage({ body: initScript({ clientKey, target: sandbox.url, pointOfSale: 'e2e/uk', currency: 'EUR', browserId: 'local' }) }));
+  await page.goto(
+    sandbox.siteUrl +
+      writePage({
+        body: initScript({
+          clientKey,
+          target: sandbox.url,
+          pointOfSale: 'e2e/uk',
+          currency: 'EUR',
+          browserId: 'local',
+        }),
+      }),
+  );
   const { browserId } = (await page.evaluate(() => window.slotwise('browserId'))) as { browserId: string };
-  expect(await page.evaluate(() => window.slotwise('add', { item_id: 'before', price: 1 }))).toMatchObject({ ok: true });
+  expect(await page.evaluate(() => window.slotwise('add', { item_id: 'before', price: 1 }))).toMatchObject({
+    ok: true,
+  });
   await sandbox.fault({ path: '/v1.2/events', stored: true, reset: true, count: 1 });
   const result = await page.evaluate(() => window.slotwise('add', { item_id: 'cut', price: 1 }));
   await page.evaluate(() => window.slotwise('flush'));
-  const stored = ((await sandbox.guest(browserId))?.events ?? []).map((e) => (e.message as { product: { item_id: string } }).product.item_id);
+  const stored = ((await sandbox.guest(browserId))?.events ?? []).map(
+    (e) => (e.message as { product: { item_id: string } }).product.item_id,
+  );
   const copies = stored.filter((id) => id == 'cut').length;
-  sections.push(`Residual window: a connection cut after the API stored the ADD (what a kill can do): stored ${copies} times, the tag answered ${JSON.stringify(result.ok ? { ok: true } : { ok: false, reason: result.reason })}.\n`);
+  sections.push(
+    `Residual window: a connection cut after the API stored the ADD (what a kill can do): stored ${copies} times, the tag answered ${JSON.stringify(result.ok ? { ok: true } : { ok: false, reason: result.reason })}.\n`,
+  );
   expect(result).toMatchObject({ ok: true });
   expect(stored.filter((id) => id == 'before')).toHaveLength(1);
   expect(copies).toBe(2);

@@ -13,12 +13,24 @@ test.use({
   },
 });
 
-for (const [cookieDomain, domain] of [['auto', '.slotwise.test'], ['host', 'shop.slotwise.test']] as const) {
+for (const [cookieDomain, domain] of [
+  ['auto', '.slotwise.test'],
+  ['host', 'shop.slotwise.test'],
+] as const) {
   test(`cookieDomain '${cookieDomain}' sets the browser id on ${domain}`, async ({ page, sandbox }) => {
     const clientKey = `dom${nanoid(8).replace(/-/g, '_')}`;
-    const options = { clientKey, target: sandbox.url, pointOfSale: 'e2e', currency: 'EUR', browserId: 'local', cookieDomain };
+    const options = {
+      clientKey,
+      target: sandbox.url,
+      pointOfSale: 'e2e',
+      currency: 'EUR',
+      browserId: 'local',
+      cookieDomain,
+    };
     await page.goto(`http://shop.slotwise.test:${sandbox.port}${writePage({ body: initScript(options) })}`);
-    const { browserId } = await page.evaluate(() => (window as unknown as { slotwise: (m: string) => Promise<{ browserId: string }> }).slotwise('browserId'));
+    const { browserId } = await page.evaluate(() =>
+      (window as unknown as { slotwise: (m: string) => Promise<{ browserId: string }> }).slotwise('browserId'),
+    );
     const cookies = await page.context().cookies(`http://www.slotwise.test:${sandbox.port}/`);
     const ids = (await page.context().cookies()).filter((c) => c.name.startsWith('bid_'));
     expect(ids).toEqual([expect.objectContaining({ value: browserId, domain })]);

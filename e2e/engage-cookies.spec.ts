@@ -28,47 +28,84 @@ async function visitedWithEngage(page: Page, sandbox: SandboxFixture, cookies: s
 
 /** Every `bid_<key>` value document.cookie shows, in its order. */
 const bidsIn = (page: Page, clientKey: string) =>
-  page.evaluate((name) => document.cookie.split('; ').filter((c) => c.startsWith(name + '=')).map((c) => c.slice(name.length + 1)), `bid_${clientKey}`);
+  page.evaluate(
+    (name) =>
+      document.cookie
+        .split('; ')
+        .filter((c) => c.startsWith(name + '='))
+        .map((c) => c.slice(name.length + 1)),
+    `bid_${clientKey}`,
+  );
 
 async function loadTag(page: Page, sandbox: SandboxFixture, clientKey: string, path?: string) {
-  const body = initScript({ clientKey, target: sandbox.url, pointOfSale: 'e2e/uk', currency: 'EUR' }, "slotwise('view')");
+  const body = initScript(
+    { clientKey, target: sandbox.url, pointOfSale: 'e2e/uk', currency: 'EUR' },
+    "slotwise('view')",
+  );
   const url = `http://${HOST}:${sandbox.port}${path ?? writePage({ body })}`;
   await page.goto(url);
-  return ((await page.evaluate(() => (window as unknown as { slotwise: (m: string) => Promise<{ browserId: string }> }).slotwise('browserId'))) as { browserId: string }).browserId;
+  return (
+    (await page.evaluate(() =>
+      (window as unknown as { slotwise: (m: string) => Promise<{ browserId: string }> }).slotwise('browserId'),
+    )) as { browserId: string }
+  ).browserId;
 }
 
 /** A browser id the sandbox made, as Engage's create call got it. */
 const engageRef = async (sandbox: SandboxFixture, clientKey: string) =>
-  ((await (await fetch(`${sandbox.url}/v1.2/browser/create.json?client_key=${clientKey}&message={}`)).json()) as { ref: string }).ref;
+  (
+    (await (await fetch(`${sandbox.url}/v1.2/browser/create.json?client_key=${clientKey}&message={}`)).json()) as {
+      ref: string;
+    }
+  ).ref;
 
 async function expectOneGoodCookie(page: Page, sandbox: SandboxFixture, clientKey: string, browserId: string) {
   expect(await bidsIn(page, clientKey)).toEqual([browserId]);
   const jar = (await page.context().cookies()).filter((c) => c.name == `bid_${clientKey}`);
   expect(jar).toEqual([expect.objectContaining({ value: browserId, domain: `.${SITE_DOMAIN}`, path: '/' })]);
-  await expect.poll(async () => (await sandbox.guest(browserId))?.events.map((e) => [e.type, e.message.browser_id])).toEqual([['VIEW', browserId]]);
+  await expect
+    .poll(async () => (await sandbox.guest(browserId))?.events.map((e) => [e.type, e.message.browser_id]))
+    .toEqual([['VIEW', browserId]]);
 }
 
-test('Engage’s empty host-only cookie beside its id on the domain: the id is kept, the empty one deleted', async ({ page, sandbox }) => {
+test('Engage’s empty host-only cookie beside its id on the domain: the id is kept, the empty one deleted', async ({
+  page,
+  sandbox,
+}) => {
   const clientKey = newKey();
   const ref = await engageRef(sandbox, clientKey);
-  await visitedWithEngage(page, sandbox, [engageCookie(clientKey, ''), engageCookie(clientKey, ref, `; Domain=${SITE_DOMAIN}`)]);
+  await visitedWithEngage(page, sandbox, [
+    engageCookie(clientKey, ''),
+    engageCookie(clientKey, ref, `; Domain=${SITE_DOMAIN}`),
+  ]);
   expect(await bidsIn(page, clientKey)).toHaveLength(2); // the state a migrating visitor arrives in
   expect(await loadTag(page, sandbox, clientKey)).toBe(ref);
   await expectOneGoodCookie(page, sandbox, clientKey, ref);
 });
 
-test('the id host-only and an empty one on the domain, listed first: the id is kept, on the domain', async ({ page, sandbox }) => {
+test('the id host-only and an empty one on the domain, listed first: the id is kept, on the domain', async ({
+  page,
+  sandbox,
+}) => {
   const clientKey = newKey();
   const ref = await engageRef(sandbox, clientKey);
-  await visitedWithEngage(page, sandbox, [engageCookie(clientKey, '', `; Domain=${SITE_DOMAIN}`), engageCookie(clientKey, ref)]);
+  await visitedWithEngage(page, sandbox, [
+    engageCookie(clientKey, '', `; Domain=${SITE_DOMAIN}`),
+    engageCookie(clientKey, ref),
+  ]);
   expect(await loadTag(page, sandbox, clientKey)).toBe(ref);
   await expectOneGoodCookie(page, sandbox, clientKey, ref);
 });
 
-test('an empty cookie on a deeper path, which the browser lists first: deleted there too', async ({ page, sandbox }) => {
+test('an empty cookie on a deeper path, which the browser lists first: deleted there too', async ({
+  page,
+  sandbox,
+}) => {
   const clientKey = newKey();
   const ref = await engageRef(sandbox, clientKey);
-  const path = writePage({ body: initScript({ clientKey, target: sandbox.url, pointOfSale: 'e2e/uk', currency: 'EUR' }, "slotwise('view')") });
+  const path = writePage({
+    body: initScript({ clientKey, target: sandbox.url, pointOfSale: 'e2e/uk', currency: 'EUR' }, "slotwise('view')"),
+  });
   const deeper = path.slice(0, path.lastIndexOf('/') + 1); // /e2e/.tmp/pages/
   await visitedWithEngage(page, sandbox, [
     engageCookie(clientKey, ref),

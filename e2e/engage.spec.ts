@@ -61,7 +61,11 @@ const product = {
   originalCurrencyCode: 'EUR',
 };
 
-test('Engage: init, pageView, ADD, identity and FORCE_CLOSE are accepted and filed', async ({ page, context, sandbox }) => {
+test('Engage: init, pageView, ADD, identity and FORCE_CLOSE are accepted and filed', async ({
+  page,
+  context,
+  sandbox,
+}) => {
   // The page is on localhost, the API on 127.0.0.1: cross-origin, with preflights, like a real site.
   await page.goto(`${sandbox.siteUrl}/e2e/engage.html?utm_source=newsletter&utm_campaign=spring`);
   const settings = { clientKey: CLIENT_KEY, targetURL: sandbox.url, pointOfSale: 'sandbox/uk' };
@@ -92,7 +96,12 @@ test('Engage: init, pageView, ADD, identity and FORCE_CLOSE are accepted and fil
     ];
   }, product);
   for (const answer of answers) {
-    expect(answer).toEqual({ ref: expect.stringMatching(UUID_V4), status: 'OK', version: '1.2', client_key: CLIENT_KEY });
+    expect(answer).toEqual({
+      ref: expect.stringMatching(UUID_V4),
+      status: 'OK',
+      version: '1.2',
+      client_key: CLIENT_KEY,
+    });
   }
 
   const timeline = (await sandbox.guest(browserId))!;
@@ -101,8 +110,22 @@ test('Engage: init, pageView, ADD, identity and FORCE_CLOSE are accepted and fil
   expect(timeline.events.map((e) => e.type)).toEqual(['VIEW', 'ADD', 'IDENTITY', 'FORCE_CLOSE']);
   expect(timeline.events.map((e) => e.ref)).toEqual(answers.map((a) => a!.ref));
   const [view, add, identity, close] = timeline.events.map((e) => e.message);
-  const baseFields = { browser_id: browserId, client_key: CLIENT_KEY, channel: 'WEB', currency: 'EUR', language: 'EN', pos: 'sandbox/uk' };
-  expect(view).toMatchObject({ ...baseFields, type: 'VIEW', page: 'home', utm_source: 'newsletter', utm_campaign: 'spring', ext: { customKey: 'customValue' } });
+  const baseFields = {
+    browser_id: browserId,
+    client_key: CLIENT_KEY,
+    channel: 'WEB',
+    currency: 'EUR',
+    language: 'EN',
+    pos: 'sandbox/uk',
+  };
+  expect(view).toMatchObject({
+    ...baseFields,
+    type: 'VIEW',
+    page: 'home',
+    utm_source: 'newsletter',
+    utm_campaign: 'spring',
+    ext: { customKey: 'customValue' },
+  });
   expect(add).toMatchObject({ ...baseFields, type: 'ADD', page: 'product', product, ext: { addedFrom: 'pdp' } });
   expect(identity).toMatchObject({
     ...baseFields,
@@ -150,26 +173,46 @@ test('Engage: init, pageView, ADD, identity and FORCE_CLOSE are accepted and fil
   expect(failed, JSON.stringify(failed.map((r) => `${r.method} ${r.path} ${r.status}`))).toEqual([]);
 });
 
-test('Engage: form() and personalize by email and identifier are taken as Engage sends them', async ({ page, sandbox }) => {
+test('Engage: form() and personalize by email and identifier are taken as Engage sends them', async ({
+  page,
+  sandbox,
+}) => {
   await page.goto(`${sandbox.siteUrl}/e2e/engage.html`);
-  const result = await page.evaluate(async (s) => {
-    const e = (window.engage = await window.SitecoreEngage.init(s));
-    const base = { channel: 'WEB', currency: 'EUR' };
-    await e.identity({ ...base, email: 'kim.engage@example.com', firstName: 'Kim', identifiers: [{ id: 'kim.engage@example.com', provider: 'email' }] });
-    return {
-      browserId: e.getBrowserId(),
-      // FORM goes out without channel, currency, language or page.
-      form: await e.form('contact_form', 'SUBMITTED'),
-      // Email and identifier together, without browserId.
-      offer: await e.personalize({ ...base, friendlyId: 'next_best_offer', email: 'kim.engage@example.com', identifier: { id: 'crm-42', provider: 'crm' } }),
-    };
-  }, { clientKey: CLIENT_KEY, targetURL: sandbox.url, pointOfSale: 'sandbox/uk' });
+  const result = await page.evaluate(
+    async (s) => {
+      const e = (window.engage = await window.SitecoreEngage.init(s));
+      const base = { channel: 'WEB', currency: 'EUR' };
+      await e.identity({
+        ...base,
+        email: 'kim.engage@example.com',
+        firstName: 'Kim',
+        identifiers: [{ id: 'kim.engage@example.com', provider: 'email' }],
+      });
+      return {
+        browserId: e.getBrowserId(),
+        // FORM goes out without channel, currency, language or page.
+        form: await e.form('contact_form', 'SUBMITTED'),
+        // Email and identifier together, without browserId.
+        offer: await e.personalize({
+          ...base,
+          friendlyId: 'next_best_offer',
+          email: 'kim.engage@example.com',
+          identifier: { id: 'crm-42', provider: 'crm' },
+        }),
+      };
+    },
+    { clientKey: CLIENT_KEY, targetURL: sandbox.url, pointOfSale: 'sandbox/uk' },
+  );
   expect(result.form).toMatchObject({ status: 'OK' });
   expect(result.offer).toMatchObject({ offer: { code: 'MEMBER2X', title: 'Double points this week, Kim' } });
   const timeline = (await sandbox.guest(result.browserId))!;
   expect(timeline.events.map((e) => e.type)).toEqual(['IDENTITY', 'FORM']);
   expect(timeline.events[1]!.message).toEqual({
-    type: 'FORM', ext: { formId: 'contact_form', interactionType: 'SUBMITTED' }, browser_id: result.browserId, client_key: CLIENT_KEY, pos: 'sandbox/uk',
+    type: 'FORM',
+    ext: { formId: 'contact_form', interactionType: 'SUBMITTED' },
+    browser_id: result.browserId,
+    client_key: CLIENT_KEY,
+    pos: 'sandbox/uk',
   });
   const flowCall = (await sandbox.requests({ path: '/v2/callFlows', method: 'POST' }))[0]!;
   expect(flowCall.status).toBe(200);
@@ -177,12 +220,17 @@ test('Engage: form() and personalize by email and identifier are taken as Engage
 
 test('Engage sees injected faults as Sitecore errors, not CORS errors', async ({ page, sandbox }) => {
   await page.goto(`${sandbox.siteUrl}/e2e/engage.html`);
-  await page.evaluate(async (s) => {
-    window.engage = await window.SitecoreEngage.init(s);
-  }, { clientKey: CLIENT_KEY, targetURL: sandbox.url, pointOfSale: 'sandbox/uk' });
+  await page.evaluate(
+    async (s) => {
+      window.engage = await window.SitecoreEngage.init(s);
+    },
+    { clientKey: CLIENT_KEY, targetURL: sandbox.url, pointOfSale: 'sandbox/uk' },
+  );
   await sandbox.fault({ path: '/v1.2/events', method: 'POST', status: 503, retryAfter: '1' });
 
-  const seen = page.waitForResponse((r) => r.url().startsWith(`${sandbox.url}/v1.2/events`) && r.request().method() === 'POST');
+  const seen = page.waitForResponse(
+    (r) => r.url().startsWith(`${sandbox.url}/v1.2/events`) && r.request().method() === 'POST',
+  );
   // Engage does not check the status: it returns the parsed JSON body (the injected error).
   const answer = await page.evaluate(() => window.engage.pageView({ channel: 'WEB', currency: 'EUR' }));
   const response = await seen;
@@ -193,7 +241,11 @@ test('Engage sees injected faults as Sitecore errors, not CORS errors', async ({
   // Readable from page script: Retry-After is exposed cross-origin.
   await sandbox.fault({ path: '/v1.2/events', method: 'POST', status: 429, retryAfter: '7' });
   const fromPage = await page.evaluate(async (url) => {
-    const res = await fetch(`${url}/v1.2/events`, { method: 'POST', headers: { 'content-type': 'text/plain' }, body: '{}' });
+    const res = await fetch(`${url}/v1.2/events`, {
+      method: 'POST',
+      headers: { 'content-type': 'text/plain' },
+      body: '{}',
+    });
     return { status: res.status, retryAfter: res.headers.get('Retry-After') };
   }, sandbox.url);
   expect(fromPage).toEqual({ status: 429, retryAfter: '7' });

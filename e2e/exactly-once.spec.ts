@@ -29,7 +29,13 @@ const rows: Row[] = [];
 
 test.describe.configure({ mode: 'serial' });
 // Playwright turns the back/forward cache off by default; sites' visitors have it.
-test.use({ launchOptions: { executablePath: chromiumPath(), args: CHROMIUM_FLAGS, ignoreDefaultArgs: ['--disable-back-forward-cache'] } });
+test.use({
+  launchOptions: {
+    executablePath: chromiumPath(),
+    args: CHROMIUM_FLAGS,
+    ignoreDefaultArgs: ['--disable-back-forward-cache'],
+  },
+});
 test.afterAll(() => {
   const dir = fileURLToPath(new URL('./.tmp/', import.meta.url));
   mkdirSync(dir, { recursive: true });
@@ -48,19 +54,29 @@ function site(sandbox: SandboxFixture) {
   // Cacheable, as most sites' pages are, so the back/forward cache may keep them.
   const headers = { 'Cache-Control': 'no-cache' };
   const other = writePage({ headers, body: initScript(options) + '<p>another page of the site</p>' });
-  const url = sandbox.siteUrl + writePage({ headers, body: initScript(options) + `<a id="next" href="${other}">next</a>` });
+  const url =
+    sandbox.siteUrl + writePage({ headers, body: initScript(options) + `<a id="next" href="${other}">next</a>` });
   return { url, next: sandbox.siteUrl + other };
 }
 
-const browserIdOf = async (page: Page) => ((await page.evaluate(() => window.slotwise('browserId'))) as { browserId: string }).browserId;
+const browserIdOf = async (page: Page) =>
+  ((await page.evaluate(() => window.slotwise('browserId'))) as { browserId: string }).browserId;
 /** Makes ADDs for these item ids, without waiting for them. */
 const add = (page: Page, ids: string[]) =>
   page.evaluate((ids) => ids.forEach((id) => void window.slotwise('add', { item_id: id, price: 1 })), ids);
 const items = (prefix: string, n: number) => Array.from({ length: n }, (_, i) => `${prefix}${i + 1}`);
-const queueLength = (page: Page) => page.evaluate(() => Object.keys(localStorage).filter((k) => k.includes(':q:')).length);
+const queueLength = (page: Page) =>
+  page.evaluate(() => Object.keys(localStorage).filter((k) => k.includes(':q:')).length);
 
 /** Waits until every page's queue is empty and the API has stored what it will, then counts. */
-async function tally(sandbox: SandboxFixture, fault: string, browserId: string, made: string[], pages: Page[], settleMs = 1500): Promise<Row> {
+async function tally(
+  sandbox: SandboxFixture,
+  fault: string,
+  browserId: string,
+  made: string[],
+  pages: Page[],
+  settleMs = 1500,
+): Promise<Row> {
   for (const page of pages) await expect.poll(() => queueLength(page), { timeout: 20_000 }).toBe(0);
   await new Promise((resolve) => setTimeout(resolve, settleMs)); // requests still on their way land
   const events = ((await sandbox.guest(browserId))?.events ?? []).filter((e) => e.type == 'ADD');
@@ -68,14 +84,23 @@ async function tally(sandbox: SandboxFixture, fault: string, browserId: string, 
   const requests = await sandbox.requests({ path: '/v1.2/events', method: 'POST' });
   const sent = requests.filter((r) => r.bodyBytes && r.status !== null).length;
   const row = {
-    fault, made: made.length, sent: Math.max(sent, events.length), stored: events.length,
-    duplicated: ids.length - new Set(ids).size, lost: made.filter((id) => !ids.includes(id)).length,
+    fault,
+    made: made.length,
+    sent: Math.max(sent, events.length),
+    stored: events.length,
+    duplicated: ids.length - new Set(ids).size,
+    lost: made.filter((id) => !ids.includes(id)).length,
   };
   rows.push(row);
   return row;
 }
 
-const exactlyOnce = (row: Row) => expect({ duplicated: row.duplicated, lost: row.lost, stored: row.stored }).toEqual({ duplicated: 0, lost: 0, stored: row.made });
+const exactlyOnce = (row: Row) =>
+  expect({ duplicated: row.duplicated, lost: row.lost, stored: row.stored }).toEqual({
+    duplicated: 0,
+    lost: 0,
+    stored: row.made,
+  });
 
 test('no fault', async ({ page, sandbox }) => {
   const { url } = site(sandbox);
@@ -136,7 +161,9 @@ test('a reload while a request is in flight', async ({ page, sandbox }) => {
   await sandbox.fault({ path: '/v1.2/events', delayMs: 1500, count: 1 });
   const made = items('R', 2);
   await add(page, made);
-  await expect.poll(async () => (await sandbox.requests({ path: '/v1.2/events', method: 'POST' })).length).toBeGreaterThan(0);
+  await expect
+    .poll(async () => (await sandbox.requests({ path: '/v1.2/events', method: 'POST' })).length)
+    .toBeGreaterThan(0);
   await page.reload();
   exactlyOnce(await tally(sandbox, 'reload mid-flight (1.5 s answer)', browserId, made, [page], 2500));
 });
@@ -149,10 +176,13 @@ test('navigation right after the calls, ten times', async ({ page, sandbox }) =>
   for (let round = 1; round <= 10; round++) {
     const ids = [`N${round}a`, `N${round}b`];
     made.push(...ids);
-    await page.evaluate(([ids, next]) => {
-      ids!.forEach((id) => void window.slotwise('add', { item_id: id, price: 1 }));
-      location.href = next as string;
-    }, [ids, round % 2 ? next : url] as const);
+    await page.evaluate(
+      ([ids, next]) => {
+        ids!.forEach((id) => void window.slotwise('add', { item_id: id, price: 1 }));
+        location.href = next as string;
+      },
+      [ids, round % 2 ? next : url] as const,
+    );
     await page.waitForURL(round % 2 ? next : url);
   }
   exactlyOnce(await tally(sandbox, 'navigation right after 2 ADDs (×10)', browserId, made, [page]));
@@ -195,38 +225,51 @@ test('two tabs, one hidden and left while the other sends', async ({ context, sa
   await tabA.evaluate((next) => (location.href = next), next);
   await tabA.waitForURL(next);
   await sandbox.clearFaults();
-  exactlyOnce(await tally(sandbox, 'two tabs, one navigates away mid-queue', browserId, [...a, ...b], [tabA, tabB], 2500));
+  exactlyOnce(
+    await tally(sandbox, 'two tabs, one navigates away mid-queue', browserId, [...a, ...b], [tabA, tabB], 2500),
+  );
 });
 
 test.describe('back/forward cache', () => {
   for (const slow of [false, true]) {
-  test(`back/forward cache${slow ? ', requests in flight' : ''}`, async ({ page, sandbox }) => {
-    const { url, next } = site(sandbox);
-    await page.goto(url);
-    const browserId = await browserIdOf(page);
-    if (slow) await sandbox.fault({ path: '/v1.2/events', delayMs: 600, count: 2 });
-    await page.evaluate(() => addEventListener('pageshow', (e) => ((window as unknown as { restored: boolean }).restored = e.persisted)));
-    const made = items(slow ? 'BS' : 'B', 3);
-    await add(page, made);
-    await page.evaluate((next) => (location.href = next), next);
-    await page.waitForURL(next);
-    await page.goBack({ waitUntil: 'commit' }); // a page restored from the cache fires no load event
-    await expect.poll(() => page.url()).toBe(url);
-    await expect.poll(() => page.evaluate(() => typeof window.slotwise)).toBe('function');
-    const restored = await page.evaluate(() => (window as unknown as { restored?: boolean }).restored ?? false);
-    // The page comes back with the events it sent when it was left: none goes twice.
-    await add(page, [`${made[0]}-after`]);
-    const row = await tally(sandbox, `back/forward cache${slow ? ', 2 slow answers' : ''} (the page was ${restored ? 'restored from it' : 'loaded anew'})`,
-      browserId, [...made, `${made[0]}-after`], [page], 2500);
-    exactlyOnce(row);
-    expect(restored).toBe(true);
-  });
+    test(`back/forward cache${slow ? ', requests in flight' : ''}`, async ({ page, sandbox }) => {
+      const { url, next } = site(sandbox);
+      await page.goto(url);
+      const browserId = await browserIdOf(page);
+      if (slow) await sandbox.fault({ path: '/v1.2/events', delayMs: 600, count: 2 });
+      await page.evaluate(() =>
+        addEventListener('pageshow', (e) => ((window as unknown as { restored: boolean }).restored = e.persisted)),
+      );
+      const made = items(slow ? 'BS' : 'B', 3);
+      await add(page, made);
+      await page.evaluate((next) => (location.href = next), next);
+      await page.waitForURL(next);
+      await page.goBack({ waitUntil: 'commit' }); // a page restored from the cache fires no load event
+      await expect.poll(() => page.url()).toBe(url);
+      await expect.poll(() => page.evaluate(() => typeof window.slotwise)).toBe('function');
+      const restored = await page.evaluate(() => (window as unknown as { restored?: boolean }).restored ?? false);
+      // The page comes back with the events it sent when it was left: none goes twice.
+      await add(page, [`${made[0]}-after`]);
+      const row = await tally(
+        sandbox,
+        `back/forward cache${slow ? ', 2 slow answers' : ''} (the page was ${restored ? 'restored from it' : 'loaded anew'})`,
+        browserId,
+        [...made, `${made[0]}-after`],
+        [page],
+        2500,
+      );
+      exactlyOnce(row);
+      expect(restored).toBe(true);
+    });
   }
 });
 
 // The trade-offs the README names: measured, not zero by design.
 test.describe('residual windows', () => {
-  test('the API fails a request after its page is gone: the event is lost, never doubled', async ({ page, sandbox }) => {
+  test('the API fails a request after its page is gone: the event is lost, never doubled', async ({
+    page,
+    sandbox,
+  }) => {
     const { url, next } = site(sandbox);
     await page.goto(url);
     const browserId = await browserIdOf(page);
@@ -251,8 +294,14 @@ test.describe('residual windows', () => {
     await expect.poll(() => queueLength(page), { timeout: 30_000 }).toBe(0);
     await page.waitForTimeout(2000);
     const identities = ((await sandbox.guest(browserId))?.events ?? []).filter((e) => e.type == 'IDENTITY');
-    rows.push({ fault: 'residual: IDENTITY timed out (stored after 11 s)', made: 1, sent: 2, stored: identities.length, duplicated: identities.length - 1, lost: 0 });
+    rows.push({
+      fault: 'residual: IDENTITY timed out (stored after 11 s)',
+      made: 1,
+      sent: 2,
+      stored: identities.length,
+      duplicated: identities.length - 1,
+      lost: 0,
+    });
     expect(identities.length).toBeGreaterThanOrEqual(1);
   });
 });
-

@@ -52,7 +52,8 @@ export interface SandboxFixture {
 
 async function call(url: string, init?: RequestInit): Promise<Response> {
   const res = await fetch(url, init);
-  if (!res.ok && res.status !== 404) throw new Error(`sandbox: ${init?.method ?? 'GET'} ${url} → ${res.status} ${await res.text()}`);
+  if (!res.ok && res.status !== 404)
+    throw new Error(`sandbox: ${init?.method ?? 'GET'} ${url} → ${res.status} ${await res.text()}`);
   return res;
 }
 

@@ -5,7 +5,9 @@
 import { expect, test } from './fixtures';
 
 test('another site cannot read or wipe the sandbox, and still calls its vendor APIs', async ({ page, sandbox }) => {
-  const created = (await (await fetch(`${sandbox.url}/v1.2/browser/create.json?client_key=neighbours&message={}`)).json()) as { ref: string };
+  const created = (await (
+    await fetch(`${sandbox.url}/v1.2/browser/create.json?client_key=neighbours&message={}`)
+  ).json()) as { ref: string };
   const id = created.ref;
   await page.goto(`${sandbox.siteUrl}/e2e/engage.html`);
 
@@ -44,6 +46,9 @@ test('another site cannot read or wipe the sandbox, and still calls its vendor A
 
   // The vendor routes answer that page as they answer any site.
   await page.goto(`${sandbox.siteUrl}/e2e/engage.html`);
-  const vendor = await page.evaluate(async (url) => (await fetch(url)).status, `${sandbox.url}/v1.2/browser/${id}/show.json?client_key=neighbours`);
+  const vendor = await page.evaluate(
+    async (url) => (await fetch(url)).status,
+    `${sandbox.url}/v1.2/browser/${id}/show.json?client_key=neighbours`,
+  );
   expect(vendor).toBe(200);
 });

@@ -15,11 +15,13 @@ const watchViolations = (page: Page) =>
   page.addInitScript(() => {
     (window as unknown as { __violations: string[] }).__violations = [];
     addEventListener('securitypolicyviolation', (e) =>
-      (window as unknown as { __violations: string[] }).__violations.push(`${e.violatedDirective} ${e.blockedURI}`));
+      (window as unknown as { __violations: string[] }).__violations.push(`${e.violatedDirective} ${e.blockedURI}`),
+    );
   });
 const violations = (page: Page) => page.evaluate(() => (window as unknown as { __violations: string[] }).__violations);
 const hero = (page: Page) => page.locator('[data-slotwise-flow="home_hero*"]');
-const decided = (page: Page, selector: string) => expect(page.locator(selector)).toHaveAttribute('data-slotwise-state', 'decided');
+const decided = (page: Page, selector: string) =>
+  expect(page.locator(selector)).toHaveAttribute('data-slotwise-state', 'decided');
 
 /** The visitor's browser id, once the tag has made it (its create call may still be on its way). */
 async function browserId(page: Page) {
@@ -28,7 +30,10 @@ async function browserId(page: Page) {
   return (await value())!;
 }
 
-test('the journey: new visitor, a bag left behind after FORCE_CLOSE, then a signed-in customer', async ({ page, sandbox }) => {
+test('the journey: new visitor, a bag left behind after FORCE_CLOSE, then a signed-in customer', async ({
+  page,
+  sandbox,
+}) => {
   await watchViolations(page);
   await page.setViewportSize({ width: 1200, height: 900 });
   await page.goto(`${sandbox.shopUrl}/`);
@@ -55,8 +60,15 @@ test('the journey: new visitor, a bag left behind after FORCE_CLOSE, then a sign
 
   const guest = async () => (await sandbox.guest(await browserId(page)))!;
   await expect.poll(async () => (await guest()).abandonedValue).toBe(198.9);
-  expect((await guest()).events.map((e) => e.type).filter((t) => !t.startsWith('SLOT_'))).toEqual(
-    ['VIEW', 'VIEW', 'ADD', 'VIEW', 'ADD', 'VIEW', 'FORCE_CLOSE']);
+  expect((await guest()).events.map((e) => e.type).filter((t) => !t.startsWith('SLOT_'))).toEqual([
+    'VIEW',
+    'VIEW',
+    'ADD',
+    'VIEW',
+    'ADD',
+    'VIEW',
+    'FORCE_CLOSE',
+  ]);
 
   await page.goto(`${sandbox.shopUrl}/`);
   await expect(hero(page)).toContainText('You left 2 items in your bag');
@@ -80,14 +92,18 @@ test('the journey: new visitor, a bag left behind after FORCE_CLOSE, then a sign
   // The preview drawer's timeline lists the visitor's events in the order the API stored them.
   await page.getByRole('button', { name: 'Preview' }).click();
   const stored = (await guest()).events.filter((e) => !e.type.startsWith('SLOT_')).map((e) => e.type);
-  await expect.poll(async () => (await page.locator('#timeline .event summary').allTextContents()).map((t) => t.split(' ')[2]))
+  await expect
+    .poll(async () => (await page.locator('#timeline .event summary').allTextContents()).map((t) => t.split(' ')[2]))
     .toEqual(stored);
   expect(stored.slice(0, 7)).toEqual(['VIEW', 'VIEW', 'ADD', 'VIEW', 'ADD', 'VIEW', 'FORCE_CLOSE']);
   await page.locator('#timeline .event summary').filter({ hasText: 'ADD' }).first().click();
   await expect(page.locator('#timeline details[open] pre')).toContainText('"item_id": "SNK-RUN-01"');
 });
 
-test('the storefront calls the vendor APIs from another origin, with CORS, as a real site does', async ({ page, sandbox }) => {
+test('the storefront calls the vendor APIs from another origin, with CORS, as a real site does', async ({
+  page,
+  sandbox,
+}) => {
   expect(new URL(sandbox.shopUrl).origin).not.toBe(new URL(sandbox.url).origin);
   await watchViolations(page);
   await page.goto(`${sandbox.shopUrl}/products/aero-runner`);
@@ -112,16 +128,28 @@ test('the storefront calls the vendor APIs from another origin, with CORS, as a 
   expect(await violations(page)).toEqual([]);
 });
 
-test('the drawer\'s timeline marks an event the API stored twice, with the count', async ({ page, sandbox }) => {
+test("the drawer's timeline marks an event the API stored twice, with the count", async ({ page, sandbox }) => {
   await page.goto(`${sandbox.shopUrl}/`);
   const id = await browserId(page);
   // What a repeated delivery looks like to the API: the same ADD, the same ext.eventId, twice.
   const add = {
-    type: 'ADD', channel: 'WEB', language: 'EN', currency: 'EUR', page: 'aero-runner', pos: 'stride/eu', browser_id: id, client_key: 'demoshop',
-    product: { item_id: 'SNK-RUN-01', name: 'Aero Runner', quantity: 1, price: 89.9, currency: 'EUR' }, ext: { eventId: 'evt-sent-twice' },
+    type: 'ADD',
+    channel: 'WEB',
+    language: 'EN',
+    currency: 'EUR',
+    page: 'aero-runner',
+    pos: 'stride/eu',
+    browser_id: id,
+    client_key: 'demoshop',
+    product: { item_id: 'SNK-RUN-01', name: 'Aero Runner', quantity: 1, price: 89.9, currency: 'EUR' },
+    ext: { eventId: 'evt-sent-twice' },
   };
   for (let i = 0; i < 2; i++) {
-    const res = await fetch(`${sandbox.url}/v1.2/events`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(add) });
+    const res = await fetch(`${sandbox.url}/v1.2/events`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify(add),
+    });
     expect(res.status).toBe(200);
   }
   expect((await sandbox.guest(id))!.duplicates).toBe(1);
@@ -145,31 +173,46 @@ test('every link the campaign catalog puts on the shop leads to a page', async (
   for (const link of links) expect((await request.get(`${sandbox.shopUrl}${link}`)).status(), link).toBe(200);
 });
 
-test('every page fills its slots under the shop\'s strict CSP, with images and alt text', async ({ page, sandbox }) => {
+test("every page fills its slots under the shop's strict CSP, with images and alt text", async ({ page, sandbox }) => {
   await watchViolations(page);
   for (const path of ['/', '/category/trail', '/products/court-classic', '/cart']) {
     await page.goto(`${sandbox.shopUrl}${path}`);
     const slots = page.locator('[data-slotwise-flow],[data-slotwise-placement],[data-slotwise-offer]');
-    await expect.poll(async () => (await slots.evaluateAll((els) => els.map((el) => el.getAttribute('data-slotwise-state')))).every((s) => s == 'decided' || s == 'collapsed'))
+    await expect
+      .poll(async () =>
+        (await slots.evaluateAll((els) => els.map((el) => el.getAttribute('data-slotwise-state')))).every(
+          (s) => s == 'decided' || s == 'collapsed',
+        ),
+      )
       .toBe(true);
     expect(await page.locator('img:not([alt])').count()).toBe(0);
     expect(await violations(page), path).toEqual([]);
   }
   const response = await page.goto(`${sandbox.shopUrl}/`);
-  expect(response!.headers()['content-security-policy']).toMatch(/script-src 'nonce-[^']+' 'strict-dynamic'.*require-trusted-types-for 'script'/);
+  expect(response!.headers()['content-security-policy']).toMatch(
+    /script-src 'nonce-[^']+' 'strict-dynamic'.*require-trusted-types-for 'script'/,
+  );
 });
 
 /** The decision requests the sandbox saw, with the preview they carried. */
 async function previews(sandbox: SandboxFixture) {
-  return (await sandbox.requests()).filter((r) => /^\/(v2\/callFlows|rrserver\/api|decisions)/.test(r.path) && r.method != 'OPTIONS').map((r) => r.query.slotwise_preview ?? null);
+  return (await sandbox.requests())
+    .filter((r) => /^\/(v2\/callFlows|rrserver\/api|decisions)/.test(r.path) && r.method != 'OPTIONS')
+    .map((r) => r.query.slotwise_preview ?? null);
 }
 
-test('a preview shows the page as the chosen visitor with forced content, across pages, until the marketer exits', async ({ page, sandbox }) => {
+test('a preview shows the page as the chosen visitor with forced content, across pages, until the marketer exits', async ({
+  page,
+  sandbox,
+}) => {
   await watchViolations(page);
   const preview = { audience: 'abandoned-cart', force: { 'home_page.promo_1': 'Spring Sale 2025' } };
   await page.goto(`${sandbox.shopUrl}/?slotwise_preview=${encodeURIComponent(JSON.stringify(preview))}`);
   await expect(hero(page)).toContainText('You left 2 items in your bag'); // sample values: this visitor never had a bag
-  await expect(page.locator('[data-slotwise-placement="home_page.promo_1"] img')).toHaveAttribute('alt', 'Spring Sale: 20% off runners');
+  await expect(page.locator('[data-slotwise-placement="home_page.promo_1"] img')).toHaveAttribute(
+    'alt',
+    'Spring Sale: 20% off runners',
+  );
   const bar = page.getByRole('region', { name: 'Slotwise preview' });
   await expect(bar).toContainText('Preview:');
   await expect(bar).toContainText('Spring Sale 2025');
@@ -210,7 +253,9 @@ test('the preview drawer steers a slot and shows the live timeline', async ({ pa
   await expect(page.locator('#preview-audience')).toHaveValue('identified');
 
   // One creative of a campaign, rather than the whole campaign.
-  await page.getByLabel('What home_page.promo_2 shows').selectOption({ label: 'Socks and caps · only Logo Cap in indigo' });
+  await page
+    .getByLabel('What home_page.promo_2 shows')
+    .selectOption({ label: 'Socks and caps · only Logo Cap in indigo' });
   await page.locator('#preview').getByRole('button', { name: 'Preview', exact: true }).click();
   const promo = page.locator('[data-slotwise-placement="home_page.promo_2"]');
   await decided(page, '[data-slotwise-placement="home_page.promo_2"]');
@@ -219,7 +264,10 @@ test('the preview drawer steers a slot and shows the live timeline', async ({ pa
   await screenshot(page, 'preview');
 });
 
-test('the shop\'s server re-sets the browser id cookie once, for 400 days, and records in-store orders', async ({ page, sandbox }) => {
+test("the shop's server re-sets the browser id cookie once, for 400 days, and records in-store orders", async ({
+  page,
+  sandbox,
+}) => {
   // The shop's own back end: its requests never reach the vendors' request log.
   const cookieCalls: string[] = [];
   page.on('request', (r) => void (r.url().endsWith('/slotwise/cookies') && cookieCalls.push(r.url())));
@@ -228,7 +276,9 @@ test('the shop\'s server re-sets the browser id cookie once, for 400 days, and r
   const response = await refreshed;
   const id = await browserId(page);
   expect(response.status()).toBe(204);
-  expect(await response.headerValue('set-cookie')).toContain(`${BROWSER_ID_COOKIE}=${id}; Max-Age=34560000; Path=/; SameSite=Lax`);
+  expect(await response.headerValue('set-cookie')).toContain(
+    `${BROWSER_ID_COOKIE}=${id}; Max-Age=34560000; Path=/; SameSite=Lax`,
+  );
 
   // Refreshed a moment ago: the next pages do not ask again.
   await page.goto(`${sandbox.shopUrl}/category/court`);
@@ -242,7 +292,11 @@ test('the shop\'s server re-sets the browser id cookie once, for 400 days, and r
   await expect(page.locator('#store-purchase-status')).toContainText('recorded');
   const orders = (await sandbox.guest(id))!.offlineOrders;
   expect(orders).toHaveLength(1);
-  expect(orders[0]!.body).toMatchObject({ lang: 'en-gb', user: { id, info: { email: 'sam@example.com' } }, order: { currency: 'EUR', total: 79.7 } }); // 49.90 + 2 × 14.90
+  expect(orders[0]!.body).toMatchObject({
+    lang: 'en-gb',
+    user: { id, info: { email: 'sam@example.com' } },
+    order: { currency: 'EUR', total: 79.7 },
+  }); // 49.90 + 2 × 14.90
   // The till's credentials went from the shop's server, never through the page.
   const sent = (await sandbox.requests({ path: '/tracker/smart-api/orders/offline' }))[0]!;
   expect(sent.headers.authorization).toBe('Bearer demo-store-till-secret');

@@ -10,14 +10,33 @@ const root = fileURLToPath(new URL('..', import.meta.url));
 const bin = fileURLToPath(new URL('../node_modules/dependency-cruiser/bin/dependency-cruise.mjs', import.meta.url));
 
 /** Top to bottom, as the layers in .dependency-cruiser.cjs; folders not named here come last. */
-const LAYERS = ['index.ts', 'script-tag', 'script-tag/parts', 'server', 'tag', 'identity', 'events', 'slots', 'loaders', 'engine', 'debug', 'codecs', 'shared', 'types'];
+const LAYERS = [
+  'index.ts',
+  'script-tag',
+  'script-tag/parts',
+  'server',
+  'tag',
+  'identity',
+  'events',
+  'slots',
+  'loaders',
+  'engine',
+  'debug',
+  'codecs',
+  'shared',
+  'types',
+];
 
 function cruise() {
-  const run = spawnSync(process.execPath, [bin, 'src', '--config', '.dependency-cruiser.cjs', '--output-type', 'json'], {
-    cwd: root,
-    encoding: 'utf8',
-    maxBuffer: 64 * 1024 * 1024,
-  });
+  const run = spawnSync(
+    process.execPath,
+    [bin, 'src', '--config', '.dependency-cruiser.cjs', '--output-type', 'json'],
+    {
+      cwd: root,
+      encoding: 'utf8',
+      maxBuffer: 64 * 1024 * 1024,
+    },
+  );
   if (run.error || !run.stdout) throw run.error ?? new Error(run.stderr);
   return JSON.parse(run.stdout);
 }

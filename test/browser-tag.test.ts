@@ -6,7 +6,13 @@ import { browserTag } from '../src/tag/tag';
 import { resolveOptions } from '../src/shared/options';
 import { installFakeApi } from './helpers/fake-api';
 
-const settings = resolveOptions({ clientKey: 'key1', target: 'https://api.example', pointOfSale: 'shop/uk', currency: 'EUR', browserId: 'local' });
+const settings = resolveOptions({
+  clientKey: 'key1',
+  target: 'https://api.example',
+  pointOfSale: 'shop/uk',
+  currency: 'EUR',
+  browserId: 'local',
+});
 let api: ReturnType<typeof installFakeApi>;
 const made: { destroy(): void }[] = [];
 

@@ -10,7 +10,10 @@ import type { Decisions } from '../src/types/parts';
 function recordingApis() {
   const asked: unknown[] = [];
   const decisions: Decisions = {
-    flow: async (call, url) => (asked.push(['flow', call, url]), { slot: call.friendlyId, source: 'flow', content: null, data: {} }),
+    flow: async (call, url) => (
+      asked.push(['flow', call, url]),
+      { slot: call.friendlyId, source: 'flow', content: null, data: {} }
+    ),
     placements: async (names, context) => (asked.push(['placements', names, context]), []),
     offers: async (calls) => (asked.push(['offers', calls]), []),
   };
@@ -51,17 +54,29 @@ describe('callsFor', () => {
       ['placements', ['item_page.recs', 'item_page.more'], { productId: 'P2', category: 'C' }],
       ['placements', ['home_page.top'], {}],
       // An offer shown in two slots is asked for once.
-      ['offers', [{ placementId: 'p1', activityId: 'a1', itemCount: 1 }, { placementId: 'p2', activityId: 'a2', itemCount: 3 }]],
+      [
+        'offers',
+        [
+          { placementId: 'p1', activityId: 'a1', itemCount: 1 },
+          { placementId: 'p2', activityId: 'a2', itemCount: 3 },
+        ],
+      ],
     ]);
   });
 
   it('makes no call for an API the slots do not use', () => {
     expect(callsFor([])).toEqual([]);
-    expect(callsFor(slotsOf('<div data-slotwise-flow="a"></div><div data-slotwise-flow="b"></div>')).map((call) => ids(call.slots))).toEqual([['a'], ['b']]);
+    expect(
+      callsFor(slotsOf('<div data-slotwise-flow="a"></div><div data-slotwise-flow="b"></div>')).map((call) =>
+        ids(call.slots),
+      ),
+    ).toEqual([['a'], ['b']]);
   });
 
   it('answers a flow call with its one decision, as a list like the others', async () => {
     const [call] = callsFor(slotsOf('<div data-slotwise-flow="hero"></div>'));
-    expect(await call!.ask(recordingApis().decisions, '/')).toEqual([{ slot: 'hero', source: 'flow', content: null, data: {} }]);
+    expect(await call!.ask(recordingApis().decisions, '/')).toEqual([
+      { slot: 'hero', source: 'flow', content: null, data: {} },
+    ]);
   });
 });

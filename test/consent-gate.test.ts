@@ -43,8 +43,18 @@ describe('consent (consent gate)', () => {
     const { gate: g, send, drop } = gate('pending');
     g.pass(message(1));
     g.set('denied');
-    expect(drop).toHaveBeenCalledWith(message(1), expect.objectContaining({ reason: 'consent', error: expect.objectContaining({ message: 'Consent was denied: the event was dropped' }) }));
-    expect(g.refusal()).toMatchObject({ ok: false, reason: 'consent', error: { message: 'Consent is denied: the event was not sent' } });
+    expect(drop).toHaveBeenCalledWith(
+      message(1),
+      expect.objectContaining({
+        reason: 'consent',
+        error: expect.objectContaining({ message: 'Consent was denied: the event was dropped' }),
+      }),
+    );
+    expect(g.refusal()).toMatchObject({
+      ok: false,
+      reason: 'consent',
+      error: { message: 'Consent is denied: the event was not sent' },
+    });
     g.set('granted');
     expect(send).not.toHaveBeenCalled();
   });
@@ -53,7 +63,13 @@ describe('consent (consent gate)', () => {
     const { gate: g, send, drop } = gate('pending');
     for (let n = 1; n <= MAX_HELD + 1; n++) g.pass(message(n));
     expect(drop).toHaveBeenCalledTimes(1);
-    expect(drop).toHaveBeenCalledWith(message(1), expect.objectContaining({ reason: 'consent', error: expect.objectContaining({ message: 'Too many events while consent is pending: dropped the oldest' }) }));
+    expect(drop).toHaveBeenCalledWith(
+      message(1),
+      expect.objectContaining({
+        reason: 'consent',
+        error: expect.objectContaining({ message: 'Too many events while consent is pending: dropped the oldest' }),
+      }),
+    );
     g.set('granted');
     expect(send).toHaveBeenCalledTimes(MAX_HELD);
     expect(send.mock.calls[0]?.[0]).toEqual(message(2));

@@ -8,18 +8,26 @@ import { coreServices } from './helpers/core';
 const core = coreServices();
 import type { Content } from '../src/types/decision';
 
-const fill = async (el: HTMLElement, content: Content, html: 'sanitize' | 'trusted') => el.replaceChildren(...(await prepare(core, content, html, '')));
+const fill = async (el: HTMLElement, content: Content, html: 'sanitize' | 'trusted') =>
+  el.replaceChildren(...(await prepare(core, content, html, '')));
 
 const el = () => document.createElement('div');
 
 describe('content', () => {
   it('builds creatives as elements: text stays text, only http(s) links and images are kept', async () => {
     const slot = el();
-    await fill(slot, { kind: 'creative', items: [
-      { imageUrl: '/a.png', href: 'https://shop.example/sale', alt: 'Sale', text: '<img src=x onerror=alert(1)>' },
-      { imageUrl: 'javascript:alert(1)', href: 'javascript:alert(1)', text: 'second' },
-      { imageUrl: 'data:image/svg+xml,<svg onload=alert(1)>', size: '300x250' },
-    ] }, 'sanitize');
+    await fill(
+      slot,
+      {
+        kind: 'creative',
+        items: [
+          { imageUrl: '/a.png', href: 'https://shop.example/sale', alt: 'Sale', text: '<img src=x onerror=alert(1)>' },
+          { imageUrl: 'javascript:alert(1)', href: 'javascript:alert(1)', text: 'second' },
+          { imageUrl: 'data:image/svg+xml,<svg onload=alert(1)>', size: '300x250' },
+        ],
+      },
+      'sanitize',
+    );
     const [first, second, third] = [...slot.children] as HTMLElement[];
     expect(first!.tagName).toBe('A');
     expect(first!.getAttribute('href')).toBe('https://shop.example/sale');
@@ -34,7 +42,8 @@ describe('content', () => {
   });
 
   it('sanitizes returned HTML by default and inserts it as is only when trusted', async () => {
-    const payload = '<p>Hi<script>window.pwned=1</script><img src="x" onerror="window.pwned=1"><a href="javascript:alert(1)">x</a></p>';
+    const payload =
+      '<p>Hi<script>window.pwned=1</script><img src="x" onerror="window.pwned=1"><a href="javascript:alert(1)">x</a></p>';
     const safe = el();
     await fill(safe, { kind: 'html', html: payload }, 'sanitize');
     expect(safe.innerHTML).not.toMatch(/script|onerror|javascript:/);
@@ -45,18 +54,34 @@ describe('content', () => {
   });
 
   it('gives nothing to show when sanitizing leaves nothing, so the slot keeps its default', async () => {
-    expect(await prepare(core, { kind: 'html', html: '<script>x()</script><img src=x onerror=y()>'.replace('<img src=x onerror=y()>', '') }, 'sanitize', '')).toEqual([]);
+    expect(
+      await prepare(
+        core,
+        { kind: 'html', html: '<script>x()</script><img src=x onerror=y()>'.replace('<img src=x onerror=y()>', '') },
+        'sanitize',
+        '',
+      ),
+    ).toEqual([]);
     expect(await prepare(core, { kind: 'html', html: '<p>kept</p>' }, 'sanitize', '')).toHaveLength(1);
   });
 
   it('refuses HTML over the per-slot limit on every path, trusted and framed too, before any of it is parsed', async () => {
     const html = `<p>${'x'.repeat(MAX_SLOT_HTML)}</p>`;
-    for (const [mode, render] of [['sanitize', 'inline'], ['trusted', 'inline'], ['sanitize', 'iframe']] as const)
-      await expect(prepare(core, { kind: 'html', html }, mode, '', render, 'home_page.a'), `${mode} ${render}`).rejects.toMatchObject({
-        code: 'rejected', message: `${html.length} characters of HTML for slot home_page.a, over the limit of ${MAX_SLOT_HTML}`,
+    for (const [mode, render] of [
+      ['sanitize', 'inline'],
+      ['trusted', 'inline'],
+      ['sanitize', 'iframe'],
+    ] as const)
+      await expect(
+        prepare(core, { kind: 'html', html }, mode, '', render, 'home_page.a'),
+        `${mode} ${render}`,
+      ).rejects.toMatchObject({
+        code: 'rejected',
+        message: `${html.length} characters of HTML for slot home_page.a, over the limit of ${MAX_SLOT_HTML}`,
       });
     // Creatives are built as elements, whatever their text weighs.
-    expect(await prepare(core, { kind: 'creative', items: [{ text: 'y'.repeat(MAX_SLOT_HTML * 2) }] }, 'sanitize', '')).toHaveLength(1);
+    expect(
+      await prepare(core, { kind: 'creative', items: [{ text: 'y'.repeat(MAX_SLOT_HTML * 2) }] }, 'sanitize', ''),
+    ).toHaveLength(1);
   });
 });
-

@@ -1,6 +1,13 @@
 // @vitest-environment happy-dom
 import { beforeEach, describe, expect, it, vi } from 'vitest';
-import { createDecisionCalls, flowCall, offerCalls, pageUrl, placementsCall, renderRoot } from '../src/tag/decision-calls';
+import {
+  createDecisionCalls,
+  flowCall,
+  offerCalls,
+  pageUrl,
+  placementsCall,
+  renderRoot,
+} from '../src/tag/decision-calls';
 import { SlotwiseError } from '../src/types/errors';
 import { failure, type Failure } from '../src/shared/result';
 import type { Decision } from '../src/types/decision';
@@ -15,14 +22,25 @@ function fakeEngine() {
       placements: vi.fn(async () => [decision]),
       offers: vi.fn(async () => [decision]),
     },
-    renderer: { start: vi.fn(), render: vi.fn(async () => {}), page: vi.fn(async () => {}), reports: new WeakMap(), stop: vi.fn() },
+    renderer: {
+      start: vi.fn(),
+      render: vi.fn(async () => {}),
+      page: vi.fn(async () => {}),
+      reports: new WeakMap(),
+      stop: vi.fn(),
+    },
     reports: () => [],
   } satisfies Engine;
 }
 let engine: ReturnType<typeof fakeEngine>;
 let dead: Failure | undefined;
-const calls = () => createDecisionCalls(async () => engine, () => dead);
-const invalid = (pattern: RegExp) => expect.objectContaining({ code: 'invalid', message: expect.stringMatching(pattern) });
+const calls = () =>
+  createDecisionCalls(
+    async () => engine,
+    () => dead,
+  );
+const invalid = (pattern: RegExp) =>
+  expect.objectContaining({ code: 'invalid', message: expect.stringMatching(pattern) });
 
 beforeEach(() => {
   engine = fakeEngine();
@@ -30,12 +48,14 @@ beforeEach(() => {
   history.replaceState(null, '', '/shop?x=1');
 });
 
-describe('the decision calls\' arguments', () => {
+describe("the decision calls' arguments", () => {
   it('flow: a non-empty friendlyId, and options whose params are an object', () => {
     expect(flowCall('hero', { params: { a: 1 } })).toEqual({ friendlyId: 'hero', params: { a: 1 } });
     expect(flowCall('hero', undefined)).toEqual({ friendlyId: 'hero' });
     expect(() => flowCall('', undefined)).toThrow(invalid(/flow\(friendlyId\) must be a non-empty string/));
-    expect(() => flowCall('hero', { params: [] } as never)).toThrow(invalid(/flow\(options\) and its params must be objects/));
+    expect(() => flowCall('hero', { params: [] } as never)).toThrow(
+      invalid(/flow\(options\) and its params must be objects/),
+    );
     expect(() => flowCall('hero', throwingProxy(1) as never)).toThrow(invalid(/flow\(options\)/));
   });
 
@@ -47,11 +67,17 @@ describe('the decision calls\' arguments', () => {
 
   it('offers: an array of { placementId, activityId }', () => {
     expect(offerCalls([{ placementId: 'p', activityId: 'a' }])).toEqual([{ placementId: 'p', activityId: 'a' }]);
-    expect(() => offerCalls([{ placementId: 'p' }] as never)).toThrow(invalid(/offers\(calls\) must be an array of \{ placementId, activityId \}/));
+    expect(() => offerCalls([{ placementId: 'p' }] as never)).toThrow(
+      invalid(/offers\(calls\) must be an array of \{ placementId, activityId \}/),
+    );
   });
 
   it('page: none, a URL or a path', () => {
-    expect([pageUrl(undefined), pageUrl('/cart'), pageUrl('https://shop.example/')]).toEqual([undefined, '/cart', 'https://shop.example/']);
+    expect([pageUrl(undefined), pageUrl('/cart'), pageUrl('https://shop.example/')]).toEqual([
+      undefined,
+      '/cart',
+      'https://shop.example/',
+    ]);
     expect(() => pageUrl('http://[bad')).toThrow(invalid(/page\(url\) must be a URL or a path/));
     expect(() => pageUrl(7 as never)).toThrow(invalid(/page\(url\)/));
   });
@@ -84,15 +110,27 @@ describe('the decision calls', () => {
   it('answer invalid for bad arguments, before the engine is asked', async () => {
     const ask = vi.fn(async () => engine);
     const tag = createDecisionCalls(ask, () => undefined).at();
-    expect(await tag.offers('nope' as never)).toMatchObject({ ok: false, reason: 'invalid', error: { message: expect.stringMatching(/offers\(calls\)/) } });
+    expect(await tag.offers('nope' as never)).toMatchObject({
+      ok: false,
+      reason: 'invalid',
+      error: { message: expect.stringMatching(/offers\(calls\)/) },
+    });
     expect(ask).not.toHaveBeenCalled();
   });
 
   it('answer a SlotwiseError with its own reason, and anything else the engine throws as blocked, naming the call', async () => {
     engine.decisions.placements.mockRejectedValueOnce(new SlotwiseError('consent', 'No decisions without consent'));
-    expect(await calls().at().placements(['a'])).toMatchObject({ ok: false, reason: 'consent', error: { message: 'No decisions without consent' } });
+    expect(await calls().at().placements(['a'])).toMatchObject({
+      ok: false,
+      reason: 'consent',
+      error: { message: 'No decisions without consent' },
+    });
     engine.renderer.render.mockRejectedValueOnce(new TypeError('x is not a function'));
-    expect(await calls().at().render()).toMatchObject({ ok: false, reason: 'blocked', error: { message: 'render: x is not a function' } });
+    expect(await calls().at().render()).toMatchObject({
+      ok: false,
+      reason: 'blocked',
+      error: { message: 'render: x is not a function' },
+    });
   });
 
   it('after destroy, answer why at once', async () => {

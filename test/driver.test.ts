@@ -10,7 +10,13 @@ const settings = resolveOptions({ clientKey: 'k', target: '/api', pointOfSale: '
 
 /** An engine whose renderer only records what it is asked. */
 function fakeEngine() {
-  const renderer = { start: vi.fn(async () => {}), render: vi.fn(async () => {}), page: vi.fn(async () => {}), stop: vi.fn(), reports: new WeakMap() };
+  const renderer = {
+    start: vi.fn(async () => {}),
+    render: vi.fn(async () => {}),
+    page: vi.fn(async () => {}),
+    stop: vi.fn(),
+    reports: new WeakMap(),
+  };
   const engine: Engine = { decisions: {} as Decisions, renderer: renderer as Renderer, reports: () => [] };
   return { renderer, make: vi.fn(() => engine) };
 }

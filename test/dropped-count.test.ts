@@ -19,7 +19,13 @@ describe('events given up on (dropped count)', () => {
     localStorage.setItem('p:dropped', 'junk');
     expect(droppedCounter(storeIn())()).toBe(1);
     expect(droppedCounter(createStore('p:', undefined))()).toBe(1);
-    const full = { getItem: () => '4', removeItem: () => {}, setItem: vi.fn(() => { throw new DOMException('full', 'QuotaExceededError'); }) } as unknown as Storage;
+    const full = {
+      getItem: () => '4',
+      removeItem: () => {},
+      setItem: vi.fn(() => {
+        throw new DOMException('full', 'QuotaExceededError');
+      }),
+    } as unknown as Storage;
     expect(droppedCounter(storeIn(full))()).toBe(5);
   });
 });

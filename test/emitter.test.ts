@@ -3,7 +3,7 @@ import { createEmitter } from '../src/tag/emitter';
 
 type Events = { error: { code: number }; delivered: { id: string } };
 
-describe('the tag\'s listeners (emitter)', () => {
+describe("the tag's listeners (emitter)", () => {
   it('calls every listener of a type, in the order they were added, with the detail', () => {
     const { on, emit } = createEmitter<Events>(['error', 'delivered']);
     const heard: string[] = [];
@@ -39,7 +39,11 @@ describe('the tag\'s listeners (emitter)', () => {
   it('takes no listener for an unknown type, a prototype name, a hostile key or a non-function', () => {
     const { on, emit } = createEmitter<Events>(['error', 'delivered']);
     const listener = vi.fn();
-    const hostile = { toString: () => { throw new Error('no'); } };
+    const hostile = {
+      toString: () => {
+        throw new Error('no');
+      },
+    };
     for (const type of ['nope', 'toString', '__proto__', hostile, undefined] as unknown as 'error'[]) {
       const off = on(type, listener);
       expect(off()).toBe(false);

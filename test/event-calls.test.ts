@@ -8,7 +8,12 @@ import { failure, type Failure } from '../src/shared/result';
 import type { Consent } from '../src/types/options';
 import type { Message } from '../src/types/wire';
 
-const settings = resolveOptions({ clientKey: 'key1', target: 'https://api.example', pointOfSale: 'shop/uk', currency: 'EUR' });
+const settings = resolveOptions({
+  clientKey: 'key1',
+  target: 'https://api.example',
+  pointOfSale: 'shop/uk',
+  currency: 'EUR',
+});
 let sent: Message[];
 let dead: Failure | undefined;
 function events(consent: Consent = 'granted') {
@@ -30,7 +35,9 @@ describe('the event calls', () => {
     const { calls, pending } = events();
     const tag = calls.at();
     const result = tag.add({ item_id: 'SKU1' });
-    expect(sent).toMatchObject([{ type: 'ADD', page: 'shoes', ext: { eventId: expect.stringMatching(/^[\w-]{21}$/) } }]);
+    expect(sent).toMatchObject([
+      { type: 'ADD', page: 'shoes', ext: { eventId: expect.stringMatching(/^[\w-]{21}$/) } },
+    ]);
     pending.settle(eventIdOf(sent[0]), { ok: true });
     expect(await result).toEqual({ ok: true, eventId: eventIdOf(sent[0]) });
     void tag.identity({ email: 'a@b.example' });
@@ -56,7 +63,11 @@ describe('the event calls', () => {
 
   it('answer invalid for bad arguments, and send nothing', async () => {
     const { calls } = events();
-    expect(await calls.at().add({} as never)).toMatchObject({ ok: false, reason: 'invalid', error: { message: expect.stringMatching(/item_id/) } });
+    expect(await calls.at().add({} as never)).toMatchObject({
+      ok: false,
+      reason: 'invalid',
+      error: { message: expect.stringMatching(/item_id/) },
+    });
     expect(sent).toEqual([]);
   });
 
@@ -67,14 +78,22 @@ describe('the event calls', () => {
     held.gate.set('granted');
     expect(sent).toHaveLength(1);
     const { calls } = events('denied');
-    expect(await calls.at().view()).toMatchObject({ ok: false, reason: 'consent', error: { message: 'Consent is denied: the event was not sent' } });
+    expect(await calls.at().view()).toMatchObject({
+      ok: false,
+      reason: 'consent',
+      error: { message: 'Consent is denied: the event was not sent' },
+    });
   });
 
   it('after destroy, answer why at once', async () => {
     const { calls } = events();
     dead = failure('destroyed', 'This tag was destroyed');
     expect(await calls.at().view()).toBe(dead);
-    expect(await calls.track(() => { throw new Error('not called'); })).toBe(dead);
+    expect(
+      await calls.track(() => {
+        throw new Error('not called');
+      }),
+    ).toBe(dead);
     expect(sent).toEqual([]);
   });
 });

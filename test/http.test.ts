@@ -11,13 +11,16 @@ function answers(...list: (Response | 'network-error' | 'hang')[]) {
     const next = list.shift() ?? new Response('{}');
     if (next == 'network-error') throw new TypeError('Failed to fetch');
     if (next == 'hang')
-      return new Promise<Response>((_, reject) => init.signal!.addEventListener('abort', () => reject(init.signal!.reason)));
+      return new Promise<Response>((_, reject) =>
+        init.signal!.addEventListener('abort', () => reject(init.signal!.reason)),
+      );
     return next;
   });
   vi.stubGlobal('fetch', fetch);
   return fetch;
 }
-const status = (code: number, headers: Record<string, string> = {}) => new Response(JSON.stringify({ code }), { status: code, headers });
+const status = (code: number, headers: Record<string, string> = {}) =>
+  new Response(JSON.stringify({ code }), { status: code, headers });
 
 afterEach(() => {
   vi.unstubAllGlobals();
@@ -67,7 +70,12 @@ describe('request', () => {
 
   it('times out a request that never answers, and does not retry it', async () => {
     const fetch = answers('hang', status(200));
-    expect(await requestWithRetry(wire, { timeoutMs: 50 })).toEqual({ status: 0, retryAfter: null, json: undefined, timedOut: true });
+    expect(await requestWithRetry(wire, { timeoutMs: 50 })).toEqual({
+      status: 0,
+      retryAfter: null,
+      json: undefined,
+      timedOut: true,
+    });
     expect(fetch).toHaveBeenCalledTimes(1);
   });
 

@@ -9,7 +9,8 @@ import type { Settings } from '../src/types/options';
 
 beforeEach(() => {
   localStorage.clear();
-  for (const pair of document.cookie.split('; ').filter(Boolean)) document.cookie = `${pair.split('=')[0]}=; Max-Age=-1; Path=/`;
+  for (const pair of document.cookie.split('; ').filter(Boolean))
+    document.cookie = `${pair.split('=')[0]}=; Max-Age=-1; Path=/`;
 });
 
 describe('rcs (Algonomy Personalize API: send it back exactly as served)', () => {
@@ -20,8 +21,9 @@ describe('rcs (Algonomy Personalize API: send it back exactly as served)', () =>
     expect(rcs.get()).toBe(token);
   });
 
-  it('keeps the documentation\'s own token, `_` included, and reads the cookie undecoded', () => {
-    const seedToken = 'eF4Ny7ERgDAMA8AmFbuIQ1gO8QbMEZOCgg6YH77_Up7cxaV1DkPPcMhMUGdFrh6xDY8c63S993nM0QJ0mazWZhTxD_ADc7cRDQ';
+  it("keeps the documentation's own token, `_` included, and reads the cookie undecoded", () => {
+    const seedToken =
+      'eF4Ny7ERgDAMA8AmFbuIQ1gO8QbMEZOCgg6YH77_Up7cxaV1DkPPcMhMUGdFrh6xDY8c63S993nM0QJ0mazWZhTxD_ADc7cRDQ';
     expect(createRcsStore(createCookieJar('host'), 30).set(seedToken)).toBe(true);
     expect(createRcsStore(createCookieJar('host'), 30).get()).toBe(seedToken); // a new store: from the cookie
     document.cookie = 'rr_rcs=abc%41; path=/'; // set by a server, percent sign and all
@@ -78,7 +80,14 @@ describe('browser id: a visitor arriving with Sitecore Engage’s cookies', () =
   const ids = (jar: CookieJar, mirrored?: string) => {
     if (mirrored) localStorage.setItem('p:bid', mirrored);
     const settings = { clientKey, browserId: 'local', cookieExpiryDays: 400 } as Settings;
-    return createBrowserIds({ settings, jar, store: createStore('p:', localStorage), lockName: 'p:bid', allowed: () => true, onCreateFailed: () => {} });
+    return createBrowserIds({
+      settings,
+      jar,
+      store: createStore('p:', localStorage),
+      lockName: 'p:bid',
+      allowed: () => true,
+      onCreateFailed: () => {},
+    });
   };
 
   it.each([

@@ -7,7 +7,21 @@ describe('the tag without a DOM (inert)', () => {
   it('answers every call with why, and never throws', async () => {
     const why = failure('blocked', 'no document');
     const tag = inertTag(why);
-    const calls = ['view', 'add', 'forceClose', 'identity', 'event', 'consent', 'browserId', 'flush', 'flow', 'placements', 'offers', 'page', 'render'] as const;
+    const calls = [
+      'view',
+      'add',
+      'forceClose',
+      'identity',
+      'event',
+      'consent',
+      'browserId',
+      'flush',
+      'flow',
+      'placements',
+      'offers',
+      'page',
+      'render',
+    ] as const;
     for (const name of calls) expect(await (tag[name] as () => Promise<unknown>)()).toBe(why);
     const off = tag.on('error', () => {});
     expect(off()).toBe(false);

@@ -1,12 +1,21 @@
 import { describe, expect, it } from 'vitest';
 import { resolveOptions } from '../src/shared/options';
 import {
-  addMessage, customMessage, forceCloseMessage, identityMessage, pageName, viewMessage,
+  addMessage,
+  customMessage,
+  forceCloseMessage,
+  identityMessage,
+  pageName,
+  viewMessage,
 } from '../src/events/messages';
 import { utmParams } from '../src/codecs/sitecore';
 
 const settings = resolveOptions({
-  clientKey: 'key123', target: 'https://api.example', pointOfSale: 'shop/uk', currency: 'gbp', language: 'en',
+  clientKey: 'key123',
+  target: 'https://api.example',
+  pointOfSale: 'shop/uk',
+  currency: 'gbp',
+  language: 'en',
 });
 const ctx = { url: 'https://shop.example/shoes/sneakers?utm_source=news&UTM_Campaign=spring&q=1', eventId: 'ev1' };
 const base = { channel: 'WEB', language: 'EN', currency: 'GBP', pos: 'shop/uk', client_key: 'key123' };
@@ -14,13 +23,19 @@ const base = { channel: 'WEB', language: 'EN', currency: 'GBP', pos: 'shop/uk', 
 describe('event messages (Sitecore CDP REST API wire)', () => {
   it('VIEW carries the base fields, utm_* from the URL and the page name', () => {
     expect(viewMessage(settings, ctx)).toEqual({
-      type: 'VIEW', ...base, page: 'sneakers', utm_source: 'news', utm_campaign: 'spring', ext: { eventId: 'ev1' },
+      type: 'VIEW',
+      ...base,
+      page: 'sneakers',
+      utm_source: 'news',
+      utm_campaign: 'spring',
+      ext: { eventId: 'ev1' },
     });
   });
 
   it('VIEW sends the referrer only when it comes from another host', () => {
-    expect(viewMessage(settings, { ...ctx, referrer: 'https://www.google.com/search?q=x' }).referrer)
-      .toBe('https://www.google.com/search?q=x');
+    expect(viewMessage(settings, { ...ctx, referrer: 'https://www.google.com/search?q=x' }).referrer).toBe(
+      'https://www.google.com/search?q=x',
+    );
     expect(viewMessage(settings, { ...ctx, referrer: 'https://shop.example/' })).not.toHaveProperty('referrer');
   });
 
@@ -31,25 +46,44 @@ describe('event messages (Sitecore CDP REST API wire)', () => {
   });
 
   it('ADD nests the product and flattens ext like Sitecore SDKs', () => {
-    const message = addMessage(settings, ctx, { item_id: 'SKU-1', name: 'Sneaker', price: 19.99 }, { from: { page: 'pdp' } });
+    const message = addMessage(
+      settings,
+      ctx,
+      { item_id: 'SKU-1', name: 'Sneaker', price: 19.99 },
+      { from: { page: 'pdp' } },
+    );
     expect(message).toMatchObject({
-      type: 'ADD', ...base,
+      type: 'ADD',
+      ...base,
       product: { item_id: 'SKU-1', name: 'Sneaker', price: 19.99, quantity: 1, currency: 'GBP' },
       ext: { from_page: 'pdp', eventId: 'ev1' },
     });
   });
 
   it('FORCE_CLOSE is the base fields alone', () => {
-    expect(forceCloseMessage(settings, ctx)).toEqual({ type: 'FORCE_CLOSE', ...base, page: 'sneakers', ext: { eventId: 'ev1' } });
+    expect(forceCloseMessage(settings, ctx)).toEqual({
+      type: 'FORCE_CLOSE',
+      ...base,
+      page: 'sneakers',
+      ext: { eventId: 'ev1' },
+    });
   });
 
   it('IDENTITY maps names to the wire and makes the email an identifier', () => {
-    expect(identityMessage(settings, ctx, { email: 'jane@example.com', firstName: 'Jane', lastName: 'Doe' })).toMatchObject({
-      type: 'IDENTITY', email: 'jane@example.com', firstname: 'Jane', lastname: 'Doe',
+    expect(
+      identityMessage(settings, ctx, { email: 'jane@example.com', firstName: 'Jane', lastName: 'Doe' }),
+    ).toMatchObject({
+      type: 'IDENTITY',
+      email: 'jane@example.com',
+      firstname: 'Jane',
+      lastname: 'Doe',
       identifiers: [{ id: 'jane@example.com', provider: 'email' }],
     });
-    expect(identityMessage(settings, ctx, { identifiers: [{ id: 'crm-1', provider: 'crm', expiryDate: '2030-01-01T00:00' }] }).identifiers)
-      .toEqual([{ id: 'crm-1', provider: 'crm', expiry_date: '2030-01-01T00:00' }]);
+    expect(
+      identityMessage(settings, ctx, {
+        identifiers: [{ id: 'crm-1', provider: 'crm', expiryDate: '2030-01-01T00:00' }],
+      }).identifiers,
+    ).toEqual([{ id: 'crm-1', provider: 'crm', expiry_date: '2030-01-01T00:00' }]);
   });
 
   it('custom events keep data at the top level and cannot override base fields', () => {
@@ -60,15 +94,35 @@ describe('event messages (Sitecore CDP REST API wire)', () => {
   it.each([
     ['an add() without a product id', () => addMessage(settings, ctx, { name: 'x' }), /item_id/],
     ['a negative quantity', () => addMessage(settings, ctx, { item_id: 'a', quantity: -1 }), /quantity/],
-    ['an infinite quantity (JSON would send null)', () => addMessage(settings, ctx, { item_id: 'a', quantity: Infinity }), /quantity/],
+    [
+      'an infinite quantity (JSON would send null)',
+      () => addMessage(settings, ctx, { item_id: 'a', quantity: Infinity }),
+      /quantity/,
+    ],
     ['a price that is not a number', () => addMessage(settings, ctx, { item_id: 'a', price: '5' as never }), /price/],
     ['a NaN price', () => addMessage(settings, ctx, { item_id: 'a', price: NaN }), /price/],
     ['a non-string event type', () => customMessage(settings, ctx, 42), /type must be a string/],
     ['an event type with spaces', () => customMessage(settings, ctx, 'my event'), /not an event type/],
-    ['more than 49 ext keys', () => viewMessage(settings, ctx, { ext: Object.fromEntries(Array.from({ length: 50 }, (_, i) => [`k${i}`, i])) }), /at most 49/],
+    [
+      'more than 49 ext keys',
+      () => viewMessage(settings, ctx, { ext: Object.fromEntries(Array.from({ length: 50 }, (_, i) => [`k${i}`, i])) }),
+      /at most 49/,
+    ],
     ['an ext value that is a function', () => viewMessage(settings, ctx, { ext: { f: () => 1 } }), /ext.f/],
-    ['a circular object', () => { const loop: Record<string, unknown> = { item_id: 'a' }; loop.self = loop; return addMessage(settings, ctx, loop); }, /circular/],
-    ['an identity without identifiers or email', () => identityMessage(settings, ctx, { firstName: 'x' }), /identifiers/],
+    [
+      'a circular object',
+      () => {
+        const loop: Record<string, unknown> = { item_id: 'a' };
+        loop.self = loop;
+        return addMessage(settings, ctx, loop);
+      },
+      /circular/,
+    ],
+    [
+      'an identity without identifiers or email',
+      () => identityMessage(settings, ctx, { firstName: 'x' }),
+      /identifiers/,
+    ],
     ['a malformed email', () => identityMessage(settings, ctx, { email: 'nope' }), /email/],
   ])('refuses %s with a message that says what is wrong', (_, call, message) => {
     expect(call).toThrow(message);

@@ -9,8 +9,15 @@ describe('options', () => {
   it('fills defaults and normalizes', () => {
     document.documentElement.lang = 'fr-CA';
     expect(resolveOptions({ ...valid, currency: 'eur', cookieExpiryDays: 900 })).toMatchObject({
-      target: 'https://api.example', channel: 'WEB', language: 'FR', currency: 'EUR',
-      cookieDomain: 'auto', cookieExpiryDays: 400, consent: 'granted', browserId: 'server', transport: 'stream',
+      target: 'https://api.example',
+      channel: 'WEB',
+      language: 'FR',
+      currency: 'EUR',
+      cookieDomain: 'auto',
+      cookieExpiryDays: 400,
+      consent: 'granted',
+      browserId: 'server',
+      transport: 'stream',
     });
   });
 
@@ -38,12 +45,18 @@ describe('options', () => {
     expect(settings).toMatchObject({ channel: 'WEB', maxAttempts: 10 });
   });
 
-  it('checks the decision APIs\' options and warns about credentials meant for a server', () => {
+  it("checks the decision APIs' options and warns about credentials meant for a server", () => {
     const warn = vi.spyOn(console, 'warn').mockImplementation(() => {});
-    const settings = resolveOptions({ ...valid, placements: { target: 'https://recs.example/', apiKey: 'k', apiClientKey: 'c' }, offers: { target: '/offers', identityNamespace: 'Slotwise', apiKey: 'secret' } as never });
+    const settings = resolveOptions({
+      ...valid,
+      placements: { target: 'https://recs.example/', apiKey: 'k', apiClientKey: 'c' },
+      offers: { target: '/offers', identityNamespace: 'Slotwise', apiKey: 'secret' } as never,
+    });
     expect(settings.placements).toEqual({ target: 'https://recs.example', apiKey: 'k', apiClientKey: 'c' });
     expect(warn).toHaveBeenCalledWith(expect.stringContaining('never put API keys'));
-    expect(() => resolveOptions({ ...valid, placements: { target: '/recs' } as never })).toThrow(/option "placements.apiKey" must be/);
+    expect(() => resolveOptions({ ...valid, placements: { target: '/recs' } as never })).toThrow(
+      /option "placements.apiKey" must be/,
+    );
     expect(() => resolveOptions({ ...valid, offers: 'yes' as never })).toThrow(/option "offers" must be an object/);
     warn.mockRestore();
   });

@@ -22,9 +22,10 @@ function follow(allowed = true) {
 }
 const storageEvent = (key: string | null, newValue: string | null, oldValue: string | null) =>
   Object.assign(new Event('storage'), { key, newValue, oldValue });
-const setVisibility = (state: DocumentVisibilityState) => vi.spyOn(document, 'visibilityState', 'get').mockReturnValue(state);
+const setVisibility = (state: DocumentVisibilityState) =>
+  vi.spyOn(document, 'visibilityState', 'get').mockReturnValue(state);
 
-describe('the page\'s life (page lifecycle)', () => {
+describe("the page's life (page lifecycle)", () => {
   it('sends what is ready when the page is hidden, as it may never come back', () => {
     const { delivery } = follow();
     setVisibility('visible');

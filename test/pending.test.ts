@@ -6,7 +6,7 @@ beforeEach(() => vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout'] }));
 afterEach(() => vi.useRealTimers());
 
 describe('event calls waiting for their event (pending)', () => {
-  it('resolves a call with its event\'s outcome and id', async () => {
+  it("resolves a call with its event's outcome and id", async () => {
     const pending = createPending(15_000);
     const done = pending.wait('e1', 'VIEW');
     pending.settle('e1', { ok: true });
@@ -19,7 +19,12 @@ describe('event calls waiting for their event (pending)', () => {
     vi.advanceTimersByTime(14_999);
     pending.settle('other', { ok: true });
     vi.advanceTimersByTime(1);
-    expect(await done).toMatchObject({ ok: false, reason: 'timeout', eventId: 'e1', error: { message: 'ADD is not confirmed yet; it stays queued' } });
+    expect(await done).toMatchObject({
+      ok: false,
+      reason: 'timeout',
+      eventId: 'e1',
+      error: { message: 'ADD is not confirmed yet; it stays queued' },
+    });
     pending.settle('e1', failure('rejected', 'too late'));
     expect(await pending.all()).toEqual([]);
   });
@@ -32,7 +37,10 @@ describe('event calls waiting for their event (pending)', () => {
     void pending.wait('e3', 'VIEW'); // made after: not waited for
     pending.settle('e2', failure('rejected', 'no'));
     pending.settle('e1', { ok: true });
-    expect(await all).toMatchObject([{ ok: true, eventId: 'e1' }, { ok: false, reason: 'rejected', eventId: 'e2' }]);
+    expect(await all).toMatchObject([
+      { ok: true, eventId: 'e1' },
+      { ok: false, reason: 'rejected', eventId: 'e2' },
+    ]);
   });
 
   it('resolves every call still waiting at once (the tag is destroyed)', async () => {
@@ -40,7 +48,10 @@ describe('event calls waiting for their event (pending)', () => {
     const calls = [pending.wait('e1', 'VIEW'), pending.wait('e2', 'ADD')];
     const destroyed = failure('destroyed', 'This tag was destroyed');
     pending.settleAll(destroyed);
-    expect(await Promise.all(calls)).toEqual([{ ...destroyed, eventId: 'e1' }, { ...destroyed, eventId: 'e2' }]);
+    expect(await Promise.all(calls)).toEqual([
+      { ...destroyed, eventId: 'e1' },
+      { ...destroyed, eventId: 'e2' },
+    ]);
     expect(await pending.all()).toEqual([]);
   });
 });

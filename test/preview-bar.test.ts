@@ -35,7 +35,7 @@ beforeEach(() => {
 afterEach(() => vi.restoreAllMocks());
 
 describe('the preview bar', () => {
-  it('shows on ?slotwise_debug=1, once, listing the engine\'s slots', async () => {
+  it("shows on ?slotwise_debug=1, once, listing the engine's slots", async () => {
     const preview = bar();
     preview.show();
     preview.show();
@@ -49,7 +49,7 @@ describe('the preview bar', () => {
     expect(loaded.close).toHaveBeenCalled();
   });
 
-  it('shows in a marketer\'s preview, with the preview to end', async () => {
+  it("shows in a marketer's preview, with the preview to end", async () => {
     history.replaceState(null, '', '/');
     bar({ preview: 'audience=vip' }).show();
     await settle();

@@ -52,7 +52,9 @@ describe('persisted queue', () => {
   it('forgets an event it cannot mark as handed off (storage full): the next page load must not send it', () => {
     let full = false;
     const storage = {
-      get length() { return localStorage.length; },
+      get length() {
+        return localStorage.length;
+      },
       key: (i: number) => localStorage.key(i),
       getItem: (key: string) => localStorage.getItem(key),
       setItem: (key: string, value: string) => {
@@ -79,7 +81,10 @@ describe('persisted queue', () => {
   });
 
   it('carries on after the events an earlier version of the tag keyed by time', () => {
-    localStorage.setItem(`p:q:${(1_790_000_000_000).toString(36).padStart(9, '0')}:old`, JSON.stringify({ m: message('VIEW', 'old'), a: 0 }));
+    localStorage.setItem(
+      `p:q:${(1_790_000_000_000).toString(36).padStart(9, '0')}:old`,
+      JSON.stringify({ m: message('VIEW', 'old'), a: 0 }),
+    );
     queueIn().add(message('ADD'));
     expect(types(queueIn())).toEqual(['VIEW', 'ADD']);
   });
@@ -140,7 +145,16 @@ describe('persisted queue', () => {
   });
 
   it('falls back to memory when storage refuses writes', () => {
-    const full = { ...localStorage, length: 0, key: () => null, getItem: () => null, setItem: () => { throw new DOMException('full', 'QuotaExceededError'); }, removeItem: () => {} } as unknown as Storage;
+    const full = {
+      ...localStorage,
+      length: 0,
+      key: () => null,
+      getItem: () => null,
+      setItem: () => {
+        throw new DOMException('full', 'QuotaExceededError');
+      },
+      removeItem: () => {},
+    } as unknown as Storage;
     const queue = queueIn({}, full);
     queue.add(message('A'));
     expect(types(queue)).toEqual(['A']);

@@ -6,7 +6,11 @@ import { describe, expect, it } from 'vitest';
 
 const read = (path: string) => readFileSync(new URL(`../${path}`, import.meta.url));
 const readme = read('README.md').toString();
-const budgets = (JSON.parse(read('package.json').toString())['size-limit'] as { path: string; limit: string; gzip: boolean }[]);
+const budgets = JSON.parse(read('package.json').toString())['size-limit'] as {
+  path: string;
+  limit: string;
+  gzip: boolean;
+}[];
 /** size-limit's units: kB = 1000 bytes. */
 const bytesOf = (limit: string) => {
   const [, n, unit] = /^([\d.]+)\s*(kB|B)$/.exec(limit)!;
@@ -35,7 +39,10 @@ describe('README', () => {
     const quoted = Number(quote.exec(readme)?.[1]) * 1000;
     const measured = gzipSync(read(file), { level: 9 }).length;
     // Quoted to a tenth of a kB; gzip tools differ by a few dozen bytes.
-    expect(Math.abs(quoted - measured), `${file}: README says ${quoted} B, gzip -9 gives ${measured} B`).toBeLessThanOrEqual(100);
+    expect(
+      Math.abs(quoted - measured),
+      `${file}: README says ${quoted} B, gzip -9 gives ${measured} B`,
+    ).toBeLessThanOrEqual(100);
     const budget = budgets.find((b) => b.path == file);
     expect(budget, `${file} has a budget in package.json`).toBeDefined();
     expect(quoted).toBeLessThanOrEqual(bytesOf(budget!.limit));

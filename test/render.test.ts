@@ -12,7 +12,13 @@ import { frameElement, MAX_FRAME_HEIGHT } from '../src/engine/frame';
 import type { Decision } from '../src/types/decision';
 import type { Decisions, Renderer } from '../src/types/parts';
 
-const settings = resolveOptions({ clientKey: 'k', target: '/api', pointOfSale: 'p', currency: 'EUR', revealAfterMs: 1000 });
+const settings = resolveOptions({
+  clientKey: 'k',
+  target: '/api',
+  pointOfSale: 'p',
+  currency: 'EUR',
+  revealAfterMs: 1000,
+});
 
 describe('slots', () => {
   it('reads the three kinds of slot and their options', () => {
@@ -21,13 +27,27 @@ describe('slots', () => {
       <div data-slotwise-placement="item_page.recs" data-slotwise-lazy data-slotwise-context='{"productId":"P1"}'></div>
       <div data-slotwise-offer="xcore:offer-placement:1" data-slotwise-activity="xcore:offer-activity:2" data-slotwise-items="2"></div>
       <div data-slotwise-offer="no-activity"></div>`;
-    expect(findSlots(document).map((slot) => ({ ...slot, el: undefined }))).toEqual([ // toEqual skips the undefined `el`
+    expect(findSlots(document).map((slot) => ({ ...slot, el: undefined }))).toEqual([
+      // toEqual skips the undefined `el`
       { source: 'flow', id: 'home_hero*', context: {}, lazy: false, collapse: true, size: [300, 250] },
       { source: 'placement', id: 'item_page.recs', context: { productId: 'P1' }, lazy: true, collapse: false },
-      { source: 'offer', id: 'xcore:offer-placement:1|xcore:offer-activity:2', context: {}, lazy: false, collapse: false,
-        offer: { placementId: 'xcore:offer-placement:1', activityId: 'xcore:offer-activity:2', itemCount: 2 } },
-      { source: 'offer', id: 'no-activity|', context: {}, lazy: false, collapse: false, invalid: 'data-slotwise-activity is missing',
-        offer: { placementId: 'no-activity', activityId: '', itemCount: 1 } },
+      {
+        source: 'offer',
+        id: 'xcore:offer-placement:1|xcore:offer-activity:2',
+        context: {},
+        lazy: false,
+        collapse: false,
+        offer: { placementId: 'xcore:offer-placement:1', activityId: 'xcore:offer-activity:2', itemCount: 2 },
+      },
+      {
+        source: 'offer',
+        id: 'no-activity|',
+        context: {},
+        lazy: false,
+        collapse: false,
+        invalid: 'data-slotwise-activity is missing',
+        offer: { placementId: 'no-activity', activityId: '', itemCount: 1 },
+      },
     ]);
   });
 });
@@ -36,7 +56,11 @@ describe('renderer', () => {
   let renderer: Renderer;
   const calls: string[] = [];
   const errors: SlotwiseError[] = [];
-  const html = (slot: string, text: string): Decision => ({ slot, source: 'placement', content: { kind: 'html', html: `<p>${text}</p>` } });
+  const html = (slot: string, text: string): Decision => ({
+    slot,
+    source: 'placement',
+    content: { kind: 'html', html: `<p>${text}</p>` },
+  });
   let answer: (what: string) => Promise<Decision[]>;
   const decisions: Decisions = {
     flow: async ({ friendlyId }) => ({ ...(await answer(`flow:${friendlyId}`))[0]!, data: {} }),
@@ -58,8 +82,12 @@ describe('renderer', () => {
   });
 
   it('decides all placement slots in one call and reveals each when filled', async () => {
-    document.body.innerHTML = '<div id="a" data-slotwise-placement="home_page.a">A</div><div id="b" data-slotwise-placement="home_page.b">B</div>';
-    answer = async (what) => (calls.push(what), [html('home_page.a', 'for you'), { slot: 'home_page.b', source: 'placement', content: null }]);
+    document.body.innerHTML =
+      '<div id="a" data-slotwise-placement="home_page.a">A</div><div id="b" data-slotwise-placement="home_page.b">B</div>';
+    answer = async (what) => (
+      calls.push(what),
+      [html('home_page.a', 'for you'), { slot: 'home_page.b', source: 'placement', content: null }]
+    );
     await renderer.render();
     expect(calls).toEqual(['placements:home_page.a|home_page.b']);
     expect([state('#a'), document.querySelector('#a')!.textContent]).toEqual(['decided', 'for you']);
@@ -128,7 +156,8 @@ describe('renderer', () => {
   });
 
   it('shows a slot with broken attributes at once and still asks for the others', async () => {
-    document.body.innerHTML = '<div id="bad" data-slotwise-placement="nodot">B</div><div id="ok" data-slotwise-placement="home_page.ok">O</div>';
+    document.body.innerHTML =
+      '<div id="bad" data-slotwise-placement="nodot">B</div><div id="ok" data-slotwise-placement="home_page.ok">O</div>';
     answer = async (what) => (calls.push(what), [html('home_page.ok', 'fine')]);
     await renderer.render();
     expect([state('#bad'), state('#ok')]).toEqual(['error', 'decided']);
@@ -155,23 +184,42 @@ describe('renderer', () => {
   it("hands JSON offers to the page's code: a listener that renders one makes the slot decided, others keep their default", async () => {
     const tracked: string[] = [];
     renderer.stop();
-    renderer = createRenderer(settings, coreServices({ track: (kind, d) => tracked.push(`${kind}:${d.slot}`), error: (e) => errors.push(e) }), decisions);
+    renderer = createRenderer(
+      settings,
+      coreServices({ track: (kind, d) => tracked.push(`${kind}:${d.slot}`), error: (e) => errors.push(e) }),
+      decisions,
+    );
     document.body.innerHTML = `
       <div id="mine" data-slotwise-offer="p1" data-slotwise-activity="a1">default one</div>
       <div id="theirs" data-slotwise-offer="p2" data-slotwise-activity="a2">default two</div>`;
-    const data = (slot: string, headline: string): Decision => ({ slot, source: 'offer', campaign: 'a', content: { kind: 'json', data: { headline } } });
+    const data = (slot: string, headline: string): Decision => ({
+      slot,
+      source: 'offer',
+      campaign: 'a',
+      content: { kind: 'json', data: { headline } },
+    });
     answer = async () => [data('p1|a1', 'Members earn double points'), data('p2|a2', 'Unused')];
     const seen: unknown[] = [];
-    document.addEventListener('slotwise:decision', (event) => seen.push((event as CustomEvent<Decision>).detail.content));
+    document.addEventListener('slotwise:decision', (event) =>
+      seen.push((event as CustomEvent<Decision>).detail.content),
+    );
     document.querySelector('#mine')!.addEventListener('slotwise:decision', (event) => {
       const { content } = (event as CustomEvent<Decision>).detail;
       if (content?.kind != 'json') return;
-      (event.currentTarget as HTMLElement).replaceChildren(Object.assign(document.createElement('h3'), { textContent: (content.data as { headline: string }).headline }));
+      (event.currentTarget as HTMLElement).replaceChildren(
+        Object.assign(document.createElement('h3'), { textContent: (content.data as { headline: string }).headline }),
+      );
       event.preventDefault();
     });
     await renderer.render();
-    expect(seen).toEqual([{ kind: 'json', data: { headline: 'Members earn double points' } }, { kind: 'json', data: { headline: 'Unused' } }]);
-    expect([state('#mine'), document.querySelector('#mine')!.innerHTML]).toEqual(['decided', '<h3>Members earn double points</h3>']);
+    expect(seen).toEqual([
+      { kind: 'json', data: { headline: 'Members earn double points' } },
+      { kind: 'json', data: { headline: 'Unused' } },
+    ]);
+    expect([state('#mine'), document.querySelector('#mine')!.innerHTML]).toEqual([
+      'decided',
+      '<h3>Members earn double points</h3>',
+    ]);
     expect([state('#theirs'), document.querySelector('#theirs')!.textContent]).toEqual(['default', 'default two']);
     expect(tracked).toEqual(['rendered:p1|a1']); // only content someone rendered counts as an impression
   });
@@ -181,13 +229,16 @@ describe('renderer', () => {
     renderer.stop();
     const loadSanitizer = async () => (html: string) => (sanitized.push(html), html);
     renderer = createRenderer(settings, coreServices({ loadSanitizer, error: (e) => errors.push(e) }), decisions);
-    document.body.innerHTML = '<div id="a" data-slotwise-placement="home_page.a">default A</div><div id="b" data-slotwise-placement="home_page.b">default B</div>';
+    document.body.innerHTML =
+      '<div id="a" data-slotwise-placement="home_page.a">default A</div><div id="b" data-slotwise-placement="home_page.b">default B</div>';
     const huge = `<p>${'x'.repeat(10 * 1024 * 1024)}</p>`;
     answer = async () => [html('home_page.a', huge.slice(3, -4)), html('home_page.b', 'fine')];
     await renderer.render();
     expect([state('#a'), document.querySelector('#a')!.textContent]).toEqual(['error', 'default A']);
     expect([state('#b'), document.querySelector('#b')!.textContent]).toEqual(['decided', 'fine']);
-    expect(errors.map((e) => [e.code, e.message])).toEqual([['rejected', `${huge.length} characters of HTML for slot home_page.a, over the limit of ${MAX_SLOT_HTML}`]]);
+    expect(errors.map((e) => [e.code, e.message])).toEqual([
+      ['rejected', `${huge.length} characters of HTML for slot home_page.a, over the limit of ${MAX_SLOT_HTML}`],
+    ]);
     // The sanitizer never saw it.
     expect(sanitized).toEqual([expect.stringContaining('fine')]);
   });
@@ -233,9 +284,10 @@ describe('renderer', () => {
 
 describe('sandboxed frames', () => {
   afterEach(() => (document.body.innerHTML = ''));
-  const post = (data: unknown, source: MessageEventSource | null) => dispatchEvent(new MessageEvent('message', { data, source }));
+  const post = (data: unknown, source: MessageEventSource | null) =>
+    dispatchEvent(new MessageEvent('message', { data, source }));
 
-  it("grow to the height their own window reports, clamped, and ignore any other message", () => {
+  it('grow to the height their own window reports, clamped, and ignore any other message', () => {
     const frame = frameElement('<p>ad</p>', (html) => html);
     const other = document.createElement('iframe'); // say, one the creative's HTML brought along
     other.setAttribute('data-slotwise-frame', '');

@@ -10,8 +10,15 @@ import type { CookieJar } from '../src/identity/cookies';
 const KEY = 'p:cookies';
 const DAY_MS = 86_400_000;
 const settings = (serverCookies = '/slotwise/cookies') =>
-  resolveOptions({ clientKey: 'key1', target: 'https://api.example', pointOfSale: 'shop/uk', currency: 'EUR', serverCookies });
-const jar = (bid?: string) => ({ get: (name: string) => (name === 'bid_key1' ? bid : undefined) }) as Partial<CookieJar> as CookieJar;
+  resolveOptions({
+    clientKey: 'key1',
+    target: 'https://api.example',
+    pointOfSale: 'shop/uk',
+    currency: 'EUR',
+    serverCookies,
+  });
+const jar = (bid?: string) =>
+  ({ get: (name: string) => (name === 'bid_key1' ? bid : undefined) }) as Partial<CookieJar> as CookieJar;
 const ids = (id: string | undefined) => ({ current: () => id, ensure: vi.fn(async () => id) }) satisfies BrowserIds;
 
 let api: ReturnType<typeof installFakeApi>;
@@ -52,7 +59,13 @@ describe('the server re-sets our cookies (server cookies)', () => {
     const notConfigured = ids('bid-1');
     serverCookieRefresh(settings(''), jar(), notConfigured, createStore('p:', localStorage), () => true)();
     let allowed = false;
-    const refresh = serverCookieRefresh(settings(), jar(), ids('bid-1'), createStore('p:', localStorage), () => allowed);
+    const refresh = serverCookieRefresh(
+      settings(),
+      jar(),
+      ids('bid-1'),
+      createStore('p:', localStorage),
+      () => allowed,
+    );
     refresh();
     const noId = ids(undefined);
     serverCookieRefresh(settings(), jar(), noId, createStore('p:', localStorage), () => true)();

@@ -32,9 +32,23 @@ const tricks: Array<() => unknown> = [
     cyclic.push(cyclic);
     return cyclic;
   },
-  () => ({ get store() { throw new Error('getter throws'); } }),
-  () => ({ get store() { throw null; } }),
-  () => Object.defineProperty({}, 'toJSON', { value: () => { throw new Error('toJSON throws'); }, enumerable: true }),
+  () => ({
+    get store() {
+      throw new Error('getter throws');
+    },
+  }),
+  () => ({
+    get store() {
+      throw null;
+    },
+  }),
+  () =>
+    Object.defineProperty({}, 'toJSON', {
+      value: () => {
+        throw new Error('toJSON throws');
+      },
+      enumerable: true,
+    }),
   () => {
     let n = 0;
     return { toJSON: () => (n++ ? 10n : 'first') };
@@ -49,7 +63,21 @@ const tricks: Array<() => unknown> = [
     revoke();
     return proxy;
   },
-  () => new Proxy({}, { get: () => { throw new Error('trap'); }, ownKeys: () => { throw new Error('trap'); }, getPrototypeOf: () => { throw new Error('trap'); } }),
+  () =>
+    new Proxy(
+      {},
+      {
+        get: () => {
+          throw new Error('trap');
+        },
+        ownKeys: () => {
+          throw new Error('trap');
+        },
+        getPrototypeOf: () => {
+          throw new Error('trap');
+        },
+      },
+    ),
   () => new Proxy([1], { get: (_, key) => (key == 'length' ? 2 ** 32 - 1 : 1) }),
   () => Object.create(Date.prototype),
   () => new Date(Number.NaN),
@@ -83,22 +111,82 @@ type Make = () => unknown;
 const labelled = (make: Make, label: string): Make => Object.assign(make, { [fc.toStringMethod]: () => label });
 const given = (value: unknown): Make => labelled(() => value, fc.stringify(value));
 const hostile: fc.Arbitrary<Make> = fc.oneof(
-  { weight: 3, arbitrary: fc.anything({ withBigInt: true, withBoxedValues: true, withDate: true, withMap: true, withSet: true, withNullPrototype: true, withObjectString: true, withSparseArray: true, withTypedArray: true, withUnicodeString: true }).map(given) },
-  { weight: 2, arbitrary: fc.constantFrom(...tricks.map((make) => labelled(make, `(${make.toString().replace(/\s+/g, ' ').slice(0, 80)})()`))) },
-  { weight: 1, arbitrary: fc.constantFrom<unknown>(Number.NaN, Infinity, -Infinity, -0, 1e308, -1e308, Number.MIN_VALUE, 2 ** 53, 10n, '', ' ', '__proto__', 'constructor', null, undefined, true).map(given) },
+  {
+    weight: 3,
+    arbitrary: fc
+      .anything({
+        withBigInt: true,
+        withBoxedValues: true,
+        withDate: true,
+        withMap: true,
+        withSet: true,
+        withNullPrototype: true,
+        withObjectString: true,
+        withSparseArray: true,
+        withTypedArray: true,
+        withUnicodeString: true,
+      })
+      .map(given),
+  },
+  {
+    weight: 2,
+    arbitrary: fc.constantFrom(
+      ...tricks.map((make) => labelled(make, `(${make.toString().replace(/\s+/g, ' ').slice(0, 80)})()`)),
+    ),
+  },
+  {
+    weight: 1,
+    arbitrary: fc
+      .constantFrom<unknown>(
+        Number.NaN,
+        Infinity,
+        -Infinity,
+        -0,
+        1e308,
+        -1e308,
+        Number.MIN_VALUE,
+        2 ** 53,
+        10n,
+        '',
+        ' ',
+        '__proto__',
+        'constructor',
+        null,
+        undefined,
+        true,
+      )
+      .map(given),
+  },
   { weight: 1, arbitrary: fc.string({ unit: 'binary', maxLength: 40 }).map(given) },
 );
 
-
 // ── Offline orders ───────────────────────────────────────────────────────────────────────────
-
 
 /** Every field a caller fills in, as a path into the order. */
 const PATHS = [
-  'lang', 'user', 'user.id', 'user.email', 'user.info', 'user.info.gender', 'order', 'order.refCode', 'order.orderDate',
-  'order.customerId', 'order.currency', 'order.shipping', 'order.subTotal', 'order.total', 'order.items', 'order.items[0]',
-  'order.items[1].refCode', 'order.items[0].qty', 'order.items[1].price', 'order.items[0].attributes',
-  'order.items[0].attributes.discount', 'order.attributes', 'order.attributes.store',
+  'lang',
+  'user',
+  'user.id',
+  'user.email',
+  'user.info',
+  'user.info.gender',
+  'order',
+  'order.refCode',
+  'order.orderDate',
+  'order.customerId',
+  'order.currency',
+  'order.shipping',
+  'order.subTotal',
+  'order.total',
+  'order.items',
+  'order.items[0]',
+  'order.items[1].refCode',
+  'order.items[0].qty',
+  'order.items[1].price',
+  'order.items[0].attributes',
+  'order.items[0].attributes.discount',
+  'order.attributes',
+  'order.attributes.store',
 ];
 
 /** The order with the value at `path` replaced (the last key defined directly, so getters stay unread). */
@@ -111,7 +199,8 @@ function withValue(path: string, value: unknown): unknown {
 }
 
 /** The field an invalid result's message names: what follows "offline order: ". */
-const namedField = (message: string) => /^offline order: (the argument|[\w.[\]"]+?)(?= must| could| contains| is nested| holds|\[")/.exec(message)?.[1];
+const namedField = (message: string) =>
+  /^offline order: (the argument|[\w.[\]"]+?)(?= must| could| contains| is nested| holds|\[")/.exec(message)?.[1];
 
 interface Sent {
   url: string;
@@ -138,7 +227,12 @@ const REASONS = ['invalid', 'rejected', 'dropped', 'timeout', 'blocked'];
 /** What every result of sendOfflineOrder is, whatever happened. */
 function expectResult(result: unknown) {
   expect(result).toBeTypeOf('object');
-  const r = result as { ok?: unknown; reason?: unknown; error: { code: string; message: string }; maybeStored?: unknown };
+  const r = result as {
+    ok?: unknown;
+    reason?: unknown;
+    error: { code: string; message: string };
+    maybeStored?: unknown;
+  };
   if (r.ok === true) return expect(r).toEqual({ ok: true, status: expect.any(Number) });
   expect(r.ok).toBe(false);
   expect(REASONS).toContain(r.reason);
@@ -180,7 +274,10 @@ describe('offlineOrderBody and sendOfflineOrder under arbitrary values', () => {
           expect(field, built.error.message).toBeTruthy();
           // The field named is the one replaced, one inside it, or the object that needs it.
           const plain = (text: string) => text.replace(/\[\d+\]/g, (m) => `.${m.slice(1, -1)}`);
-          expect(plain(field!).startsWith(plain(path)) || plain(path).startsWith(plain(field!)), `${path}: ${built.error.message}`).toBe(true);
+          expect(
+            plain(field!).startsWith(plain(path)) || plain(path).startsWith(plain(field!)),
+            `${path}: ${built.error.message}`,
+          ).toBe(true);
           expect(sent).toEqual([]);
         } else {
           expect(result).toEqual({ ok: true, status: 200 });
@@ -197,19 +294,31 @@ describe('offlineOrderBody and sendOfflineOrder under arbitrary values', () => {
   it('any option replaced: invalid names the option and sends nothing; nothing goes to another origin', async () => {
     const OPTIONS = ['endpoint', 'auth', 'timeoutMs', 'retries', 'endpointDedupes'] as const;
     await fc.assert(
-      fc.asyncProperty(fc.constantFrom(...OPTIONS), hostile, fc.constantFrom<unknown>(undefined, 'getter'), async (name, make, how) => {
-        const sent = stubFetch();
-        const options: Record<string, unknown> = { endpoint, auth, timeoutMs: 2000, retries: 0 };
-        if (how == 'getter') Object.defineProperty(options, name, { get: () => { throw new Error('option getter throws'); }, enumerable: true });
-        else options[name] = make();
-        const result = await sendOfflineOrder(documentedOrder(), options as never);
-        expectResult(result);
-        if (!result.ok && result.reason == 'invalid') {
-          expect(result.error.message).toMatch(new RegExp(`option "${name}"`));
-          expect(sent).toEqual([]);
-        }
-        for (const request of sent) expect(new URL(request.url).origin).toBe(new URL(String(options.endpoint)).origin);
-      }),
+      fc.asyncProperty(
+        fc.constantFrom(...OPTIONS),
+        hostile,
+        fc.constantFrom<unknown>(undefined, 'getter'),
+        async (name, make, how) => {
+          const sent = stubFetch();
+          const options: Record<string, unknown> = { endpoint, auth, timeoutMs: 2000, retries: 0 };
+          if (how == 'getter')
+            Object.defineProperty(options, name, {
+              get: () => {
+                throw new Error('option getter throws');
+              },
+              enumerable: true,
+            });
+          else options[name] = make();
+          const result = await sendOfflineOrder(documentedOrder(), options as never);
+          expectResult(result);
+          if (!result.ok && result.reason == 'invalid') {
+            expect(result.error.message).toMatch(new RegExp(`option "${name}"`));
+            expect(sent).toEqual([]);
+          }
+          for (const request of sent)
+            expect(new URL(request.url).origin).toBe(new URL(String(options.endpoint)).origin);
+        },
+      ),
       { numRuns: 300 },
     );
   });
@@ -220,7 +329,11 @@ describe('offlineOrderBody and sendOfflineOrder under arbitrary values', () => {
         const sent = stubFetch();
         const result = await sendOfflineOrder(documentedOrder(), make() as never);
         expectResult(result);
-        expect(result).toMatchObject({ ok: false, reason: 'invalid', error: { message: expect.stringMatching(/option "(endpoint|auth)"/) } });
+        expect(result).toMatchObject({
+          ok: false,
+          reason: 'invalid',
+          error: { message: expect.stringMatching(/option "(endpoint|auth)"/) },
+        });
         expect(sent).toEqual([]);
       }),
       { numRuns: 200 },
@@ -255,7 +368,10 @@ describe('sendOfflineOrder never gives the order or the credentials to another h
     // One pair of servers for every run: the endpoint answers what the current run says.
     let current = { status: 307, location: undefined as string | undefined };
     const elsewhere = await listen(() => ({ status: 200 }));
-    const endpointServer = await listen(() => ({ status: current.status, headers: current.location === undefined ? {} : { location: current.location } }));
+    const endpointServer = await listen(() => ({
+      status: current.status,
+      headers: current.location === undefined ? {} : { location: current.location },
+    }));
     const secret = fc.stringMatching(/^[A-Za-z0-9._~+/=-]{1,40}$/);
     await fc.assert(
       fc.asyncProperty(
@@ -270,8 +386,17 @@ describe('sendOfflineOrder never gives the order or the credentials to another h
         async (status, location, headers) => {
           current = { status, location };
           const before = endpointServer.hits.length;
-          const result = await sendOfflineOrder(documentedOrder(), { endpoint: endpointServer.origin, auth: headers, retries: 2 });
-          expect(result).toMatchObject({ ok: false, reason: 'rejected', maybeStored: status == 303, error: { status } });
+          const result = await sendOfflineOrder(documentedOrder(), {
+            endpoint: endpointServer.origin,
+            auth: headers,
+            retries: 2,
+          });
+          expect(result).toMatchObject({
+            ok: false,
+            reason: 'rejected',
+            maybeStored: status == 303,
+            error: { status },
+          });
           expect(endpointServer.hits.length - before).toBe(1); // once, to the endpoint
           expect(elsewhere.hits).toEqual([]);
         },
@@ -293,7 +418,9 @@ function outcome<T>(run: () => T): { value: T } | { error: SlotwiseError } {
   } catch (error) {
     expect(error).toBeInstanceOf(SlotwiseError);
     expect((error as SlotwiseError).code).toBe('invalid');
-    expect((error as SlotwiseError).message).toMatch(/^slotwise\/server: (option "(clientKey|domain|maxAgeDays|secure)"|request|values\.(browserId|rcs))/);
+    expect((error as SlotwiseError).message).toMatch(
+      /^slotwise\/server: (option "(clientKey|domain|maxAgeDays|secure)"|request|values\.(browserId|rcs))/,
+    );
     expect((error as SlotwiseError).message.length).toBeLessThan(1000);
     return { error: error as SlotwiseError };
   }
@@ -303,33 +430,55 @@ function outcome<T>(run: () => T): { value: T } | { error: SlotwiseError } {
 function expectSetCookies(headers: unknown) {
   expect(Array.isArray(headers)).toBe(true);
   for (const header of headers as string[]) {
-    expect(header).toMatch(new RegExp(`^(${BID}|rr_rcs)=[\\w.-]*; Max-Age=\\d+(; Domain=[\\w.-]+)?; Path=/(; Secure)?; SameSite=Lax$`));
+    expect(header).toMatch(
+      new RegExp(`^(${BID}|rr_rcs)=[\\w.-]*; Max-Age=\\d+(; Domain=[\\w.-]+)?; Path=/(; Secure)?; SameSite=Lax$`),
+    );
   }
 }
 
-const cookieText = fc.array(
-  fc.oneof(
-    fc.constantFrom(`${BID}=f5e2b5c8-1d0e-4f5a`, `${BID}=`, 'rr_rcs=eF5jYW5k', 'rr_rcs=a.b', `${BID}=a\r\nSet-Cookie: x=1`, '__proto__=1', 'constructor=x', '=;', ';;', ' = '),
-    fc.string({ unit: 'binary', maxLength: 30 }),
-    fc.tuple(fc.constantFrom(BID, 'rr_rcs'), fc.string({ maxLength: 140 })).map(([name, value]) => `${name}=${value}`),
-  ),
-  { maxLength: 12 },
-).map((parts) => parts.join('; '));
+const cookieText = fc
+  .array(
+    fc.oneof(
+      fc.constantFrom(
+        `${BID}=f5e2b5c8-1d0e-4f5a`,
+        `${BID}=`,
+        'rr_rcs=eF5jYW5k',
+        'rr_rcs=a.b',
+        `${BID}=a\r\nSet-Cookie: x=1`,
+        '__proto__=1',
+        'constructor=x',
+        '=;',
+        ';;',
+        ' = ',
+      ),
+      fc.string({ unit: 'binary', maxLength: 30 }),
+      fc
+        .tuple(fc.constantFrom(BID, 'rr_rcs'), fc.string({ maxLength: 140 }))
+        .map(([name, value]) => `${name}=${value}`),
+    ),
+    { maxLength: 12 },
+  )
+  .map((parts) => parts.join('; '));
 
 describe('cookie helpers under arbitrary values', () => {
   it('any Cookie header, on a Node or a web request: never throws, returns only values the tag accepts', () => {
     fc.assert(
-      fc.property(cookieText, fc.boolean(), fc.option(fc.constantFrom('example.com', '.shop.example')), (cookie, web, domain) => {
-        const request = web
-          ? { url: 'https://shop.example/', headers: { get: (name: string) => (name == 'cookie' ? cookie : null) } }
-          : { headers: { cookie }, socket: {} };
-        const found = readCookies(request, { clientKey });
-        for (const [name, value] of Object.entries(found)) {
-          expect(['browserId', 'rcs']).toContain(name);
-          expect(value).toMatch(name == 'rcs' ? /^[\w-]+$/ : /^[\w.-]{1,128}$/);
-        }
-        expectSetCookies(refreshCookies(request, { clientKey, ...(domain ? { domain } : {}) }));
-      }),
+      fc.property(
+        cookieText,
+        fc.boolean(),
+        fc.option(fc.constantFrom('example.com', '.shop.example')),
+        (cookie, web, domain) => {
+          const request = web
+            ? { url: 'https://shop.example/', headers: { get: (name: string) => (name == 'cookie' ? cookie : null) } }
+            : { headers: { cookie }, socket: {} };
+          const found = readCookies(request, { clientKey });
+          for (const [name, value] of Object.entries(found)) {
+            expect(['browserId', 'rcs']).toContain(name);
+            expect(value).toMatch(name == 'rcs' ? /^[\w-]+$/ : /^[\w.-]{1,128}$/);
+          }
+          expectSetCookies(refreshCookies(request, { clientKey, ...(domain ? { domain } : {}) }));
+        },
+      ),
       { numRuns: 500 },
     );
   });
@@ -337,9 +486,14 @@ describe('cookie helpers under arbitrary values', () => {
   it('any request, options or values: a result, or a SlotwiseError naming the problem', () => {
     /** A maker of an object whose fields come from makers. */
     const shaped = (fields: Record<string, fc.Arbitrary<Make>>): fc.Arbitrary<Make> =>
-      fc.record(fields).map((makers) =>
-        labelled(() => Object.fromEntries(Object.entries(makers).map(([key, make]) => [key, make()])), fc.stringify(makers)),
-      );
+      fc
+        .record(fields)
+        .map((makers) =>
+          labelled(
+            () => Object.fromEntries(Object.entries(makers).map(([key, make]) => [key, make()])),
+            fc.stringify(makers),
+          ),
+        );
     const optionsArb = fc.oneof(
       hostile,
       shaped({
@@ -354,14 +508,18 @@ describe('cookie helpers under arbitrary values', () => {
     });
     const requestArb = fc.oneof(
       hostile,
-      shaped({ headers: fc.oneof(hostile, shaped({ cookie: hostile, 'x-forwarded-proto': hostile })), socket: hostile }),
+      shaped({
+        headers: fc.oneof(hostile, shaped({ cookie: hostile, 'x-forwarded-proto': hostile })),
+        socket: hostile,
+      }),
       shaped({ url: hostile, headers: shaped({ get: fc.oneof(hostile, fc.constant(throwingGet)) }) }),
     );
     fc.assert(
       fc.property(requestArb, optionsArb, hostile, (makeRequest, makeOptions, makeValues) => {
         const [request, options, values] = [makeRequest(), makeOptions(), makeValues()];
         const read = outcome(() => readCookies(request as never, options as never));
-        if ('value' in read) expect(Object.keys(read.value).every((key) => key == 'browserId' || key == 'rcs')).toBe(true);
+        if ('value' in read)
+          expect(Object.keys(read.value).every((key) => key == 'browserId' || key == 'rcs')).toBe(true);
         const set = outcome(() => serverCookieHeaders(values as never, options as never));
         if ('value' in set) expectSetCookies(set.value);
         const refreshed = outcome(() => refreshCookies(request as never, options as never));

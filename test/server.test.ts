@@ -23,7 +23,10 @@ const rcs = 'eF5jYW5kYW5kY2FuZGFuZA0K9Zz';
 const YEAR_400 = 400 * 86_400;
 
 /** A Node IncomingMessage as far as the helpers look at it. */
-const nodeRequest = (cookie: string | undefined, extra: { socket?: object; headers?: Record<string, string> } = {}) => ({
+const nodeRequest = (
+  cookie: string | undefined,
+  extra: { socket?: object; headers?: Record<string, string> } = {},
+) => ({
   headers: { ...(cookie === undefined ? {} : { cookie }), ...extra.headers },
   socket: extra.socket ?? {},
 });
@@ -35,7 +38,9 @@ describe('readCookies', () => {
   });
 
   it('reads them from a web Request', () => {
-    const request = new Request('https://shop.example/account', { headers: { cookie: `rr_rcs=${rcs}; ${BID}=${browserId}` } });
+    const request = new Request('https://shop.example/account', {
+      headers: { cookie: `rr_rcs=${rcs}; ${BID}=${browserId}` },
+    });
     expect(readCookies(request, { clientKey })).toEqual({ browserId, rcs });
   });
 
@@ -54,7 +59,9 @@ describe('readCookies', () => {
     ];
     for (const cookie of bad) {
       expect(readCookies(nodeRequest(cookie), { clientKey }), cookie).toEqual({});
-      expect(readCookies(new Request('https://shop.example/', { headers: { cookie } }), { clientKey }), cookie).toEqual({});
+      expect(readCookies(new Request('https://shop.example/', { headers: { cookie } }), { clientKey }), cookie).toEqual(
+        {},
+      );
     }
     // One bad value does not hide the other, good one.
     expect(readCookies(nodeRequest(`${BID}=${browserId}; rr_rcs=not+valid`), { clientKey })).toEqual({ browserId });
@@ -70,12 +77,18 @@ describe('readCookies', () => {
     ]) {
       const expected = cookie.includes(`rr_rcs=${rcs}`) ? { browserId, rcs } : { browserId };
       expect(readCookies(nodeRequest(cookie), { clientKey }), cookie).toEqual(expected);
-      expect(readCookies(new Request('https://shop.example/', { headers: { cookie } }), { clientKey }), cookie).toEqual(expected);
+      expect(readCookies(new Request('https://shop.example/', { headers: { cookie } }), { clientKey }), cookie).toEqual(
+        expected,
+      );
     }
     // Several Cookie headers (HTTP/2 may split them) count as one list.
-    expect(readCookies({ headers: { cookie: [`${BID}=`, `${BID}=${browserId}`] } }, { clientKey })).toEqual({ browserId });
+    expect(readCookies({ headers: { cookie: [`${BID}=`, `${BID}=${browserId}`] } }, { clientKey })).toEqual({
+      browserId,
+    });
     // Two valid ids: the first sent wins (the browser sends the most specific path, then the oldest, first).
-    expect(readCookies(nodeRequest(`${BID}=engage-id-1; ${BID}=${browserId}`), { clientKey })).toEqual({ browserId: 'engage-id-1' });
+    expect(readCookies(nodeRequest(`${BID}=engage-id-1; ${BID}=${browserId}`), { clientKey })).toEqual({
+      browserId: 'engage-id-1',
+    });
   });
 
   it('fails fast on a client key that cannot name the cookie', () => {
@@ -95,13 +108,14 @@ describe('serverCookieHeaders', () => {
   });
 
   it('adds Domain and Secure when asked, and takes the lifetime in days', () => {
-    expect(serverCookieHeaders({ browserId }, { clientKey, domain: 'example.com', secure: true, maxAgeDays: 90 })).toEqual([
-      `${BID}=${browserId}; Max-Age=${90 * 86_400}; Domain=example.com; Path=/; Secure; SameSite=Lax`,
-    ]);
+    expect(
+      serverCookieHeaders({ browserId }, { clientKey, domain: 'example.com', secure: true, maxAgeDays: 90 }),
+    ).toEqual([`${BID}=${browserId}; Max-Age=${90 * 86_400}; Domain=example.com; Path=/; Secure; SameSite=Lax`]);
   });
 
   it('clamps the lifetime to 1–400 days', () => {
-    const maxAge = (maxAgeDays: number) => parseSetCookie(serverCookieHeaders({ rcs }, { clientKey, maxAgeDays })[0]!).maxAge;
+    const maxAge = (maxAgeDays: number) =>
+      parseSetCookie(serverCookieHeaders({ rcs }, { clientKey, maxAgeDays })[0]!).maxAge;
     expect(maxAge(0)).toBe(86_400);
     expect(maxAge(-5)).toBe(86_400);
     expect(maxAge(1000)).toBe(YEAR_400);
@@ -141,15 +155,34 @@ describe('refreshCookies', () => {
 
   it('is Secure by default on https: TLS socket, X-Forwarded-Proto or an https Request URL', () => {
     expect(secure(refreshCookies(nodeRequest(cookie), { clientKey }))).toEqual([false, false]);
-    expect(secure(refreshCookies(nodeRequest(cookie, { socket: { encrypted: true } }), { clientKey }))).toEqual([true, true]);
-    expect(secure(refreshCookies(nodeRequest(cookie, { headers: { 'x-forwarded-proto': 'https, http' } }), { clientKey }))).toEqual([true, true]);
-    expect(secure(refreshCookies(nodeRequest(cookie, { headers: { 'x-forwarded-proto': 'http' } }), { clientKey }))).toEqual([false, false]);
-    expect(secure(refreshCookies(new Request('https://shop.example/slotwise/cookies', { method: 'POST', headers: { cookie } }), { clientKey }))).toEqual([true, true]);
-    expect(secure(refreshCookies(new Request('http://localhost:3000/slotwise/cookies', { headers: { cookie } }), { clientKey }))).toEqual([false, false]);
+    expect(secure(refreshCookies(nodeRequest(cookie, { socket: { encrypted: true } }), { clientKey }))).toEqual([
+      true,
+      true,
+    ]);
+    expect(
+      secure(refreshCookies(nodeRequest(cookie, { headers: { 'x-forwarded-proto': 'https, http' } }), { clientKey })),
+    ).toEqual([true, true]);
+    expect(
+      secure(refreshCookies(nodeRequest(cookie, { headers: { 'x-forwarded-proto': 'http' } }), { clientKey })),
+    ).toEqual([false, false]);
+    expect(
+      secure(
+        refreshCookies(new Request('https://shop.example/slotwise/cookies', { method: 'POST', headers: { cookie } }), {
+          clientKey,
+        }),
+      ),
+    ).toEqual([true, true]);
+    expect(
+      secure(
+        refreshCookies(new Request('http://localhost:3000/slotwise/cookies', { headers: { cookie } }), { clientKey }),
+      ),
+    ).toEqual([false, false]);
   });
 
   it('lets an explicit secure option win', () => {
-    expect(secure(refreshCookies(nodeRequest(cookie, { socket: { encrypted: true } }), { clientKey, secure: false }))).toEqual([false, false]);
+    expect(
+      secure(refreshCookies(nodeRequest(cookie, { socket: { encrypted: true } }), { clientKey, secure: false })),
+    ).toEqual([false, false]);
     expect(secure(refreshCookies(nodeRequest(cookie), { clientKey, secure: true }))).toEqual([true, true]);
   });
 
@@ -173,7 +206,6 @@ describe('refreshCookies', () => {
 
 // ── Offline orders ───────────────────────────────────────────────────────────────────────────
 
-
 const endpoint = 'https://uat.peerius.com/tracker/smart-api/orders/offline';
 const auth = { Authorization: 'Bearer s3cret' };
 
@@ -193,16 +225,28 @@ function api(...answers: (Response | 'refused' | 'reset' | 'hang')[]) {
   const fetch = vi.fn(async (input: Request) => {
     sent.push({ url: input.url, method: input.method, headers: input.headers, body: await input.clone().text() });
     const next = answers.shift() ?? new Response('{"status":"OK"}', { status: 200 });
-    if (next == 'refused') throw new TypeError('fetch failed', { cause: Object.assign(new Error('connect ECONNREFUSED 10.0.0.1:443'), { code: 'ECONNREFUSED' }) });
-    if (next == 'reset') throw new TypeError('fetch failed', { cause: Object.assign(new Error('other side closed'), { code: 'UND_ERR_SOCKET' }) });
-    if (next == 'hang') return new Promise<Response>((_, reject) => input.signal.addEventListener('abort', () => reject(input.signal.reason)));
+    if (next == 'refused')
+      throw new TypeError('fetch failed', {
+        cause: Object.assign(new Error('connect ECONNREFUSED 10.0.0.1:443'), { code: 'ECONNREFUSED' }),
+      });
+    if (next == 'reset')
+      throw new TypeError('fetch failed', {
+        cause: Object.assign(new Error('other side closed'), { code: 'UND_ERR_SOCKET' }),
+      });
+    if (next == 'hang')
+      return new Promise<Response>((_, reject) =>
+        input.signal.addEventListener('abort', () => reject(input.signal.reason)),
+      );
     return next;
   });
   vi.stubGlobal('fetch', fetch);
   return sent;
 }
-const reply = (status: number, json: unknown = { status: status < 300 ? 'OK' : 'error' }, headers: Record<string, string> = {}) =>
-  new Response(JSON.stringify(json), { status, headers: { 'content-type': 'application/json', ...headers } });
+const reply = (
+  status: number,
+  json: unknown = { status: status < 300 ? 'OK' : 'error' },
+  headers: Record<string, string> = {},
+) => new Response(JSON.stringify(json), { status, headers: { 'content-type': 'application/json', ...headers } });
 
 afterEach(() => {
   vi.unstubAllGlobals();
@@ -226,7 +270,12 @@ describe('sendOfflineOrder: the request', () => {
     const sent = api();
     const order = {
       order: {
-        refCode: 'ORD-7', orderDate: new Date('2024-03-01T09:30:15.250Z'), currency: 'EUR', shipping: 4.95, subTotal: 59.97, total: 64.92,
+        refCode: 'ORD-7',
+        orderDate: new Date('2024-03-01T09:30:15.250Z'),
+        currency: 'EUR',
+        shipping: 4.95,
+        subTotal: 59.97,
+        total: 64.92,
         items: [{ refCode: 'SKU-1', qty: 3, price: 19.99, color: 'red' }],
         internalNote: 'do not send',
       },
@@ -236,7 +285,12 @@ describe('sendOfflineOrder: the request', () => {
     expect(JSON.parse(sent[0]!.body)).toEqual({
       lang: 'en-gb',
       order: {
-        refCode: 'ORD-7', orderDate: '2024-03-01T09:30:15 GMT', currency: 'EUR', shipping: 4.95, subTotal: 59.97, total: 64.92,
+        refCode: 'ORD-7',
+        orderDate: '2024-03-01T09:30:15 GMT',
+        currency: 'EUR',
+        shipping: 4.95,
+        subTotal: 59.97,
+        total: 64.92,
         items: [{ refCode: 'SKU-1', qty: 3, price: 19.99 }],
       },
     });
@@ -294,7 +348,11 @@ describe('sendOfflineOrder: validation, before anything is sent', () => {
     ['missing subTotal', (o) => delete o.order.subTotal, /order\.subTotal/],
     ['total as a string', (o) => (o.order.total = '90.00'), /order\.total/],
     ['no items', (o) => (o.order.items = []), /order\.items/],
-    ['item attributes not an object', (o) => (o.order.items[0].attributes = 'discount'), /order\.items\[0\]\.attributes/],
+    [
+      'item attributes not an object',
+      (o) => (o.order.items[0].attributes = 'discount'),
+      /order\.items\[0\]\.attributes/,
+    ],
     ['missing currency', (o) => delete o.order.currency, /order\.currency/],
     ['currency not 3 letters', (o) => (o.order.currency = 'POUND'), /order\.currency/],
     ['orderDate that does not parse', (o) => (o.order.orderDate = 'yesterday'), /order\.orderDate/],
@@ -322,12 +380,20 @@ describe('sendOfflineOrder: validation, before anything is sent', () => {
     const sent = api();
     const order = documentedOrder();
     // 10 % off the lines, 20 % VAT on top, rounded; a returned item as a negative line.
-    order.order.items = [...order.order.items, { refCode: 'ref3', qty: -1, price: 12.5, attributes: { returned: 'true' } }];
+    order.order.items = [
+      ...order.order.items,
+      { refCode: 'ref3', qty: -1, price: 12.5, attributes: { returned: 'true' } },
+    ];
     Object.assign(order.order, { currency: 'gbp', shipping: 3.99, subTotal: 69.75, total: 87.69 });
     expect(await sendOfflineOrder(order, { endpoint, auth })).toEqual({ ok: true, status: 200 });
     const body = JSON.parse(sent[0]!.body);
     expect(body.order).toMatchObject({ currency: 'GBP', shipping: 3.99, subTotal: 69.75, total: 87.69 });
-    expect(body.order.items.at(-1)).toEqual({ refCode: 'ref3', qty: -1, price: 12.5, attributes: { returned: 'true' } });
+    expect(body.order.items.at(-1)).toEqual({
+      refCode: 'ref3',
+      qty: -1,
+      price: 12.5,
+      attributes: { returned: 'true' },
+    });
     expect(offlineOrderBody(order)).toMatchObject({ ok: true });
   });
 
@@ -346,7 +412,12 @@ describe('sendOfflineOrder: validation, before anything is sent', () => {
     ];
     for (const [options, message] of bad) {
       const result = await sendOfflineOrder(documentedOrder(), options as never);
-      expect(result, JSON.stringify(options)).toMatchObject({ ok: false, reason: 'invalid', maybeStored: false, error: { message: expect.stringMatching(message) } });
+      expect(result, JSON.stringify(options)).toMatchObject({
+        ok: false,
+        reason: 'invalid',
+        maybeStored: false,
+        error: { message: expect.stringMatching(message) },
+      });
     }
     expect(sent).toEqual([]);
   });
@@ -371,7 +442,11 @@ describe('sendOfflineOrder: answers, and no second POST of an order that may be 
 
   it('sends once after a timeout or a connection lost once the order went out', async () => {
     let sent = api('hang', reply(200));
-    expect(await sendOfflineOrder(documentedOrder(), { endpoint, auth, timeoutMs: 50 })).toMatchObject({ ok: false, reason: 'timeout', maybeStored: true });
+    expect(await sendOfflineOrder(documentedOrder(), { endpoint, auth, timeoutMs: 50 })).toMatchObject({
+      ok: false,
+      reason: 'timeout',
+      maybeStored: true,
+    });
     expect(sent).toHaveLength(1);
     sent = api('reset', reply(200));
     const result = await sendOfflineOrder(documentedOrder(), { endpoint, auth });
@@ -408,7 +483,11 @@ describe('sendOfflineOrder: answers, and no second POST of an order that may be 
 
   it('does not wait for a Retry-After of an hour', async () => {
     const sent = api(reply(503, {}, { 'Retry-After': '3600' }), reply(200));
-    expect(await sendOfflineOrder(documentedOrder(), { endpoint, auth })).toMatchObject({ ok: false, reason: 'dropped', maybeStored: false });
+    expect(await sendOfflineOrder(documentedOrder(), { endpoint, auth })).toMatchObject({
+      ok: false,
+      reason: 'dropped',
+      maybeStored: false,
+    });
     expect(sent).toHaveLength(1);
   });
 
@@ -422,20 +501,32 @@ describe('sendOfflineOrder: answers, and no second POST of an order that may be 
 
   it('with endpointDedupes, also tries again after a 500, a timeout and a lost connection', async () => {
     const sent = api(reply(500), 'hang', 'reset', reply(200));
-    expect(await sendOfflineOrder(documentedOrder(), { endpoint, auth, timeoutMs: 100, retries: 3, endpointDedupes: true })).toEqual({ ok: true, status: 200 });
+    expect(
+      await sendOfflineOrder(documentedOrder(), { endpoint, auth, timeoutMs: 100, retries: 3, endpointDedupes: true }),
+    ).toEqual({ ok: true, status: 200 });
     expect(sent).toHaveLength(4);
     // Still not a 4xx: a refusal stays a refusal.
     const refused = api(reply(400, { message: 'bad order' }), reply(200));
-    expect(await sendOfflineOrder(documentedOrder(), { endpoint, auth, endpointDedupes: true })).toMatchObject({ ok: false, reason: 'rejected' });
+    expect(await sendOfflineOrder(documentedOrder(), { endpoint, auth, endpointDedupes: true })).toMatchObject({
+      ok: false,
+      reason: 'rejected',
+    });
     expect(refused).toHaveLength(1);
   });
 
   it('never rejects, whatever it is given', async () => {
     api();
     for (const input of [undefined, null, 42, 'order', [], { order: null }]) {
-      await expect(sendOfflineOrder(input as never, { endpoint, auth })).resolves.toMatchObject({ ok: false, reason: 'invalid', maybeStored: false });
+      await expect(sendOfflineOrder(input as never, { endpoint, auth })).resolves.toMatchObject({
+        ok: false,
+        reason: 'invalid',
+        maybeStored: false,
+      });
     }
-    await expect(sendOfflineOrder(documentedOrder(), undefined as never)).resolves.toMatchObject({ ok: false, reason: 'invalid' });
+    await expect(sendOfflineOrder(documentedOrder(), undefined as never)).resolves.toMatchObject({
+      ok: false,
+      reason: 'invalid',
+    });
   });
 });
 
@@ -471,26 +562,42 @@ describe('sendOfflineOrder: redirects are refused, so credentials never leave th
 
   it.each([301, 302, 303, 307, 308])('a %i to another origin gets neither the order nor the key', async (status) => {
     const elsewhere = await local((response) => response.end('{"status":"OK"}'));
-    const endpoint = await local((response) => response.writeHead(status, { location: `${elsewhere.origin}/collect?token=abc` }).end());
+    const endpoint = await local((response) =>
+      response.writeHead(status, { location: `${elsewhere.origin}/collect?token=abc` }).end(),
+    );
     const result = await sendOfflineOrder(documentedOrder(), { endpoint: endpoint.origin, auth: keyAuth });
     expect(elsewhere.hits).toEqual([]);
     expect(endpoint.hits).toHaveLength(1); // and not tried again
     expect(result).toMatchObject({ ok: false, reason: 'rejected', error: { status }, maybeStored: status == 303 });
     const message = !result.ok ? result.error.message : '';
-    expect(message).toMatch(new RegExp(`orderRef.*${status}.*redirect to ${elsewhere.origin.replace(/\./g, '\\.')}.*not followed`));
+    expect(message).toMatch(
+      new RegExp(`orderRef.*${status}.*redirect to ${elsewhere.origin.replace(/\./g, '\\.')}.*not followed`),
+    );
     expect(message).not.toMatch(/token=abc/); // the Location's path and query stay out of logs
   });
 
   it('a redirect to the same origin is refused too: the documented address is the one to use', async () => {
     const endpoint = await local((response) => response.writeHead(308, { location: '/elsewhere' }).end());
-    expect(await sendOfflineOrder(documentedOrder(), { endpoint: endpoint.origin, auth: keyAuth })).toMatchObject({ ok: false, reason: 'rejected', maybeStored: false });
+    expect(await sendOfflineOrder(documentedOrder(), { endpoint: endpoint.origin, auth: keyAuth })).toMatchObject({
+      ok: false,
+      reason: 'rejected',
+      maybeStored: false,
+    });
     expect(endpoint.hits.map((hit) => hit.url)).toEqual(['/tracker/smart-api/orders/offline']);
   });
 
   it('a 2xx still succeeds against a real server, with the key and the documented body', async () => {
-    const endpoint = await local((response) => response.writeHead(200, { 'content-type': 'application/json' }).end('{"status":"OK"}'));
-    expect(await sendOfflineOrder(documentedOrder(), { endpoint: endpoint.origin, auth: keyAuth })).toEqual({ ok: true, status: 200 });
-    expect(endpoint.hits[0]).toMatchObject({ headers: { 'x-api-key': 'k3y', 'content-type': 'application/json' }, body: JSON.stringify(documentedOrder()) });
+    const endpoint = await local((response) =>
+      response.writeHead(200, { 'content-type': 'application/json' }).end('{"status":"OK"}'),
+    );
+    expect(await sendOfflineOrder(documentedOrder(), { endpoint: endpoint.origin, auth: keyAuth })).toEqual({
+      ok: true,
+      status: 200,
+    });
+    expect(endpoint.hits[0]).toMatchObject({
+      headers: { 'x-api-key': 'k3y', 'content-type': 'application/json' },
+      body: JSON.stringify(documentedOrder()),
+    });
   });
 });
 
@@ -501,28 +608,86 @@ describe('sendOfflineOrder: what JSON cannot write as given is invalid, named, a
   for (let i = 0; i < 30; i++) deep = { deeper: deep };
   let wide: unknown = 'leaf';
   for (let i = 0; i < 12; i++) wide = Array(10).fill(wide); // 10^12 leaves through shared references
-  const throwing = { get discount(): string { throw new Error('no discount today'); } };
+  const throwing = {
+    get discount(): string {
+      throw new Error('no discount today');
+    },
+  };
   const impostor = Object.create(Date.prototype) as Date;
 
   type Case = [name: string, change: (o: any) => void, field: RegExp];
   const cases: Case[] = [
     ['cyclic order.attributes', (o) => (o.order.attributes = cyclic), /order\.attributes\.self contains itself/],
-    ['a BigInt in item attributes', (o) => (o.order.items[1].attributes = { count: 10n }), /order\.items\[1\]\.attributes\.count .*BigInt 10n/],
-    ['a BigInt qty', (o) => (o.order.items[0].qty = 1n), /order\.items\[0\]\.qty must be a whole number \(got the BigInt 1n\)/],
+    [
+      'a BigInt in item attributes',
+      (o) => (o.order.items[1].attributes = { count: 10n }),
+      /order\.items\[1\]\.attributes\.count .*BigInt 10n/,
+    ],
+    [
+      'a BigInt qty',
+      (o) => (o.order.items[0].qty = 1n),
+      /order\.items\[0\]\.qty must be a whole number \(got the BigInt 1n\)/,
+    ],
     ['a BigInt total', (o) => (o.order.total = 90n), /order\.total must be a number/],
     ['NaN in user.info', (o) => (o.user.info = { loyalty: Number.NaN }), /user\.info\.loyalty .*got NaN/],
-    ['Infinity in attributes', (o) => (o.order.attributes = { points: -Infinity }), /order\.attributes\.points .*got -Infinity/],
-    ['a Map in attributes', (o) => (o.order.attributes = { tags: new Map([['a', 1]]) }), /order\.attributes\.tags .*got Map/],
-    ['a function in attributes', (o) => (o.order.attributes = { total: () => 1 }), /order\.attributes\.total .*got a function/],
-    ['a hole in an attribute array', (o) => (o.order.attributes = { tags: Object.assign(new Array(2), { 1: 'b' }) }), /order\.attributes\.tags\[0\]/],
-    ['attributes nested too deep', (o) => (o.order.attributes = { deep }), /order\.attributes\.deep(\.deeper)+ is nested more than 20 levels/],
-    ['attributes endless through shared references', (o) => (o.order.attributes = { wide }), /order\.attributes holds more than 100000 values/],
-    ['a getter that throws', (o) => (o.order.items[0].attributes = throwing), /order\.items\[0\]\.attributes\.discount could not be read \(no discount today\)/],
-    ['a getter that throws on the order', (o) => Object.defineProperty(o.order, 'currency', { get() { throw null; }, enumerable: true }), /order\.currency could not be read/],
-    ['a hole in order.items', (o) => (o.order.items = Object.assign(new Array(2), { 1: o.order.items[0] })), /order\.items\[0\] must be an object/],
+    [
+      'Infinity in attributes',
+      (o) => (o.order.attributes = { points: -Infinity }),
+      /order\.attributes\.points .*got -Infinity/,
+    ],
+    [
+      'a Map in attributes',
+      (o) => (o.order.attributes = { tags: new Map([['a', 1]]) }),
+      /order\.attributes\.tags .*got Map/,
+    ],
+    [
+      'a function in attributes',
+      (o) => (o.order.attributes = { total: () => 1 }),
+      /order\.attributes\.total .*got a function/,
+    ],
+    [
+      'a hole in an attribute array',
+      (o) => (o.order.attributes = { tags: Object.assign(new Array(2), { 1: 'b' }) }),
+      /order\.attributes\.tags\[0\]/,
+    ],
+    [
+      'attributes nested too deep',
+      (o) => (o.order.attributes = { deep }),
+      /order\.attributes\.deep(\.deeper)+ is nested more than 20 levels/,
+    ],
+    [
+      'attributes endless through shared references',
+      (o) => (o.order.attributes = { wide }),
+      /order\.attributes holds more than 100000 values/,
+    ],
+    [
+      'a getter that throws',
+      (o) => (o.order.items[0].attributes = throwing),
+      /order\.items\[0\]\.attributes\.discount could not be read \(no discount today\)/,
+    ],
+    [
+      'a getter that throws on the order',
+      (o) =>
+        Object.defineProperty(o.order, 'currency', {
+          get() {
+            throw null;
+          },
+          enumerable: true,
+        }),
+      /order\.currency could not be read/,
+    ],
+    [
+      'a hole in order.items',
+      (o) => (o.order.items = Object.assign(new Array(2), { 1: o.order.items[0] })),
+      /order\.items\[0\] must be an object/,
+    ],
     ['a Date that is not one', (o) => (o.order.orderDate = impostor), /order\.orderDate/],
     ['a date after year 9999', (o) => (o.order.orderDate = new Date(8.64e15)), /order\.orderDate/],
-    ['a quantity beyond 2^53', (o) => (o.order.items[0].qty = 1e20), /order\.items\[0\]\.qty must be a whole number \(got 100000000000000000000\)/],
+    [
+      'a quantity beyond 2^53',
+      (o) => (o.order.items[0].qty = 1e20),
+      /order\.items\[0\]\.qty must be a whole number \(got 100000000000000000000\)/,
+    ],
   ];
 
   it.each(cases)('%s', async (_name, change, field) => {
@@ -530,10 +695,19 @@ describe('sendOfflineOrder: what JSON cannot write as given is invalid, named, a
     const order = documentedOrder() as any;
     change(order);
     const result = await sendOfflineOrder(order, { endpoint, auth });
-    expect(result).toMatchObject({ ok: false, reason: 'invalid', maybeStored: false, error: { code: 'invalid', message: expect.stringMatching(field) } });
+    expect(result).toMatchObject({
+      ok: false,
+      reason: 'invalid',
+      maybeStored: false,
+      error: { code: 'invalid', message: expect.stringMatching(field) },
+    });
     expect(sent).toEqual([]);
     // offlineOrderBody says the same, and does not throw either.
-    expect(offlineOrderBody(order)).toMatchObject({ ok: false, reason: 'invalid', error: { message: expect.stringMatching(field) } });
+    expect(offlineOrderBody(order)).toMatchObject({
+      ok: false,
+      reason: 'invalid',
+      error: { message: expect.stringMatching(field) },
+    });
   });
 
   it('keeps odd but valid values as JSON writes them: a "__proto__" key stays a key, -0 is 0, 1e308 is a number', async () => {
@@ -552,14 +726,37 @@ describe('sendOfflineOrder: what JSON cannot write as given is invalid, named, a
   it('names an option whose getter throws, or that is a BigInt, instead of calling the endpoint unreachable', async () => {
     const sent = api();
     const options: Array<[unknown, RegExp]> = [
-      [{ get endpoint() { throw new Error('vault sealed'); }, auth }, /option "endpoint" could not be read \(vault sealed\)/],
+      [
+        {
+          get endpoint() {
+            throw new Error('vault sealed');
+          },
+          auth,
+        },
+        /option "endpoint" could not be read \(vault sealed\)/,
+      ],
       [{ endpoint, auth, timeoutMs: 10n }, /option "timeoutMs" must be a number \(got the BigInt 10n\)/],
       [{ endpoint, auth, endpointDedupes: 1n }, /option "endpointDedupes" must be true or false/],
       [{ endpoint: 10n, auth }, /option "endpoint" must be an https URL/],
-      [{ endpoint, auth: { get Authorization() { throw new Error('no'); } } }, /option "auth"/],
+      [
+        {
+          endpoint,
+          auth: {
+            get Authorization() {
+              throw new Error('no');
+            },
+          },
+        },
+        /option "auth"/,
+      ],
     ];
     for (const [option, message] of options) {
-      expect(await sendOfflineOrder(documentedOrder(), option as never)).toMatchObject({ ok: false, reason: 'invalid', maybeStored: false, error: { message: expect.stringMatching(message) } });
+      expect(await sendOfflineOrder(documentedOrder(), option as never)).toMatchObject({
+        ok: false,
+        reason: 'invalid',
+        maybeStored: false,
+        error: { message: expect.stringMatching(message) },
+      });
     }
     expect(sent).toEqual([]);
   });
@@ -569,16 +766,31 @@ describe('sendOfflineOrder: auth holds authentication headers only', () => {
   it('refuses headers that frame or route the request, which the HTTP client refused as "endpoint could not be reached"', async () => {
     const endpoint = await local((response) => response.end('{"status":"OK"}'));
     for (const name of ['Content-Length', 'Transfer-Encoding', 'Connection', 'Expect', 'Upgrade', 'Host']) {
-      const result = await sendOfflineOrder(documentedOrder(), { endpoint: endpoint.origin, auth: { Authorization: 'Bearer s3cret', [name]: '7' } });
-      expect(result, name).toMatchObject({ ok: false, reason: 'invalid', maybeStored: false, error: { message: expect.stringMatching(new RegExp(`option "auth" cannot set "${name.toLowerCase()}"`)) } });
+      const result = await sendOfflineOrder(documentedOrder(), {
+        endpoint: endpoint.origin,
+        auth: { Authorization: 'Bearer s3cret', [name]: '7' },
+      });
+      expect(result, name).toMatchObject({
+        ok: false,
+        reason: 'invalid',
+        maybeStored: false,
+        error: { message: expect.stringMatching(new RegExp(`option "auth" cannot set "${name.toLowerCase()}"`)) },
+      });
     }
     expect(endpoint.hits).toEqual([]);
   });
 
   it('never quotes a header value in a message: it is a credential', async () => {
     const sent = api();
-    const result = await sendOfflineOrder(documentedOrder(), { endpoint, auth: { Authorization: 'Bearer s3cret\r\nX-Evil: 1' } });
-    expect(result).toMatchObject({ ok: false, reason: 'invalid', error: { message: expect.stringMatching(/option "auth"/) } });
+    const result = await sendOfflineOrder(documentedOrder(), {
+      endpoint,
+      auth: { Authorization: 'Bearer s3cret\r\nX-Evil: 1' },
+    });
+    expect(result).toMatchObject({
+      ok: false,
+      reason: 'invalid',
+      error: { message: expect.stringMatching(/option "auth"/) },
+    });
     expect(!result.ok && result.error.message).not.toMatch(/s3cret/);
     expect(sent).toEqual([]);
   });
@@ -600,31 +812,115 @@ describe('cookie helpers: hostile input throws only a SlotwiseError naming it, a
     const cookie = `${'a=1; '.repeat(100_000)}${BID}=${browserId}`;
     const started = performance.now();
     expect(readCookies(nodeRequest(cookie), { clientKey })).toEqual({ browserId });
-    expect(refreshCookies(nodeRequest(`${`${BID}=; `.repeat(50_000)}${BID}=${browserId}`), { clientKey, domain: 'example.com' })).toHaveLength(2);
+    expect(
+      refreshCookies(nodeRequest(`${`${BID}=; `.repeat(50_000)}${BID}=${browserId}`), {
+        clientKey,
+        domain: 'example.com',
+      }),
+    ).toHaveLength(2);
     expect(performance.now() - started).toBeLessThan(1000);
   });
 
   it('options that cannot be read or used: BigInt, getters that throw, a "secure" that is not a boolean, a domain no cookie can have', () => {
     const values = { browserId };
     invalidNaming(() => readCookies(nodeRequest(''), { clientKey: 10n } as never), /option "clientKey" .*BigInt/);
-    invalidNaming(() => readCookies(nodeRequest(''), { get clientKey(): string { throw new Error('later'); } }), /option "clientKey" could not be read \(later\)/);
+    invalidNaming(
+      () =>
+        readCookies(nodeRequest(''), {
+          get clientKey(): string {
+            throw new Error('later');
+          },
+        }),
+      /option "clientKey" could not be read \(later\)/,
+    );
     invalidNaming(() => serverCookieHeaders(values, { clientKey, maxAgeDays: 1n } as never), /option "maxAgeDays"/);
-    invalidNaming(() => serverCookieHeaders(values, { clientKey, secure: 'false' } as never), /option "secure" must be true or false/);
+    invalidNaming(
+      () => serverCookieHeaders(values, { clientKey, secure: 'false' } as never),
+      /option "secure" must be true or false/,
+    );
     invalidNaming(() => serverCookieHeaders(values, { clientKey, domain: `${'a'.repeat(64)}.com` }), /option "domain"/);
     invalidNaming(() => serverCookieHeaders(values, { clientKey, domain: '-example.com' }), /option "domain"/);
-    invalidNaming(() => serverCookieHeaders(values, { clientKey, get domain(): string { throw 'x'; } }), /option "domain" could not be read/);
-    invalidNaming(() => serverCookieHeaders({ get browserId(): string { throw new Error('gone'); } }, { clientKey }), /values\.browserId could not be read \(gone\)/);
+    invalidNaming(
+      () =>
+        serverCookieHeaders(values, {
+          clientKey,
+          get domain(): string {
+            throw 'x';
+          },
+        }),
+      /option "domain" could not be read/,
+    );
+    invalidNaming(
+      () =>
+        serverCookieHeaders(
+          {
+            get browserId(): string {
+              throw new Error('gone');
+            },
+          },
+          { clientKey },
+        ),
+      /values\.browserId could not be read \(gone\)/,
+    );
   });
 
   it('requests that are not requests, or whose headers cannot be read', () => {
     invalidNaming(() => readCookies({} as never, { clientKey }), /request .*must have headers/);
     invalidNaming(() => readCookies(null as never, { clientKey }), /request .*must have headers/);
-    invalidNaming(() => readCookies({ headers: { cookie: 5 } } as never, { clientKey }), /request header "cookie" must be a string \(got 5\)/);
-    invalidNaming(() => readCookies({ headers: { cookie: [`${BID}=${browserId}`, 5] } } as never, { clientKey }), /request header "cookie"\[1\] must be a string/);
-    invalidNaming(() => readCookies({ headers: { cookie: new Array(2 ** 32 - 1) } } as never, { clientKey }), /request header "cookie"\[0\] must be a string \(missing\)/);
-    invalidNaming(() => readCookies({ headers: { get cookie() { throw new Error('torn'); } } } as never, { clientKey }), /request header "cookie" could not be read \(torn\)/);
-    invalidNaming(() => readCookies({ url: '/', headers: { get: () => { throw new Error('closed'); } } }, { clientKey }), /request could not be read \(closed\)/);
-    invalidNaming(() => refreshCookies({ headers: { cookie: `${BID}=${browserId}` }, get socket() { throw new Error('hung up'); } } as never, { clientKey }), /request\.socket could not be read/);
+    invalidNaming(
+      () => readCookies({ headers: { cookie: 5 } } as never, { clientKey }),
+      /request header "cookie" must be a string \(got 5\)/,
+    );
+    invalidNaming(
+      () => readCookies({ headers: { cookie: [`${BID}=${browserId}`, 5] } } as never, { clientKey }),
+      /request header "cookie"\[1\] must be a string/,
+    );
+    invalidNaming(
+      () => readCookies({ headers: { cookie: new Array(2 ** 32 - 1) } } as never, { clientKey }),
+      /request header "cookie"\[0\] must be a string \(missing\)/,
+    );
+    invalidNaming(
+      () =>
+        readCookies(
+          {
+            headers: {
+              get cookie() {
+                throw new Error('torn');
+              },
+            },
+          } as never,
+          { clientKey },
+        ),
+      /request header "cookie" could not be read \(torn\)/,
+    );
+    invalidNaming(
+      () =>
+        readCookies(
+          {
+            url: '/',
+            headers: {
+              get: () => {
+                throw new Error('closed');
+              },
+            },
+          },
+          { clientKey },
+        ),
+      /request could not be read \(closed\)/,
+    );
+    invalidNaming(
+      () =>
+        refreshCookies(
+          {
+            headers: { cookie: `${BID}=${browserId}` },
+            get socket() {
+              throw new Error('hung up');
+            },
+          } as never,
+          { clientKey },
+        ),
+      /request\.socket could not be read/,
+    );
   });
 
   it('header and cookie injection in the Cookie header is never written back', () => {

@@ -6,7 +6,9 @@ import { createStore, storageArea } from '../src/shared/store';
 function quota() {
   const state = { full: false };
   const storage = {
-    get length() { return localStorage.length; },
+    get length() {
+      return localStorage.length;
+    },
     key: (i: number) => localStorage.key(i),
     getItem: (key: string) => localStorage.getItem(key),
     setItem: (key: string, value: string) => {
@@ -19,7 +21,14 @@ function quota() {
 }
 
 /** A storage whose every call throws, as in a sandboxed frame. */
-const hostile = new Proxy({}, { get: () => { throw new DOMException('denied', 'SecurityError'); } }) as Storage;
+const hostile = new Proxy(
+  {},
+  {
+    get: () => {
+      throw new DOMException('denied', 'SecurityError');
+    },
+  },
+) as Storage;
 
 beforeEach(() => localStorage.clear());
 afterEach(() => vi.unstubAllGlobals());
@@ -34,7 +43,11 @@ describe('Store', () => {
     expect(store.get('bid')).toBe('mine');
     expect(store.names('b')).toEqual(['bid']);
     store.remove('bid');
-    expect([store.get('bid'), localStorage.getItem('slotwise:v1:b:bid'), localStorage.getItem('bid')]).toEqual([null, 'other tag', 'other script']);
+    expect([store.get('bid'), localStorage.getItem('slotwise:v1:b:bid'), localStorage.getItem('bid')]).toEqual([
+      null,
+      'other tag',
+      'other script',
+    ]);
   });
 
   it('keeps a value the browser refuses in memory for this page, says so, and lists it', () => {

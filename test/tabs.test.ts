@@ -21,9 +21,13 @@ describe('which tab sends which event', () => {
     expect(b.wait('a')).toBeGreaterThan(0);
   });
 
-  it('lets one open tab alone adopt a gone tab\'s events, once its last writes can have arrived', async () => {
+  it("lets one open tab alone adopt a gone tab's events, once its last writes can have arrived", async () => {
     installLocks();
-    const [a, b, c] = ['a', 'b', 'c'].map((id) => createTabs('p:', id)) as [ReturnType<typeof createTabs>, ReturnType<typeof createTabs>, ReturnType<typeof createTabs>];
+    const [a, b, c] = ['a', 'b', 'c'].map((id) => createTabs('p:', id)) as [
+      ReturnType<typeof createTabs>,
+      ReturnType<typeof createTabs>,
+      ReturnType<typeof createTabs>,
+    ];
     [a, b, c].forEach((tab) => tab.hold());
     await Promise.all([a.refresh(), b.refresh(), c.refresh()]);
     a.release(); // tab a's page is left
@@ -56,7 +60,12 @@ describe('which tab sends which event', () => {
   });
 
   it('counts a tab whose lock is still being granted as open', async () => {
-    vi.stubGlobal('navigator', { locks: { request: () => new Promise(() => {}), query: async () => ({ held: [], pending: [{ name: 'p:tab:b' }] }) } });
+    vi.stubGlobal('navigator', {
+      locks: {
+        request: () => new Promise(() => {}),
+        query: async () => ({ held: [], pending: [{ name: 'p:tab:b' }] }),
+      },
+    });
     const a = createTabs('p:', 'a');
     await a.refresh();
     expect(a.wait('b')).toBeGreaterThan(0);
@@ -78,7 +87,7 @@ describe('which tab sends which event', () => {
     expect([a.wait('a'), a.wait('gone')]).toEqual([0, 0]);
   });
 
-  it('without Web Locks, any tab may send any event (the queue\'s leases keep them apart)', async () => {
+  it("without Web Locks, any tab may send any event (the queue's leases keep them apart)", async () => {
     vi.stubGlobal('navigator', {});
     const a = createTabs('p:', 'a');
     a.hold();

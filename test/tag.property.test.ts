@@ -11,7 +11,11 @@ import { installFakeApi } from './helpers/fake-api';
 import { hostile, isResult, materialize, outcome, throwingProxy } from './helpers/hostile';
 
 const options = {
-  clientKey: 'prop1', target: 'https://api.example', pointOfSale: 'shop/uk', currency: 'EUR', browserId: 'local' as const,
+  clientKey: 'prop1',
+  target: 'https://api.example',
+  pointOfSale: 'shop/uk',
+  currency: 'EUR',
+  browserId: 'local' as const,
   placements: { target: 'https://recs.example', apiKey: 'k', apiClientKey: 'c' },
   offers: { target: '/adobe-offers', identityNamespace: 'SlotwiseBrowser' },
 };
@@ -38,7 +42,12 @@ const CALLS: [keyof Tag, number, RegExp][] = [
 let api: ReturnType<typeof installFakeApi>;
 beforeAll(async () => {
   // Loaded once beforehand, as a warm cache would have them: then a call's time is the tag's own.
-  await Promise.all([import('../src/engine/engine'), import('../src/codecs/sitecore'), import('../src/codecs/algonomy'), import('../src/codecs/adobe')]);
+  await Promise.all([
+    import('../src/engine/engine'),
+    import('../src/codecs/sitecore'),
+    import('../src/codecs/algonomy'),
+    import('../src/codecs/adobe'),
+  ]);
   vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout', 'Date'] });
   localStorage.clear();
   Object.keys(Cookies.get()).forEach((name) => Cookies.remove(name, { path: '/' }));
@@ -67,11 +76,15 @@ function unreadable(): string[] {
     const value = localStorage.getItem(key)!;
     const kind = key.split(':')[3];
     const ok =
-      kind == 'q' ? ((m) => typeof m?.type == 'string' && typeof m?.ext?.eventId == 'string')(JSON.parse(value).m)
-      : kind == 'session' ? /^[\w-]+ \d+$/.test(value)
-      : kind == 'bid' ? /^[\w-]+$/.test(value)
-      : kind == 'lease' ? value == 'gone' || Number.isFinite(Number(value))
-      : Number.isFinite(Number(value)); // seq, dropped, pause, cookies
+      kind == 'q'
+        ? ((m) => typeof m?.type == 'string' && typeof m?.ext?.eventId == 'string')(JSON.parse(value).m)
+        : kind == 'session'
+          ? /^[\w-]+ \d+$/.test(value)
+          : kind == 'bid'
+            ? /^[\w-]+$/.test(value)
+            : kind == 'lease'
+              ? value == 'gone' || Number.isFinite(Number(value))
+              : Number.isFinite(Number(value)); // seq, dropped, pause, cookies
     if (!ok) bad.push(`${key}=${value.slice(0, 60)}`);
   }
   return bad;
@@ -81,20 +94,29 @@ describe('every public call of createTag(...), with arbitrary arguments', () => 
   it('never throws, resolves in bounded time with a known reason, names what was invalid, and keeps storage readable', async () => {
     await fc.assert(
       fc.asyncProperty(
-        fc.array(fc.tuple(fc.constantFrom(...CALLS), fc.array(hostile, { maxLength: 3 })), { minLength: 1, maxLength: 4 }),
+        fc.array(fc.tuple(fc.constantFrom(...CALLS), fc.array(hostile, { maxLength: 3 })), {
+          minLength: 1,
+          maxLength: 4,
+        }),
         async (calls) => {
           const tag = createTag(options);
           try {
             for (const [[method, , names], args] of calls) {
               const result = await attempt(tag, method, materialize(args) as unknown[]);
-              expect(isResult(result), `${method} gave ${String((result as { threw?: unknown }).threw ?? JSON.stringify(result))}`).toBe(true);
+              expect(
+                isResult(result),
+                `${method} gave ${String((result as { threw?: unknown }).threw ?? JSON.stringify(result))}`,
+              ).toBe(true);
               const failure = result as { ok: boolean; reason?: string; error?: Error };
               // The API is up and consent granted: the network never stops a call, bad input does.
               expect(failure.reason, `${method}: ${failure.error?.message}`).not.toBe('blocked');
               if (failure.reason == 'invalid') expect(failure.error!.message, method).toMatch(names);
             }
             // Odd listeners change nothing, and stopping them never throws.
-            for (const [type, listener] of [materialize(calls[0]![1]) as unknown[], ['error', throwingProxy(1, () => {})]])
+            for (const [type, listener] of [
+              materialize(calls[0]![1]) as unknown[],
+              ['error', throwingProxy(1, () => {})],
+            ])
               expect(() => tag.on(type as never, listener as never)()).not.toThrow();
           } finally {
             tag.destroy();
@@ -117,13 +139,38 @@ describe('every public call of createTag(...), with arbitrary arguments', () => 
 
   it('throws only SlotwiseErrors for arbitrary options, and runs with valid ones under hostile extras', () => {
     fc.assert(
-      fc.property(fc.oneof(hostile, fc.dictionary(fc.constantFrom('nonce', 'language', 'channel', 'cookieDomain', 'consent', 'placements', 'offers', 'revealAfterMs'), hostile, { maxKeys: 2 }).map((extra) => ({ ...options, ...extra }))), (given) => {
-        try {
-          createTag(materialize(given) as never).destroy();
-        } catch (error) {
-          expect(error).toMatchObject({ name: 'SlotwiseError', code: 'invalid', message: expect.stringMatching(/option|options/) });
-        }
-      }),
+      fc.property(
+        fc.oneof(
+          hostile,
+          fc
+            .dictionary(
+              fc.constantFrom(
+                'nonce',
+                'language',
+                'channel',
+                'cookieDomain',
+                'consent',
+                'placements',
+                'offers',
+                'revealAfterMs',
+              ),
+              hostile,
+              { maxKeys: 2 },
+            )
+            .map((extra) => ({ ...options, ...extra })),
+        ),
+        (given) => {
+          try {
+            createTag(materialize(given) as never).destroy();
+          } catch (error) {
+            expect(error).toMatchObject({
+              name: 'SlotwiseError',
+              code: 'invalid',
+              message: expect.stringMatching(/option|options/),
+            });
+          }
+        },
+      ),
       { numRuns: 300 },
     );
   });

@@ -35,7 +35,9 @@ describe('identity', () => {
     expect(await tag.browserId()).toEqual({ ok: true, browserId: 'bid-1' });
     expect(Cookies.get('bid_key1')).toBe('bid-1');
     expect(localStorage.getItem('slotwise:v1:key1:bid')).toBe('bid-1');
-    expect(api.sent.map((s) => s.url.pathname + s.url.search)).toEqual(['/v1.2/browser/create.json?client_key=key1&message={}']);
+    expect(api.sent.map((s) => s.url.pathname + s.url.search)).toEqual([
+      '/v1.2/browser/create.json?client_key=key1&message={}',
+    ]);
     expect(await make().browserId()).toEqual({ ok: true, browserId: 'bid-1' });
     expect(api.sent).toHaveLength(1);
   });
@@ -80,9 +82,17 @@ describe('events', () => {
     const [view, add, close] = await results;
     expect([view.ok, add.ok, close.ok]).toEqual([true, true, true]);
     expect(api.eventTypes()).toEqual(['VIEW', 'ADD', 'FORCE_CLOSE']);
-    expect(api.events().map((e) => (e.ext as { eventId: string }).eventId)).toEqual([view, add, close].map((r) => r.ok && r.eventId));
-    expect(api.events().every((e) => e.browser_id == 'bid-1' && e.client_key == 'key1' && e.pos == 'shop/uk')).toBe(true);
-    expect(Object.keys(localStorage).sort()).toEqual(['slotwise:v1:key1:bid', 'slotwise:v1:key1:seq', 'slotwise:v1:key1:session']); // nothing left queued
+    expect(api.events().map((e) => (e.ext as { eventId: string }).eventId)).toEqual(
+      [view, add, close].map((r) => r.ok && r.eventId),
+    );
+    expect(api.events().every((e) => e.browser_id == 'bid-1' && e.client_key == 'key1' && e.pos == 'shop/uk')).toBe(
+      true,
+    );
+    expect(Object.keys(localStorage).sort()).toEqual([
+      'slotwise:v1:key1:bid',
+      'slotwise:v1:key1:seq',
+      'slotwise:v1:key1:session',
+    ]); // nothing left queued
   });
 
   it('waits out 503s with backoff and reuses the same eventId on every retry', async () => {
@@ -130,7 +140,13 @@ describe('events', () => {
     tag.on('error', (e) => errors.push(e));
     void tag.view();
     await vi.runAllTimersAsync();
-    expect(errors).toEqual([{ eventId: expect.any(String), dropped: 1, error: expect.objectContaining({ code: 'blocked', message: expect.stringContaining('after 10 attempts') }) }]);
+    expect(errors).toEqual([
+      {
+        eventId: expect.any(String),
+        dropped: 1,
+        error: expect.objectContaining({ code: 'blocked', message: expect.stringContaining('after 10 attempts') }),
+      },
+    ]);
     expect(api.sent).toHaveLength(10);
     expect(Object.keys(localStorage).filter((k) => k.includes(':q:'))).toEqual([]);
     expect(localStorage.getItem('slotwise:v1:key1:dropped')).toBe('1'); // counted, across page loads
@@ -142,7 +158,12 @@ describe('events', () => {
     const result = tag.view();
     await vi.runAllTimersAsync();
     expect(await result).toMatchObject({ ok: true });
-    expect(api.sent.map((s) => s.url.pathname)).toEqual(['/v1.2/browser/create.json', '/v1.2/browser/create.json', '/v1.2/browser/create.json', '/v1.2/events']);
+    expect(api.sent.map((s) => s.url.pathname)).toEqual([
+      '/v1.2/browser/create.json',
+      '/v1.2/browser/create.json',
+      '/v1.2/browser/create.json',
+      '/v1.2/events',
+    ]);
   });
 
   it('resolves a slow event with timeout while it stays queued and is still sent', async () => {
@@ -208,7 +229,10 @@ describe('events', () => {
     dispatchEvent(new Event('pagehide'));
     await vi.advanceTimersByTimeAsync(10);
     // The VIEW the API just failed waits for the next page: sent now, its answer would go unseen.
-    expect(api.sent.map((s) => [s.body?.type, s.keepalive])).toEqual([['VIEW', true], ['ADD', true]]);
+    expect(api.sent.map((s) => [s.body?.type, s.keepalive])).toEqual([
+      ['VIEW', true],
+      ['ADD', true],
+    ]);
     tag.destroy();
     // The ADD left with the page (the browser carries the request on): it may be stored, so the
     // next page does not send it again; the VIEW it sends.
@@ -251,7 +275,10 @@ describe('leaving the page', () => {
     expect(api.eventTypes()).toEqual(['VIEW']); // one at a time while the page is in use
     hide();
     await vi.advanceTimersByTimeAsync(10);
-    expect(api.sent.map((s) => [s.body?.type, s.keepalive])).toEqual([['VIEW', true], ['ADD', true]]);
+    expect(api.sent.map((s) => [s.body?.type, s.keepalive])).toEqual([
+      ['VIEW', true],
+      ['ADD', true],
+    ]);
   });
 
   it('takes a request failed as the page starts to unload for one still on its way, not for one to send again', async () => {
@@ -411,7 +438,15 @@ describe('exactly once, against an API that stores every request', () => {
     tag.on('error', ({ error, dropped }) => errors.push({ reason: error.code, message: error.message, dropped }));
     void tag.view();
     await vi.runAllTimersAsync();
-    expect(errors).toEqual([{ reason: 'dropped', dropped: 1, message: expect.stringMatching(/200 without the API's acknowledgement to VIEW .*, 10 times: a proxy or catch-all page/) }]);
+    expect(errors).toEqual([
+      {
+        reason: 'dropped',
+        dropped: 1,
+        message: expect.stringMatching(
+          /200 without the API's acknowledgement to VIEW .*, 10 times: a proxy or catch-all page/,
+        ),
+      },
+    ]);
   });
 
   it('never follows a redirect with an event', async () => {
@@ -425,7 +460,11 @@ describe('exactly once, against an API that stores every request', () => {
     const tag = make({ browserId: 'local' });
     const add = tag.add({ item_id: 'a' });
     const identity = tag.identity({ email: 'jane@example.com' });
-    expect(await add).toMatchObject({ ok: false, reason: 'timeout', error: { message: expect.stringMatching(/\(timed out\); not sent again, as it may be stored/) } });
+    expect(await add).toMatchObject({
+      ok: false,
+      reason: 'timeout',
+      error: { message: expect.stringMatching(/\(timed out\); not sent again, as it may be stored/) },
+    });
     await vi.runAllTimersAsync();
     expect(await identity).toMatchObject({ ok: true });
     expect(api.eventTypes()).toEqual(['ADD', 'IDENTITY', 'IDENTITY']);
@@ -458,10 +497,20 @@ describe('exactly once, against an API that stores every request', () => {
   it('does not send again an event whose 2xx answer could not be read (it may be stored)', async () => {
     const tag = make({ browserId: 'local' });
     await tag.browserId();
-    vi.stubGlobal('fetch', vi.fn(async () => new Response(new ReadableStream({ pull: (c) => c.error(new TypeError('network error')) }), { status: 200 })));
+    vi.stubGlobal(
+      'fetch',
+      vi.fn(
+        async () =>
+          new Response(new ReadableStream({ pull: (c) => c.error(new TypeError('network error')) }), { status: 200 }),
+      ),
+    );
     const add = tag.add({ item_id: 'a' });
     await vi.advanceTimersByTimeAsync(60_000);
-    expect(await add).toMatchObject({ ok: false, reason: 'dropped', error: { message: expect.stringMatching(/may be stored/) } });
+    expect(await add).toMatchObject({
+      ok: false,
+      reason: 'dropped',
+      error: { message: expect.stringMatching(/may be stored/) },
+    });
     expect(vi.mocked(fetch)).toHaveBeenCalledTimes(1);
   });
 
@@ -477,7 +526,13 @@ describe('exactly once, against an API that stores every request', () => {
 
   it('puts currency on every event', async () => {
     const tag = make({ browserId: 'local' });
-    await Promise.all([tag.view(), tag.add({ item_id: 'a' }), tag.forceClose(), tag.identity({ email: 'a@b.co' }), tag.event('wish', { x: 1 })]);
+    await Promise.all([
+      tag.view(),
+      tag.add({ item_id: 'a' }),
+      tag.forceClose(),
+      tag.identity({ email: 'a@b.co' }),
+      tag.event('wish', { x: 1 }),
+    ]);
     expect(api.events().map((e) => e.currency)).toEqual(['EUR', 'EUR', 'EUR', 'EUR', 'EUR']);
     expect(await tag.add({ item_id: 'a', currency: 'euro' })).toMatchObject({ ok: false, reason: 'invalid' });
   });
@@ -576,7 +631,11 @@ describe('consent', () => {
 
   it('refuses an unknown state and keeps the current one', async () => {
     const tag = make({ consent: 'pending' });
-    expect(await tag.consent('maybe' as never)).toMatchObject({ ok: false, reason: 'invalid', error: { message: expect.stringContaining('maybe') } });
+    expect(await tag.consent('maybe' as never)).toMatchObject({
+      ok: false,
+      reason: 'invalid',
+      error: { message: expect.stringContaining('maybe') },
+    });
     await vi.runAllTimersAsync();
     expect(api.sent).toHaveLength(0);
   });
@@ -664,7 +723,10 @@ describe('flow identity (Sitecore Personalize flow execution: exactly one of bro
   it('runs a flow for a known person without making a browser id, and refuses two identities', async () => {
     const tag = make();
     api.answer({ status: 200, json: { html: '<p>hi Jane</p>' } });
-    expect(await tag.flow('greeting', { email: 'jane@example.com' })).toMatchObject({ ok: true, data: { html: '<p>hi Jane</p>' } });
+    expect(await tag.flow('greeting', { email: 'jane@example.com' })).toMatchObject({
+      ok: true,
+      data: { html: '<p>hi Jane</p>' },
+    });
     expect(api.sent.map((s) => s.url.pathname)).toEqual(['/v2/callFlows']);
     const both = await tag.flow('greeting', { email: 'jane@example.com', identifiers: { provider: 'crm', id: '42' } });
     expect(both).toMatchObject({ ok: false, reason: 'invalid', error: { message: expect.stringMatching(/not both/) } });
@@ -695,13 +757,36 @@ describe('preview', () => {
 });
 
 describe('hostile input never throws into the page', () => {
-  const throwing = (what: unknown) => new Proxy({}, Object.fromEntries(
-    ['get', 'has', 'ownKeys', 'getOwnPropertyDescriptor', 'getPrototypeOf', 'set', 'defineProperty', 'deleteProperty', 'apply', 'construct']
-      .map((trap) => [trap, () => { throw what; }])));
+  const throwing = (what: unknown) =>
+    new Proxy(
+      {},
+      Object.fromEntries(
+        [
+          'get',
+          'has',
+          'ownKeys',
+          'getOwnPropertyDescriptor',
+          'getPrototypeOf',
+          'set',
+          'defineProperty',
+          'deleteProperty',
+          'apply',
+          'construct',
+        ].map((trap) => [
+          trap,
+          () => {
+            throw what;
+          },
+        ]),
+      ),
+    );
   const settle = async <T>(call: () => Promise<T>): Promise<T> => {
     let result: Promise<T>;
     expect(() => (result = call())).not.toThrow();
-    const answer = result!.then((value) => value, (error: unknown) => ({ rejected: error }));
+    const answer = result!.then(
+      (value) => value,
+      (error: unknown) => ({ rejected: error }),
+    );
     await vi.runAllTimersAsync();
     return answer as Promise<T>;
   };
@@ -709,15 +794,49 @@ describe('hostile input never throws into the page', () => {
   it('answers invalid, naming the argument, for getters, Proxies and BigInts in event data', async () => {
     const tag = make({ browserId: 'local' });
     const cases: [string, () => Promise<unknown>, RegExp][] = [
-      ['a getter that throws null', () => tag.add({ get item_id(): string { throw null; } }), /product/],
+      [
+        'a getter that throws null',
+        () =>
+          tag.add({
+            get item_id(): string {
+              throw null;
+            },
+          }),
+        /product/,
+      ],
       ['a Proxy that throws on every trap', () => tag.add(throwing(new Error('trap')) as never), /product/],
       ['a Proxy as ext', () => tag.view({ ext: throwing(1) as never }), /data/],
-      ['a getter in a person', () => tag.identity({ get email(): string { throw new Error('no'); } }), /person/],
-      ['a cycle in custom data', () => tag.event('X', (() => { const o: Record<string, unknown> = {}; o.self = o; return o; })()), /data/],
+      [
+        'a getter in a person',
+        () =>
+          tag.identity({
+            get email(): string {
+              throw new Error('no');
+            },
+          }),
+        /person/,
+      ],
+      [
+        'a cycle in custom data',
+        () =>
+          tag.event(
+            'X',
+            (() => {
+              const o: Record<string, unknown> = {};
+              o.self = o;
+              return o;
+            })(),
+          ),
+        /data/,
+      ],
       ['a BigInt in ext', () => tag.event('X', {}, { n: 10n as never }), /ext/],
     ];
     for (const [name, call, names] of cases)
-      expect(await settle(call), name).toMatchObject({ ok: false, reason: 'invalid', error: { message: expect.stringMatching(names) } });
+      expect(await settle(call), name).toMatchObject({
+        ok: false,
+        reason: 'invalid',
+        error: { message: expect.stringMatching(names) },
+      });
     expect(api.events()).toEqual([]);
   });
 
@@ -726,15 +845,33 @@ describe('hostile input never throws into the page', () => {
     let calls = 0;
     const data = { toJSON: () => (calls++ ? { ext: 'not an object' } : { color: 'red' }) };
     expect(await settle(() => tag.event('PICK', data))).toMatchObject({ ok: true });
-    expect(api.events()).toEqual([expect.objectContaining({ type: 'PICK', color: 'red', ext: { eventId: expect.any(String) } })]);
+    expect(api.events()).toEqual([
+      expect.objectContaining({ type: 'PICK', color: 'red', ext: { eventId: expect.any(String) } }),
+    ]);
     expect(calls).toBe(1);
   });
 
   it('answers invalid for odd consent states and ignores odd listeners', async () => {
     const tag = make();
     for (const state of [new String('granted'), 10n, throwing(1), Object.create(null), Symbol('granted')])
-      expect(await settle(() => tag.consent(state as never))).toMatchObject({ ok: false, reason: 'invalid', error: { message: expect.stringMatching(/state/) } });
-    for (const [type, listener] of [[{ toString() { throw 1; } }, () => {}], ['error', 5], [Symbol('error'), () => {}], ['__proto__', () => {}]])
+      expect(await settle(() => tag.consent(state as never))).toMatchObject({
+        ok: false,
+        reason: 'invalid',
+        error: { message: expect.stringMatching(/state/) },
+      });
+    for (const [type, listener] of [
+      [
+        {
+          toString() {
+            throw 1;
+          },
+        },
+        () => {},
+      ],
+      ['error', 5],
+      [Symbol('error'), () => {}],
+      ['__proto__', () => {}],
+    ])
       expect(() => tag.on(type as never, listener as never)()).not.toThrow();
   });
 
@@ -752,7 +889,7 @@ describe('hostile input never throws into the page', () => {
       [() => tag.placements([5] as never), /names/],
       [() => tag.placements(['home.hero'], null as never), /context/],
       [() => tag.placements(['home.hero'], 5 as never), /context/],
-      
+
       [() => tag.placements(['home.hero'], throwing(1) as never), /context/],
       [() => tag.offers(null as never), /calls/],
       [() => tag.offers([null] as never), /calls/],
@@ -765,22 +902,40 @@ describe('hostile input never throws into the page', () => {
       [() => tag.flow('f', { params: { n: 10n } }), /params/],
       [() => tag.flow('f', throwing(1) as never), /options/],
       [() => tag.flow('f', 'x' as never), /options/],
-      
     ];
     for (const [call, names] of cases)
-      expect(await settle(call), String(call)).toMatchObject({ ok: false, reason: 'invalid', error: { message: expect.stringMatching(names) } });
+      expect(await settle(call), String(call)).toMatchObject({
+        ok: false,
+        reason: 'invalid',
+        error: { message: expect.stringMatching(names) },
+      });
     expect(api.sent).toEqual([]);
   });
 
   it('throws a SlotwiseError for options it cannot read, never the getter’s own error', () => {
     const cases = [
-      { ...options, get consent(): string { throw new Error('getter'); } },
+      {
+        ...options,
+        get consent(): string {
+          throw new Error('getter');
+        },
+      },
       throwing(new Error('trap')),
       { ...options, placements: throwing(null) },
       { ...options, currency: 10n },
-      { ...options, target: { toString() { throw 1; } } },
+      {
+        ...options,
+        target: {
+          toString() {
+            throw 1;
+          },
+        },
+      },
     ];
-    for (const given of cases) expect(() => createTag(given as never)).toThrowError(expect.objectContaining({ name: 'SlotwiseError', code: 'invalid' }));
+    for (const given of cases)
+      expect(() => createTag(given as never)).toThrowError(
+        expect.objectContaining({ name: 'SlotwiseError', code: 'invalid' }),
+      );
     expect(() => createTag(Object.freeze(Object.assign(Object.create(null), options))).destroy()).not.toThrow();
   });
 });
@@ -804,7 +959,12 @@ describe('a corrupt queue entry', () => {
     await vi.advanceTimersByTimeAsync(50);
     expect(api.events().map((e) => (e.ext as { eventId: string }).eventId)).toEqual(['good']);
     expect(Object.keys(localStorage).filter((key) => key.includes(':q:'))).toEqual([]);
-    expect(errors).toEqual([{ eventId: 'bad', error: expect.objectContaining({ code: 'dropped', message: expect.stringMatching(/unreadable/) }) }]);
+    expect(errors).toEqual([
+      {
+        eventId: 'bad',
+        error: expect.objectContaining({ code: 'dropped', message: expect.stringMatching(/unreadable/) }),
+      },
+    ]);
     // A new event after it is delivered too, and nothing more is reported.
     const next = tag.view();
     await vi.runAllTimersAsync();
@@ -815,7 +975,10 @@ describe('a corrupt queue entry', () => {
 
 describe('a queue entry whose attempts are not a number', () => {
   it('is sent, then retried with backoff, not in a loop', async () => {
-    localStorage.setItem('slotwise:v1:key1:q:000000001:x', JSON.stringify({ m: { type: 'VIEW', ext: { eventId: 'x' } }, a: 'many' }));
+    localStorage.setItem(
+      'slotwise:v1:key1:q:000000001:x',
+      JSON.stringify({ m: { type: 'VIEW', ext: { eventId: 'x' } }, a: 'many' }),
+    );
     api.answer(...Array.from({ length: 20 }, () => ({ status: 503 })));
     make({ browserId: 'local' });
     await vi.advanceTimersByTimeAsync(200);

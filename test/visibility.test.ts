@@ -32,7 +32,13 @@ describe('showUndecided', () => {
       <div id="other"></div>`;
     reveal(document.getElementById('decided')!, 'decided');
     showUndecided('timeout');
-    expect(['flow', 'placement', 'offer', 'decided', 'other'].map(state)).toEqual(['timeout', 'timeout', 'timeout', 'decided', null]);
+    expect(['flow', 'placement', 'offer', 'decided', 'other'].map(state)).toEqual([
+      'timeout',
+      'timeout',
+      'timeout',
+      'decided',
+      null,
+    ]);
     expect(document.getElementById('flow')!.style.visibility).toBe('inherit');
   });
 

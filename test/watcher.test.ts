@@ -9,7 +9,8 @@ import type { SlotChanges } from '../src/types/parts';
 function recorder() {
   const batches: { added: string[]; removed: string[] }[] = [];
   const name = (el: HTMLElement) => el.id || el.tagName.toLowerCase();
-  const listener: SlotChanges = (added, removed) => batches.push({ added: added.map(name), removed: removed.map(name) });
+  const listener: SlotChanges = (added, removed) =>
+    batches.push({ added: added.map(name), removed: removed.map(name) });
   return { batches, listener };
 }
 
@@ -45,7 +46,8 @@ describe('watchSlots', () => {
 
   it('does not take content put into a shown slot for a new slot', async () => {
     const { batches, listener } = recorder();
-    document.body.innerHTML = '<div id="slot" data-slotwise-placement="home_page.a" data-slotwise-state="decided"></div>';
+    document.body.innerHTML =
+      '<div id="slot" data-slotwise-placement="home_page.a" data-slotwise-state="decided"></div>';
     stops.push(watchSlots(listener));
     // A decision's content may itself carry slot attributes: still not a slot of the page.
     document.querySelector('#slot')!.replaceChildren(element('<div id="inside" data-slotwise-flow="f"></div>'));

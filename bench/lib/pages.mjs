@@ -8,13 +8,18 @@ import { repo, tmp } from './sandbox.mjs';
 const dir = join(tmp, 'pages');
 export const CLIENT_KEY = 'benchClientKey';
 
-const snippet = () => readFileSync(join(repo, 'dist', 'snippet.min.js'), 'utf8').trim().replace('"/slotwise.min.js"', '"/dist/slotwise.min.js"');
+const snippet = () =>
+  readFileSync(join(repo, 'dist', 'snippet.min.js'), 'utf8')
+    .trim()
+    .replace('"/slotwise.min.js"', '"/dist/slotwise.min.js"');
 
 /** Declared sizes, in the page's CSS too, so nothing moves when content arrives. */
-const HEAD = '<meta charset="utf-8"><link rel="icon" href="data:,"><style>body{margin:0;font:16px/20px sans-serif}.slot{min-height:40px;margin:4px}.bench,.slot p{margin:0}</style>';
+const HEAD =
+  '<meta charset="utf-8"><link rel="icon" href="data:,"><style>body{margin:0;font:16px/20px sans-serif}.slot{min-height:40px;margin:4px}.bench,.slot p{margin:0}</style>';
 
 /** Marks the moment the last of `count` slots has its content. */
-const doneWhen = (count, test) => `<script>window.__bench={};new MutationObserver(()=>{if(!__bench.done&&document.querySelectorAll('${test}').length>=${count})__bench.done=performance.now()}).observe(document,{subtree:true,childList:true,attributes:true});</script>`;
+const doneWhen = (count, test) =>
+  `<script>window.__bench={};new MutationObserver(()=>{if(!__bench.done&&document.querySelectorAll('${test}').length>=${count})__bench.done=performance.now()}).observe(document,{subtree:true,childList:true,attributes:true});</script>`;
 
 /**
  * @param {{ kind: 'flows' | 'placements', count: number, api: string, extra?: string }} page
@@ -22,21 +27,31 @@ const doneWhen = (count, test) => `<script>window.__bench={};new MutationObserve
  */
 export function slotwisePage({ kind, count, api, extra = '' }) {
   const slots = Array.from({ length: count }, (_, i) =>
-    kind == 'flows' ? `<div class="slot" data-slotwise-flow="bench_${i}" data-slotwise-size="300x40">default ${i}</div>`
-      : `<div class="slot" data-slotwise-placement="bench_page.s${i}" data-slotwise-size="300x40">default ${i}</div>`).join('');
+    kind == 'flows'
+      ? `<div class="slot" data-slotwise-flow="bench_${i}" data-slotwise-size="300x40">default ${i}</div>`
+      : `<div class="slot" data-slotwise-placement="bench_page.s${i}" data-slotwise-size="300x40">default ${i}</div>`,
+  ).join('');
   const options = { placements: { target: api, apiKey: 'bench', apiClientKey: 'bench' }, revealAfterMs: 30000 };
-  return write(`slotwise-${kind}-${count}.html`, `<!doctype html><html lang="en"><head>${HEAD}
+  return write(
+    `slotwise-${kind}-${count}.html`,
+    `<!doctype html><html lang="en"><head>${HEAD}
 ${doneWhen(count, '[data-slotwise-state=decided]')}
 <script data-client-key="${CLIENT_KEY}" data-target="${api}" data-point-of-sale="bench/eu" data-currency="EUR">${snippet()}</script>
 <script>slotwise('init', ${JSON.stringify(options)}); slotwise('view');</script>${extra}
-</head><body>${slots}</body></html>`);
+</head><body>${slots}</body></html>`,
+  );
 }
 
 /** @param {{ count: number, api: string, extra?: string }} page */
 export function engagePage({ count, api, extra = '' }) {
-  const slots = Array.from({ length: count }, (_, i) => `<div class="slot" data-flow="bench_${i}">default ${i}</div>`).join('');
+  const slots = Array.from(
+    { length: count },
+    (_, i) => `<div class="slot" data-flow="bench_${i}">default ${i}</div>`,
+  ).join('');
   const settings = { clientKey: CLIENT_KEY, targetURL: api, pointOfSale: 'bench/eu', cookieDomain: 'localhost' };
-  return write(`engage-${count}.html`, `<!doctype html><html lang="en"><head>${HEAD}
+  return write(
+    `engage-${count}.html`,
+    `<!doctype html><html lang="en"><head>${HEAD}
 ${doneWhen(count, '[data-filled]')}
 <script src="/bench/peers/engage/engage.entry.js"></script>
 <script>
@@ -51,11 +66,13 @@ ${doneWhen(count, '[data-filled]')}
     });
 })();
 </script>${extra}
-</head><body>${slots}</body></html>`);
+</head><body>${slots}</body></html>`,
+  );
 }
 
 /** The page navigated to after an event: it has no tag at all. */
-export const blankPage = () => write('blank.html', `<!doctype html><html lang="en"><head>${HEAD}</head><body>blank</body></html>`);
+export const blankPage = () =>
+  write('blank.html', `<!doctype html><html lang="en"><head>${HEAD}</head><body>blank</body></html>`);
 
 /** @param {string} name @param {string} html */
 function write(name, html) {

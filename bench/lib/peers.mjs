@@ -44,29 +44,41 @@ async function bundle(name, source, format, globalName) {
   const outputs = result.metafile.outputs;
   const main = Object.keys(outputs).find((file) => outputs[file].entryPoint);
   const loaded = new Set([main]);
-  for (const file of loaded) for (const i of outputs[file].imports) if (i.kind == 'import-statement' && !i.external) loaded.add(i.path);
+  for (const file of loaded)
+    for (const i of outputs[file].imports) if (i.kind == 'import-statement' && !i.external) loaded.add(i.path);
   const code = Buffer.concat([...loaded].map((file) => readFileSync(join(repo, relative(repo, file)))));
   return { file: join(repo, relative(repo, main)), ...sizes(code) };
 }
 
 /** Engage's `init` as one script (npm ships no IIFE), global `SitecoreEngage`: the pages use it too. */
-export const bundleEngage = () => bundle('engage', "export { init } from '@sitecore/engage';\n", 'iife', 'SitecoreEngage');
+export const bundleEngage = () =>
+  bundle('engage', "export { init } from '@sitecore/engage';\n", 'iife', 'SitecoreEngage');
 
 export async function peerSizes() {
   return [
     { name: '@sitecore/engage 1.4.3 (init, one script)', ...(await bundleEngage()) },
     {
       name: '@sitecore-cloudsdk core + events + personalize 0.6.1',
-      ...(await bundle('cloudsdk', [
-        "export { CloudSDK } from '@sitecore-cloudsdk/core/browser';",
-        "export { pageView, event, identity } from '@sitecore-cloudsdk/events/browser';",
-        "export { personalize } from '@sitecore-cloudsdk/personalize/browser';",
-      ].join('\n'), 'esm')),
+      ...(await bundle(
+        'cloudsdk',
+        [
+          "export { CloudSDK } from '@sitecore-cloudsdk/core/browser';",
+          "export { pageView, event, identity } from '@sitecore-cloudsdk/events/browser';",
+          "export { personalize } from '@sitecore-cloudsdk/personalize/browser';",
+        ].join('\n'),
+        'esm',
+      )),
     },
-    { name: '@adobe/alloy 2.33.1 (createInstance)', ...(await bundle('alloy', "export { createInstance } from '@adobe/alloy';\n", 'esm')) },
+    {
+      name: '@adobe/alloy 2.33.1 (createInstance)',
+      ...(await bundle('alloy', "export { createInstance } from '@adobe/alloy';\n", 'esm')),
+    },
     // Segment's entry imports almost nothing statically: `load()` fetches the rest, always. One
     // script with everything is what a page ends up running.
-    { name: '@segment/analytics-next 1.84.3 (AnalyticsBrowser, one script)', ...(await bundle('segment', "export { AnalyticsBrowser } from '@segment/analytics-next';\n", 'iife', 'Segment')) },
+    {
+      name: '@segment/analytics-next 1.84.3 (AnalyticsBrowser, one script)',
+      ...(await bundle('segment', "export { AnalyticsBrowser } from '@segment/analytics-next';\n", 'iife', 'Segment')),
+    },
   ];
 }
 
@@ -76,14 +88,30 @@ export async function slotwiseSizes() {
   /** What a page downloads: these files together. */
   const sum = (...names) => {
     const total = { min: 0, gzip: 0, brotli: 0 };
-    for (const part of names.map(file)) for (const k of /** @type {const} */ (['min', 'gzip', 'brotli'])) total[k] += part[k];
+    for (const part of names.map(file))
+      for (const k of /** @type {const} */ (['min', 'gzip', 'brotli'])) total[k] += part[k];
     return total;
   };
   return [
     { name: 'Slotwise script tag (dist/slotwise.min.js): a page without slots', ...script },
-    { name: 'Slotwise, a page with flow slots: script tag + slot engine + flows codec', ...sum('slotwise.min.js', 'slotwise-slots.min.js', 'slotwise-flows.min.js') },
-    { name: 'Slotwise, a page with all three kinds of slot: + placements and offers codecs', ...sum('slotwise.min.js', 'slotwise-slots.min.js', 'slotwise-flows.min.js', 'slotwise-placements.min.js', 'slotwise-offers.min.js') },
+    {
+      name: 'Slotwise, a page with flow slots: script tag + slot engine + flows codec',
+      ...sum('slotwise.min.js', 'slotwise-slots.min.js', 'slotwise-flows.min.js'),
+    },
+    {
+      name: 'Slotwise, a page with all three kinds of slot: + placements and offers codecs',
+      ...sum(
+        'slotwise.min.js',
+        'slotwise-slots.min.js',
+        'slotwise-flows.min.js',
+        'slotwise-placements.min.js',
+        'slotwise-offers.min.js',
+      ),
+    },
     { name: 'Slotwise paste-in snippet', ...file('snippet.min.js') },
-    { name: 'Slotwise npm ESM entry (createTag, bundled)', ...(await bundle('slotwise-npm', "export { createTag } from 'slotwise';\n", 'esm')) },
+    {
+      name: 'Slotwise npm ESM entry (createTag, bundled)',
+      ...(await bundle('slotwise-npm', "export { createTag } from 'slotwise';\n", 'esm')),
+    },
   ];
 }

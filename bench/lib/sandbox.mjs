@@ -25,7 +25,9 @@ export async function startSandbox({ latencyMs = 0, catalog } = {}) {
     /** Requests the sandbox saw since the last clear (its own /sandbox/ routes left out). */
     async requests() {
       const all = await (await call('/sandbox/requests')).json();
-      return all.filter((r) => !r.path.startsWith('/sandbox/') && !r.path.startsWith('/dist/') && !r.path.startsWith('/bench/'));
+      return all.filter(
+        (r) => !r.path.startsWith('/sandbox/') && !r.path.startsWith('/dist/') && !r.path.startsWith('/bench/'),
+      );
     },
     clearRequests: () => call('/sandbox/requests', { method: 'DELETE' }),
     /** Injects a fault (see demo/server/faults.mjs). */

@@ -11,10 +11,16 @@ export function quantile(values, q) {
 }
 
 /** @param {number[]} values */
-export const summary = (values) => ({ median: quantile(values, 0.5), p25: quantile(values, 0.25), p75: quantile(values, 0.75), n: values.length });
+export const summary = (values) => ({
+  median: quantile(values, 0.5),
+  p25: quantile(values, 0.25),
+  p75: quantile(values, 0.75),
+  n: values.length,
+});
 
 /** "123 (110–130)" @param {ReturnType<typeof summary>} s @param {number} [digits] */
-export const show = (s, digits = 0) => `${s.median.toFixed(digits)} (${s.p25.toFixed(digits)}–${s.p75.toFixed(digits)})`;
+export const show = (s, digits = 0) =>
+  `${s.median.toFixed(digits)} (${s.p25.toFixed(digits)}–${s.p75.toFixed(digits)})`;
 
 /** "×2.4": how many times `theirs` is `ours`. @param {number} theirs @param {number} ours */
 export const ratio = (theirs, ours) => (ours > 0 && Number.isFinite(theirs) ? `×${(theirs / ours).toFixed(1)}` : '–');

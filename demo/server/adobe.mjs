@@ -54,7 +54,11 @@ const COMPONENTS = {
  * Quotes, spaces, case and a charset parameter do not matter; the schema does.
  * @param {string} type
  */
-const normalizeType = (type) => type.toLowerCase().replace(/[\s"']/g, '').replace(/;charset=[^;]*/, '');
+const normalizeType = (type) =>
+  type
+    .toLowerCase()
+    .replace(/[\s"']/g, '')
+    .replace(/;charset=[^;]*/, '');
 
 /**
  * An id as the API answers it: `xcore:offer-activity:X` → `xcore:activity:X`.
@@ -77,7 +81,11 @@ function checkHeaders(headers) {
     return error(406, 'accept', `send the Accept ${RESPONSE_TYPE} (got ${JSON.stringify(accept)})`);
   }
   if (!/^Bearer \S+$/.test(header(headers, 'authorization') ?? '')) {
-    return error(401, 'authorization', 'send Authorization: Bearer {ACCESS_TOKEN} (from your server or proxy, never from a browser)');
+    return error(
+      401,
+      'authorization',
+      'send Authorization: Bearer {ACCESS_TOKEN} (from your server or proxy, never from a browser)',
+    );
   }
   if (!header(headers, 'x-api-key')) return error(403, 'x-api-key', 'send x-api-key: {API_KEY}');
   for (const name of ['x-gw-ims-org-id', 'x-sandbox-name']) {
@@ -117,7 +125,11 @@ export function adobeRoutes({ store, catalog }) {
       const at = `xdm:propositionRequests[${i}]`;
       if (!activity) return error(422, `${at}.xdm:activityId`, `unknown activity ${JSON.stringify(r.activityId)}`);
       if (activity.placementId !== r.placementId) {
-        return error(422, `${at}.xdm:placementId`, `activity ${JSON.stringify(r.activityId)} has no placement ${JSON.stringify(r.placementId)}`);
+        return error(
+          422,
+          `${at}.xdm:placementId`,
+          `activity ${JSON.stringify(r.activityId)} has no placement ${JSON.stringify(r.placementId)}`,
+        );
       }
       chosen.push(activity);
     }
@@ -140,7 +152,11 @@ export function adobeRoutes({ store, catalog }) {
         'dc:format': c.format ?? kind.format,
         ...(c.deliveryURL ? { 'xdm:deliveryURL': c.deliveryURL } : {}),
         // JSON offers travel as JSON text, as real tenants send them.
-        ...(includeContent ? { 'xdm:content': c.type === 'json' && typeof c.content !== 'string' ? JSON.stringify(c.content) : c.content } : {}),
+        ...(includeContent
+          ? {
+              'xdm:content': c.type === 'json' && typeof c.content !== 'string' ? JSON.stringify(c.content) : c.content,
+            }
+          : {}),
         ...(typeof c.score === 'number' ? { 'xdm:score': c.score } : {}),
       };
     };
@@ -150,9 +166,10 @@ export function adobeRoutes({ store, catalog }) {
     const propositions = propositionRequests.flatMap((r, i) => {
       const activity = /** @type {OfferActivity} */ (chosen[i]);
       const pick = forced(preview, r.activityId);
-      const ranked = pick === undefined
-        ? activity.options.filter((o) => matches(o.when, guest)).sort((a, b) => (b.score ?? 0) - (a.score ?? 0))
-        : activity.options.filter((o) => o.id === pick);
+      const ranked =
+        pick === undefined
+          ? activity.options.filter((o) => matches(o.when, guest)).sort((a, b) => (b.score ?? 0) - (a.score ?? 0))
+          : activity.options.filter((o) => o.id === pick);
       /** @type {OfferOption[]} */
       const options = [];
       for (const o of ranked) {
@@ -160,7 +177,8 @@ export function adobeRoutes({ store, catalog }) {
         const duplicate = proposed.some(
           (p) =>
             p.id === o.id &&
-            ((!acrossActivities && p.activityId !== r.activityId) || (!acrossPlacements && p.placementId !== r.placementId)),
+            ((!acrossActivities && p.activityId !== r.activityId) ||
+              (!acrossPlacements && p.placementId !== r.placementId)),
         );
         if (!duplicate) options.push(o);
       }
@@ -168,22 +186,34 @@ export function adobeRoutes({ store, catalog }) {
       if (!options.length && !activity.fallback) return [];
       proposed.push(...options.map((o) => ({ id: o.id, activityId: r.activityId, placementId: r.placementId })));
       const etag = activity.etag ?? 1;
-      return [{
-        'xdm:activity': { 'xdm:id': answerForm(r.activityId), 'repo:etag': etag, ...(names.activity && activity.name ? { 'xdm:name': activity.name } : {}) },
-        'xdm:placement': {
-          'xdm:id': answerForm(r.placementId),
-          'repo:etag': etag,
-          ...(names.placement && activity.placementName ? { 'xdm:name': activity.placementName } : {}),
+      return [
+        {
+          'xdm:activity': {
+            'xdm:id': answerForm(r.activityId),
+            'repo:etag': etag,
+            ...(names.activity && activity.name ? { 'xdm:name': activity.name } : {}),
+          },
+          'xdm:placement': {
+            'xdm:id': answerForm(r.placementId),
+            'repo:etag': etag,
+            ...(names.placement && activity.placementName ? { 'xdm:name': activity.placementName } : {}),
+          },
+          // Options, when present, are never empty; otherwise the fallback.
+          ...(options.length
+            ? { 'xdm:options': options.map(component) }
+            : { 'xdm:fallback': component(/** @type {OfferContent} */ (activity.fallback)) }),
         },
-        // Options, when present, are never empty; otherwise the fallback.
-        ...(options.length ? { 'xdm:options': options.map(component) } : { 'xdm:fallback': component(/** @type {OfferContent} */ (activity.fallback)) }),
-      }];
+      ];
     });
 
     return {
       status: 200,
       // The API promises no order: answered last request first, so a client that matches by position shows it.
-      json: { 'xdm:propositionId': randomUUID(), 'xdm:propositions': propositions.reverse(), 'ode:createDate': Date.now() },
+      json: {
+        'xdm:propositionId': randomUUID(),
+        'xdm:propositions': propositions.reverse(),
+        'ode:createDate': Date.now(),
+      },
       headers: { 'Content-Type': RESPONSE_TYPE },
     };
   }
@@ -201,7 +231,12 @@ export function adobeRoutes({ store, catalog }) {
       api: true,
       // The site's proxy: the browser's media types and body, the site's credentials.
       handle: ({ req, body, query }) =>
-        decide(req, { 'content-type': req.headers['content-type'], accept: req.headers.accept, ...PROXY_CREDENTIALS }, body, query),
+        decide(
+          req,
+          { 'content-type': req.headers['content-type'], accept: req.headers.accept, ...PROXY_CREDENTIALS },
+          body,
+          query,
+        ),
     },
   ];
 }
@@ -215,7 +250,11 @@ export function adobeRoutes({ store, catalog }) {
 export function parseDecisionRequest(body) {
   const requests = body['xdm:propositionRequests'];
   if (!Array.isArray(requests) || requests.length === 0) {
-    return error(400, 'xdm:propositionRequests', 'xdm:propositionRequests must be a non-empty array of { xdm:placementId, xdm:activityId, xdm:itemCount? }');
+    return error(
+      400,
+      'xdm:propositionRequests',
+      'xdm:propositionRequests must be a non-empty array of { xdm:placementId, xdm:activityId, xdm:itemCount? }',
+    );
   }
   /** @type {PropositionRequest[]} */
   const propositionRequests = [];
@@ -223,10 +262,12 @@ export function parseDecisionRequest(body) {
     const at = `xdm:propositionRequests[${i}]`;
     if (!isPlainObject(r)) return error(400, at, `${at} must be an object`);
     for (const key of ['xdm:placementId', 'xdm:activityId']) {
-      if (typeof r[key] !== 'string' || !r[key]) return error(400, `${at}.${key}`, `${at}.${key} must be a non-empty string`);
+      if (typeof r[key] !== 'string' || !r[key])
+        return error(400, `${at}.${key}`, `${at}.${key} must be a non-empty string`);
     }
     const itemCount = r['xdm:itemCount'] ?? 1;
-    if (!Number.isInteger(itemCount)) return error(400, `${at}.xdm:itemCount`, `xdm:itemCount must be an integer (got ${JSON.stringify(itemCount)})`);
+    if (!Number.isInteger(itemCount))
+      return error(400, `${at}.xdm:itemCount`, `xdm:itemCount must be an integer (got ${JSON.stringify(itemCount)})`);
     if (itemCount < 1 || itemCount > MAX_ITEM_COUNT) {
       return error(422, `${at}.xdm:itemCount`, `xdm:itemCount must be from 1 to ${MAX_ITEM_COUNT} (got ${itemCount})`);
     }
@@ -235,7 +276,11 @@ export function parseDecisionRequest(body) {
 
   const profiles = body['xdm:profiles'];
   if (!Array.isArray(profiles) || profiles.length !== 1 || !isPlainObject(profiles[0])) {
-    return error(400, 'xdm:profiles', 'xdm:profiles must hold exactly one profile (an API request decides for one profile)');
+    return error(
+      400,
+      'xdm:profiles',
+      'xdm:profiles must hold exactly one profile (an API request decides for one profile)',
+    );
   }
   const profile = profiles[0];
   const map = profile['xdm:identityMap'];
@@ -246,26 +291,43 @@ export function parseDecisionRequest(body) {
   /** @type {string[]} */
   const identities = [];
   for (const [ns, list] of Object.entries(map)) {
-    if (!Array.isArray(list) || list.length === 0 || !list.every((e) => isPlainObject(e) && typeof e['xdm:id'] === 'string' && e['xdm:id'])) {
+    if (
+      !Array.isArray(list) ||
+      list.length === 0 ||
+      !list.every((e) => isPlainObject(e) && typeof e['xdm:id'] === 'string' && e['xdm:id'])
+    ) {
       return error(400, `${mapField}.${ns}`, `${mapField}.${ns} must be a non-empty array of { "xdm:id": "…" }`);
     }
     identities.push(...list.map((e) => e['xdm:id']));
   }
   if (typeof profile['xdm:decisionRequestId'] !== 'string' || !profile['xdm:decisionRequestId']) {
-    return error(400, 'xdm:profiles[0].xdm:decisionRequestId', 'xdm:profiles[0].xdm:decisionRequestId must be a non-empty string');
+    return error(
+      400,
+      'xdm:profiles[0].xdm:decisionRequestId',
+      'xdm:profiles[0].xdm:decisionRequestId must be a non-empty string',
+    );
   }
 
   const dup = body['xdm:allowDuplicatePropositions'] ?? {};
-  if (!isPlainObject(dup)) return error(400, 'xdm:allowDuplicatePropositions', 'xdm:allowDuplicatePropositions must be an object');
+  if (!isPlainObject(dup))
+    return error(400, 'xdm:allowDuplicatePropositions', 'xdm:allowDuplicatePropositions must be an object');
   for (const key of ['xdm:acrossActivities', 'xdm:acrossPlacements']) {
     if (dup[key] !== undefined && typeof dup[key] !== 'boolean') {
-      return error(400, `xdm:allowDuplicatePropositions.${key}`, `xdm:allowDuplicatePropositions.${key} must be a boolean`);
+      return error(
+        400,
+        `xdm:allowDuplicatePropositions.${key}`,
+        `xdm:allowDuplicatePropositions.${key} must be a boolean`,
+      );
     }
   }
   const format = body['xdm:responseFormat'] ?? {};
   if (!isPlainObject(format)) return error(400, 'xdm:responseFormat', 'xdm:responseFormat must be an object');
   if (format['xdm:includeContent'] !== undefined && typeof format['xdm:includeContent'] !== 'boolean') {
-    return error(400, 'xdm:responseFormat.xdm:includeContent', 'xdm:responseFormat.xdm:includeContent must be a boolean');
+    return error(
+      400,
+      'xdm:responseFormat.xdm:includeContent',
+      'xdm:responseFormat.xdm:includeContent must be a boolean',
+    );
   }
   const metadata = isPlainObject(format['xdm:includeMetadata']) ? format['xdm:includeMetadata'] : {};
   /** @param {string} key */
@@ -277,6 +339,10 @@ export function parseDecisionRequest(body) {
     acrossActivities: dup['xdm:acrossActivities'] !== false,
     acrossPlacements: dup['xdm:acrossPlacements'] !== false,
     includeContent: format['xdm:includeContent'] !== false,
-    names: { activity: wantsName('xdm:activity'), option: wantsName('xdm:option'), placement: wantsName('xdm:placement') },
+    names: {
+      activity: wantsName('xdm:activity'),
+      option: wantsName('xdm:option'),
+      placement: wantsName('xdm:placement'),
+    },
   };
 }

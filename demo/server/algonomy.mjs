@@ -30,7 +30,12 @@ const SAME_PAGE_TYPE = 'All placements in a call must be for the same page type'
  * "when not empty", which the request alone cannot tell, so it is not checked there).
  * @type {Record<string, string>}
  */
-const REQUIRED_ON = { item_page: 'productId', purchase_complete_page: 'productId', category_page: 'categoryId', add_to_cart_page: 'atcid' };
+const REQUIRED_ON = {
+  item_page: 'productId',
+  purchase_complete_page: 'productId',
+  category_page: 'categoryId',
+  add_to_cart_page: 'atcid',
+};
 /** The keys accepted when the catalog names none: the Personalize API documentation's examples. */
 export const DOCUMENTED_KEYS = Object.freeze({ apiKey: ['4faeaf752ee40a0f'], apiClientKey: ['b0126f995ac848159d'] });
 
@@ -63,23 +68,36 @@ export function algonomyRoutes({ store, catalog }) {
         for (const name of /** @type {const} */ (['apiKey', 'apiClientKey'])) {
           const accepted = [keys[name]].flat();
           if (!accepted.includes(/** @type {string} */ (query.get(name)))) {
-            return refuse(403, name, `unknown ${name} ${JSON.stringify(query.get(name))}: use the key RichRelevance gave this site`);
+            return refuse(
+              403,
+              name,
+              `unknown ${name} ${JSON.stringify(query.get(name))}: use the key RichRelevance gave this site`,
+            );
           }
         }
         const names = list(query.get('placements'));
         const bad = names.find((n) => !/^[^.]+\.[^.]+/.test(n));
         if (bad !== undefined || names.length === 0) {
-          return refuse(400, 'placements', `each placement is "pageType.name", pipe-separated (got ${JSON.stringify(bad ?? '')})`);
+          return refuse(
+            400,
+            'placements',
+            `each placement is "pageType.name", pipe-separated (got ${JSON.stringify(bad ?? '')})`,
+          );
         }
         const pageTypes = [...new Set(names.map((n) => n.slice(0, n.indexOf('.'))))];
         if (pageTypes.length > 1) {
           // RR answers this one with 200 and status "error".
-          return json(200, { status: 'error', errormessage: `${SAME_PAGE_TYPE} (got ${pageTypes.join(', ')}); make one call per page type`, placements: [] });
+          return json(200, {
+            status: 'error',
+            errormessage: `${SAME_PAGE_TYPE} (got ${pageTypes.join(', ')}); make one call per page type`,
+            placements: [],
+          });
         }
         const needed = REQUIRED_ON[/** @type {string} */ (pageTypes[0])];
         if (needed && !query.get(needed)) return refuse(400, needed, `${needed} is required on ${pageTypes[0]}`);
         const cv = query.get('cv');
-        if (cv !== null && !/^\d+$/.test(cv)) return refuse(400, 'cv', `cv is the cart value in cents, e.g. 9550 for 95.50 (got ${JSON.stringify(cv)})`);
+        if (cv !== null && !/^\d+$/.test(cv))
+          return refuse(400, 'cv', `cv is the cart value in cents, e.g. 9550 for 95.50 (got ${JSON.stringify(cv)})`);
 
         const pageType = /** @type {string} */ (pageTypes[0]);
         const userId = query.get('userId') || null;
@@ -145,9 +163,17 @@ export function algonomyRoutes({ store, catalog }) {
         const callback = query.get('callback');
         if (callback === null) return json(200, answered);
         if (!/^[A-Za-z_$][\w$]*(\.[A-Za-z_$][\w$]*)*$/.test(callback)) {
-          return refuse(400, 'callback', `callback must be a JavaScript function name (got ${JSON.stringify(callback)})`);
+          return refuse(
+            400,
+            'callback',
+            `callback must be a JavaScript function name (got ${JSON.stringify(callback)})`,
+          );
         }
-        return { status: 200, body: `${callback}(${JSON.stringify(answered)});`, headers: { 'Content-Type': 'application/javascript; charset=utf-8' } };
+        return {
+          status: 200,
+          body: `${callback}(${JSON.stringify(answered)});`,
+          headers: { 'Content-Type': 'application/javascript; charset=utf-8' },
+        };
       },
     },
     {
@@ -157,7 +183,8 @@ export function algonomyRoutes({ store, catalog }) {
       handle({ query }) {
         const placement = query.get('p');
         const campaign = query.get('c');
-        if (!placement || !campaign) return error(400, placement ? 'c' : 'p', 'a tracking URL names its placement (p) and campaign (c)');
+        if (!placement || !campaign)
+          return error(400, placement ? 'c' : 'p', 'a tracking URL names its placement (p) and campaign (c)');
         const browserId = guestByAnyId(store, query.get('u') ?? '');
         if (browserId) store.recordTracking(browserId, 'impression', placement, campaign);
         return { status: 204 };
@@ -172,7 +199,11 @@ export function algonomyRoutes({ store, catalog }) {
         // Only where a creative can point: a web page, or a path on this server. No open redirect to javascript: etc.
         // Control characters (a CR LF in particular) could never be a URL; they would split the header.
         if ((!/^https?:\/\/[^/]/i.test(target) && !/^\/(?![/\\])/.test(target)) || [...target].some(isControl)) {
-          return error(400, 'ct', `ct must be the http(s) URL or /path the click leads to (got ${JSON.stringify(target)})`);
+          return error(
+            400,
+            'ct',
+            `ct must be the http(s) URL or /path the click leads to (got ${JSON.stringify(target)})`,
+          );
         }
         const placement = query.get('p');
         const campaign = query.get('c');
@@ -200,15 +231,28 @@ function placementAnswerer({ vars, guest, origin, track, exclude, bought, includ
     for (const campaign of ranked) {
       // What the guest already bought, online or in a store, is never offered; what they viewed,
       // only by campaigns that say so.
-      const creatives = campaign.creatives.filter((c) => !c.productId || !(bought.has(c.productId) || (campaign.excludeViewed && exclude.has(c.productId))));
+      const creatives = campaign.creatives.filter(
+        (c) => !c.productId || !(bought.has(c.productId) || (campaign.excludeViewed && exclude.has(c.productId))),
+      );
       if (creatives.length === 0) continue;
       const out = creatives.map((creative, i) => {
-        const { id, score, DESTINATION_URL = '', MEDIA_URL = '', ALT_TEXT = '', SIZE = '', START_TIME = '00:00', END_TIME = '00:00', ...custom } =
-          fill(creative, vars);
+        const {
+          id,
+          score,
+          DESTINATION_URL = '',
+          MEDIA_URL = '',
+          ALT_TEXT = '',
+          SIZE = '',
+          START_TIME = '00:00',
+          END_TIME = '00:00',
+          ...custom
+        } = fill(creative, vars);
         const ids = { ...track, p: name, c: campaign.campaign, cr: id ?? String(i + 1) };
         return {
           // Wrapped so the click is counted, then redirected to the original, as the Personalize API does.
-          DESTINATION_URL: DESTINATION_URL ? `${origin}/rrserver/click?${new URLSearchParams({ ct: DESTINATION_URL, ...ids })}` : '',
+          DESTINATION_URL: DESTINATION_URL
+            ? `${origin}/rrserver/click?${new URLSearchParams({ ct: DESTINATION_URL, ...ids })}`
+            : '',
           MEDIA_URL,
           ALT_TEXT,
           SIZE,
@@ -235,7 +279,9 @@ function placementAnswerer({ vars, guest, origin, track, exclude, bought, includ
  */
 function creativesHtml(placement, creatives) {
   const items = creatives.map((c) => {
-    const img = c.MEDIA_URL ? `<img src="${escapeHtml(c.MEDIA_URL)}" alt="${escapeHtml(c.ALT_TEXT)}">` : escapeHtml(c.ALT_TEXT);
+    const img = c.MEDIA_URL
+      ? `<img src="${escapeHtml(c.MEDIA_URL)}" alt="${escapeHtml(c.ALT_TEXT)}">`
+      : escapeHtml(c.ALT_TEXT);
     return c.DESTINATION_URL ? `<a href="${escapeHtml(c.DESTINATION_URL)}">${img}</a>` : img;
   });
   return `<div class="rr-placement" data-placement="${escapeHtml(placement)}">${items.join('')}</div>`;
@@ -247,7 +293,9 @@ function creativesHtml(placement, creatives) {
  * @param {string} url without control characters
  */
 const asHeaderValue = (url) =>
-  url.replace(/[^\x21-\x7e]/gu, (c) => [...Buffer.from(c, 'utf8')].map((b) => `%${b.toString(16).toUpperCase().padStart(2, '0')}`).join(''));
+  url.replace(/[^\x21-\x7e]/gu, (c) =>
+    [...Buffer.from(c, 'utf8')].map((b) => `%${b.toString(16).toUpperCase().padStart(2, '0')}`).join(''),
+  );
 
 /** @param {string | null} v pipe-separated */
 const list = (v) => (v ? v.split('|').filter(Boolean) : []);

@@ -27,7 +27,8 @@ export function guestContext(timeline, facts = {}) {
 
   // The latest closed session that left a cart behind, unless the guest bought since.
   const abandonedAt = sessions.findLastIndex((s) => s.status === 'CLOSED' && (s.abandonedValue ?? 0) > 0);
-  const abandoned = abandonedAt >= 0 && !sessions.slice(abandonedAt + 1).some((s) => s.purchased) ? sessions[abandonedAt] : undefined;
+  const abandoned =
+    abandonedAt >= 0 && !sessions.slice(abandonedAt + 1).some((s) => s.purchased) ? sessions[abandonedAt] : undefined;
 
   /** @type {Set<string>} */
   const audiences = new Set();
@@ -62,7 +63,11 @@ export function guestContext(timeline, facts = {}) {
       abandonedValue: money(abandoned?.abandonedValue ?? 0),
       // Amounts come from carts, so their currency wins over the page's.
       currency:
-        cartCurrency(abandoned?.cart ?? []) ?? cartCurrency(cart) ?? facts.currency ?? str(lastEvent?.message.currency) ?? '',
+        cartCurrency(abandoned?.cart ?? []) ??
+        cartCurrency(cart) ??
+        facts.currency ??
+        str(lastEvent?.message.currency) ??
+        '',
     },
   };
 }
@@ -90,7 +95,9 @@ export function matches(rule, ctx) {
  * @param {string} id
  */
 export function guestByAnyId(store, id) {
-  return store.findGuest({ browserId: id }) ?? store.findGuest({ email: id }) ?? store.findGuest({ identifier: { id } });
+  return (
+    store.findGuest({ browserId: id }) ?? store.findGuest({ email: id }) ?? store.findGuest({ identifier: { id } })
+  );
 }
 
 /** @param {string} a @param {string | null} b */

@@ -114,7 +114,9 @@ function array(v, path) {
 
 /** @param {unknown} v @param {string} path @returns {string} */
 function text(v, path) {
-  return typeof v === 'string' && v.length > 0 ? v : fail(path, `must be a non-empty string (got ${JSON.stringify(v)})`);
+  return typeof v === 'string' && v.length > 0
+    ? v
+    : fail(path, `must be a non-empty string (got ${JSON.stringify(v)})`);
 }
 
 /** @param {Record<string, any>} o @param {string} key @param {string} path @param {string} type */
@@ -147,7 +149,8 @@ function checkRule(v, path) {
     const list = Array.isArray(rule.audience) ? rule.audience : [rule.audience];
     if (list.length === 0) fail(`${path}.audience`, 'an empty list matches nobody');
     for (const a of list) {
-      if (!AUDIENCES.includes(a)) fail(`${path}.audience`, `${JSON.stringify(a)} is not one of ${AUDIENCES.join(', ')}`);
+      if (!AUDIENCES.includes(a))
+        fail(`${path}.audience`, `${JSON.stringify(a)} is not one of ${AUDIENCES.join(', ')}`);
     }
   }
   if (rule.utmCampaign !== undefined) text(rule.utmCampaign, `${path}.utmCampaign`);
@@ -179,7 +182,8 @@ function checkCatalog(catalog) {
     const p = `placements[${i}]`;
     const placement = object(pl, p);
     const name = text(placement.placement, `${p}.placement`);
-    if (!/^[^.|]+\.[^|]+$/.test(name)) fail(`${p}.placement`, `must be "pageType.name", e.g. "home_page.promo_1" (got ${JSON.stringify(name)})`);
+    if (!/^[^.|]+\.[^|]+$/.test(name))
+      fail(`${p}.placement`, `must be "pageType.name", e.g. "home_page.promo_1" (got ${JSON.stringify(name)})`);
     array(placement.campaigns, `${p}.campaigns`).forEach((cp, j) => {
       const q = `${p}.campaigns[${j}]`;
       const campaign = object(cp, q);
@@ -193,7 +197,16 @@ function checkCatalog(catalog) {
       creatives.forEach((cr, k) => {
         const r = `${q}.creatives[${k}]`;
         const creative = object(cr, r);
-        for (const key of ['id', 'DESTINATION_URL', 'MEDIA_URL', 'ALT_TEXT', 'SIZE', 'START_TIME', 'END_TIME', 'productId']) {
+        for (const key of [
+          'id',
+          'DESTINATION_URL',
+          'MEDIA_URL',
+          'ALT_TEXT',
+          'SIZE',
+          'START_TIME',
+          'END_TIME',
+          'productId',
+        ]) {
           optional(creative, key, r, 'string');
         }
         optional(creative, 'score', r, 'number');

@@ -23,7 +23,10 @@ export function applyCors(req, res, path) {
   res.setHeader('Access-Control-Allow-Origin', origin || '*');
   res.setHeader('Vary', 'Origin');
   res.setHeader('Access-Control-Allow-Methods', 'GET, POST, OPTIONS');
-  res.setHeader('Access-Control-Allow-Headers', DECISION_PATHS.test(path) ? DECISION_ALLOWED_HEADERS : API_ALLOWED_HEADERS);
+  res.setHeader(
+    'Access-Control-Allow-Headers',
+    DECISION_PATHS.test(path) ? DECISION_ALLOWED_HEADERS : API_ALLOWED_HEADERS,
+  );
   // Without this, browser code cannot read Retry-After on a cross-origin 429/503.
   res.setHeader('Access-Control-Expose-Headers', 'Retry-After');
   res.setHeader('Access-Control-Max-Age', '600');

@@ -37,8 +37,16 @@ export function validateFaultSpec(spec) {
     return { field: 'status', message: 'status must be an integer from 200 to 599' };
   }
   // It becomes a header: text a header can carry (no line breaks), or a number of seconds.
-  if (s.retryAfter !== undefined && !(typeof s.retryAfter === 'string' ? /^[\x20-\x7e]*$/.test(s.retryAfter) : typeof s.retryAfter === 'number' && s.retryAfter >= 0)) {
-    return { field: 'retryAfter', message: 'retryAfter must be printable ASCII (an HTTP date) or a number of seconds ≥ 0' };
+  if (
+    s.retryAfter !== undefined &&
+    !(typeof s.retryAfter === 'string'
+      ? /^[\x20-\x7e]*$/.test(s.retryAfter)
+      : typeof s.retryAfter === 'number' && s.retryAfter >= 0)
+  ) {
+    return {
+      field: 'retryAfter',
+      message: 'retryAfter must be printable ASCII (an HTTP date) or a number of seconds ≥ 0',
+    };
   }
   if (s.delayMs !== undefined && !(typeof s.delayMs === 'number' && s.delayMs >= 0 && s.delayMs <= 120_000)) {
     return { field: 'delayMs', message: 'delayMs must be a number from 0 to 120000' };
@@ -66,7 +74,9 @@ export function validateFaultSpec(spec) {
  * @param {Fault} fault
  */
 export function answersRequest(fault) {
-  return fault.status !== undefined || fault.body !== undefined || fault.reset === true || fault.retryAfter !== undefined;
+  return (
+    fault.status !== undefined || fault.body !== undefined || fault.reset === true || fault.retryAfter !== undefined
+  );
 }
 
 /**
@@ -111,7 +121,15 @@ export function createFaults() {
       const count = spec.count ?? 1;
       // Only the fields a fault has: anything else the spec carried is not kept or listed.
       const { path, method, status, retryAfter, delayMs, body, reset, stored } = spec;
-      const given = Object.entries({ method: method?.toUpperCase(), status, retryAfter, delayMs, body, reset, stored }).filter(([, v]) => v !== undefined);
+      const given = Object.entries({
+        method: method?.toUpperCase(),
+        status,
+        retryAfter,
+        delayMs,
+        body,
+        reset,
+        stored,
+      }).filter(([, v]) => v !== undefined);
       /** @type {Fault} */
       const fault = { path, ...Object.fromEntries(given), id: `fault-${nextId++}`, count, remaining: count };
       faults.push(fault);

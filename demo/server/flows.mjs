@@ -43,7 +43,11 @@ export function flowRoutes({ store, catalog }) {
   function callFlow({ req, body, query }, edge) {
     const type = mediaType(req);
     if (type !== 'application/json') {
-      return error(415, 'content-type', `send the flow request as Content-Type: application/json (got ${type ? JSON.stringify(type) : 'none'})`);
+      return error(
+        415,
+        'content-type',
+        `send the flow request as Content-Type: application/json (got ${type ? JSON.stringify(type) : 'none'})`,
+      );
     }
     const parsed = parseWithin(body.toString('utf8'));
     if ('problem' in parsed) return error(400, 'body', parsed.problem);
@@ -59,12 +63,15 @@ export function flowRoutes({ store, catalog }) {
       (request.identifiers ? store.findGuest({ identifier: request.identifiers }) : null);
     const params = request.params ?? {};
     const preview = previewOf(query);
-    const guest = previewed(guestContext(browserId ? store.timeline(browserId) : null, {
-      // Engage flattens params (`utm_campaign`); the documented form nests them (`utm.campaign`).
-      utmCampaign: text(params.utm?.campaign) ?? text(params.utm_campaign),
-      pageType: text(params.pageType),
-      currency: request.currencyCode,
-    }), preview);
+    const guest = previewed(
+      guestContext(browserId ? store.timeline(browserId) : null, {
+        // Engage flattens params (`utm_campaign`); the documented form nests them (`utm.campaign`).
+        utmCampaign: text(params.utm?.campaign) ?? text(params.utm_campaign),
+        pageType: text(params.pageType),
+        currency: request.currencyCode,
+      }),
+      preview,
+    );
 
     const friendlyId = request.friendlyId;
     const fuzzy = friendlyId.endsWith('*');
@@ -78,7 +85,8 @@ export function flowRoutes({ store, catalog }) {
     // A fuzzy id runs the first live flow that also passes its audience rules (Personalize API Flow execution).
     for (const flow of candidates) {
       const pick = forced(preview, flow.friendlyId);
-      const variant = pick === undefined ? flow.variants.find((v) => matches(v.when, guest)) : flow.variants[Number(pick)];
+      const variant =
+        pick === undefined ? flow.variants.find((v) => matches(v.when, guest)) : flow.variants[Number(pick)];
       if (variant) return json(200, fill(variant.response, { ...guest.vars, origin: originOf(req) }));
     }
     // The flow ran but no variant targets this guest: an empty template output.
@@ -106,15 +114,24 @@ export function flowRoutes({ store, catalog }) {
       pattern: /^\/v1\/personalize\/cdn-url$/,
       api: true,
       handle({ req, query }) {
-        if (!query.get('sitecoreContextId')) return error(400, 'sitecoreContextId', 'sitecoreContextId is required in the query (the Edge form)');
-        return { status: 200, body: `${originOf(req)}/v1/personalize/web-experiences.js`, headers: { 'Content-Type': 'text/plain; charset=utf-8' } };
+        if (!query.get('sitecoreContextId'))
+          return error(400, 'sitecoreContextId', 'sitecoreContextId is required in the query (the Edge form)');
+        return {
+          status: 200,
+          body: `${originOf(req)}/v1/personalize/web-experiences.js`,
+          headers: { 'Content-Type': 'text/plain; charset=utf-8' },
+        };
       },
     },
     {
       method: 'GET',
       pattern: /^\/v1\/personalize\/web-experiences\.js$/,
       api: true,
-      handle: () => ({ status: 200, body: '// Slotwise sandbox: web experiences are not imitated.\n', headers: { 'Content-Type': 'text/javascript; charset=utf-8' } }),
+      handle: () => ({
+        status: 200,
+        body: '// Slotwise sandbox: web experiences are not imitated.\n',
+        headers: { 'Content-Type': 'text/javascript; charset=utf-8' },
+      }),
     },
   ];
 }
@@ -136,13 +153,22 @@ export function validateFlowRequest(r, edge) {
     return { field: 'channel', message: `channel must be one of ${CHANNELS.join(', ')} (${describe(r.channel)})` };
   }
   if (!(typeof r.language === 'string' && /^[A-Za-z]{2}$/.test(r.language))) {
-    return { field: 'language', message: `language must be a 2-letter ISO 639 code such as "EN" (${describe(r.language)})` };
+    return {
+      field: 'language',
+      message: `language must be a 2-letter ISO 639 code such as "EN" (${describe(r.language)})`,
+    };
   }
   if (!(typeof r.currencyCode === 'string' && /^[A-Za-z]{3}$/.test(r.currencyCode))) {
-    return { field: 'currencyCode', message: `currencyCode must be a 3-letter ISO 4217 code such as "EUR" (${describe(r.currencyCode)})` };
+    return {
+      field: 'currencyCode',
+      message: `currencyCode must be a 3-letter ISO 4217 code such as "EUR" (${describe(r.currencyCode)})`,
+    };
   }
   if (!(typeof r.friendlyId === 'string' && r.friendlyId.length > 0 && r.friendlyId !== '*')) {
-    return { field: 'friendlyId', message: `friendlyId must name a flow, e.g. "home_hero" or "product_recommender*" (${describe(r.friendlyId)})` };
+    return {
+      field: 'friendlyId',
+      message: `friendlyId must name a flow, e.g. "home_hero" or "product_recommender*" (${describe(r.friendlyId)})`,
+    };
   }
 
   // The documentation names the guest by one of three; Sitecore's SDKs send email and
@@ -167,7 +193,13 @@ export function validateFlowRequest(r, edge) {
   }
   if (given.includes('identifiers')) {
     const ids = r.identifiers;
-    if (!isPlainObject(ids) || typeof ids.provider !== 'string' || !ids.provider || typeof ids.id !== 'string' || !ids.id) {
+    if (
+      !isPlainObject(ids) ||
+      typeof ids.provider !== 'string' ||
+      !ids.provider ||
+      typeof ids.id !== 'string' ||
+      !ids.id
+    ) {
       return {
         field: 'identifiers',
         message: `identifiers must be one { provider, id } object of non-empty strings (not an array as in IDENTITY events; ${describe(ids)})`,
@@ -179,10 +211,12 @@ export function validateFlowRequest(r, edge) {
   }
 
   if (r.params !== undefined) {
-    if (!isPlainObject(r.params)) return { field: 'params', message: `params must be an object (${describe(r.params)})` };
+    if (!isPlainObject(r.params))
+      return { field: 'params', message: `params must be an object (${describe(r.params)})` };
     const utm = r.params.utm;
     if (utm !== undefined) {
-      if (!isPlainObject(utm)) return { field: 'params.utm', message: `params.utm must be an object (${describe(utm)})` };
+      if (!isPlainObject(utm))
+        return { field: 'params.utm', message: `params.utm must be an object (${describe(utm)})` };
       for (const key of ['campaign', 'source', 'medium', 'content']) {
         if (utm[key] !== undefined && typeof utm[key] !== 'string') {
           return { field: `params.utm.${key}`, message: `params.utm.${key} must be a string (${describe(utm[key])})` };

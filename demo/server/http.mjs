@@ -157,7 +157,8 @@ export async function listen(handle, { port, host, name }) {
       // has ended, so `req.destroyed` would leave every failing route's request unanswered.
       if (res.destroyed || req.socket.destroyed) return;
       console.error(`${name}: ${req.method} ${req.url} failed:`, err);
-      if (!res.headersSent) send(res, error(500, null, `${name} internal error: ${errorText(err)} (details in its log)`));
+      if (!res.headersSent)
+        send(res, error(500, null, `${name} internal error: ${errorText(err)} (details in its log)`));
       else res.destroy();
     });
   });

@@ -32,7 +32,10 @@ export function jsonProblem(value) {
     const keys = Array.isArray(v) ? null : Object.keys(v);
     const count = keys ? keys.length : /** @type {unknown[]} */ (v).length;
     if (count > MAX_ITEMS) {
-      return { path: pathOf(frame), message: `has ${count} ${keys ? 'keys' : 'items'}; at most ${MAX_ITEMS} are allowed` };
+      return {
+        path: pathOf(frame),
+        message: `has ${count} ${keys ? 'keys' : 'items'}; at most ${MAX_ITEMS} are allowed`,
+      };
     }
     const depth = frame.depth + 1;
     if (keys) for (const key of keys) stack.push({ value: /** @type {any} */ (v)[key], depth, parent: frame, key });

@@ -47,8 +47,14 @@ function isDocumentedDate(v) {
   if (!m) return false;
   const [year, month, day, hour, minute, second] = m.slice(1).map(Number);
   const date = new Date(Date.UTC(year, month - 1, day, hour, minute, second));
-  return date.getUTCFullYear() === year && date.getUTCMonth() === month - 1 && date.getUTCDate() === day &&
-    date.getUTCHours() === hour && date.getUTCMinutes() === minute && date.getUTCSeconds() === second;
+  return (
+    date.getUTCFullYear() === year &&
+    date.getUTCMonth() === month - 1 &&
+    date.getUTCDate() === day &&
+    date.getUTCHours() === hour &&
+    date.getUTCMinutes() === minute &&
+    date.getUTCSeconds() === second
+  );
 }
 
 /**
@@ -76,18 +82,25 @@ export function validateOfflineOrder(body) {
   if (body.user !== undefined) {
     if (!isPlainObject(body.user)) return invalid('user', `must be an object (${describe(body.user)})`);
     const { id, email, info } = body.user;
-    if (id === undefined && email === undefined) return { field: 'user', message: 'when user is given, either id or email must be supplied' };
-    if (id !== undefined && !isNonEmptyString(id)) return invalid('user.id', `must be a non-empty string (${describe(id)})`);
+    if (id === undefined && email === undefined)
+      return { field: 'user', message: 'when user is given, either id or email must be supplied' };
+    if (id !== undefined && !isNonEmptyString(id))
+      return invalid('user.id', `must be a non-empty string (${describe(id)})`);
     if (email !== undefined && !(typeof email === 'string' && /^[^\s@]+@[^\s@]+$/.test(email))) {
       return invalid('user.email', `must be an email address (${describe(email)})`);
     }
-    if (info !== undefined && !isPlainObject(info)) return invalid('user.info', `must be an object of key-value pairs (${describe(info)})`);
+    if (info !== undefined && !isPlainObject(info))
+      return invalid('user.info', `must be an object of key-value pairs (${describe(info)})`);
   }
   const order = body.order;
   if (!isPlainObject(order)) return invalid('order', `must be an object (${describe(order)})`);
-  if (!isNonEmptyString(order.refCode)) return invalid('order.refCode', `must be a non-empty string (${describe(order.refCode)})`);
+  if (!isNonEmptyString(order.refCode))
+    return invalid('order.refCode', `must be a non-empty string (${describe(order.refCode)})`);
   if (!isDocumentedDate(order.orderDate)) {
-    return invalid('order.orderDate', `must be a date in the documented form "2016-05-16T14:25:00 GMT" (${describe(order.orderDate)})`);
+    return invalid(
+      'order.orderDate',
+      `must be a date in the documented form "2016-05-16T14:25:00 GMT" (${describe(order.orderDate)})`,
+    );
   }
   if (order.customerId !== undefined && !isNonEmptyString(order.customerId)) {
     return invalid('order.customerId', `must be a non-empty string (${describe(order.customerId)})`);
@@ -104,12 +117,15 @@ export function validateOfflineOrder(body) {
   for (const [i, item] of order.items.entries()) {
     const at = `order.items[${i}]`;
     if (!isPlainObject(item)) return invalid(at, 'must be an object { refCode, qty, price }');
-    if (!isNonEmptyString(item.refCode)) return invalid(`${at}.refCode`, `must be a non-empty string (${describe(item.refCode)})`);
+    if (!isNonEmptyString(item.refCode))
+      return invalid(`${at}.refCode`, `must be a non-empty string (${describe(item.refCode)})`);
     if (!Number.isInteger(item.qty)) return invalid(`${at}.qty`, `must be a whole number (${describe(item.qty)})`);
     if (!isNumber(item.price)) return invalid(`${at}.price`, `must be a number (${describe(item.price)})`);
-    if (item.attributes !== undefined && !isPlainObject(item.attributes)) return invalid(`${at}.attributes`, 'must be an object of key-value pairs');
+    if (item.attributes !== undefined && !isPlainObject(item.attributes))
+      return invalid(`${at}.attributes`, 'must be an object of key-value pairs');
   }
-  if (order.attributes !== undefined && !isPlainObject(order.attributes)) return invalid('order.attributes', 'must be an object of key-value pairs');
+  if (order.attributes !== undefined && !isPlainObject(order.attributes))
+    return invalid('order.attributes', 'must be an object of key-value pairs');
   return null;
 }
 
@@ -141,15 +157,24 @@ export function orderRoutes({ store, auth, dedupe = false }) {
       handle({ req, body }) {
         const sent = AUTH_HEADERS.map((h) => header(req.headers, h)).filter(isNonEmptyString);
         if (!sent.length || (auth !== undefined && !sent.includes(auth))) {
-          return error(401, null, 'authentication required: send the Authorization (or x-api-key) header Optimizely gave the site');
+          return error(
+            401,
+            null,
+            'authentication required: send the Authorization (or x-api-key) header Optimizely gave the site',
+          );
         }
         if (mediaType(req) !== 'application/json') {
-          return error(415, 'content-type', `send the order as application/json (got ${JSON.stringify(mediaType(req))})`);
+          return error(
+            415,
+            'content-type',
+            `send the order as application/json (got ${JSON.stringify(mediaType(req))})`,
+          );
         }
         const parsed = parseWithin(body.toString('utf8'));
         if ('problem' in parsed) return error(400, 'body', parsed.problem);
         const order = parsed.value;
-        if (!isPlainObject(order)) return error(400, 'body', 'the body must be one JSON object { lang?, user?, order }');
+        if (!isPlainObject(order))
+          return error(400, 'body', 'the body must be one JSON object { lang?, user?, order }');
         const invalid = validateOfflineOrder(order);
         if (invalid) return error(400, invalid.field, invalid.message);
         const valid = /** @type {OfflineOrderBody} */ (order);
@@ -159,6 +184,11 @@ export function orderRoutes({ store, auth, dedupe = false }) {
         return json(200, stored ? { status: 'OK', refCode } : { status: 'OK', refCode, duplicate: true });
       },
     },
-    { method: 'GET', pattern: /^\/sandbox\/orders$/, api: false, handle: () => ({ status: 200, json: store.orders(), pretty: true }) },
+    {
+      method: 'GET',
+      pattern: /^\/sandbox\/orders$/,
+      api: false,
+      handle: () => ({ status: 200, json: store.orders(), pretty: true }),
+    },
   ];
 }

@@ -66,11 +66,15 @@ export async function createSandbox(options) {
   if (typeof dataDir !== 'string' || !dataDir) {
     throw new TypeError('createSandbox: options.dataDir is required (the directory of the durable event log)');
   }
-  if (!(sessionTimeoutMs > 0)) throw new TypeError('createSandbox: options.sessionTimeoutMs must be a positive number of ms');
+  if (!(sessionTimeoutMs > 0))
+    throw new TypeError('createSandbox: options.sessionTimeoutMs must be a positive number of ms');
   if (!(latencyMs >= 0)) throw new TypeError('createSandbox: options.latencyMs must be ≥ 0');
-  if (typeof catalogPath !== 'string' || !catalogPath) throw new TypeError('createSandbox: options.catalog must be the path of a catalog JSON file');
+  if (typeof catalogPath !== 'string' || !catalogPath)
+    throw new TypeError('createSandbox: options.catalog must be the path of a catalog JSON file');
   if (!Array.isArray(controlOrigins) || !controlOrigins.every(isOrigin)) {
-    throw new TypeError('createSandbox: options.controlOrigins must be a list of origins such as "http://127.0.0.1:8787"');
+    throw new TypeError(
+      'createSandbox: options.controlOrigins must be a list of origins such as "http://127.0.0.1:8787"',
+    );
   }
   /** Origins besides the sandbox's own that may use the control routes; the caller may add more. */
   const allowedOrigins = new Set(controlOrigins);

@@ -38,7 +38,11 @@ export async function createSite({ port = 0, host = '127.0.0.1', routes = [], st
       if (m) params = { ...m.groups };
       return !!m;
     });
-    if (route) return send(res, await route.handle({ req, method, path, query: new URLSearchParams(rawQuery), params: params ?? {}, body }));
+    if (route)
+      return send(
+        res,
+        await route.handle({ req, method, path, query: new URLSearchParams(rawQuery), params: params ?? {}, body }),
+      );
     if (method === 'GET' || method === 'HEAD') {
       const reply = await serveStatic(path, rawQuery);
       if (reply) return send(res, reply, method === 'HEAD');

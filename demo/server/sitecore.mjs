@@ -68,7 +68,7 @@ export function sitecoreRoutes(store, { textPlainEvents = false } = {}) {
     if (invalid) return error(400, invalid.field, invalid.message);
     const { ref } = store.recordEvent(key, message);
     // The Edge answers with the message's blank client_key, as the Cloud SDK captures show.
-    return json(200, { ref, status: 'OK', version: VERSION, client_key: edge ? message.client_key ?? '' : key });
+    return json(200, { ref, status: 'OK', version: VERSION, client_key: edge ? (message.client_key ?? '') : key });
   }
 
   return [
@@ -82,11 +82,18 @@ export function sitecoreRoutes(store, { textPlainEvents = false } = {}) {
         if (!tenant.edge) {
           // The documented call carries an empty message object, as Engage and the tag send it.
           const message = parseJson(ctx.query.get('message') ?? '');
-          if (!isPlainObject(message)) return error(400, 'message', 'message must be a JSON object in the query, e.g. message={}');
+          if (!isPlainObject(message))
+            return error(400, 'message', 'message must be a JSON object in the query, e.g. message={}');
         }
         const { browserId, guestRef } = store.createGuest(tenant.key);
         const clientKey = tenant.edge ? (ctx.query.get('client_key') ?? '') : tenant.key;
-        return json(200, { ref: browserId, customer_ref: guestRef, status: 'OK', version: VERSION, client_key: clientKey });
+        return json(200, {
+          ref: browserId,
+          customer_ref: guestRef,
+          status: 'OK',
+          version: VERSION,
+          client_key: clientKey,
+        });
       },
     },
     {
@@ -111,7 +118,11 @@ export function sitecoreRoutes(store, { textPlainEvents = false } = {}) {
         if (tenant && 'status' in tenant) return tenant;
         const type = mediaType(ctx.req);
         if (type !== 'application/json' && !(textPlainEvents && type === 'text/plain')) {
-          return error(415, 'content-type', `send the event as Content-Type: application/json (got ${type ? JSON.stringify(type) : 'none'})`);
+          return error(
+            415,
+            'content-type',
+            `send the event as Content-Type: application/json (got ${type ? JSON.stringify(type) : 'none'})`,
+          );
         }
         if (ctx.body.length === 0) return error(400, 'body', 'the body is empty; expected one event as JSON');
         const parsed = parseWithin(ctx.body.toString('utf8'));

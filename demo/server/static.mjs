@@ -32,7 +32,11 @@ const TYPES = /** @type {Record<string, string>} */ ({
 export const contentType = (file) => TYPES[extname(file).toLowerCase()] ?? 'application/octet-stream';
 
 /** @param {number} status @param {string} text @returns {Reply} */
-const text = (status, text) => ({ status, body: text + '\n', headers: { 'Content-Type': 'text/plain; charset=utf-8' } });
+const text = (status, text) => ({
+  status,
+  body: text + '\n',
+  headers: { 'Content-Type': 'text/plain; charset=utf-8' },
+});
 
 /**
  * @param {Record<string, string> | undefined} mounts URL prefix → directory
@@ -85,7 +89,10 @@ export function createStatic(mounts = {}) {
     if (!info.isFile()) return text(404, 'Not Found');
     // A page may come with its own response headers (a test page's Content-Security-Policy, say):
     // `page.html.headers.json` beside it, a flat JSON object.
-    const extra = await readFile(file + '.headers.json', 'utf8').then((json) => JSON.parse(json), () => ({}));
+    const extra = await readFile(file + '.headers.json', 'utf8').then(
+      (json) => JSON.parse(json),
+      () => ({}),
+    );
     return { status: 200, body: await readFile(file), headers: { ...extra, 'Content-Type': contentType(file) } };
   };
 }

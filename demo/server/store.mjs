@@ -149,7 +149,8 @@ export function createStore({ dataDir, sessionTimeoutMs, dedupeEvents = false, w
           skip(i, `could not be applied (${/** @type {Error} */ (err)?.message})`);
         }
       });
-    if (skipped) warn(`sandbox: ${skipped} record${skipped === 1 ? '' : 's'} of ${logPath} skipped; the others are loaded`);
+    if (skipped)
+      warn(`sandbox: ${skipped} record${skipped === 1 ? '' : 's'} of ${logPath} skipped; the others are loaded`);
   }
 
   replay();
@@ -197,7 +198,10 @@ export function createStore({ dataDir, sessionTimeoutMs, dedupeEvents = false, w
       const guest = guests.get(browserId);
       if (!guest) return null;
       settle(guest, Date.now(), sessionTimeoutMs);
-      return toTimeline(guest, orders.filter((o) => o.browserId === browserId));
+      return toTimeline(
+        guest,
+        orders.filter((o) => o.browserId === browserId),
+      );
     },
 
     findGuest(query) {
@@ -209,10 +213,15 @@ export function createStore({ dataDir, sessionTimeoutMs, dedupeEvents = false, w
         const email = query.email.toLowerCase();
         test = (g) =>
           g.identity?.email?.toLowerCase() === email ||
-          (g.identity?.identifiers ?? []).some((i) => i.provider.toLowerCase() === 'email' && i.id.toLowerCase() === email);
+          (g.identity?.identifiers ?? []).some(
+            (i) => i.provider.toLowerCase() === 'email' && i.id.toLowerCase() === email,
+          );
       } else {
         const { id, provider } = query.identifier;
-        test = (g) => (g.identity?.identifiers ?? []).some((i) => i.id === id && (provider === undefined || i.provider === provider));
+        test = (g) =>
+          (g.identity?.identifiers ?? []).some(
+            (i) => i.id === id && (provider === undefined || i.provider === provider),
+          );
       }
       // One person, several browsers: the one seen last is the one to personalize for.
       let best = null;
@@ -285,7 +294,9 @@ export function recordProblem(record) {
   if (!Number.isFinite(record.at)) return 'at is not a time';
   switch (record.kind) {
     case 'guest':
-      return isText(record.browserId) && isText(record.guestRef) && typeof record.clientKey === 'string' ? null : 'a guest record needs browserId, guestRef and clientKey';
+      return isText(record.browserId) && isText(record.guestRef) && typeof record.clientKey === 'string'
+        ? null
+        : 'a guest record needs browserId, guestRef and clientKey';
     case 'event': {
       if (!isText(record.ref) || !isText(record.clientKey)) return 'an event record needs ref and clientKey';
       if (!isPlainObject(record.message)) return 'the event is not an object';
@@ -295,11 +306,15 @@ export function recordProblem(record) {
       return edgeInvalid && invalid ? `the event is invalid: ${invalid.message}` : null;
     }
     case 'track':
-      return isText(record.browserId) && isText(record.placement) && isText(record.campaign) && (record.action === 'impression' || record.action === 'click')
+      return isText(record.browserId) &&
+        isText(record.placement) &&
+        isText(record.campaign) &&
+        (record.action === 'impression' || record.action === 'click')
         ? null
         : 'a tracking record needs browserId, placement, campaign and action';
     case 'order': {
-      if (!isText(record.refCode) || !(record.browserId === null || isText(record.browserId))) return 'an order record needs refCode and browserId';
+      if (!isText(record.refCode) || !(record.browserId === null || isText(record.browserId)))
+        return 'an order record needs refCode and browserId';
       if (record.id !== undefined && !isText(record.id)) return 'the order id is not a string';
       if (!isPlainObject(record.body)) return 'the order is not an object';
       const invalid = validateOfflineOrder(record.body);
@@ -324,7 +339,14 @@ const iso = (ms) => new Date(ms).toISOString();
  * @returns {OfflineOrderEntry}
  */
 function toOrderEntry(r) {
-  return structuredClone({ id: r.id, refCode: r.refCode, duplicateOf: r.duplicateOf, receivedAt: iso(r.at), browserId: r.browserId, body: r.body });
+  return structuredClone({
+    id: r.id,
+    refCode: r.refCode,
+    duplicateOf: r.duplicateOf,
+    receivedAt: iso(r.at),
+    browserId: r.browserId,
+    body: r.body,
+  });
 }
 
 /**

@@ -157,7 +157,9 @@ export interface OfflineOrderBody {
   user?: { id?: string; email?: string; info?: Record<string, unknown> };
   order: {
     refCode: string;
-    items: Array<{ refCode: string; qty: number; price: number; attributes?: Record<string, unknown> } & Record<string, unknown>>;
+    items: Array<
+      { refCode: string; qty: number; price: number; attributes?: Record<string, unknown> } & Record<string, unknown>
+    >;
   } & Record<string, unknown>;
   [field: string]: unknown;
 }
@@ -213,7 +215,11 @@ export interface Store {
    * Stores a validated offline order (durably), attached to `browserId` or to nobody (null); a
    * repeated refCode is stored and marked, or with `dedupe` not stored (`stored: false`, `id` of the first).
    */
-  recordOrder(body: OfflineOrderBody, browserId: string | null, dedupe?: boolean): { id: string; duplicateOf: string | null; stored: boolean };
+  recordOrder(
+    body: OfflineOrderBody,
+    browserId: string | null,
+    dedupe?: boolean,
+  ): { id: string; duplicateOf: string | null; stored: boolean };
   /** Every offline order, oldest first. */
   orders(): OfflineOrderEntry[];
   /** Counts an Algonomy impression or click for a known guest (durably). false: unknown guest. */

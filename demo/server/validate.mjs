@@ -21,11 +21,31 @@ export const MAX_EXT_KEYS = 50;
 export const MAX_EMAIL_LENGTH = 254;
 const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
 /** Top-level fields the event documentation gives as text, checked when present. */
-const TEXT_FIELDS = ['referrer', 'page_variant_id', 'utm_campaign', 'utm_source', 'utm_medium', 'utm_content', 'utm_term'];
+const TEXT_FIELDS = [
+  'referrer',
+  'page_variant_id',
+  'utm_campaign',
+  'utm_source',
+  'utm_medium',
+  'utm_content',
+  'utm_term',
+];
 /** Product fields the ADD documentation gives as text. */
 const PRODUCT_TEXT = ['item_id', 'productId', 'name', 'type', 'referenceId', 'orderedAt', 'originalCurrencyCode'];
 /** Person fields of an IDENTITY event, all text (`street` is a list of lines). */
-const PERSON_TEXT = ['firstname', 'lastname', 'title', 'gender', 'dob', 'mobile', 'phone', 'city', 'country', 'postal_code', 'state'];
+const PERSON_TEXT = [
+  'firstname',
+  'lastname',
+  'title',
+  'gender',
+  'dob',
+  'mobile',
+  'phone',
+  'city',
+  'country',
+  'postal_code',
+  'state',
+];
 
 /** @typedef {{ field: string, message: string }} ValidationError */
 
@@ -58,7 +78,9 @@ export const isEmail = (v) => typeof v === 'string' && v.length <= MAX_EMAIL_LEN
  */
 function textFields(object, fields, prefix = '') {
   const bad = fields.find((f) => object[f] !== undefined && typeof object[f] !== 'string');
-  return bad === undefined ? null : { field: `${prefix}${bad}`, message: `${prefix}${bad} must be a string (${describe(object[bad])})` };
+  return bad === undefined
+    ? null
+    : { field: `${prefix}${bad}`, message: `${prefix}${bad} must be a string (${describe(object[bad])})` };
 }
 
 /**
@@ -76,16 +98,25 @@ export function validateEvent(message, clientKey = message.client_key, edge = fa
     return { field: 'client_key', message: `client_key must be a non-empty string (${describe(clientKey)})` };
   }
   if (edge && message.client_key !== undefined && typeof message.client_key !== 'string') {
-    return { field: 'client_key', message: `client_key must be a string, "" allowed on the Edge (${describe(message.client_key)})` };
+    return {
+      field: 'client_key',
+      message: `client_key must be a string, "" allowed on the Edge (${describe(message.client_key)})`,
+    };
   }
   // Engage sends browser_id "" when its cookie could not be stored; an event that cannot be
   // tied to a guest is refused here rather than filed under "".
   if (!isNonEmptyString(message.browser_id)) {
-    return { field: 'browser_id', message: `browser_id must be a non-empty string: create a browser id first (${describe(message.browser_id)})` };
+    return {
+      field: 'browser_id',
+      message: `browser_id must be a non-empty string: create a browser id first (${describe(message.browser_id)})`,
+    };
   }
   const type = message.type;
   if (typeof type !== 'string' || !TYPE_PATTERN.test(type)) {
-    return { field: 'type', message: `type must be an upper-case identifier matching ${TYPE_PATTERN} (${describe(type)})` };
+    return {
+      field: 'type',
+      message: `type must be an upper-case identifier matching ${TYPE_PATTERN} (${describe(type)})`,
+    };
   }
   // The base fields are required on every event, as Sitecore's event API documents them, with
   // only the exceptions Sitecore's own SDKs rely on: form() sends FORM without channel, currency
@@ -93,16 +124,26 @@ export function validateEvent(message, clientKey = message.client_key, edge = fa
   // a VIEW without channel or currency, which its Edge proxy completes from the site's settings.
   const form = type === 'FORM';
   const bareView = edge && type === 'VIEW';
-  const required = (/** @type {string} */ field) => message[field] !== undefined || !(form || (bareView && (field === 'channel' || field === 'currency')));
+  const required = (/** @type {string} */ field) =>
+    message[field] !== undefined || !(form || (bareView && (field === 'channel' || field === 'currency')));
   if (required('channel') && !CHANNELS.includes(message.channel)) {
-    return { field: 'channel', message: `channel must be one of ${CHANNELS.join(', ')} (${describe(message.channel)})` };
+    return {
+      field: 'channel',
+      message: `channel must be one of ${CHANNELS.join(', ')} (${describe(message.channel)})`,
+    };
   }
   // pos names the point of sale; only the Edge fills a blank one in (from the site).
   if (typeof message.pos !== 'string' || (!edge && message.pos === '')) {
-    return { field: 'pos', message: `pos must be ${edge ? 'a string, "" allowed on the Edge' : 'the point of sale, a non-empty string'} (${describe(message.pos)})` };
+    return {
+      field: 'pos',
+      message: `pos must be ${edge ? 'a string, "" allowed on the Edge' : 'the point of sale, a non-empty string'} (${describe(message.pos)})`,
+    };
   }
   if (required('language') && !(typeof message.language === 'string' && /^[A-Za-z]{2}$/.test(message.language))) {
-    return { field: 'language', message: `language must be a 2-letter ISO 639 code such as "EN" (${describe(message.language)})` };
+    return {
+      field: 'language',
+      message: `language must be a 2-letter ISO 639 code such as "EN" (${describe(message.language)})`,
+    };
   }
   if (required('currency') && !(typeof message.currency === 'string' && /^[A-Za-z]{3}$/.test(message.currency))) {
     return {
@@ -174,8 +215,14 @@ function validateProduct(product) {
   // The cart keys, names and prices items by these: an object here (whatever its toString) is refused.
   const textError = textFields(product, PRODUCT_TEXT, 'product.');
   if (textError) return textError;
-  if (product.currency !== undefined && !(typeof product.currency === 'string' && /^[A-Za-z]{3}$/.test(product.currency))) {
-    return { field: 'product.currency', message: `product.currency must be a 3-letter ISO 4217 code such as "EUR" (${describe(product.currency)})` };
+  if (
+    product.currency !== undefined &&
+    !(typeof product.currency === 'string' && /^[A-Za-z]{3}$/.test(product.currency))
+  ) {
+    return {
+      field: 'product.currency',
+      message: `product.currency must be a 3-letter ISO 4217 code such as "EUR" (${describe(product.currency)})`,
+    };
   }
   const { quantity, price, originalPrice } = product;
   if (quantity !== undefined && !(typeof quantity === 'number' && Number.isFinite(quantity) && quantity > 0)) {
@@ -185,7 +232,10 @@ function validateProduct(product) {
     return { field: 'product.price', message: `product.price must be a number ≥ 0 (${describe(price)})` };
   }
   if (originalPrice !== undefined && !(typeof originalPrice === 'number' && originalPrice >= 0)) {
-    return { field: 'product.originalPrice', message: `product.originalPrice must be a number ≥ 0 (${describe(originalPrice)})` };
+    return {
+      field: 'product.originalPrice',
+      message: `product.originalPrice must be a number ≥ 0 (${describe(originalPrice)})`,
+    };
   }
   return null;
 }
@@ -206,7 +256,10 @@ function validateIdentity(message) {
       return { field: 'identifiers', message: `identifiers[${i}] must be { id, provider } with non-empty strings` };
     }
     if (entry.expiry_date !== undefined && typeof entry.expiry_date !== 'string') {
-      return { field: `identifiers[${i}].expiry_date`, message: `identifiers[${i}].expiry_date must be a date string (${describe(entry.expiry_date)})` };
+      return {
+        field: `identifiers[${i}].expiry_date`,
+        message: `identifiers[${i}].expiry_date must be a date string (${describe(entry.expiry_date)})`,
+      };
     }
   }
   if (message.email !== undefined && !isEmail(message.email)) {
@@ -215,7 +268,10 @@ function validateIdentity(message) {
   // The name is shown in decisions ({{firstname}}); the rest of the person is text as documented.
   const textError = textFields(message, PERSON_TEXT);
   if (textError) return textError;
-  if (message.street !== undefined && !(Array.isArray(message.street) && message.street.every((line) => typeof line === 'string'))) {
+  if (
+    message.street !== undefined &&
+    !(Array.isArray(message.street) && message.street.every((line) => typeof line === 'string'))
+  ) {
     return { field: 'street', message: `street must be a list of address lines (${describe(message.street)})` };
   }
   return null;

@@ -21,8 +21,21 @@ const SHOE = {
 /** @param {Product} product @param {string} base @param {string} accent */
 function shoe(product, base, accent) {
   const body = SHOE[/** @type {keyof typeof SHOE} */ (product.category)] ?? SHOE.runners;
-  const lugs = product.category === 'trail' ? [60, 100, 140, 180, 220, 260, 300, 340].map((x) => `<rect x="${x}" y="170" width="22" height="8" rx="2" fill="${shade(accent, -0.4)}"/>`).join('') : '';
-  const laces = product.category === 'slip-ons' ? '' : [130, 150, 170, 190].map((x, i) => `<line x1="${x}" y1="${96 + i * 5}" x2="${x + 14}" y2="${112 + i * 5}" stroke="${accent}" stroke-width="5" stroke-linecap="round"/>`).join('');
+  const lugs =
+    product.category === 'trail'
+      ? [60, 100, 140, 180, 220, 260, 300, 340]
+          .map((x) => `<rect x="${x}" y="170" width="22" height="8" rx="2" fill="${shade(accent, -0.4)}"/>`)
+          .join('')
+      : '';
+  const laces =
+    product.category === 'slip-ons'
+      ? ''
+      : [130, 150, 170, 190]
+          .map(
+            (x, i) =>
+              `<line x1="${x}" y1="${96 + i * 5}" x2="${x + 14}" y2="${112 + i * 5}" stroke="${accent}" stroke-width="5" stroke-linecap="round"/>`,
+          )
+          .join('');
   return `<path d="${body}" fill="${base}" stroke="${shade(base, -0.35)}" stroke-width="3"/>
 <rect x="36" y="160" width="330" height="14" rx="7" fill="${accent}"/>${lugs}
 <path d="M250 126 C290 132 345 130 360 150" fill="none" stroke="${accent}" stroke-width="6" stroke-linecap="round"/>${laces}`;

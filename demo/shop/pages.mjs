@@ -7,7 +7,10 @@
 
 /** Text for HTML: every value that came from data goes through here. @param {unknown} value */
 export const esc = (value) =>
-  String(value).replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c] ?? c);
+  String(value).replace(
+    /[&<>"']/g,
+    (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c] ?? c,
+  );
 
 /** @param {number} value */
 export const money = (value) => `€${value.toFixed(2)}`;
@@ -122,7 +125,13 @@ ${grid(products)}`,
 
 /** @param {PageEnv} env @param {Product} product @param {string} categoryName */
 export function productPage(env, product, categoryName) {
-  const add = { item_id: product.id, name: product.name, price: product.price, type: product.category, slug: product.slug };
+  const add = {
+    item_id: product.id,
+    name: product.name,
+    price: product.price,
+    type: product.category,
+    slug: product.slug,
+  };
   return layout(env, {
     title: product.name,
     page: 'product',
@@ -212,4 +221,8 @@ export function shippingPage(env) {
 
 /** @param {PageEnv} env */
 export const notFoundPage = (env) =>
-  layout(env, { title: 'Not found', page: 'missing', body: '<h1>We could not find that page</h1><p><a href="/">Back to the shop</a></p>' });
+  layout(env, {
+    title: 'Not found',
+    page: 'missing',
+    body: '<h1>We could not find that page</h1><p><a href="/">Back to the shop</a></p>',
+  });

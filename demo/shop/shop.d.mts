@@ -2,7 +2,11 @@
 import type { SandboxOptions } from '../server/types.js';
 
 /** The demo storefront's routes, for `createSite({ routes })`; `api` is the vendor APIs' origin (the sandbox's URL). */
-export declare function shopRoutes(options: { api: string; snippetFile?: string; tagOptions?: Record<string, unknown> }): NonNullable<SandboxOptions['routes']>;
+export declare function shopRoutes(options: {
+  api: string;
+  snippetFile?: string;
+  tagOptions?: Record<string, unknown>;
+}): NonNullable<SandboxOptions['routes']>;
 
 /** The authentication header value the shop's tills send with offline orders (the sandbox's `orderAuth`). */
 export declare const TILL_AUTH: string;

@@ -56,7 +56,15 @@ function showCart() {
   const body = $('#cart-lines tbody');
   const lines = cart();
   body.replaceChildren(
-    ...lines.map((l) => h('tr', {}, h('td', {}, h('a', { href: `/products/${l.slug}` }, l.name)), h('td', {}, String(l.qty)), h('td', {}, money(l.qty * l.price)))),
+    ...lines.map((l) =>
+      h(
+        'tr',
+        {},
+        h('td', {}, h('a', { href: `/products/${l.slug}` }, l.name)),
+        h('td', {}, String(l.qty)),
+        h('td', {}, money(l.qty * l.price)),
+      ),
+    ),
   );
   $('#cart-lines').hidden = !lines.length;
   $('#cart-empty').hidden = !!lines.length;
@@ -67,11 +75,18 @@ function showCart() {
 async function checkout() {
   const status = $('#checkout-status');
   const reference = `SC-${Date.now().toString(36).toUpperCase()}`;
-  const result = await slotwise('event', 'CHECKOUT', { reference_id: reference, status: 'PURCHASED', total: Number(cartTotal().toFixed(2)), currency: 'EUR' });
+  const result = await slotwise('event', 'CHECKOUT', {
+    reference_id: reference,
+    status: 'PURCHASED',
+    total: Number(cartTotal().toFixed(2)),
+    currency: 'EUR',
+  });
   write(CART, []);
   showCart();
   showCount();
-  status.textContent = result.ok ? `Thank you! Order ${reference} is on its way.` : `Order ${reference} is placed; the shop will be told when you are back online.`;
+  status.textContent = result.ok
+    ? `Thank you! Order ${reference} is on its way.`
+    : `Order ${reference} is placed; the shop will be told when you are back online.`;
 }
 
 async function forceClose() {
@@ -95,7 +110,10 @@ function showUser() {
 async function signIn(event) {
   event.preventDefault();
   const form = new FormData(event.target);
-  const person = { email: String(form.get('email')).trim(), firstName: String(form.get('firstName')).trim() || undefined };
+  const person = {
+    email: String(form.get('email')).trim(),
+    firstName: String(form.get('firstName')).trim() || undefined,
+  };
   const result = await slotwise('identity', person);
   if (!result.ok) {
     $('#sign-in-status').textContent = result.error?.message ?? 'Could not sign in.';
@@ -109,9 +127,15 @@ async function storePurchase() {
   const user = read(USER, null);
   const status = $('#store-purchase-status');
   // The shop's server sends it, with credentials the browser never sees.
-  const answer = await fetch('/shop/store-purchase', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ email: user?.email }) });
+  const answer = await fetch('/shop/store-purchase', {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ email: user?.email }),
+  });
   const result = await answer.json().catch(() => ({}));
-  status.textContent = answer.ok ? `In-store order ${result.refCode} recorded.` : `Not recorded: ${result.message ?? answer.status}`;
+  status.textContent = answer.ok
+    ? `In-store order ${result.refCode} recorded.`
+    : `Not recorded: ${result.message ?? answer.status}`;
 }
 
 // ---- The marketer preview drawer -----------------------------------------------------------
@@ -149,21 +173,39 @@ function choicesFor(el, catalog) {
   const d = el.dataset;
   if (d.slotwiseFlow) {
     const prefix = d.slotwiseFlow.replace(/\*$/, '');
-    const flows = catalog.flows.filter((f) => (d.slotwiseFlow.endsWith('*') ? f.friendlyId.startsWith(prefix) : f.friendlyId == prefix) && f.live !== false);
-    return flows.flatMap((f) => f.variants.map((v, i) => ({ key: f.friendlyId, value: i, label: `${f.friendlyId} · ${describeRule(v.when)}` })));
+    const flows = catalog.flows.filter(
+      (f) =>
+        (d.slotwiseFlow.endsWith('*') ? f.friendlyId.startsWith(prefix) : f.friendlyId == prefix) && f.live !== false,
+    );
+    return flows.flatMap((f) =>
+      f.variants.map((v, i) => ({ key: f.friendlyId, value: i, label: `${f.friendlyId} · ${describeRule(v.when)}` })),
+    );
   }
   if (d.slotwisePlacement) {
     const placement = catalog.placements.find((p) => p.placement == d.slotwisePlacement);
     // A campaign, or one of its creatives (`Campaign#creative`) when it has several.
     return (placement?.campaigns ?? []).flatMap((c) => [
       { key: d.slotwisePlacement, value: c.campaign, label: c.campaign },
-      ...(c.creatives.length > 1 ? c.creatives.filter((cr) => cr.id).map((cr) => ({ key: d.slotwisePlacement, value: `${c.campaign}#${cr.id}`, label: `${c.campaign} · only ${cr.ALT_TEXT || cr.id}` })) : []),
+      ...(c.creatives.length > 1
+        ? c.creatives
+            .filter((cr) => cr.id)
+            .map((cr) => ({
+              key: d.slotwisePlacement,
+              value: `${c.campaign}#${cr.id}`,
+              label: `${c.campaign} · only ${cr.ALT_TEXT || cr.id}`,
+            }))
+        : []),
     ]);
   }
   const activity = catalog.offers.find((o) => o.activityId == d.slotwiseActivity);
   return (activity?.options ?? []).map((o) => ({ key: d.slotwiseActivity, value: o.id, label: o.name ?? o.id }));
 }
-const describeRule = (when) => (when ? Object.entries(when).map(([k, v]) => `${k}: ${[].concat(v).join(' or ')}`).join(', ') : 'everyone');
+const describeRule = (when) =>
+  when
+    ? Object.entries(when)
+        .map(([k, v]) => `${k}: ${[].concat(v).join(' or ')}`)
+        .join(', ')
+    : 'everyone';
 const slotName = (el) => el.dataset.slotwiseFlow ?? el.dataset.slotwisePlacement ?? el.dataset.slotwiseOffer;
 const sourceOf = (el) => (el.dataset.slotwiseFlow ? 'flow' : el.dataset.slotwisePlacement ? 'placement' : 'offer');
 
@@ -172,42 +214,91 @@ async function openPreview() {
   drawer.hidden = false;
   $('#preview-toggle').setAttribute('aria-expanded', 'true');
   const preview = currentPreview();
-  const catalog = await fetch(`${API}/sandbox/catalog`).then((r) => r.json()).then((s) => s.catalog ?? s).catch(() => ({ flows: [], placements: [], offers: [] }));
+  const catalog = await fetch(`${API}/sandbox/catalog`)
+    .then((r) => r.json())
+    .then((s) => s.catalog ?? s)
+    .catch(() => ({ flows: [], placements: [], offers: [] }));
 
-  const audience = h('select', { id: 'preview-audience' }, AUDIENCES.map(([value, label]) => h('option', { value, selected: preview.audience == value }, label)));
+  const audience = h(
+    'select',
+    { id: 'preview-audience' },
+    AUDIENCES.map(([value, label]) => h('option', { value, selected: preview.audience == value }, label)),
+  );
   const utm = h('input', { id: 'preview-utm', value: preview.utm ?? '', placeholder: 'spring_sale', size: 14 });
   const slots = [...document.querySelectorAll('[data-slotwise-flow],[data-slotwise-placement],[data-slotwise-offer]')];
   const pickers = slots.map((el) => {
     const choices = choicesFor(el, catalog);
     const key = choices[0]?.key;
-    const select = h('select', { 'data-key': key ?? '', 'aria-label': `What ${slotName(el)} shows` },
+    const select = h(
+      'select',
+      { 'data-key': key ?? '', 'aria-label': `What ${slotName(el)} shows` },
       h('option', { value: '' }, 'Decided for the visitor'),
-      choices.map((c) => h('option', { value: JSON.stringify([c.key, c.value]), selected: key != null && JSON.stringify(preview.force?.[c.key]) == JSON.stringify(c.value) && c.key == key }, c.label)));
-    return h('tr', {}, h('td', {}, h('strong', {}, sourceOf(el)), h('br'), slotName(el)), h('td', {}, h('span', { class: 'state', 'data-for': slotName(el) }, el.dataset.slotwiseState ?? 'waiting')), h('td', {}, select));
+      choices.map((c) =>
+        h(
+          'option',
+          {
+            value: JSON.stringify([c.key, c.value]),
+            selected: key != null && JSON.stringify(preview.force?.[c.key]) == JSON.stringify(c.value) && c.key == key,
+          },
+          c.label,
+        ),
+      ),
+    );
+    return h(
+      'tr',
+      {},
+      h('td', {}, h('strong', {}, sourceOf(el)), h('br'), slotName(el)),
+      h('td', {}, h('span', { class: 'state', 'data-for': slotName(el) }, el.dataset.slotwiseState ?? 'waiting')),
+      h('td', {}, select),
+    );
   });
 
   const apply = () => {
     const force = {};
-    for (const select of drawer.querySelectorAll('select[data-key]')) if (select.value) {
-      const [key, value] = JSON.parse(select.value);
-      force[key] = value;
-    }
-    applyPreview({ ...(audience.value && { audience: audience.value }), ...(utm.value.trim() && { utm: utm.value.trim() }), ...(Object.keys(force).length && { force }) });
+    for (const select of drawer.querySelectorAll('select[data-key]'))
+      if (select.value) {
+        const [key, value] = JSON.parse(select.value);
+        force[key] = value;
+      }
+    applyPreview({
+      ...(audience.value && { audience: audience.value }),
+      ...(utm.value.trim() && { utm: utm.value.trim() }),
+      ...(Object.keys(force).length && { force }),
+    });
   };
 
-  drawer.replaceChildren(...[
-    h('button', { type: 'button', class: 'link close', onclick: closePreview }, 'Close'),
-    h('h2', {}, 'Preview this page as'),
-    Object.keys(preview).length ? h('p', { class: 'preview-active' }, 'Preview is on for this tab: its requests are marked and kept out of the counts. ', h('button', { type: 'button', class: 'link', onclick: () => applyPreview({}) }, 'Exit preview')) : null,
-    h('p', {}, h('label', { for: 'preview-audience' }, 'Audience '), audience),
-    h('p', {}, h('label', { for: 'preview-utm' }, 'UTM campaign '), utm),
-    h('h2', {}, 'Slots on this page'),
-    h('table', {}, h('thead', {}, h('tr', {}, h('th', {}, 'Slot'), h('th', {}, 'State'), h('th', {}, 'Show'))), h('tbody', {}, pickers)),
-    h('p', {}, h('button', { type: 'button', class: 'btn', onclick: apply }, 'Preview'), ' ',
-      h('a', { href: withDebug() }, 'Open the slot inspector')),
-    h('h2', {}, 'Visitor timeline'),
-    h('div', { id: 'timeline' }, h('p', { class: 'muted' }, 'Loading…')),
-  ].filter(Boolean));
+  drawer.replaceChildren(
+    ...[
+      h('button', { type: 'button', class: 'link close', onclick: closePreview }, 'Close'),
+      h('h2', {}, 'Preview this page as'),
+      Object.keys(preview).length
+        ? h(
+            'p',
+            { class: 'preview-active' },
+            'Preview is on for this tab: its requests are marked and kept out of the counts. ',
+            h('button', { type: 'button', class: 'link', onclick: () => applyPreview({}) }, 'Exit preview'),
+          )
+        : null,
+      h('p', {}, h('label', { for: 'preview-audience' }, 'Audience '), audience),
+      h('p', {}, h('label', { for: 'preview-utm' }, 'UTM campaign '), utm),
+      h('h2', {}, 'Slots on this page'),
+      h(
+        'table',
+        {},
+        h('thead', {}, h('tr', {}, h('th', {}, 'Slot'), h('th', {}, 'State'), h('th', {}, 'Show'))),
+        h('tbody', {}, pickers),
+      ),
+      h(
+        'p',
+        {},
+        h('button', { type: 'button', class: 'btn', onclick: apply }, 'Preview'),
+        ' ',
+        h('a', { href: withDebug() }, 'Open the slot inspector'),
+      ),
+      h('h2', {}, 'Visitor timeline'),
+      h('div', { id: 'timeline' }, h('p', { class: 'muted' }, 'Loading…')),
+    ].filter(Boolean),
+  );
   refreshTimeline();
 }
 
@@ -232,9 +323,17 @@ async function refreshTimeline() {
   if (!box || $('#preview').hidden) return;
   const round = ++timelineRound; // a newer refresh (the checkbox, say) supersedes this one
   const { browserId } = await slotwise('browserId');
-  const guest = browserId && (await fetch(`${API}/sandbox/guests/${encodeURIComponent(browserId)}`).then((r) => (r.ok ? r.json() : null)).catch(() => null));
+  const guest =
+    browserId &&
+    (await fetch(`${API}/sandbox/guests/${encodeURIComponent(browserId)}`)
+      .then((r) => (r.ok ? r.json() : null))
+      .catch(() => null));
   if (round != timelineRound) return;
-  box.replaceChildren(...(guest ? timelineView(browserId, guest) : [h('p', { class: 'muted' }, 'No events from this browser yet.')]).flat().filter(Boolean));
+  box.replaceChildren(
+    ...(guest ? timelineView(browserId, guest) : [h('p', { class: 'muted' }, 'No events from this browser yet.')])
+      .flat()
+      .filter(Boolean),
+  );
   showSlotStates();
   timelineTimer = setTimeout(refreshTimeline, 2000);
 }
@@ -246,7 +345,10 @@ function showSlotStates() {
     if (slot) el.textContent = slot.dataset.slotwiseState;
   }
 }
-new MutationObserver(showSlotStates).observe(document.body, { subtree: true, attributeFilter: ['data-slotwise-state'] });
+new MutationObserver(showSlotStates).observe(document.body, {
+  subtree: true,
+  attributeFilter: ['data-slotwise-state'],
+});
 
 /** Events whose fields the marketer opened (by ref) stay open across refreshes; slot events are shown on request. */
 const openEvents = new Set();
@@ -260,27 +362,107 @@ function timelineView(browserId, guest) {
   // How many times each event id was stored: the API keeps every request, repeats included.
   const copies = new Map();
   for (const e of all) if (e.eventId) copies.set(e.eventId, (copies.get(e.eventId) ?? 0) + 1);
-  const toggle = h('input', { type: 'checkbox', id: 'timeline-slot-events', checked: withSlotEvents,
-    onchange: (e) => ((withSlotEvents = e.target.checked), refreshTimeline()) });
+  const toggle = h('input', {
+    type: 'checkbox',
+    id: 'timeline-slot-events',
+    checked: withSlotEvents,
+    onchange: (e) => ((withSlotEvents = e.target.checked), refreshTimeline()),
+  });
   return [
-    h('p', {}, 'Browser id ', h('code', {}, browserId), guest.identity ? [' · signed in as ', h('strong', {}, guest.identity.email ?? guest.identity.firstname ?? 'someone')] : ' · anonymous'),
-    h('p', {}, `Bag: ${cartLines.reduce((n, l) => n + l.quantity, 0)} items · abandoned value: ${money(guest.abandonedValue ?? 0)}`),
+    h(
+      'p',
+      {},
+      'Browser id ',
+      h('code', {}, browserId),
+      guest.identity
+        ? [' · signed in as ', h('strong', {}, guest.identity.email ?? guest.identity.firstname ?? 'someone')]
+        : ' · anonymous',
+    ),
+    h(
+      'p',
+      {},
+      `Bag: ${cartLines.reduce((n, l) => n + l.quantity, 0)} items · abandoned value: ${money(guest.abandonedValue ?? 0)}`,
+    ),
     h('h3', {}, 'Sessions'),
-    h('ol', {}, (guest.sessions ?? []).map((s) => {
-      const count = all.filter((e) => e.sessionId == s.id).length;
-      return h('li', {}, `${s.status}${s.closedBy ? ` (${s.closedBy})` : ''}, ${count} events${s.abandonedValue ? `, abandoned ${money(s.abandonedValue)}` : ''}${s.purchased ? ', purchased' : ''}`);
-    })),
+    h(
+      'ol',
+      {},
+      (guest.sessions ?? []).map((s) => {
+        const count = all.filter((e) => e.sessionId == s.id).length;
+        return h(
+          'li',
+          {},
+          `${s.status}${s.closedBy ? ` (${s.closedBy})` : ''}, ${count} events${s.abandonedValue ? `, abandoned ${money(s.abandonedValue)}` : ''}${s.purchased ? ', purchased' : ''}`,
+        );
+      }),
+    ),
     h('h3', {}, 'Events, in the order the API stored them'),
-    h('p', {}, toggle, h('label', { for: 'timeline-slot-events' }, ` with slot impressions and clicks (${all.length - all.filter((e) => !e.type.startsWith('SLOT_')).length})`)),
-    guest.duplicates ? h('p', { class: 'dup-note', role: 'note' },
-      `${guest.duplicates} ${guest.duplicates == 1 ? 'request repeats' : 'requests repeat'} an event already stored: the API keeps every request, so a repeated ADD counts twice in the bag.`) : null,
-    h('ol', { class: 'events' }, events.map((e) => h('li', { class: copies.get(e.eventId) > 1 ? 'event dup' : 'event' },
-      h('details', { open: openEvents.has(e.ref), ontoggle: (ev) => (ev.target.open ? openEvents.add(e.ref) : openEvents.delete(e.ref)) },
-        h('summary', {}, `${time(e.receivedAt)} ${e.type} ${eventSummary(e)}`,
-          copies.get(e.eventId) > 1 ? [' ', h('span', { class: 'badge', title: e.duplicateOf ? `repeats ${e.duplicateOf}` : 'first of the copies' },
-            `stored ${copies.get(e.eventId)}×${e.duplicateOf ? ' (repeat)' : ''}`)] : null),
-        h('pre', {}, JSON.stringify(e.message, null, 1)))))),
-    guest.offlineOrders?.length ? [h('h3', {}, 'In-store orders'), h('ol', {}, guest.offlineOrders.map((o) => h('li', {}, `${o.refCode}: ${o.body.order.currency} ${o.body.order.total.toFixed(2)}, ${o.body.order.attributes?.store ?? 'in store'}, ${o.body.order.items.map((i) => `${i.qty} × ${i.refCode}`).join(', ')}`)))] : null,
+    h(
+      'p',
+      {},
+      toggle,
+      h(
+        'label',
+        { for: 'timeline-slot-events' },
+        ` with slot impressions and clicks (${all.length - all.filter((e) => !e.type.startsWith('SLOT_')).length})`,
+      ),
+    ),
+    guest.duplicates
+      ? h(
+          'p',
+          { class: 'dup-note', role: 'note' },
+          `${guest.duplicates} ${guest.duplicates == 1 ? 'request repeats' : 'requests repeat'} an event already stored: the API keeps every request, so a repeated ADD counts twice in the bag.`,
+        )
+      : null,
+    h(
+      'ol',
+      { class: 'events' },
+      events.map((e) =>
+        h(
+          'li',
+          { class: copies.get(e.eventId) > 1 ? 'event dup' : 'event' },
+          h(
+            'details',
+            {
+              open: openEvents.has(e.ref),
+              ontoggle: (ev) => (ev.target.open ? openEvents.add(e.ref) : openEvents.delete(e.ref)),
+            },
+            h(
+              'summary',
+              {},
+              `${time(e.receivedAt)} ${e.type} ${eventSummary(e)}`,
+              copies.get(e.eventId) > 1
+                ? [
+                    ' ',
+                    h(
+                      'span',
+                      { class: 'badge', title: e.duplicateOf ? `repeats ${e.duplicateOf}` : 'first of the copies' },
+                      `stored ${copies.get(e.eventId)}×${e.duplicateOf ? ' (repeat)' : ''}`,
+                    ),
+                  ]
+                : null,
+            ),
+            h('pre', {}, JSON.stringify(e.message, null, 1)),
+          ),
+        ),
+      ),
+    ),
+    guest.offlineOrders?.length
+      ? [
+          h('h3', {}, 'In-store orders'),
+          h(
+            'ol',
+            {},
+            guest.offlineOrders.map((o) =>
+              h(
+                'li',
+                {},
+                `${o.refCode}: ${o.body.order.currency} ${o.body.order.total.toFixed(2)}, ${o.body.order.attributes?.store ?? 'in store'}, ${o.body.order.items.map((i) => `${i.qty} × ${i.refCode}`).join(', ')}`,
+              ),
+            ),
+          ),
+        ]
+      : null,
   ];
 }
 function eventSummary(e) {
@@ -301,9 +483,15 @@ function renderDataOffer(event) {
   const data = content?.kind == 'json' ? content.data : undefined;
   if (source != 'offer' || typeof data?.headline != 'string') return;
   const link = typeof data.href == 'string' && data.href.startsWith('/') ? data.href : undefined;
-  event.target.replaceChildren(h('div', { class: 'offer offer--member' },
-    h('strong', {}, data.headline), typeof data.body == 'string' ? h('p', {}, data.body) : null,
-    link ? h('a', { class: 'sw-btn', href: link }, typeof data.cta == 'string' ? data.cta : 'See more') : null));
+  event.target.replaceChildren(
+    h(
+      'div',
+      { class: 'offer offer--member' },
+      h('strong', {}, data.headline),
+      typeof data.body == 'string' ? h('p', {}, data.body) : null,
+      link ? h('a', { class: 'sw-btn', href: link }, typeof data.cta == 'string' ? data.cta : 'See more') : null,
+    ),
+  );
   event.preventDefault();
 }
 
@@ -322,7 +510,7 @@ addEventListener('click', (event) => {
   else if (target.id == 'force-close') forceClose();
   else if (target.id == 'sign-out') (localStorage.removeItem(USER), showUser());
   else if (target.id == 'store-purchase') storePurchase();
-  else if (target.id == 'preview-toggle') ($('#preview').hidden ? openPreview() : closePreview());
+  else if (target.id == 'preview-toggle') $('#preview').hidden ? openPreview() : closePreview();
 });
 $('#sign-in')?.addEventListener('submit', signIn);
 // A preview link opened in this tab: the drawer shows what is being previewed.

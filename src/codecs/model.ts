@@ -22,13 +22,15 @@ A codec step that throws nothing but a SlotwiseError: what else its input makes 
 that throws, a cycle or a BigInt for JSON, a value that is no string) becomes one with `reason`,
 naming the step and the problem, so the call resolves with it instead of breaking the page.
 */
-export const guarded = <A extends unknown[], R>(reason: FailReason, what: string, step: (...args: A) => R) => (...args: A): R => {
-  try {
-    return step(...args);
-  } catch (error) {
-    throw error instanceof SlotwiseError ? error : new SlotwiseError(reason, `${what}: ${shown(error)}`);
-  }
-};
+export const guarded =
+  <A extends unknown[], R>(reason: FailReason, what: string, step: (...args: A) => R) =>
+  (...args: A): R => {
+    try {
+      return step(...args);
+    } catch (error) {
+      throw error instanceof SlotwiseError ? error : new SlotwiseError(reason, `${what}: ${shown(error)}`);
+    }
+  };
 
 /** A link or image URL that can only ever load or navigate: http(s), absolute or a path. */
 const isWebUrl = (value: string) => {

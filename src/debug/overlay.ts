@@ -26,7 +26,6 @@ const detailsOf = (decision: Decision | undefined) =>
     decision?.fallback && 'fallback',
   ].filter(Boolean) as string[];
 
-
 function labelOf(el: HTMLElement, report: SlotReport | undefined): string {
   return [
     `${report?.source ?? 'slot'} ${report?.id ?? ''}`,
@@ -35,7 +34,11 @@ function labelOf(el: HTMLElement, report: SlotReport | undefined): string {
   ].join('\n');
 }
 
-function element<K extends keyof HTMLElementTagNameMap>(tag: K, text = '', ...children: Node[]): HTMLElementTagNameMap[K] {
+function element<K extends keyof HTMLElementTagNameMap>(
+  tag: K,
+  text = '',
+  ...children: Node[]
+): HTMLElementTagNameMap[K] {
   const el = document.createElement(tag);
   el.textContent = text;
   el.append(...children);
@@ -58,12 +61,26 @@ function heading(preview: PreviewControl | false | undefined): HTMLElement {
 
 function table(rows: [HTMLElement, SlotReport | undefined][]): HTMLElement {
   const head = element('tr');
-  for (const name of ['state', 'source', 'slot', 'campaign', 'creative', 'score', 'ms']) head.append(element('th', name));
-  const list = element('table', '', element('caption', `${rows.length} slot${rows.length === 1 ? '' : 's'}`), element('thead', '', head));
+  for (const name of ['state', 'source', 'slot', 'campaign', 'creative', 'score', 'ms'])
+    head.append(element('th', name));
+  const list = element(
+    'table',
+    '',
+    element('caption', `${rows.length} slot${rows.length === 1 ? '' : 's'}`),
+    element('thead', '', head),
+  );
   for (const [el, report] of rows) {
     const d = report?.decision;
     const row = element('tr');
-    for (const cell of [stateOf(el) ?? 'waiting', report?.source ?? '', report?.id ?? '', d?.campaign ?? '', d?.creative ?? '', d?.score ?? '', report?.ms ?? ''])
+    for (const cell of [
+      stateOf(el) ?? 'waiting',
+      report?.source ?? '',
+      report?.id ?? '',
+      d?.campaign ?? '',
+      d?.creative ?? '',
+      d?.score ?? '',
+      report?.ms ?? '',
+    ])
       row.append(element('td', String(cell)));
     row.onclick = () => {
       el.scrollIntoView({ block: 'center' });
@@ -90,7 +107,10 @@ export const showOverlay: ShowOverlay = (slots, nonce, preview) => {
     layer.replaceChildren(
       ...rows.map(([el, report]) => {
         const box = el.getBoundingClientRect();
-        const label = Object.assign(document.createElement('div'), { className: 'slotwise-debug', textContent: labelOf(el, report) });
+        const label = Object.assign(document.createElement('div'), {
+          className: 'slotwise-debug',
+          textContent: labelOf(el, report),
+        });
         Object.assign(label.style, { top: `${box.top + scrollY}px`, left: `${box.left + scrollX}px` });
         return label;
       }),
@@ -99,7 +119,9 @@ export const showOverlay: ShowOverlay = (slots, nonce, preview) => {
   };
   const later = () => (frame ||= requestAnimationFrame(draw));
   // Our own labels and bar changing is not a reason to draw again (that would never end).
-  const watcher = new MutationObserver((records) => records.some((record) => !layer.contains(record.target) && !panel.contains(record.target)) && later());
+  const watcher = new MutationObserver(
+    (records) => records.some((record) => !layer.contains(record.target) && !panel.contains(record.target)) && later(),
+  );
   watcher.observe(document.body, { subtree: true, childList: true, attributes: true, attributeFilter: [STATE] });
   addEventListener('resize', later);
   draw();

@@ -29,9 +29,10 @@ export function callsFor(slots: Slot[]): Call[] {
   const of = (source: Slot['source']) => slots.filter((slot) => slot.source === source);
   const offers = of('offer');
   const calls = [
-    ...groupBy(of('flow'), (slot) => slot.id).map(
-      (group): Call => ({ slots: group, ask: (decisions, url) => decisions.flow({ friendlyId: group[0].id }, url).then((decision) => [decision]) }),
-    ),
+    ...groupBy(of('flow'), (slot) => slot.id).map((group): Call => ({
+      slots: group,
+      ask: (decisions, url) => decisions.flow({ friendlyId: group[0].id }, url).then((decision) => [decision]),
+    })),
     ...groupBy(of('placement'), (slot) => slot.id.split('.')[0] ?? '').map((group): Call => {
       const names = [...new Set(group.map((slot) => slot.id))];
       // The page type's slots share one context: a later slot's keys win.

@@ -48,11 +48,21 @@ type SetHTML = (html: string, options?: { sanitizer: { removeElements: string[] 
 Builds the content off-document: the nodes to put into the slot, or nothing when there is nothing
 left to show (sanitizing removed it all). The caller swaps them in one step.
 */
-export async function prepare(core: CoreServices, content: Content, html: 'sanitize' | 'trusted', nonce: string, render = 'inline', slot = ''): Promise<Node[]> {
+export async function prepare(
+  core: CoreServices,
+  content: Content,
+  html: 'sanitize' | 'trusted',
+  nonce: string,
+  render = 'inline',
+  slot = '',
+): Promise<Node[]> {
   if (content.kind === 'creative') return content.items.map(creativeElement);
   if (content.kind !== 'html') return [];
   if (content.html.length > MAX_SLOT_HTML)
-    throw new SlotwiseError('rejected', `${content.html.length} characters of HTML for slot ${slot}, over the limit of ${MAX_SLOT_HTML}`);
+    throw new SlotwiseError(
+      'rejected',
+      `${content.html.length} characters of HTML for slot ${slot}, over the limit of ${MAX_SLOT_HTML}`,
+    );
   if (render === 'iframe') {
     const frame = await core.loadFramer(nonce).catch(() => {
       throw couldNotLoad('slotwise-frame.min.js');
@@ -65,7 +75,11 @@ export async function prepare(core: CoreServices, content: Content, html: 'sanit
   // would also drop images, classes and styles that campaigns are made of. What goes besides:
   // <style> (it restyles the whole page), <base> (it re-bases every relative URL of the page,
   // scripts included) and <meta>/<link> (a refresh, a preload): what DOMPurify drops too.
-  if (html === 'sanitize' && setHTML) setHTML.call(box, content.html, { sanitizer: { removeElements: ['style', 'base', 'meta', 'link'] } });
-  else box.innerHTML = core.trustedHTML(html === 'trusted' ? content.html : (await core.loadSanitizer(nonce))(content.html, core.trustedTypesPolicy()));
+  if (html === 'sanitize' && setHTML)
+    setHTML.call(box, content.html, { sanitizer: { removeElements: ['style', 'base', 'meta', 'link'] } });
+  else
+    box.innerHTML = core.trustedHTML(
+      html === 'trusted' ? content.html : (await core.loadSanitizer(nonce))(content.html, core.trustedTypesPolicy()),
+    );
   return box.childElementCount || box.textContent.trim() ? [...box.childNodes] : [];
 }

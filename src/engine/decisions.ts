@@ -24,14 +24,23 @@ export function createDecisions(settings: Settings, core: CoreServices): Decisio
     const url = previewing ? withPreview(wire.url, previewing) : wire.url;
     // Each answer read says whether it was over: a retry's answer replaces the first one's.
     const read = (response: Response) => ((over = false), readUpTo(response, () => (over = true)));
-    const { status, json, timedOut } = await requestWithRetry({ ...wire, url }, { timeoutMs: settings.requestTimeoutMs, read });
+    const { status, json, timedOut } = await requestWithRetry(
+      { ...wire, url },
+      { timeoutMs: settings.requestTimeoutMs, read },
+    );
     const api = wire.url.split('?')[0] ?? '';
-    if (over) throw new SlotwiseError('rejected', `${api} answered over ${MAX_ANSWER_BYTES / 1024} kB, the limit for a decision`, status);
+    if (over)
+      throw new SlotwiseError(
+        'rejected',
+        `${api} answered over ${MAX_ANSWER_BYTES / 1024} kB, the limit for a decision`,
+        status,
+      );
     if (isSuccess(status)) return json;
     // What the API says about it (Algonomy's `errormessage`, or a `message`), when it says anything.
-    const said = [(json as { errormessage?: unknown } | null)?.errormessage, (json as { message?: unknown } | null)?.message].find(
-      (m): m is string => typeof m === 'string' && !!m.trim(),
-    );
+    const said = [
+      (json as { errormessage?: unknown } | null)?.errormessage,
+      (json as { message?: unknown } | null)?.message,
+    ].find((m): m is string => typeof m === 'string' && !!m.trim());
     throw status
       ? new SlotwiseError('rejected', `${api} answered ${status}${said ? `: ${said}` : ''}`, status)
       : new SlotwiseError(timedOut ? 'timeout' : 'blocked', `No answer from ${api}`);
@@ -57,12 +66,23 @@ export function createDecisions(settings: Settings, core: CoreServices): Decisio
 
   return {
     async flow(call, url) {
-      if (!settings.currency) throw new SlotwiseError('invalid', "Set the currency option (ISO 4217): Sitecore's flow API requires currencyCode");
+      if (!settings.currency)
+        throw new SlotwiseError(
+          'invalid',
+          "Set the currency option (ISO 4217): Sitecore's flow API requires currencyCode",
+        );
       consented();
-      if (call.email && call.identifiers) throw new SlotwiseError('invalid', 'flow(): give email or identifiers, not both (the flow API takes one identity)');
+      if (call.email && call.identifiers)
+        throw new SlotwiseError(
+          'invalid',
+          'flow(): give email or identifiers, not both (the flow API takes one identity)',
+        );
       // A flow for a known person needs no browser id (the flow API takes exactly one identity).
       const known = call.email || call.identifiers;
-      const [sitecore, id] = await Promise.all([codec(core.loadFlowsCodec(settings.nonce), 'flows'), known ? '' : browserId()]);
+      const [sitecore, id] = await Promise.all([
+        codec(core.loadFlowsCodec(settings.nonce), 'flows'),
+        known ? '' : browserId(),
+      ]);
       const json = await answerOf(sitecore.flowRequest(settings, call, id, url));
       return { ...sitecore.flowDecision(call.friendlyId, json), data: json };
     },
@@ -72,7 +92,9 @@ export function createDecisions(settings: Settings, core: CoreServices): Decisio
       let own;
       try {
         // The site's own user id (this call's, else the option's) needs no browser id.
-        own = [context.userId, config.userId].find((id) => (typeof id === 'string' && id.trim()) || Number.isFinite(id));
+        own = [context.userId, config.userId].find(
+          (id) => (typeof id === 'string' && id.trim()) || Number.isFinite(id),
+        );
       } catch {
         // A context that cannot be read: the codec says what is wrong with it.
       }
@@ -86,7 +108,11 @@ export function createDecisions(settings: Settings, core: CoreServices): Decisio
           // Calls for several page types race: the answer to the latest request keeps its token,
           // whatever order the answers arrive in.
           const mine = ++asked;
-          const answer = algonomy.placementsAnswer(await answerOf(wire), placements, new URL(config.target, location.href).href);
+          const answer = algonomy.placementsAnswer(
+            await answerOf(wire),
+            placements,
+            new URL(config.target, location.href).href,
+          );
           // Tracking URLs it would not keep: the call still succeeds, the page's error listeners hear of it.
           for (const error of answer.refused) core.error(error);
           // The token comes back changed as the visitor acts: kept exactly as served.

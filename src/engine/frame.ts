@@ -16,7 +16,8 @@ function sizeFrames(event: MessageEvent): void {
   const height = (event.data as { slotwiseHeight?: unknown } | null)?.slotwiseHeight;
   if (typeof height !== 'number' || !(height >= 0)) return;
   for (const frame of document.querySelectorAll('iframe'))
-    if (ours.has(frame) && event.source && frame.contentWindow === event.source) frame.style.height = `${Math.ceil(Math.min(height, MAX_FRAME_HEIGHT))}px`;
+    if (ours.has(frame) && event.source && frame.contentWindow === event.source)
+      frame.style.height = `${Math.ceil(Math.min(height, MAX_FRAME_HEIGHT))}px`;
 }
 
 /**
@@ -31,8 +32,11 @@ export function frameElement(html: string, trustedHTML: (html: string) => string
   frame.setAttribute('data-slotwise-frame', '');
   ours.add(frame);
   Object.assign(frame.style, { border: '0', width: '100%', height: '100%', display: 'block' });
-  const sizer = '<script>new ResizeObserver(()=>parent.postMessage({slotwiseHeight:document.documentElement.getBoundingClientRect().height},"*")).observe(document.documentElement)</script>';
-  frame.srcdoc = trustedHTML(`<!doctype html><meta charset="utf-8"><base target="_blank"><body style="margin:0">${html}${sizer}`);
+  const sizer =
+    '<script>new ResizeObserver(()=>parent.postMessage({slotwiseHeight:document.documentElement.getBoundingClientRect().height},"*")).observe(document.documentElement)</script>';
+  frame.srcdoc = trustedHTML(
+    `<!doctype html><meta charset="utf-8"><base target="_blank"><body style="margin:0">${html}${sizer}`,
+  );
   addEventListener('message', sizeFrames); // once: the same listener is not added twice
   return frame;
 }

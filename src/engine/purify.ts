@@ -4,5 +4,7 @@ import type { Policy } from '../types/parts';
 
 type Purify = { sanitize(html: string, options: object): unknown };
 
-export const purifyWith = (purify: Purify) => (html: string, policy?: Policy): string =>
-  String(purify.sanitize(html, { FORBID_TAGS: ['style'], ...(policy ? { TRUSTED_TYPES_POLICY: policy } : {}) }));
+export const purifyWith =
+  (purify: Purify) =>
+  (html: string, policy?: Policy): string =>
+    String(purify.sanitize(html, { FORBID_TAGS: ['style'], ...(policy ? { TRUSTED_TYPES_POLICY: policy } : {}) }));

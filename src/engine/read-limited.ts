@@ -10,6 +10,6 @@ export async function readUpTo(response: Response, over: () => void): Promise<st
   const chunks: BlobPart[] = [];
   let size = 0;
   for (let part; reader && !(part = await reader.read()).done; chunks.push(part.value))
-    if ((size += part.value.byteLength) > MAX_ANSWER_BYTES) return over(), void reader.cancel().catch(() => {}), '';
+    if ((size += part.value.byteLength) > MAX_ANSWER_BYTES) return (over(), void reader.cancel().catch(() => {}), '');
   return new Blob(chunks).text();
 }

@@ -75,14 +75,25 @@ export function createRenderer(settings: Settings, core: CoreServices, decisions
 
   /** Fills a slot with its decision (none: the slot keeps its default, or collapses) and shows it. */
   async function apply(pass: Pass, slot: Slot, decision: Decision | undefined): Promise<void> {
-    const nodes = decision?.content ? await prepare(core, decision.content, settings.html, settings.nonce, slot.render ?? settings.render, slot.id) : [];
+    const nodes = decision?.content
+      ? await prepare(core, decision.content, settings.html, settings.nonce, slot.render ?? settings.render, slot.id)
+      : [];
     // Gone, or for an older page, or late while the reader already sees this part of the page: leave it.
     if (!current(pass, slot) || (isShown(slot.el) && reachedByReader(slot.el))) return;
-    reports.set(slot.el, { source: slot.source, id: slot.id, ms: Math.round(performance.now() - pass.started), ...(decision ? { decision } : {}) });
+    reports.set(slot.el, {
+      source: slot.source,
+      id: slot.id,
+      ms: Math.round(performance.now() - pass.started),
+      ...(decision ? { decision } : {}),
+    });
     // Data is for the page's code: a listener that renders it into the slot says so with
     // preventDefault(), and the slot counts as decided; otherwise it keeps its default.
     const data = decision?.content?.kind === 'json';
-    const rendered = data && !slot.el.dispatchEvent(new CustomEvent('slotwise:decision', { detail: decision, bubbles: true, cancelable: true }));
+    const rendered =
+      data &&
+      !slot.el.dispatchEvent(
+        new CustomEvent('slotwise:decision', { detail: decision, bubbles: true, cancelable: true }),
+      );
     if (!decision || (!nodes.length && !rendered)) {
       core.reveal(slot.el, slot.collapse && !decision?.content ? 'collapsed' : 'default');
       return;
@@ -108,14 +119,28 @@ export function createRenderer(settings: Settings, core: CoreServices, decisions
     }
     // A slot whose content cannot be shown fails alone: the others of its call are still filled.
     const fill = (group: Slot[]) => (all: Decision[]) =>
-      Promise.all(group.map((slot) => apply(pass, slot, all.find((decision) => decision.slot === slot.id)).catch(failed(pass, [slot]))));
-    for (const slot of slots) if (slot.invalid) failed(pass, [slot])(new SlotwiseError('invalid', `Slot ${slot.id}: ${slot.invalid}`));
-    const timer = setTimeout(() => {
-      for (const slot of slots) show(pass, slot, 'timeout');
-    }, core.revealBudget(settings.revealAfterMs, first));
+      Promise.all(
+        group.map((slot) =>
+          apply(
+            pass,
+            slot,
+            all.find((decision) => decision.slot === slot.id),
+          ).catch(failed(pass, [slot])),
+        ),
+      );
+    for (const slot of slots)
+      if (slot.invalid) failed(pass, [slot])(new SlotwiseError('invalid', `Slot ${slot.id}: ${slot.invalid}`));
+    const timer = setTimeout(
+      () => {
+        for (const slot of slots) show(pass, slot, 'timeout');
+      },
+      core.revealBudget(settings.revealAfterMs, first),
+    );
     try {
       const calls = callsFor(slots.filter((slot) => !slot.invalid));
-      await Promise.all(calls.map((call) => call.ask(decisions, pass.url).then(fill(call.slots)).catch(failed(pass, call.slots))));
+      await Promise.all(
+        calls.map((call) => call.ask(decisions, pass.url).then(fill(call.slots)).catch(failed(pass, call.slots))),
+      );
     } finally {
       clearTimeout(timer);
       for (const slot of slots) show(pass, slot, 'default');
@@ -141,7 +166,10 @@ export function createRenderer(settings: Settings, core: CoreServices, decisions
       if (slot.size) Object.assign(slot.el.style, { minWidth: `${slot.size[0]}px`, minHeight: `${slot.size[1]}px` });
       if (slot.lazy && !slot.invalid) lazy.observe(slot.el);
     }
-    return decide(fresh.filter((slot) => !slot.lazy || slot.invalid), first);
+    return decide(
+      fresh.filter((slot) => !slot.lazy || slot.invalid),
+      first,
+    );
   }
 
   // Slots added later (SPA views, infinite lists) are decided; removed ones let go of observers.

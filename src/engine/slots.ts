@@ -40,7 +40,9 @@ export function slotOf(el: HTMLElement): Slot {
     lazy: 'slotwiseLazy' in data,
     collapse: data.slotwiseEmpty === 'collapse',
     ...(size ? { size } : {}),
-    ...(/^(inline|iframe)$/.test(data.slotwiseRender ?? '') ? { render: data.slotwiseRender as 'inline' | 'iframe' } : {}),
+    ...(/^(inline|iframe)$/.test(data.slotwiseRender ?? '')
+      ? { render: data.slotwiseRender as 'inline' | 'iframe' }
+      : {}),
   };
   if (data.slotwiseFlow) return { ...slot, source: 'flow', id: data.slotwiseFlow };
   const placement = data.slotwisePlacement;
@@ -48,9 +50,16 @@ export function slotOf(el: HTMLElement): Slot {
     const named = { ...slot, source: 'placement' as const, id: placement };
     return isPlacementName(placement) ? named : { ...named, invalid: `"${named.id}" is not pageType.name` };
   }
-  const offer = { placementId: data.slotwiseOffer ?? '', activityId: data.slotwiseActivity ?? '', itemCount: Number(data.slotwiseItems ?? 1) };
-  const invalid = !offer.activityId ? 'data-slotwise-activity is missing'
-    : Number.isInteger(offer.itemCount) && offer.itemCount >= 1 && offer.itemCount <= 30 ? undefined : 'data-slotwise-items must be 1 to 30';
+  const offer = {
+    placementId: data.slotwiseOffer ?? '',
+    activityId: data.slotwiseActivity ?? '',
+    itemCount: Number(data.slotwiseItems ?? 1),
+  };
+  const invalid = !offer.activityId
+    ? 'data-slotwise-activity is missing'
+    : Number.isInteger(offer.itemCount) && offer.itemCount >= 1 && offer.itemCount <= 30
+      ? undefined
+      : 'data-slotwise-items must be 1 to 30';
   return { ...slot, source: 'offer', id: offerSlot(offer), offer, ...(invalid ? { invalid } : {}) };
 }
 

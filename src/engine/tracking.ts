@@ -23,10 +23,15 @@ export function createTracking(report: Report): Tracking {
       for (const { target, intersectionRatio } of entries) {
         if (!timers.has(target)) continue;
         clearTimeout(timers.get(target));
-        timers.set(target, intersectionRatio >= 0.5 ? setTimeout(() => {
-          tracking.release(target as HTMLElement);
-          report('viewable', target as HTMLElement);
-        }, VIEWABLE_MS) : undefined);
+        timers.set(
+          target,
+          intersectionRatio >= 0.5
+            ? setTimeout(() => {
+                tracking.release(target as HTMLElement);
+                report('viewable', target as HTMLElement);
+              }, VIEWABLE_MS)
+            : undefined,
+        );
       }
     },
     { threshold: [0, 0.5, 1] },

@@ -93,7 +93,9 @@ export function createDelivery({ settings, queue, tabs, ids, lockName, canSend, 
   const later = (ms: number) => {
     clearTimeout(timer);
     // Whole ms: a wait of a fraction would find the clock unmoved, and wait again.
-    timer = setTimeout(() => { delivery.kick(); }, Math.ceil(ms));
+    timer = setTimeout(() => {
+      delivery.kick();
+    }, Math.ceil(ms));
   };
 
   /** Sends one event, or joins its request already in flight; `withPage`: from leave(), so it must outlive the page. */
@@ -112,8 +114,14 @@ export function createDelivery({ settings, queue, tabs, ids, lockName, canSend, 
       // Chromium fails a keepalive fetch (or the reading of its answer) as its page begins to
       // unload, before pagehide, yet carries the request on: so what could be the unload's doing
       // is settled a moment later, once a pagehide would have been seen.
-      .then((answer) => (cutOffByUnload(answer) ? new Promise<HttpAnswer>((resolve) => setTimeout(resolve, UNLOAD_GRACE_MS, answer)) : answer))
-      .then((answer) => { settle(event, answer); })
+      .then((answer) =>
+        cutOffByUnload(answer)
+          ? new Promise<HttpAnswer>((resolve) => setTimeout(resolve, UNLOAD_GRACE_MS, answer))
+          : answer,
+      )
+      .then((answer) => {
+        settle(event, answer);
+      })
       .finally(() => {
         if (keepalive) keepaliveBytes -= bytes;
         inFlight.delete(event.key);
@@ -180,7 +188,10 @@ export function createDelivery({ settings, queue, tabs, ids, lockName, canSend, 
         return;
       }
       // A session close waits until no older event of any tab is queued: it must not close the cart's session first.
-      if (event.message.type === CLOSES_SESSION && queue.head()?.key !== event.key) { later(ORDER_POLL_MS); return; }
+      if (event.message.type === CLOSES_SESSION && queue.head()?.key !== event.key) {
+        later(ORDER_POLL_MS);
+        return;
+      }
       const now = Date.now();
       if (!inFlight.has(event.key)) {
         // Left with its page, or its sender went away mid-request (the lease ran out unsettled):
@@ -190,14 +201,23 @@ export function createDelivery({ settings, queue, tabs, ids, lockName, canSend, 
           continue;
         }
         // Another tab is sending it: its answer settles it, and the storage event wakes us.
-        if (event.leasedUntil) { later(event.leasedUntil - now); return; }
+        if (event.leasedUntil) {
+          later(event.leasedUntil - now);
+          return;
+        }
       }
-      const wait = Math.max(queue.pausedUntil(), urgent ? 0 : event.notBefore ?? 0) - now;
-      if (wait > 0) { later(wait); return; }
+      const wait = Math.max(queue.pausedUntil(), urgent ? 0 : (event.notBefore ?? 0)) - now;
+      if (wait > 0) {
+        later(wait);
+        return;
+      }
       const browserId = await ids.ensure();
       // The page may have been left while the id was made: leave() decided what goes then.
       if (hasLeft()) return;
-      if (!browserId) { later(backoffMs(++idFailures)); return; }
+      if (!browserId) {
+        later(backoffMs(++idFailures));
+        return;
+      }
       // Meanwhile another tab may have started sending it: look again.
       const fresh = queue.head(ours);
       if (fresh?.key !== event.key || ((fresh.leasedUntil || fresh.handedOff) && !inFlight.has(event.key))) continue;

@@ -57,7 +57,8 @@ function flattenExt(ext: unknown, into: Ext = {}, prefix = '', depth = 0): Ext {
     else if (value === null || ['string', 'number', 'boolean'].includes(typeof value)) into[prefix + key] = value;
     else if (value !== undefined) invalid(`ext.${prefix + key} must be a string, number, boolean or null`);
   }
-  if (Object.keys(into).length > MAX_EXT_KEYS) invalid(`ext may have at most ${MAX_EXT_KEYS} keys (Sitecore takes 50, and the tag's eventId is one of them)`);
+  if (Object.keys(into).length > MAX_EXT_KEYS)
+    invalid(`ext may have at most ${MAX_EXT_KEYS} keys (Sitecore takes 50, and the tag's eventId is one of them)`);
   return into;
 }
 
@@ -71,7 +72,14 @@ export function pageName(url: string): string {
   }
 }
 
-function message(settings: Settings, ctx: CallContext, type: string, fields: object, ext?: unknown, page?: unknown): Message {
+function message(
+  settings: Settings,
+  ctx: CallContext,
+  type: string,
+  fields: object,
+  ext?: unknown,
+  page?: unknown,
+): Message {
   if (page !== undefined && !isText(page)) invalid('page must be a non-empty string');
   const result = {
     ...fields,
@@ -96,7 +104,10 @@ export function viewMessage(settings: Settings, ctx: CallContext, given: ViewDat
   const data = detach(given, 'view(data)');
   if (!isObject(data)) invalid('view(data): data must be an object');
   const { referrer, url } = ctx;
-  const fields = { ...utmParams(url), ...(referrer && new URL(referrer, url).host !== new URL(url).host && { referrer }) };
+  const fields = {
+    ...utmParams(url),
+    ...(referrer && new URL(referrer, url).host !== new URL(url).host && { referrer }),
+  };
   return message(settings, ctx, 'VIEW', fields, data.ext, data.page);
 }
 
@@ -107,9 +118,17 @@ export function addMessage(settings: Settings, ctx: CallContext, given: Product,
   if (!isText(item_id)) invalid('add(product): product.item_id (or productId) must be a non-empty string');
   if (!(Number.isFinite(quantity) && quantity > 0)) invalid('add(product): product.quantity must be a positive number');
   const { price } = product;
-  if (price !== undefined && !(Number.isFinite(price) && price >= 0)) invalid('add(product): product.price must be a number, 0 or more');
-  if (product.currency !== undefined && !/^[a-z]{3}$/i.test(product.currency)) invalid('add(product): product.currency must be a three-letter ISO 4217 code');
-  return message(settings, ctx, 'ADD', { product: { currency: settings.currency, ...product, item_id, quantity } }, ext);
+  if (price !== undefined && !(Number.isFinite(price) && price >= 0))
+    invalid('add(product): product.price must be a number, 0 or more');
+  if (product.currency !== undefined && !/^[a-z]{3}$/i.test(product.currency))
+    invalid('add(product): product.currency must be a three-letter ISO 4217 code');
+  return message(
+    settings,
+    ctx,
+    'ADD',
+    { product: { currency: settings.currency, ...product, item_id, quantity } },
+    ext,
+  );
 }
 
 export const forceCloseMessage = (settings: Settings, ctx: CallContext): Message =>
@@ -129,17 +148,29 @@ export function identityMessage(settings: Settings, ctx: CallContext, given: Per
   const person = detach(given, 'identity(person)');
   if (!isObject(person)) invalid('identity(person): person must be an object');
   const { email, identifiers = email ? [{ id: email, provider: 'email' }] : [] } = person;
-  if (email !== undefined && !/^[^\s@]+@[^\s@]+\.[^\s@]+$/.test(email)) invalid('identity(person): email is not an email address');
-  if (!Array.isArray(identifiers) || !identifiers.length || !identifiers.every((i) => isObject(i) && isText(i.id) && isText(i.provider)))
+  if (email !== undefined && !/^[^\s@]+@[^\s@]+\.[^\s@]+$/.test(email))
+    invalid('identity(person): email is not an email address');
+  if (
+    !Array.isArray(identifiers) ||
+    !identifiers.length ||
+    !identifiers.every((i) => isObject(i) && isText(i.id) && isText(i.provider))
+  )
     invalid('identity(person): give identifiers [{ id, provider }] with string values, or an email');
   return message(settings, ctx, 'IDENTITY', { ...wireNames(person), identifiers: identifiers.map(wireNames) });
 }
 
 /** A custom event: `data`'s fields go to the top level (nested ones stay nested), `ext` is flattened. */
-export function customMessage(settings: Settings, ctx: CallContext, type: unknown, given: unknown = {}, extGiven?: Ext): Message {
+export function customMessage(
+  settings: Settings,
+  ctx: CallContext,
+  type: unknown,
+  given: unknown = {},
+  extGiven?: Ext,
+): Message {
   const [data, ext] = [detach(given, 'event(type, data)'), detach(extGiven, 'event(type, data, ext)')];
   const name = typeof type === 'string' ? type.trim().toUpperCase() : invalid('event(type): type must be a string');
-  if (!/^[A-Z][A-Z0-9_]{0,49}$/.test(name)) invalid(`event(type): "${String(type)}" is not an event type (letters, digits and _, up to 50)`);
+  if (!/^[A-Z][A-Z0-9_]{0,49}$/.test(name))
+    invalid(`event(type): "${String(type)}" is not an event type (letters, digits and _, up to 50)`);
   if (!isObject(data)) invalid('event(type, data): data must be an object');
   const { ext: dataExt, page, ...fields } = data as Record<string, unknown>;
   return message(settings, ctx, name, fields, ext ?? dataExt, page);

@@ -129,7 +129,9 @@ export function createQueue({ store, onOverflow, leaseMs = 15_000, onUnreadable 
     // Not a number (a bad disk): no attempts yet, no wait, rather than a retry loop without backoff.
     const count = (value: unknown) => (Number.isFinite(value) && (value as number) > 0 ? (value as number) : 0);
     return {
-      key, message: m, attempts: count(a),
+      key,
+      message: m,
+      attempts: count(a),
       ...(typeof t === 'string' ? { tab: t } : {}),
       notBefore: sane(count(n), MAX_RETRY_AFTER_MS),
       // A lease further off than any we grant was written before the clock was set back: it has run out.
@@ -181,7 +183,9 @@ export function createQueue({ store, onOverflow, leaseMs = 15_000, onUnreadable 
       // it would have told the next page load to do.
       if (!store.set(leaseKey(key), HANDED_OFF)) queue.remove(key);
     },
-    release: (key) => { store.remove(leaseKey(key)); },
+    release: (key) => {
+      store.remove(leaseKey(key));
+    },
     remove(key) {
       store.remove(key);
       store.remove(leaseKey(key));

@@ -60,13 +60,17 @@ export function createTabs(prefix: string, id: string): Tabs {
       try {
         // A lock still being granted counts: its tab has just opened, and may already have written.
         const snapshot = await locks?.query();
-        open = snapshot && [...(snapshot.held ?? []), ...(snapshot.pending ?? [])].map((lock) => lock.name ?? '')
-          .filter((name) => name.startsWith(lockPrefix) && name !== lockPrefix + id).map((name) => name.slice(lockPrefix.length));
+        open =
+          snapshot &&
+          [...(snapshot.held ?? []), ...(snapshot.pending ?? [])]
+            .map((lock) => lock.name ?? '')
+            .filter((name) => name.startsWith(lockPrefix) && name !== lockPrefix + id)
+            .map((name) => name.slice(lockPrefix.length));
       } catch {
         // unknown, as without Web Locks
       }
       others = open;
-      adopterSince = !others?.some((tab) => tab < id) ? adopterSince ?? Date.now() : undefined;
+      adopterSince = !others?.some((tab) => tab < id) ? (adopterSince ?? Date.now()) : undefined;
       for (const tab of others ?? []) goneSince.delete(tab);
     },
     wait(tab) {

@@ -32,7 +32,14 @@ export interface BrowserIdsOptions {
   onCreateFailed: (status: number) => void;
 }
 
-export function createBrowserIds({ settings, jar, store, lockName, allowed, onCreateFailed }: BrowserIdsOptions): BrowserIds {
+export function createBrowserIds({
+  settings,
+  jar,
+  store,
+  lockName,
+  allowed,
+  onCreateFailed,
+}: BrowserIdsOptions): BrowserIds {
   const name = browserIdCookie(settings.clientKey);
   const legacy = `BID_${settings.clientKey}`;
   const mirrorKey = 'bid';
@@ -53,7 +60,9 @@ export function createBrowserIds({ settings, jar, store, lockName, allowed, onCr
     const cookies = jar.getAll(name);
     const mirrored = store.get(mirrorKey);
     const fromLegacy = jar.get(legacy);
-    const found = [mirrored && cookies.includes(mirrored) && mirrored, ...cookies, mirrored, fromLegacy, memory].find(isBrowserId);
+    const found = [mirrored && cookies.includes(mirrored) && mirrored, ...cookies, mirrored, fromLegacy, memory].find(
+      isBrowserId,
+    );
     if (fromLegacy !== undefined) jar.remove(legacy);
     // Anything but exactly the one id is cleared everywhere; `keep` then writes it once, on our domain.
     if (cookies.length > 1 || cookies.some((value) => value !== found)) jar.remove(name);
@@ -65,7 +74,9 @@ export function createBrowserIds({ settings, jar, store, lockName, allowed, onCr
     const existing = current();
     if (existing) return existing;
     if (settings.browserId === 'local') return keep(nanoid());
-    const answer = await request(browserCreateRequest(settings.target, settings.clientKey), { timeoutMs: settings.requestTimeoutMs });
+    const answer = await request(browserCreateRequest(settings.target, settings.clientKey), {
+      timeoutMs: settings.requestTimeoutMs,
+    });
     const ref = answer.status === 200 ? browserRefOf(answer.json) : undefined;
     if (!ref) onCreateFailed(answer.status);
     // Consent may have been withdrawn while the request was out: then nothing is written.

@@ -17,7 +17,10 @@ export interface CookieJar {
 const SAFE_VALUE = /^[\w.-]{1,3800}$/;
 /** Every value the page sees for `name`, in the browser's order (deepest path first, then oldest). */
 const valuesOf = (name: string): string[] =>
-  document.cookie.split('; ').filter((pair) => pair.startsWith(name + '=')).map((pair) => pair.slice(name.length + 1));
+  document.cookie
+    .split('; ')
+    .filter((pair) => pair.startsWith(name + '='))
+    .map((pair) => pair.slice(name.length + 1));
 
 /** Writes one cookie (RFC 6265 attributes, `Name=Value` each). */
 const write = (name: string, value: string, attributes: string[]) => {
@@ -48,10 +51,15 @@ export function createCookieJar(domainOption: string): CookieJar {
   let domain: string | undefined | null = null; // null: not probed yet (probing writes a cookie)
   const attributes = () => {
     if (domain === null)
-      domain = domainOption === 'auto' ? widestDomain(location.hostname)
-        : domainOption === 'host' ? undefined : domainOption;
+      domain =
+        domainOption === 'auto' ? widestDomain(location.hostname) : domainOption === 'host' ? undefined : domainOption;
     // Secure only on https, so plain-http development hosts still keep the id.
-    return ['Path=/', 'SameSite=Lax', ...(location.protocol === 'https:' ? ['Secure'] : []), ...(domain ? [`Domain=${domain}`] : [])];
+    return [
+      'Path=/',
+      'SameSite=Lax',
+      ...(location.protocol === 'https:' ? ['Secure'] : []),
+      ...(domain ? [`Domain=${domain}`] : []),
+    ];
   };
   // document.cookie throws in sandboxed iframes: then there are simply no cookies.
   const safely = <T>(use: () => T, otherwise: T): T => {

@@ -7,8 +7,7 @@ import type { CookieJar } from './cookies';
 
 export const RCS_COOKIE = 'rr_rcs';
 
-export const isRcs = (value: unknown): value is string =>
-  typeof value === 'string' && /^[\w-]+$/.test(value);
+export const isRcs = (value: unknown): value is string => typeof value === 'string' && /^[\w-]+$/.test(value);
 
 export interface RcsStore {
   get(): string | undefined;

@@ -1,4 +1,13 @@
-import type { CreateEngine, FlowsCodec, Framer, Loader, OffersCodec, PlacementsCodec, Sanitize, ShowOverlay } from '../types/parts';
+import type {
+  CreateEngine,
+  FlowsCodec,
+  Framer,
+  Loader,
+  OffersCodec,
+  PlacementsCodec,
+  Sanitize,
+  ShowOverlay,
+} from '../types/parts';
 // Parts of the tag that many pages never need, loaded on first use so the core stays small: the
 // slot engine (decisions and rendering, for pages with slots), the fallback sanitizer (browsers without Element.setHTML), sandboxed frames for render 'iframe', the
 // debug overlay, and the codec of each decision API (only pages that use an API load its codec).

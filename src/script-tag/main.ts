@@ -14,7 +14,12 @@ import type { TagOptions } from '../types/options';
 /** A call the stub queued: its arguments, the page URL then, and the stub promise's resolver. */
 type QueuedCall = [args: ArrayLike<unknown>, url: string, resolve?: (value: unknown) => void];
 /** The snippet's stub: queued calls, its anti-flicker style and safety timer. */
-type Global = ((...args: unknown[]) => unknown) & { q?: QueuedCall[]; c?: HTMLStyleElement; t?: ReturnType<typeof setTimeout>; loaded?: boolean };
+type Global = ((...args: unknown[]) => unknown) & {
+  q?: QueuedCall[];
+  c?: HTMLStyleElement;
+  t?: ReturnType<typeof setTimeout>;
+  loaded?: boolean;
+};
 
 const host = window as unknown as { slotwise?: Global };
 const stub = host.slotwise;
@@ -24,7 +29,9 @@ if (stub?.loaded) {
 } else {
   // `data-client-key="…"` on the script tag: the dataset's camelCase names are the option names.
   // Options: the `data-` attributes of the snippet's script element, or of ours without the snippet.
-  const script = document.querySelector<HTMLScriptElement>('script[data-client-key]') ?? (document.currentScript as HTMLScriptElement | null);
+  const script =
+    document.querySelector<HTMLScriptElement>('script[data-client-key]') ??
+    (document.currentScript as HTMLScriptElement | null);
   const attributes: Record<string, unknown> = Object.assign({ nonce: script?.nonce || undefined }, script?.dataset);
   const waiting: QueuedCall[] = [];
   let live: BrowserTag | undefined;
@@ -36,8 +43,10 @@ if (stub?.loaded) {
       const given: TagOptions = { ...detach(options as TagOptions, 'init(options)') };
       const { consent } = given;
       if (live || broken) {
-        console.warn('slotwise: init was called again; the first options stay' + (consent ? ', but consent is applied' : ''));
-        return consent && live ? live.tag.consent(consent) : broken ?? { ok: true };
+        console.warn(
+          'slotwise: init was called again; the first options stay' + (consent ? ', but consent is applied' : ''),
+        );
+        return consent && live ? live.tag.consent(consent) : (broken ?? { ok: true });
       }
       live = browserTag(resolveOptions({ ...attributes, ...given }));
     } catch (error) {
@@ -69,10 +78,17 @@ if (stub?.loaded) {
   function run(queued: QueuedCall): Promise<unknown> {
     const [[method, ...args], url, resolve] = [Array.from(queued[0]), queued[1], queued[2]];
     // Before init (and without data- options) calls wait, like on the stub.
-    if (!live && !broken && method !== 'init') return new Promise((r) => waiting.push([queued[0], url, (v) => {
-      resolve?.(v);
-      r(v);
-    }]));
+    if (!live && !broken && method !== 'init')
+      return new Promise((r) =>
+        waiting.push([
+          queued[0],
+          url,
+          (v) => {
+            resolve?.(v);
+            r(v);
+          },
+        ]),
+      );
     return Promise.resolve(call(method, args, url)).then((result) => {
       const failed = result as Failure | undefined;
       if (failed?.reason === 'invalid' && failed !== broken) console.warn(`slotwise: ${failed.error.message}`);

@@ -7,7 +7,14 @@
 // there after 1 s (the default revealAfterMs), the slots show anyway. Replace the URL with where you host the tag.
 import { CLOAK_CSS } from '../shared/markup';
 
-((w: Window & { slotwise?: unknown; trustedTypes?: { createPolicy(name: string, rules: object): { createScriptURL(url: string): string } } }, d: Document, url: string) => {
+((
+  w: Window & {
+    slotwise?: unknown;
+    trustedTypes?: { createPolicy(name: string, rules: object): { createScriptURL(url: string): string } };
+  },
+  d: Document,
+  url: string,
+) => {
   if (w.slotwise) return;
   let blocked: unknown;
   const stub = (...args: unknown[]) =>

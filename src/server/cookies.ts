@@ -97,13 +97,16 @@ function guarded<T>(read: () => T, what: string): T {
 }
 
 /** An option, read once; `options` that is not an object has none. */
-const option = (options: unknown, name: string): unknown => guarded(() => readIfObject(options, name, optionName(name)), optionName(name));
+const option = (options: unknown, name: string): unknown =>
+  guarded(() => readIfObject(options, name, optionName(name)), optionName(name));
 
-const badOption = (name: string, expected: string, value: unknown) => invalid(mustBe(optionName(name), expected, value));
+const badOption = (name: string, expected: string, value: unknown) =>
+  invalid(mustBe(optionName(name), expected, value));
 
 const checkClientKey = (options: unknown): string => {
   const clientKey = option(options, 'clientKey');
-  if (typeof clientKey !== 'string' || !CLIENT_KEY.test(clientKey)) throw badOption('clientKey', 'letters, digits, _ or -', clientKey);
+  if (typeof clientKey !== 'string' || !CLIENT_KEY.test(clientKey))
+    throw badOption('clientKey', 'letters, digits, _ or -', clientKey);
   return clientKey;
 };
 
@@ -147,13 +150,15 @@ function requestFacts(request: unknown): RequestFacts {
       const url = read(request, 'url', 'request.url');
       return { cookie: value('cookie') ?? '', https: () => typeof url === 'string' && /^https:/i.test(url) };
     }
-    const value = (name: string, separator: string) => headerText(read(headers, name, `request header "${name}"`), { name, separator });
+    const value = (name: string, separator: string) =>
+      headerText(read(headers, name, `request header "${name}"`), { name, separator });
     return {
       cookie: value('cookie', '; ') ?? '',
       https: () =>
         guarded(() => {
           const socket = read(request, 'socket', 'request.socket');
-          if (typeof socket === 'object' && socket && read(socket, 'encrypted', 'request.socket.encrypted') === true) return true;
+          if (typeof socket === 'object' && socket && read(socket, 'encrypted', 'request.socket.encrypted') === true)
+            return true;
           // Behind a proxy or load balancer: the first (client-facing) hop's protocol.
           return value('x-forwarded-proto', ',')?.split(',')[0]?.trim().toLowerCase() === 'https';
         }, 'request'),
@@ -223,8 +228,12 @@ serverCookieHeaders({ browserId: 'f5e2b5c8-1d0e-4f5a-9c1b-2f6a3c4d5e6f' }, { cli
 */
 export function serverCookieHeaders(values: SlotwiseCookies, options: ServerCookieOptions): string[] {
   const settings = cookieSettings(options);
-  const value = (name: keyof SlotwiseCookies) => guarded(() => readIfObject(values, name, `values.${name}`), `values.${name}`);
-  return setCookies({ browserId: value('browserId'), rcs: value('rcs') }, { ...settings, secure: settings.secure ?? false });
+  const value = (name: keyof SlotwiseCookies) =>
+    guarded(() => readIfObject(values, name, `values.${name}`), `values.${name}`);
+  return setCookies(
+    { browserId: value('browserId'), rcs: value('rcs') },
+    { ...settings, secure: settings.secure ?? false },
+  );
 }
 
 interface CookieSettings {
@@ -238,11 +247,19 @@ interface CookieSettings {
 /** The options, each read once and checked; a bad one throws a SlotwiseError naming it. */
 function cookieSettings(options: unknown): CookieSettings {
   const clientKey = checkClientKey(options);
-  const [domain, maxAgeDays = MAX_AGE_DAYS, secure] = (['domain', 'maxAgeDays', 'secure'] as const).map((name) => option(options, name));
-  if (typeof maxAgeDays !== 'number' || Number.isNaN(maxAgeDays)) throw badOption('maxAgeDays', 'a number of days', maxAgeDays);
+  const [domain, maxAgeDays = MAX_AGE_DAYS, secure] = (['domain', 'maxAgeDays', 'secure'] as const).map((name) =>
+    option(options, name),
+  );
+  if (typeof maxAgeDays !== 'number' || Number.isNaN(maxAgeDays))
+    throw badOption('maxAgeDays', 'a number of days', maxAgeDays);
   if (
     domain !== undefined &&
-    !(typeof domain === 'string' && domain.length <= MAX_DOMAIN_LENGTH && DOMAIN.test(domain) && COOKIE_DOMAIN.test(domain))
+    !(
+      typeof domain === 'string' &&
+      domain.length <= MAX_DOMAIN_LENGTH &&
+      DOMAIN.test(domain) &&
+      COOKIE_DOMAIN.test(domain)
+    )
   )
     throw badOption('domain', 'a domain such as "example.com"', domain);
   // Not true-ish: a "false" string taken as true, or "true" as false, would quietly change who may read the id.
@@ -250,7 +267,10 @@ function cookieSettings(options: unknown): CookieSettings {
   return { clientKey, ...(domain ? { domain } : {}), maxAgeDays, ...(secure === undefined ? {} : { secure }) };
 }
 
-function setCookies(values: { browserId?: unknown; rcs?: unknown }, { clientKey, domain, maxAgeDays, secure }: CookieSettings): string[] {
+function setCookies(
+  values: { browserId?: unknown; rcs?: unknown },
+  { clientKey, domain, maxAgeDays, secure }: CookieSettings,
+): string[] {
   const attributes = {
     // Clamped first, so ±Infinity and 1e308 are whole numbers of seconds too.
     maxAge: Math.round(Math.min(MAX_AGE_DAYS, Math.max(1, maxAgeDays)) * SECONDS_PER_DAY),
@@ -266,7 +286,8 @@ function setCookies(values: { browserId?: unknown; rcs?: unknown }, { clientKey,
     [RCS_COOKIE, values.rcs, (value): value is string => isRcs(value) && value.length <= MAX_VALUE_LENGTH],
   ];
   const headers: string[] = [];
-  for (const [name, value, valid] of wanted) if (valid(value)) headers.push(stringifySetCookie(name, value, attributes));
+  for (const [name, value, valid] of wanted)
+    if (valid(value)) headers.push(stringifySetCookie(name, value, attributes));
   return headers;
 }
 
@@ -302,6 +323,7 @@ export function refreshCookies(request: RequestLike, options: ServerCookieOption
   const headers = setCookies(kept, { ...settings, secure: settings.secure ?? facts.https() });
   const name = browserIdCookie(settings.clientKey);
   // Only with a domain: then the host-only copy is never the one being kept.
-  if (settings.domain && kept.browserId && (jar.get(name)?.length ?? 0) > 1) headers.unshift(stringifySetCookie(name, '', { maxAge: 0, ...COOKIE_SCOPE }));
+  if (settings.domain && kept.browserId && (jar.get(name)?.length ?? 0) > 1)
+    headers.unshift(stringifySetCookie(name, '', { maxAge: 0, ...COOKIE_SCOPE }));
   return headers;
 }

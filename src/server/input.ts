@@ -33,7 +33,8 @@ export const optionName = (name: string): string => `option "${name}"`;
 export const couldNotRead = (error: unknown): string => `could not be read (${describeError(error)})`;
 
 /** `<field> must be <expected> (got …)`: the message for a value of the wrong kind. */
-export const mustBe = (field: string, expected: string, value: unknown): string => `${field} must be ${expected} (${describe(value)})`;
+export const mustBe = (field: string, expected: string, value: unknown): string =>
+  `${field} must be ${expected} (${describe(value)})`;
 
 /** Object.prototype of this realm or another (a vm context), or no prototype at all. */
 function isPlain(value: object): boolean {
@@ -98,7 +99,9 @@ export function jsonCopy(value: unknown, field: string): unknown {
   const seen = new Set<object>();
   let values = 0;
   const bad = (at: string, found: unknown) =>
-    new InvalidInput(mustBe(at, 'JSON data: a string, a finite number, true, false, null, an array or a plain object', found));
+    new InvalidInput(
+      mustBe(at, 'JSON data: a string, a finite number, true, false, null, an array or a plain object', found),
+    );
   const copy = (item: unknown, at: string, depth: number): unknown => {
     if (++values > MAX_VALUES) throw new InvalidInput(`${field} holds more than ${MAX_VALUES} values`);
     if (item === null || typeof item === 'string' || typeof item === 'boolean') return item;
@@ -113,7 +116,8 @@ export function jsonCopy(value: unknown, field: string): unknown {
     try {
       if (Array.isArray(item)) {
         const length = read(item, 'length', at);
-        if (typeof length !== 'number' || !Number.isSafeInteger(length)) throw new InvalidInput(`${at} has no usable length`);
+        if (typeof length !== 'number' || !Number.isSafeInteger(length))
+          throw new InvalidInput(`${at} has no usable length`);
         const out: unknown[] = [];
         // An undefined (or a hole) would be sent as null: refused at the first one.
         for (let i = 0; i < length; i++) {

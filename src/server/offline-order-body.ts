@@ -115,7 +115,8 @@ const amount = (value: unknown, at: string): number => (isAmount(value) ? value 
 // ISO 8601 with a zone, a date alone (UTC midnight), or the documented `2016-05-16T14:25:00 GMT`
 // (Java's `yyyy-MM-dd'T'HH:mm:ss z`, which Date.parse does not read). A time without a zone is
 // refused: read in the server's zone, it would move the order by hours.
-const DATE_TIME = /^(\d{4})-(\d{2})-(\d{2})(?:[T ](\d{2}:\d{2}(?::\d{2}(?:\.\d{1,9})?)?)(Z|[+-]\d{2}:?\d{2}| ?GMT| ?UTC))?$/i;
+const DATE_TIME =
+  /^(\d{4})-(\d{2})-(\d{2})(?:[T ](\d{2}:\d{2}(?::\d{2}(?:\.\d{1,9})?)?)(Z|[+-]\d{2}:?\d{2}| ?GMT| ?UTC))?$/i;
 
 /** The documented form has a four-digit year: outside 0001–9999, toISOString writes ±YYYYYY. */
 const MIN_DATE = Date.parse('0001-01-01T00:00:00Z');
@@ -169,7 +170,8 @@ function user(value: unknown): OfflineOrderBody['user'] {
   const info = read(value, 'info', 'user.info');
   if (id === undefined && email === undefined) invalid('user', 'given with an id or an email', value);
   if (id !== undefined && !isText(id)) invalid('user.id', NON_EMPTY_STRING, id);
-  if (email !== undefined && !(typeof email === 'string' && /^[^\s@]+@[^\s@]+$/.test(email))) invalid('user.email', 'an email address', email);
+  if (email !== undefined && !(typeof email === 'string' && /^[^\s@]+@[^\s@]+$/.test(email)))
+    invalid('user.email', 'an email address', email);
   return {
     ...(id !== undefined ? { id } : {}),
     ...(email !== undefined ? { email } : {}),
@@ -185,7 +187,12 @@ function item(value: unknown, at: string): OfflineOrderBody['order']['items'][nu
   if (!isText(refCode)) invalid(`${at}.refCode`, NON_EMPTY_STRING, refCode);
   // Beyond 2^53 a number is no longer the whole number it was written as.
   if (typeof qty !== 'number' || !Number.isSafeInteger(qty)) invalid(`${at}.qty`, 'a whole number', qty);
-  return { refCode, qty, price: amount(price, `${at}.price`), ...attributes(read(value, 'attributes', `${at}.attributes`), `${at}.attributes`) };
+  return {
+    refCode,
+    qty,
+    price: amount(price, `${at}.price`),
+    ...attributes(read(value, 'attributes', `${at}.attributes`), `${at}.attributes`),
+  };
 }
 
 /** An array with its length, read once; undefined for anything else, or a Proxy whose traps throw. */
@@ -204,7 +211,8 @@ function arrayWithLength(value: unknown): { array: readonly unknown[]; length: n
 function lines(items: unknown): OfflineOrderBody['order']['items'] {
   const list = arrayWithLength(items);
   // The products "just purchased": an order without one is not an order.
-  if (list === undefined || list.length === 0) return invalid('order.items', 'a non-empty array of { refCode, qty, price }', items);
+  if (list === undefined || list.length === 0)
+    return invalid('order.items', 'a non-empty array of { refCode, qty, price }', items);
   const out: OfflineOrderBody['order']['items'] = [];
   for (let i = 0; i < list.length; i++) {
     const at = `order.items[${i}]`;
@@ -217,7 +225,8 @@ function build(input: unknown): OfflineOrderBody {
   if (!isRecord(input, 'the argument')) return invalid('the argument', 'an object { lang?, user?, order }', input);
   const langGiven = read(input, 'lang', 'lang');
   const lang = langGiven === undefined ? DEFAULT_LANG : langGiven;
-  if (!(typeof lang === 'string' && /^[a-z]{2,3}([-_][a-z0-9]{1,8})*$/i.test(lang))) invalid('lang', 'a language code such as "en-gb"', lang);
+  if (!(typeof lang === 'string' && /^[a-z]{2,3}([-_][a-z0-9]{1,8})*$/i.test(lang)))
+    invalid('lang', 'a language code such as "en-gb"', lang);
   const given = read(input, 'user', 'user');
   const who = given === undefined ? undefined : user(given);
   const order = read(input, 'order', 'order');
@@ -228,11 +237,13 @@ function build(input: unknown): OfflineOrderBody {
   if (!isText(refCode)) invalid('order.refCode', NON_EMPTY_STRING, refCode);
   const orderDate = get('orderDate');
   const date = parseOrderDate(orderDate);
-  if (!date) invalid('order.orderDate', 'a Date or a date string with a time zone, e.g. "2016-05-16T14:25:00Z"', orderDate);
+  if (!date)
+    invalid('order.orderDate', 'a Date or a date string with a time zone, e.g. "2016-05-16T14:25:00Z"', orderDate);
   const customerId = get('customerId');
   if (customerId !== undefined && !isText(customerId)) invalid('order.customerId', NON_EMPTY_STRING, customerId);
   const currency = get('currency');
-  if (!(typeof currency === 'string' && /^[a-z]{3}$/i.test(currency))) invalid('order.currency', 'a three-letter ISO 4217 code such as "GBP"', currency);
+  if (!(typeof currency === 'string' && /^[a-z]{3}$/i.test(currency)))
+    invalid('order.currency', 'a three-letter ISO 4217 code such as "GBP"', currency);
   const orderAmount = (key: string) => amount(get(key), `order.${key}`);
   const shipping = orderAmount('shipping');
   const subTotal = orderAmount('subTotal');

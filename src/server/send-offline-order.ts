@@ -61,13 +61,23 @@ const DEDUPED_RETRY_STATUSES = [408, 429, 500, 502, 503, 504];
 Network errors raised before a connection existed, so before any byte of the order left: no
 route, no name, nobody listening. Any other network error may have come after the body was sent.
 */
-const NOT_SENT_CODES = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', 'ENETUNREACH', 'EHOSTUNREACH', 'UND_ERR_CONNECT_TIMEOUT']);
+const NOT_SENT_CODES = new Set([
+  'ECONNREFUSED',
+  'ENOTFOUND',
+  'EAI_AGAIN',
+  'ENETUNREACH',
+  'EHOSTUNREACH',
+  'UND_ERR_CONNECT_TIMEOUT',
+]);
 
 /** How a message names an option of `sendOfflineOrder`. */
 const optionField = (name: keyof OfflineOrderOptions) => `sendOfflineOrder: ${optionName(name)}`;
 
 /** A numeric option, rounded and clamped; what is wrong with it when it is not a number. */
-function clamp(value: unknown, { name, min, max, fallback }: { name: keyof OfflineOrderOptions; min: number; max: number; fallback: number }): number | string {
+function clamp(
+  value: unknown,
+  { name, min, max, fallback }: { name: keyof OfflineOrderOptions; min: number; max: number; fallback: number },
+): number | string {
   if (value === undefined) return fallback;
   if (typeof value !== 'number' || Number.isNaN(value)) return mustBe(optionField(name), 'a number', value);
   return Math.min(max, Math.max(min, Math.round(value)));
@@ -77,7 +87,19 @@ function clamp(value: unknown, { name, min, max, fallback }: { name: keyof Offli
 Headers that say how the message is framed or routed, not who sends it: the HTTP client sets them
 itself, and refuses (or sends a broken request with) one given by hand.
 */
-const NOT_AUTH = new Set(['host', 'content-length', 'content-encoding', 'transfer-encoding', 'connection', 'keep-alive', 'proxy-connection', 'upgrade', 'expect', 'te', 'trailer']);
+const NOT_AUTH = new Set([
+  'host',
+  'content-length',
+  'content-encoding',
+  'transfer-encoding',
+  'connection',
+  'keep-alive',
+  'proxy-connection',
+  'upgrade',
+  'expect',
+  'te',
+  'trailer',
+]);
 
 const AUTH_EXPECTED = `${optionField('auth')} must be an object of authentication headers, e.g. { Authorization: "Bearer …" }`;
 
@@ -94,7 +116,8 @@ function authHeaders(auth: unknown): Headers | string {
     // error is not quoted: its message can hold the header's value, a credential.
     return `${AUTH_EXPECTED}, with names and values valid in HTTP`;
   }
-  for (const [name] of headers) if (NOT_AUTH.has(name)) return `${optionField('auth')} cannot set "${name}": the HTTP client sets it`;
+  for (const [name] of headers)
+    if (NOT_AUTH.has(name)) return `${optionField('auth')} cannot set "${name}": the HTTP client sets it`;
   return headers;
 }
 
@@ -112,9 +135,9 @@ function sendSettings(options: unknown): SendSettings | string {
   let endpoint: unknown, auth: unknown, timeoutOption: unknown, retriesOption: unknown, endpointDedupes: unknown;
   try {
     // Each option read once, and a getter that throws is that option's fault, named.
-    [endpoint, auth, timeoutOption, retriesOption, endpointDedupes] = (['endpoint', 'auth', 'timeoutMs', 'retries', 'endpointDedupes'] as const).map(
-      (name) => readIfObject(options, name, optionField(name)),
-    );
+    [endpoint, auth, timeoutOption, retriesOption, endpointDedupes] = (
+      ['endpoint', 'auth', 'timeoutMs', 'retries', 'endpointDedupes'] as const
+    ).map((name) => readIfObject(options, name, optionField(name)));
   } catch (error) {
     if (error instanceof InvalidInput) return error.message;
     throw error;
@@ -128,7 +151,8 @@ function sendSettings(options: unknown): SendSettings | string {
   if (typeof timeoutMs === 'string') return timeoutMs;
   const retries = clamp(retriesOption, { name: 'retries', min: 0, max: 10, fallback: DEFAULT_RETRIES });
   if (typeof retries === 'string') return retries;
-  if (typeof endpointDedupes !== 'boolean') return mustBe(optionField('endpointDedupes'), 'true or false', endpointDedupes);
+  if (typeof endpointDedupes !== 'boolean')
+    return mustBe(optionField('endpointDedupes'), 'true or false', endpointDedupes);
   return { url, headers, timeoutMs, retries, endpointDedupes };
 }
 
@@ -220,7 +244,8 @@ async function serverMessage(response: Response, timeoutMs: number): Promise<str
     const text = await Promise.race([response.text(), late]);
     if (text === undefined) discardBody(response);
     const json: unknown = JSON.parse(text ?? '');
-    const said = readIfObject(json, 'message', "the answer's message") ?? readIfObject(json, 'error', "the answer's error");
+    const said =
+      readIfObject(json, 'message', "the answer's message") ?? readIfObject(json, 'error', "the answer's error");
     return typeof said === 'string' && said ? `: ${said.slice(0, 300)}` : '';
   } catch {
     return '';
@@ -234,7 +259,11 @@ const orderFailure = (
   message: string,
   { maybeStored, status }: { maybeStored: boolean; status?: number },
 ): OfflineOrderResult => ({
-  ...failure(reason, maybeStored ? `${message}; it may have been stored: check before sending it again` : message, status),
+  ...failure(
+    reason,
+    maybeStored ? `${message}; it may have been stored: check before sending it again` : message,
+    status,
+  ),
   maybeStored,
 });
 
@@ -261,13 +290,28 @@ async function sendFailure(
     const { status } = error.response;
     const said = await serverMessage(error.response, timeoutMs);
     return status === 408 || status === 429 || status >= 500
-      ? orderFailure('dropped', `offline order ${refCode}: the endpoint answered ${status}${said} (after ${tries})`, { maybeStored, status })
-      : orderFailure('rejected', `offline order ${refCode} was rejected with ${status}${said}`, { maybeStored, status });
+      ? orderFailure('dropped', `offline order ${refCode}: the endpoint answered ${status}${said} (after ${tries})`, {
+          maybeStored,
+          status,
+        })
+      : orderFailure('rejected', `offline order ${refCode} was rejected with ${status}${said}`, {
+          maybeStored,
+          status,
+        });
   }
-  if (isTimeoutError(error)) return orderFailure('timeout', `offline order ${refCode}: no answer within ${timeoutMs} ms (after ${tries})`, { maybeStored: true });
+  if (isTimeoutError(error))
+    return orderFailure('timeout', `offline order ${refCode}: no answer within ${timeoutMs} ms (after ${tries})`, {
+      maybeStored: true,
+    });
   const { cause, message } = (error as ErrorLike) ?? {};
-  const why = [cause?.code, cause?.message, message].find((text): text is string => typeof text === 'string' && text !== '');
-  return orderFailure('blocked', `offline order ${refCode}: the endpoint could not be reached (${String(why)}, after ${tries})`, { maybeStored });
+  const why = [cause?.code, cause?.message, message].find(
+    (text): text is string => typeof text === 'string' && text !== '',
+  );
+  return orderFailure(
+    'blocked',
+    `offline order ${refCode}: the endpoint could not be reached (${String(why)}, after ${tries})`,
+    { maybeStored },
+  );
 }
 
 /**

@@ -29,7 +29,11 @@ export function shown(value: unknown): string {
   try {
     // The types are widened to what can happen: JSON.stringify answers undefined for undefined, a
     // function or a symbol, and a page's Error may carry a message of any type.
-    return String(value instanceof Error ? (value.message as unknown) : ((JSON.stringify(value) as string | undefined) ?? String(value))).slice(0, 80);
+    return String(
+      value instanceof Error
+        ? (value.message as unknown)
+        : ((JSON.stringify(value) as string | undefined) ?? String(value)),
+    ).slice(0, 80);
   } catch {
     return typeof value;
   }
@@ -69,6 +73,8 @@ export function detach<T>(value: T, what: string): T {
   try {
     return walk({ v: value }, 'v', what) as T;
   } catch {
-    return invalid(`${at.slice(0, 99)} cannot be read as JSON (a getter threw, or circular, a BigInt, too deep or big)`);
+    return invalid(
+      `${at.slice(0, 99)} cannot be read as JSON (a getter threw, or circular, a BigInt, too deep or big)`,
+    );
   }
 }

@@ -27,7 +27,10 @@ export interface RequestOptions {
 /** The abort of AbortSignal.timeout: a DOMException named TimeoutError (an Error, in browsers and Node). */
 const isTimeout = (error: unknown) => error instanceof Error && error.name === 'TimeoutError';
 
-export async function request(wire: WireRequest, { timeoutMs, keepalive = false, read }: RequestOptions): Promise<HttpAnswer> {
+export async function request(
+  wire: WireRequest,
+  { timeoutMs, keepalive = false, read }: RequestOptions,
+): Promise<HttpAnswer> {
   try {
     const response = await fetch(wire.url, {
       method: wire.method,
@@ -37,7 +40,11 @@ export async function request(wire: WireRequest, { timeoutMs, keepalive = false,
       redirect: wire.redirect ?? 'follow',
       signal: AbortSignal.timeout(timeoutMs),
     });
-    const answer: HttpAnswer = { status: response.status, retryAfter: response.headers.get('retry-after'), json: undefined };
+    const answer: HttpAnswer = {
+      status: response.status,
+      retryAfter: response.headers.get('retry-after'),
+      json: undefined,
+    };
     let text: string;
     try {
       text = await (read?.(response) ?? response.text());

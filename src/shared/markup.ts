@@ -24,4 +24,5 @@ export function sizeOf(value: string | undefined): [width: number, height: numbe
 export const isPlacementName = (name: unknown): name is string =>
   typeof name === 'string' && /^[\w-]+\.[\w-]+$/.test(name);
 /** The slot id an offer decision is filed under. */
-export const offerSlot = (call: { placementId: string; activityId: string }) => `${call.placementId}|${call.activityId}`;
+export const offerSlot = (call: { placementId: string; activityId: string }) =>
+  `${call.placementId}|${call.activityId}`;

@@ -30,7 +30,11 @@ export const DOMAIN = /^\.?[a-z0-9-]+(\.[a-z0-9-]+)*$/i;
 const url = /^(https?:\/\/[^/]|\/(?!\/))/;
 // [option, accepted values, what to say when it is not].
 type Rule = [name: string, accepted: { test(value: string): boolean }, expected: string];
-const oneOf = (name: string, values: string): Rule => [name, new RegExp(`^(${values})$`), `one of ${values.replace(/\|/g, ', ')}`];
+const oneOf = (name: string, values: string): Rule => [
+  name,
+  new RegExp(`^(${values})$`),
+  `one of ${values.replace(/\|/g, ', ')}`,
+];
 const RULES: Rule[] = [
   ['clientKey', CLIENT_KEY, 'letters, digits, _ or -'],
   ['target', url, 'an http(s) URL or a path from /'],
@@ -38,7 +42,11 @@ const RULES: Rule[] = [
   oneOf('channel', 'WEB|MOBILE_WEB|MOBILE_APP'),
   ['language', /^[a-z]{2}$/i, 'a two-letter ISO 639 code'],
   ['currency', /^[a-z]{3}$/i, 'a three-letter ISO 4217 code'],
-  ['cookieDomain', { test: (value) => /^(auto|host)$/.test(value) || DOMAIN.test(value) }, "'auto', 'host' or a domain"],
+  [
+    'cookieDomain',
+    { test: (value) => /^(auto|host)$/.test(value) || DOMAIN.test(value) },
+    "'auto', 'host' or a domain",
+  ],
   ['cookieExpiryDays', /^\d*\.?\d+$/, 'a positive number of days'],
   oneOf('consent', 'pending|granted|denied'),
   oneOf('browserId', 'server|local'),
@@ -68,8 +76,7 @@ const SECTIONS: Record<string, Rule[]> = {
 function check(source: Record<string, unknown>, into: Record<string, unknown>, rules: Rule[], prefix = '') {
   for (const [name, accepted, expected] of rules) {
     const value = source[name] ?? into[name] ?? '';
-    if (!isScalar(value) || !accepted.test(String(value)))
-      throw invalidOption(prefix + name, expected, value);
+    if (!isScalar(value) || !accepted.test(String(value))) throw invalidOption(prefix + name, expected, value);
     into[name] = value;
   }
 }
@@ -96,12 +103,20 @@ export function resolveOptions(options: TagOptions): Settings {
     if (section === undefined) continue;
     if (!isObjectLike(section)) throw invalidOption(name, 'an object', section);
     // Credentials for these APIs must never ship to browsers: say so rather than send them.
-    if (name === 'offers' && Object.keys(section).some((key) => /key|header|token|auth|secret/i.test(key) && key !== 'identityNamespace'))
-      console.warn('slotwise: never put API keys or Authorization headers for offers in the browser; use a first-party proxy that adds them');
+    if (
+      name === 'offers' &&
+      Object.keys(section).some((key) => /key|header|token|auth|secret/i.test(key) && key !== 'identityNamespace')
+    )
+      console.warn(
+        'slotwise: never put API keys or Authorization headers for offers in the browser; use a first-party proxy that adds them',
+      );
     const values: Record<string, unknown> = {};
     check(section, values, rules, name + '.');
     // Optional fields left empty are left out.
-    o[name] = Object.freeze({ ...Object.fromEntries(Object.entries(values).filter(([, value]) => value !== '')), target: trim(values.target) });
+    o[name] = Object.freeze({
+      ...Object.fromEntries(Object.entries(values).filter(([, value]) => value !== '')),
+      target: trim(values.target),
+    });
   }
   return Object.freeze({
     ...(o as unknown as Settings),

@@ -44,7 +44,9 @@ export function createStore(prefix: string, storage: Storage | undefined): Store
     },
     remove(name) {
       memory.delete(name);
-      attempt((s) => { s.removeItem(prefix + name); });
+      attempt((s) => {
+        s.removeItem(prefix + name);
+      });
     },
     names(start) {
       const found = new Set([...memory.keys()].filter((name) => name.startsWith(start)));

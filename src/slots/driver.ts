@@ -23,17 +23,23 @@ export interface SlotDriver {
   stop(): void;
 }
 
-export function createSlotDriver(settings: Settings, allowed: () => boolean, make: (create: CreateEngine) => Engine): SlotDriver {
+export function createSlotDriver(
+  settings: Settings,
+  allowed: () => boolean,
+  make: (create: CreateEngine) => Engine,
+): SlotDriver {
   const hasSlots = () => !!document.querySelector(SLOT_SELECTOR);
   let engine: Promise<Engine> | undefined;
   let started = false;
 
   const load = (): Promise<Engine> =>
-    (engine ??= loadEngine(settings.nonce).then(make).catch(() => {
-      engine = undefined; // asked again on the next call
-      uncloak();
-      throw couldNotLoad('slotwise-slots.min.js');
-    }));
+    (engine ??= loadEngine(settings.nonce)
+      .then(make)
+      .catch(() => {
+        engine = undefined; // asked again on the next call
+        uncloak();
+        throw couldNotLoad('slotwise-slots.min.js');
+      }));
 
   /** Starts loading the engine and the codecs of the page's slots now, beside the browser id. */
   const warm = () => {
@@ -44,7 +50,8 @@ export function createSlotDriver(settings: Settings, allowed: () => boolean, mak
       ['offer', loadOffersCodec, !!settings.offers],
     ] as const;
     for (const [kind, loadCodec, configured] of codecs)
-      if (configured && document.querySelector(`[data-slotwise-${kind}]`)) void loadCodec(settings.nonce).catch(() => {});
+      if (configured && document.querySelector(`[data-slotwise-${kind}]`))
+        void loadCodec(settings.nonce).catch(() => {});
   };
 
   /** Decides the page's slots; `first`: they have been hidden since navigation began. */
@@ -58,9 +65,12 @@ export function createSlotDriver(settings: Settings, allowed: () => boolean, mak
     }
     cloak(settings.nonce);
     // Until the engine takes over, the core keeps the promise of revealAfterMs.
-    const late = setTimeout(() => {
-      showUndecided('timeout');
-    }, revealBudget(settings.revealAfterMs, first));
+    const late = setTimeout(
+      () => {
+        showUndecided('timeout');
+      },
+      revealBudget(settings.revealAfterMs, first),
+    );
     warm();
     void load().then(
       (e) => {

@@ -13,7 +13,10 @@ let rule: HTMLStyleElement | undefined;
 let safetyNet: ReturnType<typeof setTimeout> | undefined;
 
 /** The snippet's rule and its 1 s safety timer, handed over by the script-tag entry. */
-export function adoptCloak(style: HTMLStyleElement | undefined, timer: ReturnType<typeof setTimeout> | undefined): void {
+export function adoptCloak(
+  style: HTMLStyleElement | undefined,
+  timer: ReturnType<typeof setTimeout> | undefined,
+): void {
   rule = style;
   safetyNet = timer;
 }
@@ -53,7 +56,8 @@ export function hide(el: HTMLElement): void {
 
 /** Shows every slot that is not decided yet, with what it has, in `state`. */
 export function showUndecided(state: SlotState): void {
-  for (const el of document.querySelectorAll<HTMLElement>(SLOT_SELECTOR)) if (!el.hasAttribute(STATE)) reveal(el, state);
+  for (const el of document.querySelectorAll<HTMLElement>(SLOT_SELECTOR))
+    if (!el.hasAttribute(STATE)) reveal(el, state);
 }
 
 /**
@@ -61,4 +65,5 @@ Milliseconds left before slots hidden now must show. The first pass counts from 
 its slots were hidden (by the snippet's rule) since then, and that is when the reader began
 waiting. A later pass (slots an SPA adds) gets the whole `revealAfterMs` from now.
 */
-export const revealBudget = (revealAfterMs: number, first: boolean) => Math.max(0, revealAfterMs - (first ? performance.now() : 0));
+export const revealBudget = (revealAfterMs: number, first: boolean) =>
+  Math.max(0, revealAfterMs - (first ? performance.now() : 0));

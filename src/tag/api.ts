@@ -37,7 +37,10 @@ export interface Tag {
   /** Sends what is queued now, skipping any backoff wait; resolves when this page's events are settled. */
   flush(): Promise<Result>;
   /** Runs a Sitecore flow (`name*` runs the first live match) and resolves to its answer as is, and as slot content. */
-  flow(friendlyId: string, options?: Omit<FlowCall, 'friendlyId'>): Promise<{ ok: true; data: unknown; decision: Decision } | Failure>;
+  flow(
+    friendlyId: string,
+    options?: Omit<FlowCall, 'friendlyId'>,
+  ): Promise<{ ok: true; data: unknown; decision: Decision } | Failure>;
   /** Asks the placements API (one call per page type) for these placements. */
   placements(names: string[], context?: PageContext): Promise<{ ok: true; decisions: Decision[] } | Failure>;
   /** Asks Adobe Offer Decisioning for these propositions, in one call. */

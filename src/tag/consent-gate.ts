@@ -9,7 +9,8 @@ import type { Message } from '../types/wire';
 export const MAX_HELD = 100;
 
 /** Whether `value` is a consent state (a script-tag call may pass anything). */
-export const isConsent = (value: unknown): value is Consent => typeof value === 'string' && /^(pending|granted|denied)$/.test(value);
+export const isConsent = (value: unknown): value is Consent =>
+  typeof value === 'string' && /^(pending|granted|denied)$/.test(value);
 
 export interface ConsentGate {
   /** Whether consent is granted now. */
@@ -22,7 +23,11 @@ export interface ConsentGate {
   set(state: Consent): void;
 }
 
-export function createConsentGate({ consent, send, drop }: {
+export function createConsentGate({
+  consent,
+  send,
+  drop,
+}: {
   /** Consent when the page loads. */
   consent: Consent;
   /** Sends an event. */
@@ -36,7 +41,11 @@ export function createConsentGate({ consent, send, drop }: {
     refusal: () => (consent === 'denied' ? failure('consent', 'Consent is denied: the event was not sent') : undefined),
     pass(message) {
       if (consent === 'granted') send(message);
-      else if (held.push(message) > MAX_HELD) drop(held.shift() as Message, failure('consent', 'Too many events while consent is pending: dropped the oldest'));
+      else if (held.push(message) > MAX_HELD)
+        drop(
+          held.shift() as Message,
+          failure('consent', 'Too many events while consent is pending: dropped the oldest'),
+        );
     },
     set(state) {
       consent = state;

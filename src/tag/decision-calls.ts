@@ -21,7 +21,8 @@ export interface DecisionCalls {
 export function flowCall(friendlyId: string, options: Omit<FlowCall, 'friendlyId'> | undefined): FlowCall {
   if (typeof friendlyId !== 'string' || !friendlyId) must('flow(friendlyId)', 'a non-empty string');
   const call = detach(options ?? {}, 'flow(options)');
-  if (!isObject(call) || !(call.params === undefined || isObject(call.params))) must('flow(options) and its params', 'objects');
+  if (!isObject(call) || !(call.params === undefined || isObject(call.params)))
+    must('flow(options) and its params', 'objects');
   return { ...call, friendlyId };
 }
 
@@ -50,7 +51,8 @@ export function pageUrl(url: string | undefined): string | undefined {
 /** None, or an element, a document or a fragment, of this window or of a frame's. */
 export function renderRoot(root: ParentNode | undefined): ParentNode | undefined {
   const isRoot = (node: ParentNode) =>
-    [1, 9, 11].includes(node.nodeType) && typeof (node as { querySelectorAll?: unknown }).querySelectorAll === 'function';
+    [1, 9, 11].includes(node.nodeType) &&
+    typeof (node as { querySelectorAll?: unknown }).querySelectorAll === 'function';
   if (root !== undefined && !safely(() => isRoot(root))) must('render(root)', 'an element or a document');
   return root;
 }
@@ -65,7 +67,11 @@ export function createDecisionCalls(engine: () => Promise<Engine>, stopped: () =
   arguments first (before consent or the engine): what it throws is bad input. Past it, the codecs
   throw only SlotwiseErrors, so anything else is a file of ours that did not load.
   */
-  const decide = async <T extends object, A>(name: string, args: () => A, run: (engine: Engine, args: A) => Promise<T>): Promise<({ ok: true } & T) | Failure> => {
+  const decide = async <T extends object, A>(
+    name: string,
+    args: () => A,
+    run: (engine: Engine, args: A) => Promise<T>,
+  ): Promise<({ ok: true } & T) | Failure> => {
     const dead = stopped();
     if (dead) return dead;
     let otherwise: FailReason = 'invalid';
@@ -74,26 +80,56 @@ export function createDecisionCalls(engine: () => Promise<Engine>, stopped: () =
       otherwise = 'blocked';
       return { ok: true, ...(await run(await engine(), checked)) };
     } catch (error) {
-      return isSlotwiseError(error) ? { ok: false, reason: error.code, error } : failure(otherwise, `${name}: ${shown(error)}`);
+      return isSlotwiseError(error)
+        ? { ok: false, reason: error.code, error }
+        : failure(otherwise, `${name}: ${shown(error)}`);
     }
   };
   const done = () => ({});
   return {
     // A new URL: the slots not yet decided for it (never the same page again, as page() may).
-    routeChanged: () => decide('page', () => undefined, (e) => e.renderer.page({ again: false }).then(done)),
+    routeChanged: () =>
+      decide(
+        'page',
+        () => undefined,
+        (e) => e.renderer.page({ again: false }).then(done),
+      ),
     at: (callUrl) => ({
       flow(friendlyId, options) {
         const url = callUrl ?? location.href;
-        return decide('flow', () => flowCall(friendlyId, options), async (e, call) => {
-          const { data, ...decision } = await e.decisions.flow(call, url);
-          return { data, decision };
-        });
+        return decide(
+          'flow',
+          () => flowCall(friendlyId, options),
+          async (e, call) => {
+            const { data, ...decision } = await e.decisions.flow(call, url);
+            return { data, decision };
+          },
+        );
       },
       placements: (names, context = {}) =>
-        decide('placements', () => placementsCall(names, context), async (e, [list, given]) => ({ decisions: await e.decisions.placements(list, given) })),
-      offers: (calls) => decide('offers', () => offerCalls(calls), async (e, list) => ({ decisions: await e.decisions.offers(list) })),
-      page: (url) => decide('page', () => pageUrl(url), (e, checked) => e.renderer.page(checked === undefined ? {} : { url: checked }).then(done)),
-      render: (root) => decide('render', () => renderRoot(root), (e, checked) => e.renderer.render(checked).then(done)),
+        decide(
+          'placements',
+          () => placementsCall(names, context),
+          async (e, [list, given]) => ({ decisions: await e.decisions.placements(list, given) }),
+        ),
+      offers: (calls) =>
+        decide(
+          'offers',
+          () => offerCalls(calls),
+          async (e, list) => ({ decisions: await e.decisions.offers(list) }),
+        ),
+      page: (url) =>
+        decide(
+          'page',
+          () => pageUrl(url),
+          (e, checked) => e.renderer.page(checked === undefined ? {} : { url: checked }).then(done),
+        ),
+      render: (root) =>
+        decide(
+          'render',
+          () => renderRoot(root),
+          (e, checked) => e.renderer.render(checked).then(done),
+        ),
     }),
   };
 }

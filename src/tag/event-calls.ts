@@ -4,7 +4,14 @@
 // (pending.ts).
 import { nanoid } from 'nanoid';
 import type { SlotwiseError } from '../types/errors';
-import { addMessage, customMessage, forceCloseMessage, identityMessage, viewMessage, type CallContext } from '../events/messages';
+import {
+  addMessage,
+  customMessage,
+  forceCloseMessage,
+  identityMessage,
+  viewMessage,
+  type CallContext,
+} from '../events/messages';
 import type { EventResult, Failure } from '../shared/result';
 import type { Settings } from '../types/options';
 import type { Message } from '../types/wire';
@@ -22,7 +29,12 @@ export interface EventCalls {
 const settled = <T>(value: T) => Promise.resolve(value);
 
 /** @param stopped why every call fails now (the tag is destroyed), if it does */
-export function createEventCalls(settings: Settings, gate: ConsentGate, pending: Pending, stopped: () => Failure | undefined): EventCalls {
+export function createEventCalls(
+  settings: Settings,
+  gate: ConsentGate,
+  pending: Pending,
+  stopped: () => Failure | undefined,
+): EventCalls {
   let firstView = true;
   const track: EventCalls['track'] = (build, url) => {
     const dead = stopped();

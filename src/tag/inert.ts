@@ -5,8 +5,19 @@ import type { Tag } from './api';
 export function inertTag(why: Failure): Tag {
   const answer = () => Promise.resolve(why);
   return {
-    view: answer, add: answer, forceClose: answer, identity: answer, event: answer, consent: answer, browserId: answer, flush: answer,
-    flow: answer, placements: answer, offers: answer, page: answer, render: answer,
+    view: answer,
+    add: answer,
+    forceClose: answer,
+    identity: answer,
+    event: answer,
+    consent: answer,
+    browserId: answer,
+    flush: answer,
+    flow: answer,
+    placements: answer,
+    offers: answer,
+    page: answer,
+    render: answer,
     on: () => () => false,
     destroy() {},
   };

@@ -12,7 +12,14 @@ export interface PreviewBar {
   close(): void;
 }
 
-export function previewBar({ nonce, engine, preview, endPreview, allowed, stopped }: {
+export function previewBar({
+  nonce,
+  engine,
+  preview,
+  endPreview,
+  allowed,
+  stopped,
+}: {
   nonce: string;
   engine: () => Promise<Engine>;
   /** The marketer's preview in force, if any. */
@@ -33,7 +40,8 @@ export function previewBar({ nonce, engine, preview, endPreview, allowed, stoppe
       asked = true;
       Promise.all([loadOverlay(nonce), engine()]).then(
         ([show, e]) => {
-          if (!stopped()) close = show(() => e.reports(), nonce, previewing ? { value: previewing, end: endPreview } : undefined);
+          if (!stopped())
+            close = show(() => e.reports(), nonce, previewing ? { value: previewing, end: endPreview } : undefined);
         },
         () => {
           console.warn('slotwise: the debug overlay could not load (it needs consent and the slot engine)');

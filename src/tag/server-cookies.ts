@@ -30,10 +30,16 @@ export function serverCookieRefresh(
   return () => {
     if (asked || !allowed()) return;
     asked = true;
-    ids.ensure().then(async (id) => {
-      if (!id || (hadCookie && Date.now() - Number(store.get('cookies')) < DAY_MS)) return;
-      const { status } = await request({ method: 'POST', url: settings.serverCookies }, { timeoutMs: settings.requestTimeoutMs });
-      if (isSuccess(status) && allowed()) store.set('cookies', String(Date.now()));
-    }).catch(() => {}); // whatever failed is asked again on the next page
+    ids
+      .ensure()
+      .then(async (id) => {
+        if (!id || (hadCookie && Date.now() - Number(store.get('cookies')) < DAY_MS)) return;
+        const { status } = await request(
+          { method: 'POST', url: settings.serverCookies },
+          { timeoutMs: settings.requestTimeoutMs },
+        );
+        if (isSuccess(status) && allowed()) store.set('cookies', String(Date.now()));
+      })
+      .catch(() => {}); // whatever failed is asked again on the next page
   };
 }

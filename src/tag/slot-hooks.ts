@@ -24,9 +24,22 @@ export function slotHooks(
     // Impressions and clicks are events like any other: queued, consent-gated, never lost. A
     // marketer's preview is marked, and never counted by the vendor's tracking URL.
     track: (kind, { slot, source, campaign, creative }: Decision) =>
-      void track((ctx) => customMessage(settings, ctx, kind === 'click' ? 'SLOT_CLICK' : 'SLOT_IMPRESSION', {}, {
-        slot, source, campaign, creative, impression: kind, ...(preview() ? { preview: true } : {}),
-      })),
+      void track((ctx) =>
+        customMessage(
+          settings,
+          ctx,
+          kind === 'click' ? 'SLOT_CLICK' : 'SLOT_IMPRESSION',
+          {},
+          {
+            slot,
+            source,
+            campaign,
+            creative,
+            impression: kind,
+            ...(preview() ? { preview: true } : {}),
+          },
+        ),
+      ),
     // Not keepalive: a page of placements pings dozens of URLs on the API's host, and pings that
     // outlived the page would hold the browser's connections to it while the next page asks for
     // its decisions. A ping still in flight when the reader leaves is given up.

@@ -57,7 +57,9 @@ await tag.view();
 */
 export function createTag(options: TagOptions): Tag {
   const settings = resolveOptions(options);
-  return hasDom() ? browserTag(settings).tag : inertTag(failure('blocked', 'Slotwise runs in browsers: this environment has no document'));
+  return hasDom()
+    ? browserTag(settings).tag
+    : inertTag(failure('blocked', 'Slotwise runs in browsers: this environment has no document'));
 }
 
 /** The tag in a browser, from validated settings. The script tag calls this directly: it always has a document. */
@@ -76,7 +78,13 @@ export function browserTag(settings: Settings): BrowserTag {
     emit('error', { error: why.error, eventId, ...(givenUp ? { dropped: countDropped() } : {}) });
     pending.settle(eventId, why);
   }
-  const gate = createConsentGate({ consent: settings.consent, send: enqueue, drop: (message, why) => { fail(message, { why }); } });
+  const gate = createConsentGate({
+    consent: settings.consent,
+    send: enqueue,
+    drop: (message, why) => {
+      fail(message, { why });
+    },
+  });
   const canSend = () => gate.granted() && !dead;
 
   const jar = createCookieJar(settings.cookieDomain);
@@ -87,7 +95,9 @@ export function browserTag(settings: Settings): BrowserTag {
     lockName: prefix + 'bid',
     allowed: canSend,
     onCreateFailed: (status) => {
-      emit('error', { error: new SlotwiseError('blocked', `No browser id (${status || 'no answer'}); events wait for one`, status) });
+      emit('error', {
+        error: new SlotwiseError('blocked', `No browser id (${status || 'no answer'}); events wait for one`, status),
+      });
     },
   });
   // Another tab leaves an event alone while it may still be waiting for that tab's answer.
@@ -98,20 +108,32 @@ export function browserTag(settings: Settings): BrowserTag {
     },
     leaseMs: settings.requestTimeoutMs + 5000,
     // Reported a task later: the first scan runs before the page can listen.
-    onUnreadable: (key) => setTimeout(emit, 0, 'error', { error: new SlotwiseError('dropped', `Removed an unreadable queue entry (${prefix}${key})`), eventId: eventIdOf(key) }),
+    onUnreadable: (key) =>
+      setTimeout(emit, 0, 'error', {
+        error: new SlotwiseError('dropped', `Removed an unreadable queue entry (${prefix}${key})`),
+        eventId: eventIdOf(key),
+      }),
   });
   // Each tab sends the events it made (tabs.ts); its lock, held while it may send, says it is open.
   const tabs = createTabs(prefix, nanoid());
   if (gate.granted()) tabs.hold();
-  const delivery = createDelivery({ settings, queue, tabs, ids, lockName: prefix + 'queue', canSend, report: (event, outcome) => {
-    if (!outcome.delivered) {
-      fail(event.message, undelivered(event, outcome));
-      return;
-    }
-    const eventId = String(event.message.ext.eventId);
-    emit('delivered', { eventId, type: event.message.type });
-    pending.settle(eventId, { ok: true });
-  } });
+  const delivery = createDelivery({
+    settings,
+    queue,
+    tabs,
+    ids,
+    lockName: prefix + 'queue',
+    canSend,
+    report: (event, outcome) => {
+      if (!outcome.delivered) {
+        fail(event.message, undelivered(event, outcome));
+        return;
+      }
+      const eventId = String(event.message.ext.eventId);
+      emit('delivered', { eventId, type: event.message.type });
+      pending.settle(eventId, { ok: true });
+    },
+  });
   const sessionId = () => touchSession(store);
   function enqueue(message: Message) {
     sessionId();
@@ -132,9 +154,27 @@ export function browserTag(settings: Settings): BrowserTag {
     emit('error', { error });
   });
   const driver = createSlotDriver(settings, canSend, (create) =>
-    create(settings, { ...slotServices, ...hooks, browserId: () => ids.ensure(), rcs, sessionId, allowed: canSend, preview }));
+    create(settings, {
+      ...slotServices,
+      ...hooks,
+      browserId: () => ids.ensure(),
+      rcs,
+      sessionId,
+      allowed: canSend,
+      preview,
+    }),
+  );
   const decisions = createDecisionCalls(() => driver.engine(), stopped);
-  const bar = previewBar({ nonce: settings.nonce, engine: () => driver.engine(), preview, endPreview: () => { endPreview(session); }, allowed: canSend, stopped });
+  const bar = previewBar({
+    nonce: settings.nonce,
+    engine: () => driver.engine(),
+    preview,
+    endPreview: () => {
+      endPreview(session);
+    },
+    allowed: canSend,
+    stopped,
+  });
   let started = false;
   const start = () => {
     started = true;
@@ -147,14 +187,17 @@ export function browserTag(settings: Settings): BrowserTag {
   else start();
   const stopWatchingRoutes = settings.autoPage
     ? watchRoutes(() => {
-      // Only where there are slots to decide, or the engine is in use already.
-      if (!dead && (driver.asked() || document.querySelector(SLOT_SELECTOR))) void decisions.routeChanged();
-    })
+        // Only where there are slots to decide, or the engine is in use already.
+        if (!dead && (driver.asked() || document.querySelector(SLOT_SELECTOR))) void decisions.routeChanged();
+      })
     : () => {};
 
   const consent = (state: unknown): Promise<Result> => {
     if (dead) return settled(dead);
-    if (!isConsent(state)) return settled(failure('invalid', `consent(state): state must be 'pending', 'granted' or 'denied' (got ${shown(state)})`));
+    if (!isConsent(state))
+      return settled(
+        failure('invalid', `consent(state): state must be 'pending', 'granted' or 'denied' (got ${shown(state)})`),
+      );
     if (state === 'granted') tabs.hold();
     else tabs.release();
     gate.set(state);

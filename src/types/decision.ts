@@ -12,9 +12,7 @@ export interface Creative {
 }
 
 export type Content =
-  | { kind: 'html'; html: string }
-  | { kind: 'creative'; items: Creative[] }
-  | { kind: 'json'; data: unknown };
+  { kind: 'html'; html: string } | { kind: 'creative'; items: Creative[] } | { kind: 'json'; data: unknown };
 
 export type Source = 'flow' | 'placement' | 'offer';
 

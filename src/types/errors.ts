@@ -3,14 +3,7 @@ Why a call did not succeed: `invalid` input or option, no `consent`, `timeout` (
 queued and is still sent), `rejected` by the API (4xx), `dropped` after the last attempt or when
 the queue overflowed, `blocked` (no network, no browser, or an ad blocker), `destroyed` tag.
 */
-export type FailReason =
-  | 'invalid'
-  | 'consent'
-  | 'timeout'
-  | 'rejected'
-  | 'dropped'
-  | 'blocked'
-  | 'destroyed';
+export type FailReason = 'invalid' | 'consent' | 'timeout' | 'rejected' | 'dropped' | 'blocked' | 'destroyed';
 
 /**
 The one error class of Slotwise. `createTag` throws it for bad options; every other call

@@ -160,11 +160,20 @@ export interface PlacementsCodec {
     visitor: Visitor,
   ): { wire: WireRequest; placements: string[] }[];
   /** `refused`: tracking URLs that were not kept, to be reported. */
-  placementsAnswer(json: unknown, requested: readonly string[], api: string): { rcs?: string; decisions: Decision[]; refused: SlotwiseError[] };
+  placementsAnswer(
+    json: unknown,
+    requested: readonly string[],
+    api: string,
+  ): { rcs?: string; decisions: Decision[]; refused: SlotwiseError[] };
 }
 
 /** Adobe Offer Decisioning. */
 export interface OffersCodec {
-  offersRequest(target: string, calls: readonly OfferCall[], identity: OfferIdentity, decisionRequestId: string): WireRequest;
+  offersRequest(
+    target: string,
+    calls: readonly OfferCall[],
+    identity: OfferIdentity,
+    decisionRequestId: string,
+  ): WireRequest;
   offerDecisions(json: unknown, calls: readonly OfferCall[]): Decision[];
 }

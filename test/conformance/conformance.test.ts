@@ -15,7 +15,8 @@ const FIXTURES = new URL('./fixtures/', import.meta.url);
 const fixture = (name: string) => JSON.parse(readFileSync(new URL(name, FIXTURES), 'utf8'));
 const named = (prefix: string) => readdirSync(FIXTURES).filter((f) => f.startsWith(prefix) && f.endsWith('.json'));
 
-const OFFER_TYPES = /^https:\/\/ns\.adobe\.com\/experience\/offer-management\/content-component-(html|json|imagelink|text)$/;
+const OFFER_TYPES =
+  /^https:\/\/ns\.adobe\.com\/experience\/offer-management\/content-component-(html|json|imagelink|text)$/;
 
 let sandbox: Started;
 beforeAll(async () => {
@@ -27,7 +28,9 @@ describe('Adobe Offer Decisioning', () => {
   const responses = named('adobe-').filter((f) => 'expect' in fixture(f));
 
   it('has the documentation examples and the real-tenant shapes', () => {
-    expect(responses).toEqual(expect.arrayContaining(['adobe-response.json', 'adobe-response-dps.json', 'adobe-real-tenant.json']));
+    expect(responses).toEqual(
+      expect.arrayContaining(['adobe-response.json', 'adobe-response-dps.json', 'adobe-real-tenant.json']),
+    );
   });
 
   it.each(responses)('the codec reads %s', (name) => {
@@ -43,7 +46,9 @@ describe('Adobe Offer Decisioning', () => {
     for (const p of answer['xdm:propositions'])
       for (const option of p['xdm:options'] ?? [p['xdm:fallback']]) expect(option['@type']).toMatch(OFFER_TYPES);
     const calls: OfferCall[] = JSON.parse(body)['xdm:propositionRequests'].map((r: Record<string, unknown>) => ({
-      placementId: r['xdm:placementId'], activityId: r['xdm:activityId'], itemCount: r['xdm:itemCount'] ?? 1,
+      placementId: r['xdm:placementId'],
+      activityId: r['xdm:activityId'],
+      itemCount: r['xdm:itemCount'] ?? 1,
     }));
     const decisions = offerDecisions(answer, calls);
     expect(decisions.map((d) => [d.slot, d.content?.kind])).toEqual([
@@ -57,12 +62,22 @@ describe('Adobe Offer Decisioning', () => {
       { placementId: 'xcore:offer-placement:ffed0012', activityId: 'xcore:offer-activity:fffc0789' },
       { placementId: 'xcore:offer-placement:ffed0456', activityId: 'xcore:offer-activity:ffed0123', itemCount: 2 },
     ];
-    for (const [target, extra] of [[`${sandbox.url}/data/core/ods`, ADOBE_CREDENTIALS], [sandbox.url, {}]] as const) {
+    for (const [target, extra] of [
+      [`${sandbox.url}/data/core/ods`, ADOBE_CREDENTIALS],
+      [sandbox.url, {}],
+    ] as const) {
       const wire = offersRequest(target, calls, { namespace: 'Slotwise', id: 'someone-new' }, 'request-1');
-      const res = await fetch(wire.url, { method: wire.method, headers: { ...wire.headers, ...extra }, body: wire.body! });
+      const res = await fetch(wire.url, {
+        method: wire.method,
+        headers: { ...wire.headers, ...extra },
+        body: wire.body!,
+      });
       expect(res.status, target).toBe(200);
       const decisions = offerDecisions(await res.json(), calls);
-      expect(decisions.map((d) => [d.campaign, d.content?.kind]), target).toEqual([
+      expect(
+        decisions.map((d) => [d.campaign, d.content?.kind]),
+        target,
+      ).toEqual([
         ['xcore:activity:fffc0789', 'creative'],
         ['xcore:activity:ffed0123', 'html'],
       ]);
@@ -74,16 +89,28 @@ describe('Algonomy Personalize API', () => {
   const { examples } = fixture('algonomy-request-params.json') as { examples: string[] };
   /** An example as parameters: the page puts a note after a no-break space, and one example holds two parameters. */
   const paramsOf = (example: string) =>
-    example.split('\u00a0')[0]!.split(/&(?=[A-Za-z_]+=)/).map((pair) => [pair.slice(0, pair.indexOf('=')), pair.slice(pair.indexOf('=') + 1)] as const);
+    example
+      .split('\u00a0')[0]!
+      .split(/&(?=[A-Za-z_]+=)/)
+      .map((pair) => [pair.slice(0, pair.indexOf('=')), pair.slice(pair.indexOf('=') + 1)] as const);
   const documented = (name: string) => paramsOf(examples.find((e) => e.startsWith(`${name}=`))!)[0]![1];
   // A complete request from the examples: item_page placements require a productId.
-  const base = () => ({ apiKey: documented('apiKey'), apiClientKey: documented('apiClientKey'), placements: documented('placements'), productId: documented('productId') });
+  const base = () => ({
+    apiKey: documented('apiKey'),
+    apiClientKey: documented('apiClientKey'),
+    placements: documented('placements'),
+    productId: documented('productId'),
+  });
 
   it('the codec reads the documented response example (its values, as JSON) and keeps its rcs as served', () => {
     const { verbatim, json, requested, expect: expected } = fixture('algonomy-response.json');
     // The JSON holds the example's values and no others.
     const leaves = (value: unknown): string[] =>
-      typeof value == 'string' ? [value] : value && typeof value == 'object' ? Object.values(value).flatMap(leaves) : [];
+      typeof value == 'string'
+        ? [value]
+        : value && typeof value == 'object'
+          ? Object.values(value).flatMap(leaves)
+          : [];
     for (const value of leaves(json)) expect(verbatim, value).toContain(`"${value}"`);
     const { refused, ...answer } = placementsAnswer(json, requested, 'https://recs.richrelevance.com');
     expect(answer).toEqual(expected);
@@ -110,8 +137,16 @@ describe('Algonomy Personalize API', () => {
 
   it('the sandbox accepts what the codec sends, and answers a token the tag keeps', async () => {
     const config = { target: sandbox.url, apiKey: documented('apiKey'), apiClientKey: documented('apiClientKey') };
-    const context = { productId: ['uv2345', 'xt1234'], cv: 9550, userId: documented('userId'), sessionId: documented('sessionId') };
-    const requests = placementRequests(config, ['item_page.recs', 'home_page.promo_1'], context, { sessionId: 'ours', userId: 'browser-id' });
+    const context = {
+      productId: ['uv2345', 'xt1234'],
+      cv: 9550,
+      userId: documented('userId'),
+      sessionId: documented('sessionId'),
+    };
+    const requests = placementRequests(config, ['item_page.recs', 'home_page.promo_1'], context, {
+      sessionId: 'ours',
+      userId: 'browser-id',
+    });
     for (const { wire, placements } of requests) {
       const res = await fetch(wire.url);
       expect(res.status).toBe(200);
@@ -121,7 +156,9 @@ describe('Algonomy Personalize API', () => {
       expect(answer.decisions.map((d) => d.slot)).toEqual(placements);
       // Its tracking URLs are on the API's own host: pinged, none refused.
       expect(answer.refused).toEqual([]);
-      expect(answer.decisions.filter((d) => d.content).every((d) => d.trackingUrl?.startsWith(`${sandbox.url}/rrserver/`))).toBe(true);
+      expect(
+        answer.decisions.filter((d) => d.content).every((d) => d.trackingUrl?.startsWith(`${sandbox.url}/rrserver/`)),
+      ).toBe(true);
       expect(isRcs(answer.rcs), answer.rcs).toBe(true);
     }
   });

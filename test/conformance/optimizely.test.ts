@@ -39,7 +39,10 @@ describe.each(fixtures)('%s', (_name, fixture) => {
 
     it('accepts the example and sends it unchanged: same fields, same order, same values', async () => {
       sent = [];
-      expect(await sendOfflineOrder(documented(), { endpoint: fixture.request.url, auth })).toEqual({ ok: true, status: 200 });
+      expect(await sendOfflineOrder(documented(), { endpoint: fixture.request.url, auth })).toEqual({
+        ok: true,
+        status: 200,
+      });
       expect(sent).toHaveLength(1);
       expect(sent[0]!.method).toBe(fixture.request.method);
       expect(sent[0]!.url).toBe(fixture.request.url);

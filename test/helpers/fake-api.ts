@@ -37,18 +37,33 @@ export function installFakeApi() {
     const request = input instanceof Request ? input : new Request(input, init);
     const url = new URL(request.url);
     const text = await request.text();
-    const body = url.pathname.endsWith('/events') ? JSON.parse(text) : url.searchParams.has('message') && url.pathname.includes('/event/')
-      ? JSON.parse(url.searchParams.get('message')!) : undefined;
-    sent.push({ method: request.method, url, body, keepalive: request.keepalive, redirect: init?.redirect ?? request.redirect });
+    const body = url.pathname.endsWith('/events')
+      ? JSON.parse(text)
+      : url.searchParams.has('message') && url.pathname.includes('/event/')
+        ? JSON.parse(url.searchParams.get('message')!)
+        : undefined;
+    sent.push({
+      method: request.method,
+      url,
+      body,
+      keepalive: request.keepalive,
+      redirect: init?.redirect ?? request.redirect,
+    });
     if (down) throw new TypeError('Failed to fetch');
     if (url.pathname.endsWith('/browser/create.json') && !script.length) return Response.json({ ref: `bid-${++refs}` });
     const answer = script.shift() ?? { status: 200 };
     if (answer == 'network-error') throw new TypeError('Failed to fetch');
     if (answer == 'timeout') throw new DOMException('signal timed out', 'TimeoutError');
     if (answer == 'no-answer-yet') return new Promise<Response>(() => {}); // a request still in flight
-    const acknowledged = body && answer.status < 300 ? { ref: `stored-${++refs}`, status: 'OK', version: '1.2', client_key: body.client_key } : {};
+    const acknowledged =
+      body && answer.status < 300
+        ? { ref: `stored-${++refs}`, status: 'OK', version: '1.2', client_key: body.client_key }
+        : {};
     if (answer.status == 204) return new Response(null, { status: 204 });
-    return new Response(answer.body ?? JSON.stringify(answer.json ?? acknowledged), { status: answer.status, headers: answer.headers ?? {} });
+    return new Response(answer.body ?? JSON.stringify(answer.json ?? acknowledged), {
+      status: answer.status,
+      headers: answer.headers ?? {},
+    });
   });
   vi.stubGlobal('fetch', fetch);
   return {

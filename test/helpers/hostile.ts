@@ -5,18 +5,42 @@ import fc from 'fast-check';
 import { vi } from 'vitest';
 import { isSlotwiseError } from '../../src/types/errors';
 
-const TRAPS = ['get', 'has', 'ownKeys', 'getOwnPropertyDescriptor', 'getPrototypeOf', 'set', 'defineProperty', 'deleteProperty', 'apply', 'construct'];
+const TRAPS = [
+  'get',
+  'has',
+  'ownKeys',
+  'getOwnPropertyDescriptor',
+  'getPrototypeOf',
+  'set',
+  'defineProperty',
+  'deleteProperty',
+  'apply',
+  'construct',
+];
 
 /** A Proxy that throws `what` on every trap. */
 export const throwingProxy = (what: unknown, target: object = {}) =>
-  new Proxy(target, Object.fromEntries(TRAPS.map((trap) => [trap, () => { throw what; }])));
+  new Proxy(
+    target,
+    Object.fromEntries(
+      TRAPS.map((trap) => [
+        trap,
+        () => {
+          throw what;
+        },
+      ]),
+    ),
+  );
 
 /**
 A value made at call time: fast-check probes what it generates (and prints it), which a throwing
 Proxy, a cycle or a 2^32-long array would break; `materialize` builds the real thing.
 */
 export class Lazy {
-  constructor(readonly label: string, readonly make: () => unknown) {}
+  constructor(
+    readonly label: string,
+    readonly make: () => unknown,
+  ) {}
   toString() {
     return this.label;
   }
@@ -31,23 +55,79 @@ export function materialize(value: unknown): unknown {
   const proto = Object.getPrototypeOf(value);
   if (proto !== Object.prototype && proto !== null) return value;
   const copy = Object.create(proto) as Record<string, unknown>;
-  for (const key of Object.keys(value as object)) Object.defineProperty(copy, key, { value: materialize((value as Record<string, unknown>)[key]), enumerable: true, writable: true, configurable: true });
+  for (const key of Object.keys(value as object))
+    Object.defineProperty(copy, key, {
+      value: materialize((value as Record<string, unknown>)[key]),
+      enumerable: true,
+      writable: true,
+      configurable: true,
+    });
   return copy;
 }
 
-const thrown = fc.constantFrom<unknown>(null, undefined, 'a string', 0, Symbol('thrown'), { message: 'an object' }).chain((v) => fc.constant(v));
+const thrown = fc
+  .constantFrom<unknown>(null, undefined, 'a string', 0, Symbol('thrown'), { message: 'an object' })
+  .chain((v) => fc.constant(v));
 const keys = fc.constantFrom(
-  '__proto__', 'constructor', 'prototype', 'toJSON', 'toString', 'valueOf', 'hasOwnProperty', 'then',
-  'item_id', 'productId', 'quantity', 'price', 'currency', 'email', 'identifiers', 'ext', 'page', 'type', 'params', 'friendlyId',
-  'placementId', 'activityId', 'itemCount', 'userId', 'sessionId', 'consent', 'clientKey', 'target',
+  '__proto__',
+  'constructor',
+  'prototype',
+  'toJSON',
+  'toString',
+  'valueOf',
+  'hasOwnProperty',
+  'then',
+  'item_id',
+  'productId',
+  'quantity',
+  'price',
+  'currency',
+  'email',
+  'identifiers',
+  'ext',
+  'page',
+  'type',
+  'params',
+  'friendlyId',
+  'placementId',
+  'activityId',
+  'itemCount',
+  'userId',
+  'sessionId',
+  'consent',
+  'clientKey',
+  'target',
 );
 
 const specials = fc.constantFrom<Lazy>(
-  ...([
-    undefined, null, NaN, -0, 0, Infinity, -Infinity, 1e308, Number.MIN_VALUE, 2 ** 53 + 1, -1, 1.5,
-    '', ' ', '\u0000', '\ud800', '__proto__', 'http://[', 'javascript:alert(1)', '//evil.example/', 'granted', 'error', 'home.hero',
-    true, false, 10n,
-  ].map((v) => lazy(typeof v == 'bigint' ? `${v}n` : JSON.stringify(v) ?? String(v), () => v))),
+  ...[
+    undefined,
+    null,
+    NaN,
+    -0,
+    0,
+    Infinity,
+    -Infinity,
+    1e308,
+    Number.MIN_VALUE,
+    2 ** 53 + 1,
+    -1,
+    1.5,
+    '',
+    ' ',
+    '\u0000',
+    '\ud800',
+    '__proto__',
+    'http://[',
+    'javascript:alert(1)',
+    '//evil.example/',
+    'granted',
+    'error',
+    'home.hero',
+    true,
+    false,
+    10n,
+  ].map((v) => lazy(typeof v == 'bigint' ? `${v}n` : (JSON.stringify(v) ?? String(v)), () => v)),
   lazy('a 200 kB string', () => 'x'.repeat(200_000)),
   lazy('a symbol', () => Symbol('s')),
   lazy('a function', () => () => 1),
@@ -80,8 +160,14 @@ const leaf = fc.oneof(
 const throwingGetter = fc.tuple(keys, thrown, fc.dictionary(keys, leaf, { maxKeys: 3 })).map(([key, what, rest]) =>
   lazy(`a getter of ${key} that throws`, () => {
     const o = materialize(rest) as object;
-    return Object.defineProperty(o, key, { enumerable: true, get() { throw what; } });
-  }));
+    return Object.defineProperty(o, key, {
+      enumerable: true,
+      get() {
+        throw what;
+      },
+    });
+  }),
+);
 
 /** A value that holds itself. */
 const cyclic = fc.tuple(keys, fc.boolean()).map(([key, inArray]) =>
@@ -89,24 +175,35 @@ const cyclic = fc.tuple(keys, fc.boolean()).map(([key, inArray]) =>
     const o: Record<string, unknown> = { item_id: 'SKU' };
     Object.defineProperty(o, key, { enumerable: true, value: o, configurable: true, writable: true });
     return inArray ? [o] : o;
-  }));
+  }),
+);
 
 /** toJSON that answers something else on every call. */
 const flakyToJSON = fc.array(leaf, { minLength: 1, maxLength: 3 }).map((answers) =>
   lazy('a toJSON that answers differently each time', () => {
     let calls = 0;
     return { item_id: 'SKU', toJSON: () => materialize(answers[calls++ % answers.length]) };
-  }));
+  }),
+);
 
 /** A getter that answers differently each time it is read. */
 const flakyGetter = fc.tuple(keys, fc.array(leaf, { minLength: 2, maxLength: 3 })).map(([key, answers]) =>
   lazy(`a getter of ${key} that answers differently each time`, () => {
     let reads = 0;
-    return Object.defineProperty({ item_id: 'SKU' }, key, { enumerable: true, get: () => materialize(answers[reads++ % answers.length]) });
-  }));
+    return Object.defineProperty({ item_id: 'SKU' }, key, {
+      enumerable: true,
+      get: () => materialize(answers[reads++ % answers.length]),
+    });
+  }),
+);
 
-const proxies = fc.tuple(thrown, fc.constantFrom('object', 'array', 'function')).map(([what, kind]) =>
-  lazy(`a Proxy (${kind}) that throws on every trap`, () => throwingProxy(what, kind == 'object' ? {} : kind == 'array' ? [] : () => {})));
+const proxies = fc
+  .tuple(thrown, fc.constantFrom('object', 'array', 'function'))
+  .map(([what, kind]) =>
+    lazy(`a Proxy (${kind}) that throws on every trap`, () =>
+      throwingProxy(what, kind == 'object' ? {} : kind == 'array' ? [] : () => {}),
+    ),
+  );
 
 /** Deeply nested arrays. */
 const deep = fc.integer({ min: 60, max: 5000 }).map((depth) =>
@@ -114,10 +211,17 @@ const deep = fc.integer({ min: 60, max: 5000 }).map((depth) =>
     let v: unknown = 'bottom';
     for (let i = 0; i < depth; i++) v = [v];
     return v;
-  }));
+  }),
+);
 
 const hostileLeaf: fc.Arbitrary<unknown> = fc.oneof(
-  { weight: 3, arbitrary: leaf }, throwingGetter, cyclic, flakyToJSON, flakyGetter, proxies, deep,
+  { weight: 3, arbitrary: leaf },
+  throwingGetter,
+  cyclic,
+  flakyToJSON,
+  flakyGetter,
+  proxies,
+  deep,
 );
 
 /** Any of the above, alone or inside an object or array that otherwise looks right (build with materialize). */
@@ -135,7 +239,13 @@ export function isResult(value: unknown): boolean {
   const r = value as { ok?: unknown; reason?: unknown; error?: unknown };
   if (typeof r != 'object' || r === null) return false;
   if (r.ok === true) return !('reason' in r);
-  return r.ok === false && REASONS.includes(r.reason as string) && isSlotwiseError(r.error) && !!r.error.message && r.error.code == r.reason;
+  return (
+    r.ok === false &&
+    REASONS.includes(r.reason as string) &&
+    isSlotwiseError(r.error) &&
+    !!r.error.message &&
+    r.error.code == r.reason
+  );
 }
 
 /**
@@ -145,7 +255,10 @@ timers, and a little real time for the engine's dynamic import.
 export async function outcome(promise: unknown, boundMs: number): Promise<unknown> {
   const pending = { pending: true };
   let settled: unknown = pending;
-  Promise.resolve(promise).then((value) => (settled = value), (error) => (settled = { rejected: error }));
+  Promise.resolve(promise).then(
+    (value) => (settled = value),
+    (error) => (settled = { rejected: error }),
+  );
   for (let waited = 0; settled === pending && waited <= boundMs; waited += 1000) {
     await vi.advanceTimersByTimeAsync(1000);
     await new Promise((resolve) => setImmediate(resolve));

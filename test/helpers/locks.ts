@@ -12,10 +12,13 @@ export function installLocks() {
       return new Promise((resolve, reject) => {
         const start = () => {
           held.add(name);
-          Promise.resolve().then(task).then(resolve, reject).finally(() => {
-            held.delete(name);
-            waiting.get(name)?.shift()?.();
-          });
+          Promise.resolve()
+            .then(task)
+            .then(resolve, reject)
+            .finally(() => {
+              held.delete(name);
+              waiting.get(name)?.shift()?.();
+            });
         };
         if (!held.has(name)) return start();
         const queue = waiting.get(name) ?? [];

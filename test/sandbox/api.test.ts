@@ -1,6 +1,17 @@
 // The Sitecore identity and event API as a tag (or Engage) uses it.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { CLIENT_KEY, UUID_V4, createBrowser, getEvent, guest, message, postEvent, startSandbox, without, type Started } from './helpers';
+import {
+  CLIENT_KEY,
+  UUID_V4,
+  createBrowser,
+  getEvent,
+  guest,
+  message,
+  postEvent,
+  startSandbox,
+  without,
+  type Started,
+} from './helpers';
 
 let sandbox: Started;
 let base: string;
@@ -10,16 +21,36 @@ beforeAll(async () => {
 });
 afterAll(() => sandbox.dispose());
 
-const product = (item_id: string, price: number, quantity = 1) => ({ item_id, name: `Product ${item_id}`, price, quantity, currency: 'EUR' });
+const product = (item_id: string, price: number, quantity = 1) => ({
+  item_id,
+  name: `Product ${item_id}`,
+  price,
+  quantity,
+  currency: 'EUR',
+});
 
 describe('browser/create.json', () => {
   it('answers a uuid ref in the Sitecore shape and creates the guest', async () => {
     const res = await createBrowser(base);
     expect(res.status).toBe(200);
-    expect(res.json).toEqual({ ref: expect.stringMatching(UUID_V4), customer_ref: expect.stringMatching(UUID_V4), status: 'OK', version: '1.2', client_key: CLIENT_KEY });
+    expect(res.json).toEqual({
+      ref: expect.stringMatching(UUID_V4),
+      customer_ref: expect.stringMatching(UUID_V4),
+      status: 'OK',
+      version: '1.2',
+      client_key: CLIENT_KEY,
+    });
     expect(res.headers.get('content-type')).toMatch(/^application\/json/);
     const timeline = await guest(base, res.json.ref);
-    expect(timeline).toMatchObject({ browserId: res.json.ref, guestRef: res.json.customer_ref, clientKey: CLIENT_KEY, events: [], sessions: [], cart: [], abandonedValue: 0 });
+    expect(timeline).toMatchObject({
+      browserId: res.json.ref,
+      guestRef: res.json.customer_ref,
+      clientKey: CLIENT_KEY,
+      events: [],
+      sessions: [],
+      cart: [],
+      abandonedValue: 0,
+    });
   });
 
   it('gives every call a new browser', async () => {
@@ -28,7 +59,13 @@ describe('browser/create.json', () => {
   });
 
   it('refuses a missing or empty client_key, and a missing or malformed message', async () => {
-    for (const [query, field] of [['message={}', 'client_key'], ['client_key=&message={}', 'client_key'], [`client_key=${CLIENT_KEY}`, 'message'], [`client_key=${CLIENT_KEY}&message=%7B`, 'message'], [`client_key=${CLIENT_KEY}&message=[]`, 'message']]) {
+    for (const [query, field] of [
+      ['message={}', 'client_key'],
+      ['client_key=&message={}', 'client_key'],
+      [`client_key=${CLIENT_KEY}`, 'message'],
+      [`client_key=${CLIENT_KEY}&message=%7B`, 'message'],
+      [`client_key=${CLIENT_KEY}&message=[]`, 'message'],
+    ]) {
       const res = await fetch(`${base}/v1.2/browser/create.json?${query}`);
       expect(res.status, query).toBe(400);
       expect(await res.json()).toMatchObject({ status: 'error', field });
@@ -39,7 +76,9 @@ describe('browser/create.json', () => {
 describe('browser/:ref/show.json', () => {
   it('answers the guest ref behind a browser ref', async () => {
     const { json: created } = await createBrowser(base);
-    const res = await fetch(`${base}/v1.2/browser/${created.ref}/show.json?client_key=${CLIENT_KEY}&api_token=${CLIENT_KEY}`);
+    const res = await fetch(
+      `${base}/v1.2/browser/${created.ref}/show.json?client_key=${CLIENT_KEY}&api_token=${CLIENT_KEY}`,
+    );
     expect(res.status).toBe(200);
     expect(await res.json()).toEqual({ ref: created.ref, customer: { ref: created.customer_ref } });
   });
@@ -57,7 +96,12 @@ describe('events', () => {
     const id = created.ref;
     const view = await postEvent(base, message(id, 'VIEW', { page: 'home' }));
     expect(view.status).toBe(200);
-    expect(view.json).toEqual({ ref: expect.stringMatching(UUID_V4), status: 'OK', version: '1.2', client_key: CLIENT_KEY });
+    expect(view.json).toEqual({
+      ref: expect.stringMatching(UUID_V4),
+      status: 'OK',
+      version: '1.2',
+      client_key: CLIENT_KEY,
+    });
     expect((await postEvent(base, message(id, 'ADD', { product: product('SKU-1', 19.99, 2) }))).status).toBe(200);
     // The GET form of Sitecore's direct-request examples, with client_key only in the query.
     const withoutKey = without(message(id, 'ADD', { product: product('SKU-2', 5) }), 'client_key');
@@ -117,10 +161,17 @@ describe('events', () => {
     for (const type of ['CONFIRM', 'CHECKOUT', 'PAYMENT', 'CLEAR_CART']) {
       const { json: created } = await createBrowser(base);
       await postEvent(base, message(created.ref, 'ADD', { product: product('X', 10) }));
-      await postEvent(base, message(created.ref, type, type === 'CHECKOUT' ? { reference_id: 'ORDER-1', status: 'PURCHASED' } : {}));
+      await postEvent(
+        base,
+        message(created.ref, type, type === 'CHECKOUT' ? { reference_id: 'ORDER-1', status: 'PURCHASED' } : {}),
+      );
       await postEvent(base, message(created.ref, 'FORCE_CLOSE'));
       const timeline = (await guest(base, created.ref))!;
-      expect(timeline.sessions[0], type).toMatchObject({ status: 'CLOSED', abandonedValue: 0, purchased: type !== 'CLEAR_CART' });
+      expect(timeline.sessions[0], type).toMatchObject({
+        status: 'CLOSED',
+        abandonedValue: 0,
+        purchased: type !== 'CLEAR_CART',
+      });
       expect(timeline.abandonedValue).toBe(0);
     }
   });
@@ -129,8 +180,16 @@ describe('events', () => {
     const { json: created } = await createBrowser(base);
     const identifiers = [{ id: 'jane@example.com', provider: 'email' }];
     await postEvent(base, message(created.ref, 'IDENTITY', { email: 'old@example.com', firstname: 'J', identifiers }));
-    await postEvent(base, message(created.ref, 'IDENTITY', { email: 'jane@example.com', firstname: 'Jane', lastname: 'Doe', identifiers }));
-    expect((await guest(base, created.ref))!.identity).toEqual({ email: 'jane@example.com', firstname: 'Jane', lastname: 'Doe', identifiers });
+    await postEvent(
+      base,
+      message(created.ref, 'IDENTITY', { email: 'jane@example.com', firstname: 'Jane', lastname: 'Doe', identifiers }),
+    );
+    expect((await guest(base, created.ref))!.identity).toEqual({
+      email: 'jane@example.com',
+      firstname: 'Jane',
+      lastname: 'Doe',
+      identifiers,
+    });
   });
 
   it('creates the guest for a browser_id it never issued', async () => {
@@ -149,9 +208,15 @@ describe('events', () => {
     for (const type of ['text/plain;charset=UTF-8', 'application/x-www-form-urlencoded', '']) {
       const res = await postEvent(base, JSON.stringify(message(created.ref, 'VIEW')), type);
       expect(res.status, type).toBe(415);
-      expect(res.json).toMatchObject({ status: 'error', field: 'content-type', message: expect.stringContaining('application/json') });
+      expect(res.json).toMatchObject({
+        status: 'error',
+        field: 'content-type',
+        message: expect.stringContaining('application/json'),
+      });
     }
-    expect((await postEvent(base, JSON.stringify(message(created.ref, 'VIEW')), 'application/json; charset=utf-8')).status).toBe(200);
+    expect(
+      (await postEvent(base, JSON.stringify(message(created.ref, 'VIEW')), 'application/json; charset=utf-8')).status,
+    ).toBe(200);
     for (const body of ['{"type":', '', '[1]']) {
       const res = await postEvent(base, body);
       expect(res.status, body).toBe(400);
@@ -167,7 +232,11 @@ describe('events', () => {
     const lenient = await startSandbox({ textPlainEvents: true });
     try {
       const { json: created } = await createBrowser(lenient.url);
-      const beacon = await postEvent(lenient.url, JSON.stringify(message(created.ref, 'VIEW')), 'text/plain;charset=UTF-8');
+      const beacon = await postEvent(
+        lenient.url,
+        JSON.stringify(message(created.ref, 'VIEW')),
+        'text/plain;charset=UTF-8',
+      );
       expect(beacon.status).toBe(200);
       expect((await guest(lenient.url, created.ref))!.events).toHaveLength(1);
       expect((await postEvent(lenient.url, '{}', 'application/x-www-form-urlencoded')).status).toBe(415);
@@ -228,7 +297,13 @@ describe('events', () => {
   it('accepts custom event types, and FORM as Engage sends it (no channel, currency, language or page)', async () => {
     const { json: created } = await createBrowser(base);
     expect((await postEvent(base, message(created.ref, 'WISHLIST_ADD_2'))).status).toBe(200);
-    const form = { type: 'FORM', ext: { formId: 'contact_form', interactionType: 'SUBMITTED' }, browser_id: created.ref, client_key: CLIENT_KEY, pos: 'sandbox/uk' };
+    const form = {
+      type: 'FORM',
+      ext: { formId: 'contact_form', interactionType: 'SUBMITTED' },
+      browser_id: created.ref,
+      client_key: CLIENT_KEY,
+      pos: 'sandbox/uk',
+    };
     expect((await postEvent(base, form)).status).toBe(200);
     expect((await guest(base, created.ref))!.events.map((e) => e.type)).toEqual(['WISHLIST_ADD_2', 'FORM']);
   });
@@ -238,7 +313,11 @@ describe('events', () => {
     const withoutCurrency = without(message(created.ref, 'ADD', { product: product('C', 5) }), 'currency');
     for (const res of [await postEvent(base, withoutCurrency), await getEvent(base, withoutCurrency)]) {
       expect(res.status).toBe(400);
-      expect(res.json).toEqual({ status: 'error', field: 'currency', message: expect.stringMatching(/3-letter ISO 4217 .*every event \(missing\)/) });
+      expect(res.json).toEqual({
+        status: 'error',
+        field: 'currency',
+        message: expect.stringMatching(/3-letter ISO 4217 .*every event \(missing\)/),
+      });
     }
     expect((await guest(base, created.ref))!.events).toEqual([]);
   });
@@ -252,19 +331,44 @@ describe('the Edge form (Sitecore Cloud SDK)', () => {
     return { status: res.status, json: (await res.json()) as { ref: string; customer_ref: string } };
   };
   const postEdge = (body: unknown, query = `${ctx}&siteId=sandbox-site`) =>
-    fetch(`${base}/v1/events/v1.2/events?${query}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) })
-      .then(async (r) => ({ status: r.status, json: (await r.json()) as { ref?: string; field?: string } }));
+    fetch(`${base}/v1/events/v1.2/events?${query}`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify(body),
+    }).then(async (r) => ({ status: r.status, json: (await r.json()) as { ref?: string; field?: string } }));
   /** The Cloud SDK's base fields: client_key and pos blank, filled by the Edge from its context. */
   const cloudEvent = (browserId: string, type: string, fields: Record<string, unknown> = {}) => ({
-    browser_id: browserId, channel: 'WEB', client_key: '', currency: 'EUR', language: 'EN', page: 'home', pos: '',
-    requested_at: new Date().toISOString(), type, ...fields,
+    browser_id: browserId,
+    channel: 'WEB',
+    client_key: '',
+    currency: 'EUR',
+    language: 'EN',
+    page: 'home',
+    pos: '',
+    requested_at: new Date().toISOString(),
+    type,
+    ...fields,
   });
 
   it('creates a browser and its guest, keyed by the context id, and shows its guest ref', async () => {
     const created = await createEdge();
-    expect(created).toEqual({ status: 200, json: { ref: expect.stringMatching(UUID_V4), customer_ref: expect.stringMatching(UUID_V4), status: 'OK', version: '1.2', client_key: '' } });
-    expect((await guest(base, created.json.ref))).toMatchObject({ clientKey: CONTEXT, guestRef: created.json.customer_ref });
-    const show = await fetch(`${base}/v1/events/v1.2/browser/${created.json.ref}/show.json?${ctx}&client_key=&api_token=`);
+    expect(created).toEqual({
+      status: 200,
+      json: {
+        ref: expect.stringMatching(UUID_V4),
+        customer_ref: expect.stringMatching(UUID_V4),
+        status: 'OK',
+        version: '1.2',
+        client_key: '',
+      },
+    });
+    expect(await guest(base, created.json.ref)).toMatchObject({
+      clientKey: CONTEXT,
+      guestRef: created.json.customer_ref,
+    });
+    const show = await fetch(
+      `${base}/v1/events/v1.2/browser/${created.json.ref}/show.json?${ctx}&client_key=&api_token=`,
+    );
     expect(await show.json()).toEqual({ ref: created.json.ref, customer: { ref: created.json.customer_ref } });
   });
 
@@ -272,7 +376,10 @@ describe('the Edge form (Sitecore Cloud SDK)', () => {
     const { json: created } = await createEdge();
     const id = created.ref;
     const view = await postEdge(cloudEvent(id, 'VIEW', { ext: { pageVariantId: 'pv-1' } }));
-    expect(view).toEqual({ status: 200, json: { ref: expect.stringMatching(UUID_V4), status: 'OK', version: '1.2', client_key: '' } });
+    expect(view).toEqual({
+      status: 200,
+      json: { ref: expect.stringMatching(UUID_V4), status: 'OK', version: '1.2', client_key: '' },
+    });
     const bare = without(cloudEvent(id, 'VIEW', { ext: {} }), 'channel', 'currency');
     expect((await postEdge(bare)).status).toBe(200);
     expect((await postEdge(cloudEvent(id, 'ADD', { product: product('E', 4) }))).status).toBe(200);
@@ -284,7 +391,9 @@ describe('the Edge form (Sitecore Cloud SDK)', () => {
 
   it('requires the context and site, and currency on anything but a bare VIEW or a FORM', async () => {
     const { json: created } = await createEdge();
-    expect((await postEdge(cloudEvent(created.ref, 'VIEW'), 'siteId=s')).json).toMatchObject({ field: 'sitecoreContextId' });
+    expect((await postEdge(cloudEvent(created.ref, 'VIEW'), 'siteId=s')).json).toMatchObject({
+      field: 'sitecoreContextId',
+    });
     expect((await postEdge(cloudEvent(created.ref, 'VIEW'), ctx)).json).toMatchObject({ field: 'siteId' });
     const add = without(cloudEvent(created.ref, 'ADD', { product: product('E', 4) }), 'currency');
     expect(await postEdge(add)).toMatchObject({ status: 400, json: { field: 'currency' } });

@@ -30,7 +30,15 @@ describe('the request', () => {
     expect(res.headers.get('content-type')).toMatch(/^application\/json/);
     expect(Object.keys(res.json)).toEqual(['request', 'rcs', 'placements', 'message', 'status']);
     expect(res.json).toMatchObject({
-      request: { apiKey: RR_KEYS.apiKey, clientKey: RR_KEYS.apiClientKey, placements: ['item_page.horizontal', 'item_page.vertical'], sessionId: '93484', userId: '0982347', cv: '9550', tagFilter: '(shoes||women)&&Nike' },
+      request: {
+        apiKey: RR_KEYS.apiKey,
+        clientKey: RR_KEYS.apiClientKey,
+        placements: ['item_page.horizontal', 'item_page.vertical'],
+        sessionId: '93484',
+        userId: '0982347',
+        cv: '9550',
+        tagFilter: '(shoes||women)&&Nike',
+      },
       rcs: expect.stringMatching(RCS),
       // Not in the catalog: answered, empty.
       placements: [
@@ -62,7 +70,9 @@ describe('the request', () => {
       },
     ]);
     // No html in the campaign: generated from the creatives, as links through the click URL.
-    expect(placement.html).toContain(`<img src="${server.url}/demo-assets/promo-free-shipping.svg" alt="Free shipping">`);
+    expect(placement.html).toContain(
+      `<img src="${server.url}/demo-assets/promo-free-shipping.svg" alt="Free shipping">`,
+    );
     expect(placement.html).toContain(`href="${server.url}/rrserver/click?ct=%2Fhelp%2Fshipping&amp;`);
   });
 
@@ -76,19 +86,40 @@ describe('the request', () => {
     }
     // Only the site's own keys (here the documentation's examples): an unknown one is refused.
     for (const name of ['apiKey', 'apiClientKey'] as const) {
-      const res = await personalize(server.url, { ...RR_KEYS, placements: 'home_page.promo_1', [name]: 'someone-elses-key' });
+      const res = await personalize(server.url, {
+        ...RR_KEYS,
+        placements: 'home_page.promo_1',
+        [name]: 'someone-elses-key',
+      });
       expect(res.status, name).toBe(403);
       expect(res.json).toMatchObject({ status: 'error', field: name, errormessage: expect.stringContaining(name) });
     }
-    const lower = await personalize(server.url, { apikey: RR_KEYS.apiKey, apiClientKey: RR_KEYS.apiClientKey, placements: 'home_page.promo_1' });
+    const lower = await personalize(server.url, {
+      apikey: RR_KEYS.apiKey,
+      apiClientKey: RR_KEYS.apiClientKey,
+      placements: 'home_page.promo_1',
+    });
     expect(lower.json).toMatchObject({ field: 'apiKey' });
-    expect((await personalize(server.url, { ...RR_KEYS, placements: 'promo_1' })).json).toMatchObject({ field: 'placements' });
-    expect((await personalize(server.url, { ...RR_KEYS, placements: 'cart_page.upsell', cv: '95.50' })).json).toMatchObject({ field: 'cv' });
+    expect((await personalize(server.url, { ...RR_KEYS, placements: 'promo_1' })).json).toMatchObject({
+      field: 'placements',
+    });
+    expect(
+      (await personalize(server.url, { ...RR_KEYS, placements: 'cart_page.upsell', cv: '95.50' })).json,
+    ).toMatchObject({ field: 'cv' });
     // What a page type requires, as documented.
-    for (const [placements, field] of [['item_page.recs', 'productId'], ['purchase_complete_page.recs', 'productId'], ['category_page.top', 'categoryId'], ['add_to_cart_page.recs', 'atcid']]) {
+    for (const [placements, field] of [
+      ['item_page.recs', 'productId'],
+      ['purchase_complete_page.recs', 'productId'],
+      ['category_page.top', 'categoryId'],
+      ['add_to_cart_page.recs', 'atcid'],
+    ]) {
       const res = await personalize(server.url, { ...RR_KEYS, placements: placements! });
       expect(res.status, placements).toBe(400);
-      expect(res.json).toMatchObject({ status: 'error', field, errormessage: `${field} is required on ${placements!.split('.')[0]}` });
+      expect(res.json).toMatchObject({
+        status: 'error',
+        field,
+        errormessage: `${field} is required on ${placements!.split('.')[0]}`,
+      });
     }
     expect((await personalize(server.url, { ...RR_KEYS, placements: 'cart_page.upsell' })).status).toBe(200); // productId only when the cart is not empty
   });
@@ -96,26 +127,45 @@ describe('the request', () => {
   it('answers placements of two page types with status "error" (HTTP 200), as RR does', async () => {
     const res = await personalize(server.url, { ...RR_KEYS, placements: 'home_page.promo_1|item_page.recs' });
     expect(res.status).toBe(200);
-    expect(res.json).toEqual({ status: 'error', errormessage: expect.stringMatching(/^All placements in a call must be for the same page type/), placements: [] });
+    expect(res.json).toEqual({
+      status: 'error',
+      errormessage: expect.stringMatching(/^All placements in a call must be for the same page type/),
+      placements: [],
+    });
   });
 
   it('honours excludeHtml and includeScore', async () => {
     const id = await newGuest(server.url);
     await add(server.url, id, 'SNK-1', 10);
     await abandon(server.url, id); // returning now
-    const res = await personalize(server.url, { ...RR_KEYS, placements: 'home_page.promo_1|home_page.promo_2|home_page.none', userId: id, excludeHtml: 'true', includeScore: 'true' });
+    const res = await personalize(server.url, {
+      ...RR_KEYS,
+      placements: 'home_page.promo_1|home_page.promo_2|home_page.none',
+      userId: id,
+      excludeHtml: 'true',
+      includeScore: 'true',
+    });
     const [promo1, promo2, none] = res.json.placements;
     for (const p of res.json.placements) expect(p).not.toHaveProperty('html');
     expect(none).toEqual({ placement: 'home_page.none', creatives: [] });
     // The higher-scored campaign wins; a creative's own score overrides the campaign's.
-    expect(promo1.creatives).toEqual([expect.objectContaining({ campaign: 'Returning', ALT_TEXT: 'New arrivals', DESTINATION_URL: '', score: 7.5 })]);
+    expect(promo1.creatives).toEqual([
+      expect.objectContaining({ campaign: 'Returning', ALT_TEXT: 'New arrivals', DESTINATION_URL: '', score: 7.5 }),
+    ]);
     expect(promo2.creatives).toEqual([]); // has-cart only, and the cart was abandoned
 
-    const scored = await personalize(server.url, { ...RR_KEYS, placements: 'category_page.top', categoryId: 'trail', includeScore: 'true' });
+    const scored = await personalize(server.url, {
+      ...RR_KEYS,
+      placements: 'category_page.top',
+      categoryId: 'trail',
+      includeScore: 'true',
+    });
     expect(scored.json.placements[0].creatives[0].score).toBe(0);
     const plain = await personalize(server.url, { ...RR_KEYS, placements: 'category_page.top', categoryId: 'trail' });
     expect(plain.json.placements[0].creatives[0]).not.toHaveProperty('score');
-    expect(plain.json.placements[0].html).toBe('<div class="rr-placement" data-placement="category_page.top">Trail season</div>');
+    expect(plain.json.placements[0].html).toBe(
+      '<div class="rr-placement" data-placement="category_page.top">Trail season</div>',
+    );
   });
 });
 
@@ -134,14 +184,23 @@ describe('targeting', () => {
     const res = await personalize(server.url, { ...RR_KEYS, placements: 'home_page.promo_1', userId: id });
     const [p] = res.json.placements;
     expect(p.html).toBe('<div class="spring">Spring for you</div>');
-    expect(p.creatives[0]).toMatchObject({ campaign: 'Spring', MEDIA_URL: `${server.url}/demo-assets/hero-spring.svg` });
+    expect(p.creatives[0]).toMatchObject({
+      campaign: 'Spring',
+      MEDIA_URL: `${server.url}/demo-assets/hero-spring.svg`,
+    });
   });
 });
 
 describe('rcs', () => {
   it('round-trips a token with `_` and `-` carrying the viewed products; viewed items are excluded', async () => {
     const call = (productId: string, rcs?: string) =>
-      personalize(server.url, { ...RR_KEYS, placements: 'item_page.recs', productId, includeRcs: 'true', ...(rcs ? { rcs } : {}) });
+      personalize(server.url, {
+        ...RR_KEYS,
+        placements: 'item_page.recs',
+        productId,
+        includeRcs: 'true',
+        ...(rcs ? { rcs } : {}),
+      });
     const ids = (res: { json: any }) => res.json.placements[0].creatives.map((c: any) => c.productId);
 
     const first = await call('P1');
@@ -159,13 +218,28 @@ describe('rcs', () => {
 
     // Without the token, P1 and P2 are forgotten; so they are when it comes back altered in any way.
     expect(ids(await call('P3'))).toEqual(['P1', 'P2']);
-    for (const altered of [second.json.rcs.toLowerCase(), second.json.rcs.replace(/_/g, '%5F'), second.json.rcs.slice(0, -1)])
+    for (const altered of [
+      second.json.rcs.toLowerCase(),
+      second.json.rcs.replace(/_/g, '%5F'),
+      second.json.rcs.slice(0, -1),
+    ])
       expect(ids(await call('P3', altered)), altered).toEqual(['P1', 'P2']);
   });
 
   it('ignores an rcs that does not decode (never an error)', async () => {
-    for (const rcs of ['garbage', 'eF4Ny7ERgDAMA8AmFbuIQ1gO8QbMEZOCgg6YH77_Up7cxaV1DkPPcMhMUGdFrh6xDY8c63S993nM0QJ0mazWZhTxD_ADc7cRDQ', 'x'.repeat(10_000), '%%%']) {
-      const res = await personalize(server.url, { ...RR_KEYS, placements: 'item_page.recs', productId: 'P1', includeRcs: 'true', rcs });
+    for (const rcs of [
+      'garbage',
+      'eF4Ny7ERgDAMA8AmFbuIQ1gO8QbMEZOCgg6YH77_Up7cxaV1DkPPcMhMUGdFrh6xDY8c63S993nM0QJ0mazWZhTxD_ADc7cRDQ',
+      'x'.repeat(10_000),
+      '%%%',
+    ]) {
+      const res = await personalize(server.url, {
+        ...RR_KEYS,
+        placements: 'item_page.recs',
+        productId: 'P1',
+        includeRcs: 'true',
+        rcs,
+      });
       expect(res.status).toBe(200);
       expect(res.json.status).toBe('ok');
       expect(res.json.rcs).toMatch(RCS);
@@ -177,7 +251,12 @@ describe('rcs', () => {
 describe('tracking', () => {
   it('counts impressions and clicks per guest, placement and campaign, and redirects clicks', async () => {
     const id = await newGuest(server.url);
-    const res = await personalize(server.url, { ...RR_KEYS, placements: 'home_page.promo_1', userId: id, sessionId: 's-1' });
+    const res = await personalize(server.url, {
+      ...RR_KEYS,
+      placements: 'home_page.promo_1',
+      userId: id,
+      sessionId: 's-1',
+    });
     const creative = res.json.placements[0].creatives[0];
     expect(new URL(creative.trackingUrl).searchParams.get('u')).toBe(id);
 
@@ -190,11 +269,16 @@ describe('tracking', () => {
     expect(click.headers.get('location')).toBe('/help/shipping');
 
     const timeline = (await guest(server.url, id))!;
-    expect(timeline.impressions).toEqual([{ placement: 'home_page.promo_1', campaign: 'Default', count: 2, clicks: 1 }]);
+    expect(timeline.impressions).toEqual([
+      { placement: 'home_page.promo_1', campaign: 'Default', count: 2, clicks: 1 },
+    ]);
   });
 
   it('redirects absolute destinations too, and refuses what is not a web page', async () => {
-    const ok = await fetch(`${server.url}/rrserver/click?ct=${encodeURIComponent('https://shop.example/sale?x=1')}&p=a.b&c=C&u=nobody`, { redirect: 'manual' });
+    const ok = await fetch(
+      `${server.url}/rrserver/click?ct=${encodeURIComponent('https://shop.example/sale?x=1')}&p=a.b&c=C&u=nobody`,
+      { redirect: 'manual' },
+    );
     expect(ok.status).toBe(302);
     expect(ok.headers.get('location')).toBe('https://shop.example/sale?x=1');
     for (const ct of ['javascript:alert(1)', '//evil.example/', '']) {
@@ -207,11 +291,18 @@ describe('tracking', () => {
 
   it('survives a restart (impressions are in the durable log)', async () => {
     const id = await newGuest(server.url);
-    const res = await personalize(server.url, { ...RR_KEYS, placements: 'category_page.top', categoryId: 'trail', userId: id });
+    const res = await personalize(server.url, {
+      ...RR_KEYS,
+      placements: 'category_page.top',
+      categoryId: 'trail',
+      userId: id,
+    });
     await fetch(res.json.placements[0].creatives[0].trackingUrl);
     const again = await startSandbox({ dataDir: server.dataDir, catalog: writeCatalog() });
     try {
-      expect((await guest(again.url, id))!.impressions).toEqual([{ placement: 'category_page.top', campaign: 'Trail', count: 1, clicks: 0 }]);
+      expect((await guest(again.url, id))!.impressions).toEqual([
+        { placement: 'category_page.top', campaign: 'Trail', count: 1, clicks: 0 },
+      ]);
     } finally {
       await again.close();
     }

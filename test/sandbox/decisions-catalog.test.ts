@@ -7,7 +7,20 @@ import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DEFAULT_CATALOG } from '../../demo/server/sandbox.mjs';
 import { addFault, message, postEvent, raw, startSandbox, type Started } from './helpers';
-import { FIXTURE, FLOW_BASE, RR_KEYS, abandon, callFlows, decide, decisionRequest, flow, identify, newGuest, personalize, writeCatalog } from './decisions-fixture';
+import {
+  FIXTURE,
+  FLOW_BASE,
+  RR_KEYS,
+  abandon,
+  callFlows,
+  decide,
+  decisionRequest,
+  flow,
+  identify,
+  newGuest,
+  personalize,
+  writeCatalog,
+} from './decisions-fixture';
 
 const SITE = fileURLToPath(new URL('../../demo/site', import.meta.url));
 
@@ -23,8 +36,22 @@ describe('the default catalog (demo/catalog.json)', () => {
     const state = await (await fetch(`${sandbox.url}/sandbox/catalog`)).json();
     expect(state).toMatchObject({ path: DEFAULT_CATALOG, error: null, loadedAt: expect.any(String) });
     const { flows, placements, offers } = state.catalog;
-    expect(flows.map((f: any) => f.friendlyId)).toEqual(expect.arrayContaining(['home_hero', 'home_hero_2', 'next_best_offer', 'product_recommender', 'product_recommender_2']));
-    expect(placements.map((p: any) => p.placement)).toEqual(['home_page.promo_1', 'home_page.promo_2', 'category_page.top', 'item_page.recs', 'cart_page.upsell']);
+    expect(flows.map((f: any) => f.friendlyId)).toEqual(
+      expect.arrayContaining([
+        'home_hero',
+        'home_hero_2',
+        'next_best_offer',
+        'product_recommender',
+        'product_recommender_2',
+      ]),
+    );
+    expect(placements.map((p: any) => p.placement)).toEqual([
+      'home_page.promo_1',
+      'home_page.promo_2',
+      'category_page.top',
+      'item_page.recs',
+      'cart_page.upsell',
+    ]);
     expect(offers).toHaveLength(2);
   });
 
@@ -53,14 +80,21 @@ describe('the default catalog (demo/catalog.json)', () => {
     const jane = await newGuest(base);
     await identify(base, jane, 'jane.default@example.com', 'Jane');
     expect((await flow(base, 'home_hero', jane)).html).toContain('Welcome back, Jane');
-    expect((await flow(base, 'home_hero', await newGuest(base), { params: { utm: { campaign: 'spring_sale' } } })).html).toContain('Spring Sale');
+    expect(
+      (await flow(base, 'home_hero', await newGuest(base), { params: { utm: { campaign: 'spring_sale' } } })).html,
+    ).toContain('Spring Sale');
   });
 
   it('answers the creative and data flows in shapes the tag renders', async () => {
     const base = sandbox.url;
     const id = await newGuest(base);
     const hero2 = await flow(base, 'home_hero_2', id);
-    expect(hero2.creatives[0]).toEqual({ imageUrl: expect.stringMatching(new RegExp(`^${base}/demo-assets/`)), href: expect.any(String), alt: expect.any(String), text: expect.any(String) });
+    expect(hero2.creatives[0]).toEqual({
+      imageUrl: expect.stringMatching(new RegExp(`^${base}/demo-assets/`)),
+      href: expect.any(String),
+      alt: expect.any(String),
+      text: expect.any(String),
+    });
     expect((await flow(base, 'next_best_offer', id)).offer).toMatchObject({ code: 'WELCOME10' });
     // product_recommender is for known guests: a new one falls through to product_recommender_2.
     expect(await flow(base, 'product_recommender*', id)).toHaveProperty('offers');
@@ -111,7 +145,10 @@ describe('edits', () => {
       writeFileSync(file, '{ "flows": [');
       expect((await (await fetch(`${sandbox.url}/sandbox/catalog`)).json()).error).toContain('not valid JSON');
 
-      writeFileSync(file, JSON.stringify({ flows: [{ friendlyId: 'product_recommender_2', variants: [{ response: 'fixed' }] }] }));
+      writeFileSync(
+        file,
+        JSON.stringify({ flows: [{ friendlyId: 'product_recommender_2', variants: [{ response: 'fixed' }] }] }),
+      );
       expect(await flow(sandbox.url, 'product_recommender_2', id)).toBe('fixed');
       expect((await (await fetch(`${sandbox.url}/sandbox/catalog`)).json()).error).toBeNull();
     } finally {
@@ -122,12 +159,28 @@ describe('edits', () => {
   it('a catalog that is broken at start stops the sandbox from starting, naming the problem', async () => {
     const cases: Array<[unknown, string]> = [
       ['not json', 'not valid JSON'],
-      [{ flows: [{ friendlyId: 'a', variants: [{ when: { audience: 'vip' }, response: {} }] }] }, 'flows[0].variants[0].when.audience: "vip" is not one of'],
+      [
+        { flows: [{ friendlyId: 'a', variants: [{ when: { audience: 'vip' }, response: {} }] }] },
+        'flows[0].variants[0].when.audience: "vip" is not one of',
+      ],
       [{ flows: [{ friendlyId: 'a*', variants: [{ response: {} }] }] }, 'flows[0].friendlyId'],
       [{ placements: [{ placement: 'promo', campaigns: [] }] }, 'placements[0].placement: must be "pageType.name"'],
-      [{ offers: [{ activityId: 'a', placementId: 'p', options: [{ id: 'o', type: 'video', content: '' }], fallback: {} }] }, 'offers[0].options[0].type'],
-      [{ offers: [{ activityId: 'a', placementId: 'p', options: [], fallback: 'none' }] }, 'offers[0].fallback: must be an object'],
-      [{ offers: [{ activityId: 'a', placementId: 'p', options: [{ id: 'o', type: 'json', content: '{not json' }] }] }, 'offers[0].options[0].content: a string must be JSON text'],
+      [
+        {
+          offers: [
+            { activityId: 'a', placementId: 'p', options: [{ id: 'o', type: 'video', content: '' }], fallback: {} },
+          ],
+        },
+        'offers[0].options[0].type',
+      ],
+      [
+        { offers: [{ activityId: 'a', placementId: 'p', options: [], fallback: 'none' }] },
+        'offers[0].fallback: must be an object',
+      ],
+      [
+        { offers: [{ activityId: 'a', placementId: 'p', options: [{ id: 'o', type: 'json', content: '{not json' }] }] },
+        'offers[0].options[0].content: a string must be JSON text',
+      ],
       [{ algonomy: { apiKey: [], apiClientKey: 'c' } }, 'algonomy.apiKey: needs at least one key'],
     ];
     const dataDir = mkdtempSync(join(tmpdir(), 'slotwise-sandbox-'));
@@ -152,8 +205,17 @@ describe('decision routes', () => {
   const SHOP = 'http://shop.example:3000';
 
   it('allow content-type and accept in preflights (the Sitecore event routes keep their list)', async () => {
-    for (const [path, method] of [['/decisions', 'POST'], ['/v2/callFlows', 'POST'], ['/v1/personalize?sitecoreContextId=c&siteId=s', 'POST'], ['/rrserver/api/personalize', 'GET']] as const) {
-      const res = await raw(sandbox.url, 'OPTIONS', path, { Origin: SHOP, 'Access-Control-Request-Method': method, 'Access-Control-Request-Headers': 'content-type, accept' });
+    for (const [path, method] of [
+      ['/decisions', 'POST'],
+      ['/v2/callFlows', 'POST'],
+      ['/v1/personalize?sitecoreContextId=c&siteId=s', 'POST'],
+      ['/rrserver/api/personalize', 'GET'],
+    ] as const) {
+      const res = await raw(sandbox.url, 'OPTIONS', path, {
+        Origin: SHOP,
+        'Access-Control-Request-Method': method,
+        'Access-Control-Request-Headers': 'content-type, accept',
+      });
       expect(res.status, path).toBe(204);
       expect(res.headers['access-control-allow-origin']).toBe(SHOP);
       const allowed = String(res.headers['access-control-allow-headers']).split(/,\s*/);
@@ -161,12 +223,21 @@ describe('decision routes', () => {
       expect(allowed).not.toContain('authorization');
       expect(allowed).not.toContain('x-api-key');
     }
-    const events = await raw(sandbox.url, 'OPTIONS', '/v1.2/events', { Origin: SHOP, 'Access-Control-Request-Method': 'POST' });
+    const events = await raw(sandbox.url, 'OPTIONS', '/v1.2/events', {
+      Origin: SHOP,
+      'Access-Control-Request-Method': 'POST',
+    });
     expect(String(events.headers['access-control-allow-headers']).split(/,\s*/)).not.toContain('accept');
   });
 
   it('carry CORS headers on answers and errors', async () => {
-    const res = await raw(sandbox.url, 'POST', '/decisions', { Origin: SHOP, 'Content-Type': 'application/json' }, '{}');
+    const res = await raw(
+      sandbox.url,
+      'POST',
+      '/decisions',
+      { Origin: SHOP, 'Content-Type': 'application/json' },
+      '{}',
+    );
     expect(res.status).toBe(415);
     expect(res.headers['access-control-allow-origin']).toBe(SHOP);
   });
@@ -178,7 +249,9 @@ describe('decision routes', () => {
     const adobe = await decide(sandbox.url, decisionRequest([['act-1', 'pl-1']], 'x'));
     expect(adobe.status).toBe(503);
     expect(adobe.headers.get('retry-after')).toBe('2');
-    const rr = await fetch(`${sandbox.url}/rrserver/api/personalize?${new URLSearchParams({ ...RR_KEYS, placements: 'home_page.promo_1' })}`);
+    const rr = await fetch(
+      `${sandbox.url}/rrserver/api/personalize?${new URLSearchParams({ ...RR_KEYS, placements: 'home_page.promo_1' })}`,
+    );
     expect(rr.status).toBe(200);
     expect(await rr.text()).toBe('{"ref":');
     expect((await callFlows(sandbox.url, { ...FLOW_BASE, friendlyId: 'greeting', browserId: 'x' })).status).toBe(429);

@@ -13,12 +13,25 @@ export const FIXTURE: Catalog = {
     {
       friendlyId: 'greeting',
       variants: [
-        { when: { audience: 'abandoned-cart' }, response: { html: '<p>You left {{abandonedCount}} items… {{currency}} {{abandonedValue}}</p>' } },
-        { when: { audience: 'identified' }, response: { html: '<p>Welcome back, {{firstname}}</p>', plain: 'Hi {{firstname|there}}' } },
+        {
+          when: { audience: 'abandoned-cart' },
+          response: { html: '<p>You left {{abandonedCount}} items… {{currency}} {{abandonedValue}}</p>' },
+        },
+        {
+          when: { audience: 'identified' },
+          response: { html: '<p>Welcome back, {{firstname}}</p>', plain: 'Hi {{firstname|there}}' },
+        },
         { when: { utmCampaign: 'spring_sale' }, response: { html: '<p>Spring sale</p>' } },
         { when: { audience: 'has-cart' }, response: { text: '{{cartCount}} items, {{currency}} {{cartValue}}' } },
         { when: { audience: 'returning' }, response: { html: '<p>Good to see you again</p>' } },
-        { when: { audience: 'new' }, response: { html: '<p>Hello, new visitor</p>', image: '{{origin}}/demo-assets/hero-welcome.svg', typo: '{{firstnmae}}' } },
+        {
+          when: { audience: 'new' },
+          response: {
+            html: '<p>Hello, new visitor</p>',
+            image: '{{origin}}/demo-assets/hero-welcome.svg',
+            typo: '{{firstnmae}}',
+          },
+        },
       ],
     },
     { friendlyId: 'product_recommender_2', live: true, variants: [{ response: { from: 'product_recommender_2' } }] },
@@ -27,19 +40,70 @@ export const FIXTURE: Catalog = {
     { friendlyId: 'retired_a', live: false, variants: [{ response: { from: 'retired_a' } }] },
     { friendlyId: 'targeted_b', variants: [{ response: { from: 'targeted_b' } }] },
     { friendlyId: 'targeted_a', variants: [{ when: { audience: 'returning' }, response: { from: 'targeted_a' } }] },
-    { friendlyId: 'members_only', variants: [{ when: { audience: 'identified' }, response: { from: 'members_only' } }] },
-    { friendlyId: 'landing', variants: [{ when: { pageType: 'landing' }, response: { from: 'landing' } }, { response: { from: 'other page' } }] },
+    {
+      friendlyId: 'members_only',
+      variants: [{ when: { audience: 'identified' }, response: { from: 'members_only' } }],
+    },
+    {
+      friendlyId: 'landing',
+      variants: [
+        { when: { pageType: 'landing' }, response: { from: 'landing' } },
+        { response: { from: 'other page' } },
+      ],
+    },
   ],
   placements: [
     {
       placement: 'home_page.promo_1',
       campaigns: [
-        { campaign: 'Default', score: 1, creatives: [{ id: 'd1', DESTINATION_URL: '/help/shipping', MEDIA_URL: '{{origin}}/demo-assets/promo-free-shipping.svg', ALT_TEXT: 'Free shipping', SIZE: 'two-by-one' }] },
-        { campaign: 'Spring', when: { utmCampaign: 'spring_sale' }, score: 50, html: '<div class="spring">Spring for {{firstname|you}}</div>', creatives: [{ id: 's1', DESTINATION_URL: 'https://shop.example/sale', MEDIA_URL: '{{origin}}/demo-assets/hero-spring.svg', ALT_TEXT: 'Spring sale' }] },
-        { campaign: 'Returning', when: { audience: ['returning', 'identified'] }, score: 20, creatives: [{ id: 'r1', score: 7.5, MEDIA_URL: '{{origin}}/demo-assets/hero-new-arrivals.svg', ALT_TEXT: 'New arrivals' }] },
+        {
+          campaign: 'Default',
+          score: 1,
+          creatives: [
+            {
+              id: 'd1',
+              DESTINATION_URL: '/help/shipping',
+              MEDIA_URL: '{{origin}}/demo-assets/promo-free-shipping.svg',
+              ALT_TEXT: 'Free shipping',
+              SIZE: 'two-by-one',
+            },
+          ],
+        },
+        {
+          campaign: 'Spring',
+          when: { utmCampaign: 'spring_sale' },
+          score: 50,
+          html: '<div class="spring">Spring for {{firstname|you}}</div>',
+          creatives: [
+            {
+              id: 's1',
+              DESTINATION_URL: 'https://shop.example/sale',
+              MEDIA_URL: '{{origin}}/demo-assets/hero-spring.svg',
+              ALT_TEXT: 'Spring sale',
+            },
+          ],
+        },
+        {
+          campaign: 'Returning',
+          when: { audience: ['returning', 'identified'] },
+          score: 20,
+          creatives: [
+            {
+              id: 'r1',
+              score: 7.5,
+              MEDIA_URL: '{{origin}}/demo-assets/hero-new-arrivals.svg',
+              ALT_TEXT: 'New arrivals',
+            },
+          ],
+        },
       ],
     },
-    { placement: 'home_page.promo_2', campaigns: [{ campaign: 'Cart', when: { audience: 'has-cart' }, creatives: [{ ALT_TEXT: '{{cartCount}} in your bag' }] }] },
+    {
+      placement: 'home_page.promo_2',
+      campaigns: [
+        { campaign: 'Cart', when: { audience: 'has-cart' }, creatives: [{ ALT_TEXT: '{{cartCount}} in your bag' }] },
+      ],
+    },
     {
       placement: 'item_page.recs',
       campaigns: [
@@ -47,7 +111,13 @@ export const FIXTURE: Catalog = {
           campaign: 'Also like',
           excludeViewed: true,
           score: 10,
-          creatives: ['P1', 'P2', 'P3'].map((p) => ({ id: p, productId: p, DESTINATION_URL: `/products/${p}`, MEDIA_URL: '{{origin}}/demo-assets/sneaker-runner.svg', ALT_TEXT: p })),
+          creatives: ['P1', 'P2', 'P3'].map((p) => ({
+            id: p,
+            productId: p,
+            DESTINATION_URL: `/products/${p}`,
+            MEDIA_URL: '{{origin}}/demo-assets/sneaker-runner.svg',
+            ALT_TEXT: p,
+          })),
         },
         { campaign: 'Socks', score: 1, creatives: [{ id: 'socks', ALT_TEXT: 'Socks' }] },
       ],
@@ -62,8 +132,22 @@ export const FIXTURE: Catalog = {
       placementName: 'Placement one',
       etag: 3,
       options: [
-        { id: 'o-shared', score: 50, type: 'imagelink', content: '/help/shipping', deliveryURL: '{{origin}}/demo-assets/promo-free-shipping.svg', format: 'image/svg+xml' },
-        { id: 'o-new', name: 'For new guests', when: { audience: 'new' }, score: 10, type: 'html', content: '<div>Welcome</div>' },
+        {
+          id: 'o-shared',
+          score: 50,
+          type: 'imagelink',
+          content: '/help/shipping',
+          deliveryURL: '{{origin}}/demo-assets/promo-free-shipping.svg',
+          format: 'image/svg+xml',
+        },
+        {
+          id: 'o-new',
+          name: 'For new guests',
+          when: { audience: 'new' },
+          score: 10,
+          type: 'html',
+          content: '<div>Welcome</div>',
+        },
         { id: 'o-all', score: 5, type: 'text', content: 'For everyone' },
       ],
       fallback: { id: 'fb-1', type: 'text', content: 'Fallback one' },
@@ -72,7 +156,13 @@ export const FIXTURE: Catalog = {
       activityId: 'act-2',
       placementId: 'pl-2',
       options: [
-        { id: 'o-shared', score: 50, type: 'imagelink', content: '/help/shipping', deliveryURL: '{{origin}}/demo-assets/promo-free-shipping.svg' },
+        {
+          id: 'o-shared',
+          score: 50,
+          type: 'imagelink',
+          content: '/help/shipping',
+          deliveryURL: '{{origin}}/demo-assets/promo-free-shipping.svg',
+        },
         { id: 'o-two', score: 1, type: 'text', content: 'Second best' },
       ],
       fallback: { id: 'fb-2', type: 'text', content: 'Fallback two' },
@@ -82,15 +172,34 @@ export const FIXTURE: Catalog = {
       activityId: 'xcore:offer-activity:1a24df53cc90c386',
       placementId: 'xcore:offer-placement:1a24dc4342f2e21e',
       options: [
-        { id: 'xcore:personalized-offer:json-1', name: 'Member perks', when: { audience: 'identified' }, score: 2, type: 'json', content: { headline: 'Hi {{firstname}}', href: '/members' } },
-        { id: 'xcore:personalized-offer:json-2', when: { audience: 'identified' }, score: 1, type: 'json', content: '{"headline":"Second"}' },
+        {
+          id: 'xcore:personalized-offer:json-1',
+          name: 'Member perks',
+          when: { audience: 'identified' },
+          score: 2,
+          type: 'json',
+          content: { headline: 'Hi {{firstname}}', href: '/members' },
+        },
+        {
+          id: 'xcore:personalized-offer:json-2',
+          when: { audience: 'identified' },
+          score: 1,
+          type: 'json',
+          content: '{"headline":"Second"}',
+        },
       ],
     },
     {
       activityId: 'act-3',
       placementId: 'pl-3',
       options: [{ id: 'o-member', when: { audience: 'identified' }, type: 'html', content: '<b>Hi {{firstname}}</b>' }],
-      fallback: { id: 'fb-3', type: 'imagelink', content: '/category/new', deliveryURL: '{{origin}}/demo-assets/hero-new-arrivals.svg', format: 'image/svg+xml' },
+      fallback: {
+        id: 'fb-3',
+        type: 'imagelink',
+        content: '/category/new',
+        deliveryURL: '{{origin}}/demo-assets/hero-new-arrivals.svg',
+        format: 'image/svg+xml',
+      },
     },
   ],
 };
@@ -119,10 +228,20 @@ async function asJson<T = any>(res: Response): Promise<JsonResponse<T>> {
 }
 
 /** The required callFlows fields (Sitecore Personalize flow execution API); add friendlyId and one identity. */
-export const FLOW_BASE = { clientKey: CLIENT_KEY, channel: 'WEB', language: 'EN', currencyCode: 'EUR', pointOfSale: 'sandbox/uk' };
+export const FLOW_BASE = {
+  clientKey: CLIENT_KEY,
+  channel: 'WEB',
+  language: 'EN',
+  currencyCode: 'EUR',
+  pointOfSale: 'sandbox/uk',
+};
 
 export async function callFlows(base: string, body: unknown, path = '/v2/callFlows') {
-  const res = await fetch(`${base}${path}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+  const res = await fetch(`${base}${path}`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify(body),
+  });
   return asJson(res);
 }
 
@@ -146,7 +265,10 @@ export const DECISION_RESPONSE_TYPE =
 
 /** The credentials the Decisioning API requires (a site's server or proxy sends them, never a browser). */
 export const ADOBE_CREDENTIALS = {
-  authorization: 'Bearer {ACCESS_TOKEN}', 'x-api-key': '{API_KEY}', 'x-gw-ims-org-id': '{IMS_ORG}', 'x-sandbox-name': '{SANDBOX_NAME}',
+  authorization: 'Bearer {ACCESS_TOKEN}',
+  'x-api-key': '{API_KEY}',
+  'x-gw-ims-org-id': '{IMS_ORG}',
+  'x-sandbox-name': '{SANDBOX_NAME}',
 };
 
 /** POST a decision request through the site's proxy path (`/decisions`), or to `path`. */
@@ -160,10 +282,23 @@ export async function decide(base: string, body: unknown, headers: Record<string
 }
 
 /** A decision request for one profile whose identity map holds `id`. */
-export function decisionRequest(requests: Array<[activityId: string, placementId: string, itemCount?: number]>, id: string, extra: Record<string, unknown> = {}) {
+export function decisionRequest(
+  requests: Array<[activityId: string, placementId: string, itemCount?: number]>,
+  id: string,
+  extra: Record<string, unknown> = {},
+) {
   return {
-    'xdm:propositionRequests': requests.map(([a, p, n]) => ({ 'xdm:placementId': p, 'xdm:activityId': a, ...(n === undefined ? {} : { 'xdm:itemCount': n }) })),
-    'xdm:profiles': [{ 'xdm:identityMap': { ECID: [{ 'xdm:id': id }] } as Record<string, Array<{ 'xdm:id': string }>>, 'xdm:decisionRequestId': 'req-1' }],
+    'xdm:propositionRequests': requests.map(([a, p, n]) => ({
+      'xdm:placementId': p,
+      'xdm:activityId': a,
+      ...(n === undefined ? {} : { 'xdm:itemCount': n }),
+    })),
+    'xdm:profiles': [
+      {
+        'xdm:identityMap': { ECID: [{ 'xdm:id': id }] } as Record<string, Array<{ 'xdm:id': string }>>,
+        'xdm:decisionRequestId': 'req-1',
+      },
+    ],
     ...extra,
   };
 }
@@ -176,7 +311,12 @@ export async function newGuest(base: string, view: Record<string, unknown> = {})
 }
 
 export async function add(base: string, browserId: string, item_id: string, price: number, quantity = 1) {
-  await ok(postEvent(base, message(browserId, 'ADD', { product: { item_id, name: item_id, price, quantity, currency: 'EUR' } })));
+  await ok(
+    postEvent(
+      base,
+      message(browserId, 'ADD', { product: { item_id, name: item_id, price, quantity, currency: 'EUR' } }),
+    ),
+  );
 }
 
 /** ADD then FORCE_CLOSE: the session closes with its cart abandoned. */
@@ -187,7 +327,12 @@ export async function abandon(base: string, browserId: string) {
 }
 
 export async function identify(base: string, browserId: string, email: string, firstname: string) {
-  await ok(postEvent(base, message(browserId, 'IDENTITY', { email, firstname, identifiers: [{ id: `crm-${firstname}`, provider: 'crm' }] })));
+  await ok(
+    postEvent(
+      base,
+      message(browserId, 'IDENTITY', { email, firstname, identifiers: [{ id: `crm-${firstname}`, provider: 'crm' }] }),
+    ),
+  );
 }
 
 async function ok(p: Promise<{ status: number; json: unknown }>) {

@@ -49,25 +49,49 @@ describe('the request (Personalize API Flow execution)', () => {
   it('wants browserId, or email and/or identifiers, never browserId with the others', async () => {
     const none = await callFlows(server.url, { ...FLOW_BASE, friendlyId: 'greeting' });
     expect(none.status).toBe(400);
-    expect(none.json).toMatchObject({ field: 'browserId', message: expect.stringMatching(/name the guest by browserId, or by email/) });
+    expect(none.json).toMatchObject({
+      field: 'browserId',
+      message: expect.stringMatching(/name the guest by browserId, or by email/),
+    });
 
     // What Engage and the Cloud SDK send when given both: the sandbox once refused it; Sitecore
     // takes its own SDKs' request, so the guest is found by email (then identifiers).
     const id = await newGuest(server.url);
     await identify(server.url, id, 'both.ways@example.com', 'Bo');
-    const two = await callFlows(server.url, { ...FLOW_BASE, friendlyId: 'greeting', email: 'both.ways@example.com', identifiers: { id: 'crm-42', provider: 'crm' } });
+    const two = await callFlows(server.url, {
+      ...FLOW_BASE,
+      friendlyId: 'greeting',
+      email: 'both.ways@example.com',
+      identifiers: { id: 'crm-42', provider: 'crm' },
+    });
     expect(two).toMatchObject({ status: 200, json: { html: '<p>Welcome back, Bo</p>' } });
 
-    const three = await callFlows(server.url, { ...FLOW_BASE, friendlyId: 'greeting', browserId: 'b', email: 'a@b.co', identifiers: { id: 'x', provider: 'y' } });
+    const three = await callFlows(server.url, {
+      ...FLOW_BASE,
+      friendlyId: 'greeting',
+      browserId: 'b',
+      email: 'a@b.co',
+      identifiers: { id: 'x', provider: 'y' },
+    });
     expect(three).toMatchObject({ status: 400, json: { field: 'browserId,email,identifiers' } });
-    expect((await callFlows(server.url, { ...FLOW_BASE, friendlyId: 'greeting', browserId: 'b', email: 'a@b.co' })).status).toBe(400);
+    expect(
+      (await callFlows(server.url, { ...FLOW_BASE, friendlyId: 'greeting', browserId: 'b', email: 'a@b.co' })).status,
+    ).toBe(400);
 
     // identifiers is one object here, unlike the array in IDENTITY events.
-    const array = await callFlows(server.url, { ...FLOW_BASE, friendlyId: 'greeting', identifiers: [{ id: 'x', provider: 'y' }] });
+    const array = await callFlows(server.url, {
+      ...FLOW_BASE,
+      friendlyId: 'greeting',
+      identifiers: [{ id: 'x', provider: 'y' }],
+    });
     expect(array.status).toBe(400);
     expect(array.json).toMatchObject({ field: 'identifiers' });
 
-    for (const identity of [{ email: 'nobody@example.com' }, { identifiers: { provider: 'crm', id: 'unknown' } }, { browserId: 'unknown-browser' }]) {
+    for (const identity of [
+      { email: 'nobody@example.com' },
+      { identifiers: { provider: 'crm', id: 'unknown' } },
+      { browserId: 'unknown-browser' },
+    ]) {
       const res = await callFlows(server.url, { ...FLOW_BASE, friendlyId: 'greeting', ...identity });
       expect(res.status, JSON.stringify(identity)).toBe(200);
       expect(res.json.html).toBe('<p>Hello, new visitor</p>'); // unknown guests are new
@@ -75,10 +99,18 @@ describe('the request (Personalize API Flow execution)', () => {
   });
 
   it('refuses a body that is not JSON', async () => {
-    const res = await fetch(`${server.url}/v2/callFlows`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{"friendlyId":' });
+    const res = await fetch(`${server.url}/v2/callFlows`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: '{"friendlyId":',
+    });
     expect(res.status).toBe(400);
     for (const type of ['application/x-www-form-urlencoded', 'text/plain']) {
-      const res = await fetch(`${server.url}/v2/callFlows`, { method: 'POST', headers: { 'content-type': type }, body: JSON.stringify({ ...FLOW_BASE, friendlyId: 'greeting', browserId: 'b' }) });
+      const res = await fetch(`${server.url}/v2/callFlows`, {
+        method: 'POST',
+        headers: { 'content-type': type },
+        body: JSON.stringify({ ...FLOW_BASE, friendlyId: 'greeting', browserId: 'b' }),
+      });
       expect(res.status, type).toBe(415);
     }
   });
@@ -144,8 +176,12 @@ describe('audiences and placeholders', () => {
     expect(await flow(server.url, 'greeting', id)).toEqual(expected);
     const noBrowser = without({ ...FLOW_BASE, friendlyId: 'greeting', browserId: '' }, 'browserId');
     expect((await callFlows(server.url, { ...noBrowser, email: 'JANE.flows@example.com' })).json).toEqual(expected);
-    expect((await callFlows(server.url, { ...noBrowser, identifiers: { provider: 'crm', id: 'crm-Jane' } })).json).toEqual(expected);
-    expect((await callFlows(server.url, { ...noBrowser, identifiers: { provider: 'other', id: 'crm-Jane' } })).json.html).toBe('<p>Hello, new visitor</p>');
+    expect(
+      (await callFlows(server.url, { ...noBrowser, identifiers: { provider: 'crm', id: 'crm-Jane' } })).json,
+    ).toEqual(expected);
+    expect(
+      (await callFlows(server.url, { ...noBrowser, identifiers: { provider: 'other', id: 'crm-Jane' } })).json.html,
+    ).toBe('<p>Hello, new visitor</p>');
   });
 
   it('escapes guest data put into HTML, not into plain text; keeps unknown placeholders; fills {{origin}}', async () => {
@@ -164,9 +200,15 @@ describe('audiences and placeholders', () => {
 describe('UTM and page rules', () => {
   it('match params.utm.campaign, Engage-style params.utm_campaign, or the UTM of the latest VIEW in the session', async () => {
     const id = await newGuest(server.url);
-    expect((await flow(server.url, 'greeting', id, { params: { utm: { campaign: 'SPRING_SALE' } } })).html).toBe('<p>Spring sale</p>');
-    expect((await flow(server.url, 'greeting', id, { params: { utm_campaign: 'spring_sale' } })).html).toBe('<p>Spring sale</p>');
-    expect((await flow(server.url, 'greeting', id, { params: { utm: { campaign: 'other' } } })).html).toBe('<p>Hello, new visitor</p>');
+    expect((await flow(server.url, 'greeting', id, { params: { utm: { campaign: 'SPRING_SALE' } } })).html).toBe(
+      '<p>Spring sale</p>',
+    );
+    expect((await flow(server.url, 'greeting', id, { params: { utm_campaign: 'spring_sale' } })).html).toBe(
+      '<p>Spring sale</p>',
+    );
+    expect((await flow(server.url, 'greeting', id, { params: { utm: { campaign: 'other' } } })).html).toBe(
+      '<p>Hello, new visitor</p>',
+    );
 
     const landed = await newGuest(server.url, { utm_campaign: 'spring_sale', utm_source: 'newsletter' });
     await postEvent(server.url, message(landed, 'VIEW', { page: 'category' })); // a later page without utm_
@@ -188,17 +230,32 @@ describe('/v1/personalize (Cloud SDK Edge form)', () => {
   it('answers like callFlows, with blank clientKey/pointOfSale and the guest named by guestRef', async () => {
     const id = await newGuest(server.url);
     await identify(server.url, id, 'kim.edge@example.com', 'Kim');
-    const { json: created } = await fetch(`${server.url}/v1.2/browser/${id}/show.json?client_key=${CLIENT_KEY}`).then(async (r) => ({ json: await r.json() }));
+    const { json: created } = await fetch(`${server.url}/v1.2/browser/${id}/show.json?client_key=${CLIENT_KEY}`).then(
+      async (r) => ({ json: await r.json() }),
+    );
     // The body Cloud SDK 0.6.1 was captured sending, browserId "" as without enableBrowserCookie.
     const body = {
-      channel: 'WEB', clientKey: '', currencyCode: 'EUR', friendlyId: 'greeting', guestRef: created.customer.ref, language: 'EN',
-      params: { campaign: { name: 'spring', week: 3 }, geo: { city: 'London', country: 'GB', region: 'ENG' }, utm: { source: 'newsletter', medium: 'email', campaign: 'spring' } },
-      pointOfSale: '', variants: ['pv-1', 'pv-2'], browserId: '',
+      channel: 'WEB',
+      clientKey: '',
+      currencyCode: 'EUR',
+      friendlyId: 'greeting',
+      guestRef: created.customer.ref,
+      language: 'EN',
+      params: {
+        campaign: { name: 'spring', week: 3 },
+        geo: { city: 'London', country: 'GB', region: 'ENG' },
+        utm: { source: 'newsletter', medium: 'email', campaign: 'spring' },
+      },
+      pointOfSale: '',
+      variants: ['pv-1', 'pv-2'],
+      browserId: '',
     };
     const res = await callFlows(server.url, body, edge());
     expect(res.status).toBe(200);
     expect(res.json.html).toBe('<p>Welcome back, Kim</p>');
-    expect((await callFlows(server.url, { ...body, guestRef: '', browserId: id }, edge())).json.html).toBe('<p>Welcome back, Kim</p>');
+    expect((await callFlows(server.url, { ...body, guestRef: '', browserId: id }, edge())).json.html).toBe(
+      '<p>Welcome back, Kim</p>',
+    );
   });
 
   it('requires sitecoreContextId and siteId, and keeps the identity rule', async () => {

@@ -14,8 +14,14 @@ it('keeps guests, events, sessions, identity and duplicate marks across a restar
   const { json: created } = await createBrowser(first.url);
   const id = created.ref;
   const identifiers = [{ id: 'crm-1', provider: 'crm' }];
-  await postEvent(first.url, message(id, 'ADD', { product: { item_id: 'A', price: 19.99, quantity: 2 }, ext: { eventId: 'e1' } }));
-  await postEvent(first.url, message(id, 'IDENTITY', { email: 'jane@example.com', identifiers, ext: { eventId: 'e2' } }));
+  await postEvent(
+    first.url,
+    message(id, 'ADD', { product: { item_id: 'A', price: 19.99, quantity: 2 }, ext: { eventId: 'e1' } }),
+  );
+  await postEvent(
+    first.url,
+    message(id, 'IDENTITY', { email: 'jane@example.com', identifiers, ext: { eventId: 'e2' } }),
+  );
   await postEvent(first.url, message(id, 'FORCE_CLOSE', { ext: { eventId: 'e3' } }));
   await postEvent(first.url, message(id, 'VIEW', { ext: { eventId: 'e4' } }));
   const before = (await guest(first.url, id))!;
@@ -32,7 +38,10 @@ it('keeps guests, events, sessions, identity and duplicate marks across a restar
     expect(after.identity?.email).toBe('jane@example.com');
 
     // Same eventId after the restart: stored, and known for a duplicate of the event before it.
-    const resent = await postEvent(second.url, message(id, 'ADD', { product: { item_id: 'A', price: 19.99, quantity: 2 }, ext: { eventId: 'e1' } }));
+    const resent = await postEvent(
+      second.url,
+      message(id, 'ADD', { product: { item_id: 'A', price: 19.99, quantity: 2 }, ext: { eventId: 'e1' } }),
+    );
     expect(resent.json.ref).not.toBe(before.events[0]!.ref);
     const again = (await guest(second.url, id))!;
     expect(again.events.at(-1)!.duplicateOf).toBe(before.events[0]!.ref);
@@ -73,7 +82,10 @@ it('survives a torn last line (a crash mid-write) and keeps appending on a fresh
 it('POST /sandbox/reset forgets everything, also across a restart', async () => {
   const sandbox = await createSandbox({ dataDir });
   const { json } = await createBrowser(sandbox.url);
-  await fetch(`${sandbox.url}/sandbox/faults`, { method: 'POST', body: JSON.stringify({ path: '/v1.2/events', status: 503 }) });
+  await fetch(`${sandbox.url}/sandbox/faults`, {
+    method: 'POST',
+    body: JSON.stringify({ path: '/v1.2/events', status: 503 }),
+  });
   expect((await fetch(`${sandbox.url}/sandbox/reset`, { method: 'POST' })).status).toBe(204);
   expect(await guest(sandbox.url, json.ref)).toBeNull();
   expect(await (await fetch(`${sandbox.url}/sandbox/faults`)).json()).toEqual([]);
@@ -99,8 +111,13 @@ it('starts on a log holding records it cannot apply: skips and reports each, ser
   const now = Date.now();
   let deep: unknown = [];
   for (let i = 0; i < 3600; i++) deep = [deep];
-  const event = (ref: string, browserId: string, fields: Record<string, unknown>) =>
-    ({ kind: 'event', at: now, ref, clientKey: 'k', message: { ...base, browser_id: browserId, ...fields } });
+  const event = (ref: string, browserId: string, fields: Record<string, unknown>) => ({
+    kind: 'event',
+    at: now,
+    ref,
+    clientKey: 'k',
+    message: { ...base, browser_id: browserId, ...fields },
+  });
   // What an older sandbox accepted and wrote: an item id with an odd toString, and a 3,600-deep array.
   const records = [
     { kind: 'guest', at: now, browserId: 'good', guestRef: 'g1', clientKey: 'k' },
@@ -126,8 +143,12 @@ it('starts on a log holding records it cannot apply: skips and reports each, ser
   }
   try {
     expect(warnings).toEqual([
-      expect.stringMatching(/skipping line 4 of .*events\.ndjson: the event is invalid: product\.item_id must be a string/),
-      expect.stringMatching(/skipping line 5 of .*: the event is invalid: deep(\[0\])+ is nested deeper than 32 levels/),
+      expect.stringMatching(
+        /skipping line 4 of .*events\.ndjson: the event is invalid: product\.item_id must be a string/,
+      ),
+      expect.stringMatching(
+        /skipping line 5 of .*: the event is invalid: deep(\[0\])+ is nested deeper than 32 levels/,
+      ),
       expect.stringMatching(/skipping line 7 of .*: unknown kind "mystery"/),
       expect.stringMatching(/3 records of .*events\.ndjson skipped; the others are loaded/),
     ]);
@@ -138,7 +159,15 @@ it('starts on a log holding records it cannot apply: skips and reports each, ser
     const res = await fetch(`${sandbox.url}/v2/callFlows`, {
       method: 'POST',
       headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({ clientKey: 'k', pointOfSale: 'sandbox/uk', channel: 'WEB', language: 'EN', currencyCode: 'EUR', friendlyId: 'home_hero', browserId: 'bad' }),
+      body: JSON.stringify({
+        clientKey: 'k',
+        pointOfSale: 'sandbox/uk',
+        channel: 'WEB',
+        language: 'EN',
+        currencyCode: 'EUR',
+        friendlyId: 'home_hero',
+        browserId: 'bad',
+      }),
     });
     expect(res.status).toBe(200);
     expect(readFileSync(file, 'utf8')).toBe(before);

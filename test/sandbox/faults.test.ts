@@ -19,14 +19,26 @@ const events = async () => (await guest(base, browserId))!.events;
 
 describe('status faults', () => {
   it('503 twice with Retry-After, then success; faulted requests are not stored', async () => {
-    const added = await addFault(base, { path: '/v1.2/events', method: 'POST', status: 503, retryAfter: '2', count: 2 });
+    const added = await addFault(base, {
+      path: '/v1.2/events',
+      method: 'POST',
+      status: 503,
+      retryAfter: '2',
+      count: 2,
+    });
     expect(added.status).toBe(201);
     expect(added.json.id).toEqual(expect.any(String));
     const before = (await events()).length;
 
     const event = message(browserId, 'VIEW', { ext: { eventId: 'retry-me' } });
     for (let i = 0; i < 2; i++) {
-      const res = await raw(base, 'POST', '/v1.2/events', { Origin: 'http://shop.example', 'Content-Type': 'application/json' }, JSON.stringify(event));
+      const res = await raw(
+        base,
+        'POST',
+        '/v1.2/events',
+        { Origin: 'http://shop.example', 'Content-Type': 'application/json' },
+        JSON.stringify(event),
+      );
       expect(res.status).toBe(503);
       expect(res.headers['retry-after']).toBe('2');
       // The browser must see the 503, not a CORS error.
@@ -77,7 +89,11 @@ describe('body faults', () => {
   it("'malformed' sends a cut-off JSON body with 200, and stores nothing", async () => {
     const before = (await events()).length;
     await addFault(base, { path: '/v1.2/events', body: 'malformed' });
-    const res = await fetch(`${base}/v1.2/events`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(message(browserId, 'VIEW')) });
+    const res = await fetch(`${base}/v1.2/events`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify(message(browserId, 'VIEW')),
+    });
     expect(res.status).toBe(200);
     const text = await res.text();
     expect(text).toBe('{"ref":');
@@ -101,7 +117,11 @@ describe('connection faults', () => {
     await expect(postEvent(base, message(browserId, 'VIEW'))).rejects.toThrow();
     expect(await events()).toHaveLength(before);
     expect((await postEvent(base, message(browserId, 'VIEW'))).status).toBe(200);
-    const log = (await (await fetch(`${base}/sandbox/requests`)).json()) as Array<{ path: string; status: number; fault?: string }>;
+    const log = (await (await fetch(`${base}/sandbox/requests`)).json()) as Array<{
+      path: string;
+      status: number;
+      fault?: string;
+    }>;
     expect(log.find((r) => r.fault === fault.id)).toMatchObject({ path: '/v1.2/events', status: 0 });
   });
 
@@ -126,7 +146,12 @@ describe('connection faults', () => {
     // Used up: the next request meets no fault.
     await postEvent(base, message(browserId, 'VIEW'));
     const log = (await (await fetch(`${base}/sandbox/requests`)).json()) as Array<{ path: string; fault?: string }>;
-    expect(log.filter((r) => r.path == '/v1.2/events').slice(-2).map((r) => r.fault ?? null)).toEqual([expect.any(String), null]);
+    expect(
+      log
+        .filter((r) => r.path == '/v1.2/events')
+        .slice(-2)
+        .map((r) => r.fault ?? null),
+    ).toEqual([expect.any(String), null]);
   });
 
   it('delayMs with a status delays the error', async () => {

@@ -68,13 +68,17 @@ export async function postEvent(base: string, body: unknown, contentType = 'appl
     headers: { 'content-type': contentType },
     body: typeof body === 'string' ? body : JSON.stringify(body),
   });
-  return asJson<{ ref: string; status: string; version: string; client_key: string; field?: string; message?: string }>(res);
+  return asJson<{ ref: string; status: string; version: string; client_key: string; field?: string; message?: string }>(
+    res,
+  );
 }
 
 /** The legacy form of the Sitecore CDP event API: GET /v1.2/event/create.json?client_key=…&message=<json>. */
 export async function getEvent(base: string, msg: Record<string, unknown>, clientKey = CLIENT_KEY) {
   const query = new URLSearchParams({ client_key: clientKey, message: JSON.stringify(msg) });
-  return asJson<{ ref: string; status: string; field?: string }>(await fetch(`${base}/v1.2/event/create.json?${query}`));
+  return asJson<{ ref: string; status: string; field?: string }>(
+    await fetch(`${base}/v1.2/event/create.json?${query}`),
+  );
 }
 
 export async function guest(base: string, browserId: string): Promise<Timeline | null> {

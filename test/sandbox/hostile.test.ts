@@ -6,7 +6,13 @@
 import fc from 'fast-check';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { createSandbox } from '../../demo/server/sandbox.mjs';
-import { ADOBE_CREDENTIALS, DECISION_REQUEST_TYPE, DECISION_RESPONSE_TYPE, FLOW_BASE, RR_KEYS } from './decisions-fixture';
+import {
+  ADOBE_CREDENTIALS,
+  DECISION_REQUEST_TYPE,
+  DECISION_RESPONSE_TYPE,
+  FLOW_BASE,
+  RR_KEYS,
+} from './decisions-fixture';
 import { CLIENT_KEY, message, raw, startSandbox, type RawResponse, type Started } from './helpers';
 
 const GUEST = 'hostile-guest';
@@ -22,14 +28,44 @@ afterAll(() => sandbox.dispose());
 const JSON_TYPE = { 'Content-Type': 'application/json' };
 
 /** The answer, or null when none comes within `ms`. */
-function send(method: string, path: string, headers: Record<string, string>, body?: string, ms = 5000): Promise<RawResponse | null> {
-  return Promise.race([raw(sandbox.url, method, path, headers, body), new Promise<null>((r) => setTimeout(() => r(null), ms))]);
+function send(
+  method: string,
+  path: string,
+  headers: Record<string, string>,
+  body?: string,
+  ms = 5000,
+): Promise<RawResponse | null> {
+  return Promise.race([
+    raw(sandbox.url, method, path, headers, body),
+    new Promise<null>((r) => setTimeout(() => r(null), ms)),
+  ]);
 }
 
 // ── Hostile JSON, as text: only text can carry 1e999, -0 or a "__proto__" key as an own key. ──
 
-const HOSTILE_KEYS = ['__proto__', 'constructor', 'prototype', 'toString', 'valueOf', 'hasOwnProperty', 'toJSON', 'then', 'length'];
-const ODD_NUMBERS = ['1e999', '-1e999', '-0', '1e-400', '123456789012345678901234567890', '9007199254740993', '0.1', '-1', '0', '2147483648'];
+const HOSTILE_KEYS = [
+  '__proto__',
+  'constructor',
+  'prototype',
+  'toString',
+  'valueOf',
+  'hasOwnProperty',
+  'toJSON',
+  'then',
+  'length',
+];
+const ODD_NUMBERS = [
+  '1e999',
+  '-1e999',
+  '-0',
+  '1e-400',
+  '123456789012345678901234567890',
+  '9007199254740993',
+  '0.1',
+  '-1',
+  '0',
+  '2147483648',
+];
 
 const atom = fc.oneof(
   fc.constantFrom('null', 'true', 'false', '""', '"0"', '"EUR"', '"WEB"', '"a@b.co"', '"[object Object]"'),
@@ -44,7 +80,9 @@ const { value: jsonText } = fc.letrec<{ value: string }>((tie) => ({
     { depthSize: 'small', withCrossShrink: true },
     atom,
     fc.array(tie('value'), { maxLength: 4 }).map((items) => `[${items.join(',')}]`),
-    fc.array(fc.tuple(key, tie('value')), { maxLength: 4 }).map((entries) => `{${entries.map(([k, v]) => `${JSON.stringify(k)}:${v}`).join(',')}}`),
+    fc
+      .array(fc.tuple(key, tie('value')), { maxLength: 4 })
+      .map((entries) => `{${entries.map(([k, v]) => `${JSON.stringify(k)}:${v}`).join(',')}}`),
   ),
 }));
 /** Sometimes buried under thousands of levels of arrays or objects. */
@@ -52,8 +90,9 @@ const hostile = fc.oneof(
   { weight: 4, arbitrary: jsonText },
   {
     weight: 1,
-    arbitrary: fc.tuple(fc.integer({ min: 30, max: 5000 }), fc.boolean(), jsonText).map(([n, objects, v]) =>
-      objects ? '{"a":'.repeat(n) + v + '}'.repeat(n) : '['.repeat(n) + v + ']'.repeat(n)),
+    arbitrary: fc
+      .tuple(fc.integer({ min: 30, max: 5000 }), fc.boolean(), jsonText)
+      .map(([n, objects, v]) => (objects ? '{"a":'.repeat(n) + v + '}'.repeat(n) : '['.repeat(n) + v + ']'.repeat(n))),
   },
 );
 
@@ -71,10 +110,21 @@ interface Target {
 const event = (type: string, fields: Record<string, unknown> = {}) => message(GUEST, type, fields);
 const orderBody = {
   user: { id: GUEST, info: { tier: 'gold' } },
-  order: { refCode: 'R-1', orderDate: '2016-05-16T14:25:00 GMT', currency: 'GBP', shipping: 1, subTotal: 2, total: 3, items: [{ refCode: 'SKU', qty: 1, price: 2, attributes: { a: 'b' } }], attributes: { store: 's' } },
+  order: {
+    refCode: 'R-1',
+    orderDate: '2016-05-16T14:25:00 GMT',
+    currency: 'GBP',
+    shipping: 1,
+    subTotal: 2,
+    total: 3,
+    items: [{ refCode: 'SKU', qty: 1, price: 2, attributes: { a: 'b' } }],
+    attributes: { store: 's' },
+  },
 };
 const decision = {
-  'xdm:propositionRequests': [{ 'xdm:placementId': 'xcore:offer-placement:1', 'xdm:activityId': 'xcore:offer-activity:1', 'xdm:itemCount': 1 }],
+  'xdm:propositionRequests': [
+    { 'xdm:placementId': 'xcore:offer-placement:1', 'xdm:activityId': 'xcore:offer-activity:1', 'xdm:itemCount': 1 },
+  ],
   'xdm:profiles': [{ 'xdm:identityMap': { ECID: [{ 'xdm:id': GUEST }] }, 'xdm:decisionRequestId': 'r' }],
   'xdm:allowDuplicatePropositions': { 'xdm:acrossActivities': true, 'xdm:acrossPlacements': true },
   'xdm:responseFormat': { 'xdm:includeContent': true, 'xdm:includeMetadata': { 'xdm:option': ['name'] } },
@@ -82,20 +132,90 @@ const decision = {
 const ADOBE = { 'Content-Type': DECISION_REQUEST_TYPE, Accept: DECISION_RESPONSE_TYPE };
 
 const TARGETS: Target[] = [
-  { method: 'POST', path: '/v1.2/events', headers: JSON_TYPE, body: event('ADD', { product: { item_id: 'A', productId: 'P', name: 'n', quantity: 1, price: 2, currency: 'EUR' }, ext: { eventId: 'x' } }) },
-  { method: 'POST', path: '/v1.2/events', headers: JSON_TYPE, body: event('IDENTITY', { email: 'a@b.co', firstname: 'F', lastname: 'L', street: ['1'], identifiers: [{ id: 'i', provider: 'crm', expiry_date: '2030-01-01' }] }) },
-  { method: 'POST', path: '/v1.2/events', headers: JSON_TYPE, body: event('VIEW', { utm_campaign: 'c', referrer: 'r' }) },
+  {
+    method: 'POST',
+    path: '/v1.2/events',
+    headers: JSON_TYPE,
+    body: event('ADD', {
+      product: { item_id: 'A', productId: 'P', name: 'n', quantity: 1, price: 2, currency: 'EUR' },
+      ext: { eventId: 'x' },
+    }),
+  },
+  {
+    method: 'POST',
+    path: '/v1.2/events',
+    headers: JSON_TYPE,
+    body: event('IDENTITY', {
+      email: 'a@b.co',
+      firstname: 'F',
+      lastname: 'L',
+      street: ['1'],
+      identifiers: [{ id: 'i', provider: 'crm', expiry_date: '2030-01-01' }],
+    }),
+  },
+  {
+    method: 'POST',
+    path: '/v1.2/events',
+    headers: JSON_TYPE,
+    body: event('VIEW', { utm_campaign: 'c', referrer: 'r' }),
+  },
   { method: 'POST', path: '/v1.2/events', headers: JSON_TYPE, body: event('FORCE_CLOSE') },
-  { method: 'POST', path: '/v1.2/events', headers: JSON_TYPE, body: event('MY_CUSTOM', { ext: { a: 1, b: 'x', c: true } }) },
-  { method: 'POST', path: '/v1/events/v1.2/events?sitecoreContextId=ctx&siteId=s', headers: JSON_TYPE, body: { ...event('VIEW'), pos: '', client_key: '' } },
-  { method: 'GET', path: `/v1.2/event/create.json?client_key=${CLIENT_KEY}`, query: 'message', body: event('ADD', { product: { item_id: 'B' } }) },
+  {
+    method: 'POST',
+    path: '/v1.2/events',
+    headers: JSON_TYPE,
+    body: event('MY_CUSTOM', { ext: { a: 1, b: 'x', c: true } }),
+  },
+  {
+    method: 'POST',
+    path: '/v1/events/v1.2/events?sitecoreContextId=ctx&siteId=s',
+    headers: JSON_TYPE,
+    body: { ...event('VIEW'), pos: '', client_key: '' },
+  },
+  {
+    method: 'GET',
+    path: `/v1.2/event/create.json?client_key=${CLIENT_KEY}`,
+    query: 'message',
+    body: event('ADD', { product: { item_id: 'B' } }),
+  },
   { method: 'GET', path: `/v1.2/browser/create.json?client_key=${CLIENT_KEY}`, query: 'message', body: {} },
-  { method: 'POST', path: '/v2/callFlows', headers: JSON_TYPE, body: { ...FLOW_BASE, friendlyId: 'home_hero*', browserId: GUEST, params: { utm: { campaign: 'c' }, pageType: 'home' } } },
-  { method: 'POST', path: '/v1/personalize?sitecoreContextId=ctx&siteId=s', headers: JSON_TYPE, body: { ...FLOW_BASE, friendlyId: 'home_hero', email: 'a@b.co', identifiers: { provider: 'crm', id: 'i' }, guestRef: 'g' } },
+  {
+    method: 'POST',
+    path: '/v2/callFlows',
+    headers: JSON_TYPE,
+    body: {
+      ...FLOW_BASE,
+      friendlyId: 'home_hero*',
+      browserId: GUEST,
+      params: { utm: { campaign: 'c' }, pageType: 'home' },
+    },
+  },
+  {
+    method: 'POST',
+    path: '/v1/personalize?sitecoreContextId=ctx&siteId=s',
+    headers: JSON_TYPE,
+    body: {
+      ...FLOW_BASE,
+      friendlyId: 'home_hero',
+      email: 'a@b.co',
+      identifiers: { provider: 'crm', id: 'i' },
+      guestRef: 'g',
+    },
+  },
   { method: 'POST', path: '/decisions', headers: ADOBE, body: decision },
   { method: 'POST', path: '/data/core/ods/decisions', headers: { ...ADOBE, ...ADOBE_CREDENTIALS }, body: decision },
-  { method: 'POST', path: '/tracker/smart-api/orders/offline', headers: { ...JSON_TYPE, Authorization: 'Bearer t' }, body: orderBody },
-  { method: 'POST', path: '/sandbox/faults', headers: JSON_TYPE, body: { path: '/nowhere/', method: 'GET', status: 503, retryAfter: 1, count: 1, body: 'x', stored: false } },
+  {
+    method: 'POST',
+    path: '/tracker/smart-api/orders/offline',
+    headers: { ...JSON_TYPE, Authorization: 'Bearer t' },
+    body: orderBody,
+  },
+  {
+    method: 'POST',
+    path: '/sandbox/faults',
+    headers: JSON_TYPE,
+    body: { path: '/nowhere/', method: 'GET', status: 503, retryAfter: 1, count: 1, body: 'x', stored: false },
+  },
 ];
 
 /**
@@ -112,7 +232,10 @@ function spoil(body: Record<string, unknown>, path: string[], text: string, addK
     for (const k of path) at = at[k];
     if (typeof at !== 'object' || at === null || Array.isArray(at)) at = copy;
     at[MARK] = HOLE;
-    return JSON.stringify(copy).replace(`${JSON.stringify(MARK)}:${JSON.stringify(HOLE)}`, () => `${JSON.stringify(addKey)}:${text}`);
+    return JSON.stringify(copy).replace(
+      `${JSON.stringify(MARK)}:${JSON.stringify(HOLE)}`,
+      () => `${JSON.stringify(addKey)}:${text}`,
+    );
   }
   if (path.length === 0) return text;
   let at = copy;
@@ -130,37 +253,132 @@ function paths(value: unknown, prefix: string[] = []): string[][] {
 
 const request = fc.oneof(
   // A valid request spoiled in one place.
-  { weight: 6, arbitrary: fc.record({ target: fc.constantFrom(...TARGETS), pick: fc.nat(), text: hostile, addKey: fc.option(key, { nil: null }) }) },
+  {
+    weight: 6,
+    arbitrary: fc.record({
+      target: fc.constantFrom(...TARGETS),
+      pick: fc.nat(),
+      text: hostile,
+      addKey: fc.option(key, { nil: null }),
+    }),
+  },
   // The whole body hostile.
-  { weight: 1, arbitrary: fc.record({ target: fc.constantFrom(...TARGETS), pick: fc.constant(-1), text: hostile, addKey: fc.constant(null) }) },
+  {
+    weight: 1,
+    arbitrary: fc.record({
+      target: fc.constantFrom(...TARGETS),
+      pick: fc.constant(-1),
+      text: hostile,
+      addKey: fc.constant(null),
+    }),
+  },
 );
 
 /** Path segments and query values with what URLs carry badly: `%`, dots, slashes, huge numbers. */
 const segment = fc.oneof(
-  fc.constantFrom('%', '%zz', '%E0%A4%A', '..', '%2e%2e', '%2F', '%00', '__proto__', '1e999', '-0', GUEST, CANARY, 'x'.repeat(2000)),
+  fc.constantFrom(
+    '%',
+    '%zz',
+    '%E0%A4%A',
+    '..',
+    '%2e%2e',
+    '%2F',
+    '%00',
+    '__proto__',
+    '1e999',
+    '-0',
+    GUEST,
+    CANARY,
+    'x'.repeat(2000),
+  ),
   fc.stringMatching(/^[A-Za-z0-9%._~!$&'()*+,;=:@-]{0,12}$/),
 );
-const queryValue = fc.oneof(segment, fc.string({ maxLength: 8, unit: 'binary' }), fc.constantFrom(
-  'true', 'TRUE', '', '|', 'a.b|c.d', 'item_page.x', RR_KEYS.apiKey, RR_KEYS.apiClientKey,
-  '/\r\nSet-Cookie: x=1', '/日本 x', 'https://example.com/\u0000', 'javascript:alert(1)', '//evil.example',
-));
+const queryValue = fc.oneof(
+  segment,
+  fc.string({ maxLength: 8, unit: 'binary' }),
+  fc.constantFrom(
+    'true',
+    'TRUE',
+    '',
+    '|',
+    'a.b|c.d',
+    'item_page.x',
+    RR_KEYS.apiKey,
+    RR_KEYS.apiClientKey,
+    '/\r\nSet-Cookie: x=1',
+    '/日本 x',
+    'https://example.com/\u0000',
+    'javascript:alert(1)',
+    '//evil.example',
+  ),
+);
 const getRequest = fc.record({
   route: fc.constantFrom(
-    '/v1.2/browser/:seg/show.json?client_key=k', '/v1/events/v1.2/browser/:seg/show.json?sitecoreContextId=c&client_key=',
-    `/rrserver/click?ct=:q&u=${GUEST}&p=home_page.a&c=C`, `/rrserver/track?u=:q&p=home_page.a&c=C`, '/v1.2/browser/create.json?client_key=:q&message=:q',
-    '/sandbox/guests/:seg', '/rrserver/api/personalize?', '/rrserver/track?', '/rrserver/click?', '/v1/personalize/cdn-url?', '/:seg',
-    '/sandbox/guests', '/sandbox/requests?', '/sandbox/catalog?', '/sandbox/orders?', '/sandbox/faults?',
+    '/v1.2/browser/:seg/show.json?client_key=k',
+    '/v1/events/v1.2/browser/:seg/show.json?sitecoreContextId=c&client_key=',
+    `/rrserver/click?ct=:q&u=${GUEST}&p=home_page.a&c=C`,
+    `/rrserver/track?u=:q&p=home_page.a&c=C`,
+    '/v1.2/browser/create.json?client_key=:q&message=:q',
+    '/sandbox/guests/:seg',
+    '/rrserver/api/personalize?',
+    '/rrserver/track?',
+    '/rrserver/click?',
+    '/v1/personalize/cdn-url?',
+    '/:seg',
+    '/sandbox/guests',
+    '/sandbox/requests?',
+    '/sandbox/catalog?',
+    '/sandbox/orders?',
+    '/sandbox/faults?',
   ),
   seg: segment,
   q: queryValue,
-  params: fc.dictionary(fc.constantFrom('apiKey', 'apiClientKey', 'placements', 'userId', 'productId', 'cv', 'rcs', 'callback', 'ct', 'u', 'p', 'c', 'slotwise_preview', 'sitecoreContextId', '__proto__', '%', 'includeRcs'), queryValue, { maxKeys: 6 }),
+  params: fc.dictionary(
+    fc.constantFrom(
+      'apiKey',
+      'apiClientKey',
+      'placements',
+      'userId',
+      'productId',
+      'cv',
+      'rcs',
+      'callback',
+      'ct',
+      'u',
+      'p',
+      'c',
+      'slotwise_preview',
+      'sitecoreContextId',
+      '__proto__',
+      '%',
+      'includeRcs',
+    ),
+    queryValue,
+    { maxKeys: 6 },
+  ),
   preview: fc.option(jsonText, { nil: null }),
 });
 
-function toRequest({ target, pick, text, addKey }: { target: Target; pick: number; text: string; addKey: string | null }) {
+function toRequest({
+  target,
+  pick,
+  text,
+  addKey,
+}: {
+  target: Target;
+  pick: number;
+  text: string;
+  addKey: string | null;
+}) {
   const all = paths(target.body);
   const body = pick < 0 ? text : spoil(target.body, all[pick % all.length]!, text, addKey);
-  if (target.query) return { method: target.method, path: `${target.path}&${target.query}=${encodeURIComponent(body)}`, headers: target.headers ?? {}, body: undefined };
+  if (target.query)
+    return {
+      method: target.method,
+      path: `${target.path}&${target.query}=${encodeURIComponent(body)}`,
+      headers: target.headers ?? {},
+      body: undefined,
+    };
   return { method: target.method, path: target.path, headers: target.headers ?? {}, body };
 }
 
@@ -172,25 +390,49 @@ async function stillServes() {
     const timeline = await send('GET', `/sandbox/guests/${id}`, {});
     expect(timeline?.status, `timeline of ${id}: ${timeline?.body.slice(0, 300)}`).toBe(200);
   }
-  const flow = await send('POST', '/v2/callFlows', JSON_TYPE, JSON.stringify({ ...FLOW_BASE, friendlyId: 'home_hero', browserId: GUEST }));
+  const flow = await send(
+    'POST',
+    '/v2/callFlows',
+    JSON_TYPE,
+    JSON.stringify({ ...FLOW_BASE, friendlyId: 'home_hero', browserId: GUEST }),
+  );
   expect(flow?.status, flow?.body).toBe(200);
 }
 
 it('every route answers hostile bodies, paths and queries without 5xx, and the next requests still work', async () => {
   await fc.assert(
-    fc.asyncProperty(fc.oneof({ weight: 2, arbitrary: request.map(toRequest) }, { weight: 1, arbitrary: getRequest.map(({ route, seg, q, params, preview }) => {
-      const query = new URLSearchParams(params);
-      if (preview !== null) query.set('slotwise_preview', preview);
-      const path = route.replace(':seg', () => seg).replaceAll(':q', () => new URLSearchParams({ q }).toString().slice(2));
-      return { method: 'GET', path: path.includes('?') ? `${path}&${query}` : `${path}?${query}`, headers: {}, body: undefined as string | undefined };
-    }) }), async ({ method, path, headers, body }) => {
-      const res = await send(method, path, headers, body);
-      expect(res, `no answer to ${method} ${path.slice(0, 200)}`).not.toBeNull();
-      expect(res!.status, `${method} ${path.slice(0, 200)} ${body?.slice(0, 300)} → ${res!.body.slice(0, 300)}`).toBeLessThan(500);
-      // A fault added by the spec must not decide the next request.
-      if (path.startsWith('/sandbox/faults') && res!.status === 201) await send('DELETE', '/sandbox/faults', {});
-      await stillServes();
-    }),
+    fc.asyncProperty(
+      fc.oneof(
+        { weight: 2, arbitrary: request.map(toRequest) },
+        {
+          weight: 1,
+          arbitrary: getRequest.map(({ route, seg, q, params, preview }) => {
+            const query = new URLSearchParams(params);
+            if (preview !== null) query.set('slotwise_preview', preview);
+            const path = route
+              .replace(':seg', () => seg)
+              .replaceAll(':q', () => new URLSearchParams({ q }).toString().slice(2));
+            return {
+              method: 'GET',
+              path: path.includes('?') ? `${path}&${query}` : `${path}?${query}`,
+              headers: {},
+              body: undefined as string | undefined,
+            };
+          }),
+        },
+      ),
+      async ({ method, path, headers, body }) => {
+        const res = await send(method, path, headers, body);
+        expect(res, `no answer to ${method} ${path.slice(0, 200)}`).not.toBeNull();
+        expect(
+          res!.status,
+          `${method} ${path.slice(0, 200)} ${body?.slice(0, 300)} → ${res!.body.slice(0, 300)}`,
+        ).toBeLessThan(500);
+        // A fault added by the spec must not decide the next request.
+        if (path.startsWith('/sandbox/faults') && res!.status === 201) await send('DELETE', '/sandbox/faults', {});
+        await stillServes();
+      },
+    ),
     { numRuns: 150, interruptAfterTimeLimit: 15_000 },
   );
 

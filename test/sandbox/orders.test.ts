@@ -50,16 +50,21 @@ async function identifiedGuest(email: string, crmId: string) {
 
 const requestsTo = async (path: string) =>
   ((await (await fetch(`${sandbox.url}/sandbox/requests`)).json()) as RequestEntry[]).filter((r) => r.path === path);
-const allOrders = async (base = sandbox.url) => (await (await fetch(`${base}/sandbox/orders`)).json()) as OfflineOrderEntry[];
-const post = (body: unknown, headers: Record<string, string> = { authorization: 'Bearer x', 'content-type': 'application/json' }) =>
-  fetch(`${sandbox.url}${PATH}`, { method: 'POST', headers, body: JSON.stringify(body) });
+const allOrders = async (base = sandbox.url) =>
+  (await (await fetch(`${base}/sandbox/orders`)).json()) as OfflineOrderEntry[];
+const post = (
+  body: unknown,
+  headers: Record<string, string> = { authorization: 'Bearer x', 'content-type': 'application/json' },
+) => fetch(`${sandbox.url}${PATH}`, { method: 'POST', headers, body: JSON.stringify(body) });
 
 describe('POST /tracker/smart-api/orders/offline', () => {
   it('stores an order sent by sendOfflineOrder on the guest user.id names', async () => {
     const browserId = await identifiedGuest('ada@example.com', 'CRM-ada');
     const ref = refCode();
     const before = Date.now();
-    expect(await sendOfflineOrder(order(ref, { id: browserId, info: { gender: 'female' } }), { endpoint, auth })).toEqual({ ok: true, status: 200 });
+    expect(
+      await sendOfflineOrder(order(ref, { id: browserId, info: { gender: 'female' } }), { endpoint, auth }),
+    ).toEqual({ ok: true, status: 200 });
 
     const timeline = (await guest(sandbox.url, browserId))!;
     expect(timeline.offlineOrders).toEqual([
@@ -93,7 +98,10 @@ describe('POST /tracker/smart-api/orders/offline', () => {
     const timeline = (await guest(sandbox.url, browserId))!;
     expect(timeline.offlineOrders.map((o) => o.refCode)).toEqual([byCrmId, byEmail]);
     const stored = await allOrders();
-    expect(stored.find((o) => o.refCode === nobody)).toMatchObject({ browserId: null, body: { user: { id: 'someone-we-never-saw' } } });
+    expect(stored.find((o) => o.refCode === nobody)).toMatchObject({
+      browserId: null,
+      body: { user: { id: 'someone-we-never-saw' } },
+    });
     // Newest last.
     expect(stored.slice(-3).map((o) => o.refCode)).toEqual([byCrmId, byEmail, nobody]);
     // An order without user is stored too, unattached.
@@ -105,8 +113,14 @@ describe('POST /tracker/smart-api/orders/offline', () => {
   it('stores a repeated refCode again and marks it, as an endpoint that does not dedupe would count it', async () => {
     const browserId = await identifiedGuest('linus@example.com', 'CRM-linus');
     const ref = refCode();
-    expect(await sendOfflineOrder(order(ref, { id: browserId }), { endpoint, auth })).toEqual({ ok: true, status: 200 });
-    expect(await sendOfflineOrder(order(ref, { id: browserId }), { endpoint, auth })).toEqual({ ok: true, status: 200 });
+    expect(await sendOfflineOrder(order(ref, { id: browserId }), { endpoint, auth })).toEqual({
+      ok: true,
+      status: 200,
+    });
+    expect(await sendOfflineOrder(order(ref, { id: browserId }), { endpoint, auth })).toEqual({
+      ok: true,
+      status: 200,
+    });
     const again = await post({ order: { ...order(ref).order, shipping: 0, total: 90 } });
     expect(again.status).toBe(200);
     expect(await again.json()).toEqual({ status: 'OK', refCode: ref }); // answered like any order
@@ -114,7 +128,10 @@ describe('POST /tracker/smart-api/orders/offline', () => {
     expect(stored.map((o) => o.duplicateOf)).toEqual([null, stored[0]!.id, stored[0]!.id]);
     expect(new Set(stored.map((o) => o.id)).size).toBe(3);
     expect(stored.map((o) => o.body.order.total)).toEqual([94.5, 94.5, 90]);
-    expect((await guest(sandbox.url, browserId))!.offlineOrders.map((o) => o.duplicateOf)).toEqual([null, stored[0]!.id]);
+    expect((await guest(sandbox.url, browserId))!.offlineOrders.map((o) => o.duplicateOf)).toEqual([
+      null,
+      stored[0]!.id,
+    ]);
   });
 
   it('keeps one order per refCode only when asked to (dedupeOrders)', async () => {
@@ -128,7 +145,9 @@ describe('POST /tracker/smart-api/orders/offline', () => {
         body: JSON.stringify(order('ORD-once')),
       });
       expect(await again.json()).toEqual({ status: 'OK', refCode: 'ORD-once', duplicate: true });
-      expect(await allOrders(lenient.url)).toEqual([expect.objectContaining({ refCode: 'ORD-once', duplicateOf: null })]);
+      expect(await allOrders(lenient.url)).toEqual([
+        expect.objectContaining({ refCode: 'ORD-once', duplicateOf: null }),
+      ]);
     } finally {
       await lenient.dispose();
     }
@@ -141,12 +160,18 @@ describe('POST /tracker/smart-api/orders/offline', () => {
     receipt.order.items = [...receipt.order.items, { refCode: 'ref3', qty: -1, price: 12.5 }];
     Object.assign(receipt.order, { subTotal: 69.75, shipping: 3.99, total: 87.69 });
     expect(await sendOfflineOrder(receipt, { endpoint, auth })).toEqual({ ok: true, status: 200 });
-    expect((await allOrders()).at(-1)).toMatchObject({ refCode: ref, body: { order: { subTotal: 69.75, total: 87.69 } } });
+    expect((await allOrders()).at(-1)).toMatchObject({
+      refCode: ref,
+      body: { order: { subTotal: 69.75, total: 87.69 } },
+    });
   });
 
   it('answers 401 without an authentication header, which sendOfflineOrder reports as rejected', async () => {
     const ref = refCode();
-    const result = await sendOfflineOrder(order(ref), { endpoint, auth: { 'x-site-token': 'not what the endpoint reads' } });
+    const result = await sendOfflineOrder(order(ref), {
+      endpoint,
+      auth: { 'x-site-token': 'not what the endpoint reads' },
+    });
     expect(result).toMatchObject({ ok: false, reason: 'rejected', error: { code: 'rejected', status: 401 } });
     expect(!result.ok && result.error.message).toMatch(/401: authentication required/);
     expect((await allOrders()).some((o) => o.refCode === ref)).toBe(false);
@@ -158,8 +183,13 @@ describe('POST /tracker/smart-api/orders/offline', () => {
     const guarded = await startSandbox({ orderAuth: 'Bearer till-1' });
     try {
       const at = { endpoint: guarded.url };
-      expect(await sendOfflineOrder(order(refCode()), { ...at, auth: { Authorization: 'Bearer guess' } })).toMatchObject({ ok: false, reason: 'rejected', error: { status: 401 } });
-      expect(await sendOfflineOrder(order(refCode()), { ...at, auth: { Authorization: 'Bearer till-1' } })).toEqual({ ok: true, status: 200 });
+      expect(
+        await sendOfflineOrder(order(refCode()), { ...at, auth: { Authorization: 'Bearer guess' } }),
+      ).toMatchObject({ ok: false, reason: 'rejected', error: { status: 401 } });
+      expect(await sendOfflineOrder(order(refCode()), { ...at, auth: { Authorization: 'Bearer till-1' } })).toEqual({
+        ok: true,
+        status: 200,
+      });
     } finally {
       await guarded.dispose();
     }
@@ -172,7 +202,18 @@ describe('POST /tracker/smart-api/orders/offline', () => {
       [{ order: { ...good.order, refCode: '' } }, 'order.refCode'],
       [{ order: { ...good.order, items: 'ref1' } }, 'order.items'],
       [{ order: { ...good.order, items: [{ qty: 1, price: 2 }] } }, 'order.items[0].refCode'],
-      [{ order: { ...good.order, items: [{ refCode: 'a', qty: 1, price: 2 }, { refCode: 'b', price: 2 }] } }, 'order.items[1].qty'],
+      [
+        {
+          order: {
+            ...good.order,
+            items: [
+              { refCode: 'a', qty: 1, price: 2 },
+              { refCode: 'b', price: 2 },
+            ],
+          },
+        },
+        'order.items[1].qty',
+      ],
       [{ order: { ...good.order, items: [{ refCode: 'a', qty: 1 }] } }, 'order.items[0].price'],
       [{ user: { info: { gender: 'male' } }, order: good.order }, 'user'],
       [{ order: { ...good.order, items: [{ refCode: 'ref1', qty: 1.5, price: 50 }] } }, 'order.items[0].qty'],
@@ -206,9 +247,14 @@ describe('POST /tracker/smart-api/orders/offline', () => {
   it('is sent again after 503s that carry Retry-After, and then stored once', async () => {
     const browserId = await identifiedGuest('barbara@example.com', 'CRM-barbara');
     await fetch(`${sandbox.url}/sandbox/requests`, { method: 'DELETE' });
-    expect((await addFault(sandbox.url, { path: PATH, method: 'POST', status: 503, retryAfter: 0, count: 2 })).status).toBe(201);
+    expect(
+      (await addFault(sandbox.url, { path: PATH, method: 'POST', status: 503, retryAfter: 0, count: 2 })).status,
+    ).toBe(201);
     const ref = refCode();
-    expect(await sendOfflineOrder(order(ref, { id: browserId }), { endpoint, auth })).toEqual({ ok: true, status: 200 });
+    expect(await sendOfflineOrder(order(ref, { id: browserId }), { endpoint, auth })).toEqual({
+      ok: true,
+      status: 200,
+    });
     expect((await requestsTo(PATH)).map((r) => r.status)).toEqual([503, 503, 200]);
     expect((await guest(sandbox.url, browserId))!.offlineOrders.map((o) => o.refCode)).toEqual([ref]);
   });
@@ -216,7 +262,12 @@ describe('POST /tracker/smart-api/orders/offline', () => {
   it('gives up as dropped when the 503s outlast the retries, and nothing is stored', async () => {
     await addFault(sandbox.url, { path: PATH, status: 503, retryAfter: 0, count: 2 });
     const ref = refCode();
-    expect(await sendOfflineOrder(order(ref), { endpoint, auth, retries: 1 })).toMatchObject({ ok: false, reason: 'dropped', maybeStored: false, error: { status: 503 } });
+    expect(await sendOfflineOrder(order(ref), { endpoint, auth, retries: 1 })).toMatchObject({
+      ok: false,
+      reason: 'dropped',
+      maybeStored: false,
+      error: { status: 503 },
+    });
     expect((await allOrders()).some((o) => o.refCode === ref)).toBe(false);
   });
 
@@ -243,7 +294,11 @@ describe('POST /tracker/smart-api/orders/offline', () => {
     await fetch(`${sandbox.url}/sandbox/requests`, { method: 'DELETE' });
     await addFault(sandbox.url, { path: PATH, delayMs: 400 });
     const ref = refCode();
-    expect(await sendOfflineOrder(order(ref), { endpoint, auth, timeoutMs: 100 })).toMatchObject({ ok: false, reason: 'timeout', maybeStored: true });
+    expect(await sendOfflineOrder(order(ref), { endpoint, auth, timeoutMs: 100 })).toMatchObject({
+      ok: false,
+      reason: 'timeout',
+      maybeStored: true,
+    });
     await expect.poll(async () => (await allOrders()).filter((o) => o.refCode === ref).length).toBe(1);
     await new Promise((resolve) => setTimeout(resolve, 300));
     expect((await allOrders()).filter((o) => o.refCode === ref)).toHaveLength(1);
@@ -253,8 +308,13 @@ describe('POST /tracker/smart-api/orders/offline', () => {
   it('with endpointDedupes, a timed-out order is sent again, and a sandbox without dedupe shows the repeat', async () => {
     await addFault(sandbox.url, { path: PATH, delayMs: 400 });
     const ref = refCode();
-    expect(await sendOfflineOrder(order(ref), { endpoint, auth, timeoutMs: 200, endpointDedupes: true })).toEqual({ ok: true, status: 200 });
-    await expect.poll(async () => (await allOrders()).filter((o) => o.refCode === ref).map((o) => o.duplicateOf === null)).toEqual([true, false]);
+    expect(await sendOfflineOrder(order(ref), { endpoint, auth, timeoutMs: 200, endpointDedupes: true })).toEqual({
+      ok: true,
+      status: 200,
+    });
+    await expect
+      .poll(async () => (await allOrders()).filter((o) => o.refCode === ref).map((o) => o.duplicateOf === null))
+      .toEqual([true, false]);
   });
 });
 
@@ -262,8 +322,20 @@ it('keeps offline orders, their guest and the repeats’ marks across a restart'
   const first = await startSandbox();
   const url = `${first.url}${PATH}`;
   const browserId = (await createBrowser(first.url)).json.ref;
-  expect((await postEvent(first.url, message(browserId, 'IDENTITY', { email: 'joan@example.com', identifiers: [{ id: 'CRM-joan', provider: 'crm' }] }))).status).toBe(200);
-  expect((await sendOfflineOrder(order('ORD-durable', { email: 'joan@example.com' }), { endpoint: url, auth })).ok).toBe(true);
+  expect(
+    (
+      await postEvent(
+        first.url,
+        message(browserId, 'IDENTITY', {
+          email: 'joan@example.com',
+          identifiers: [{ id: 'CRM-joan', provider: 'crm' }],
+        }),
+      )
+    ).status,
+  ).toBe(200);
+  expect(
+    (await sendOfflineOrder(order('ORD-durable', { email: 'joan@example.com' }), { endpoint: url, auth })).ok,
+  ).toBe(true);
   expect((await sendOfflineOrder(order('ORD-loose'), { endpoint: url, auth })).ok).toBe(true);
   const before = await allOrders(first.url);
   await first.close();
@@ -272,11 +344,18 @@ it('keeps offline orders, their guest and the repeats’ marks across a restart'
   try {
     expect(await allOrders(second.url)).toEqual(before);
     expect((await guest(second.url, browserId))!.offlineOrders).toEqual([before[0]]);
-    expect(before.map((o) => [o.refCode, o.browserId])).toEqual([['ORD-durable', browserId], ['ORD-loose', null]]);
+    expect(before.map((o) => [o.refCode, o.browserId])).toEqual([
+      ['ORD-durable', browserId],
+      ['ORD-loose', null],
+    ]);
     // Still a repeat after the restart, marked as one.
     expect((await sendOfflineOrder(order('ORD-durable'), { endpoint: `${second.url}${PATH}`, auth })).ok).toBe(true);
     const after = await allOrders(second.url);
-    expect(after.map((o) => [o.refCode, o.duplicateOf])).toEqual([['ORD-durable', null], ['ORD-loose', null], ['ORD-durable', before[0]!.id]]);
+    expect(after.map((o) => [o.refCode, o.duplicateOf])).toEqual([
+      ['ORD-durable', null],
+      ['ORD-loose', null],
+      ['ORD-durable', before[0]!.id],
+    ]);
     // Reset forgets them, also on disk.
     expect((await fetch(`${second.url}/sandbox/reset`, { method: 'POST' })).status).toBe(204);
     expect(await allOrders(second.url)).toEqual([]);

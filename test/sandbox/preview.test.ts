@@ -3,14 +3,30 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { forced, previewed, previewOf } from '../../demo/server/preview.mjs';
 import { startSandbox, type Started } from './helpers';
-import { DECISION_REQUEST_TYPE, DECISION_RESPONSE_TYPE, FLOW_BASE, RR_KEYS, abandon, callFlows, decisionRequest, newGuest } from './decisions-fixture';
+import {
+  DECISION_REQUEST_TYPE,
+  DECISION_RESPONSE_TYPE,
+  FLOW_BASE,
+  RR_KEYS,
+  abandon,
+  callFlows,
+  decisionRequest,
+  newGuest,
+} from './decisions-fixture';
 
-const q = (value: unknown) => new URLSearchParams({ slotwise_preview: typeof value == 'string' ? value : JSON.stringify(value) });
+const q = (value: unknown) =>
+  new URLSearchParams({ slotwise_preview: typeof value == 'string' ? value : JSON.stringify(value) });
 
 describe('previewOf', () => {
   it('reads the audience, the UTM campaign and the forced choices', () => {
-    expect(previewOf(q({ audience: 'identified', utm: 'spring_sale', force: { home_hero: 1, 'home_page.promo_1': 'X', bad: {} } }))).toEqual({
-      audience: 'identified', utm: 'spring_sale', force: { home_hero: 1, 'home_page.promo_1': 'X' },
+    expect(
+      previewOf(
+        q({ audience: 'identified', utm: 'spring_sale', force: { home_hero: 1, 'home_page.promo_1': 'X', bad: {} } }),
+      ),
+    ).toEqual({
+      audience: 'identified',
+      utm: 'spring_sale',
+      force: { home_hero: 1, 'home_page.promo_1': 'X' },
     });
   });
   it('is no preview when absent, empty or not JSON', () => {
@@ -20,7 +36,12 @@ describe('previewOf', () => {
     expect(previewOf(q('"text"'))).toBeNull();
   });
   it('shows the guest as the chosen audience, with sample values where theirs are empty', () => {
-    const guest = { audiences: new Set(['new']), utmCampaign: null, pageType: null, vars: { firstname: '', cartCount: 0, cartValue: '0.00', abandonedCount: 0, abandonedValue: '0.00', currency: '' } };
+    const guest = {
+      audiences: new Set(['new']),
+      utmCampaign: null,
+      pageType: null,
+      vars: { firstname: '', cartCount: 0, cartValue: '0.00', abandonedCount: 0, abandonedValue: '0.00', currency: '' },
+    };
     const seen = previewed(guest, { audience: 'abandoned-cart', force: {} });
     expect([...seen.audiences]).toEqual(['abandoned-cart']);
     expect(seen.vars).toMatchObject({ abandonedCount: 2, abandonedValue: '164.80', currency: 'EUR' });
@@ -38,7 +59,11 @@ describe('decision routes under a preview (demo catalog)', () => {
   afterAll(() => sandbox.dispose());
 
   const flowHtml = async (browserId: string, preview: unknown) => {
-    const res = await callFlows(`${sandbox.url}`, { ...FLOW_BASE, friendlyId: 'home_hero*', browserId }, `/v2/callFlows?${q(preview)}`);
+    const res = await callFlows(
+      `${sandbox.url}`,
+      { ...FLOW_BASE, friendlyId: 'home_hero*', browserId },
+      `/v2/callFlows?${q(preview)}`,
+    );
     return String(res.json.html);
   };
 
@@ -54,7 +79,12 @@ describe('decision routes under a preview (demo catalog)', () => {
 
   it('placements: the forced campaign, even one that targets someone else', async () => {
     const id = await newGuest(sandbox.url);
-    const params = { ...RR_KEYS, placements: 'home_page.promo_1', userId: id, slotwise_preview: JSON.stringify({ force: { 'home_page.promo_1': 'Spring Sale 2025' } }) };
+    const params = {
+      ...RR_KEYS,
+      placements: 'home_page.promo_1',
+      userId: id,
+      slotwise_preview: JSON.stringify({ force: { 'home_page.promo_1': 'Spring Sale 2025' } }),
+    };
     const answer = await (await fetch(`${sandbox.url}/rrserver/api/personalize?${new URLSearchParams(params)}`)).json();
     expect(answer.placements[0].creatives[0]).toMatchObject({ campaign: 'Spring Sale 2025' });
   });

@@ -8,15 +8,30 @@ beforeAll(async () => {
 });
 afterAll(() => sandbox.dispose());
 
-type Entry = { time: string; method: string; path: string; query: Record<string, string>; headers: Record<string, string>; status: number | null; bodyBytes: number };
+type Entry = {
+  time: string;
+  method: string;
+  path: string;
+  query: Record<string, string>;
+  headers: Record<string, string>;
+  status: number | null;
+  bodyBytes: number;
+};
 const requests = async () => (await (await fetch(`${sandbox.url}/sandbox/requests`)).json()) as Entry[];
 
 it('records every request with method, path, query, headers, status and body size', async () => {
   await fetch(`${sandbox.url}/sandbox/requests`, { method: 'DELETE' });
   const { json } = await createBrowser(sandbox.url);
-  await raw(sandbox.url, 'OPTIONS', '/v1.2/events', { Origin: 'http://shop.example', 'Access-Control-Request-Method': 'POST' });
+  await raw(sandbox.url, 'OPTIONS', '/v1.2/events', {
+    Origin: 'http://shop.example',
+    'Access-Control-Request-Method': 'POST',
+  });
   const body = JSON.stringify(message(json.ref, 'VIEW'));
-  await fetch(`${sandbox.url}/v1.2/events`, { method: 'POST', headers: { 'content-type': 'application/json', 'x-library-version': '1.4.3' }, body });
+  await fetch(`${sandbox.url}/v1.2/events`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', 'x-library-version': '1.4.3' },
+    body,
+  });
   await postEvent(sandbox.url, { type: 'VIEW' });
   await fetch(`${sandbox.url}/missing.js`);
 
@@ -46,7 +61,9 @@ it('keeps the newest 5000 entries', async () => {
   await fetch(`${sandbox.url}/sandbox/requests`, { method: 'DELETE' });
   const total = 5050;
   for (let i = 0; i < total; i += 50) {
-    await Promise.all(Array.from({ length: 50 }, (_, j) => fetch(`${sandbox.url}/n/${i + j}`).then((r) => r.arrayBuffer())));
+    await Promise.all(
+      Array.from({ length: 50 }, (_, j) => fetch(`${sandbox.url}/n/${i + j}`).then((r) => r.arrayBuffer())),
+    );
   }
   const log = await requests();
   expect(log).toHaveLength(5000);

@@ -51,7 +51,10 @@ describe('serving', () => {
   });
 
   it('redirects a directory without its slash, keeping the query', async () => {
-    for (const [path, location] of [['/shop?a=1', '/shop/?a=1'], ['/dist', '/dist/']]) {
+    for (const [path, location] of [
+      ['/shop?a=1', '/shop/?a=1'],
+      ['/dist', '/dist/'],
+    ]) {
       const res = await fetch(sandbox.url + path, { redirect: 'manual' });
       expect(res.status, path).toBe(301);
       expect(res.headers.get('location')).toBe(location);

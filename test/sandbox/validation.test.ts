@@ -30,16 +30,32 @@ const cases: Array<[string, () => Record<string, unknown>, string]> = [
   ['type too long', () => message(browserId, `A${'B'.repeat(50)}`), 'type'],
   ['channel missing', () => omit(message(browserId, 'VIEW'), 'channel'), 'channel'],
   ['channel unknown', () => message(browserId, 'VIEW', { channel: 'web' }), 'channel'],
-  ['FORM with a bad channel', () => message(browserId, 'FORM', { channel: 'EMAIL', ext: { formId: 'f', interactionType: 'VIEWED' } }), 'channel'],
+  [
+    'FORM with a bad channel',
+    () => message(browserId, 'FORM', { channel: 'EMAIL', ext: { formId: 'f', interactionType: 'VIEWED' } }),
+    'channel',
+  ],
   ['pos missing', () => omit(message(browserId, 'VIEW'), 'pos'), 'pos'],
   ['pos empty (only the Edge fills it in)', () => message(browserId, 'VIEW', { pos: '' }), 'pos'],
   ['currency missing', () => omit(message(browserId, 'VIEW'), 'currency'), 'currency'],
-  ['currency missing on ADD', () => omit(message(browserId, 'ADD', { product: { item_id: 'a', currency: 'EUR' } }), 'currency'), 'currency'],
+  [
+    'currency missing on ADD',
+    () => omit(message(browserId, 'ADD', { product: { item_id: 'a', currency: 'EUR' } }), 'currency'),
+    'currency',
+  ],
   ['language missing', () => omit(message(browserId, 'VIEW'), 'language'), 'language'],
   ['page missing', () => omit(message(browserId, 'VIEW'), 'page'), 'page'],
   ['page empty', () => message(browserId, 'VIEW', { page: '' }), 'page'],
-  ['FORM without ext.formId', () => message(browserId, 'FORM', { ext: { interactionType: 'SUBMITTED' } }), 'ext.formId'],
-  ['FORM without ext.interactionType', () => message(browserId, 'FORM', { ext: { formId: 'f' } }), 'ext.interactionType'],
+  [
+    'FORM without ext.formId',
+    () => message(browserId, 'FORM', { ext: { interactionType: 'SUBMITTED' } }),
+    'ext.formId',
+  ],
+  [
+    'FORM without ext.interactionType',
+    () => message(browserId, 'FORM', { ext: { formId: 'f' } }),
+    'ext.interactionType',
+  ],
   ['ext an array', () => message(browserId, 'VIEW', { ext: ['a'] }), 'ext'],
   ['ext nested', () => message(browserId, 'VIEW', { ext: { a: { b: 1 } } }), 'ext'],
   ['ext with 51 keys', () => message(browserId, 'VIEW', { ext: fiftyOneKeys }), 'ext'],
@@ -47,15 +63,31 @@ const cases: Array<[string, () => Record<string, unknown>, string]> = [
   ['ADD without product', () => message(browserId, 'ADD'), 'product'],
   ['ADD with a product string', () => message(browserId, 'ADD', { product: 'SKU-1' }), 'product'],
   ['ADD with an anonymous product', () => message(browserId, 'ADD', { product: { price: 1 } }), 'product'],
-  ['ADD with quantity 0', () => message(browserId, 'ADD', { product: { item_id: 'a', quantity: 0 } }), 'product.quantity'],
-  ['ADD with a string price', () => message(browserId, 'ADD', { product: { item_id: 'a', price: '9.99' } }), 'product.price'],
+  [
+    'ADD with quantity 0',
+    () => message(browserId, 'ADD', { product: { item_id: 'a', quantity: 0 } }),
+    'product.quantity',
+  ],
+  [
+    'ADD with a string price',
+    () => message(browserId, 'ADD', { product: { item_id: 'a', price: '9.99' } }),
+    'product.price',
+  ],
   ['language of 3 letters', () => message(browserId, 'VIEW', { language: 'ENG' }), 'language'],
   ['language as a locale', () => message(browserId, 'VIEW', { language: 'en-GB' }), 'language'],
   ['currency of 2 letters', () => message(browserId, 'VIEW', { currency: 'EU' }), 'currency'],
   ['currency as a symbol', () => message(browserId, 'VIEW', { currency: '€' }), 'currency'],
   ['IDENTITY without identifiers', () => message(browserId, 'IDENTITY', { email: 'a@b.co' }), 'identifiers'],
-  ['IDENTITY with an identifier lacking provider', () => message(browserId, 'IDENTITY', { identifiers: [{ id: 'x' }] }), 'identifiers'],
-  ['IDENTITY with a bad email', () => message(browserId, 'IDENTITY', { email: 'nope', identifiers: [{ id: 'x', provider: 'crm' }] }), 'email'],
+  [
+    'IDENTITY with an identifier lacking provider',
+    () => message(browserId, 'IDENTITY', { identifiers: [{ id: 'x' }] }),
+    'identifiers',
+  ],
+  [
+    'IDENTITY with a bad email',
+    () => message(browserId, 'IDENTITY', { email: 'nope', identifiers: [{ id: 'x', provider: 'crm' }] }),
+    'email',
+  ],
 ];
 
 describe('POST /v1.2/events validation', () => {
@@ -73,7 +105,9 @@ describe('POST /v1.2/events validation', () => {
 
 describe('legacy GET validation', () => {
   it('refuses a message without client_key when the query has none either', async () => {
-    const res = await fetch(`${sandbox.url}/v1.2/event/create.json?message=${encodeURIComponent(JSON.stringify(omit(message(browserId, 'VIEW'), 'client_key')))}`);
+    const res = await fetch(
+      `${sandbox.url}/v1.2/event/create.json?message=${encodeURIComponent(JSON.stringify(omit(message(browserId, 'VIEW'), 'client_key')))}`,
+    );
     expect(res.status).toBe(400);
     expect(await res.json()).toMatchObject({ field: 'client_key' });
   });
