@@ -268,6 +268,16 @@ describe('renderer', () => {
     expect(unobserved).toContain(lazy);
   });
 
+  it('does not take content it put into a slot for a new slot, whatever its attributes say', async () => {
+    // A decision's content may itself carry slot attributes: still not a slot of the page.
+    answer = async (what) => (calls.push(what), [html('home_page.a', '<i data-slotwise-flow="inner">in a slot</i>')]);
+    document.body.innerHTML = '<div id="a" data-slotwise-placement="home_page.a"></div>';
+    await renderer.render();
+    await vi.advanceTimersByTimeAsync(0);
+    expect(document.querySelector('#a [data-slotwise-flow="inner"]')).not.toBeNull();
+    expect(calls).toEqual(['placements:home_page.a']);
+  });
+
   it('decides slots added later, and every slot again on page()', async () => {
     answer = async (what) => (calls.push(what), [html(what.split(':')[1]!, 'x')]);
     document.body.innerHTML = '<div data-slotwise-placement="home_page.a"></div>';

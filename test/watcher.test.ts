@@ -1,16 +1,21 @@
 // @vitest-environment happy-dom
-// The one observer of the page's slots (src/slots/watcher.ts): what it reports, to whom, and when
-// it stops observing.
+// The one observer of the page (src/slots/watcher.ts): what it reports, to whom, and when it stops
+// observing.
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { watchSlots } from '../src/slots/watcher';
-import type { SlotChanges } from '../src/types/parts';
+import { watchPage } from '../src/slots/watcher';
+import type { PageChanges } from '../src/types/parts';
 
 /** A listener that keeps every batch it hears, as the ids of the roots (or their tag names). */
 function recorder() {
   const batches: { added: string[]; removed: string[] }[] = [];
   const name = (el: HTMLElement) => el.id || el.tagName.toLowerCase();
-  const listener: SlotChanges = (added, removed) =>
-    batches.push({ added: added.map(name), removed: removed.map(name) });
+  const elements = (lists: NodeList[]) =>
+    lists.flatMap((list) => [...list]).filter((node): node is HTMLElement => node instanceof HTMLElement);
+  const listener: PageChanges = (records) =>
+    batches.push({
+      added: elements(records.map((record) => record.addedNodes)).map(name),
+      removed: elements(records.map((record) => record.removedNodes)).map(name),
+    });
   return { batches, listener };
 }
 
@@ -22,7 +27,7 @@ const element = (html: string) => {
 /** Mutation records are delivered in a microtask. */
 const delivered = () => new Promise((resolve) => setTimeout(resolve));
 
-describe('watchSlots', () => {
+describe('watchPage', () => {
   const stops: (() => void)[] = [];
   afterEach(() => {
     stops.splice(0).forEach((stop) => stop());
@@ -33,7 +38,7 @@ describe('watchSlots', () => {
   it('reports the element subtrees added and removed in one batch, to every listener', async () => {
     const first = recorder();
     const second = recorder();
-    stops.push(watchSlots(first.listener), watchSlots(second.listener));
+    stops.push(watchPage(first.listener), watchPage(second.listener));
     document.body.innerHTML = '<section id="old"></section>';
     await delivered();
     first.batches.length = second.batches.length = 0;
@@ -44,25 +49,13 @@ describe('watchSlots', () => {
     expect(second.batches).toEqual(first.batches);
   });
 
-  it('does not take content put into a shown slot for a new slot', async () => {
-    const { batches, listener } = recorder();
-    document.body.innerHTML =
-      '<div id="slot" data-slotwise-placement="home_page.a" data-slotwise-state="decided"></div>';
-    stops.push(watchSlots(listener));
-    // A decision's content may itself carry slot attributes: still not a slot of the page.
-    document.querySelector('#slot')!.replaceChildren(element('<div id="inside" data-slotwise-flow="f"></div>'));
-    document.body.append(element('<div id="beside" data-slotwise-flow="f"></div>'));
-    await delivered();
-    expect(batches).toEqual([{ added: ['beside'], removed: [] }]);
-  });
-
   it('holds a listener once, and stops observing when the last one leaves', async () => {
     const disconnect = vi.spyOn(MutationObserver.prototype, 'disconnect');
     const first = recorder();
     const second = recorder();
-    const stopFirst = watchSlots(first.listener);
-    watchSlots(first.listener); // watching again (the renderer does, on every pass) changes nothing
-    const stopSecond = watchSlots(second.listener);
+    const stopFirst = watchPage(first.listener);
+    watchPage(first.listener); // watching again (the renderer does, on every pass) changes nothing
+    const stopSecond = watchPage(second.listener);
     document.body.append(element('<p id="one"></p>'));
     await delivered();
     expect(first.batches).toHaveLength(1);
@@ -80,7 +73,7 @@ describe('watchSlots', () => {
     expect(second.batches).toHaveLength(2);
 
     // Watched again later: observing again, from that moment.
-    stops.push(watchSlots(second.listener));
+    stops.push(watchPage(second.listener));
     document.body.append(element('<p id="four"></p>'));
     await delivered();
     expect(second.batches.map((batch) => batch.added)).toEqual([['one'], ['two'], ['four']]);

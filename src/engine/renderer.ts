@@ -14,7 +14,7 @@ import { findSlots, slotOf, type Slot } from './slots';
 import { createTracking } from './tracking';
 import type { Decision, SlotReport, SlotState } from '../types/decision';
 import type { Settings } from '../types/options';
-import type { CoreServices, Decisions, Renderer, SlotChanges } from '../types/parts';
+import type { CoreServices, Decisions, PageChanges, Renderer } from '../types/parts';
 
 /** Lazy slots are decided when they come this close to the viewport. */
 const LAZY_MARGIN = '300px';
@@ -173,12 +173,21 @@ export function createRenderer(settings: Settings, core: CoreServices, decisions
   }
 
   // Slots added later (SPA views, infinite lists) are decided; removed ones let go of observers.
-  const changed: SlotChanges = (added, removed) => {
-    for (const root of removed)
-      for (const { el } of findSlots(root)) {
-        tracking.release(el);
-        lazy.unobserve(el);
-      }
+  const changed: PageChanges = (records) => {
+    const added: HTMLElement[] = [];
+    for (const record of records) {
+      record.removedNodes.forEach((node) => {
+        if (node instanceof HTMLElement)
+          for (const { el } of findSlots(node)) {
+            tracking.release(el);
+            lazy.unobserve(el);
+          }
+      });
+      // Content we put into a slot is not a new slot, whatever its attributes say.
+      record.addedNodes.forEach((node) => {
+        if (node instanceof HTMLElement && !node.parentElement?.closest(`[${STATE}]`)) added.push(node);
+      });
+    }
     if (added.length) void renderRoots(added);
   };
 

@@ -7,7 +7,7 @@ import { SlotwiseError, couldNotLoad } from '../types/errors';
 import { SLOT_SELECTOR } from '../shared/markup';
 import { loadEngine, loadFlowsCodec, loadOffersCodec, loadPlacementsCodec } from '../loaders/dynamic-import';
 import { cloak, recloak, revealBudget, showUndecided, uncloak } from './visibility';
-import { watchSlots } from './watcher';
+import { watchPage } from './watcher';
 import type { Settings } from '../types/options';
 import type { CreateEngine, Engine } from '../types/parts';
 
@@ -107,7 +107,7 @@ export function createSlotDriver(
         cloak(settings.nonce);
         recloak();
       }
-      stopWaiting = watchSlots(firstSlot);
+      stopWaiting = watchPage(firstSlot);
     },
     granted() {
       if (!started) return;

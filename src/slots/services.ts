@@ -11,7 +11,7 @@ import {
 } from '../loaders/dynamic-import';
 import { trustedHTML, trustedTypesPolicy } from '../shared/trusted';
 import { cloak, hide, isLifted, recloak, reveal, revealBudget, showUndecided } from './visibility';
-import { watchSlots } from './watcher';
+import { watchPage } from './watcher';
 
 export type SlotServices = Pick<
   CoreServices,
@@ -40,7 +40,7 @@ export const slotServices: SlotServices = {
   hide,
   showUndecided,
   revealBudget,
-  watch: watchSlots,
+  watch: watchPage,
   trustedHTML,
   trustedTypesPolicy,
   loadSanitizer,

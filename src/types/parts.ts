@@ -39,11 +39,8 @@ export interface RenderHooks {
   error(error: SlotwiseError): void;
 }
 
-/**
-A batch of changes to the page (slots/watcher.ts): `added`, the element subtrees that may hold new
-slots (content the tag put into a slot is never one); `removed`, the element subtrees taken out.
-*/
-export type SlotChanges = (added: HTMLElement[], removed: HTMLElement[]) => void;
+/** A batch of changes to the page's elements (slots/watcher.ts): what a MutationObserver reports. */
+export type PageChanges = (records: MutationRecord[]) => void;
 
 /**
 What the slot engine borrows from the core: the one anti-flicker rule, the one way to show or hide
@@ -71,8 +68,8 @@ export interface CoreServices extends RenderHooks {
   pass from navigation start (when the reader began waiting), otherwise from now.
   */
   revealBudget(revealAfterMs: number, first: boolean): number;
-  /** Reports the page's added and removed subtrees to `changes` until the returned function is called. */
-  watch(changes: SlotChanges): () => void;
+  /** Reports the page's changes to `changes` until the returned function is called: the one observer of the page. */
+  watch(changes: PageChanges): () => void;
   trustedHTML(html: string): string;
   trustedTypesPolicy(): Policy | undefined;
   loadSanitizer(nonce?: string): Promise<Sanitize>;
