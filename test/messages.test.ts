@@ -60,6 +60,17 @@ describe('event messages (Sitecore CDP REST API wire)', () => {
     });
   });
 
+  it('refuses a currency or an email that is not a string with its own message, a Symbol included', () => {
+    for (const currency of [Symbol('EUR'), 978, ['EUR']])
+      expect(() => addMessage(settings, ctx, { item_id: 'p1', currency } as never)).toThrow(
+        expect.objectContaining({ code: 'invalid', message: expect.stringContaining('product.currency') }),
+      );
+    for (const email of [Symbol('a@b.c'), 42])
+      expect(() => identityMessage(settings, ctx, { email } as never)).toThrow(
+        expect.objectContaining({ code: 'invalid', message: expect.stringContaining('email') }),
+      );
+  });
+
   it('FORCE_CLOSE is the base fields alone', () => {
     expect(forceCloseMessage(settings, ctx)).toEqual({
       type: 'FORCE_CLOSE',

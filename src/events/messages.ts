@@ -120,7 +120,8 @@ export function addMessage(settings: Settings, ctx: CallContext, given: Product,
   const { price } = product;
   if (price !== undefined && !(Number.isFinite(price) && price >= 0))
     invalid('add(product): product.price must be a number, 0 or more');
-  if (product.currency !== undefined && !/^[a-z]{3}$/i.test(product.currency))
+  // Checked as a string first: a caller's Symbol would make test() throw a TypeError of its own.
+  if (product.currency !== undefined && !(typeof product.currency === 'string' && /^[a-z]{3}$/i.test(product.currency)))
     invalid('add(product): product.currency must be a three-letter ISO 4217 code');
   return message(
     settings,
@@ -148,7 +149,7 @@ export function identityMessage(settings: Settings, ctx: CallContext, given: Per
   const person = detach(given, 'identity(person)');
   if (!isObject(person)) invalid('identity(person): person must be an object');
   const { email, identifiers = email ? [{ id: email, provider: 'email' }] : [] } = person;
-  if (email !== undefined && !/^[^\s@]+@[^\s@]+\.[^\s@]+$/.test(email))
+  if (email !== undefined && !(typeof email === 'string' && /^[^\s@]+@[^\s@]+\.[^\s@]+$/.test(email)))
     invalid('identity(person): email is not an email address');
   if (
     !Array.isArray(identifiers) ||
