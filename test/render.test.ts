@@ -186,7 +186,10 @@ describe('renderer', () => {
     renderer.stop();
     renderer = createRenderer(
       settings,
-      coreServices({ track: (kind, d) => tracked.push(`${kind}:${d.slot}`), error: (e) => errors.push(e) }),
+      coreServices({
+        event: (_, ext) => tracked.push(`${String(ext.impression)}:${String(ext.slot)}`),
+        error: (e) => errors.push(e),
+      }),
       decisions,
     );
     document.body.innerHTML = `

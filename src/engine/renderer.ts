@@ -15,6 +15,7 @@ import { createTracking } from './tracking';
 import type { Decision, SlotReport, SlotState } from '../types/decision';
 import type { Settings } from '../types/options';
 import type { CoreServices, Decisions, PageChanges, Renderer } from '../types/parts';
+import { createImpressions } from './impressions';
 
 /** Lazy slots are decided when they come this close to the viewport. */
 const LAZY_MARGIN = '300px';
@@ -42,9 +43,10 @@ export function createRenderer(settings: Settings, core: CoreServices, decisions
   const pageUrl = () => explicitUrl ?? location.href;
   /** Shown: revealed by us, or every slot was shown because the tag could not start in time. */
   const isShown = (el: Element) => stateOf(el) != null || core.isLifted();
+  const impressions = createImpressions(settings, core);
   const tracking = createTracking((kind, el) => {
     const decision = reports.get(el)?.decision;
-    if (decision) core.track(kind, decision);
+    if (decision) impressions.track(kind, decision);
   });
   const lazy = new IntersectionObserver(
     (entries) => {
@@ -103,7 +105,7 @@ export function createRenderer(settings: Settings, core: CoreServices, decisions
     if (nodes.length) slot.el.replaceChildren(...nodes);
     core.reveal(slot.el, 'decided');
     tracking.rendered(slot.el, decision);
-    if (decision.trackingUrl) core.ping(decision.trackingUrl);
+    if (decision.trackingUrl) impressions.ping(decision.trackingUrl);
   }
 
   /** `first`: the page's first pass, whose slots have been hidden since navigation began. */

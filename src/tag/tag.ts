@@ -28,7 +28,7 @@ import { createConsentGate, isConsent } from './consent-gate';
 import { undelivered, type EventFailure } from './outcomes';
 import { droppedCounter } from './dropped-count';
 import { createEventCalls } from './event-calls';
-import { slotHooks } from './slot-hooks';
+import { customMessage } from '../events/messages';
 import { followPage } from './page-lifecycle';
 import { serverCookieRefresh } from './server-cookies';
 import { previewBar } from './preview-bar';
@@ -150,13 +150,14 @@ export function browserTag(settings: Settings): BrowserTag {
   const session = createStore(prefix, storageArea('sessionStorage'));
   const preview = () => (canSend() ? previewValue(session) : undefined);
   const rcs = createRcsStore(jar, settings.cookieExpiryDays);
-  const hooks = slotHooks(settings, events.track, preview, canSend, (error) => {
-    emit('error', { error });
-  });
   const driver = createSlotDriver(settings, canSend, (create) =>
     create(settings, {
       ...slotServices,
-      ...hooks,
+      // Impressions and clicks, from the engine: events like any other.
+      event: (type, ext) => void events.track((ctx) => customMessage(settings, ctx, type, {}, ext)),
+      error: (error) => {
+        emit('error', { error });
+      },
       browserId: () => ids.ensure(),
       rcs,
       sessionId,

@@ -33,12 +33,6 @@ export interface Renderer {
   stop(): void;
 }
 
-export interface RenderHooks {
-  track(kind: 'rendered' | 'viewable' | 'click', decision: Decision): void;
-  ping(url: string): void;
-  error(error: SlotwiseError): void;
-}
-
 /** A batch of changes to the page's elements (slots/watcher.ts): what a MutationObserver reports. */
 export type PageChanges = (records: MutationRecord[]) => void;
 
@@ -50,7 +44,11 @@ visitor's identity, consent and event tracking. In the script tag the engine
 is a file of its own, and a second copy of any of these would not work: a second `slotwise`
 policy is refused, and a second rule or loader would not know what the first has done.
 */
-export interface CoreServices extends RenderHooks {
+export interface CoreServices {
+  /** Sends an event of `type` with these `ext` fields, through the queue like any other. */
+  event(type: string, ext: Record<string, unknown>): void;
+  /** Tells the page's `error` listeners of a problem that did not fail a call. */
+  error(error: SlotwiseError): void;
   /** Hides every slot not decided yet (the snippet's rule, or one added now). */
   cloak(nonce: string): void;
   /** After a first pass: slots added later are hidden again, even after the snippet gave up waiting. */

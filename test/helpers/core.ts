@@ -6,8 +6,7 @@ import type { CoreServices } from '../../src/types/parts';
 
 export const coreServices = (visitor: Partial<CoreServices> = {}): CoreServices => ({
   ...slotServices,
-  track: () => {},
-  ping: () => {},
+  event: () => {},
   error: () => {},
   browserId: async () => 'browser-1',
   rcs: { get: () => undefined, set: () => false },
