@@ -34,21 +34,8 @@ const CODEC_ALLOWED = ['src/shared/is.ts', 'src/shared/markup.ts', 'src/shared/h
  */
 const SERVER_IDENTITY_VALUES_ALLOWED = ['src/identity/rcs.ts'];
 
-/** Every folder the layout knows; a module anywhere else in src/ escapes every rule below. */
-const KNOWN = [
-  'script-tag',
-  'server',
-  'tag',
-  'identity',
-  'events',
-  'slots',
-  'loaders',
-  'engine',
-  'debug',
-  'codecs',
-  'shared',
-  'types',
-];
+/** Every folder the layout knows (scripts/layers.cjs); a module anywhere else in src/ escapes every rule below. */
+const KNOWN = require('./scripts/layers.cjs').FOLDERS;
 
 const folders = (...names) => `^src/(${names.join('|')})/`;
 const files = (paths) => paths.map((path) => `^${path.replace(/[.]/g, '[.]')}$`);

@@ -3,29 +3,16 @@
 // result (the cruise result format in dependency-cruiser's documentation).
 //   node scripts/deps-summary.mjs          exits 1 when any rule at severity 'error' is broken
 import { spawnSync } from 'node:child_process';
+import { createRequire } from 'node:module';
 import process from 'node:process';
 import { fileURLToPath, URL } from 'node:url';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 const bin = fileURLToPath(new URL('../node_modules/dependency-cruiser/bin/dependency-cruise.mjs', import.meta.url));
 
-/** Top to bottom, as the layers in .dependency-cruiser.cjs; folders not named here come last. */
-const LAYERS = [
-  'index.ts',
-  'script-tag',
-  'script-tag/parts',
-  'server',
-  'tag',
-  'identity',
-  'events',
-  'slots',
-  'loaders',
-  'engine',
-  'debug',
-  'codecs',
-  'shared',
-  'types',
-];
+/** Top to bottom, as the dependency rule layers them; folders not named here come last. */
+const LAYERS = ['index.ts', ...createRequire(import.meta.url)('./layers.cjs').FOLDERS];
+LAYERS.splice(LAYERS.indexOf('script-tag') + 1, 0, 'script-tag/parts');
 
 function cruise() {
   const run = spawnSync(

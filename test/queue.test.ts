@@ -2,6 +2,7 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { MAX_QUEUED, createQueue, type QueueOptions } from '../src/events/queue';
 import { createStore } from '../src/shared/store';
+import { quotaStorage } from './helpers/storage';
 import type { Message } from '../src/types/wire';
 
 const message = (type: string, eventId = type): Message => ({ type, ext: { eventId } });
@@ -50,22 +51,10 @@ describe('persisted queue', () => {
   });
 
   it('forgets an event it cannot mark as handed off (storage full): the next page load must not send it', () => {
-    let full = false;
-    const storage = {
-      get length() {
-        return localStorage.length;
-      },
-      key: (i: number) => localStorage.key(i),
-      getItem: (key: string) => localStorage.getItem(key),
-      setItem: (key: string, value: string) => {
-        if (full) throw new DOMException('full', 'QuotaExceededError');
-        localStorage.setItem(key, value);
-      },
-      removeItem: (key: string) => localStorage.removeItem(key),
-    } as Storage;
+    const { storage, state } = quotaStorage();
     const queue = queueIn({}, storage);
     const event = queue.add(message('ADD'));
-    full = true;
+    state.full = true;
     queue.handOff(event.key);
     expect(queueIn().head()).toBeUndefined();
   });

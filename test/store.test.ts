@@ -1,24 +1,7 @@
 // @vitest-environment happy-dom
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { createStore, storageArea } from '../src/shared/store';
-
-/** localStorage that refuses every write while `full` is set, as a full quota does. */
-function quota() {
-  const state = { full: false };
-  const storage = {
-    get length() {
-      return localStorage.length;
-    },
-    key: (i: number) => localStorage.key(i),
-    getItem: (key: string) => localStorage.getItem(key),
-    setItem: (key: string, value: string) => {
-      if (state.full) throw new DOMException('full', 'QuotaExceededError');
-      localStorage.setItem(key, value);
-    },
-    removeItem: (key: string) => localStorage.removeItem(key),
-  } as Storage;
-  return { storage, state };
-}
+import { quotaStorage } from './helpers/storage';
 
 /** A storage whose every call throws, as in a sandboxed frame. */
 const hostile = new Proxy(
@@ -51,7 +34,7 @@ describe('Store', () => {
   });
 
   it('keeps a value the browser refuses in memory for this page, says so, and lists it', () => {
-    const { storage, state } = quota();
+    const { storage, state } = quotaStorage();
     const store = createStore('p:', storage);
     store.set('q:1', 'stored');
     state.full = true;
