@@ -87,6 +87,6 @@ describe('the preview bar', () => {
     const warn = vi.spyOn(console, 'warn').mockImplementation(() => {});
     bar().show();
     await settle();
-    expect(warn).toHaveBeenCalledWith(expect.stringMatching(/debug overlay could not load/));
+    expect(warn).toHaveBeenCalledWith(expect.stringMatching(/preview bar could not load/));
   });
 });

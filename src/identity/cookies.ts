@@ -90,8 +90,8 @@ export function createCookieJar(domainOption: string): CookieJar {
         // "/", "/a", "/a/", "/a/b", "/a/b/" for "/a/b".
         for (let at = 0; at >= 0; at = path.indexOf('/', at + 1))
           for (const prefix of [path.slice(0, at) || '/', path.slice(0, at + 1)])
-            for (const domain of ['', ...labels.slice(0, -1).map((_, i) => '; Domain=' + labels.slice(i).join('.'))])
-              document.cookie = `${name}=; Max-Age=-1; Path=${prefix}${domain}`;
+            for (const domain of [[], ...labels.slice(0, -1).map((_, i) => [`Domain=${labels.slice(i).join('.')}`])])
+              write(name, '', ['Max-Age=-1', `Path=${prefix}`, ...domain]);
       }, undefined),
   };
 }

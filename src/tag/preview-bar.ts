@@ -44,7 +44,7 @@ export function previewBar({
             close = show(() => e.reports(), nonce, previewing ? { value: previewing, end: endPreview } : undefined);
         },
         () => {
-          console.warn('slotwise: the debug overlay could not load (it needs consent and the slot engine)');
+          console.warn('slotwise: the preview bar could not load (it needs consent and the slot engine)');
         },
       );
     },
