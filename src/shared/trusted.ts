@@ -2,7 +2,9 @@
 // to. It only ever receives HTML that was sanitized, HTML the site declared trusted
 // (`html: 'trusted'`), or the URL of our own sanitizer chunk.
 import type { Policy } from '../types/parts';
+
 const identity: Policy = { createHTML: (html) => html, createScriptURL: (url) => url };
+/** Deliberately module-level: the page allows one policy of a name, made on first use and shared. */
 let policy: Policy | undefined;
 
 /** The `slotwise` policy where the browser has Trusted Types (DOMPurify parses through it too). */
