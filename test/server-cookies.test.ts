@@ -36,7 +36,13 @@ afterEach(() => {
 describe('the server re-sets our cookies (server cookies)', () => {
   it('asks once per page when the browser id cookie was missing, and keeps the time', async () => {
     const asked = Date.now();
-    const refresh = serverCookieRefresh(settings(), jar(), ids('bid-1'), createStore('p:', localStorage), () => true);
+    const refresh = serverCookieRefresh({
+      settings: settings(),
+      jar: jar(),
+      ids: ids('bid-1'),
+      store: createStore('p:', localStorage),
+      allowed: () => true,
+    });
     refresh();
     refresh();
     await vi.waitFor(() => expect(Number(localStorage.getItem(KEY))).toBeGreaterThanOrEqual(asked));
@@ -46,29 +52,53 @@ describe('the server re-sets our cookies (server cookies)', () => {
   it('with the cookie there, asks only when a day has passed since the last time', async () => {
     localStorage.setItem(KEY, String(Date.now() - DAY_MS + 60_000));
     const browserIds = ids('bid-1');
-    serverCookieRefresh(settings(), jar('bid-1'), browserIds, createStore('p:', localStorage), () => true)();
+    serverCookieRefresh({
+      settings: settings(),
+      jar: jar('bid-1'),
+      ids: browserIds,
+      store: createStore('p:', localStorage),
+      allowed: () => true,
+    })();
     await vi.waitFor(() => expect(browserIds.ensure).toHaveBeenCalled());
     await new Promise((resolve) => setTimeout(resolve, 10));
     expect(refreshes()).toHaveLength(0);
     vi.setSystemTime(Date.now() + 60_000);
-    serverCookieRefresh(settings(), jar('bid-1'), ids('bid-1'), createStore('p:', localStorage), () => true)();
+    serverCookieRefresh({
+      settings: settings(),
+      jar: jar('bid-1'),
+      ids: ids('bid-1'),
+      store: createStore('p:', localStorage),
+      allowed: () => true,
+    })();
     await vi.waitFor(() => expect(refreshes()).toHaveLength(1));
   });
 
   it('asks nothing when not configured, without consent (until it is given), or without a browser id', async () => {
     const notConfigured = ids('bid-1');
-    serverCookieRefresh(settings(''), jar(), notConfigured, createStore('p:', localStorage), () => true)();
+    serverCookieRefresh({
+      settings: settings(''),
+      jar: jar(),
+      ids: notConfigured,
+      store: createStore('p:', localStorage),
+      allowed: () => true,
+    })();
     let allowed = false;
-    const refresh = serverCookieRefresh(
-      settings(),
-      jar(),
-      ids('bid-1'),
-      createStore('p:', localStorage),
-      () => allowed,
-    );
+    const refresh = serverCookieRefresh({
+      settings: settings(),
+      jar: jar(),
+      ids: ids('bid-1'),
+      store: createStore('p:', localStorage),
+      allowed: () => allowed,
+    });
     refresh();
     const noId = ids(undefined);
-    serverCookieRefresh(settings(), jar(), noId, createStore('p:', localStorage), () => true)();
+    serverCookieRefresh({
+      settings: settings(),
+      jar: jar(),
+      ids: noId,
+      store: createStore('p:', localStorage),
+      allowed: () => true,
+    })();
     await vi.waitFor(() => expect(noId.ensure).toHaveBeenCalled());
     await new Promise((resolve) => setTimeout(resolve, 10));
     expect(notConfigured.ensure).not.toHaveBeenCalled();
@@ -80,10 +110,22 @@ describe('the server re-sets our cookies (server cookies)', () => {
 
   it('keeps no time when the server failed, or consent was withdrawn meanwhile', async () => {
     api.answer({ status: 500 });
-    serverCookieRefresh(settings(), jar(), ids('bid-1'), createStore('p:', localStorage), () => true)();
+    serverCookieRefresh({
+      settings: settings(),
+      jar: jar(),
+      ids: ids('bid-1'),
+      store: createStore('p:', localStorage),
+      allowed: () => true,
+    })();
     await vi.waitFor(() => expect(refreshes()).toHaveLength(1));
     let allowed = true;
-    serverCookieRefresh(settings(), jar(), ids('bid-1'), createStore('p:', localStorage), () => allowed)();
+    serverCookieRefresh({
+      settings: settings(),
+      jar: jar(),
+      ids: ids('bid-1'),
+      store: createStore('p:', localStorage),
+      allowed: () => allowed,
+    })();
     allowed = false;
     await vi.waitFor(() => expect(refreshes()).toHaveLength(2));
     await new Promise((resolve) => setTimeout(resolve, 10));

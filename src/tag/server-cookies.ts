@@ -12,18 +12,18 @@ import type { Settings } from '../types/options';
 
 const DAY_MS = 86_400_000;
 
-/**
-Returns `refresh`: asks the server (`settings.serverCookies`) once, the first time it is called while `allowed`.
-@param store keeps the time of the last refresh
-@param allowed whether this tab may send (consent, not destroyed)
-*/
-export function serverCookieRefresh(
-  settings: Settings,
-  jar: CookieJar,
-  ids: BrowserIds,
-  store: Store,
-  allowed: () => boolean,
-): () => void {
+export interface ServerCookieRefreshOptions {
+  settings: Settings;
+  jar: CookieJar;
+  ids: BrowserIds;
+  /** Keeps the time of the last refresh. */
+  store: Store;
+  /** Whether this tab may send (consent, not destroyed). */
+  allowed: () => boolean;
+}
+
+/** Returns `refresh`: asks the server (`settings.serverCookies`) once, the first time it is called while `allowed`. */
+export function serverCookieRefresh({ settings, jar, ids, store, allowed }: ServerCookieRefreshOptions): () => void {
   // Read now, before the tag writes the cookie.
   const hadCookie = jar.get(browserIdCookie(settings.clientKey));
   let asked = !settings.serverCookies;

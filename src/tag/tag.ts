@@ -182,7 +182,7 @@ export function browserTag(settings: Settings): BrowserTag {
     driver.start();
     bar.show();
   };
-  const askServer = serverCookieRefresh(settings, jar, ids, store, canSend);
+  const askServer = serverCookieRefresh({ settings, jar, ids, store, allowed: canSend });
   askServer();
   if (document.readyState === 'loading') document.addEventListener('DOMContentLoaded', start, { once: true });
   else start();
