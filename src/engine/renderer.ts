@@ -196,7 +196,7 @@ export function createRenderer(settings: Settings, core: CoreServices, decisions
   const renderer: Renderer = {
     reports,
     start: () => renderRoots([document], true),
-    // The tag checked the arguments at its boundary (tag.ts).
+    // The tag checked the arguments at its boundary (tag/decision-calls.ts).
     render: (root = document) => renderRoots([root]),
     page({ url, again = true } = {}) {
       explicitUrl = url && new URL(url, location.href).href;
