@@ -33,19 +33,6 @@ export default tseslint.config(
     files: ['test/**/*.ts', 'e2e/**/*.ts', '**/*.d.mts', 'demo/**/*.d.ts'],
     extends: [tseslint.configs.recommended],
   },
-  // Known debt, listed so it shrinks: these tests read the vendors' JSON answers (and hand-built
-  // bad orders) many levels deep as `any`; typing each answer is open work. Everything else in
-  // test/ and e2e/ is held to the rule.
-  {
-    files: [
-      'test/sandbox/decisions-*.ts',
-      'test/sandbox/durability.test.ts',
-      'test/sandbox/hostile.test.ts',
-      'test/conformance/sitecore.test.ts',
-      'test/server.test.ts',
-    ],
-    rules: { '@typescript-eslint/no-explicit-any': 'off' },
-  },
   // Node scripts: the demo's servers, the benchmarks, the e2e helpers, scripts/ and the configs.
   {
     files: ['**/*.mjs', '**/*.cjs'],

@@ -16,6 +16,15 @@ import {
 } from '../src/server/index';
 import { documentedOrder } from './helpers/offline-order';
 
+/**
+ * A documented order as the validation cases spoil it: any field may be dropped or given a wrong
+ * type, which OfflineOrder rightly refuses to express.
+ */
+type LooseOrder = {
+  order: Record<string, unknown> & { items: Record<string, unknown>[] };
+  user: Record<string, unknown>;
+};
+
 const clientKey = 'pqsDATA3lw12v5a9rrjnPLKMq2RdYEo';
 const BID = `bid_${clientKey}`;
 const browserId = 'f5e2b5c8-1d0e-4f5a-9c1b-2f6a3c4d5e6f';
@@ -335,22 +344,22 @@ describe('sendOfflineOrder: the request', () => {
 });
 
 describe('sendOfflineOrder: validation, before anything is sent', () => {
-  type Case = [name: string, change: (o: any) => void, field: RegExp];
+  type Case = [name: string, change: (o: LooseOrder) => void, field: RegExp];
   const cases: Case[] = [
     ['missing order.refCode', (o) => delete o.order.refCode, /order\.refCode/],
     ['empty order.refCode', (o) => (o.order.refCode = '  '), /order\.refCode/],
-    ['an item without refCode', (o) => delete o.order.items[1].refCode, /order\.items\[1\]\.refCode/],
+    ['an item without refCode', (o) => delete o.order.items[1]!.refCode, /order\.items\[1\]\.refCode/],
     ['user without id or email', (o) => (o.user = { info: { gender: 'male' } }), /user.*id or an email/],
-    ['non-integer qty', (o) => (o.order.items[0].qty = 1.5), /order\.items\[0\]\.qty/],
-    ['qty as a string', (o) => (o.order.items[0].qty = '1'), /order\.items\[0\]\.qty/],
-    ['price as a string', (o) => (o.order.items[0].price = '50.00'), /order\.items\[0\]\.price/],
+    ['non-integer qty', (o) => (o.order.items[0]!.qty = 1.5), /order\.items\[0\]\.qty/],
+    ['qty as a string', (o) => (o.order.items[0]!.qty = '1'), /order\.items\[0\]\.qty/],
+    ['price as a string', (o) => (o.order.items[0]!.price = '50.00'), /order\.items\[0\]\.price/],
     ['missing shipping', (o) => delete o.order.shipping, /order\.shipping/],
     ['missing subTotal', (o) => delete o.order.subTotal, /order\.subTotal/],
     ['total as a string', (o) => (o.order.total = '90.00'), /order\.total/],
     ['no items', (o) => (o.order.items = []), /order\.items/],
     [
       'item attributes not an object',
-      (o) => (o.order.items[0].attributes = 'discount'),
+      (o) => (o.order.items[0]!.attributes = 'discount'),
       /order\.items\[0\]\.attributes/,
     ],
     ['missing currency', (o) => delete o.order.currency, /order\.currency/],
@@ -358,14 +367,14 @@ describe('sendOfflineOrder: validation, before anything is sent', () => {
     ['orderDate that does not parse', (o) => (o.order.orderDate = 'yesterday'), /order\.orderDate/],
     ['orderDate on no real day', (o) => (o.order.orderDate = '2016-02-30T10:00:00Z'), /order\.orderDate/],
     ['orderDate without a time zone', (o) => (o.order.orderDate = '2016-05-16T14:25:00'), /order\.orderDate/],
-    ['missing order', (o) => delete o.order, /order must be an object/],
-    ['items not an array', (o) => (o.order.items = { refCode: 'ref1' }), /order\.items/],
+    ['missing order', (o) => delete (o as Partial<LooseOrder>).order, /order must be an object/],
+    ['items not an array', (o) => ((o.order as Record<string, unknown>).items = { refCode: 'ref1' }), /order\.items/],
   ];
 
   it.each(cases)('%s', async (_name, change, field) => {
     const sent = api();
-    const order = structuredClone(documentedOrder()) as any;
-    change(order);
+    const order = structuredClone(documentedOrder());
+    change(order as unknown as LooseOrder);
     const result = await sendOfflineOrder(order, { endpoint, auth });
     expect(result.ok).toBe(false);
     if (result.ok) return;
@@ -615,17 +624,17 @@ describe('sendOfflineOrder: what JSON cannot write as given is invalid, named, a
   };
   const impostor = Object.create(Date.prototype) as Date;
 
-  type Case = [name: string, change: (o: any) => void, field: RegExp];
+  type Case = [name: string, change: (o: LooseOrder) => void, field: RegExp];
   const cases: Case[] = [
     ['cyclic order.attributes', (o) => (o.order.attributes = cyclic), /order\.attributes\.self contains itself/],
     [
       'a BigInt in item attributes',
-      (o) => (o.order.items[1].attributes = { count: 10n }),
+      (o) => (o.order.items[1]!.attributes = { count: 10n }),
       /order\.items\[1\]\.attributes\.count .*BigInt 10n/,
     ],
     [
       'a BigInt qty',
-      (o) => (o.order.items[0].qty = 1n),
+      (o) => (o.order.items[0]!.qty = 1n),
       /order\.items\[0\]\.qty must be a whole number \(got the BigInt 1n\)/,
     ],
     ['a BigInt total', (o) => (o.order.total = 90n), /order\.total must be a number/],
@@ -662,7 +671,7 @@ describe('sendOfflineOrder: what JSON cannot write as given is invalid, named, a
     ],
     [
       'a getter that throws',
-      (o) => (o.order.items[0].attributes = throwing),
+      (o) => (o.order.items[0]!.attributes = throwing),
       /order\.items\[0\]\.attributes\.discount could not be read \(no discount today\)/,
     ],
     [
@@ -685,15 +694,15 @@ describe('sendOfflineOrder: what JSON cannot write as given is invalid, named, a
     ['a date after year 9999', (o) => (o.order.orderDate = new Date(8.64e15)), /order\.orderDate/],
     [
       'a quantity beyond 2^53',
-      (o) => (o.order.items[0].qty = 1e20),
+      (o) => (o.order.items[0]!.qty = 1e20),
       /order\.items\[0\]\.qty must be a whole number \(got 100000000000000000000\)/,
     ],
   ];
 
   it.each(cases)('%s', async (_name, change, field) => {
     const sent = api();
-    const order = documentedOrder() as any;
-    change(order);
+    const order = documentedOrder();
+    change(order as unknown as LooseOrder);
     const result = await sendOfflineOrder(order, { endpoint, auth });
     expect(result).toMatchObject({
       ok: false,

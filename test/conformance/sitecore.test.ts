@@ -11,19 +11,83 @@ import { browserCreateRequest, browserRefOf, eventRequest, flowDecision, flowReq
 import { CLIENT_KEY, guest, raw, startSandbox, type Started } from '../sandbox/helpers';
 import type { Settings } from '../../src/types/options';
 
-type Json = any;
-const fixture = (name: string): Json =>
-  JSON.parse(readFileSync(new URL(`./fixtures/${name}`, import.meta.url), 'utf8'));
-const events = fixture('sitecore-events.json');
-const flows = fixture('sitecore-flows.json');
-const differences = fixture('sitecore-differences.json');
-const captures: Array<[string, Json]> = [
+// The fixtures' shapes: only the fields these tests read.
+type Body = Record<string, unknown>;
+interface Documented {
+  status: number;
+  body: unknown;
+}
+interface EventCase {
+  name: string;
+  message?: Body;
+  request?: { method: string; url?: string };
+  response: Documented;
+}
+interface FlowBody extends Body {
+  friendlyId: string;
+  clientKey: string;
+  channel: string;
+  language: string;
+  currencyCode: string;
+  pointOfSale: string;
+  browserId?: string;
+  email?: string;
+  identifiers?: { provider: string; id: string };
+}
+interface FlowCase {
+  name: string;
+  pageUrl?: string;
+  request: { path: string; body: FlowBody };
+  response: Documented;
+}
+interface CapturedRequest {
+  method: string;
+  path: string;
+  query: Record<string, string>;
+  headers: Record<string, string>;
+  body?: Body & { browser_id?: string; browserId?: string; client_key?: string };
+}
+interface Capture {
+  scenarios: Array<{
+    name: string;
+    steps: Array<{
+      step: string;
+      requests: CapturedRequest[];
+      result?: Body & { friendlyId?: string; getBrowserId?: string; ref?: string };
+    }>;
+  }>;
+}
+interface DifferenceRequest {
+  method: string;
+  path: string;
+  headers?: Record<string, string>;
+  body?: unknown;
+  same?: undefined;
+}
+/** Send the (full) request at this index again. */
+interface Repeat {
+  same: number;
+  path?: undefined;
+}
+interface DifferenceCase {
+  name: string;
+  requests: Array<DifferenceRequest | Repeat>;
+  responses: Documented[];
+  stored?: { events: number; duplicates?: number; cartQuantity?: number };
+}
+
+const fixture = <T>(name: string): T =>
+  JSON.parse(readFileSync(new URL(`./fixtures/${name}`, import.meta.url), 'utf8')) as T;
+const events = fixture<{ cases: EventCase[] }>('sitecore-events.json');
+const flows = fixture<{ cases: FlowCase[]; attributeExamples: Record<string, unknown[]> }>('sitecore-flows.json');
+const differences = fixture<{ cases: DifferenceCase[] }>('sitecore-differences.json');
+const captures: Array<[string, Capture]> = [
   ['Engage 1.4.3', fixture('sitecore-engage-captures.json')],
   ['Cloud SDK 0.6.1', fixture('sitecore-cloudsdk-captures.json')],
 ];
 
 /** Cases by name, for it.each. */
-const named = (list: Json[]) => list.map((c) => [c.name as string, c] as [string, Json]);
+const named = <T extends { name: string }>(list: T[]) => list.map((c) => [c.name, c] as [string, T]);
 
 /** Every string of `value` with the placeholders replaced. */
 function fill<T>(value: T, vars: Record<string, string>): T {
@@ -44,7 +108,7 @@ function expectShape(actual: unknown, expected: unknown, where = 'body'): void {
   if (typeof expected === 'object' && expected !== null && !Array.isArray(expected)) {
     expect(typeof actual === 'object' && actual !== null, where).toBe(true);
     expect(Object.keys(actual as object).sort(), where).toEqual(Object.keys(expected).sort());
-    for (const [key, value] of Object.entries(expected)) expectShape((actual as Json)[key], value, `${where}.${key}`);
+    for (const [key, value] of Object.entries(expected)) expectShape((actual as Body)[key], value, `${where}.${key}`);
     return;
   }
   expect(actual, where).toEqual(expected);
@@ -56,7 +120,7 @@ function catalogFile(dir: string): string {
   for (const [, capture] of captures)
     for (const scenario of capture.scenarios)
       for (const step of scenario.steps) if (step.result?.friendlyId) answers.set(step.result.friendlyId, step.result);
-  const flowsOf: Json[] = [...answers].map(([friendlyId, response]) => ({ friendlyId, variants: [{ response }] }));
+  const flowsOf: Body[] = [...answers].map(([friendlyId, response]) => ({ friendlyId, variants: [{ response }] }));
   flowsOf.push(
     { friendlyId: 'slow_flow', variants: [{ response: { slow: true } }] },
     // The documented fuzzy match: the first live flow with a variant for the guest.
@@ -111,10 +175,10 @@ describe('Sitecore CDP event and browser id examples (verbatim)', () => {
   });
 
   it('browser id: the codec asks with the client key in the query and reads the ref; the sandbox answers one', async () => {
-    const doc = events.cases[0];
+    const doc = events.cases[0]!;
     const request = browserCreateRequest('https://api-engage-eu.sitecorecloud.io', CLIENT_KEY);
     const u = new URL(request.url);
-    expect(request.method).toBe(doc.request.method);
+    expect(request.method).toBe(doc.request?.method);
     expect(u.searchParams.get('client_key')).toBe(CLIENT_KEY);
     const answer = await getJson(onSandbox(request.url));
     expect(answer.status).toBe(doc.response.status);
@@ -123,9 +187,9 @@ describe('Sitecore CDP event and browser id examples (verbatim)', () => {
     expect(await guest(base, answer.json.ref)).not.toBeNull();
   });
 
-  it.each(named(events.cases.filter((c: Json) => c.message)))(
+  it.each(named(events.cases.filter((c): c is EventCase & { message: Body } => c.message !== undefined)))(
     '%s: the codec sends it in both forms; the sandbox stores it as sent',
-    async (_name, doc: Json) => {
+    async (_name, doc) => {
       const browserId = await newBrowser();
       const message = { ...fill(doc.message, settingsFor(browserId)), client_key: CLIENT_KEY };
       for (const transport of ['legacy', 'stream'] as const) {
@@ -168,28 +232,31 @@ describe('Sitecore CDP event and browser id examples (verbatim)', () => {
     },
   );
 
-  it.each(named(events.cases.filter((c: Json) => c.request?.url?.includes('/event/'))))(
-    '%s: the codec builds the same request; the sandbox answers it',
-    async (_name, doc: Json) => {
-      const browserId = await newBrowser();
-      const url = fill(doc.request.url, settingsFor(browserId)) as string;
-      const documented = new URL(url);
-      const message = JSON.parse(documented.searchParams.get('message')!);
-      const codec = new URL(eventRequest(documented.origin, { ...message, client_key: CLIENT_KEY }, 'legacy').url);
-      expect(codec.pathname).toBe(documented.pathname);
-      expect(codec.searchParams.get('client_key')).toBe(documented.searchParams.get('client_key'));
-      expect(JSON.parse(codec.searchParams.get('message')!)).toEqual({ ...message, client_key: CLIENT_KEY });
+  it.each(
+    named(
+      events.cases.filter(
+        (c): c is EventCase & { request: { url: string } } => c.request?.url?.includes('/event/') === true,
+      ),
+    ),
+  )('%s: the codec builds the same request; the sandbox answers it', async (_name, doc) => {
+    const browserId = await newBrowser();
+    const url = fill(doc.request.url, settingsFor(browserId));
+    const documented = new URL(url);
+    const message = JSON.parse(documented.searchParams.get('message')!);
+    const codec = new URL(eventRequest(documented.origin, { ...message, client_key: CLIENT_KEY }, 'legacy').url);
+    expect(codec.pathname).toBe(documented.pathname);
+    expect(codec.searchParams.get('client_key')).toBe(documented.searchParams.get('client_key'));
+    expect(JSON.parse(codec.searchParams.get('message')!)).toEqual({ ...message, client_key: CLIENT_KEY });
 
-      const res = await getJson(onSandbox(url));
-      expect(res.status).toBe(doc.response.status);
-      expectShape(res.json, doc.response.body);
-      expect((await guest(base, browserId))!.events.map((e) => e.message)).toEqual([message]);
-    },
-  );
+    const res = await getJson(onSandbox(url));
+    expect(res.status).toBe(doc.response.status);
+    expectShape(res.json, doc.response.body);
+    expect((await guest(base, browserId))!.events.map((e) => e.message)).toEqual([message]);
+  });
 });
 
 describe('Personalize API flow execution examples (verbatim)', () => {
-  const settings = (body: Json) =>
+  const settings = (body: FlowBody) =>
     ({
       target: 'https://api-engage-eu.sitecorecloud.io',
       clientKey: body.clientKey,
@@ -201,7 +268,7 @@ describe('Personalize API flow execution examples (verbatim)', () => {
 
   it.each(named(flows.cases))(
     '%s: the codec builds the documented body; the sandbox answers it',
-    async (_name, doc: Json) => {
+    async (_name, doc) => {
       const body = doc.request.body;
       const call = {
         friendlyId: body.friendlyId,
@@ -233,14 +300,14 @@ describe('Personalize API flow execution examples (verbatim)', () => {
     const res = await fetch(`${base}/v2/callFlows`, {
       method: 'POST',
       headers: { 'content-type': 'application/json' },
-      body: JSON.stringify(flows.cases[2].request.body),
+      body: JSON.stringify(flows.cases[2]?.request.body),
     });
     expect(await res.json()).toEqual({ for: 'everyone' });
   });
 
   it('takes every example value of every attribute', async () => {
-    const good = flows.cases[0].request.body;
-    for (const [attribute, examples] of Object.entries(flows.attributeExamples as Record<string, unknown[]>)) {
+    const good = flows.cases[0]?.request.body;
+    for (const [attribute, examples] of Object.entries(flows.attributeExamples)) {
       for (const example of examples) {
         const body = { ...good, [attribute]: example };
         if (attribute === 'email' || attribute === 'identifiers') delete body.browserId;
@@ -255,12 +322,12 @@ describe('Personalize API flow execution examples (verbatim)', () => {
   });
 });
 
-describe.each(captures)('replayed captures of %s', (_name, capture: Json) => {
+describe.each(captures)('replayed captures of %s', (_name, capture) => {
   const ORIGINS = { '{SITE}': 'http://127.0.0.1:9', '{INSECURE_SITE}': 'http://shop.test:9' };
 
-  it.each(named(capture.scenarios.filter((s: Json) => s.steps.length)))(
+  it.each(named(capture.scenarios.filter((s) => s.steps.length)))(
     '%s: every request gets an answer of the captured shape',
-    async (_scenario, scenario: Json) => {
+    async (_scenario, scenario) => {
       /** The captured browser ids, as the sandbox issued them in this replay. */
       const ids: Record<string, string> = {};
       for (const step of scenario.steps) {
@@ -306,7 +373,7 @@ describe.each(captures)('replayed captures of %s', (_name, capture: Json) => {
             expect(res.status, where).toBe(200);
             expectShape(json, { ref: '<string>', customer: { ref: '<string>' } }, where);
           } else if (request.path.endsWith('/events')) {
-            if (request.body.browser_id === '') {
+            if (request.body?.browser_id === '') {
               // Engage without its cookie (insecure page, failed create): refused, on purpose; the
               // event would belong to no guest. See the README's Sitecore section.
               expect([res.status, json.field], where).toEqual([400, 'browser_id']);
@@ -316,14 +383,14 @@ describe.each(captures)('replayed captures of %s', (_name, capture: Json) => {
             const shape =
               step.requests.length === 1 && step.result?.ref
                 ? step.result
-                : { ref: '', status: 'OK', version: '1.2', client_key: request.body.client_key };
+                : { ref: '', status: 'OK', version: '1.2', client_key: request.body?.client_key };
             expectShape(json, { ...shape, ref: '<string>' }, where);
           } else if (request.path === '/v1/personalize/cdn-url') {
             expect(res.status, where).toBe(200);
             expect(json, where).toMatch(/^http:\/\/127\.0\.0\.1:\d+\/.+\.js$/);
           } else {
             // callFlows and the Edge's personalize: the flow template's answer, as captured.
-            if (request.body.browserId === '' && !request.path.startsWith('/v1/')) {
+            if (request.body?.browserId === '' && !request.path.startsWith('/v1/')) {
               expect([res.status, json.field], where).toEqual([400, 'browserId']);
               continue;
             }
@@ -337,16 +404,16 @@ describe.each(captures)('replayed captures of %s', (_name, capture: Json) => {
 });
 
 describe('where Sitecore answers differently from what the sandbox once answered', () => {
-  it.each(named(differences.cases))('%s', async (_name, doc: Json) => {
-    const edge = doc.requests.some((r: Json) => r.path?.startsWith('/v1/'));
+  it.each(named(differences.cases))('%s', async (_name, doc) => {
+    const edge = doc.requests.some((r) => r.path?.startsWith('/v1/'));
     const browserId = await newBrowser(edge);
     const vars = { '{{browserId}}': browserId, '{{clientKey}}': CLIENT_KEY };
     for (const [i, entry] of doc.requests.entries()) {
-      const request = fill(entry.same === undefined ? entry : doc.requests[entry.same], vars);
+      const request = fill(entry.same === undefined ? entry : (doc.requests[entry.same] as DifferenceRequest), vars);
       const body = request.body === undefined ? undefined : JSON.stringify(request.body);
       const res = await raw(base, request.method, request.path, request.headers ?? {}, body);
-      expect(res.status, `request ${i}: ${res.body}`).toBe(doc.responses[i].status);
-      expectShape(JSON.parse(res.body), doc.responses[i].body, `request ${i}`);
+      expect(res.status, `request ${i}: ${res.body}`).toBe(doc.responses[i]?.status);
+      expectShape(JSON.parse(res.body), doc.responses[i]?.body, `request ${i}`);
     }
     if (doc.stored) {
       const timeline = (await guest(base, browserId))!;

@@ -13,6 +13,7 @@ import {
   identify,
   newGuest,
   catalogSandbox,
+  type DecisionAnswer,
 } from './decisions-fixture';
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
@@ -38,19 +39,19 @@ describe('the documented request', () => {
       expect(res.json['ode:createDate']).toBeGreaterThan(Date.now() - 60_000);
       // Asked home first, cart second; answered the other way round, each id without `offer-`.
       const [cart, home] = res.json['xdm:propositions'];
-      expect(home['xdm:activity']).toMatchObject({
+      expect(home?.['xdm:activity']).toMatchObject({
         'xdm:id': 'xcore:activity:ffed0123',
         'repo:etag': expect.any(Number),
         'xdm:name': expect.any(String),
       });
-      expect(home['xdm:placement']).toMatchObject({
+      expect(home?.['xdm:placement']).toMatchObject({
         'xdm:id': 'xcore:placement:ffed0456',
         'repo:etag': expect.any(Number),
       });
-      expect(cart['xdm:activity']['xdm:id']).toBe('xcore:activity:fffc0789');
-      expect(cart['xdm:placement']['xdm:id']).toBe('xcore:placement:ffed0012');
-      expect(home['xdm:options']).toHaveLength(2); // xdm:itemCount 2
-      for (const option of home['xdm:options']) {
+      expect(cart?.['xdm:activity']['xdm:id']).toBe('xcore:activity:fffc0789');
+      expect(cart?.['xdm:placement']['xdm:id']).toBe('xcore:placement:ffed0012');
+      expect(home?.['xdm:options']).toHaveLength(2); // xdm:itemCount 2
+      for (const option of home!['xdm:options']!) {
         expect(option).toMatchObject({
           'xdm:id': expect.any(String),
           'repo:etag': expect.any(Number),
@@ -62,7 +63,7 @@ describe('the documented request', () => {
       }
       // The unknown profile is a new guest: nothing targets it on the cart activity.
       expect(cart).not.toHaveProperty('xdm:options');
-      expect(cart['xdm:fallback']).toMatchObject({
+      expect(cart?.['xdm:fallback']).toMatchObject({
         'xdm:id': expect.any(String),
         'repo:etag': expect.any(Number),
         '@type': `${TYPE}imagelink`,
@@ -72,7 +73,7 @@ describe('the documented request', () => {
       });
       // The API path is server to server: its credentials are expected there, not noted as a browser's.
       const log = await (await fetch(`${defaults.url}/sandbox/requests`)).json();
-      expect(log.find((r: any) => r.path === API).notes ?? []).toEqual([]);
+      expect(log.find((r: { path: string }) => r.path === API).notes ?? []).toEqual([]);
     } finally {
       await defaults.dispose();
     }
@@ -192,15 +193,15 @@ describe('validation', () => {
 });
 
 describe('decisions', () => {
-  const propositionOf = (res: { json: any }, activity: string) =>
-    res.json['xdm:propositions'].find((p: any) => p['xdm:activity']['xdm:id'] === activity);
-  const options = (res: { json: any }, activity: string) =>
-    propositionOf(res, activity)?.['xdm:options']?.map((o: any) => o['xdm:id']);
+  const propositionOf = (res: { json: DecisionAnswer }, activity: string) =>
+    res.json['xdm:propositions'].find((p) => p['xdm:activity']['xdm:id'] === activity);
+  const options = (res: { json: DecisionAnswer }, activity: string) =>
+    propositionOf(res, activity)?.['xdm:options']?.map((o) => o['xdm:id']);
 
   it('ranks matching options by score, returns up to itemCount, with content, types and formats', async () => {
     const res = await decide(server.url, decisionRequest([['act-1', 'pl-1', 30]], 'unknown'));
     expect(options(res, 'act-1')).toEqual(['o-shared', 'o-new', 'o-all']);
-    const [shared, fresh, all] = propositionOf(res, 'act-1')['xdm:options'];
+    const [shared, fresh, all] = propositionOf(res, 'act-1')!['xdm:options']!;
     expect(shared).toEqual({
       'xdm:id': 'o-shared',
       'repo:etag': 1,
@@ -226,7 +227,7 @@ describe('decisions', () => {
     const res = await decide(server.url, decisionRequest([['act-3', 'pl-3']], 'unknown'));
     const [p] = res.json['xdm:propositions'];
     expect(p).not.toHaveProperty('xdm:options');
-    expect(p['xdm:fallback']).toEqual({
+    expect(p?.['xdm:fallback']).toEqual({
       'xdm:id': 'fb-3',
       'repo:etag': 1,
       '@type': `${TYPE}imagelink`,
@@ -252,20 +253,20 @@ describe('decisions', () => {
         'unknown',
       ),
     );
-    expect(stranger.json['xdm:propositions'].map((p: any) => p['xdm:activity']['xdm:id'])).toEqual(['act-3', 'act-1']);
+    expect(stranger.json['xdm:propositions'].map((p) => p['xdm:activity']['xdm:id'])).toEqual(['act-3', 'act-1']);
 
     const id = await newGuest(server.url);
     await identify(server.url, id, 'jo.json@example.com', 'Jo');
     const member = await decide(server.url, decisionRequest([[...json, 2]], id));
     const [p] = member.json['xdm:propositions'];
-    expect(p['xdm:activity']['xdm:id']).toBe('xcore:activity:1a24df53cc90c386');
-    expect(p['xdm:placement']['xdm:id']).toBe('xcore:placement:1a24dc4342f2e21e');
-    expect(p['xdm:options'].map((o: any) => [o['@type'], o['dc:format'], typeof o['xdm:content']])).toEqual([
+    expect(p?.['xdm:activity']['xdm:id']).toBe('xcore:activity:1a24df53cc90c386');
+    expect(p?.['xdm:placement']['xdm:id']).toBe('xcore:placement:1a24dc4342f2e21e');
+    expect(p?.['xdm:options']?.map((o) => [o['@type'], o['dc:format'], typeof o['xdm:content']])).toEqual([
       [`${TYPE}json`, 'application/json', 'string'],
       [`${TYPE}json`, 'application/json', 'string'],
     ]);
-    expect(JSON.parse(p['xdm:options'][0]['xdm:content'])).toEqual({ headline: 'Hi Jo', href: '/members' });
-    expect(JSON.parse(p['xdm:options'][1]['xdm:content'])).toEqual({ headline: 'Second' });
+    expect(JSON.parse(p!['xdm:options']![0]!['xdm:content']!)).toEqual({ headline: 'Hi Jo', href: '/members' });
+    expect(JSON.parse(p!['xdm:options']![1]!['xdm:content']!)).toEqual({ headline: 'Second' });
   });
 
   it('finds the guest by browser id or identity email in any namespace', async () => {
@@ -283,7 +284,7 @@ describe('decisions', () => {
         id,
       ),
     );
-    expect(propositionOf(byBrowser, 'act-3')['xdm:options']).toEqual([
+    expect(propositionOf(byBrowser, 'act-3')?.['xdm:options']).toEqual([
       expect.objectContaining({ 'xdm:id': 'o-member', 'xdm:content': '<b>Hi Ann</b>' }),
     ]);
     expect(options(byBrowser, 'act-1')).not.toContain('o-new'); // identified and has a cart: no longer new
@@ -331,9 +332,9 @@ describe('decisions', () => {
       }),
     );
     const [p] = res.json['xdm:propositions'];
-    expect(p['xdm:activity']).toEqual({ 'xdm:id': 'act-1', 'repo:etag': 3, 'xdm:name': 'Activity one' });
-    expect(p['xdm:placement']).toEqual({ 'xdm:id': 'pl-1', 'repo:etag': 3, 'xdm:name': 'Placement one' });
-    for (const o of p['xdm:options']) expect(o).not.toHaveProperty('xdm:content');
-    expect(p['xdm:options'][1]).toMatchObject({ 'xdm:id': 'o-new', 'xdm:name': 'For new guests' });
+    expect(p?.['xdm:activity']).toEqual({ 'xdm:id': 'act-1', 'repo:etag': 3, 'xdm:name': 'Activity one' });
+    expect(p?.['xdm:placement']).toEqual({ 'xdm:id': 'pl-1', 'repo:etag': 3, 'xdm:name': 'Placement one' });
+    for (const o of p!['xdm:options']!) expect(o).not.toHaveProperty('xdm:content');
+    expect(p?.['xdm:options']?.[1]).toMatchObject({ 'xdm:id': 'o-new', 'xdm:name': 'For new guests' });
   });
 });

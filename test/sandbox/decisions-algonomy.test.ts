@@ -1,7 +1,16 @@
 // RichRelevance / Algonomy Personalize API and its tracking routes.
 import { describe, expect, it } from 'vitest';
 import { guest, startSandbox } from './helpers';
-import { RR_KEYS, abandon, add, newGuest, personalize, catalogSandbox, writeCatalog } from './decisions-fixture';
+import {
+  RR_KEYS,
+  abandon,
+  add,
+  newGuest,
+  personalize,
+  catalogSandbox,
+  writeCatalog,
+  type PersonalizeAnswer,
+} from './decisions-fixture';
 
 const server = catalogSandbox();
 
@@ -55,8 +64,8 @@ describe('the request', () => {
     expect(res.json.request).toMatchObject({ sessionId: 'null', userId: 'null' });
     expect(res.json.rcs).toBeUndefined(); // only with includeRcs=true
     const [placement] = res.json.placements;
-    expect(placement.placement).toBe('home_page.promo_1');
-    expect(placement.creatives).toEqual([
+    expect(placement?.placement).toBe('home_page.promo_1');
+    expect(placement?.creatives).toEqual([
       {
         DESTINATION_URL: expect.stringMatching(new RegExp(`^${server.url}/rrserver/click\\?ct=%2Fhelp%2Fshipping&`)),
         MEDIA_URL: `${server.url}/demo-assets/promo-free-shipping.svg`,
@@ -70,10 +79,10 @@ describe('the request', () => {
       },
     ]);
     // No html in the campaign: generated from the creatives, as links through the click URL.
-    expect(placement.html).toContain(
+    expect(placement?.html).toContain(
       `<img src="${server.url}/demo-assets/promo-free-shipping.svg" alt="Free shipping">`,
     );
-    expect(placement.html).toContain(`href="${server.url}/rrserver/click?ct=%2Fhelp%2Fshipping&amp;`);
+    expect(placement?.html).toContain(`href="${server.url}/rrserver/click?ct=%2Fhelp%2Fshipping&amp;`);
   });
 
   it('names a missing required parameter; parameter names are case-sensitive', async () => {
@@ -149,10 +158,10 @@ describe('the request', () => {
     for (const p of res.json.placements) expect(p).not.toHaveProperty('html');
     expect(none).toEqual({ placement: 'home_page.none', creatives: [] });
     // The higher-scored campaign wins; a creative's own score overrides the campaign's.
-    expect(promo1.creatives).toEqual([
+    expect(promo1?.creatives).toEqual([
       expect.objectContaining({ campaign: 'Returning', ALT_TEXT: 'New arrivals', DESTINATION_URL: '', score: 7.5 }),
     ]);
-    expect(promo2.creatives).toEqual([]); // has-cart only, and the cart was abandoned
+    expect(promo2?.creatives).toEqual([]); // has-cart only, and the cart was abandoned
 
     const scored = await personalize(server.url, {
       ...RR_KEYS,
@@ -160,10 +169,10 @@ describe('the request', () => {
       categoryId: 'trail',
       includeScore: 'true',
     });
-    expect(scored.json.placements[0].creatives[0].score).toBe(0);
+    expect(scored.json.placements[0]?.creatives[0]?.score).toBe(0);
     const plain = await personalize(server.url, { ...RR_KEYS, placements: 'category_page.top', categoryId: 'trail' });
-    expect(plain.json.placements[0].creatives[0]).not.toHaveProperty('score');
-    expect(plain.json.placements[0].html).toBe(
+    expect(plain.json.placements[0]?.creatives[0]).not.toHaveProperty('score');
+    expect(plain.json.placements[0]?.html).toBe(
       '<div class="rr-placement" data-placement="category_page.top">Trail season</div>',
     );
   });
@@ -173,18 +182,18 @@ describe('targeting', () => {
   it('maps userId to the guest: audiences and placeholders apply', async () => {
     const id = await newGuest(server.url);
     const before = await personalize(server.url, { ...RR_KEYS, placements: 'home_page.promo_2', userId: id });
-    expect(before.json.placements[0].creatives).toEqual([]);
+    expect(before.json.placements[0]?.creatives).toEqual([]);
     await add(server.url, id, 'SNK-1', 10, 3);
     const after = await personalize(server.url, { ...RR_KEYS, placements: 'home_page.promo_2', userId: id });
-    expect(after.json.placements[0].creatives[0]).toMatchObject({ campaign: 'Cart', ALT_TEXT: '3 in your bag' });
+    expect(after.json.placements[0]?.creatives[0]).toMatchObject({ campaign: 'Cart', ALT_TEXT: '3 in your bag' });
   });
 
   it('uses the UTM campaign of the guest’s latest VIEW, and the campaign html with placeholders', async () => {
     const id = await newGuest(server.url, { utm_campaign: 'spring_sale' });
     const res = await personalize(server.url, { ...RR_KEYS, placements: 'home_page.promo_1', userId: id });
     const [p] = res.json.placements;
-    expect(p.html).toBe('<div class="spring">Spring for you</div>');
-    expect(p.creatives[0]).toMatchObject({
+    expect(p?.html).toBe('<div class="spring">Spring for you</div>');
+    expect(p?.creatives[0]).toMatchObject({
       campaign: 'Spring',
       MEDIA_URL: `${server.url}/demo-assets/hero-spring.svg`,
     });
@@ -201,7 +210,7 @@ describe('rcs', () => {
         includeRcs: 'true',
         ...(rcs ? { rcs } : {}),
       });
-    const ids = (res: { json: any }) => res.json.placements[0].creatives.map((c: any) => c.productId);
+    const ids = (res: { json: PersonalizeAnswer }) => res.json.placements[0]?.creatives.map((c) => c.productId);
 
     const first = await call('P1');
     expect(first.json.rcs).toMatch(RCS);
@@ -214,14 +223,14 @@ describe('rcs', () => {
 
     // Every product viewed: the campaign has nothing left, the next one answers.
     const third = await call('P3', second.json.rcs);
-    expect(third.json.placements[0].creatives.map((c: any) => c.campaign)).toEqual(['Socks']);
+    expect(third.json.placements[0]?.creatives.map((c) => c.campaign)).toEqual(['Socks']);
 
     // Without the token, P1 and P2 are forgotten; so they are when it comes back altered in any way.
     expect(ids(await call('P3'))).toEqual(['P1', 'P2']);
     for (const altered of [
-      second.json.rcs.toLowerCase(),
-      second.json.rcs.replace(/_/g, '%5F'),
-      second.json.rcs.slice(0, -1),
+      second.json.rcs!.toLowerCase(),
+      second.json.rcs!.replace(/_/g, '%5F'),
+      second.json.rcs!.slice(0, -1),
     ])
       expect(ids(await call('P3', altered)), altered).toEqual(['P1', 'P2']);
   });
@@ -243,7 +252,7 @@ describe('rcs', () => {
       expect(res.status).toBe(200);
       expect(res.json.status).toBe('ok');
       expect(res.json.rcs).toMatch(RCS);
-      expect(res.json.placements[0].creatives.map((c: any) => c.productId)).toEqual(['P2', 'P3']);
+      expect(res.json.placements[0]?.creatives.map((c) => c.productId)).toEqual(['P2', 'P3']);
     }
   });
 });
@@ -257,14 +266,14 @@ describe('tracking', () => {
       userId: id,
       sessionId: 's-1',
     });
-    const creative = res.json.placements[0].creatives[0];
+    const creative = res.json.placements[0]!.creatives[0]!;
     expect(new URL(creative.trackingUrl).searchParams.get('u')).toBe(id);
 
     for (let i = 0; i < 2; i++) {
       const tracked = await fetch(creative.trackingUrl);
       expect(tracked.status).toBe(204);
     }
-    const click = await fetch(creative.DESTINATION_URL, { redirect: 'manual' });
+    const click = await fetch(creative.DESTINATION_URL!, { redirect: 'manual' });
     expect(click.status).toBe(302);
     expect(click.headers.get('location')).toBe('/help/shipping');
 
@@ -297,7 +306,7 @@ describe('tracking', () => {
       categoryId: 'trail',
       userId: id,
     });
-    await fetch(res.json.placements[0].creatives[0].trackingUrl);
+    await fetch(res.json.placements[0]!.creatives[0]!.trackingUrl);
     const again = await startSandbox({ dataDir: server.dataDir, catalog: writeCatalog() });
     try {
       expect((await guest(again.url, id))!.impressions).toEqual([

@@ -36,7 +36,7 @@ describe('the default catalog (demo/catalog.json)', () => {
     const state = await (await fetch(`${sandbox.url}/sandbox/catalog`)).json();
     expect(state).toMatchObject({ path: DEFAULT_CATALOG, error: null, loadedAt: expect.any(String) });
     const { flows, placements, offers } = state.catalog;
-    expect(flows.map((f: any) => f.friendlyId)).toEqual(
+    expect(flows.map((f: { friendlyId: string }) => f.friendlyId)).toEqual(
       expect.arrayContaining([
         'home_hero',
         'home_hero_2',
@@ -45,7 +45,7 @@ describe('the default catalog (demo/catalog.json)', () => {
         'product_recommender_2',
       ]),
     );
-    expect(placements.map((p: any) => p.placement)).toEqual([
+    expect(placements.map((p: { placement: string }) => p.placement)).toEqual([
       'home_page.promo_1',
       'home_page.promo_2',
       'category_page.top',
@@ -89,7 +89,7 @@ describe('the default catalog (demo/catalog.json)', () => {
     const base = sandbox.url;
     const id = await newGuest(base);
     const hero2 = await flow(base, 'home_hero_2', id);
-    expect(hero2.creatives[0]).toEqual({
+    expect(hero2.creatives?.[0]).toEqual({
       imageUrl: expect.stringMatching(new RegExp(`^${base}/demo-assets/`)),
       href: expect.any(String),
       alt: expect.any(String),
@@ -134,8 +134,9 @@ describe('edits', () => {
     const sandbox = await startSandbox({ catalog: file, log: (line) => warnings.push(line) });
     try {
       const id = await newGuest(sandbox.url);
-      const broken = structuredClone(FIXTURE) as any;
-      broken.flows[1].variants[0].when = { audiance: 'new' };
+      // A misspelt condition, which the Catalog type rightly refuses; FIXTURE's flows[1] has a variant.
+      const broken = structuredClone(FIXTURE) as unknown as { flows: Array<{ variants: Record<string, unknown>[] }> };
+      broken.flows[1]!.variants[0]!.when = { audiance: 'new' };
       writeFileSync(file, JSON.stringify(broken));
       expect(await flow(sandbox.url, 'product_recommender_2', id)).toEqual({ from: 'product_recommender_2' });
       const state = await (await fetch(`${sandbox.url}/sandbox/catalog`)).json();

@@ -216,15 +216,62 @@ export function writeCatalog(catalog: unknown = FIXTURE): string {
   return file;
 }
 
-export interface JsonResponse<T = any> {
+export interface JsonResponse<T = unknown> {
   status: number;
   headers: Headers;
   json: T;
 }
 
-async function asJson<T = any>(res: Response): Promise<JsonResponse<T>> {
+async function asJson<T>(res: Response): Promise<JsonResponse<T>> {
   const text = await res.text();
-  return { status: res.status, headers: res.headers, json: text ? JSON.parse(text) : null };
+  return { status: res.status, headers: res.headers, json: text ? (JSON.parse(text) as T) : (null as T) };
+}
+
+// The answers' shapes, as far as the tests read them. Errors come back in the same bodies.
+interface ErrorFields {
+  status?: string;
+  field?: string;
+  message?: string;
+}
+
+/** A flow's answer: whatever the catalog's variant gives (an error body when refused). */
+export type FlowAnswer = Record<string, unknown> & ErrorFields & { html?: string; creatives?: unknown[] };
+
+/** Adobe's decision response (Adobe Journey Optimizer, Decisioning API). */
+export interface DecisionAnswer extends ErrorFields {
+  'xdm:propositionId'?: string;
+  'xdm:propositions': Proposition[];
+  'ode:createDate'?: number;
+}
+interface Proposition {
+  'xdm:activity': DecisionRef;
+  'xdm:placement': DecisionRef;
+  'xdm:options'?: DecisionOption[];
+  'xdm:fallback'?: DecisionOption;
+}
+interface DecisionRef {
+  'xdm:id': string;
+  'repo:etag'?: number;
+  'xdm:name'?: string;
+}
+interface DecisionOption extends DecisionRef {
+  '@type': string;
+  'dc:format': string;
+  'xdm:content'?: string;
+}
+
+/** Algonomy's personalize answer (Algonomy Personalization API, personalize endpoint). */
+export interface PersonalizeAnswer extends ErrorFields {
+  request?: Record<string, string>;
+  rcs?: string;
+  placements: Array<{ placement: string; html?: string; creatives: Creative[] }>;
+}
+interface Creative {
+  productId?: string;
+  campaign?: string;
+  score?: number;
+  trackingUrl: string;
+  DESTINATION_URL?: string;
 }
 
 /** The required callFlows fields (Sitecore Personalize flow execution API); add friendlyId and one identity. */
@@ -242,7 +289,7 @@ export async function callFlows(base: string, body: unknown, path = '/v2/callFlo
     headers: { 'content-type': 'application/json' },
     body: JSON.stringify(body),
   });
-  return asJson(res);
+  return asJson<FlowAnswer>(res);
 }
 
 /** callFlows for a browser id; resolves to the flow's answer (throws on a non-200). */
@@ -253,7 +300,7 @@ export async function flow(base: string, friendlyId: string, browserId: string, 
 }
 
 export async function personalize(base: string, params: Record<string, string>) {
-  return asJson(await fetch(`${base}/rrserver/api/personalize?${new URLSearchParams(params)}`));
+  return asJson<PersonalizeAnswer>(await fetch(`${base}/rrserver/api/personalize?${new URLSearchParams(params)}`));
 }
 
 export const RR_KEYS = { apiKey: '4faeaf752ee40a0f', apiClientKey: 'b0126f995ac848159d' };
@@ -278,7 +325,7 @@ export async function decide(base: string, body: unknown, headers: Record<string
     headers: { 'content-type': DECISION_REQUEST_TYPE, accept: DECISION_RESPONSE_TYPE, ...headers },
     body: typeof body === 'string' ? body : JSON.stringify(body),
   });
-  return asJson(res);
+  return asJson<DecisionAnswer>(res);
 }
 
 /** A decision request for one profile whose identity map holds `id`. */

@@ -48,7 +48,7 @@ it('keeps guests, events, sessions, identity and duplicate marks across a restar
     expect(again.duplicates).toBe(1);
 
     const show = await fetch(`${second.url}/v1.2/browser/${id}/show.json?client_key=k`);
-    expect(((await show.json()) as any).customer.ref).toBe(created.customer_ref);
+    expect(((await show.json()) as { customer: { ref: string } }).customer.ref).toBe(created.customer_ref);
   } finally {
     await second.close();
   }

@@ -225,21 +225,23 @@ const TARGETS: Target[] = [
 function spoil(body: Record<string, unknown>, path: string[], text: string, addKey: string | null): string {
   const HOLE = '\u0000hole\u0000';
   const MARK = '\u0000key\u0000';
-  const copy: any = structuredClone(body);
+  // Walked by key through whatever the body nests; the checks below say when a step is no object.
+  type Node = Record<string, unknown>;
+  const copy = structuredClone(body);
   // A function replacer: `text` may hold `$&` and the like.
   if (addKey !== null) {
-    let at = copy;
-    for (const k of path) at = at[k];
+    let at: unknown = copy;
+    for (const k of path) at = (at as Node)[k];
     if (typeof at !== 'object' || at === null || Array.isArray(at)) at = copy;
-    at[MARK] = HOLE;
+    (at as Node)[MARK] = HOLE;
     return JSON.stringify(copy).replace(
       `${JSON.stringify(MARK)}:${JSON.stringify(HOLE)}`,
       () => `${JSON.stringify(addKey)}:${text}`,
     );
   }
   if (path.length === 0) return text;
-  let at = copy;
-  for (const k of path.slice(0, -1)) at = at[k];
+  let at: Node = copy;
+  for (const k of path.slice(0, -1)) at = at[k] as Node;
   at[path.at(-1)!] = HOLE;
   return JSON.stringify(copy).replace(JSON.stringify(HOLE), () => text);
 }
