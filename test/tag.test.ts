@@ -5,6 +5,7 @@ import { createTag } from '../src/tag/tag';
 import type { Tag } from '../src/tag/api';
 import { installFakeApi } from './helpers/fake-api';
 import { installLocks } from './helpers/locks';
+import { throwingProxy } from './helpers/hostile';
 
 const options = { clientKey: 'key1', target: 'https://api.example', pointOfSale: 'shop/uk', currency: 'EUR' };
 let api: ReturnType<typeof installFakeApi>;
@@ -757,29 +758,6 @@ describe('preview', () => {
 });
 
 describe('hostile input never throws into the page', () => {
-  const throwing = (what: unknown) =>
-    new Proxy(
-      {},
-      Object.fromEntries(
-        [
-          'get',
-          'has',
-          'ownKeys',
-          'getOwnPropertyDescriptor',
-          'getPrototypeOf',
-          'set',
-          'defineProperty',
-          'deleteProperty',
-          'apply',
-          'construct',
-        ].map((trap) => [
-          trap,
-          () => {
-            throw what;
-          },
-        ]),
-      ),
-    );
   const settle = async <T>(call: () => Promise<T>): Promise<T> => {
     let result: Promise<T>;
     expect(() => (result = call())).not.toThrow();
@@ -804,8 +782,8 @@ describe('hostile input never throws into the page', () => {
           }),
         /product/,
       ],
-      ['a Proxy that throws on every trap', () => tag.add(throwing(new Error('trap')) as never), /product/],
-      ['a Proxy as ext', () => tag.view({ ext: throwing(1) as never }), /data/],
+      ['a Proxy that throws on every trap', () => tag.add(throwingProxy(new Error('trap')) as never), /product/],
+      ['a Proxy as ext', () => tag.view({ ext: throwingProxy(1) as never }), /data/],
       [
         'a getter in a person',
         () =>
@@ -853,7 +831,7 @@ describe('hostile input never throws into the page', () => {
 
   it('answers invalid for odd consent states and ignores odd listeners', async () => {
     const tag = make();
-    for (const state of [new String('granted'), 10n, throwing(1), Object.create(null), Symbol('granted')])
+    for (const state of [new String('granted'), 10n, throwingProxy(1), Object.create(null), Symbol('granted')])
       expect(await settle(() => tag.consent(state as never))).toMatchObject({
         ok: false,
         reason: 'invalid',
@@ -890,17 +868,17 @@ describe('hostile input never throws into the page', () => {
       [() => tag.placements(['home.hero'], null as never), /context/],
       [() => tag.placements(['home.hero'], 5 as never), /context/],
 
-      [() => tag.placements(['home.hero'], throwing(1) as never), /context/],
+      [() => tag.placements(['home.hero'], throwingProxy(1) as never), /context/],
       [() => tag.offers(null as never), /calls/],
       [() => tag.offers([null] as never), /calls/],
       [() => tag.offers([{ placementId: 5, activityId: 'a' }] as never), /calls/],
       [() => tag.render({} as never), /root/],
-      [() => tag.render(throwing(1) as never), /root/],
+      [() => tag.render(throwingProxy(1) as never), /root/],
       [() => tag.page('http://['), /url/],
       [() => tag.page(5 as never), /url/],
       [() => tag.flow('f', { params: cyclic }), /params/],
       [() => tag.flow('f', { params: { n: 10n } }), /params/],
-      [() => tag.flow('f', throwing(1) as never), /options/],
+      [() => tag.flow('f', throwingProxy(1) as never), /options/],
       [() => tag.flow('f', 'x' as never), /options/],
     ];
     for (const [call, names] of cases)
@@ -920,8 +898,8 @@ describe('hostile input never throws into the page', () => {
           throw new Error('getter');
         },
       },
-      throwing(new Error('trap')),
-      { ...options, placements: throwing(null) },
+      throwingProxy(new Error('trap')),
+      { ...options, placements: throwingProxy(null) },
       { ...options, currency: 10n },
       {
         ...options,
