@@ -23,7 +23,7 @@ let api: ReturnType<typeof installFakeApi>;
 beforeAll(async () => {
   await Promise.all([
     import('../src/engine/engine'),
-    import('../src/codecs/sitecore'),
+    import('../src/codecs/sitecore-flows'),
     import('../src/codecs/algonomy'),
     import('../src/codecs/adobe'),
   ]);

@@ -7,7 +7,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { SlotwiseError } from '../src/types/errors';
 import { resolveOptions } from '../src/shared/options';
-import { flowDecision, flowRequest } from '../src/codecs/sitecore';
+import { flowDecision, flowRequest } from '../src/codecs/sitecore-flows';
 import { placementRequests, placementsAnswer } from '../src/codecs/algonomy';
 import { offerDecisions, offersRequest } from '../src/codecs/adobe';
 import type { Decision } from '../src/types/decision';

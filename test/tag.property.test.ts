@@ -44,7 +44,7 @@ beforeAll(async () => {
   // Loaded once beforehand, as a warm cache would have them: then a call's time is the tag's own.
   await Promise.all([
     import('../src/engine/engine'),
-    import('../src/codecs/sitecore'),
+    import('../src/codecs/sitecore-flows'),
     import('../src/codecs/algonomy'),
     import('../src/codecs/adobe'),
   ]);

@@ -3,7 +3,7 @@
 import { offerSlot } from '../src/shared/markup';
 import { describe, expect, it } from 'vitest';
 import { resolveOptions } from '../src/shared/options';
-import { flowDecision, flowRequest } from '../src/codecs/sitecore';
+import { flowDecision, flowRequest } from '../src/codecs/sitecore-flows';
 import { placementRequests, placementsAnswer } from '../src/codecs/algonomy';
 import { offerDecisions, offersRequest } from '../src/codecs/adobe';
 

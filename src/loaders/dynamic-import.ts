@@ -22,6 +22,6 @@ export const loadSanitizer: Loader<Sanitize> = async () => {
 export const loadEngine: Loader<CreateEngine> = async () => (await import('../engine/engine')).createEngine;
 export const loadFramer: Loader<Framer> = async () => (await import('../engine/frame')).frameElement;
 export const loadOverlay: Loader<ShowOverlay> = async () => (await import('../debug/overlay')).showOverlay;
-export const loadFlowsCodec: Loader<FlowsCodec> = () => import('../codecs/sitecore');
+export const loadFlowsCodec: Loader<FlowsCodec> = () => import('../codecs/sitecore-flows');
 export const loadPlacementsCodec: Loader<PlacementsCodec> = () => import('../codecs/algonomy');
 export const loadOffersCodec: Loader<OffersCodec> = () => import('../codecs/adobe');

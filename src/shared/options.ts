@@ -3,7 +3,9 @@ import { detach, shown } from './args';
 import { isObjectLike, isScalar, isText } from './is';
 import type { Settings, TagOptions } from '../types/options';
 
-export const DEFAULTS = Object.freeze({
+// The tables below are built when the module loads; /*#__PURE__*/ tells bundlers those calls do
+// nothing else, so an app that never calls createTag (say, only isSlotwiseError) drops them.
+export const DEFAULTS = /*#__PURE__*/ Object.freeze({
   channel: 'WEB',
   cookieDomain: 'auto',
   cookieExpiryDays: 400,
@@ -39,7 +41,7 @@ const RULES: Rule[] = [
   ['clientKey', CLIENT_KEY, 'letters, digits, _ or -'],
   ['target', url, 'an http(s) URL or a path from /'],
   ['pointOfSale', text, 'a non-empty string'],
-  oneOf('channel', 'WEB|MOBILE_WEB|MOBILE_APP'),
+  /*#__PURE__*/ oneOf('channel', 'WEB|MOBILE_WEB|MOBILE_APP'),
   ['language', /^[a-z]{2}$/i, 'a two-letter ISO 639 code'],
   ['currency', /^[a-z]{3}$/i, 'a three-letter ISO 4217 code'],
   [
@@ -48,14 +50,14 @@ const RULES: Rule[] = [
     "'auto', 'host' or a domain",
   ],
   ['cookieExpiryDays', /^\d*\.?\d+$/, 'a positive number of days'],
-  oneOf('consent', 'pending|granted|denied'),
-  oneOf('browserId', 'server|local'),
-  oneOf('transport', 'stream|legacy'),
+  /*#__PURE__*/ oneOf('consent', 'pending|granted|denied'),
+  /*#__PURE__*/ oneOf('browserId', 'server|local'),
+  /*#__PURE__*/ oneOf('transport', 'stream|legacy'),
   ['revealAfterMs', /^\d+$/, 'a number of milliseconds'],
-  oneOf('html', 'sanitize|trusted'),
-  oneOf('render', 'inline|iframe'),
+  /*#__PURE__*/ oneOf('html', 'sanitize|trusted'),
+  /*#__PURE__*/ oneOf('render', 'inline|iframe'),
   ['nonce', /^[\w+/=-]*$/, 'a CSP nonce'],
-  oneOf('autoPage', 'true|false'),
+  /*#__PURE__*/ oneOf('autoPage', 'true|false'),
   ['serverCookies', /^(\/(?![/\\])\S*)?$/, 'a path on this site, from /'],
 ];
 const SECTIONS: Record<string, Rule[]> = {
@@ -64,7 +66,7 @@ const SECTIONS: Record<string, Rule[]> = {
     ['apiKey', text, 'your Algonomy API key'],
     ['apiClientKey', text, 'your Algonomy API client key'],
     // Optional: the site's own ids.
-    ...['userId', 'sessionId'].map((name): Rule => [name, /^\S*$/, 'an id without spaces']),
+    .../*#__PURE__*/ ['userId', 'sessionId'].map((name): Rule => [name, /^\S*$/, 'an id without spaces']),
   ],
   offers: [
     ['target', url, 'a first-party proxy path (or URL) to the decisioning API'],

@@ -36,11 +36,17 @@ export interface Tag {
   browserId(): Promise<BrowserIdResult>;
   /** Sends what is queued now, skipping any backoff wait; resolves when this page's events are settled. */
   flush(): Promise<Result>;
-  /** Runs a Sitecore flow (`name*` runs the first live match) and resolves to its answer as is, and as slot content. */
-  flow(
+  /**
+  Runs a Sitecore flow (`name*` runs the first live match) and resolves to its answer as is, and as
+  slot content. `T` is the answer's shape as your flow's template makes it; it is not checked.
+  @example
+  const result = await tag.flow<{ offers: Offer[] }>('next_best_offer');
+  if (result.ok) show(result.data.offers);
+  */
+  flow<T = unknown>(
     friendlyId: string,
     options?: Omit<FlowCall, 'friendlyId'>,
-  ): Promise<{ ok: true; data: unknown; decision: Decision } | Failure>;
+  ): Promise<{ ok: true; data: T; decision: Decision<T> } | Failure>;
   /** Asks the placements API (one call per page type) for these placements. */
   placements(names: string[], context?: PageContext): Promise<{ ok: true; decisions: Decision[] } | Failure>;
   /** Asks Adobe Offer Decisioning for these propositions, in one call. */

@@ -6,6 +6,7 @@ import { detach, must, safely, shown } from '../shared/args';
 import { failure, type Failure, type Result } from '../shared/result';
 import type { Tag } from './api';
 import type { Engine } from '../types/parts';
+import type { Decision } from '../types/decision';
 import type { FlowCall, OfferCall, PageContext } from '../types/wire';
 
 export interface DecisionCalls {
@@ -103,14 +104,15 @@ export function createDecisionCalls(engine: () => Promise<Engine>, stopped: () =
         (e) => e.renderer.page().then(done),
       ),
     at: (callUrl) => ({
-      flow(friendlyId, options) {
+      flow<T>(friendlyId: string, options?: Omit<FlowCall, 'friendlyId'>) {
         const url = callUrl ?? location.href;
         return decide(
           'flow',
           () => flowCall(friendlyId, options),
           async (e, call) => {
             const { data, ...decision } = await e.decisions.flow(call, url);
-            return { data, decision };
+            // The flow's template makes the answer: T is the caller's word for its shape.
+            return { data: data as T, decision: decision as Decision<T> };
           },
         );
       },

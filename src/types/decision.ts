@@ -11,17 +11,22 @@ export interface Creative {
   size?: string;
 }
 
-export type Content =
-  { kind: 'html'; html: string } | { kind: 'creative'; items: Creative[] } | { kind: 'json'; data: unknown };
+/** What goes into a slot. `T`: the shape of `json` data, as the caller knows it (it is not checked). */
+export type Content<T = unknown> =
+  { kind: 'html'; html: string } | { kind: 'creative'; items: Creative[] } | { kind: 'json'; data: T };
 
 export type Source = 'flow' | 'placement' | 'offer';
 
-export interface Decision {
+/**
+A decision API's answer for one slot, in one model whatever the vendor. `T`: the shape of `json`
+content, as the caller knows it (it is not checked).
+*/
+export interface Decision<T = unknown> {
   /** The slot's id: the flow's friendlyId, the placement name, or `placementId|activityId`. */
   slot: string;
   source: Source;
   /** null: nothing to show; the slot keeps its default content or collapses. */
-  content: Content | null;
+  content: Content<T> | null;
   campaign?: string;
   /** The creative or option shown, for impressions. */
   creative?: string;
@@ -41,4 +46,5 @@ export interface SlotReport {
   decision?: Decision;
 }
 
+/** A slot's `data-slotwise-state` once it is shown. */
 export type SlotState = 'decided' | 'default' | 'collapsed' | 'timeout' | 'error';

@@ -7,7 +7,8 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { browserCreateRequest, browserRefOf, eventRequest, flowDecision, flowRequest } from '../../src/codecs/sitecore';
+import { browserCreateRequest, browserRefOf, eventRequest } from '../../src/codecs/sitecore';
+import { flowDecision, flowRequest } from '../../src/codecs/sitecore-flows';
 import { CLIENT_KEY, guest, raw, startSandbox, type Started } from '../sandbox/helpers';
 import type { Settings } from '../../src/types/options';
 
