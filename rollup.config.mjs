@@ -52,6 +52,13 @@ export default [
     output: { file: 'dist/server.cjs', format: 'cjs', exports: 'named' },
     plugins: [resolve({ exportConditions: ['node'] }), ts()],
   },
+  // slotwise/react: React and the core stay imports, so the app has one React and one tag.
+  {
+    input: 'src/react/index.ts',
+    external: ['react', 'react-dom', 'react/jsx-runtime', 'slotwise'],
+    output: { file: 'dist/react.mjs', format: 'es', banner: "'use client';" },
+    plugins: [ts()],
+  },
   // The script tag the snippet loads: one self-contained file.
   {
     input: 'src/script-tag/main.ts',
