@@ -1,0 +1,53 @@
+// Builds the React example app with Vite: the browser bundle and the server-rendering module,
+// into e2e/.tmp/react-app/ (gitignored). It imports slotwise and slotwise/react from dist/, as
+// the package would give them to an app, so `npm run build` comes first.
+//   node e2e/apps/react/build.mjs
+// The browser bundle is React's development build, where <StrictMode> mounts, unmounts and
+// mounts every component again and reports hydration mismatches in full.
+import { existsSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { build } from 'vite';
+
+const here = (path) => fileURLToPath(new URL(path, import.meta.url));
+export const OUT = here('../../.tmp/react-app/');
+
+/** @param {boolean} ssr @returns {import('vite').InlineConfig} */
+const config = (ssr) => ({
+  configFile: false,
+  root: here('.'),
+  base: '/app/',
+  logLevel: 'warn',
+  mode: ssr ? 'production' : 'development',
+  ...(ssr ? {} : { define: { 'process.env.NODE_ENV': JSON.stringify('development') } }),
+  resolve: {
+    alias: [
+      { find: /^slotwise$/, replacement: here('../../../dist/slotwise.mjs') },
+      { find: /^slotwise\/react$/, replacement: here('../../../dist/react.mjs') },
+    ],
+  },
+  esbuild: { jsx: 'automatic' },
+  build: {
+    outDir: `${OUT}${ssr ? 'server' : 'client'}`,
+    emptyOutDir: true,
+    minify: false,
+    // Under the page's CSP, scripts come with the nonce; Vite's preload links would not.
+    modulePreload: false,
+    rollupOptions: {
+      ...(ssr ? {} : { input: here('src/client.tsx') }),
+      output: { entryFileNames: ssr ? 'server.mjs' : 'client.js' },
+      // 'use client' means nothing to a bundle: it is for servers that split components.
+      onwarn(warning, warn) {
+        if (warning.code !== 'MODULE_LEVEL_DIRECTIVE') warn(warning);
+      },
+    },
+    ...(ssr ? { ssr: 'src/server.tsx' } : {}),
+  },
+});
+
+export async function buildApp() {
+  if (!existsSync(here('../../../dist/react.mjs'))) throw new Error('Run `npm run build` first: the app uses dist/.');
+  await build(config(false));
+  await build(config(true));
+}
+
+if (import.meta.url === `file://${process.argv[1]}`) await buildApp();
