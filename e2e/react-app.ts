@@ -20,12 +20,13 @@ export interface AppOptions {
   /** The sandbox's origin: the tag's APIs. */
   api: string;
   clientKey: string;
+  mismatch?: boolean;
 }
 
 /** JSON that is safe inside a <script> element. */
 const scriptJson = (value: unknown) => JSON.stringify(value).replace(/</g, '\\u003c');
 
-export async function startApp({ ssr, strict, api, clientKey }: AppOptions): Promise<Site> {
+export async function startApp({ ssr, strict, api, clientKey, mismatch = false }: AppOptions): Promise<Site> {
   const { render } = (await import(pathToFileURL(`${OUT}server/server.mjs`).href)) as {
     render(url: string, config: AppConfig): string;
   };
@@ -40,6 +41,7 @@ export async function startApp({ ssr, strict, api, clientKey }: AppOptions): Pro
           const config: AppConfig = {
             ssr,
             strict,
+            mismatch,
             tag: {
               clientKey,
               target: api,

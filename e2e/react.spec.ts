@@ -22,7 +22,8 @@ declare global {
 
 test.beforeAll(() => {
   test.setTimeout(120_000);
-  execFileSync(process.execPath, [fileURLToPath(new URL('./apps/react/build.mjs', import.meta.url))], {
+  // Built once per change of the app or of dist/ (a worker that restarts after a failure reuses it).
+  execFileSync(process.execPath, [fileURLToPath(new URL('./apps/react/build.mjs', import.meta.url)), '--if-stale'], {
     stdio: 'inherit',
   });
 });
@@ -103,6 +104,8 @@ const sandboxCounts = async (sandbox: SandboxFixture) => {
   return counts;
 };
 
+const newClientKey = () => `x${nanoid(10).replace(/-/g, '_')}`;
+
 const HEADER = 'flow header_banner';
 const HOME = [
   HEADER,
@@ -129,7 +132,7 @@ async function journey(page: Page, sandbox: SandboxFixture, { ssr, strict }: { s
   await watchSlots(page);
   const problems = watchConsole(page);
   const asked = watchDecisionRequests(page);
-  const app = await startApp({ ssr, strict, api: sandbox.url, clientKey: `x${nanoid(10).replace(/-/g, '_')}` });
+  const app = await startApp({ ssr, strict, api: sandbox.url, clientKey: newClientKey() });
   const steps: Step[] = [];
   /** Runs `go`, waits until the decisions it causes have been answered and a while longer, and counts them. */
   const step = async (name: string, expected: string[], go: () => Promise<unknown>) => {
@@ -153,7 +156,13 @@ async function journey(page: Page, sandbox: SandboxFixture, { ssr, strict }: { s
     );
 
   try {
-    await step('load /', HOME, () => page.goto(`${app.url}/`));
+    await step('load /', HOME, async () => {
+      const response = await page.goto(`${app.url}/`);
+      // Server-rendered: the slots and their fallbacks are in the HTML, hidden by the head's rule.
+      const served = await response!.text();
+      expect(/<div id="hero" data-slotwise-flow="home_hero"[^>]*><p>FALLBACK /.test(served)).toBe(ssr);
+      expect(served).toContain('[data-slotwise-flow]:not([data-slotwise-state])');
+    });
     await expect.soft(page.locator('#header')).toHaveText('Header offer');
     await expect.soft(page.locator('#hero')).toHaveText('Personal hero');
     await expect.soft(page.locator('#p1')).toHaveText('Placement 1');
@@ -249,3 +258,17 @@ for (const ssr of [false, true])
       ]);
     });
   }
+
+test('the hydration check sees a mismatch: a page that renders differently in the browser fails it', async ({
+  page,
+  sandbox,
+}) => {
+  const problems = watchConsole(page);
+  const app = await startApp({ ssr: true, strict: true, api: sandbox.url, clientKey: newClientKey(), mismatch: true });
+  try {
+    await page.goto(`${app.url}/`);
+    await expect.poll(() => problems.join('\n')).toMatch(/hydrat/i);
+  } finally {
+    await app.close();
+  }
+});

@@ -4,7 +4,7 @@
 //   node e2e/apps/react/build.mjs
 // The browser bundle is React's development build, where <StrictMode> mounts, unmounts and
 // mounts every component again and reports hydration mismatches in full.
-import { existsSync } from 'node:fs';
+import { existsSync, readdirSync, statSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { build } from 'vite';
 
@@ -44,10 +44,25 @@ const config = (ssr) => ({
   },
 });
 
-export async function buildApp() {
-  if (!existsSync(here('../../../dist/react.mjs'))) throw new Error('Run `npm run build` first: the app uses dist/.');
+/** When a file was last changed: for a folder, its newest file. */
+const changed = (path) =>
+  statSync(path).isDirectory()
+    ? Math.max(0, ...readdirSync(path).map((name) => changed(`${path}/${name}`)))
+    : statSync(path).mtimeMs;
+
+/** Builds the app, unless (`onlyIfStale`) the last build is newer than its sources and the dist files it uses. */
+export async function buildApp({ onlyIfStale = false } = {}) {
+  const dist = ['slotwise.mjs', 'react.mjs'].map((name) => here(`../../../dist/${name}`));
+  if (!dist.every(existsSync)) throw new Error('Run `npm run build` first: the app uses dist/.');
+  const built = [`${OUT}client/client.js`, `${OUT}server/server.mjs`];
+  if (onlyIfStale && built.every(existsSync)) {
+    const sources = Math.max(...[here('src'), here('build.mjs'), ...dist].map(changed));
+    if (Math.min(...built.map(changed)) > sources) return;
+  }
   await build(config(false));
   await build(config(true));
 }
 
-if (import.meta.url === `file://${process.argv[1]}`) await buildApp();
+// `node build.mjs`: always; `node build.mjs --if-stale`: as the e2e spec runs it, once per change.
+if (import.meta.url === `file://${process.argv[1]}`)
+  await buildApp({ onlyIfStale: process.argv.includes('--if-stale') });

@@ -70,12 +70,13 @@ function Layout() {
   );
 }
 
-function Home() {
+function Home({ mismatch }: { mismatch: boolean }) {
   const [more, setMore] = useState(false);
   const [ref, result] = useDecision<HomeData>();
   return (
     <>
       <h1>Home</h1>
+      {mismatch ? <p>{typeof window == 'undefined' ? 'server' : 'browser'}</p> : null}
       <button
         type="button"
         id="more"
@@ -147,7 +148,7 @@ export function App({ config, router }: { config: AppConfig; router: (routes: Re
       {router(
         <Routes>
           <Route element={<Layout />}>
-            <Route index element={<Home />} />
+            <Route index element={<Home mismatch={!!config.mismatch} />} />
             <Route path="product/:id" element={<Product />} />
           </Route>
         </Routes>,

@@ -7,6 +7,8 @@ export interface AppConfig {
   /** Wrapped in <StrictMode>. */
   strict: boolean;
   tag: TagOptions;
+  /** Renders differently on the server and in the browser: proves the test sees a hydration mismatch. */
+  mismatch?: boolean;
 }
 
 export const CONFIG_ID = 'app-config';
