@@ -1,4 +1,5 @@
 import { fileURLToPath } from 'node:url';
+import { writeFile } from 'node:fs/promises';
 import typescript from '@rollup/plugin-typescript';
 import resolve from '@rollup/plugin-node-resolve';
 import terser from '@rollup/plugin-terser';
@@ -23,6 +24,17 @@ const chunksAsScripts = {
   },
 };
 
+// dist/hide-before-paint.css: the rule a server-rendered page puts in its <head>, written from the
+// `hideBeforePaint` the npm build exports, so the two cannot differ.
+const hideBeforePaintFile = {
+  name: 'hide-before-paint-css',
+  async writeBundle() {
+    const built = new URL(`./dist/slotwise.mjs?${Date.now()}`, import.meta.url);
+    const { hideBeforePaint } = await import(built.href);
+    await writeFile(new URL('./dist/hide-before-paint.css', import.meta.url), `${hideBeforePaint}\n`);
+  },
+};
+
 export default [
   // npm, ESM: dependencies stay imports so bundlers share them with the app.
   {
@@ -30,7 +42,7 @@ export default [
     external: ['ky', 'nanoid', 'dompurify'],
     // The debug overlay is its own file, imported on first use.
     output: { dir: 'dist', entryFileNames: 'slotwise.mjs', chunkFileNames: 'slotwise-[name].mjs', format: 'es' },
-    plugins: [ts(true)],
+    plugins: [ts(true), hideBeforePaintFile],
   },
   // npm, CommonJS: ky and nanoid are ESM-only, so they are bundled in.
   {

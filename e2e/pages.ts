@@ -19,6 +19,8 @@ export interface PageSpec {
   headers?: Record<string, string>;
   /** The nonce for the snippet's script. */
   nonce?: string;
+  /** What the <head> holds instead of the snippet (a plain script tag, a style). */
+  head?: string;
 }
 
 export function snippet(): string {
@@ -33,7 +35,7 @@ export function writePage(spec: PageSpec, name = nanoid(8)): string {
   if (spec.headers) writeFileSync(`${dir}${name}.html.headers.json`, JSON.stringify(spec.headers));
   writeFileSync(
     `${dir}${name}.html`,
-    `<!doctype html><html lang="en-GB"><head><meta charset="utf-8"><title>${name}</title>${tag}${spec.twice ? tag : ''}</head><body>${spec.body ?? ''}</body></html>`,
+    `<!doctype html><html lang="en-GB"><head><meta charset="utf-8"><title>${name}</title>${spec.head ?? tag + (spec.twice ? tag : '')}</head><body>${spec.body ?? ''}</body></html>`,
   );
   return `/e2e/.tmp/pages/${name}.html`;
 }

@@ -6,3 +6,4 @@ export type { EventResult, BrowserIdResult, Result, Failure } from './shared/res
 export type { Product, Person, Ext, ViewData } from './events/messages';
 export type { Channel, Consent, TagOptions } from './types/options';
 export type { Content, Creative, Decision, Source } from './types/decision';
+export { hideBeforePaint } from './shared/markup';

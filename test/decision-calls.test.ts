@@ -5,6 +5,7 @@ import {
   flowCall,
   offerCalls,
   pageUrl,
+  againOption,
   placementsCall,
   renderRoot,
 } from '../src/tag/decision-calls';
@@ -82,6 +83,18 @@ describe("the decision calls' arguments", () => {
     expect(() => pageUrl(7 as never)).toThrow(invalid(/page\(url\)/));
   });
 
+  it('page and render options: none, or { again: boolean }', () => {
+    expect([againOption(undefined, 'page'), againOption({}, 'page'), againOption({ again: true }, 'render')]).toEqual([
+      false,
+      false,
+      true,
+    ]);
+    expect(() => againOption({ again: 'yes' } as never, 'page')).toThrow(
+      invalid(/page\(options\) must be \{ again\?: boolean \}/),
+    );
+    expect(() => againOption(7 as never, 'render')).toThrow(invalid(/render\(options\)/));
+  });
+
   it('render: none, an element, a document or a fragment', () => {
     const roots = [document.body, document, document.createDocumentFragment()];
     expect(roots.map(renderRoot)).toEqual(roots);
@@ -102,9 +115,13 @@ describe('the decision calls', () => {
     expect(engine.decisions.placements).toHaveBeenCalledWith(['a'], {});
     expect(await tag.offers([{ placementId: 'p', activityId: 'a' }])).toEqual({ ok: true, decisions: [decision] });
     expect(await tag.page('/next')).toEqual({ ok: true });
-    expect(engine.renderer.page).toHaveBeenCalledWith({ url: '/next' });
+    expect(engine.renderer.page).toHaveBeenCalledWith({ url: '/next', again: false });
+    expect(await tag.page(undefined, { again: true })).toEqual({ ok: true });
+    expect(engine.renderer.page).toHaveBeenLastCalledWith({ url: undefined, again: true });
     expect(await tag.render(document.body)).toEqual({ ok: true });
-    expect(engine.renderer.render).toHaveBeenCalledWith(document.body);
+    expect(engine.renderer.render).toHaveBeenCalledWith(document.body, false);
+    expect(await tag.render(document.body, { again: true })).toEqual({ ok: true });
+    expect(engine.renderer.render).toHaveBeenLastCalledWith(document.body, true);
   });
 
   it('answer invalid for bad arguments, before the engine is asked', async () => {
@@ -141,6 +158,6 @@ describe('the decision calls', () => {
 
   it('on a new route, decide the slots not yet decided for it, never the same page again', async () => {
     expect(await calls().routeChanged()).toEqual({ ok: true });
-    expect(engine.renderer.page).toHaveBeenCalledWith({ again: false });
+    expect(engine.renderer.page).toHaveBeenCalledWith();
   });
 });

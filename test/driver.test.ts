@@ -75,4 +75,15 @@ describe('the slot driver on a page without slots yet', () => {
     expect(make).not.toHaveBeenCalled();
     expect(document.getElementById('first')!.hasAttribute('data-slotwise-state')).toBe(false);
   });
+
+  it('hides slots from the moment the tag is made, without the snippet, and not without consent', () => {
+    const rule = () => [...document.head.querySelectorAll('style')].find((s) => s.textContent.includes('visibility'));
+    rule()?.remove();
+    createSlotDriver(settings, () => false, fakeEngine().make);
+    expect(rule()).toBeUndefined();
+    createSlotDriver(settings, () => true, fakeEngine().make); // a script tag in the <head>: the body is not parsed yet
+    expect(rule()?.textContent).toBe(
+      '[data-slotwise-flow],[data-slotwise-placement],[data-slotwise-offer]{visibility:hidden}',
+    );
+  });
 });

@@ -64,7 +64,8 @@ describe('renderer', () => {
   let answer: (what: string) => Promise<Decision[]>;
   const decisions: Decisions = {
     flow: async ({ friendlyId }) => ({ ...(await answer(`flow:${friendlyId}`))[0]!, data: {} }),
-    placements: (names) => answer(`placements:${names.join('|')}`),
+    placements: (names, context) =>
+      answer(`placements:${names.join('|')}${context.productId ? `@${String(context.productId)}` : ''}`),
     offers: (calls) => answer(`offers:${calls.length}`),
   };
   const state = (selector: string) => document.querySelector(selector)!.getAttribute('data-slotwise-state');
@@ -128,17 +129,96 @@ describe('renderer', () => {
     expect(state('#b')).toBe('timeout');
   });
 
-  it('decides every slot again when the same page is shown again, and once when a new page is', async () => {
+  it('decides a page once per URL: page() again asks nothing, { again: true } asks anew and keeps the content until then', async () => {
     answer = async (what) => (calls.push(what), [html('home_page.a', `answer ${calls.length}`)]);
     document.body.innerHTML = '<div id="a" data-slotwise-placement="home_page.a">default</div>';
+    const text = () => document.querySelector('#a')!.textContent;
     await renderer.start();
-    await renderer.page(); // the same page again: say, the visitor just signed in
-    expect([calls.length, document.querySelector('#a')!.textContent]).toEqual([2, 'answer 2']);
+    await renderer.page(); // a route hook telling of the view just decided (twice under StrictMode)
+    await renderer.page();
+    expect(calls).toHaveLength(1);
+    let resolve!: (d: Decision[]) => void;
+    answer = (what) => (calls.push(what), new Promise((r) => (resolve = r)));
+    const again = renderer.page({ again: true }); // the same page again: say, the visitor just signed in
+    await vi.advanceTimersByTimeAsync(2000); // past revealAfterMs: the slot never went blank meanwhile
+    expect([state('#a'), text()]).toEqual(['decided', 'answer 1']);
+    resolve([html('home_page.a', 'answer 2')]);
+    await again;
+    expect([calls.length, state('#a'), text()]).toEqual([2, 'decided', 'answer 2']);
+    answer = async (what) => (calls.push(what), [html('home_page.a', `answer ${calls.length}`)]);
     history.replaceState(null, '', '/route-2');
     await renderer.render(); // the SPA's new view was decided as it appeared...
     await renderer.page(); // ...so telling the tag about the new URL asks nothing twice
+    history.replaceState(null, '', '/route-2#reviews');
+    await renderer.page(); // nor does a new #hash
     expect(calls).toHaveLength(3);
     history.replaceState(null, '', '/');
+  });
+
+  it('gives a slot its default content back when a later decision has nothing for it', async () => {
+    document.body.innerHTML = '<div id="a" data-slotwise-placement="home_page.a"><b>default</b></div>';
+    answer = async () => [html('home_page.a', 'for you')];
+    await renderer.render();
+    expect(document.querySelector('#a')!.textContent).toBe('for you');
+    answer = async () => [{ slot: 'home_page.a', source: 'placement', content: null }];
+    await renderer.page({ again: true });
+    expect([state('#a'), document.querySelector('#a')!.innerHTML]).toEqual(['default', '<b>default</b>']);
+  });
+
+  it('decides a slot again when its context changes, for the new context only, and drops the answer for the old one', async () => {
+    const pending = new Map<string, (d: Decision[]) => void>();
+    answer = (what) => (calls.push(what), new Promise((r) => pending.set(what, r)));
+    document.body.innerHTML =
+      '<div id="r" data-slotwise-placement="item_page.recs" data-slotwise-context=\'{"productId":"A"}\'>d</div>';
+    const el = document.querySelector<HTMLElement>('#r')!;
+    void renderer.render();
+    await vi.advanceTimersByTimeAsync(0);
+    el.className = 'highlighted'; // not an attribute a slot asks with
+    el.dataset.slotwiseContext = '{"productId":"B"}'; // the same element, showing product B now
+    await vi.advanceTimersByTimeAsync(0);
+    expect(calls).toEqual(['placements:item_page.recs@A', 'placements:item_page.recs@B']);
+    pending.get('placements:item_page.recs@B')!([html('item_page.recs', 'for B')]);
+    await vi.advanceTimersByTimeAsync(0);
+    pending.get('placements:item_page.recs@A')!([html('item_page.recs', 'for A')]);
+    await vi.advanceTimersByTimeAsync(0);
+    expect([state('#r'), el.textContent]).toEqual(['decided', 'for B']);
+  });
+
+  it('re-decides one slot when asked, and no other', async () => {
+    answer = async (what) => (calls.push(what), [html(what.split(':')[1]!, what)]);
+    document.body.innerHTML =
+      '<div id="a" data-slotwise-placement="home_page.a"></div><div id="b" data-slotwise-placement="cart_page.b"></div>';
+    await renderer.render();
+    await renderer.render(document.querySelector('#b')!); // decided already: nothing to ask
+    await renderer.render(document.querySelector('#b')!, true);
+    expect(calls).toEqual(['placements:home_page.a', 'placements:cart_page.b', 'placements:cart_page.b']);
+  });
+
+  it("tells the page of every decision before the slot changes; a listener that takes it keeps the slot's children its own", async () => {
+    const tracked: string[] = [];
+    renderer.stop();
+    renderer = createRenderer(
+      settings,
+      coreServices({ event: (_, ext) => tracked.push(`${String(ext.impression)}:${String(ext.slot)}`) }),
+      decisions,
+    );
+    document.body.innerHTML = '<div id="a" data-slotwise-placement="home_page.a"><i>rendered by the page</i></div>';
+    const el = document.querySelector<HTMLElement>('#a')!;
+    const heard: unknown[] = [];
+    el.addEventListener('slotwise:decision', (event) => {
+      heard.push([(event as CustomEvent<Decision>).detail.content?.kind ?? null, el.textContent, state('#a')]);
+      event.preventDefault();
+    });
+    answer = async () => [html('home_page.a', 'for you')];
+    await renderer.render();
+    answer = async () => [];
+    await renderer.page({ again: true });
+    expect(heard).toEqual([
+      ['html', 'rendered by the page', null],
+      [null, 'rendered by the page', 'decided'],
+    ]);
+    expect([state('#a'), el.innerHTML]).toEqual(['default', '<i>rendered by the page</i>']);
+    expect(tracked).toEqual(['rendered:home_page.a']);
   });
 
   it('drops a decision made for an earlier SPA page', async () => {

@@ -3,16 +3,17 @@ import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { watchRoutes } from '../src/tag/route-watch';
 
 beforeEach(() => {
-  vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout'] });
+  vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout', 'requestAnimationFrame'] });
   history.replaceState(null, '', '/start');
 });
 afterEach(() => vi.useRealTimers());
 
 describe('SPA navigation (route watch)', () => {
-  it('tells of a new URL from pushState or replaceState a task later, once per URL', () => {
+  it('tells of a new URL from pushState or replaceState after the next frame, once per URL', () => {
     const changed = vi.fn();
     const stop = watchRoutes(changed);
     history.pushState(null, '', '/products');
+    vi.advanceTimersByTime(1); // a task later, the framework may not have shown the new view yet
     expect(changed).not.toHaveBeenCalled();
     history.replaceState(null, '', '/products'); // the same URL again, before the task ran
     vi.runAllTimers();

@@ -78,4 +78,23 @@ describe('watchPage', () => {
     await delivered();
     expect(second.batches.map((batch) => batch.added)).toEqual([['one'], ['two'], ['four']]);
   });
+
+  it("reports a change of the attributes a slot asks with, and no other attribute's", async () => {
+    const changed: string[] = [];
+    stops.push(
+      watchPage((records) => {
+        for (const { type, attributeName } of records) if (type === 'attributes') changed.push(attributeName!);
+      }),
+    );
+    document.body.append(element('<div id="slot" data-slotwise-placement="item_page.recs"></div>'));
+    await delivered();
+    const slot = document.querySelector<HTMLElement>('#slot')!;
+    slot.dataset.slotwiseContext = '{"productId":"B"}';
+    slot.dataset.slotwisePlacement = 'item_page.similar';
+    slot.setAttribute('data-slotwise-state', 'decided'); // the tag's own mark
+    slot.className = 'wide';
+    slot.style.minHeight = '10px';
+    await delivered();
+    expect(changed).toEqual(['data-slotwise-context', 'data-slotwise-placement']);
+  });
 });

@@ -2,12 +2,14 @@
 // placements call per page type, one offers call), and fill each slot the moment its decision
 // arrives. Every slot is revealed when decided, after `revealAfterMs`, or on any error, in a
 // `finally`. A decision that arrives after its slot was revealed is applied only if the slot is
-// wholly below the viewport. A decision made for an earlier SPA page is dropped. Slots added later
-// are filled too (together when added together); removed ones release their observers. Hiding and
-// showing slots, how long they may stay hidden, and watching the page are the core's: this file
-// borrows them through CoreServices and decides.
+// wholly below the viewport, or if the slot is being decided again (a new SPA page, a changed
+// context): such a slot keeps its content until the new decision replaces it. A decision made for
+// an earlier pass of its slot is dropped. Slots added later are filled too (together when added
+// together), slots whose attributes change are decided again; removed ones release their
+// observers. Hiding and showing slots, how long they may stay hidden, and watching the page are
+// the core's: this file borrows them through CoreServices and decides.
 import { SlotwiseError } from '../types/errors';
-import { SLOT_SELECTOR, STATE, stateOf } from '../shared/markup';
+import { STATE, stateOf } from '../shared/markup';
 import { callsFor } from './calls';
 import { prepare } from './content';
 import { findSlots, slotOf, type Slot } from './slots';
@@ -26,21 +28,29 @@ slots wholly below the viewport, so nothing on screen or above it changes size u
 */
 const reachedByReader = (el: Element) => el.getBoundingClientRect().top < innerHeight;
 
-/** One pass: the page URL its slots are decided for, and when it began asking. */
+/** A page's key: its URL without the #hash (a change of hash alone is the same page). */
+const pageKey = (url: string) => url.replace(/#.*/, '');
+
+/** One pass: the page URL its slots are decided for, when it began asking, and its slots that an earlier pass decided. */
 interface Pass {
   url: string;
   started: number;
+  again: Set<Element>;
 }
 
 export function createRenderer(settings: Settings, core: CoreServices, decisions: Decisions): Renderer {
   const reports = new WeakMap<Element, SlotReport>();
-  /** The page URL each slot was (or is being) decided for: a slot is decided once per URL. */
-  const decidedFor = new WeakMap<Element, string>();
-  let explicitUrl: string | undefined;
-  /** The URL of the page the tag was last told about (start or page()). */
+  /** The latest pass of each slot: a slot is decided once per page URL, and only its latest pass may fill it. */
+  const passOf = new WeakMap<Element, Pass>();
+  /** The children a slot had before the tag first filled it: what it shows again when a later decision is empty. */
+  const defaults = new WeakMap<Element, Node[]>();
+  /** The URL given to page(), and the location then: it holds until the SPA moves on. */
+  let explicit: [url: string, at: string] | undefined;
+  /** The key of the page the tag was last told about (start or page()). */
   let shownPage: string | undefined;
   let stopWatching: (() => void) | undefined;
-  const pageUrl = () => explicitUrl ?? location.href;
+  const pageUrl = () => (explicit?.[1] === location.href ? explicit[0] : location.href);
+  const decidedHere = (el: Element) => passOf.get(el)?.url === pageKey(pageUrl());
   /** Shown: revealed by us, or every slot was shown because the tag could not start in time. */
   const isShown = (el: Element) => stateOf(el) != null || core.isLifted();
   const impressions = createImpressions(settings, core);
@@ -60,8 +70,8 @@ export function createRenderer(settings: Settings, core: CoreServices, decisions
     { rootMargin: LAZY_MARGIN },
   );
 
-  /** Still this pass's slot: not removed, not taken over by a newer page. */
-  const current = (pass: Pass, { el }: Slot) => el.isConnected && decidedFor.get(el) === pass.url;
+  /** Still this pass's slot: not removed, not taken over by a newer pass. */
+  const current = (pass: Pass, { el }: Slot) => el.isConnected && passOf.get(el) === pass;
 
   /** Shows a slot of this pass that is still hidden, as it is. */
   const show = (pass: Pass, slot: Slot, state: SlotState) => {
@@ -75,37 +85,49 @@ export function createRenderer(settings: Settings, core: CoreServices, decisions
     for (const slot of slots) show(pass, slot, error.code === 'consent' ? 'default' : 'error');
   };
 
-  /** Fills a slot with its decision (none: the slot keeps its default, or collapses) and shows it. */
+  /**
+  Fills a slot with its decision and shows it. The page hears of every decision first (the
+  `slotwise:decision` event, content null when there is none): a listener that calls
+  preventDefault() shows it itself (a framework's component, data rendered by the page's code), and
+  the tag leaves the slot's children alone. Otherwise HTML and creatives replace the children, and
+  anything else brings back the slot's default content (or collapses it).
+  */
   async function apply(pass: Pass, slot: Slot, decision: Decision | undefined): Promise<void> {
-    const nodes = decision?.content
-      ? await prepare(core, decision.content, settings.html, settings.nonce, slot.render ?? settings.render, slot.id)
+    const { el } = slot;
+    const content = decision?.content;
+    const nodes = content
+      ? await prepare(core, content, settings.html, settings.nonce, slot.render ?? settings.render, slot.id)
       : [];
-    // Gone, or for an older page, or late while the reader already sees this part of the page: leave it.
-    if (!current(pass, slot) || (isShown(slot.el) && reachedByReader(slot.el))) return;
-    reports.set(slot.el, {
+    // Gone, or taken over by a newer pass, or late while the reader already sees this part of the
+    // page (unless the slot is decided again, and so expected to change): leave it.
+    if (!current(pass, slot) || (isShown(el) && reachedByReader(el) && !pass.again.has(el))) return;
+    reports.set(el, {
       source: slot.source,
       id: slot.id,
       ms: Math.round(performance.now() - pass.started),
       ...(decision ? { decision } : {}),
     });
-    // Data is for the page's code: a listener that renders it into the slot says so with
-    // preventDefault(), and the slot counts as decided; otherwise it keeps its default.
-    const data = decision?.content?.kind === 'json';
-    const rendered =
-      data &&
-      !slot.el.dispatchEvent(
-        new CustomEvent('slotwise:decision', { detail: decision, bubbles: true, cancelable: true }),
-      );
-    if (!decision || (!nodes.length && !rendered)) {
-      core.reveal(slot.el, slot.collapse && !decision?.content ? 'collapsed' : 'default');
+    const detail = decision ?? { slot: slot.id, source: slot.source, content: null };
+    const taken = !el.dispatchEvent(new CustomEvent('slotwise:decision', { detail, bubbles: true, cancelable: true }));
+    tracking.release(el);
+    // Hidden and shown again in this task: nothing paints between, and a collapsed slot opens.
+    core.hide(el);
+    if (!taken && nodes.length) {
+      if (!defaults.has(el)) defaults.set(el, [...el.childNodes]);
+      el.replaceChildren(...nodes);
+    } else if (!taken && defaults.has(el)) {
+      el.replaceChildren(...(defaults.get(el) ?? []));
+      defaults.delete(el);
+    }
+    // Swapped and revealed in one task: the slot changes in one frame, and the watcher already
+    // sees the slot as filled, so slots inside the content are not asked for.
+    if (!(taken || nodes.length) || !content) {
+      core.reveal(el, slot.collapse && !content ? 'collapsed' : 'default');
       return;
     }
-    // Swap and reveal in one task: the slot changes in one frame, and the watcher already sees
-    // the slot as filled, so slots inside the content are not asked for.
-    if (nodes.length) slot.el.replaceChildren(...nodes);
-    core.reveal(slot.el, 'decided');
-    tracking.rendered(slot.el, decision);
-    if (decision.trackingUrl) impressions.ping(decision.trackingUrl);
+    core.reveal(el, 'decided');
+    tracking.rendered(el, detail);
+    if (detail.trackingUrl) impressions.ping(detail.trackingUrl);
   }
 
   /** `first`: the page's first pass, whose slots have been hidden since navigation began. */
@@ -114,9 +136,13 @@ export function createRenderer(settings: Settings, core: CoreServices, decisions
       if (first) core.recloak();
       return;
     }
-    const pass: Pass = { url: pageUrl(), started: performance.now() };
+    const pass: Pass = {
+      url: pageKey(pageUrl()),
+      started: performance.now(),
+      again: new Set(slots.map(({ el }) => el).filter((el) => passOf.has(el))),
+    };
     for (const slot of slots) {
-      decidedFor.set(slot.el, pass.url);
+      passOf.set(slot.el, pass);
       reports.set(slot.el, { source: slot.source, id: slot.id });
     }
     // A slot whose content cannot be shown fails alone: the others of its call are still filled.
@@ -141,7 +167,7 @@ export function createRenderer(settings: Settings, core: CoreServices, decisions
     try {
       const calls = callsFor(slots.filter((slot) => !slot.invalid));
       await Promise.all(
-        calls.map((call) => call.ask(decisions, pass.url).then(fill(call.slots)).catch(failed(pass, call.slots))),
+        calls.map((call) => call.ask(decisions, pageUrl()).then(fill(call.slots)).catch(failed(pass, call.slots))),
       );
     } finally {
       clearTimeout(timer);
@@ -150,9 +176,9 @@ export function createRenderer(settings: Settings, core: CoreServices, decisions
     }
   }
 
-  /** Slots under these roots that are not decided for the current page yet, decided together. */
-  function renderRoots(roots: ParentNode[], first = false): Promise<void> {
-    shownPage ??= pageUrl();
+  /** Slots under these roots that are not decided for the current page yet (`again`: all of them), decided together. */
+  function renderRoots(roots: ParentNode[], first = false, again = false): Promise<void> {
+    shownPage ??= pageKey(pageUrl());
     core.cloak(settings.nonce);
     // Watch for slots added later only once the first pass has collected the page's slots,
     // so slots the parser adds one by one are still decided together.
@@ -162,7 +188,7 @@ export function createRenderer(settings: Settings, core: CoreServices, decisions
     const fresh = roots.flatMap(findSlots).filter(({ el }) => {
       const unseen = !seen.has(el);
       seen.add(el);
-      return unseen && decidedFor.get(el) !== pageUrl();
+      return unseen && (again || !decidedHere(el));
     });
     for (const slot of fresh) {
       if (slot.size) Object.assign(slot.el.style, { minWidth: `${slot.size[0]}px`, minHeight: `${slot.size[1]}px` });
@@ -174,10 +200,19 @@ export function createRenderer(settings: Settings, core: CoreServices, decisions
     );
   }
 
-  // Slots added later (SPA views, infinite lists) are decided; removed ones let go of observers.
+  // Slots added later (SPA views, infinite lists) are decided, and slots whose attributes changed
+  // (a new context, say) decided again; removed ones let go of observers.
   const changed: PageChanges = (records) => {
     const added: HTMLElement[] = [];
+    const edited = new Set<HTMLElement>();
+    // Content we put into a slot is not a slot, whatever its attributes say.
+    const ours = (node: Node) => !!node.parentElement?.closest(`[${STATE}]`);
     for (const record of records) {
+      const { target } = record;
+      if (record.type === 'attributes') {
+        if (target instanceof HTMLElement && passOf.has(target) && !ours(target)) edited.add(target);
+        continue;
+      }
       record.removedNodes.forEach((node) => {
         if (node instanceof HTMLElement)
           for (const { el } of findSlots(node)) {
@@ -185,11 +220,11 @@ export function createRenderer(settings: Settings, core: CoreServices, decisions
             lazy.unobserve(el);
           }
       });
-      // Content we put into a slot is not a new slot, whatever its attributes say.
       record.addedNodes.forEach((node) => {
-        if (node instanceof HTMLElement && !node.parentElement?.closest(`[${STATE}]`)) added.push(node);
+        if (node instanceof HTMLElement && !ours(node)) added.push(node);
       });
     }
+    if (edited.size) void renderRoots([...edited], false, true);
     if (added.length) void renderRoots(added);
   };
 
@@ -197,20 +232,14 @@ export function createRenderer(settings: Settings, core: CoreServices, decisions
     reports,
     start: () => renderRoots([document], true),
     // The tag checked the arguments at its boundary (tag/decision-calls.ts).
-    render: (root = document) => renderRoots([root]),
-    page({ url, again = true } = {}) {
-      explicitUrl = url && new URL(url, location.href).href;
-      // The page shown again: every slot is decided anew. A new URL: the slots already decided
-      // for it (a view the SPA just rendered) are not asked twice.
-      const refresh = again && shownPage === pageUrl();
-      shownPage = pageUrl();
-      for (const el of document.querySelectorAll<HTMLElement>(SLOT_SELECTOR))
-        if (refresh || decidedFor.get(el) !== pageUrl()) {
-          decidedFor.delete(el);
-          tracking.release(el);
-          core.hide(el);
-        }
-      return renderRoots([document]);
+    render: (root = document, again) => renderRoots([root], false, again),
+    page({ url, again = false } = {}) {
+      explicit = url ? [new URL(url, location.href).href, location.href] : undefined;
+      // Once per URL: the page already decided, told again, is decided anew only when asked. A new
+      // URL: the slots already decided for it (a view the SPA just rendered) are not asked twice.
+      if (!again && shownPage === pageKey(pageUrl())) return Promise.resolve();
+      shownPage = pageKey(pageUrl());
+      return renderRoots([document], false, again);
     },
     stop() {
       stopWatching?.();

@@ -13,6 +13,15 @@ export const STATE = 'data-slotwise-state';
 
 export const stateOf = (el: Element) => el.getAttribute(STATE) as SlotState | null;
 
+/**
+The rule for a server-rendered page's `<head>` (or a stylesheet of its own), before the tag
+arrives: slots not decided yet are hidden, keeping their boxes, and shown anyway after 3 s (a CSS
+animation, so it holds even when no script runs at all). The tag, once it runs, shows each slot
+sooner: decided, or with its default content after `revealAfterMs`.
+*/
+const waiting = `:not([${STATE}])`;
+export const hideBeforePaint = `[data-slotwise-flow]${waiting},[data-slotwise-placement]${waiting},[data-slotwise-offer]${waiting}{visibility:hidden;animation:slotwise-show 0s 3s forwards}@keyframes slotwise-show{to{visibility:visible}}`;
+
 /** A size written `WxH` in pixels (a slot's `data-slotwise-size`, a creative's size). */
 export function sizeOf(value: string | undefined): [width: number, height: number] | undefined {
   const size = /^(\d+)x(\d+)$/.exec(value ?? '');

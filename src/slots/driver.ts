@@ -92,8 +92,13 @@ export function createSlotDriver(
     fill(false);
   };
 
-  // Slots already parsed: their code loads now, while the rest of the page is still parsing.
-  if (allowed() && hasSlots()) warm();
+  // Hidden from now, even without the snippet (a script tag in the <head>): no slot the parser adds
+  // paints its default first. Slots already parsed: their code loads now, while the rest of the
+  // page is still parsing.
+  if (allowed()) {
+    cloak(settings.nonce);
+    if (hasSlots()) warm();
+  }
 
   return {
     start() {

@@ -7,10 +7,18 @@
 // so the npm build still imports on a server.
 import type { PageChanges } from '../types/parts';
 
+/** The attributes that say what a slot asks for: when one changes, the slot is decided again. */
+const SLOT_ATTRIBUTES = ['flow', 'placement', 'offer', 'activity', 'items', 'context'].map(
+  (name) => 'data-slotwise-' + name,
+);
+
 const listeners = new Set<PageChanges>();
 let observer: MutationObserver | undefined;
 
-/** Reports every batch of changes to the page's elements to `listener` until the returned function is called. */
+/**
+Reports every batch of changes to the page's elements, and to the attributes of its slots, to
+`listener` until the returned function is called.
+*/
 export function watchPage(listener: PageChanges): () => void {
   const watcher = (observer ??= new MutationObserver((records) => {
     listeners.forEach((listen) => {
@@ -18,7 +26,7 @@ export function watchPage(listener: PageChanges): () => void {
     });
   }));
   listeners.add(listener);
-  watcher.observe(document.documentElement, { childList: true, subtree: true });
+  watcher.observe(document.documentElement, { childList: true, subtree: true, attributeFilter: SLOT_ATTRIBUTES });
   return () => {
     listeners.delete(listener);
     if (!listeners.size) watcher.disconnect();

@@ -45,10 +45,17 @@ export interface Tag {
   placements(names: string[], context?: PageContext): Promise<{ ok: true; decisions: Decision[] } | Failure>;
   /** Asks Adobe Offer Decisioning for these propositions, in one call. */
   offers(calls: OfferCall[]): Promise<{ ok: true; decisions: Decision[] } | Failure>;
-  /** A new SPA view (or the same page again, say after `identity()`): decides the page's slots anew. */
-  page(url?: string): Promise<Result>;
-  /** Decides the slots in `root` (default: the document) that are not decided yet. */
-  render(root?: ParentNode): Promise<Result>;
+  /**
+  A new SPA view at `url` (default: the current location), once the view is in the page: decides
+  the slots not decided for it, each keeping what it shows until its decision replaces it. Once per
+  URL: for the page just decided it does nothing, unless `{ again: true }` (say, after `identity()`).
+  */
+  page(url?: string, options?: { again?: boolean }): Promise<Result>;
+  /**
+  Decides the slots in `root` (default: the document; `root` itself may be a slot) that are not
+  decided yet; with `{ again: true }`, all of them anew (one slot: `render(slotElement, { again: true })`).
+  */
+  render(root?: ParentNode, options?: { again?: boolean }): Promise<Result>;
   /** Listens to `error` or `delivered`; returns a function that stops listening. */
   on<K extends keyof TagEvents>(type: K, listener: (detail: TagEvents[K]) => void): () => void;
   /** Stops the tag: removes its listeners; queued events stay for the next page load. */

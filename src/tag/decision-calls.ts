@@ -48,6 +48,14 @@ export function pageUrl(url: string | undefined): string | undefined {
   return url;
 }
 
+/** None, or `{ again?: boolean }`: whether slots already decided for this page are decided anew. */
+export function againOption(options: { again?: boolean } | undefined, call: string): boolean {
+  const given = detach(options ?? {}, `${call}(options)`);
+  if (!isObject(given) || !(given.again === undefined || typeof given.again === 'boolean'))
+    must(`${call}(options)`, '{ again?: boolean }');
+  return !!given.again;
+}
+
 /** None, or an element, a document or a fragment, of this window or of a frame's. */
 export function renderRoot(root: ParentNode | undefined): ParentNode | undefined {
   const isRoot = (node: ParentNode) =>
@@ -87,12 +95,12 @@ export function createDecisionCalls(engine: () => Promise<Engine>, stopped: () =
   };
   const done = () => ({});
   return {
-    // A new URL: the slots not yet decided for it (never the same page again, as page() may).
+    // A new URL: the slots not yet decided for it (never the same page again).
     routeChanged: () =>
       decide(
         'page',
         () => undefined,
-        (e) => e.renderer.page({ again: false }).then(done),
+        (e) => e.renderer.page().then(done),
       ),
     at: (callUrl) => ({
       flow(friendlyId, options) {
@@ -118,17 +126,17 @@ export function createDecisionCalls(engine: () => Promise<Engine>, stopped: () =
           () => offerCalls(calls),
           async (e, list) => ({ decisions: await e.decisions.offers(list) }),
         ),
-      page: (url) =>
+      page: (url, options) =>
         decide(
           'page',
-          () => pageUrl(url),
-          (e, checked) => e.renderer.page(checked === undefined ? {} : { url: checked }).then(done),
+          () => ({ url: pageUrl(url), again: againOption(options, 'page') }),
+          (e, checked) => e.renderer.page(checked).then(done),
         ),
-      render: (root) =>
+      render: (root, options) =>
         decide(
           'render',
-          () => renderRoot(root),
-          (e, checked) => e.renderer.render(checked).then(done),
+          () => [renderRoot(root), againOption(options, 'render')] as const,
+          (e, [checked, again]) => e.renderer.render(checked, again).then(done),
         ),
     }),
   };

@@ -4,17 +4,24 @@
 
 type HistoryMethods = Record<string, (...args: unknown[]) => unknown>;
 
-/** Calls `changed` a task after the page moved to a new URL; the function it returns stops watching. */
+/**
+Calls `changed` once the page moved to a new URL and the SPA has shown the new view (after the
+next frame: frameworks commit a navigation's view before it paints); the function it returns
+stops watching.
+*/
 export function watchRoutes(changed: () => void): () => void {
   const withoutHash = () => location.href.replace(/#.*/, '');
   let lastUrl = withoutHash();
-  // A task later, so the SPA has rendered the new view.
+  // A frame and a task later, so that slots the new view replaces are gone, and slots it keeps
+  // carry their new attributes.
   const onUrlChange = () =>
-    setTimeout(() => {
-      if (withoutHash() === lastUrl) return;
-      lastUrl = withoutHash();
-      changed();
-    });
+    requestAnimationFrame(() =>
+      setTimeout(() => {
+        if (withoutHash() === lastUrl) return;
+        lastUrl = withoutHash();
+        changed();
+      }),
+    );
   const methods = history as unknown as HistoryMethods;
   const restore = ['pushState', 'replaceState'].map((name) => {
     const original = methods[name] as HistoryMethods[string];

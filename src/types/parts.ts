@@ -19,12 +19,13 @@ export interface Renderer {
   revealed counts from then.
   */
   start(): Promise<void>;
-  /** Decides the slots in `root` that are not decided for this page yet. */
-  render(root?: ParentNode): Promise<void>;
+  /** Decides the slots in `root` that are not decided for this page yet (`again`: all of them, anew). */
+  render(root?: ParentNode, again?: boolean): Promise<void>;
   /**
   A new page (SPA route) at `url` (the current location by default): every slot not decided for it
-  is decided again. The page already shown, told again (`again`, the default: say, after
-  identity()), has all its slots decided anew.
+  is decided, keeping what it shows until its decision replaces it. Once per URL: the page already
+  shown, told again, changes nothing unless `again` (say, after identity()), which decides all its
+  slots anew.
   */
   page(options?: { url?: string | undefined; again?: boolean }): Promise<void>;
   /** What the renderer knows about each slot, for impressions and the debug overlay. */

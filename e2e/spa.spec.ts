@@ -1,0 +1,175 @@
+// Single-page apps without a framework binding: route changes as a framework commits them (the URL
+// first, the new view a task later), slots that stay mounted, a slot whose context changes, and the
+// rule that hides slots before they paint when there is no snippet.
+import { readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import type { Page } from '@playwright/test';
+import { nanoid } from 'nanoid';
+import { expect, test, type SandboxFixture } from './fixtures';
+import { initScript, writePage } from './pages';
+
+test.use({ catalog: fileURLToPath(new URL('./catalogs/render.json', import.meta.url)) });
+
+declare global {
+  interface Window {
+    go(path: string): void;
+    __blank: number;
+    __seenDefaults: string[];
+  }
+}
+
+const clientKey = () => `s${nanoid(10).replace(/-/g, '_')}`;
+const optionsFor = (sandbox: SandboxFixture, extra: object = {}) => ({
+  clientKey: clientKey(),
+  target: sandbox.url,
+  pointOfSale: 'e2e/uk',
+  currency: 'EUR',
+  browserId: 'local',
+  revealAfterMs: 5000,
+  placements: { target: sandbox.url, apiKey: 'key', apiClientKey: 'client' },
+  ...extra,
+});
+const SLOTS = '[data-slotwise-flow],[data-slotwise-placement],[data-slotwise-offer]';
+
+/** The decision requests the sandbox received, each as `api:what`. */
+async function asked(sandbox: SandboxFixture): Promise<string[]> {
+  const requests = await sandbox.requests();
+  return requests.flatMap((r) => {
+    // The only flow these pages ask for is the header's banner.
+    if (r.method === 'POST' && r.path === '/v2/callFlows') return ['flow:banner'];
+    if (r.method === 'GET' && r.path === '/rrserver/api/personalize')
+      return [`placements:${String(r.query.placements)}${r.query.productId ? `@${String(r.query.productId)}` : ''}`];
+    return [];
+  });
+}
+/** The same, in a stable order (requests made together arrive in any order). */
+const sortedAsks = (sandbox: SandboxFixture) => () => asked(sandbox).then((list) => list.sort());
+
+// An SPA as React, Vue or Svelte behave: the router pushes the URL, then the framework commits the
+// new view in a later task (a MessageChannel, as React's scheduler does); a view that stays (the
+// product page) keeps its elements and gets new attributes.
+const app = `<header><div id="s-header" data-slotwise-flow="banner" style="min-height:40px">DEFAULT header</div></header>
+<main id="view"></main>
+<script>
+  const views = {
+    home: () => '<div id="s-p1" data-slotwise-placement="home_page.p1" style="min-height:40px">DEFAULT p1</div>' +
+      '<div id="s-p2" data-slotwise-placement="home_page.p2" style="min-height:40px">DEFAULT p2</div>',
+    product: (id) => '<div id="s-recs" data-slotwise-placement="item_page.recs" data-slotwise-context=\\'{"productId":"' + id + '"}\\' style="min-height:40px">DEFAULT recs</div>',
+  };
+  const commit = () => {
+    const product = /product\\/(\\w+)/.exec(location.pathname);
+    const recs = document.getElementById('s-recs');
+    if (product && recs) recs.dataset.slotwiseContext = JSON.stringify({ productId: product[1] });
+    else document.getElementById('view').innerHTML = product ? views.product(product[1]) : views.home();
+  };
+  commit();
+  const channel = new MessageChannel();
+  channel.port1.onmessage = commit;
+  window.go = (path) => { history.pushState({}, '', path); channel.port2.postMessage(0); };
+  addEventListener('popstate', () => channel.port2.postMessage(0));
+  // Every frame once the header was first decided: does it show nothing, or its default, again?
+  window.__blank = 0;
+  const look = () => {
+    const header = document.getElementById('s-header');
+    if (header.hasAttribute('data-slotwise-state') || window.__blank)
+      if (getComputedStyle(header).visibility !== 'visible' || header.textContent.includes('DEFAULT')) window.__blank++;
+    requestAnimationFrame(look);
+  };
+  requestAnimationFrame(look);
+</script>`;
+
+const decided = (page: Page, id: string) => expect(page.locator(`#${id}`)).toHaveAttribute('data-slotwise-state', /./);
+
+test('autoPage: each route is decided once its view is in the page, for that view, and a mounted slot keeps its content', async ({
+  page,
+  sandbox,
+}) => {
+  await page.goto(sandbox.siteUrl + writePage({ body: initScript(optionsFor(sandbox, { autoPage: true })) + app }));
+  await decided(page, 's-header');
+  await decided(page, 's-p2');
+  await expect.poll(sortedAsks(sandbox)).toEqual(['flow:banner', 'placements:home_page.p1|home_page.p2']);
+
+  // Home → product A: the home slots are gone by the time the route is decided, and never asked again.
+  await sandbox.clearRequests();
+  await page.evaluate(() => window.go('product/A'));
+  await decided(page, 's-recs');
+  await expect.poll(sortedAsks(sandbox)).toEqual(['flow:banner', 'placements:item_page.recs@A']);
+
+  // Product A → product B: the same element, a new context; asked for B only, once.
+  await sandbox.clearRequests();
+  await page.evaluate(() => window.go('B'));
+  await expect.poll(sortedAsks(sandbox)).toEqual(['flow:banner', 'placements:item_page.recs@B']);
+  await page.waitForTimeout(500); // nothing else follows
+  expect(await sortedAsks(sandbox)()).toEqual(['flow:banner', 'placements:item_page.recs@B']);
+
+  // Back to A: a new URL again, decided once.
+  await sandbox.clearRequests();
+  await page.goBack();
+  await expect.poll(sortedAsks(sandbox)).toEqual(['flow:banner', 'placements:item_page.recs@A']);
+
+  // The header stayed mounted all along: it was never blank or back to its default in any frame.
+  expect(await page.evaluate(() => window.__blank)).toBe(0);
+  await expect(page.locator('#s-header')).toHaveText('Personal banner');
+});
+
+test('page() for the view just decided asks nothing; { again: true } asks anew; render(slot, { again: true }) asks for that slot', async ({
+  page,
+  sandbox,
+}) => {
+  await page.goto(sandbox.siteUrl + writePage({ body: initScript(optionsFor(sandbox)) + app }));
+  await decided(page, 's-header');
+  await expect.poll(sortedAsks(sandbox)).toEqual(['flow:banner', 'placements:home_page.p1|home_page.p2']);
+  await sandbox.clearRequests();
+  // As a route hook does on the first view, twice under React's StrictMode.
+  await page.evaluate(() => Promise.all([window.slotwise('page'), window.slotwise('page', location.href)]));
+  expect(await asked(sandbox)).toEqual([]);
+  await page.evaluate(() => window.slotwise('render', document.getElementById('s-header'), { again: true }));
+  expect(await asked(sandbox)).toEqual(['flow:banner']);
+  await page.evaluate(() => window.slotwise('page', undefined, { again: true }));
+  expect(await sortedAsks(sandbox)()).toEqual(['flow:banner', 'flow:banner', 'placements:home_page.p1|home_page.p2']);
+  expect(await page.evaluate(() => window.__blank)).toBe(0);
+});
+
+test('a script tag in the <head>, without the snippet: no slot shows its default before it is decided', async ({
+  page,
+  sandbox,
+}) => {
+  await page.addInitScript((selector) => {
+    window.__seenDefaults = [];
+    const look = () => {
+      for (const el of document.querySelectorAll<HTMLElement>(selector))
+        if (getComputedStyle(el).visibility === 'visible' && el.textContent!.includes('DEFAULT'))
+          window.__seenDefaults.push(el.id);
+      requestAnimationFrame(look);
+    };
+    requestAnimationFrame(look);
+  }, SLOTS);
+  const head = `<script src="/dist/slotwise.min.js" data-client-key="${clientKey()}" data-target="${sandbox.url}" data-point-of-sale="e2e/uk" data-currency="EUR" data-browser-id="local"></script>`;
+  // Slots arrive while the page is still being parsed, a little at a time.
+  const body = ['hero', 'banner', 'promo_a']
+    .map(
+      (flow) =>
+        `<div id="s-${flow}" data-slotwise-flow="${flow}" style="min-height:40px">DEFAULT ${flow}</div><script>for (const t = Date.now(); Date.now() - t < 60;);</script>`,
+    )
+    .join('');
+  await page.goto(sandbox.siteUrl + writePage({ head, body }));
+  for (const flow of ['hero', 'banner', 'promo_a'])
+    await expect(page.locator(`#s-${flow}`)).toHaveAttribute('data-slotwise-state', 'decided');
+  expect(await page.evaluate(() => window.__seenDefaults)).toEqual([]);
+});
+
+test('hideBeforePaint, in a server-rendered <head>: slots wait hidden, and show after 3 s if no script ever runs', async ({
+  page,
+  sandbox,
+}) => {
+  const css = readFileSync(fileURLToPath(new URL('../dist/hide-before-paint.css', import.meta.url)), 'utf8');
+  const body =
+    '<div id="s-p1" data-slotwise-placement="home_page.p1" style="min-height:40px">DEFAULT p1</div><p id="text">Text</p>';
+  await page.goto(sandbox.siteUrl + writePage({ head: `<style>${css}</style>`, body }));
+  const visibility = () => page.locator('#s-p1').evaluate((el) => getComputedStyle(el).visibility);
+  expect(await visibility()).toBe('hidden');
+  await expect(page.locator('#text')).toBeVisible();
+  const box = await page.locator('#s-p1').boundingBox();
+  expect(box!.height).toBeGreaterThanOrEqual(40); // hidden, its box kept: nothing moves when it shows
+  await expect.poll(visibility, { timeout: 5000 }).toBe('visible');
+});
