@@ -10,10 +10,6 @@ import { CONFIG_ID } from './apps/react/src/config';
 
 const OUT = fileURLToPath(new URL('./.tmp/react-app/', import.meta.url));
 
-/** Slots hidden from the first paint until the tag has decided them (3 s at most, should the tag never start). */
-export const HIDE_BEFORE_PAINT =
-  '[data-slotwise-flow]:not([data-slotwise-state]),[data-slotwise-placement]:not([data-slotwise-state]),[data-slotwise-offer]:not([data-slotwise-state]){visibility:hidden;animation:slotwise-show 0s 3s forwards}@keyframes slotwise-show{to{visibility:visible}}';
-
 export interface AppOptions {
   ssr: boolean;
   strict: boolean;
@@ -27,8 +23,9 @@ export interface AppOptions {
 const scriptJson = (value: unknown) => JSON.stringify(value).replace(/</g, '\\u003c');
 
 export async function startApp({ ssr, strict, api, clientKey, mismatch = false }: AppOptions): Promise<Site> {
-  const { render } = (await import(pathToFileURL(`${OUT}server/server.mjs`).href)) as {
+  const { render, hideBeforePaint } = (await import(pathToFileURL(`${OUT}server/server.mjs`).href)) as {
     render(url: string, config: AppConfig): string;
+    hideBeforePaint: string;
   };
   return createSite({
     routes: [
@@ -76,7 +73,7 @@ export async function startApp({ ssr, strict, api, clientKey, mismatch = false }
             },
             body:
               `<!doctype html><html lang="en-GB"><head><meta charset="utf-8"><title>Slotwise React</title>` +
-              `<link rel="icon" href="data:,"><style nonce="${nonce}">${HIDE_BEFORE_PAINT}</style>` +
+              `<link rel="icon" href="data:,"><style nonce="${nonce}">${hideBeforePaint}</style>` +
               `<script type="module" nonce="${nonce}" src="/app/client.js"></script></head>` +
               `<body><div id="root">${body}</div>` +
               `<script type="application/json" id="${CONFIG_ID}">${scriptJson(config)}</script></body></html>`,

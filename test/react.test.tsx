@@ -23,19 +23,28 @@ const { Slot, SlotwiseProvider, slotAttributes, stableJson, useDecision, usePage
 
 (globalThis as { IS_REACT_ACT_ENVIRONMENT?: boolean }).IS_REACT_ACT_ENVIRONMENT = true;
 
+/** The children a slot had before the tag first filled it, as the tag keeps them. */
+const defaults = new WeakMap<Element, Node[]>();
+
 /** What the tag does with a decision for `el`; returns whether a listener prevented it. */
 function decide(el: HTMLElement, decision: Decision): boolean {
-  const replaced = [...el.childNodes];
   const event = new CustomEvent('slotwise:decision', { detail: decision, bubbles: true, cancelable: true });
-  const prevented = !el.dispatchEvent(event);
-  if (!prevented && decision.content?.kind === 'html') {
+  const taken = !el.dispatchEvent(event);
+  if (!taken && decision.content?.kind === 'html') {
+    if (!defaults.has(el)) defaults.set(el, [...el.childNodes]);
     const node = document.createElement('div');
     node.className = 'from-tag';
     node.textContent = decision.content.html;
     el.replaceChildren(node);
-  } else if (!prevented && decision.content === null) el.replaceChildren(...replaced);
-  el.setAttribute('data-slotwise-state', decision.content || prevented ? 'decided' : 'default');
-  return prevented;
+  } else if (!taken && defaults.has(el)) {
+    el.replaceChildren(...(defaults.get(el) ?? []));
+    defaults.delete(el);
+  }
+  el.setAttribute(
+    'data-slotwise-state',
+    decision.content && (taken || decision.content.kind === 'html') ? 'decided' : 'default',
+  );
+  return taken;
 }
 
 const html = (text: string): Decision => ({ slot: 'hero', source: 'flow', content: { kind: 'html', html: text } });
@@ -186,12 +195,24 @@ describe('<Slot>', () => {
     });
     expect(slot().innerHTML).toBe('<h2>Back to data</h2>');
     expect(decisions.map((d) => d.content?.kind)).toEqual(['json', 'html', 'json']);
+  });
 
-    show(<Slot id="s" flow="f" fallback={<p>Default</p>} />);
+  it('keeps the fallback, React’s own nodes, for JSON without renderData, before and after HTML', () => {
+    const Page = ({ n }: { n: number }) => <Slot id="s" flow="f" fallback={<p>Default {n}</p>} />;
+    show(<Page n={1} />);
     act(() => {
-      expect(decide(slot(), json({ headline: 'Nobody renders me' }))).toBe(false);
+      decide(slot(), json({ headline: 'Nobody renders me' }));
     });
-    expect(slot().innerHTML).toBe('<p>Default</p>');
+    expect(slot().innerHTML).toBe('<p>Default 1</p>');
+    act(() => {
+      decide(slot(), html('Personal'));
+    });
+    act(() => {
+      decide(slot(), json({ headline: 'Nobody renders me either' }));
+    });
+    expect(slot().innerHTML).toBe('<p>Default 1</p>');
+    show(<Page n={2} />);
+    expect(slot().innerHTML).toBe('<p>Default 2</p>');
   });
 
   it('leaves decisions of a slot inside its fallback to that slot', () => {
