@@ -80,9 +80,12 @@ function watchDecisionRequests(page: Page): string[] {
     if (url.pathname == '/v2/callFlows')
       asked.push(`flow ${(request.postDataJSON() as { friendlyId: string }).friendlyId}`);
     else if (url.pathname == '/rrserver/api/personalize') {
-      const productId = url.searchParams.get('productId');
+      const context = ['productId', 'categoryId']
+        .filter((key) => url.searchParams.has(key))
+        .map((key) => ` ${key}=${url.searchParams.get(key)}`)
+        .join('');
       for (const name of url.searchParams.get('placements')?.split('|') ?? [])
-        asked.push(`placement ${name}${productId ? ` productId=${productId}` : ''}`);
+        asked.push(`placement ${name}${context}`);
     } else if (url.pathname == '/decisions') {
       const body = request.postDataJSON() as { events: { query: { personalization: unknown } }[] } & Record<
         string,
@@ -211,6 +214,13 @@ async function journey(page: Page, sandbox: SandboxFixture, { ssr, strict }: { s
     await page.locator('#count').click();
     await expect.soft(rec('C')).toHaveCount(1);
 
+    // A changed context decides the same slot again, on the same route: the header is not asked.
+    await step('context of /product/B', ['placement item_page.recs productId=B categoryId=large'], () =>
+      page.locator('#large').click(),
+    );
+    await expect.soft(page.locator('#recs')).toHaveAttribute('data-slotwise-context', /"categoryId":"large"/);
+    await expect.soft(rec('C')).toHaveCount(1);
+
     await step('back → /product/A', product('A'), () => page.goBack());
     await expect.soft(page.locator('h1')).toHaveText('Product A');
     await expect.soft(rec('A')).toHaveCount(0);
@@ -253,6 +263,11 @@ for (const ssr of [false, true])
         { step: 'load /', perSlot: once(HOME), atSandbox: HOME_AT_SANDBOX },
         { step: '→ /product/A', perSlot: once(product('A')), atSandbox: PRODUCT_AT_SANDBOX },
         { step: '→ /product/B', perSlot: once(product('B')), atSandbox: PRODUCT_AT_SANDBOX },
+        {
+          step: 'context of /product/B',
+          perSlot: once(['placement item_page.recs productId=B categoryId=large']),
+          atSandbox: { '/rrserver/api/personalize': 1 },
+        },
         { step: 'back → /product/A', perSlot: once(product('A')), atSandbox: PRODUCT_AT_SANDBOX },
         { step: 'back → /', perSlot: once(HOME), atSandbox: HOME_AT_SANDBOX },
       ]);

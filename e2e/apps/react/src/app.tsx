@@ -133,10 +133,27 @@ function Home({ mismatch }: { mismatch: boolean }) {
 
 function Product() {
   const { id = '' } = useParams();
+  // A choice on the page that changes the placement's context, not the URL.
+  const [largeFor, setLargeFor] = useState<string>();
+  const large = largeFor === id;
   return (
     <>
       <h1>Product {id}</h1>
-      <Slot id="recs" placement="item_page.recs" context={{ productId: id }} fallback={<p>FALLBACK recs for {id}</p>} />
+      <button
+        type="button"
+        id="large"
+        onClick={() => {
+          setLargeFor(id);
+        }}
+      >
+        Large
+      </button>
+      <Slot
+        id="recs"
+        placement="item_page.recs"
+        context={{ productId: id, ...(large ? { categoryId: 'large' } : {}) }}
+        fallback={<p>FALLBACK recs for {id}</p>}
+      />
     </>
   );
 }
