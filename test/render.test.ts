@@ -184,6 +184,20 @@ describe('renderer', () => {
     expect([state('#r'), el.textContent]).toEqual(['decided', 'for B']);
   });
 
+  it('asks once when a route hook tells of the new page before the changed context is reported', async () => {
+    answer = async (what) => (calls.push(what), [html('item_page.recs', what)]);
+    document.body.innerHTML =
+      '<div id="r" data-slotwise-placement="item_page.recs" data-slotwise-context=\'{"productId":"A"}\'>d</div>';
+    await renderer.render();
+    // A framework commits the new view and runs its effects before the page's observers hear of it.
+    document.querySelector<HTMLElement>('#r')!.dataset.slotwiseContext = '{"productId":"B"}';
+    history.replaceState(null, '', '/product/B');
+    await renderer.page();
+    await vi.advanceTimersByTimeAsync(0);
+    expect(calls).toEqual(['placements:item_page.recs@A', 'placements:item_page.recs@B']);
+    history.replaceState(null, '', '/');
+  });
+
   it('re-decides one slot when asked, and no other', async () => {
     answer = async (what) => (calls.push(what), [html(what.split(':')[1]!, what)]);
     document.body.innerHTML =

@@ -28,6 +28,9 @@ slots wholly below the viewport, so nothing on screen or above it changes size u
 */
 const reachedByReader = (el: Element) => el.getBoundingClientRect().top < innerHeight;
 
+/** What a slot asks for, from its attributes: when this changes, the slot is decided again. */
+const asks = ({ id, context, offer }: Slot) => JSON.stringify([id, context, offer]);
+
 /** A page's key: its URL without the #hash (a change of hash alone is the same page). */
 const pageKey = (url: string) => url.replace(/#.*/, '');
 
@@ -42,6 +45,8 @@ export function createRenderer(settings: Settings, core: CoreServices, decisions
   const reports = new WeakMap<Element, SlotReport>();
   /** The latest pass of each slot: a slot is decided once per page URL, and only its latest pass may fill it. */
   const passOf = new WeakMap<Element, Pass>();
+  /** What each slot was last asked with (see `asks`). */
+  const askedWith = new WeakMap<Element, string>();
   /** The children a slot had before the tag first filled it: what it shows again when a later decision is empty. */
   const defaults = new WeakMap<Element, Node[]>();
   /** The URL given to page(), and the location then: it holds until the SPA moves on. */
@@ -112,11 +117,12 @@ export function createRenderer(settings: Settings, core: CoreServices, decisions
     tracking.release(el);
     // Hidden and shown again in this task: nothing paints between, and a collapsed slot opens.
     core.hide(el);
+    const saved = defaults.get(el);
     if (!taken && nodes.length) {
-      if (!defaults.has(el)) defaults.set(el, [...el.childNodes]);
+      defaults.set(el, saved ?? [...el.childNodes]);
       el.replaceChildren(...nodes);
-    } else if (!taken && defaults.has(el)) {
-      el.replaceChildren(...(defaults.get(el) ?? []));
+    } else if (!taken && saved) {
+      el.replaceChildren(...saved);
       defaults.delete(el);
     }
     // Swapped and revealed in one task: the slot changes in one frame, and the watcher already
@@ -143,6 +149,7 @@ export function createRenderer(settings: Settings, core: CoreServices, decisions
     };
     for (const slot of slots) {
       passOf.set(slot.el, pass);
+      askedWith.set(slot.el, asks(slot));
       reports.set(slot.el, { source: slot.source, id: slot.id });
     }
     // A slot whose content cannot be shown fails alone: the others of its call are still filled.
@@ -210,7 +217,10 @@ export function createRenderer(settings: Settings, core: CoreServices, decisions
     for (const record of records) {
       const { target } = record;
       if (record.type === 'attributes') {
-        if (target instanceof HTMLElement && passOf.has(target) && !ours(target)) edited.add(target);
+        // Decided already, and with other attributes than it has now (a page() that ran first may
+        // have asked with these).
+        if (target instanceof HTMLElement && askedWith.has(target) && !ours(target))
+          if (askedWith.get(target) !== asks(slotOf(target))) edited.add(target);
         continue;
       }
       record.removedNodes.forEach((node) => {
