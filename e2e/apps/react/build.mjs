@@ -4,7 +4,8 @@
 //   node e2e/apps/react/build.mjs
 // The browser bundle is React's development build, where <StrictMode> mounts, unmounts and
 // mounts every component again and reports hydration mismatches in full.
-import { existsSync, readdirSync, statSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, rmSync, statSync } from 'node:fs';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { fileURLToPath } from 'node:url';
 import { build } from 'vite';
 
@@ -50,17 +51,39 @@ const changed = (path) =>
     ? Math.max(0, ...readdirSync(path).map((name) => changed(`${path}/${name}`)))
     : statSync(path).mtimeMs;
 
-/** Builds the app, unless (`onlyIfStale`) the last build is newer than its sources and the dist files it uses. */
+/** Whether the last build is newer than the app's sources and the dist files it uses. */
+function fresh(dist) {
+  const built = [`${OUT}client/client.js`, `${OUT}server/server.mjs`];
+  if (!built.every(existsSync)) return false;
+  const sources = Math.max(...[here('src'), here('build.mjs'), ...dist].map(changed));
+  return Math.min(...built.map(changed)) > sources;
+}
+
+/**
+Builds the app, unless (`onlyIfStale`) the last build is still fresh. One build at a time: test
+workers that start together wait for the first one's build instead of writing over it.
+*/
 export async function buildApp({ onlyIfStale = false } = {}) {
   const dist = ['slotwise.mjs', 'react.mjs'].map((name) => here(`../../../dist/${name}`));
   if (!dist.every(existsSync)) throw new Error('Run `npm run build` first: the app uses dist/.');
-  const built = [`${OUT}client/client.js`, `${OUT}server/server.mjs`];
-  if (onlyIfStale && built.every(existsSync)) {
-    const sources = Math.max(...[here('src'), here('build.mjs'), ...dist].map(changed));
-    if (Math.min(...built.map(changed)) > sources) return;
+  const lock = OUT.replace(/\/$/, '.lock');
+  mkdirSync(here('../../.tmp'), { recursive: true });
+  for (let waited = 0; ; waited += 100) {
+    try {
+      mkdirSync(lock);
+      break;
+    } catch {
+      if (waited > 60_000) rmSync(lock, { recursive: true, force: true }); // left by a build that died
+      await sleep(100);
+    }
   }
-  await build(config(false));
-  await build(config(true));
+  try {
+    if (onlyIfStale && fresh(dist)) return;
+    await build(config(false));
+    await build(config(true));
+  } finally {
+    rmSync(lock, { recursive: true, force: true });
+  }
 }
 
 // `node build.mjs`: always; `node build.mjs --if-stale`: as the e2e spec runs it, once per change.
