@@ -1,6 +1,8 @@
 // The dependency rule for src/, checked by dependency-cruiser (rule syntax: its "rules reference").
 //
 // Layers, top to bottom. A module imports from its own folder or from a folder BELOW it, never above:
+//   0. bindings     src/react/** (slotwise/react): the core only through its public entry, src/index.ts
+//                   (imported as 'slotwise', so an app has one tag)
 //   1. entries      src/index.ts (npm), src/script-tag/** (script tag, snippet, one parts/* file per
 //                   on-demand chunk), src/server/** (slotwise/server, Node)
 //   2. tag          createTag wiring
@@ -66,6 +68,22 @@ module.exports = {
       severity: 'error',
       from: { path: folders('server') },
       to: { path: ['^src/index[.]ts$', folders('script-tag')] },
+    },
+    {
+      name: 'bindings-through-the-entry',
+      comment:
+        "slotwise/react uses the core as an app does, through 'slotwise' (src/index.ts): nothing inside it, " +
+        'so its build imports the one copy of the core the app has.',
+      severity: 'error',
+      from: { path: folders('react') },
+      to: { path: '^src/', pathNot: ['^src/index[.]ts$', folders('react')] },
+    },
+    {
+      name: 'bindings-not-down',
+      comment: 'Nothing in the core or the other entries imports the React binding.',
+      severity: 'error',
+      from: { path: '^src/', pathNot: folders('react') },
+      to: { path: folders('react') },
     },
     {
       name: 'tag-not-up',

@@ -8,7 +8,7 @@ export default tseslint.config(
   { ignores: ['dist/**', 'node_modules/**', '**/.tmp/**', 'test-results/**', 'bench/results/**'] },
   js.configs.recommended,
   {
-    files: ['src/**/*.ts'],
+    files: ['src/**/*.{ts,tsx}'],
     extends: [tseslint.configs.strictTypeChecked],
     languageOptions: { parserOptions: { projectService: true, tsconfigRootDir: import.meta.dirname } },
     rules: {
@@ -30,7 +30,7 @@ export default tseslint.config(
   },
   // Tests and their declarations: the recommended rules, without type information (there are many).
   {
-    files: ['test/**/*.ts', 'e2e/**/*.ts', '**/*.d.mts', 'demo/**/*.d.ts'],
+    files: ['test/**/*.{ts,tsx}', 'e2e/**/*.{ts,tsx}', '**/*.d.mts', 'demo/**/*.d.ts'],
     extends: [tseslint.configs.recommended],
   },
   // Node scripts: the demo's servers, the benchmarks, the e2e helpers, scripts/ and the configs.

@@ -1,4 +1,4 @@
-import { existsSync, readFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { writeFile } from 'node:fs/promises';
 import typescript from '@rollup/plugin-typescript';
@@ -20,9 +20,9 @@ in package.json's `exports` and a `<name>/package.json` for resolvers that do no
 export const entries = [
   { name: 'slotwise', input: 'src/index.ts' },
   { name: 'server', input: 'src/server/index.ts', platform: 'node' },
-  // ifPresent: built once its source is there.
-  { name: 'react', input: 'src/react/index.ts', external: ['react', 'react-dom'], ifPresent: true },
-].filter((entry) => !entry.ifPresent || existsSync(entry.input));
+  // React and the core stay imports (peers and slotwise itself), so the app has one React and one tag.
+  { name: 'react', input: 'src/react/index.ts' },
+];
 
 /** Dependencies published only as ES modules: the CommonJS builds carry them inside. */
 const ESM_ONLY = ['ky', 'nanoid'];

@@ -2,6 +2,7 @@
 // read by .dependency-cruiser.cjs and by scripts/deps-summary.mjs.
 module.exports = {
   FOLDERS: [
+    'react',
     'script-tag',
     'server',
     'tag',
