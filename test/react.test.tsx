@@ -2,7 +2,7 @@
 // slotwise/react against a fake tag that keeps the core's decision contract: it dispatches
 // `slotwise:decision` on the slot, then (unless a listener prevented it) puts HTML and creatives
 // in place of the slot's children, leaves JSON alone, and gives a slot with nothing decided back
-// the children it replaced. Behaviour in a real browser, with the real tag, is e2e/react.spec.ts.
+// the children it replaced, if the slot still shows what the tag put there. Behaviour in a real browser, with the real tag, is e2e/react.spec.ts.
 import { StrictMode, act, useState, type ReactNode } from 'react';
 import { createRoot, type Root } from 'react-dom/client';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
@@ -23,21 +23,22 @@ const { Slot, SlotwiseProvider, slotAttributes, stableJson, useDecision, usePage
 
 (globalThis as { IS_REACT_ACT_ENVIRONMENT?: boolean }).IS_REACT_ACT_ENVIRONMENT = true;
 
-/** The children a slot had before the tag first filled it, as the tag keeps them. */
-const defaults = new WeakMap<Element, Node[]>();
+/** The children a slot had before the tag first filled it, and what it filled it with, as the tag keeps them. */
+const defaults = new WeakMap<Element, [before: Node[], ours: Node[]]>();
 
 /** What the tag does with a decision for `el`; returns whether a listener prevented it. */
 function decide(el: HTMLElement, decision: Decision): boolean {
   const event = new CustomEvent('slotwise:decision', { detail: decision, bubbles: true, cancelable: true });
   const taken = !el.dispatchEvent(event);
+  const [before, ours] = defaults.get(el) ?? [];
   if (!taken && decision.content?.kind === 'html') {
-    if (!defaults.has(el)) defaults.set(el, [...el.childNodes]);
     const node = document.createElement('div');
     node.className = 'from-tag';
     node.textContent = decision.content.html;
+    defaults.set(el, [before ?? [...el.childNodes], [node]]);
     el.replaceChildren(node);
-  } else if (!taken && defaults.has(el)) {
-    el.replaceChildren(...(defaults.get(el) ?? []));
+  } else if (!taken && before && ours?.every((node) => node.parentNode === el)) {
+    el.replaceChildren(...before);
     defaults.delete(el);
   }
   el.setAttribute(
@@ -201,9 +202,10 @@ describe('<Slot>', () => {
     const Page = ({ n }: { n: number }) => <Slot id="s" flow="f" fallback={<p>Default {n}</p>} />;
     show(<Page n={1} />);
     act(() => {
-      decide(slot(), json({ headline: 'Nobody renders me' }));
+      // Not taken: the tag marks the slot `default` and counts no impression.
+      expect(decide(slot(), json({ headline: 'Nobody renders me' }))).toBe(false);
     });
-    expect(slot().innerHTML).toBe('<p>Default 1</p>');
+    expect([slot().innerHTML, slot().dataset.slotwiseState]).toEqual(['<p>Default 1</p>', 'default']);
     act(() => {
       decide(slot(), html('Personal'));
     });

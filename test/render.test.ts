@@ -163,6 +163,13 @@ describe('renderer', () => {
     answer = async () => [{ slot: 'home_page.a', source: 'placement', content: null }];
     await renderer.page({ again: true });
     expect([state('#a'), document.querySelector('#a')!.innerHTML]).toEqual(['default', '<b>default</b>']);
+    // Content the page (or a framework) put in the slot since is its own: an empty decision leaves it.
+    answer = async () => [html('home_page.a', 'for you')];
+    await renderer.page({ again: true });
+    document.querySelector('#a')!.innerHTML = '<i>the page’s own</i>';
+    answer = async () => [];
+    await renderer.page({ again: true });
+    expect([state('#a'), document.querySelector('#a')!.innerHTML]).toEqual(['default', '<i>the page’s own</i>']);
   });
 
   it('decides a slot again when its context changes, for the new context only, and drops the answer for the old one', async () => {

@@ -47,8 +47,11 @@ export function createRenderer(settings: Settings, core: CoreServices, decisions
   const passOf = new WeakMap<Element, Pass>();
   /** What each slot was last asked with (see `asks`). */
   const askedWith = new WeakMap<Element, string>();
-  /** The children a slot had before the tag first filled it: what it shows again when a later decision is empty. */
-  const defaults = new WeakMap<Element, Node[]>();
+  /**
+  The children a slot had before the tag first filled it, and the ones it filled it with last: the
+  first come back when a later decision is empty, if the slot still shows the second.
+  */
+  const defaults = new WeakMap<Element, [before: Node[], ours: Node[]]>();
   /** The URL given to page(), and the location then: it holds until the SPA moves on. */
   let explicit: [url: string, at: string] | undefined;
   /** The key of the page the tag was last told about (start or page()). */
@@ -117,12 +120,13 @@ export function createRenderer(settings: Settings, core: CoreServices, decisions
     tracking.release(el);
     // Hidden and shown again in this task: nothing paints between, and a collapsed slot opens.
     core.hide(el);
-    const saved = defaults.get(el);
+    const [before, ours] = defaults.get(el) ?? [];
     if (!taken && nodes.length) {
-      defaults.set(el, saved ?? [...el.childNodes]);
+      defaults.set(el, [before ?? [...el.childNodes], nodes]);
       el.replaceChildren(...nodes);
-    } else if (!taken && saved) {
-      el.replaceChildren(...saved);
+    } else if (!taken && before && ours?.every((node) => node.parentNode === el)) {
+      // Only over content of ours: what the page (or a framework) put there since stays.
+      el.replaceChildren(...before);
       defaults.delete(el);
     }
     // Swapped and revealed in one task: the slot changes in one frame, and the watcher already

@@ -80,13 +80,15 @@ export function Slot<T = unknown>(props: SlotProps<T>): ReactNode {
         // slot keeps what React shows rather than have the two fight over the nodes.
         if (holds.current !== 'tag' && !show(TAG)) event.preventDefault();
       } else {
-        // Nothing for the slot, or data: React shows it (the fallback, or renderData's), and the
-        // tag leaves the children alone. (Left to the tag, an empty decision would bring back what
-        // the slot held before its first fill, over React's nodes.)
+        // Nothing for the slot, or data: React shows it (the fallback, or renderData's). Data
+        // without renderData, or nothing, while the fallback shows: the tag leaves the fallback as
+        // it is, and counts no impression.
         const rendered = content?.kind === 'json' && renderData;
-        event.preventDefault();
-        if (holds.current === 'tag') el.replaceChildren();
-        show(rendered ? { holds: 'data', data: content.data as T, decision } : FALLBACK);
+        if (rendered || holds.current !== 'fallback') {
+          event.preventDefault();
+          if (holds.current === 'tag') el.replaceChildren();
+          show(rendered ? { holds: 'data', data: content.data as T, decision } : FALLBACK);
+        }
       }
       onDecision?.(decision);
     };
