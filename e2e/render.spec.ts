@@ -186,16 +186,20 @@ test('the rcs token round-trips unchanged through the rr_rcs cookie', async ({ p
   const options = optionsFor(sandbox);
   const url =
     sandbox.siteUrl + writePage({ body: initScript(options) + slot('data-slotwise-placement="home_page.p1"', 'p1') });
-  const served = page
-    .waitForResponse((r) => r.url().includes('/rrserver/api/personalize'))
-    .then((r) => r.json())
-    .then((json) => json.rcs as string);
+  // Read on its way to the page: the body of a response the tag has read is not always kept for
+  // the test to read again.
+  let served: string | undefined;
+  await page.route('**/rrserver/api/personalize?**', async (route) => {
+    const response = await route.fetch();
+    served ??= ((await response.json()) as { rcs: string }).rcs;
+    await route.fulfill({ response });
+  });
   await page.goto(url);
   await expect(page.locator('#s-p1')).toHaveAttribute('data-slotwise-state', 'decided');
   const [first] = await sandbox.requests({ path: '/rrserver/api/personalize', method: 'GET' });
   expect(first!.query.rcs).toBeUndefined();
   const cookie = (await page.context().cookies()).find((c) => c.name == 'rr_rcs')!;
-  expect(cookie.value).toBe(await served); // kept exactly as the API served it
+  expect(cookie.value).toBe(served); // kept exactly as the API served it
   await sandbox.clearRequests();
   await page.reload();
   await expect(page.locator('#s-p1')).toHaveAttribute('data-slotwise-state', 'decided');
