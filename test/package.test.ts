@@ -1,7 +1,9 @@
 // The npm builds as an app's bundler and Node see them (after `npm run build`): the CommonJS file
 // is safe in a browser bundle, what the README says loads on demand is not in the ESM entry's
-// static graph, and an app that imports only isSlotwiseError bundles next to nothing.
+// static graph, an app that imports only isSlotwiseError bundles next to nothing, and
+// slotwise/react stays small.
 import { readFileSync } from 'node:fs';
+import { gzipSync } from 'node:zlib';
 import { fileURLToPath } from 'node:url';
 import { build, type Metafile } from 'esbuild';
 import { describe, expect, it } from 'vitest';
@@ -96,5 +98,22 @@ describe('dist/slotwise.mjs', () => {
     expect(bundle).toContain('"SlotwiseError"');
     // 2,010 bytes before the error class had a chunk of its own; esbuild adds a lazy-init wrapper.
     expect(bundle.length).toBeLessThanOrEqual(250);
+  });
+
+  it('slotwise/react adds about 1.5 kB (min+gzip) to an app that already has React and the tag', async () => {
+    const { outputFiles } = await build({
+      absWorkingDir: root,
+      entryPoints: ['./dist/react.mjs'],
+      bundle: true,
+      minify: true,
+      format: 'esm',
+      platform: 'browser',
+      external: ['react', 'react-dom', 'react/jsx-runtime', 'slotwise'],
+      write: false,
+      logLevel: 'silent',
+    });
+    const bundle = outputFiles[0]!.contents;
+    expect(new TextDecoder().decode(bundle)).toMatch(/^"use client";/);
+    expect(gzipSync(bundle, { level: 9 }).length).toBeLessThanOrEqual(1700);
   });
 });
