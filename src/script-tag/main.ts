@@ -54,7 +54,7 @@ if (stub?.loaded) {
       if (live || broken) return failed;
       broken = failed;
       console.error(`slotwise: ${broken.error.message}. Slotwise is off on this page.`);
-      uncloak(); // the slots show their default content
+      uncloak(script?.nonce ?? ''); // the slots show their default content
     }
     for (const queued of waiting.splice(0)) void run(queued);
     return broken ?? { ok: true };

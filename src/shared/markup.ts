@@ -13,14 +13,20 @@ export const STATE = 'data-slotwise-state';
 
 export const stateOf = (el: Element) => el.getAttribute(STATE) as SlotState | null;
 
+/** Marks the tag's own rule (the snippet's, or the one the tag adds): the tag runs. */
+export const TAG_RULE = 'data-slotwise';
+
 /**
 The rule for a server-rendered page's `<head>` (or a stylesheet of its own), before the tag
 arrives: slots not decided yet are hidden, keeping their boxes, and shown anyway after 3 s (a CSS
-animation, so it holds even when no script runs at all). The tag, once it runs, shows each slot
-sooner: decided, or with its default content after `revealAfterMs`.
+animation, so it holds even when no script runs at all). Once the tag runs (its own rule, marked
+TAG_RULE, is in the page), this rule stands down and the tag alone hides and shows slots: at once
+without consent or when it cannot start, decided, or with their default after `revealAfterMs`.
+Browsers without `:has()` skip the rule, and paint the defaults as they would without it.
 */
 const waiting = `:not([${STATE}])`;
-export const hideBeforePaint = `[data-slotwise-flow]${waiting},[data-slotwise-placement]${waiting},[data-slotwise-offer]${waiting}{visibility:hidden;animation:slotwise-show 0s 3s forwards}@keyframes slotwise-show{to{visibility:visible}}`;
+const untilTag = `:root:not(:has(style[${TAG_RULE}])) `;
+export const hideBeforePaint = `${untilTag}[data-slotwise-flow]${waiting},${untilTag}[data-slotwise-placement]${waiting},${untilTag}[data-slotwise-offer]${waiting}{visibility:hidden;animation:slotwise-show 0s 3s forwards}@keyframes slotwise-show{to{visibility:visible}}`;
 
 /** A size written `WxH` in pixels (a slot's `data-slotwise-size`, a creative's size). */
 export function sizeOf(value: string | undefined): [width: number, height: number] | undefined {

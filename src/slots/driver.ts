@@ -37,7 +37,7 @@ export function createSlotDriver(
       .then(make)
       .catch(() => {
         engine = undefined; // asked again on the next call
-        uncloak();
+        uncloak(settings.nonce);
         throw couldNotLoad('slotwise-slots.min.js');
       }));
 
@@ -60,7 +60,7 @@ export function createSlotDriver(
     if (!allowed()) {
       // No consent, no decisions: the defaults are the content, now and for slots added later.
       showUndecided('default');
-      uncloak();
+      uncloak(settings.nonce);
       return;
     }
     cloak(settings.nonce);
@@ -93,12 +93,11 @@ export function createSlotDriver(
   };
 
   // Hidden from now, even without the snippet (a script tag in the <head>): no slot the parser adds
-  // paints its default first. Slots already parsed: their code loads now, while the rest of the
-  // page is still parsing.
-  if (allowed()) {
-    cloak(settings.nonce);
-    if (hasSlots()) warm();
-  }
+  // paints its default first; without consent, shown from now, since the defaults are the content.
+  // Slots already parsed: their code loads now, while the rest of the page is still parsing.
+  cloak(settings.nonce);
+  if (!allowed()) uncloak(settings.nonce);
+  else if (hasSlots()) warm();
 
   return {
     start() {

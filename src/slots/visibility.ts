@@ -4,7 +4,7 @@
 // owner of hiding and showing slots, and of how long they may stay hidden: the core uses it
 // directly, the slot engine through CoreServices.
 import type { SlotState } from '../types/decision';
-import { CLOAK_CSS, SLOT_SELECTOR, STATE, stateOf } from '../shared/markup';
+import { CLOAK_CSS, SLOT_SELECTOR, STATE, TAG_RULE, stateOf } from '../shared/markup';
 
 // Deliberately module-level: one rule per page, which the snippet creates before the library
 // arrives and hands over (adoptCloak), and which the core and the engine's own file share through
@@ -21,17 +21,28 @@ export function adoptCloak(
   safetyNet = timer;
 }
 
-/** Shows every slot the rule hides (the tag could not start). */
-export const uncloak = () => rule && (rule.media = 'x');
+/**
+The tag's rule: the snippet's, or one added now. Marked, so that a page's hideBeforePaint rule
+hands its slots over to the tag from now on.
+*/
+function ownRule(nonce: string): HTMLStyleElement {
+  if (!rule?.isConnected) {
+    rule = document.createElement('style');
+    rule.nonce = nonce;
+    rule.textContent = CLOAK_CSS;
+    document.head.append(rule);
+  }
+  rule.setAttribute(TAG_RULE, '');
+  return rule;
+}
+
+/** Shows every slot the rule hides (the tag could not start, or may not decide). */
+export const uncloak = (nonce: string) => (ownRule(nonce).media = 'x');
 
 /** The rule, from the snippet or added now (npm); the first pass's own timers replace the snippet's. */
 export function cloak(nonce: string): void {
   clearTimeout(safetyNet);
-  if (rule?.isConnected) return;
-  rule = document.createElement('style');
-  rule.nonce = nonce;
-  rule.textContent = CLOAK_CSS;
-  document.head.append(rule);
+  ownRule(nonce);
 }
 
 /** After the first pass: if the snippet had given up waiting, slots added later are hidden again. */
