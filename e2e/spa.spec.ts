@@ -144,7 +144,7 @@ test('a script tag in the <head>, without the snippet: no slot shows its default
     };
     requestAnimationFrame(look);
   }, SLOTS);
-  const head = `<script src="/dist/slotwise.min.js" data-client-key="${clientKey()}" data-target="${sandbox.url}" data-point-of-sale="e2e/uk" data-currency="EUR" data-browser-id="local"></script>`;
+  const head = `<script src="/dist/slotwise.min.js" data-client-key="${clientKey()}" data-target="${sandbox.url}" data-point-of-sale="e2e/uk" data-currency="EUR" data-browser-id="local" data-reveal-after-ms="5000"></script>`;
   // Slots arrive while the page is still being parsed, a little at a time.
   const body = ['hero', 'banner', 'promo_a']
     .map(
