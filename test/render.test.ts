@@ -242,6 +242,29 @@ describe('renderer', () => {
     expect(tracked).toEqual(['rendered:home_page.a']);
   });
 
+  it('keeps counting clicks on the content a slot still shows while it is decided again, and after that pass failed', async () => {
+    const tracked: string[] = [];
+    renderer.stop();
+    renderer = createRenderer(
+      settings,
+      coreServices({ event: (_, ext) => tracked.push(`${String(ext.impression)}:${String(ext.campaign)}`) }),
+      decisions,
+    );
+    document.body.innerHTML = '<div id="a" data-slotwise-placement="home_page.a">default</div>';
+    const el = document.querySelector<HTMLElement>('#a')!;
+    answer = async () => [{ ...html('home_page.a', 'for you'), campaign: 'spring' }];
+    await renderer.render();
+    let fail!: (error: SlotwiseError) => void;
+    answer = () => new Promise((_, reject) => (fail = reject));
+    const again = renderer.page({ again: true });
+    el.click(); // the reader still sees the spring campaign
+    fail(new SlotwiseError('rejected', 'the API answered 500', 500));
+    await again;
+    el.click(); // and still does
+    expect([state('#a'), el.textContent]).toEqual(['decided', 'for you']);
+    expect(tracked).toEqual(['rendered:spring', 'click:spring', 'click:spring']);
+  });
+
   it('drops a decision made for an earlier SPA page', async () => {
     document.body.innerHTML = '<div id="a" data-slotwise-placement="home_page.a">default</div>';
     const pending: ((d: Decision[]) => void)[] = [];

@@ -62,9 +62,8 @@ export function createRenderer(settings: Settings, core: CoreServices, decisions
   /** Shown: revealed by us, or every slot was shown because the tag could not start in time. */
   const isShown = (el: Element) => stateOf(el) != null || core.isLifted();
   const impressions = createImpressions(settings, core);
-  const tracking = createTracking((kind, el) => {
-    const decision = reports.get(el)?.decision;
-    if (decision) impressions.track(kind, decision);
+  const tracking = createTracking((kind, decision) => {
+    impressions.track(kind, decision);
   });
   const lazy = new IntersectionObserver(
     (entries) => {

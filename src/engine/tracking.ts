@@ -5,7 +5,7 @@ import type { Decision } from '../types/decision';
 // rule GPT uses), and a click on anything in a decided slot. They go out as ordinary events,
 // through the queue, so they survive navigation like any other.
 
-export type Report = (kind: 'rendered' | 'viewable' | 'click', el: HTMLElement) => void;
+export type Report = (kind: 'rendered' | 'viewable' | 'click', decision: Decision) => void;
 
 const VIEWABLE_MS = 1000;
 
@@ -18,6 +18,11 @@ export interface Tracking {
 export function createTracking(report: Report): Tracking {
   /** Every slot with a rendered impression: its viewable timer while half of it is in view. */
   const timers = new Map<Element, ReturnType<typeof setTimeout> | undefined>();
+  /**
+  What each decided slot shows: a click counts for it even while the slot is decided again (it
+  keeps its content until the new decision replaces it), or after that pass failed.
+  */
+  const shown = new WeakMap<Element, Decision>();
   const observer = new IntersectionObserver(
     (entries) => {
       for (const { target, intersectionRatio } of entries) {
@@ -28,7 +33,7 @@ export function createTracking(report: Report): Tracking {
           intersectionRatio >= 0.5
             ? setTimeout(() => {
                 tracking.release(target as HTMLElement);
-                report('viewable', target as HTMLElement);
+                report('viewable', shown.get(target) as Decision);
               }, VIEWABLE_MS)
             : undefined,
         );
@@ -38,15 +43,17 @@ export function createTracking(report: Report): Tracking {
   );
   const onClick = (event: Event) => {
     // The target may be no element at all (a click dispatched on the document, say).
-    const slot = (event.target as Partial<Element> | null)?.closest?.<HTMLElement>(`[${STATE}="decided"]`);
-    if (slot) report('click', slot);
+    const slot = (event.target as Partial<Element> | null)?.closest?.(`[${STATE}="decided"]`);
+    const decision = slot && shown.get(slot);
+    if (decision) report('click', decision);
   };
   addEventListener('click', onClick, true);
 
   const tracking: Tracking = {
-    rendered(el) {
+    rendered(el, decision) {
       tracking.release(el);
-      report('rendered', el);
+      shown.set(el, decision);
+      report('rendered', decision);
       timers.set(el, undefined);
       observer.observe(el);
     },
