@@ -265,6 +265,33 @@ describe('renderer', () => {
     expect(tracked).toEqual(['rendered:spring', 'click:spring', 'click:spring']);
   });
 
+  it('counts no impression for a slot that a listener removed, or had decided anew, before it changed', async () => {
+    const tracked: string[] = [];
+    renderer.stop();
+    renderer = createRenderer(
+      settings,
+      coreServices({ event: (_, ext) => tracked.push(`${String(ext.impression)}:${String(ext.slot)}`) }),
+      decisions,
+    );
+    document.body.innerHTML =
+      '<div id="gone" data-slotwise-placement="home_page.gone">g</div><div id="anew" data-slotwise-placement="cart_page.anew">a</div>';
+    const anew = document.querySelector<HTMLElement>('#anew')!;
+    let asked = 0;
+    answer = async (what) => [html(what.split(':')[1]!, `answer ${++asked}`)];
+    document.querySelector('#gone')!.addEventListener('slotwise:decision', (event) => {
+      (event.currentTarget as HTMLElement).remove(); // the view unmounts it
+    });
+    const listener = () => {
+      anew.removeEventListener('slotwise:decision', listener);
+      void renderer.render(anew, true); // say, the page's code asks again at once
+    };
+    anew.addEventListener('slotwise:decision', listener);
+    await renderer.render();
+    await vi.advanceTimersByTimeAsync(0);
+    expect(anew.textContent).toBe('answer 3');
+    expect(tracked).toEqual(['rendered:cart_page.anew']);
+  });
+
   it('drops a decision made for an earlier SPA page', async () => {
     document.body.innerHTML = '<div id="a" data-slotwise-placement="home_page.a">default</div>';
     const pending: ((d: Decision[]) => void)[] = [];

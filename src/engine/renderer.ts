@@ -116,6 +116,8 @@ export function createRenderer(settings: Settings, core: CoreServices, decisions
     });
     const detail = decision ?? { slot: slot.id, source: slot.source, content: null };
     const taken = !el.dispatchEvent(new CustomEvent('slotwise:decision', { detail, bubbles: true, cancelable: true }));
+    // A listener removed the slot, or had it decided anew: this decision is not shown.
+    if (!current(pass, slot)) return;
     tracking.release(el);
     // Hidden and shown again in this task: nothing paints between, and a collapsed slot opens.
     core.hide(el);
