@@ -292,6 +292,21 @@ describe('renderer', () => {
     expect(tracked).toEqual(['rendered:cart_page.anew']);
   });
 
+  it('never puts late content where the reader is into a slot that was still waiting when it was decided again', async () => {
+    document.body.innerHTML = '<div id="a" data-slotwise-placement="home_page.a">default</div>';
+    const pending: ((d: Decision[]) => void)[] = [];
+    answer = () => new Promise((r) => pending.push(r));
+    void renderer.render();
+    await vi.advanceTimersByTimeAsync(500); // the API is slow, and the SPA moves on meanwhile
+    const next = renderer.page({ url: '/next' });
+    await vi.advanceTimersByTimeAsync(1000);
+    expect([state('#a'), document.querySelector('#a')!.textContent]).toEqual(['timeout', 'default']);
+    pending[1]!([html('home_page.a', 'late')]);
+    await next;
+    // happy-dom lays everything out where the reader is: the default the reader sees stays.
+    expect([state('#a'), document.querySelector('#a')!.textContent]).toEqual(['timeout', 'default']);
+  });
+
   it('drops a decision made for an earlier SPA page', async () => {
     document.body.innerHTML = '<div id="a" data-slotwise-placement="home_page.a">default</div>';
     const pending: ((d: Decision[]) => void)[] = [];

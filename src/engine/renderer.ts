@@ -2,8 +2,8 @@
 // placements call per page type, one offers call), and fill each slot the moment its decision
 // arrives. Every slot is revealed when decided, after `revealAfterMs`, or on any error, in a
 // `finally`. A decision that arrives after its slot was revealed is applied only if the slot is
-// wholly below the viewport, or if the slot is being decided again (a new SPA page, a changed
-// context): such a slot keeps its content until the new decision replaces it. A decision made for
+// wholly below the viewport, or if the slot was shown and is being decided again (a new SPA page,
+// a changed context): such a slot keeps its content until the new decision replaces it. A decision made for
 // an earlier pass of its slot is dropped. Slots added later are filled too (together when added
 // together), slots whose attributes change are decided again; removed ones release their
 // observers. Hiding and showing slots, how long they may stay hidden, and watching the page are
@@ -34,7 +34,11 @@ const asks = ({ id, context, offer }: Slot) => JSON.stringify([id, context, offe
 /** A page's key: its URL without the #hash (a change of hash alone is the same page). */
 const pageKey = (url: string) => url.replace(/#.*/, '');
 
-/** One pass: the page URL its slots are decided for, when it began asking, and its slots that an earlier pass decided. */
+/**
+One pass: the page URL its slots are decided for, when it began asking, and its slots that were
+already shown when it began (decided again: each keeps what it shows until this pass replaces it).
+A slot an earlier pass left waiting is not among them: late content stays out of the reader's view.
+*/
 interface Pass {
   url: string;
   started: number;
@@ -150,7 +154,7 @@ export function createRenderer(settings: Settings, core: CoreServices, decisions
     const pass: Pass = {
       url: pageKey(pageUrl()),
       started: performance.now(),
-      again: new Set(slots.map(({ el }) => el).filter((el) => passOf.has(el))),
+      again: new Set(slots.map(({ el }) => el).filter(stateOf)),
     };
     for (const slot of slots) {
       passOf.set(slot.el, pass);
