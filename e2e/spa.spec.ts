@@ -112,6 +112,46 @@ test('autoPage: each route is decided once its view is in the page, for that vie
   await expect(page.locator('#s-header')).toHaveText('Personal banner');
 });
 
+test("a view that writes a slot's attributes again unchanged asks nothing more: a #hash, two routes at once, a decision listener", async ({
+  page,
+  sandbox,
+}) => {
+  const options = {
+    clientKey: clientKey(),
+    target: sandbox.url,
+    pointOfSale: 'e2e/uk',
+    currency: 'EUR',
+    browserId: 'local',
+    autoPage: true,
+    revealAfterMs: 5000,
+    placements: { target: sandbox.url, apiKey: 'key', apiClientKey: 'client' },
+  };
+  // Page code that renders the slot's context from its own state whenever a decision arrives.
+  const listener = `<script>document.addEventListener('slotwise:decision', (event) => {
+    const recs = document.getElementById('s-recs');
+    if (event.target === recs) recs.dataset.slotwiseContext = recs.dataset.slotwiseContext;
+  });</script>`;
+  await page.goto(sandbox.siteUrl + writePage({ body: initScript(options) + app + listener }) + '?/');
+  await decided(page, 's-p2');
+  await page.evaluate(() => window.go('product/A'));
+  await decided(page, 's-recs');
+  await expect.poll(() => asked(sandbox).then((a) => a.sort())).toContain('placements:item_page.recs@A');
+  await page.waitForTimeout(500); // the listener has written the context again by now
+  await sandbox.clearRequests();
+  // The same product, at its reviews: the view commits again, with the same context.
+  await page.evaluate(() => window.go('#reviews'));
+  await page.waitForTimeout(500);
+  expect(await asked(sandbox)).toEqual([]);
+  // Two routes before the view commits: it commits twice, for the last one.
+  await page.evaluate(() => {
+    window.go('B');
+    window.go('C');
+  });
+  await expect.poll(() => asked(sandbox).then((a) => a.sort())).toEqual(['flow:banner', 'placements:item_page.recs@C']);
+  await page.waitForTimeout(500);
+  expect((await asked(sandbox)).sort()).toEqual(['flow:banner', 'placements:item_page.recs@C']);
+});
+
 test('page() for the view just decided asks nothing; { again: true } asks anew; render(slot, { again: true }) asks for that slot', async ({
   page,
   sandbox,

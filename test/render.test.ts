@@ -205,6 +205,76 @@ describe('renderer', () => {
     history.replaceState(null, '', '/');
   });
 
+  it('asks nothing when a slot is written again with the attributes it was decided with, as a listener or a second commit does', async () => {
+    const creative = (text: string): Decision => ({
+      slot: 'item_page.recs',
+      source: 'placement',
+      content: { kind: 'creative', items: [{ text }] },
+    });
+    // Past a few calls the API stops answering: a loop ends the test instead of the test run.
+    answer = (what) => (calls.push(what), calls.length > 5 ? new Promise(() => {}) : Promise.resolve([creative(what)]));
+    document.body.innerHTML =
+      '<div id="r" data-slotwise-placement="item_page.recs" data-slotwise-context=\'{"productId":"A"}\'>d</div>';
+    const el = document.querySelector<HTMLElement>('#r')!;
+    // Page code that renders the slot's attributes from its own state whenever a decision arrives.
+    let product = 'A';
+    el.addEventListener('slotwise:decision', () =>
+      el.setAttribute('data-slotwise-context', `{"productId":"${product}"}`),
+    );
+    await renderer.render();
+    await vi.advanceTimersByTimeAsync(0);
+    expect(calls).toEqual(['placements:item_page.recs@A']);
+    product = 'B';
+    el.setAttribute('data-slotwise-context', '{"productId":"B"}'); // a real change: asked once
+    await vi.advanceTimersByTimeAsync(0);
+    await vi.advanceTimersByTimeAsync(0);
+    expect(calls).toEqual(['placements:item_page.recs@A', 'placements:item_page.recs@B']);
+    expect([state('#r'), el.textContent]).toEqual(['decided', 'placements:item_page.recs@B']);
+  });
+
+  it('asks nothing for a slot edited and removed in the same batch', async () => {
+    answer = async (what) => (calls.push(what), [html('item_page.recs', 'x')]);
+    document.body.innerHTML =
+      '<div id="r" data-slotwise-placement="item_page.recs" data-slotwise-context=\'{"productId":"A"}\'>d</div>';
+    await renderer.render();
+    const el = document.querySelector<HTMLElement>('#r')!;
+    el.dataset.slotwiseContext = '{"productId":"B"}'; // the view updates it, then unmounts it
+    el.remove();
+    await vi.advanceTimersByTimeAsync(0);
+    expect(calls).toEqual(['placements:item_page.recs@A']);
+  });
+
+  it('decides the slots of a root that is not in the page yet once it is added', async () => {
+    answer = async (what) => (calls.push(what), [html('home_page.a', 'for you')]);
+    document.body.innerHTML = '<p>page</p>';
+    await renderer.render();
+    const view = document.createElement('section'); // a view built before it is mounted
+    view.innerHTML = '<div id="a" data-slotwise-placement="home_page.a">default</div>';
+    await renderer.render(view);
+    document.body.append(view);
+    await vi.advanceTimersByTimeAsync(0);
+    expect([calls, state('#a'), document.querySelector('#a')!.textContent]).toEqual([
+      ['placements:home_page.a'],
+      'decided',
+      'for you',
+    ]);
+  });
+
+  it('never takes what it put into a slot for slots: not on page(), not when that slot is decided again', async () => {
+    answer = async (what) => (
+      calls.push(what),
+      what.startsWith('flow') ? [] : [html('home_page.a', '<i data-slotwise-flow="inner">in a slot</i>')]
+    );
+    document.body.innerHTML = '<div id="a" data-slotwise-placement="home_page.a"></div>';
+    await renderer.render();
+    expect(document.querySelector('#a [data-slotwise-flow="inner"]')).not.toBeNull();
+    await renderer.page({ url: '/next' });
+    await renderer.render(document.querySelector('#a')!, true);
+    await renderer.render();
+    expect(calls).toEqual(['placements:home_page.a', 'placements:home_page.a', 'placements:home_page.a']);
+    history.replaceState(null, '', '/');
+  });
+
   it('re-decides one slot when asked, and no other', async () => {
     answer = async (what) => (calls.push(what), [html(what.split(':')[1]!, what)]);
     document.body.innerHTML =

@@ -28,6 +28,9 @@ slots wholly below the viewport, so nothing on screen or above it changes size u
 */
 const reachedByReader = (el: Element) => el.getBoundingClientRect().top < innerHeight;
 
+/** Content we put into a slot is not a slot, whatever its attributes say. */
+const inContent = (node: Node) => !!node.parentElement?.closest(`[${STATE}]`);
+
 /** What a slot asks for, from its attributes: when this changes, the slot is decided again. */
 const asks = ({ id, context, offer }: Slot) => JSON.stringify([id, context, offer]);
 
@@ -192,7 +195,11 @@ export function createRenderer(settings: Settings, core: CoreServices, decisions
     }
   }
 
-  /** Slots under these roots that are not decided for the current page yet (`again`: all of them), decided together. */
+  /**
+  Slots in the page under these roots that are not decided for the current page yet (`again`: all
+  of them), decided together; none inside what the tag put into a slot. A root not in the page yet
+  is decided once it is added.
+  */
   function renderRoots(roots: ParentNode[], first = false, again = false): Promise<void> {
     shownPage ??= pageKey(pageUrl());
     core.cloak(settings.nonce);
@@ -204,7 +211,7 @@ export function createRenderer(settings: Settings, core: CoreServices, decisions
     const fresh = roots.flatMap(findSlots).filter(({ el }) => {
       const unseen = !seen.has(el);
       seen.add(el);
-      return unseen && (again || !decidedHere(el));
+      return unseen && el.isConnected && !inContent(el) && (again || !decidedHere(el));
     });
     for (const slot of fresh) {
       if (slot.size) Object.assign(slot.el.style, { minWidth: `${slot.size[0]}px`, minHeight: `${slot.size[1]}px` });
@@ -221,14 +228,12 @@ export function createRenderer(settings: Settings, core: CoreServices, decisions
   const changed: PageChanges = (records) => {
     const added: HTMLElement[] = [];
     const edited = new Set<HTMLElement>();
-    // Content we put into a slot is not a slot, whatever its attributes say.
-    const ours = (node: Node) => !!node.parentElement?.closest(`[${STATE}]`);
     for (const record of records) {
       const { target } = record;
       if (record.type === 'attributes') {
         // Decided already, and with other attributes than it has now (a page() that ran first may
         // have asked with these).
-        if (target instanceof HTMLElement && askedWith.has(target) && !ours(target))
+        if (target instanceof HTMLElement && askedWith.has(target) && !inContent(target))
           if (askedWith.get(target) !== asks(slotOf(target))) edited.add(target);
         continue;
       }
@@ -240,7 +245,7 @@ export function createRenderer(settings: Settings, core: CoreServices, decisions
           }
       });
       record.addedNodes.forEach((node) => {
-        if (node instanceof HTMLElement && !ours(node)) added.push(node);
+        if (node instanceof HTMLElement && !inContent(node)) added.push(node);
       });
     }
     if (edited.size) void renderRoots([...edited], false, true);
