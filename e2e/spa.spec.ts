@@ -198,6 +198,29 @@ test('a script tag in the <head>, without the snippet: no slot shows its default
   expect(await page.evaluate(() => window.__seenDefaults)).toEqual([]);
 });
 
+test('a slow script holding up parsing: the slots still show after revealAfterMs, with the snippet and without', async ({
+  page,
+  sandbox,
+}) => {
+  // A parser-blocking script after the slots: the page stays unparsed for 3 s.
+  await page.route('**/slow.js', async (route) => {
+    await new Promise((resolve) => setTimeout(resolve, 3000));
+    await route.fulfill({ body: '', contentType: 'text/javascript' }).catch(() => {});
+  });
+  const options = { clientKey: clientKey(), target: sandbox.url, pointOfSale: 'e2e/uk', currency: 'EUR' };
+  const scriptTag = `<script src="/dist/slotwise.min.js" data-client-key="${options.clientKey}" data-target="${sandbox.url}" data-point-of-sale="e2e/uk" data-currency="EUR"></script>`;
+  const body =
+    '<div id="s1" data-slotwise-flow="hero" style="min-height:40px">DEFAULT hero</div><script src="/slow.js"></script>';
+  for (const spec of [{ body: initScript(options) + body }, { head: scriptTag, body }]) {
+    await page.goto(sandbox.siteUrl + writePage(spec), { waitUntil: 'commit' });
+    await page.locator('#s1').waitFor({ state: 'attached' });
+    await expect
+      .poll(() => page.locator('#s1').evaluate((el) => getComputedStyle(el).visibility), { timeout: 2000 })
+      .toBe('visible'); // revealAfterMs (1 s) from navigation start
+    expect(await page.evaluate(() => document.readyState)).toBe('loading');
+  }
+});
+
 test('hideBeforePaint, in a server-rendered <head>: slots wait hidden, and show after 3 s if no script ever runs', async ({
   page,
   sandbox,

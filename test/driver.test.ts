@@ -4,6 +4,7 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { resolveOptions } from '../src/shared/options';
 import { createSlotDriver } from '../src/slots/driver';
+import { isLifted, recloak } from '../src/slots/visibility';
 import type { Decisions, Engine, Renderer } from '../src/types/parts';
 
 const settings = resolveOptions({ clientKey: 'k', target: '/api', pointOfSale: 'p', currency: 'EUR' });
@@ -74,6 +75,23 @@ describe('the slot driver on a page without slots yet', () => {
     await settled();
     expect(make).not.toHaveBeenCalled();
     expect(document.getElementById('first')!.hasAttribute('data-slotwise-state')).toBe(false);
+  });
+
+  it('shows the slots after revealAfterMs while a slow script still holds up parsing, as the snippet does', async () => {
+    vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout'] });
+    vi.spyOn(performance, 'now').mockReturnValue(200); // the tag runs 200 ms into the page's load
+    try {
+      addSlot('parsed');
+      createSlotDriver(settings, () => true, fakeEngine().make); // start() waits for the end of parsing
+      await vi.advanceTimersByTimeAsync(799);
+      expect(isLifted()).toBe(false);
+      await vi.advanceTimersByTimeAsync(1);
+      expect(isLifted()).toBe(true); // every slot shows its default: revealAfterMs is 1 s from navigation start
+    } finally {
+      recloak();
+      vi.useRealTimers();
+      vi.restoreAllMocks();
+    }
   });
 
   it('hides slots from the moment the tag is made, without the snippet; without consent shows them, and says it runs', () => {

@@ -94,8 +94,10 @@ export function createSlotDriver(
 
   // Hidden from now, even without the snippet (a script tag in the <head>): no slot the parser adds
   // paints its default first; without consent, shown from now, since the defaults are the content.
-  // Slots already parsed: their code loads now, while the rest of the page is still parsing.
-  cloak(settings.nonce);
+  // Until the page is parsed and its first pass keeps the promise of revealAfterMs, they show after
+  // it anyway (as with the snippet's safety net), even while a slow script holds up parsing. Slots
+  // already parsed: their code loads now, while the rest of the page is still parsing.
+  cloak(settings.nonce, revealBudget(settings.revealAfterMs, true));
   if (!allowed()) uncloak(settings.nonce);
   else if (hasSlots()) warm();
 

@@ -39,9 +39,13 @@ function ownRule(nonce: string): HTMLStyleElement {
 /** Shows every slot the rule hides (the tag could not start, or may not decide). */
 export const uncloak = (nonce: string) => (ownRule(nonce).media = 'x');
 
-/** The rule, from the snippet or added now (npm); the first pass's own timers replace the snippet's. */
-export function cloak(nonce: string): void {
+/**
+The rule, from the snippet or added now (npm); the first pass's own timers replace the snippet's.
+`liftAfter` (ms): a safety net of our own until those timers run, as the snippet's.
+*/
+export function cloak(nonce: string, liftAfter?: number): void {
   clearTimeout(safetyNet);
+  if (liftAfter != null) safetyNet = setTimeout(uncloak, liftAfter, nonce);
   ownRule(nonce);
 }
 
