@@ -236,3 +236,54 @@ test('hideBeforePaint, in a server-rendered <head>: slots wait hidden, and show 
   expect(box!.height).toBeGreaterThanOrEqual(40); // hidden, its box kept: nothing moves when it shows
   await expect.poll(visibility, { timeout: 5000 }).toBe('visible');
 });
+
+// Once the tag runs, hideBeforePaint stands down and the tag alone hides and shows slots: without
+// consent and when it cannot start, at once; lazy slots, until decided (the rule's 3 s animation,
+// which beats any rule that is not !important, would otherwise show their defaults first).
+test.describe('hideBeforePaint once the tag runs', () => {
+  const head = (sandbox: SandboxFixture, attributes = '') =>
+    `<style>${readFileSync(fileURLToPath(new URL('../dist/hide-before-paint.css', import.meta.url)), 'utf8')}</style>` +
+    `<script src="/dist/slotwise.min.js" data-client-key="${clientKey()}" data-target="${sandbox.url}" data-point-of-sale="e2e/uk" data-currency="EUR" ${attributes}></script>`;
+  const visibility = (page: Page, id: string) =>
+    page.locator(`#${id}`).evaluate((el) => getComputedStyle(el).visibility);
+
+  test('consent pending: a slot the SPA adds shows its default at once, not after 3 s', async ({ page, sandbox }) => {
+    await page.goto(
+      sandbox.siteUrl +
+        writePage({
+          head: head(sandbox, 'data-consent="pending"'),
+          body: '<div id="s1" data-slotwise-flow="hero">DEFAULT</div>',
+        }),
+    );
+    await expect(page.locator('#s1')).toHaveAttribute('data-slotwise-state', 'default');
+    await page.evaluate(() =>
+      document.body.insertAdjacentHTML('beforeend', '<div id="s2" data-slotwise-flow="banner">DEFAULT 2</div>'),
+    );
+    await expect.poll(() => visibility(page, 's2'), { timeout: 1000 }).toBe('visible');
+  });
+
+  test('the tag cannot start, for a wrong option: slots show at once, not after 3 s', async ({ page, sandbox }) => {
+    const body = '<div id="s1" data-slotwise-flow="hero">DEFAULT</div>';
+    await page.goto(sandbox.siteUrl + writePage({ head: head(sandbox).replace('"EUR"', '"nope"'), body }));
+    await expect.poll(() => visibility(page, 's1'), { timeout: 1000 }).toBe('visible');
+  });
+
+  test('the slot code cannot load: slots show at once, not after 3 s', async ({ page, sandbox }) => {
+    await page.route('**/slotwise-slots.min.js', (route) => route.abort());
+    const body = '<div id="s1" data-slotwise-flow="hero">DEFAULT</div>';
+    await page.goto(sandbox.siteUrl + writePage({ head: head(sandbox, 'data-browser-id="local"'), body }));
+    await expect.poll(() => visibility(page, 's1'), { timeout: 1000 }).toBe('visible');
+  });
+
+  test('a lazy slot stays hidden until it is decided, as without hideBeforePaint', async ({ page, sandbox }) => {
+    const body =
+      '<div id="eager" data-slotwise-flow="hero">DEFAULT</div><div style="height:4000px"></div>' +
+      '<div id="lazy" data-slotwise-flow="banner" data-slotwise-lazy style="min-height:40px">DEFAULT lazy</div>';
+    await page.goto(sandbox.siteUrl + writePage({ head: head(sandbox, 'data-browser-id="local"'), body }));
+    await expect(page.locator('#eager')).toHaveAttribute('data-slotwise-state', 'decided');
+    await page.waitForTimeout(3500);
+    // Not decided yet (not near the viewport), so the tag's rule hides it: the 3 s animation wins.
+    expect(await page.locator('#lazy').getAttribute('data-slotwise-state')).toBeNull();
+    expect(await visibility(page, 'lazy')).toBe('hidden');
+  });
+});
