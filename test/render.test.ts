@@ -377,6 +377,30 @@ describe('renderer', () => {
     expect([state('#a'), document.querySelector('#a')!.textContent]).toEqual(['timeout', 'default']);
   });
 
+  it('keeps the URL given to page() for slots added later while only the #hash changes', async () => {
+    const urls: string[] = [];
+    renderer.stop();
+    renderer = createRenderer(settings, coreServices(), {
+      ...decisions,
+      flow: async ({ friendlyId }, url) => (
+        urls.push(url),
+        { slot: friendlyId, source: 'flow', content: null, data: {} }
+      ),
+    });
+    document.body.innerHTML = '<div data-slotwise-flow="step"></div>';
+    await renderer.start();
+    // A checkout whose steps share one location: each step is its own page to the tag.
+    await renderer.page({ url: '/checkout/payment' });
+    history.replaceState(null, '', '#card'); // the same step, scrolled to its card form
+    const later = document.createElement('div');
+    later.setAttribute('data-slotwise-flow', 'card_offer');
+    document.body.append(later);
+    await vi.advanceTimersByTimeAsync(0);
+    await renderer.page({ url: '/checkout/payment' }); // the step's hook, on a re-render: nothing new
+    expect(urls.map((url) => new URL(url).pathname)).toEqual(['/', '/checkout/payment', '/checkout/payment']);
+    history.replaceState(null, '', '/');
+  });
+
   it('drops a decision made for an earlier SPA page', async () => {
     document.body.innerHTML = '<div id="a" data-slotwise-placement="home_page.a">default</div>';
     const pending: ((d: Decision[]) => void)[] = [];

@@ -59,12 +59,12 @@ export function createRenderer(settings: Settings, core: CoreServices, decisions
   first come back when a later decision is empty, if the slot still shows the second.
   */
   const defaults = new WeakMap<Element, [before: Node[], ours: Node[]]>();
-  /** The URL given to page(), and the location then: it holds until the SPA moves on. */
+  /** The URL given to page(), and the location's key then: it holds until the SPA moves on (a #hash is no move). */
   let explicit: [url: string, at: string] | undefined;
   /** The key of the page the tag was last told about (start or page()). */
   let shownPage: string | undefined;
   let stopWatching: (() => void) | undefined;
-  const pageUrl = () => (explicit?.[1] === location.href ? explicit[0] : location.href);
+  const pageUrl = () => (explicit?.[1] === pageKey(location.href) ? explicit[0] : location.href);
   const decidedHere = (el: Element) => passOf.get(el)?.url === pageKey(pageUrl());
   /** Shown: revealed by us, or every slot was shown because the tag could not start in time. */
   const isShown = (el: Element) => stateOf(el) != null || core.isLifted();
@@ -258,7 +258,7 @@ export function createRenderer(settings: Settings, core: CoreServices, decisions
     // The tag checked the arguments at its boundary (tag/decision-calls.ts).
     render: (root = document, again) => renderRoots([root], false, again),
     page({ url, again = false } = {}) {
-      explicit = url ? [new URL(url, location.href).href, location.href] : undefined;
+      explicit = url ? [new URL(url, location.href).href, pageKey(location.href)] : undefined;
       // Once per URL: the page already decided, told again, is decided anew only when asked. A new
       // URL: the slots already decided for it (a view the SPA just rendered) are not asked twice.
       if (!again && shownPage === pageKey(pageUrl())) return Promise.resolve();
