@@ -205,6 +205,22 @@ describe('renderer', () => {
     history.replaceState(null, '', '/');
   });
 
+  // Each new pass restarts the slot's wait: a slot whose context changes faster than revealAfterMs
+  // (a shopper clicking through variants while the API is slow) is never shown. Expected to fail
+  // until a slot carried into a new pass keeps the deadline of the pass that began hiding it.
+  it.fails('shows a waiting slot within revealAfterMs, however often its context changes meanwhile', async () => {
+    answer = () => new Promise(() => {}); // the API is slow
+    document.body.innerHTML =
+      '<div id="r" data-slotwise-placement="item_page.recs" data-slotwise-context=\'{"productId":"0"}\'>d</div>';
+    const el = document.querySelector<HTMLElement>('#r')!;
+    void renderer.render();
+    for (const variant of [1, 2, 3]) {
+      await vi.advanceTimersByTimeAsync(600);
+      el.dataset.slotwiseContext = `{"productId":"${variant}"}`;
+    }
+    expect(state('#r')).toBe('timeout'); // 1800 ms after it began waiting
+  });
+
   it('asks nothing when a slot is written again with the attributes it was decided with, as a listener or a second commit does', async () => {
     const creative = (text: string): Decision => ({
       slot: 'item_page.recs',
