@@ -3,11 +3,11 @@
 // arrives. Every slot is revealed when decided, after `revealAfterMs`, or on any error, in a
 // `finally`. A decision that arrives after its slot was revealed is applied only if the slot is
 // wholly below the viewport, or if the slot was shown and is being decided again (a new SPA page,
-// a changed context): such a slot keeps its content until the new decision replaces it. A decision made for
-// an earlier pass of its slot is dropped. Slots added later are filled too (together when added
-// together), slots whose attributes change are decided again; removed ones release their
-// observers. Hiding and showing slots, how long they may stay hidden, and watching the page are
-// the core's: this file borrows them through CoreServices and decides.
+// a changed context): such a slot keeps its content until the new decision replaces it. A
+// decision made for an earlier pass of its slot is dropped. Slots added later are filled too
+// (together when added together), slots whose attributes change are decided again; removed ones
+// release their observers. Hiding and showing slots, how long they may stay hidden, and watching
+// the page are the core's: this file borrows them through CoreServices and decides.
 import { SlotwiseError } from '../types/errors';
 import { STATE, stateOf } from '../shared/markup';
 import { callsFor } from './calls';
@@ -38,9 +38,10 @@ const asks = ({ id, context, offer }: Slot) => JSON.stringify([id, context, offe
 const pageKey = (url: string) => url.replace(/#.*/, '');
 
 /**
-One pass: the page URL its slots are decided for, when it began asking, and its slots that were
-already shown when it began (decided again: each keeps what it shows until this pass replaces it).
-A slot an earlier pass left waiting is not among them: late content stays out of the reader's view.
+One pass: the page URL its slots are decided for, when it began asking, and its slots that an
+earlier pass decided and that were shown when it began (decided again: each keeps what it shows
+until this pass replaces it). A slot still waiting, or shown with its default by the core (without
+consent, say), is not among them: late content stays out of the reader's view.
 */
 interface Pass {
   url: string;
@@ -157,7 +158,7 @@ export function createRenderer(settings: Settings, core: CoreServices, decisions
     const pass: Pass = {
       url: pageKey(pageUrl()),
       started: performance.now(),
-      again: new Set(slots.map(({ el }) => el).filter(stateOf)),
+      again: new Set(slots.map(({ el }) => el).filter((el) => passOf.has(el) && stateOf(el))),
     };
     for (const slot of slots) {
       passOf.set(slot.el, pass);
