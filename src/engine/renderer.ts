@@ -38,14 +38,18 @@ const asks = ({ id, context, offer }: Slot) => JSON.stringify([id, context, offe
 const pageKey = (url: string) => url.replace(/#.*/, '');
 
 /**
-One pass: the page URL its slots are decided for, when it began asking, and its slots that an
+One pass: the page URL its slots are decided for, when they began waiting, and its slots that an
 earlier pass decided and that were shown when it began (decided again: each keeps what it shows
 until this pass replaces it). A slot still waiting, or shown with its default by the core (without
 consent, say), is not among them: late content stays out of the reader's view.
 */
 interface Pass {
   url: string;
-  started: number;
+  /**
+  When its slots began waiting (for the reader: time to content counts from then). A slot still
+  waiting since an earlier pass keeps that pass's start, and its deadline.
+  */
+  since: number;
   again: Set<Element>;
 }
 
@@ -119,7 +123,7 @@ export function createRenderer(settings: Settings, core: CoreServices, decisions
     reports.set(el, {
       source: slot.source,
       id: slot.id,
-      ms: Math.round(performance.now() - pass.started),
+      ms: Math.round(performance.now() - pass.since),
       ...(decision ? { decision } : {}),
     });
     const detail = decision ?? { slot: slot.id, source: slot.source, content: null };
@@ -155,9 +159,10 @@ export function createRenderer(settings: Settings, core: CoreServices, decisions
       if (first) core.recloak();
       return;
     }
+    const started = performance.now();
     const pass: Pass = {
       url: pageKey(pageUrl()),
-      started: performance.now(),
+      since: Math.min(...slots.map(({ el }) => (stateOf(el) ? started : (passOf.get(el)?.since ?? started)))),
       again: new Set(slots.map(({ el }) => el).filter((el) => passOf.has(el) && stateOf(el))),
     };
     for (const slot of slots) {
@@ -182,7 +187,7 @@ export function createRenderer(settings: Settings, core: CoreServices, decisions
       () => {
         for (const slot of slots) show(pass, slot, 'timeout');
       },
-      core.revealBudget(settings.revealAfterMs, first),
+      core.revealBudget(settings.revealAfterMs, first) - (started - pass.since),
     );
     try {
       const calls = callsFor(slots.filter((slot) => !slot.invalid));
