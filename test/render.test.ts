@@ -70,6 +70,18 @@ describe('renderer', () => {
   };
   const state = (selector: string) => document.querySelector(selector)!.getAttribute('data-slotwise-state');
 
+  /** A new renderer whose impressions and clicks are kept, as `kind:slot` (or `kind:campaign`). */
+  const trackImpressions = (by: 'slot' | 'campaign') => {
+    const tracked: string[] = [];
+    renderer.stop();
+    renderer = createRenderer(
+      settings,
+      coreServices({ event: (_, ext) => tracked.push(`${String(ext.impression)}:${String(ext[by])}`) }),
+      decisions,
+    );
+    return tracked;
+  };
+
   beforeEach(() => {
     vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout'] });
     calls.length = errors.length = 0;
@@ -302,13 +314,7 @@ describe('renderer', () => {
   });
 
   it("tells the page of every decision before the slot changes; a listener that takes it keeps the slot's children its own", async () => {
-    const tracked: string[] = [];
-    renderer.stop();
-    renderer = createRenderer(
-      settings,
-      coreServices({ event: (_, ext) => tracked.push(`${String(ext.impression)}:${String(ext.slot)}`) }),
-      decisions,
-    );
+    const tracked = trackImpressions('slot');
     document.body.innerHTML = '<div id="a" data-slotwise-placement="home_page.a"><i>rendered by the page</i></div>';
     const el = document.querySelector<HTMLElement>('#a')!;
     const heard: unknown[] = [];
@@ -329,13 +335,7 @@ describe('renderer', () => {
   });
 
   it('keeps counting clicks on the content a slot still shows while it is decided again, and after that pass failed', async () => {
-    const tracked: string[] = [];
-    renderer.stop();
-    renderer = createRenderer(
-      settings,
-      coreServices({ event: (_, ext) => tracked.push(`${String(ext.impression)}:${String(ext.campaign)}`) }),
-      decisions,
-    );
+    const tracked = trackImpressions('campaign');
     document.body.innerHTML = '<div id="a" data-slotwise-placement="home_page.a">default</div>';
     const el = document.querySelector<HTMLElement>('#a')!;
     answer = async () => [{ ...html('home_page.a', 'for you'), campaign: 'spring' }];
@@ -352,13 +352,7 @@ describe('renderer', () => {
   });
 
   it('counts no impression for a slot that a listener removed, or had decided anew, before it changed', async () => {
-    const tracked: string[] = [];
-    renderer.stop();
-    renderer = createRenderer(
-      settings,
-      coreServices({ event: (_, ext) => tracked.push(`${String(ext.impression)}:${String(ext.slot)}`) }),
-      decisions,
-    );
+    const tracked = trackImpressions('slot');
     document.body.innerHTML =
       '<div id="gone" data-slotwise-placement="home_page.gone">g</div><div id="anew" data-slotwise-placement="cart_page.anew">a</div>';
     const anew = document.querySelector<HTMLElement>('#anew')!;
