@@ -5,6 +5,7 @@
 import { randomBytes } from 'node:crypto';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { createSite, type Site } from '../demo/server/site.mjs';
+import { strictCsp } from '../demo/shop/shop.mjs';
 import type { AppConfig } from './apps/react/src/config';
 import { CONFIG_ID } from './apps/react/src/config';
 
@@ -58,18 +59,7 @@ export async function startApp({ ssr, strict, api, clientKey, mismatch = false }
             headers: {
               'Content-Type': 'text/html; charset=utf-8',
               'Cache-Control': 'no-store',
-              'Content-Security-Policy': [
-                "default-src 'self'",
-                `connect-src 'self' ${api}`,
-                `script-src 'nonce-${nonce}' 'strict-dynamic'`,
-                `style-src-elem 'self' 'nonce-${nonce}'`,
-                "style-src-attr 'unsafe-inline'",
-                `img-src 'self' data: ${api}`,
-                "object-src 'none'",
-                "base-uri 'none'",
-                "require-trusted-types-for 'script'",
-                'trusted-types slotwise',
-              ].join('; '),
+              'Content-Security-Policy': strictCsp({ nonce, api, policies: 'slotwise' }),
             },
             body:
               `<!doctype html><html lang="en-GB"><head><meta charset="utf-8"><title>Slotwise React</title>` +

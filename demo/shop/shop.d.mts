@@ -10,3 +10,6 @@ export declare function shopRoutes(options: {
 
 /** The authentication header value the shop's tills send with offline orders (the sandbox's `orderAuth`). */
 export declare const TILL_AUTH: string;
+
+/** The shop's Content-Security-Policy header: scripts by nonce, the vendor APIs at `api`, Trusted Types with `policies`. */
+export declare function strictCsp(options: { nonce: string; api: string; policies: string }): string;

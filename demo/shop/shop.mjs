@@ -31,6 +31,27 @@ const DATA = /** @type {{ categories: Category[], products: Product[] }} */ (
 );
 
 /**
+The shop's Content-Security-Policy: scripts only by nonce, styles by nonce or from the site, the
+vendor APIs (`api`) for requests and campaign images, Trusted Types with these `policies`.
+@param {{ nonce: string, api: string, policies: string }} options
+*/
+export function strictCsp({ nonce, api, policies }) {
+  return [
+    "default-src 'self'",
+    // The vendor APIs, and the campaign images they serve.
+    `connect-src 'self' ${api}`,
+    `script-src 'nonce-${nonce}' 'strict-dynamic'`,
+    `style-src-elem 'self' 'nonce-${nonce}'`,
+    "style-src-attr 'unsafe-inline'", // campaigns' inline styles; never script
+    `img-src 'self' data: ${api}`,
+    "object-src 'none'",
+    "base-uri 'none'",
+    "require-trusted-types-for 'script'",
+    `trusted-types ${policies}`,
+  ].join('; ');
+}
+
+/**
  * The shop's routes.
  * @param {{ api: string, snippetFile?: string, tagOptions?: Record<string, unknown> }} options the
  *   vendor APIs' origin (the sandbox's URL); the built snippet, inlined into every page; options
@@ -63,19 +84,8 @@ export function shopRoutes({
         headers: {
           'Content-Type': 'text/html; charset=utf-8',
           'Cache-Control': 'no-store',
-          'Content-Security-Policy': [
-            "default-src 'self'",
-            // The vendor APIs, and the campaign images they serve.
-            `connect-src 'self' ${api}`,
-            `script-src 'nonce-${nonce}' 'strict-dynamic'`,
-            `style-src-elem 'self' 'nonce-${nonce}'`,
-            "style-src-attr 'unsafe-inline'", // campaigns' inline styles; never script
-            `img-src 'self' data: ${api}`,
-            "object-src 'none'",
-            "base-uri 'none'",
-            "require-trusted-types-for 'script'",
-            'trusted-types slotwise sw',
-          ].join('; '),
+          // The snippet's Trusted Types policy (sw) beside the tag's.
+          'Content-Security-Policy': strictCsp({ nonce, api, policies: 'slotwise sw' }),
         },
       });
     };
