@@ -5,11 +5,23 @@
 import { readFileSync } from 'node:fs';
 import { gzipSync } from 'node:zlib';
 import { fileURLToPath } from 'node:url';
-import { build, type Metafile } from 'esbuild';
+import { build, type BuildOptions, type BuildResult, type Metafile } from 'esbuild';
 import { describe, expect, it } from 'vitest';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 const read = (path: string) => readFileSync(`${root}${path}`, 'utf8');
+/** Bundles as an app's bundler would, ES modules for the browser, in memory, with what went in. */
+const bundle = (options: BuildOptions) =>
+  build({
+    absWorkingDir: root,
+    bundle: true,
+    format: 'esm',
+    platform: 'browser',
+    logLevel: 'silent',
+    ...options,
+    write: false,
+    metafile: true,
+  }) as Promise<BuildResult<{ write: false; metafile: true }>>;
 const pkg = JSON.parse(read('package.json')) as { dependencies: Record<string, string> };
 
 describe('dist/slotwise.cjs', () => {
@@ -51,17 +63,11 @@ describe('dist/slotwise.mjs', () => {
   };
 
   it('leaves each codec, the slot engine and the preview bar to import()', async () => {
-    const { metafile } = await build({
-      absWorkingDir: root,
+    const { metafile } = await bundle({
       entryPoints: ['dist/slotwise.mjs'],
-      bundle: true,
       splitting: true,
-      format: 'esm',
       outdir: 'out',
-      write: false,
-      metafile: true,
       external: Object.keys(pkg.dependencies),
-      logLevel: 'silent',
     });
     const start = staticGraph(metafile, 'dist/slotwise.mjs');
     const onDemand = Object.keys(metafile.inputs).filter((path) => !start.includes(path));
@@ -81,39 +87,27 @@ describe('dist/slotwise.mjs', () => {
   });
 
   it('costs next to nothing to an app that only checks errors', async () => {
-    const { outputFiles } = await build({
-      absWorkingDir: root,
+    const { outputFiles } = await bundle({
       stdin: {
         contents: "import { isSlotwiseError } from './dist/slotwise.mjs';\nexport const check = isSlotwiseError;",
         resolveDir: root,
       },
-      bundle: true,
       minify: true,
-      format: 'esm',
-      platform: 'browser',
-      write: false,
-      logLevel: 'silent',
     });
-    const bundle = outputFiles[0]!.text;
-    expect(bundle).toContain('"SlotwiseError"');
+    const code = outputFiles[0]!.text;
+    expect(code).toContain('"SlotwiseError"');
     // 2,010 bytes before the error class had a chunk of its own; esbuild adds a lazy-init wrapper.
-    expect(bundle.length).toBeLessThanOrEqual(250);
+    expect(code.length).toBeLessThanOrEqual(250);
   });
 
   it('slotwise/react adds about 1.5 kB (min+gzip) to an app that already has React and the tag', async () => {
-    const { outputFiles } = await build({
-      absWorkingDir: root,
+    const { outputFiles } = await bundle({
       entryPoints: ['./dist/react.mjs'],
-      bundle: true,
       minify: true,
-      format: 'esm',
-      platform: 'browser',
       external: ['react', 'react-dom', 'react/jsx-runtime', 'slotwise'],
-      write: false,
-      logLevel: 'silent',
     });
-    const bundle = outputFiles[0]!.contents;
-    expect(new TextDecoder().decode(bundle)).toMatch(/^"use client";/);
-    expect(gzipSync(bundle, { level: 9 }).length).toBeLessThanOrEqual(1700);
+    const code = outputFiles[0]!.contents;
+    expect(new TextDecoder().decode(code)).toMatch(/^"use client";/);
+    expect(gzipSync(code, { level: 9 }).length).toBeLessThanOrEqual(1700);
   });
 });
