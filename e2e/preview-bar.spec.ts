@@ -80,10 +80,18 @@ test.describe('at 1280×800', () => {
     await expect(answer).toContainText(/sourceplacement.*time\d+ ms/);
 
     await page.reload();
-    await expect(region.getByRole('button', { name: 'Slots' })).toHaveAttribute('aria-expanded', 'true');
-    await region.getByRole('button', { name: 'Slots' }).focus();
+    await expect(slots).toHaveAttribute('aria-expanded', 'true');
+    await slots.focus();
     await page.keyboard.press('Space');
     await expect(region.getByRole('table')).toBeHidden();
+    // Escape from within the list closes it, and focus returns to its button.
+    await page.keyboard.press('Space');
+    await page.keyboard.press('Tab');
+    await page.keyboard.press('Tab');
+    await expect(page.locator(':focus')).toHaveText('home_hero*');
+    await page.keyboard.press('Escape');
+    await expect(slots).toBeFocused();
+    await expect(slots).toHaveAttribute('aria-expanded', 'false');
     await expect.poll(async () => (await box(region)).height).toBeLessThanOrEqual(40);
   });
 

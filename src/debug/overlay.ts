@@ -161,9 +161,11 @@ interface Line {
 
 function line(go: (el: HTMLElement) => void, id: string): Line {
   let target: HTMLElement | undefined;
+  let shown = '';
   const name = button('', () => {
     if (target) go(target);
   });
+  name.title = 'Scroll to this slot';
   const state = element('td');
   const shows = element('td');
   const list = element('dl');
@@ -184,13 +186,17 @@ function line(go: (el: HTMLElement) => void, id: string): Line {
       const [el, report] = slot;
       target = el;
       const title = slotName(slot);
-      if (name.textContent !== title) name.replaceChildren(...breakable(title));
-      name.title = 'Scroll to this slot';
-      toggle.setAttribute('aria-label', `Details: ${title}`);
       const now = stateOf(el) ?? 'waiting';
-      state.textContent = now;
       const campaign = campaignOf(report?.decision);
       const what = showing(report?.decision, now);
+      const answer = details(slot);
+      // Unchanged rows are left alone: an id being selected to copy stays selected.
+      const key = JSON.stringify([title, now, campaign, what, answer]);
+      if (key === shown) return;
+      shown = key;
+      name.replaceChildren(...breakable(title));
+      toggle.setAttribute('aria-label', `Details: ${title}`);
+      state.textContent = now;
       shows.replaceChildren(
         ...breakable(what),
         ...(campaign && !what.startsWith(campaign)
@@ -198,7 +204,7 @@ function line(go: (el: HTMLElement) => void, id: string): Line {
           : []),
       );
       list.replaceChildren(
-        ...details(slot).flatMap(([term, value]) => [element('dt', term), element('dd', '', ...breakable(value))]),
+        ...answer.flatMap(([term, value]) => [element('dt', term), element('dd', '', ...breakable(value))]),
       );
     },
   };
@@ -256,6 +262,12 @@ export const showOverlay: ShowOverlay = (slots, nonce, preview) => {
     expand.setAttribute('aria-expanded', String(open));
     choose('e', open);
   };
+  // Escape closes the list from within it, and focus goes back to its button.
+  more.onkeydown = (event) => {
+    if (event.key !== 'Escape') return;
+    show(false);
+    expand.focus();
+  };
   const labelling = button('Labels', () => {
     label(labelling.getAttribute('aria-pressed') !== 'true');
   });
@@ -272,7 +284,7 @@ export const showOverlay: ShowOverlay = (slots, nonce, preview) => {
   const head = element('tr');
   for (const name of ['Slot', 'State', 'Shows', '']) head.append(element('th', name));
   const table = element('table', '', element('thead', '', head), tbody);
-  if (preview) more.append(element('p', 'Previewing as ', element('code', '', ...previewParts(preview.value))));
+  if (preview) more.append(element('p', 'Preview: ', element('code', '', ...previewParts(preview.value))));
   more.append(table);
   panel.append(bar, more);
   document.head.append(style, outlines);
