@@ -224,11 +224,27 @@ test.describe('on a phone', () => {
     const list = region.locator('.slotwise-more');
     expect(await list.evaluate((el) => el.scrollWidth <= el.clientWidth)).toBe(true);
     expect((await box(region)).height).toBeLessThanOrEqual(844 * 0.5 + 40);
+    await expect(region.locator('caption')).toHaveText(/^2 slots: /); // the one line shows only its start
+
     // The end of the page scrolls clear of the bar.
     await page.evaluate(() => scrollTo(0, document.documentElement.scrollHeight));
     await expect
       .poll(async () => (await box(page.locator('#end'))).y + (await box(page.locator('#end'))).height)
       .toBeLessThanOrEqual((await box(region)).y);
+
+    // In a preview, Exit preview fits on the line too.
+    await page.goto(
+      `${sandbox.siteUrl}${path}?slotwise_preview=audience=abandoned-cart,identified;home_hero=hero-cart`,
+    );
+    await expect(region.getByRole('button', { name: 'Exit preview' })).toBeVisible();
+    expect((await box(region)).height).toBeLessThanOrEqual(844 * 0.5 + 40); // still open: remembered
+    await region.getByRole('button', { name: 'Slots' }).tap();
+    await expect.poll(async () => (await box(region)).height).toBeLessThanOrEqual(40);
+    for (const button of await region.getByRole('button').all()) {
+      const at = await box(button);
+      expect(at.x + at.width).toBeLessThanOrEqual(390);
+    }
+    expect(await wide()).toBe(390);
   });
 });
 

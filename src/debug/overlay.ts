@@ -33,7 +33,7 @@ ${BAR} button:focus-visible{outline:2px solid #ffd33d;outline-offset:1px}
 ${BAR} .slotwise-line>[aria-expanded]::after{content:" \\25B4"/""}${BAR} .slotwise-line>[aria-expanded=true]::after{content:" \\25BE"/""}
 ${BAR} .slotwise-more{max-height:40vh;overflow:auto;margin-top:4px;border-top:1px solid #444;padding-top:4px}
 ${BAR} .slotwise-more>p{overflow-wrap:break-word}${BAR} .slotwise-part{display:inline-block;max-width:100%}
-${BAR} table{border-collapse:collapse;width:100%}
+${BAR} table{border-collapse:collapse;width:100%}${BAR} caption{text-align:left;font-weight:600}
 ${BAR} th,${BAR} td{text-align:left;vertical-align:top;padding:3px 8px 3px 0;overflow-wrap:break-word}
 ${BAR} td:first-child button{background:none;border:0;padding:0;text-align:left;text-decoration:underline;white-space:normal}
 ${BAR} dl{display:grid;grid-template-columns:auto 1fr;gap:0 10px;margin:0 0 6px;font:12px/1.4 ui-monospace,monospace}
@@ -283,7 +283,9 @@ export const showOverlay: ShowOverlay = (slots, nonce, preview) => {
   const tbody = element('tbody');
   const head = element('tr');
   for (const name of ['Slot', 'State', 'Shows', '']) head.append(element('th', name));
-  const table = element('table', '', element('thead', '', head), tbody);
+  // The counts again, for a phone, where the one line shows only their start.
+  const caption = element('caption');
+  const table = element('table', '', caption, element('thead', '', head), tbody);
   if (preview) more.append(element('p', 'Preview: ', element('code', '', ...previewParts(preview.value))));
   more.append(table);
   panel.append(bar, more);
@@ -322,7 +324,8 @@ export const showOverlay: ShowOverlay = (slots, nonce, preview) => {
   const draw = () => {
     frame = 0;
     const all = slots();
-    summary.textContent = `Slotwise ${preview ? `preview · ${preview.value}` : 'debug'} · ${counted(all)}`;
+    caption.textContent = counted(all);
+    summary.textContent = `Slotwise ${preview ? `preview · ${preview.value}` : 'debug'} · ${caption.textContent}`;
     summary.title = summary.textContent;
     for (const el of lines.keys()) if (!all.some(([slot]) => slot === el)) lines.delete(el);
     const rows = all.flatMap((slot) => {
