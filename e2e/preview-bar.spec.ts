@@ -114,12 +114,20 @@ test.describe('at 1280×800', () => {
 
     const clear = async () => {
       const slots = await Promise.all((await page.locator(SLOTS).all()).map(box));
+      // Nor on the page's own controls (the header's links, the drawer's Preview button).
+      const controls = (
+        await Promise.all(
+          (await page.locator('header a, header button, main a, main button').all()).map((c) => c.boundingBox()),
+        )
+      ).filter((c): c is Box => !!c);
       const theBar = await box(bar(page));
       const placed = await Promise.all((await labels.all()).map(box));
       expect(placed.length).toBeGreaterThanOrEqual(3);
       for (const label of placed) {
         expect(label.height).toBeLessThanOrEqual(20); // one line
         for (const slot of slots) expect(overlaps(label, slot), JSON.stringify({ label, slot })).toBe(false);
+        for (const control of controls)
+          expect(overlaps(label, control), JSON.stringify({ label, control })).toBe(false);
         expect(overlaps(label, theBar)).toBe(false);
       }
     };
@@ -143,11 +151,12 @@ test.describe('at 1280×800', () => {
     await home(page, sandbox.shopUrl);
     await bar(page).getByRole('button', { name: 'Slots' }).click();
     await expect(bar(page).getByRole('table')).toBeVisible();
+    const open = await box(bar(page));
+    expect(await published(page)).toBe(`${Math.ceil(open.height)}px`);
     const last = page.locator('footer p').last();
     await page.evaluate(() => scrollTo(0, document.documentElement.scrollHeight));
-    await expect
-      .poll(async () => (await box(last)).y + (await box(last)).height)
-      .toBeLessThanOrEqual((await box(bar(page))).y);
+    const end = await box(last);
+    expect(end.y + end.height).toBeLessThanOrEqual(open.y);
   });
 
   test('in a preview, the value reads as written, wrapping between its parts, with a way out', async ({

@@ -272,24 +272,30 @@ describe('the bar itself', () => {
     });
   });
 
-  it('labels slots only when asked: one line each, above the slot, or below it at the top of the page', () => {
-    const boxes = new Map([
-      [slots[0]![0], new DOMRect(0, 0, 960, 320)],
+  it("labels slots only when asked: one line each, above the slot, else below it, never over the page's controls", () => {
+    const link = Object.assign(document.createElement('a'), { href: '/sale', textContent: 'Sale' });
+    document.body.append(link);
+    const boxes = new Map<Element, DOMRect>([
+      [slots[0]![0], new DOMRect(0, 0, 960, 320)], // at the top of the page: no room above
       [slots[1]![0], new DOMRect(0, 400, 300, 160)],
+      [link, new DOMRect(0, 840, 100, 20)], // right above the third slot
+      [slots[2]![0], new DOMRect(0, 862, 300, 160)],
     ]);
     vi.spyOn(HTMLElement.prototype, 'getBoundingClientRect').mockImplementation(function (this: HTMLElement) {
       return boxes.get(this) ?? new DOMRect(0, 0, 0, 0);
     });
+    vi.spyOn(HTMLElement.prototype, 'offsetHeight', 'get').mockReturnValue(16);
+    vi.spyOn(HTMLElement.prototype, 'offsetWidth', 'get').mockReturnValue(120);
     open();
     expect(document.querySelectorAll('.slotwise-label')).toHaveLength(0);
     button('Labels').click();
     expect(button('Labels').getAttribute('aria-pressed')).toBe('true');
     return frame().then(() => {
       const labels = [...document.querySelectorAll<HTMLElement>('.slotwise-label')];
-      // The offer has no box (collapsed): no label.
       expect(labels.map((label) => [label.textContent, label.style.top])).toEqual([
-        ['home_hero · decided', '323px'],
-        ['home_page.promo_1 · decided', '397px'],
+        ['home_hero · decided', '323px'], // below
+        ['home_page.promo_1 · decided', '381px'], // above
+        ['Home page offers · default', '1025px'], // below: the link is above it
       ]);
     });
   });

@@ -46,6 +46,9 @@ const OUTLINES = `
 [${STATE}=decided]{outline-color:#1a7f37}
 [${STATE}=timeout],[${STATE}=error]{outline-color:#cf222e}`;
 
+/** What a label must never sit on: the page's own controls. */
+const CONTROLS = 'a[href],button,input,select,textarea,summary,[tabindex]';
+
 const STATES = ['decided', 'default', 'collapsed', 'timeout', 'error', 'waiting'];
 
 /** The tab's choices for the bar (`e`: expanded, `l`: labels), kept for its session. Storage may be missing or throw. */
@@ -261,6 +264,7 @@ export const showOverlay: ShowOverlay = (slots, nonce, preview) => {
     more.hidden = !open;
     expand.setAttribute('aria-expanded', String(open));
     choose('e', open);
+    sync(); // the room at the page's end follows at once
   };
   // Escape closes the list from within it, and focus goes back to its button.
   more.onkeydown = (event) => {
@@ -343,10 +347,16 @@ export const showOverlay: ShowOverlay = (slots, nonce, preview) => {
 
   /**
   One line per slot (its name and state), above its box, or below it when there is no room above:
-  never over a slot, another label or the bar. A label that fits nowhere is left out; the list
-  still has the slot.
+  never over a slot, another label, the bar or the page's own controls. A label that fits nowhere
+  is left out; the list still has the slot.
   */
   const placeLabels = (all: Slot[]) => {
+    const controls = all.length
+      ? [...document.querySelectorAll(CONTROLS)]
+          .filter((control) => !panel.contains(control))
+          .map((control) => onPage(control.getBoundingClientRect()))
+          .filter((box) => box.right > box.left)
+      : [];
     const made = all.map((slot) => {
       const box = onPage(slot[0].getBoundingClientRect());
       const tag = Object.assign(element('div', `${slotName(slot)} · ${stateOf(slot[0]) ?? 'waiting'}`), {
@@ -356,7 +366,7 @@ export const showOverlay: ShowOverlay = (slots, nonce, preview) => {
       return { box, tag };
     });
     labels.replaceChildren(...made.map(({ tag }) => tag));
-    const taken = [...made.map(({ box }) => box), onPage(panel.getBoundingClientRect())];
+    const taken = [...made.map(({ box }) => box), ...controls, onPage(panel.getBoundingClientRect())];
     const right = scrollX + root.clientWidth;
     for (const { box, tag } of made) {
       const [width, height] = [tag.offsetWidth, tag.offsetHeight];
