@@ -19,7 +19,7 @@ const CSS = `
 background:#111;color:#fff;padding:1px 6px;border-radius:3px;pointer-events:none;white-space:nowrap;overflow:hidden;
 text-overflow:ellipsis}
 .slotwise-ring{position:absolute;z-index:2147483645;border:3px solid #ffd33d;box-shadow:0 0 0 2px #111;
-border-radius:4px;pointer-events:none}
+border-radius:4px;pointer-events:none}.slotwise-ring[hidden]{display:none}
 ${BAR}{position:fixed;left:0;right:0;bottom:0;z-index:2147483646;box-sizing:border-box;margin:0;padding:4px 8px;
 font:13px/1.4 system-ui,sans-serif;text-align:left;background:#111;color:#fff;box-shadow:0 -1px 0 #444}
 ${BAR} *{box-sizing:border-box}${BAR} [hidden]{display:none!important}
@@ -286,7 +286,7 @@ export const showOverlay: ShowOverlay = (slots, nonce, preview) => {
   if (preview) bar.append(exitButton(preview));
   const tbody = element('tbody');
   const head = element('tr');
-  for (const name of ['Slot', 'State', 'Shows', '']) head.append(element('th', name));
+  for (const name of ['Slot', 'State', 'Shows', 'Answer']) head.append(element('th', name));
   // The counts again, for a phone, where the one line shows only their start.
   const caption = element('caption');
   const table = element('table', '', caption, element('thead', '', head), tbody);
