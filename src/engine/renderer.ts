@@ -115,7 +115,15 @@ export function createRenderer(settings: Settings, core: CoreServices, decisions
     const { el } = slot;
     const content = decision?.content;
     const nodes = content
-      ? await prepare(core, content, settings.html, settings.nonce, slot.render ?? settings.render, slot.id)
+      ? await prepare(
+          core,
+          content,
+          settings.html,
+          settings.nonce,
+          slot.render ?? settings.render,
+          slot.id,
+          decision.creativeName ?? decision.campaignName ?? decision.campaign,
+        )
       : [];
     // Gone, or taken over by a newer pass, or late while the reader already sees this part of the
     // page (unless the slot is decided again, and so expected to change): leave it.
@@ -220,7 +228,14 @@ export function createRenderer(settings: Settings, core: CoreServices, decisions
       return unseen && el.isConnected && !inContent(el) && (again || !decidedHere(el));
     });
     for (const slot of fresh) {
-      if (slot.size) Object.assign(slot.el.style, { minWidth: `${slot.size[0]}px`, minHeight: `${slot.size[1]}px` });
+      // The declared size, never wider than the slot's container (a 960x320 slot on a 390 px phone),
+      // and never taller than that size scaled to the viewport's width: no tall empty band on a
+      // phone, where the creative shrinks with the page.
+      if (slot.size)
+        Object.assign(slot.el.style, {
+          minWidth: `min(${slot.size[0]}px,100%)`,
+          minHeight: `min(${slot.size[1]}px,${(slot.size[1] * 100) / slot.size[0]}vw)`,
+        });
       if (slot.lazy && !slot.invalid) lazy.observe(slot.el);
     }
     return decide(
