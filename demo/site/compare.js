@@ -68,11 +68,11 @@ function describeValue(value) {
     .join(' · ');
 }
 
-/** The page path without a preview of its own; only paths on the shop. */
+/** The page path without a preview of its own; only paths on the shop, never this page itself. */
 function cleanPath(path) {
   if (typeof path != 'string' || !/^\/(?![/\\])/.test(path)) return '/';
   const url = new URL(path, location.origin);
-  if (url.origin != location.origin) return '/';
+  if (url.origin != location.origin || url.pathname == location.pathname) return '/';
   if (url.searchParams.has(PARAM)) url.searchParams.delete(PARAM);
   return url.pathname + url.search;
 }
@@ -186,12 +186,20 @@ function picker(i) {
       'UTM campaign ',
       h('input', { name: 'utm', value: utm, placeholder: 'spring_sale', size: 12, spellcheck: 'false' }),
     ),
-    rest.length ? h('p', { class: 'cmp-muted' }, `Kept: ${rest.join('; ')}`) : null,
+    rest.length ? h('p', { class: 'cmp-muted' }, `Also forced, kept as is: ${rest.join('; ')}`) : null,
     h('button', { type: 'submit', class: 'cmp-btn' }, 'Apply'),
   );
   return h(
     'details',
-    { class: 'cmp-pick' },
+    {
+      class: 'cmp-pick',
+      // Escape closes the picker and leaves the focus on its button.
+      onkeydown: (event) => {
+        if (event.key != 'Escape' || !event.currentTarget.open) return;
+        event.currentTarget.open = false;
+        event.currentTarget.querySelector('summary').focus();
+      },
+    },
     h('summary', { 'aria-label': `Change the audience of frame ${i + 1}` }, 'Audience…'),
     form,
   );
@@ -376,37 +384,41 @@ function compare(looks, ready) {
       (ready ? '.' : `; still waiting in ${late.map((c) => `frame ${cards.indexOf(c) + 1}`).join(', ')}.`),
   );
   $('#cmp-table').replaceChildren(
+    rows.length ? table(rows, sources, differing, ready) : h('p', {}, `${state.page} has no slots.`),
+  );
+}
+
+function table(rows, sources, differing, ready) {
+  return h(
+    'table',
+    { class: 'cmp-table', 'data-ready': ready ? 'true' : 'false' },
+    h('caption', { class: 'cmp-caption' }, `${differing} of ${rows.length} slots differ between the frames`),
     h(
-      'table',
-      { class: 'cmp-table', 'data-ready': ready ? 'true' : 'false' },
-      h('caption', { class: 'cmp-caption' }, `${differing} of ${rows.length} slots differ between the frames`),
+      'thead',
+      {},
       h(
-        'thead',
+        'tr',
         {},
+        h('th', { scope: 'col' }, 'Slot'),
+        state.values.map((_, i) => h('th', { scope: 'col' }, frameLabel(i))),
+      ),
+    ),
+    h(
+      'tbody',
+      {},
+      rows.map((row) =>
         h(
           'tr',
-          {},
-          h('th', { scope: 'col' }, 'Slot'),
-          state.values.map((_, i) => h('th', { scope: 'col' }, frameLabel(i))),
-        ),
-      ),
-      h(
-        'tbody',
-        {},
-        rows.map((row) =>
+          { class: row.differs ? 'cmp-differs' : '', 'data-slot': row.key },
           h(
-            'tr',
-            { class: row.differs ? 'cmp-differs' : '', 'data-slot': row.key },
-            h(
-              'th',
-              { scope: 'row' },
-              h('code', {}, row.key),
-              ' ',
-              h('span', { class: 'cmp-source' }, sources.get(row.key)),
-              row.differs ? [' ', h('span', { class: 'cmp-badge' }, 'differs')] : null,
-            ),
-            row.cells.map((cell) => h('td', {}, cell ? cell.text : 'not on this page')),
+            'th',
+            { scope: 'row' },
+            h('code', {}, row.key),
+            ' ',
+            h('span', { class: 'cmp-source' }, sources.get(row.key)),
+            row.differs ? [' ', h('span', { class: 'cmp-badge' }, 'differs')] : null,
           ),
+          row.cells.map((cell) => h('td', {}, cell ? cell.text : 'not on this page')),
         ),
       ),
     ),
@@ -454,7 +466,11 @@ addEventListener('popstate', () => {
   render();
 });
 
-history.replaceState(null, '', compareUrl(state));
-render();
+// Opened from inside a frame (a link to side by side in a framed page): it takes the whole tab.
+if (window.top != window) window.top.location.assign(location.href);
+else {
+  history.replaceState(null, '', compareUrl(state));
+  render();
+}
 // Slots decide, re-decide and collapse in their own time: look again while the page is open.
 setInterval(() => (loadNext(), tick()), 400);
