@@ -149,6 +149,16 @@ const AUDIENCES = [
   ['identified', 'Signed in'],
 ];
 const PREVIEW_KEY = 'slotwise_preview';
+/** Whether the drawer was open (kept for the tab, so it stays open on the next page). */
+const DRAWER_OPEN = 'stride-preview-drawer';
+const keepDrawer = (state) => {
+  try {
+    if (state) sessionStorage.setItem(DRAWER_OPEN, state);
+    else sessionStorage.removeItem(DRAWER_OPEN);
+  } catch {
+    // without session storage the drawer starts closed on every page
+  }
+};
 
 /** The preview in force, as the tag keeps it for this tab (its key: the site's client key). */
 function currentPreview() {
@@ -163,6 +173,8 @@ function currentPreview() {
 /** Reloads the page as the chosen visitor; an empty choice ends the preview. */
 function applyPreview(preview) {
   const empty = !preview.audience && !preview.utm && !Object.keys(preview.force ?? {}).length;
+  // The drawer opens again on the reloaded page, with focus in it, unless the preview ended.
+  if (!empty) keepDrawer('focus');
   const url = new URL(location.href);
   url.searchParams.set(PREVIEW_KEY, empty ? '' : JSON.stringify(preview));
   location.assign(url);
@@ -209,10 +221,24 @@ const describeRule = (when) =>
 const slotName = (el) => el.dataset.slotwiseFlow ?? el.dataset.slotwisePlacement ?? el.dataset.slotwiseOffer;
 const sourceOf = (el) => (el.dataset.slotwiseFlow ? 'flow' : el.dataset.slotwisePlacement ? 'placement' : 'offer');
 
-async function openPreview() {
+/**
+ * Opens the drawer, a panel beside the page (a non-modal dialog): its heading and Close button
+ * show at once, and when the marketer opened it (`focus`), focus moves to its heading, so the next
+ * Tabs reach Exit preview and the choices, not the page behind.
+ */
+async function openPreview({ focus = false } = {}) {
   const drawer = $('#preview');
   drawer.hidden = false;
+  keepDrawer('open');
   $('#preview-toggle').setAttribute('aria-expanded', 'true');
+  const head = h(
+    'div',
+    { class: 'preview-head' },
+    h('h2', { id: 'preview-title', tabindex: '-1' }, 'Preview this page as'),
+    h('button', { type: 'button', class: 'btn btn-small', onclick: () => closePreview() }, 'Close'),
+  );
+  drawer.replaceChildren(head);
+  if (focus) $('#preview-title').focus();
   const preview = currentPreview();
   const catalog = await fetch(`${API}/sandbox/catalog`)
     .then((r) => r.json())
@@ -267,16 +293,20 @@ async function openPreview() {
     });
   };
 
-  drawer.replaceChildren(
+  // Everything after the heading (moving the heading would take focus from it).
+  while (head.nextSibling) head.nextSibling.remove();
+  drawer.append(
     ...[
-      h('button', { type: 'button', class: 'link close', onclick: closePreview }, 'Close'),
-      h('h2', {}, 'Preview this page as'),
       Object.keys(preview).length
         ? h(
-            'p',
+            'div',
             { class: 'preview-active' },
-            'Preview is on for this tab: its requests are marked and kept out of the counts. ',
-            h('button', { type: 'button', class: 'link', onclick: () => applyPreview({}) }, 'Exit preview'),
+            h('p', {}, 'Preview is on for this tab: its requests are marked and kept out of the counts.'),
+            h(
+              'div',
+              { class: 'preview-actions' },
+              h('button', { type: 'button', class: 'btn btn-small', onclick: () => applyPreview({}) }, 'Exit preview'),
+            ),
           )
         : null,
       h('p', {}, h('label', { for: 'preview-audience' }, 'Audience '), audience),
@@ -309,10 +339,15 @@ const withDebug = () => {
 };
 
 let timelineTimer;
+/** Closes the drawer; focus goes back to the button that opens it, never to the page's start. */
 function closePreview() {
-  $('#preview').hidden = true;
+  const drawer = $('#preview');
+  const hadFocus = drawer.contains(document.activeElement) || document.activeElement == document.body;
+  drawer.hidden = true;
+  keepDrawer(null);
   $('#preview-toggle').setAttribute('aria-expanded', 'false');
   clearTimeout(timelineTimer);
+  if (hadFocus) $('#preview-toggle').focus();
 }
 
 /** The guest's timeline as the sandbox keeps it, every two seconds while the drawer is open. */
@@ -510,10 +545,25 @@ addEventListener('click', (event) => {
   else if (target.id == 'force-close') forceClose();
   else if (target.id == 'sign-out') (localStorage.removeItem(USER), showUser());
   else if (target.id == 'store-purchase') storePurchase();
-  else if (target.id == 'preview-toggle') $('#preview').hidden ? openPreview() : closePreview();
+  else if (target.id == 'preview-toggle') $('#preview').hidden ? openPreview({ focus: true }) : closePreview();
+});
+// Escape closes the drawer from anywhere in it (or from its toggle).
+addEventListener('keydown', (event) => {
+  if (event.key != 'Escape' || $('#preview').hidden || event.defaultPrevented) return;
+  if (!$('#preview').contains(document.activeElement) && document.activeElement != $('#preview-toggle')) return;
+  event.preventDefault();
+  closePreview();
+  $('#preview-toggle').focus();
 });
 $('#sign-in')?.addEventListener('submit', signIn);
-// A preview link opened in this tab: the drawer shows what is being previewed.
-if (new URL(location.href).searchParams.get(PREVIEW_KEY)) openPreview();
+// The drawer stays open from page to page of the tab until the marketer closes it.
+const wasOpen = (() => {
+  try {
+    return sessionStorage.getItem(DRAWER_OPEN);
+  } catch {
+    return null;
+  }
+})();
+if (wasOpen) openPreview({ focus: wasOpen == 'focus' });
 // Previewing keeps the choices across pages; the drawer's button says so.
 if (Object.keys(currentPreview()).length) $('#preview-toggle').textContent = 'Previewing…';
