@@ -303,12 +303,27 @@ export interface Catalog {
   algonomy?: { apiKey: string | string[]; apiClientKey: string | string[] };
 }
 
+/**
+ * Ids a preview names (`slotwise_preview=home_hero=hero-cart`) are slugs: unique where they are
+ * listed, no whitespace, `;`, `=` or `,` (placement campaign and creative ids: no `/` either).
+ */
 export interface Flow {
   friendlyId: string;
+  /** What marketers call it. */
+  name?: string;
   /** @default true */
   live?: boolean;
   /** The first variant whose rule matches answers; its `response` is returned with `{{placeholders}}` filled. */
-  variants: Array<{ when?: Rule; response: unknown }>;
+  variants: FlowVariant[];
+}
+
+export interface FlowVariant {
+  /** Stable: preview links name it, so edits that move a variant keep old links right. */
+  id: string;
+  /** What marketers read, e.g. "Abandoned bag reminder". Never sent. */
+  name: string;
+  when?: Rule;
+  response: unknown;
 }
 
 export interface Placement {
@@ -319,6 +334,9 @@ export interface Placement {
 }
 
 export interface Campaign {
+  /** Stable: preview links name it (`home_page.promo_1=spring-sale-2025`). Never sent. */
+  id: string;
+  /** The human name, which the API sends (`campaign` on each creative, `c` in tracking URLs). */
   campaign: string;
   when?: Rule;
   /** @default 0 */
@@ -331,7 +349,7 @@ export interface Campaign {
 }
 
 export interface RrCreative {
-  /** Names the creative in tracking URLs; not sent. */
+  /** Names the creative in tracking URLs and preview links; required when its campaign has several. */
   id?: string;
   DESTINATION_URL?: string;
   MEDIA_URL?: string;
@@ -374,4 +392,59 @@ export interface OfferContent {
 export interface OfferOption extends OfferContent {
   when?: Rule;
   score?: number;
+}
+
+/** Why the catalog file was refused (`GET /sandbox/catalog`): the last good one answers meanwhile. */
+export interface CatalogError {
+  /** `not valid JSON: …`, or the JSON path and the rule: `flows[1].variants[0].when.audiance: unknown condition …`. */
+  message: string;
+  /** 1-based, of the syntax error or of the value refused. */
+  line: number;
+  column: number;
+}
+
+/** Something in a valid catalog that can never show, or that marketers cannot tell apart. */
+export interface CatalogWarning {
+  /** JSON path, e.g. `flows[0].variants[3].id`. */
+  path: string;
+  line: number;
+  column: number;
+  /** friendlyId, placement name or activityId. */
+  slot: string;
+  /** The variant, campaign or option (null: the whole flow). */
+  id: string | null;
+  message: string;
+}
+
+/** What `GET /sandbox/preview?value=` reads in a preview value. */
+export interface PreviewReport {
+  value: string;
+  audiences: string[];
+  utm: string | null;
+  /** Each forced choice; `slot` and `id` in full when found (an Adobe id written by its last segment). */
+  force: Array<{ slot: string; id: string; found: boolean; label?: string; kind: 'flow' | 'placement' | 'offer' | null }>;
+  /** Human sentences: parts not understood, and forced choices that name nothing (any more). */
+  problems: string[];
+}
+
+/** How one slot of one decision request was decided (`GET /sandbox/decisions/:browserId`). */
+export interface DecisionTrace {
+  /** The sandbox's time of the decision (ISO). */
+  at: string;
+  api: 'flows' | 'placements' | 'offers';
+  /** friendlyId as requested (`home_hero*`), placement name, or activityId. */
+  slot: string;
+  /** flows: the flow that answered (a fuzzy request runs one of several), else null. */
+  flow?: string | null;
+  /** The `slotwise_preview` value, or null. */
+  preview: string | null;
+  /** The visitor as decided for. */
+  as: { audiences: string[]; utm: string | null; pageType: string | null };
+  forced: { id: string; found: boolean } | null;
+  chosen: { id: string; name: string; rule: string; score?: number } | null;
+  skipped: Array<{ id: string; name: string; reason: string }>;
+  /** This slot's part of the API's answer. */
+  answer: unknown;
+  /** How long the sandbox took to answer the request. */
+  ms: number;
 }

@@ -121,15 +121,21 @@ function catalogFile(dir: string): string {
   for (const [, capture] of captures)
     for (const scenario of capture.scenarios)
       for (const step of scenario.steps) if (step.result?.friendlyId) answers.set(step.result.friendlyId, step.result);
-  const flowsOf: Body[] = [...answers].map(([friendlyId, response]) => ({ friendlyId, variants: [{ response }] }));
+  const flowsOf: Body[] = [...answers].map(([friendlyId, response]) => ({
+    friendlyId,
+    variants: [{ id: 'captured', name: 'The captured answer', response }],
+  }));
   flowsOf.push(
-    { friendlyId: 'slow_flow', variants: [{ response: { slow: true } }] },
+    { friendlyId: 'slow_flow', variants: [{ id: 'slow', name: 'Slow', response: { slow: true } }] },
     // The documented fuzzy match: the first live flow with a variant for the guest.
     {
       friendlyId: 'product_recommender',
-      variants: [{ when: { audience: 'identified' }, response: { for: 'identified' } }],
+      variants: [{ id: 'members', name: 'Members', when: { audience: 'identified' }, response: { for: 'identified' } }],
     },
-    { friendlyId: 'product_recommender_2', variants: [{ response: { for: 'everyone' } }] },
+    {
+      friendlyId: 'product_recommender_2',
+      variants: [{ id: 'everyone', name: 'Everyone', response: { for: 'everyone' } }],
+    },
   );
   const file = join(dir, 'catalog.json');
   writeFileSync(file, JSON.stringify({ flows: flowsOf }));

@@ -114,7 +114,7 @@ describe('edits', () => {
       const edited = structuredClone(FIXTURE);
       edited.flows![2]!.variants[0]!.response = { from: 'the marketer’s edit' };
       edited.flows![2]!.live = true;
-      edited.flows!.push({ friendlyId: 'brand_new', variants: [{ response: { ok: true } }] });
+      edited.flows!.push({ friendlyId: 'brand_new', variants: [{ id: 'new', name: 'New', response: { ok: true } }] });
       writeFileSync(file, JSON.stringify(edited, null, 2));
       expect(await flow(sandbox.url, 'product_recommender', id)).toEqual({ from: 'the marketer’s edit' });
       expect(await flow(sandbox.url, 'brand_new', id)).toEqual({ ok: true });
@@ -140,15 +140,17 @@ describe('edits', () => {
       writeFileSync(file, JSON.stringify(broken));
       expect(await flow(sandbox.url, 'product_recommender_2', id)).toEqual({ from: 'product_recommender_2' });
       const state = await (await fetch(`${sandbox.url}/sandbox/catalog`)).json();
-      expect(state.error).toContain('flows[1].variants[0].when.audiance: unknown condition');
+      expect(state.error.message).toContain('flows[1].variants[0].when.audiance: unknown condition');
       expect(warnings.some((w) => w.includes('catalog edit ignored'))).toBe(true);
 
       writeFileSync(file, '{ "flows": [');
-      expect((await (await fetch(`${sandbox.url}/sandbox/catalog`)).json()).error).toContain('not valid JSON');
+      expect((await (await fetch(`${sandbox.url}/sandbox/catalog`)).json()).error.message).toContain('not valid JSON');
 
       writeFileSync(
         file,
-        JSON.stringify({ flows: [{ friendlyId: 'product_recommender_2', variants: [{ response: 'fixed' }] }] }),
+        JSON.stringify({
+          flows: [{ friendlyId: 'product_recommender_2', variants: [{ id: 'v', name: 'Fixed', response: 'fixed' }] }],
+        }),
       );
       expect(await flow(sandbox.url, 'product_recommender_2', id)).toBe('fixed');
       expect((await (await fetch(`${sandbox.url}/sandbox/catalog`)).json()).error).toBeNull();
@@ -161,10 +163,10 @@ describe('edits', () => {
     const cases: Array<[unknown, string]> = [
       ['not json', 'not valid JSON'],
       [
-        { flows: [{ friendlyId: 'a', variants: [{ when: { audience: 'vip' }, response: {} }] }] },
+        { flows: [{ friendlyId: 'a', variants: [{ id: 'v', name: 'V', when: { audience: 'vip' }, response: {} }] }] },
         'flows[0].variants[0].when.audience: "vip" is not one of',
       ],
-      [{ flows: [{ friendlyId: 'a*', variants: [{ response: {} }] }] }, 'flows[0].friendlyId'],
+      [{ flows: [{ friendlyId: 'a*', variants: [{ id: 'v', name: 'V', response: {} }] }] }, 'flows[0].friendlyId'],
       [{ placements: [{ placement: 'promo', campaigns: [] }] }, 'placements[0].placement: must be "pageType.name"'],
       [
         {

@@ -14,17 +14,38 @@ export const FIXTURE: Catalog = {
       friendlyId: 'greeting',
       variants: [
         {
+          id: 'greet-cart',
+          name: 'Abandoned bag',
           when: { audience: 'abandoned-cart' },
           response: { html: '<p>You left {{abandonedCount}} items… {{currency}} {{abandonedValue}}</p>' },
         },
         {
+          id: 'greet-member',
+          name: 'Member',
           when: { audience: 'identified' },
           response: { html: '<p>Welcome back, {{firstname}}</p>', plain: 'Hi {{firstname|there}}' },
         },
-        { when: { utmCampaign: 'spring_sale' }, response: { html: '<p>Spring sale</p>' } },
-        { when: { audience: 'has-cart' }, response: { text: '{{cartCount}} items, {{currency}} {{cartValue}}' } },
-        { when: { audience: 'returning' }, response: { html: '<p>Good to see you again</p>' } },
         {
+          id: 'greet-spring',
+          name: 'Spring sale',
+          when: { utmCampaign: 'spring_sale' },
+          response: { html: '<p>Spring sale</p>' },
+        },
+        {
+          id: 'greet-bag',
+          name: 'Bag',
+          when: { audience: 'has-cart' },
+          response: { text: '{{cartCount}} items, {{currency}} {{cartValue}}' },
+        },
+        {
+          id: 'greet-returning',
+          name: 'Returning',
+          when: { audience: 'returning' },
+          response: { html: '<p>Good to see you again</p>' },
+        },
+        {
+          id: 'greet-new',
+          name: 'New visitor',
           when: { audience: 'new' },
           response: {
             html: '<p>Hello, new visitor</p>',
@@ -34,21 +55,54 @@ export const FIXTURE: Catalog = {
         },
       ],
     },
-    { friendlyId: 'product_recommender_2', live: true, variants: [{ response: { from: 'product_recommender_2' } }] },
-    { friendlyId: 'product_recommender', live: true, variants: [{ response: { from: 'product_recommender' } }] },
-    { friendlyId: 'retired_b', live: true, variants: [{ response: { from: 'retired_b' } }] },
-    { friendlyId: 'retired_a', live: false, variants: [{ response: { from: 'retired_a' } }] },
-    { friendlyId: 'targeted_b', variants: [{ response: { from: 'targeted_b' } }] },
-    { friendlyId: 'targeted_a', variants: [{ when: { audience: 'returning' }, response: { from: 'targeted_a' } }] },
+    {
+      friendlyId: 'product_recommender_2',
+      live: true,
+      variants: [
+        { id: 'product-recommender-2', name: 'product_recommender_2', response: { from: 'product_recommender_2' } },
+      ],
+    },
+    {
+      friendlyId: 'product_recommender',
+      live: true,
+      variants: [{ id: 'product-recommender', name: 'product_recommender', response: { from: 'product_recommender' } }],
+    },
+    {
+      friendlyId: 'retired_b',
+      live: true,
+      variants: [{ id: 'retired-b', name: 'retired_b', response: { from: 'retired_b' } }],
+    },
+    {
+      friendlyId: 'retired_a',
+      live: false,
+      variants: [{ id: 'retired-a', name: 'retired_a', response: { from: 'retired_a' } }],
+    },
+    {
+      friendlyId: 'targeted_b',
+      variants: [{ id: 'targeted-b', name: 'targeted_b', response: { from: 'targeted_b' } }],
+    },
+    {
+      friendlyId: 'targeted_a',
+      variants: [
+        { id: 'targeted-a', name: 'targeted_a', when: { audience: 'returning' }, response: { from: 'targeted_a' } },
+      ],
+    },
     {
       friendlyId: 'members_only',
-      variants: [{ when: { audience: 'identified' }, response: { from: 'members_only' } }],
+      variants: [
+        {
+          id: 'members-only',
+          name: 'members_only',
+          when: { audience: 'identified' },
+          response: { from: 'members_only' },
+        },
+      ],
     },
     {
       friendlyId: 'landing',
       variants: [
-        { when: { pageType: 'landing' }, response: { from: 'landing' } },
-        { response: { from: 'other page' } },
+        { id: 'landing', name: 'Landing page', when: { pageType: 'landing' }, response: { from: 'landing' } },
+        { id: 'other', name: 'Other pages', response: { from: 'other page' } },
       ],
     },
   ],
@@ -57,6 +111,7 @@ export const FIXTURE: Catalog = {
       placement: 'home_page.promo_1',
       campaigns: [
         {
+          id: 'default',
           campaign: 'Default',
           score: 1,
           creatives: [
@@ -70,6 +125,7 @@ export const FIXTURE: Catalog = {
           ],
         },
         {
+          id: 'spring',
           campaign: 'Spring',
           when: { utmCampaign: 'spring_sale' },
           score: 50,
@@ -84,6 +140,7 @@ export const FIXTURE: Catalog = {
           ],
         },
         {
+          id: 'returning',
           campaign: 'Returning',
           when: { audience: ['returning', 'identified'] },
           score: 20,
@@ -101,13 +158,19 @@ export const FIXTURE: Catalog = {
     {
       placement: 'home_page.promo_2',
       campaigns: [
-        { campaign: 'Cart', when: { audience: 'has-cart' }, creatives: [{ ALT_TEXT: '{{cartCount}} in your bag' }] },
+        {
+          id: 'cart',
+          campaign: 'Cart',
+          when: { audience: 'has-cart' },
+          creatives: [{ ALT_TEXT: '{{cartCount}} in your bag' }],
+        },
       ],
     },
     {
       placement: 'item_page.recs',
       campaigns: [
         {
+          id: 'also-like',
           campaign: 'Also like',
           excludeViewed: true,
           score: 10,
@@ -119,10 +182,13 @@ export const FIXTURE: Catalog = {
             ALT_TEXT: p,
           })),
         },
-        { campaign: 'Socks', score: 1, creatives: [{ id: 'socks', ALT_TEXT: 'Socks' }] },
+        { id: 'socks', campaign: 'Socks', score: 1, creatives: [{ id: 'socks', ALT_TEXT: 'Socks' }] },
       ],
     },
-    { placement: 'category_page.top', campaigns: [{ campaign: 'Trail', creatives: [{ ALT_TEXT: 'Trail season' }] }] },
+    {
+      placement: 'category_page.top',
+      campaigns: [{ id: 'trail', campaign: 'Trail', creatives: [{ ALT_TEXT: 'Trail season' }] }],
+    },
   ],
   offers: [
     {
