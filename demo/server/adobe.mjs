@@ -14,7 +14,9 @@ import { error, header } from './http.mjs';
 import { parseWithin } from './limits.mjs';
 import { isPlainObject } from './validate.mjs';
 import { guestByAnyId, guestContext, matches } from './audience.mjs';
-import { forced, previewed, previewOf } from './preview.mjs';
+import { PREVIEW_PARAM, forcedOption, previewed, previewOf } from './preview.mjs';
+import { ruleText, whyNot } from './rules.mjs';
+import { elapsed } from './decisions.mjs';
 import { fill, originOf } from './template.mjs';
 
 /**
@@ -24,6 +26,8 @@ import { fill, originOf } from './template.mjs';
  * @typedef {import('./types.js').OfferActivity} OfferActivity
  * @typedef {import('./types.js').OfferContent} OfferContent
  * @typedef {import('./types.js').OfferOption} OfferOption
+ * @typedef {import('./types.js').DecisionTrace} DecisionTrace
+ * @typedef {ReturnType<typeof import('./decisions.mjs').createDecisionLog>} DecisionLog
  * @typedef {ReturnType<typeof import('./catalog.mjs').createCatalog>} CatalogSource
  * @typedef {{ placementId: string, activityId: string, itemCount: number }} PropositionRequest
  */
@@ -95,10 +99,10 @@ function checkHeaders(headers) {
 }
 
 /**
- * @param {{ store: Store, catalog: CatalogSource }} deps
+ * @param {{ store: Store, catalog: CatalogSource, decisions: DecisionLog }} deps
  * @returns {Route[]}
  */
-export function adobeRoutes({ store, catalog }) {
+export function adobeRoutes({ store, catalog, decisions }) {
   /**
    * @param {import('node:http').IncomingMessage} req
    * @param {import('node:http').IncomingHttpHeaders} headers
@@ -107,6 +111,7 @@ export function adobeRoutes({ store, catalog }) {
    * @returns {Reply}
    */
   function decide(req, headers, body, query) {
+    const started = performance.now();
     const refused = checkHeaders(headers);
     if (refused) return refused;
     const read = parseWithin(body.toString('utf8'));
@@ -163,48 +168,107 @@ export function adobeRoutes({ store, catalog }) {
 
     /** What was proposed so far, for the duplicate rules. @type {Array<{ id: string, activityId: string, placementId: string }>} */
     const proposed = [];
+    /** @type {DecisionTrace[]} */
+    const traces = [];
     const propositions = propositionRequests.flatMap((r, i) => {
       const activity = /** @type {OfferActivity} */ (chosen[i]);
-      const pick = forced(preview, r.activityId);
-      const ranked =
-        pick === undefined
-          ? activity.options.filter((o) => matches(o.when, guest)).sort((a, b) => (b.score ?? 0) - (a.score ?? 0))
-          : activity.options.filter((o) => o.id === pick);
+      // A preview's choice: that option alone, whatever its rule, or the fallback; one the activity
+      // no longer has decides as if not forced.
+      const pick = forcedOption(preview, activity, activities);
+      const forcedOne = pick?.option ?? null;
+      const ranked = forcedOne
+        ? pick?.fallback
+          ? []
+          : [/** @type {OfferOption} */ (forcedOne)]
+        : activity.options.filter((o) => matches(o.when, guest)).sort((a, b) => (b.score ?? 0) - (a.score ?? 0));
       /** @type {OfferOption[]} */
       const options = [];
+      /** @type {Map<string, string>} */
+      const reasons = new Map();
       for (const o of ranked) {
         if (options.length >= r.itemCount) break;
-        const duplicate = proposed.some(
+        const duplicate = proposed.find(
           (p) =>
             p.id === o.id &&
             ((!acrossActivities && p.activityId !== r.activityId) ||
               (!acrossPlacements && p.placementId !== r.placementId)),
         );
         if (!duplicate) options.push(o);
+        else
+          reasons.set(
+            o.id,
+            `already proposed in ${duplicate.activityId} in this request, and the request allows no duplicate`,
+          );
       }
       // Nothing qualifies and no fallback is set: the placement is left out of the answer.
-      if (!options.length && !activity.fallback) return [];
-      proposed.push(...options.map((o) => ({ id: o.id, activityId: r.activityId, placementId: r.placementId })));
-      const etag = activity.etag ?? 1;
-      return [
-        {
-          'xdm:activity': {
-            'xdm:id': answerForm(r.activityId),
-            'repo:etag': etag,
-            ...(names.activity && activity.name ? { 'xdm:name': activity.name } : {}),
-          },
-          'xdm:placement': {
-            'xdm:id': answerForm(r.placementId),
-            'repo:etag': etag,
-            ...(names.placement && activity.placementName ? { 'xdm:name': activity.placementName } : {}),
-          },
-          // Options, when present, are never empty; otherwise the fallback.
-          ...(options.length
-            ? { 'xdm:options': options.map(component) }
-            : { 'xdm:fallback': component(/** @type {OfferContent} */ (activity.fallback)) }),
-        },
-      ];
+      const proposition =
+        !options.length && !activity.fallback
+          ? null
+          : {
+              'xdm:activity': {
+                'xdm:id': answerForm(r.activityId),
+                'repo:etag': activity.etag ?? 1,
+                ...(names.activity && activity.name ? { 'xdm:name': activity.name } : {}),
+              },
+              'xdm:placement': {
+                'xdm:id': answerForm(r.placementId),
+                'repo:etag': activity.etag ?? 1,
+                ...(names.placement && activity.placementName ? { 'xdm:name': activity.placementName } : {}),
+              },
+              // Options, when present, are never empty; otherwise the fallback.
+              ...(options.length
+                ? { 'xdm:options': options.map(component) }
+                : { 'xdm:fallback': component(/** @type {OfferContent} */ (activity.fallback)) }),
+            };
+      if (proposition)
+        proposed.push(...options.map((o) => ({ id: o.id, activityId: r.activityId, placementId: r.placementId })));
+
+      const first = options[0];
+      const lowest = options.at(-1);
+      /** @type {DecisionTrace['chosen']} */
+      let decided = null;
+      if (first) {
+        decided = {
+          id: first.id,
+          name: first.name ?? first.id,
+          rule: `${forcedOne ? 'forced by the preview' : ruleText(first.when)}${options.length > 1 ? ` (first of ${options.length} options proposed)` : ''}`,
+          score: first.score ?? 0,
+        };
+      } else if (proposition && activity.fallback) {
+        decided = {
+          id: activity.fallback.id,
+          name: activity.fallback.name ?? activity.fallback.id,
+          rule: pick?.fallback ? 'forced by the preview' : 'the fallback: no option qualifies',
+        };
+      }
+      traces.push({
+        at: new Date().toISOString(),
+        api: 'offers',
+        slot: r.activityId,
+        preview: query.get(PREVIEW_PARAM) || null,
+        as: { audiences: [...guest.audiences], utm: guest.utmCampaign, pageType: guest.pageType },
+        forced: pick ? { id: forcedOne?.id ?? pick.force.id, found: forcedOne !== null } : null,
+        chosen: decided,
+        skipped: activity.options
+          .filter((o) => !options.includes(o))
+          .map((o) => ({
+            id: o.id,
+            name: o.name ?? o.id,
+            reason:
+              reasons.get(o.id) ??
+              (forcedOne
+                ? `the preview forces ${forcedOne.id}`
+                : !matches(o.when, guest)
+                  ? whyNot(o.when, guest)
+                  : `score ${o.score ?? 0} is below ${lowest?.score ?? 0} (${lowest?.id}); ${r.itemCount} ${r.itemCount === 1 ? 'option' : 'options'} asked for`),
+          })),
+        answer: proposition,
+        ms: 0,
+      });
+      return proposition ? [proposition] : [];
     });
+    for (const t of traces) t.ms = elapsed(started);
+    decisions.record(browserId ?? identities[0] ?? null, traces);
 
     return {
       status: 200,

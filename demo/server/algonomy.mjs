@@ -10,7 +10,9 @@
 
 import { error, json } from './http.mjs';
 import { guestByAnyId, guestContext, matches } from './audience.mjs';
-import { forced, previewed, previewOf } from './preview.mjs';
+import { PREVIEW_PARAM, forcedCampaign, previewed, previewOf } from './preview.mjs';
+import { ruleText, whyNot } from './rules.mjs';
+import { elapsed } from './decisions.mjs';
 import { escapeHtml, fill, fillString, originOf } from './template.mjs';
 import { addViewed, decodeRcs, encodeRcs } from './rcs.mjs';
 
@@ -18,6 +20,9 @@ import { addViewed, decodeRcs, encodeRcs } from './rcs.mjs';
  * @typedef {import('./http.mjs').Route} Route
  * @typedef {import('./types.js').Store} Store
  * @typedef {import('./types.js').Campaign} Campaign
+ * @typedef {import('./types.js').RrCreative} RrCreative
+ * @typedef {import('./types.js').DecisionTrace} DecisionTrace
+ * @typedef {ReturnType<typeof import('./decisions.mjs').createDecisionLog>} DecisionLog
  * @typedef {import('./audience.mjs').GuestContext} GuestContext
  * @typedef {ReturnType<typeof import('./catalog.mjs').createCatalog>} CatalogSource
  */
@@ -51,16 +56,17 @@ const isControl = (ch) => ch <= '\x1f' || ch === '\x7f';
 const refuse = (status, field, message) => json(status, { status: 'error', field, errormessage: message });
 
 /**
- * @param {{ store: Store, catalog: CatalogSource }} deps
+ * @param {{ store: Store, catalog: CatalogSource, decisions: DecisionLog }} deps
  * @returns {Route[]}
  */
-export function algonomyRoutes({ store, catalog }) {
+export function algonomyRoutes({ store, catalog, decisions }) {
   return [
     {
       method: 'GET',
       pattern: /^\/rrserver\/api\/personalize$/,
       api: true,
       handle({ req, query }) {
+        const started = performance.now();
         for (const name of ['apiKey', 'apiClientKey', 'placements']) {
           if (!query.get(name)) return refuse(400, name, `${name} is required (parameter names are case-sensitive)`);
         }
@@ -112,25 +118,6 @@ export function algonomyRoutes({ store, catalog }) {
         const preview = previewOf(query);
         const timeline = browserId ? store.timeline(browserId) : null;
         const guest = previewed(guestContext(timeline, { pageType }), preview);
-        /**
-         * The placement's campaigns, or only the one a preview forces (whoever it targets):
-         * `"Campaign"`, or `"Campaign#creative"` for one of its creatives.
-         * @param {string} name
-         */
-        const campaignsOf = (name) => {
-          const campaigns = placements.find((p) => p.placement === name)?.campaigns ?? [];
-          const pick = forced(preview, name);
-          if (pick === undefined) return campaigns;
-          const [campaign, creative] = String(pick).split('#');
-          return campaigns
-            .filter((c) => c.campaign === campaign)
-            .map((c) => {
-              // Shown as the preview forces it: whatever its audience rule (`when`) says.
-              const shown = creative ? { ...c, creatives: c.creatives.filter((cr) => cr.id === creative) } : { ...c };
-              delete shown.when;
-              return shown;
-            });
-        };
         const origin = originOf(req);
         const answer = placementAnswerer({
           vars: { ...guest.vars, origin },
@@ -141,6 +128,27 @@ export function algonomyRoutes({ store, catalog }) {
           bought: boughtBy(timeline),
           includeHtml: !flag(query.get('excludeHtml')),
           includeScore: flag(query.get('includeScore')),
+        });
+        /** @type {DecisionTrace[]} */
+        const traces = [];
+        const answers = names.map((name) => {
+          const placement = placements.find((p) => p.placement === name);
+          // A campaign the preview forces is shown whatever its rule (`when`) says: it alone, or one of its creatives.
+          const pick = placement ? forcedCampaign(preview, placement) : undefined;
+          const { part, chosen, skipped } = answer(name, placement?.campaigns ?? [], pick?.campaign ? pick : null);
+          traces.push({
+            at: new Date().toISOString(),
+            api: 'placements',
+            slot: name,
+            preview: query.get(PREVIEW_PARAM) || null,
+            as: { audiences: [...guest.audiences], utm: guest.utmCampaign, pageType: guest.pageType },
+            forced: pick ? { id: pick.force.id, found: pick.campaign !== null } : null,
+            chosen,
+            skipped,
+            answer: part,
+            ms: 0,
+          });
+          return part;
         });
 
         /** @type {Record<string, unknown>} */
@@ -155,10 +163,12 @@ export function algonomyRoutes({ store, catalog }) {
         const answered = {
           request,
           ...(flag(query.get('includeRcs')) ? { rcs: encodeRcs({ viewed }) } : {}),
-          placements: names.map((name) => answer(name, campaignsOf(name))),
+          placements: answers,
           message: '',
           status: 'ok',
         };
+        for (const t of traces) t.ms = elapsed(started);
+        decisions.record(browserId ?? userId, traces);
         // JSONP: the answer passed to the page's function, as the documented `callback` asks.
         const callback = query.get('callback');
         if (callback === null) return json(200, answered);
@@ -222,19 +232,36 @@ export function algonomyRoutes({ store, catalog }) {
  */
 function placementAnswerer({ vars, guest, origin, track, exclude, bought, includeHtml, includeScore }) {
   /**
+   * The placement's answer, and how it was decided.
    * @param {string} name
    * @param {Campaign[]} campaigns
+   * @param {{ campaign: Campaign | null, creative: RrCreative | null } | null} pick a preview's choice
+   * @returns {{ part: Record<string, unknown>, chosen: DecisionTrace['chosen'], skipped: DecisionTrace['skipped'] }}
    */
-  return function answer(name, campaigns) {
+  return function answer(name, campaigns, pick) {
+    const forcedOne = pick?.campaign;
     // Highest score first; equal scores keep the catalog's order (sort is stable).
-    const ranked = campaigns.filter((c) => matches(c.when, guest)).sort((a, b) => (b.score ?? 0) - (a.score ?? 0));
+    const ranked = forcedOne
+      ? [pick.creative ? { ...forcedOne, creatives: [pick.creative] } : forcedOne]
+      : campaigns.filter((c) => matches(c.when, guest)).sort((a, b) => (b.score ?? 0) - (a.score ?? 0));
+    /** Why a campaign that matched had nothing to show, by id. @type {Map<string, string>} */
+    const reasons = new Map();
+    let part = null;
+    /** @type {Campaign | null} */
+    let won = null;
     for (const campaign of ranked) {
       // What the guest already bought, online or in a store, is never offered; what they viewed,
       // only by campaigns that say so.
       const creatives = campaign.creatives.filter(
         (c) => !c.productId || !(bought.has(c.productId) || (campaign.excludeViewed && exclude.has(c.productId))),
       );
-      if (creatives.length === 0) continue;
+      if (creatives.length === 0) {
+        reasons.set(
+          campaign.id,
+          `no creative left: the visitor bought every product it shows${campaign.excludeViewed ? ', or is viewing or viewed it' : ''}`,
+        );
+        continue;
+      }
       const out = creatives.map((creative, i) => {
         const {
           id,
@@ -266,9 +293,38 @@ function placementAnswerer({ vars, guest, origin, track, exclude, bought, includ
         };
       });
       const html = campaign.html === undefined ? creativesHtml(name, out) : fillString(campaign.html, vars);
-      return { placement: name, ...(includeHtml ? { html } : {}), creatives: out };
+      part = { placement: name, ...(includeHtml ? { html } : {}), creatives: out };
+      won = campaign;
+      break;
     }
-    return { placement: name, ...(includeHtml ? { html: '' } : {}), creatives: [] };
+    part ??= { placement: name, ...(includeHtml ? { html: '' } : {}), creatives: [] };
+
+    /** @type {DecisionTrace['chosen']} */
+    const chosen = won
+      ? {
+          id: pick?.creative && forcedOne ? `${forcedOne.id}/${pick.creative.id}` : won.id,
+          name: won.campaign,
+          rule: forcedOne ? 'forced by the preview' : ruleText(won.when),
+          score: won.score ?? 0,
+        }
+      : null;
+    const skipped = campaigns
+      .filter((c) => c.id !== won?.id)
+      .map((c) => {
+        const score = c.score ?? 0;
+        const wonScore = won?.score ?? 0;
+        const reason =
+          reasons.get(c.id) ??
+          (forcedOne
+            ? `the preview forces ${forcedOne.id}`
+            : !matches(c.when, guest)
+              ? whyNot(c.when, guest)
+              : score < wonScore
+                ? `score ${score} is below ${wonScore} (${won?.id})`
+                : `same score as ${won?.id} (${score}), listed after it`);
+        return { id: c.id, name: c.campaign, reason };
+      });
+    return { part, chosen, skipped };
   };
 }
 

@@ -5,11 +5,14 @@
 //   GET|DELETE /sandbox/requests          the request log
 //   GET|POST|DELETE /sandbox/faults       injected faults
 //   POST /sandbox/reset                   forget everything (and truncate the log)
-//   GET  /sandbox/catalog                 the campaign catalog in use, and why an edit was refused
+//   GET  /sandbox/catalog                 the campaign catalog in use, why an edit was refused, what never shows
+//   GET  /sandbox/preview?value=…         what a preview value says, checked against the catalog
+//   GET  /sandbox/decisions/:browserId    how each slot was decided for that guest, newest last
 // Only the sandbox's own pages and its controlOrigins may call them (control-guard.mjs).
 
 import { validateFaultSpec } from './faults.mjs';
 import { parseWithin } from './limits.mjs';
+import { describePreview, parsePreview } from './preview.mjs';
 
 /**
  * @typedef {import('./http.mjs').Route} Route
@@ -18,6 +21,7 @@ import { parseWithin } from './limits.mjs';
  * @typedef {ReturnType<typeof import('./faults.mjs').createFaults>} Faults
  * @typedef {ReturnType<typeof import('./requests.mjs').createRequestLog>} RequestLog
  * @typedef {ReturnType<typeof import('./catalog.mjs').createCatalog>} CatalogSource
+ * @typedef {ReturnType<typeof import('./decisions.mjs').createDecisionLog>} DecisionLog
  */
 
 /** @param {number} status @param {unknown} json @returns {Reply} */
@@ -28,12 +32,37 @@ const fail = (status, field, message) =>
   pretty(status, field ? { status: 'error', field, message } : { status: 'error', message });
 
 /**
- * @param {{ store: Store, faults: Faults, requests: RequestLog, catalog: CatalogSource }} deps
+ * @param {{ store: Store, faults: Faults, requests: RequestLog, catalog: CatalogSource, decisions: DecisionLog }} deps
  * @returns {Route[]}
  */
-export function controlRoutes({ store, faults, requests, catalog }) {
+export function controlRoutes({ store, faults, requests, catalog, decisions }) {
   return [
     { method: 'GET', pattern: /^\/sandbox\/catalog$/, api: false, handle: () => pretty(200, catalog.state()) },
+    {
+      method: 'GET',
+      pattern: /^\/sandbox\/preview$/,
+      api: false,
+      handle({ query }) {
+        const value = query.get('value');
+        if (value === null) return fail(400, 'value', 'give the preview value: /sandbox/preview?value=audience=new');
+        return pretty(200, describePreview(parsePreview(value), catalog.get()));
+      },
+    },
+    {
+      method: 'GET',
+      pattern: /^\/sandbox\/decisions\/(?<id>[^/]+)$/,
+      api: false,
+      handle({ params }) {
+        let id;
+        try {
+          id = decodeURIComponent(params.id ?? '');
+        } catch {
+          return fail(400, 'browserId', 'malformed percent-encoding');
+        }
+        // A guest with no decision yet has an empty list, not a 404: the preview asks before the first one.
+        return pretty(200, { decisions: decisions.list(id) });
+      },
+    },
     { method: 'GET', pattern: /^\/sandbox\/guests\/?$/, api: false, handle: () => pretty(200, store.guests()) },
     {
       method: 'GET',
@@ -90,6 +119,7 @@ export function controlRoutes({ store, faults, requests, catalog }) {
       api: false,
       handle() {
         store.reset();
+        decisions.clear();
         faults.clear();
         requests.clear();
         return { status: 204 };

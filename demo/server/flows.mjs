@@ -9,7 +9,9 @@ import { error, json, mediaType } from './http.mjs';
 import { parseWithin } from './limits.mjs';
 import { CHANNELS, isEmail, isPlainObject } from './validate.mjs';
 import { guestContext, matches } from './audience.mjs';
-import { forced, previewed, previewOf } from './preview.mjs';
+import { PREVIEW_PARAM, forcedVariant, previewed, previewOf } from './preview.mjs';
+import { ruleText, whyNot } from './rules.mjs';
+import { elapsed } from './decisions.mjs';
 import { fill, originOf } from './template.mjs';
 
 /**
@@ -18,8 +20,11 @@ import { fill, originOf } from './template.mjs';
  * @typedef {import('./http.mjs').Context} Context
  * @typedef {import('./types.js').Store} Store
  * @typedef {import('./types.js').Flow} Flow
+ * @typedef {import('./types.js').FlowVariant} FlowVariant
+ * @typedef {import('./types.js').DecisionTrace} DecisionTrace
  * @typedef {import('./validate.mjs').ValidationError} ValidationError
  * @typedef {ReturnType<typeof import('./catalog.mjs').createCatalog>} CatalogSource
+ * @typedef {ReturnType<typeof import('./decisions.mjs').createDecisionLog>} DecisionLog
  */
 
 const IDENTITY_FIELDS = /** @type {const} */ (['browserId', 'email', 'identifiers']);
@@ -30,17 +35,21 @@ const text = (v) => (typeof v === 'string' && v ? v : null);
 /** @param {unknown} v */
 const describe = (v) => (v === undefined ? 'missing' : `got ${JSON.stringify(v)}`);
 
+/** A whole flow passed over, in a trace. @param {Flow} flow @param {string} reason */
+const skippedFlow = (flow, reason) => ({ id: flow.friendlyId, name: flow.name ?? flow.friendlyId, reason });
+
 /**
- * @param {{ store: Store, catalog: CatalogSource }} deps
+ * @param {{ store: Store, catalog: CatalogSource, decisions: DecisionLog }} deps
  * @returns {Route[]}
  */
-export function flowRoutes({ store, catalog }) {
+export function flowRoutes({ store, catalog, decisions }) {
   /**
    * @param {Context} ctx
    * @param {boolean} edge the Cloud SDK form: its Edge proxy fills clientKey/pointOfSale, so "" is fine
    * @returns {Reply}
    */
   function callFlow({ req, body, query }, edge) {
+    const started = performance.now();
     const type = mediaType(req);
     if (type !== 'application/json') {
       return error(
@@ -71,26 +80,107 @@ export function flowRoutes({ store, catalog }) {
         currency: request.currencyCode,
       }),
       preview,
+      request.currencyCode,
     );
 
     const friendlyId = request.friendlyId;
     const fuzzy = friendlyId.endsWith('*');
     const prefix = fuzzy ? friendlyId.slice(0, -1) : friendlyId;
-    const candidates = (catalog.get().flows ?? [])
-      .filter((f) => f.live !== false && (fuzzy ? f.friendlyId.startsWith(prefix) : f.friendlyId === friendlyId))
+    const named = (catalog.get().flows ?? [])
+      .filter((f) => (fuzzy ? f.friendlyId.startsWith(prefix) : f.friendlyId === friendlyId))
       .sort((a, b) => (a.friendlyId < b.friendlyId ? -1 : a.friendlyId > b.friendlyId ? 1 : 0));
-    if (candidates.length === 0) {
-      return error(404, null, `no live flow ${fuzzy ? 'starting with' : 'named'} ${JSON.stringify(prefix)}`);
-    }
-    // A fuzzy id runs the first live flow that also passes its audience rules (Personalize API Flow execution).
-    for (const flow of candidates) {
-      const pick = forced(preview, flow.friendlyId);
-      const variant =
-        pick === undefined ? flow.variants.find((v) => matches(v.when, guest)) : flow.variants[Number(pick)];
-      if (variant) return json(200, fill(variant.response, { ...guest.vars, origin: originOf(req) }));
+    const candidates = named.filter((f) => f.live !== false);
+    // A preview's forced variant answers first, in whichever of the flows it is (a fuzzy request
+    // runs several; a flow not live yet can be previewed too). One the flow no longer has is ignored.
+    const forcing = named.map((flow) => ({ flow, pick: forcedVariant(preview, flow) })).filter((f) => f.pick);
+    const hit = forcing.find((f) => f.pick?.variant);
+    const missing = forcing.find((f) => !f.pick?.variant);
+    /** @type {{ flow: Flow, variant: FlowVariant, rule: string } | null} */
+    let answered = null;
+    if (hit?.pick?.variant) answered = { flow: hit.flow, variant: hit.pick.variant, rule: 'forced by the preview' };
+    else if (candidates.length === 0) {
+      const reply = error(404, null, `no live flow ${fuzzy ? 'starting with' : 'named'} ${JSON.stringify(prefix)}`);
+      trace(
+        null,
+        named.map((f) => skippedFlow(f, 'the flow is not live')),
+        reply.json ?? null,
+      );
+      return reply;
+    } else {
+      // A fuzzy id runs the first live flow that also passes its audience rules (Personalize API Flow execution).
+      for (const flow of candidates) {
+        const variant = flow.variants.find((v) => matches(v.when, guest));
+        if (variant) {
+          answered = { flow, variant, rule: ruleText(variant.when) };
+          break;
+        }
+      }
     }
     // The flow ran but no variant targets this guest: an empty template output.
-    return json(200, {});
+    const answer = answered ? fill(answered.variant.response, { ...guest.vars, origin: originOf(req) }) : {};
+
+    /** @type {DecisionTrace['skipped']} */
+    const skipped = [];
+    for (const flow of named) {
+      if (flow === answered?.flow) {
+        const chosen = answered.variant;
+        let after = false;
+        for (const v of flow.variants) {
+          if (v === chosen) after = true;
+          else
+            skipped.push({
+              id: v.id,
+              name: v.name,
+              reason: hit
+                ? `the preview forces ${chosen.id}`
+                : after
+                  ? `an earlier variant (${chosen.id}) matched first`
+                  : whyNot(v.when, guest),
+            });
+        }
+      } else if (flow.live === false) skipped.push(skippedFlow(flow, 'the flow is not live'));
+      else if (named.length === 1)
+        skipped.push(...flow.variants.map((v) => ({ id: v.id, name: v.name, reason: whyNot(v.when, guest) })));
+      else if (answered && (hit || named.indexOf(flow) > named.indexOf(answered.flow)))
+        skipped.push(
+          skippedFlow(
+            flow,
+            hit
+              ? `the preview forces a variant of ${answered.flow.friendlyId}`
+              : `flow ${answered.flow.friendlyId} answered first`,
+          ),
+        );
+      else skipped.push(skippedFlow(flow, 'none of its variants is for this visitor'));
+    }
+    trace(answered, skipped, answer);
+    return json(200, answer);
+
+    /**
+     * @param {{ flow: Flow, variant: FlowVariant, rule: string } | null} chosen
+     * @param {DecisionTrace['skipped']} skippedOnes
+     * @param {unknown} answerPart
+     */
+    function trace(chosen, skippedOnes, answerPart) {
+      decisions.record(browserId ?? (text(request.browserId) || null), [
+        {
+          at: new Date().toISOString(),
+          api: 'flows',
+          slot: friendlyId,
+          flow: chosen?.flow.friendlyId ?? null,
+          preview: query.get(PREVIEW_PARAM) || null,
+          as: { audiences: [...guest.audiences], utm: guest.utmCampaign, pageType: guest.pageType },
+          forced: hit?.pick?.variant
+            ? { id: hit.pick.variant.id, found: true }
+            : missing?.pick
+              ? { id: missing.pick.force.id, found: false }
+              : null,
+          chosen: chosen ? { id: chosen.variant.id, name: chosen.variant.name, rule: chosen.rule } : null,
+          skipped: skippedOnes,
+          answer: answerPart,
+          ms: elapsed(started),
+        },
+      ]);
+    }
   }
 
   return [

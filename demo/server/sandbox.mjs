@@ -23,6 +23,7 @@ import { flowRoutes } from './flows.mjs';
 import { algonomyRoutes } from './algonomy.mjs';
 import { adobeRoutes } from './adobe.mjs';
 import { orderRoutes } from './orders.mjs';
+import { createDecisionLog } from './decisions.mjs';
 
 /**
  * @typedef {import('./types.js').SandboxOptions} SandboxOptions
@@ -80,7 +81,8 @@ export async function createSandbox(options) {
   const allowedOrigins = new Set(controlOrigins);
   const guard = createControlGuard({ origins: allowedOrigins, host });
   const print = typeof log === 'function' ? log : log ? (/** @type {string} */ line) => console.log(line) : null;
-  const catalog = createCatalog(catalogPath, print ?? undefined);
+  const catalog = createCatalog(catalogPath, print ?? undefined, print);
+  const decisions = createDecisionLog();
 
   const store = createStore({ dataDir, sessionTimeoutMs, dedupeEvents });
   const faults = createFaults();
@@ -89,11 +91,11 @@ export async function createSandbox(options) {
   /** @type {Route[]} */
   const routes = [
     ...sitecoreRoutes(store, { textPlainEvents }),
-    ...flowRoutes({ store, catalog }),
-    ...algonomyRoutes({ store, catalog }),
-    ...adobeRoutes({ store, catalog }),
+    ...flowRoutes({ store, catalog, decisions }),
+    ...algonomyRoutes({ store, catalog, decisions }),
+    ...adobeRoutes({ store, catalog, decisions }),
     ...orderRoutes({ store, auth: orderAuth, dedupe: dedupeOrders }),
-    ...controlRoutes({ store, faults, requests, catalog }),
+    ...controlRoutes({ store, faults, requests, catalog, decisions }),
     // A site's own pages and endpoints (the demo storefront), served beside the vendor APIs.
     ...siteRoutes,
   ];

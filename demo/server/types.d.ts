@@ -422,7 +422,13 @@ export interface PreviewReport {
   audiences: string[];
   utm: string | null;
   /** Each forced choice; `slot` and `id` in full when found (an Adobe id written by its last segment). */
-  force: Array<{ slot: string; id: string; found: boolean; label?: string; kind: 'flow' | 'placement' | 'offer' | null }>;
+  force: Array<{
+    slot: string;
+    id: string;
+    found: boolean;
+    label?: string;
+    kind: 'flow' | 'placement' | 'offer' | null;
+  }>;
   /** Human sentences: parts not understood, and forced choices that name nothing (any more). */
   problems: string[];
 }

@@ -322,6 +322,8 @@ const getRequest = fc.record({
     `/rrserver/track?u=:q&p=home_page.a&c=C`,
     '/v1.2/browser/create.json?client_key=:q&message=:q',
     '/sandbox/guests/:seg',
+    '/sandbox/decisions/:seg',
+    '/sandbox/preview?value=:q',
     '/rrserver/api/personalize?',
     '/rrserver/track?',
     '/rrserver/click?',
