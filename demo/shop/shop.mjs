@@ -10,6 +10,7 @@ import { readFile } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
 import { accountPage, cartPage, categoryPage, homePage, notFoundPage, productPage, shippingPage } from './pages.mjs';
 import { productSvg } from './images.mjs';
+import { comparePage } from './compare-page.mjs';
 // What a site's back end uses (the built package, by its own name): run `npm run build` first.
 import { readCookies, refreshCookies, sendOfflineOrder } from 'slotwise/server';
 
@@ -46,6 +47,8 @@ export function strictCsp({ nonce, api, policies }) {
     `img-src 'self' data: ${api}`,
     "object-src 'none'",
     "base-uri 'none'",
+    // Framed only by the shop's own pages (side by side); default-src already keeps frames same-origin.
+    "frame-ancestors 'self'",
     "require-trusted-types-for 'script'",
     `trusted-types ${policies}`,
   ].join('; ');
@@ -113,6 +116,8 @@ export function shopRoutes({
     get('^/cart$', page(cartPage)),
     get('^/account$', page(accountPage)),
     get('^/help/shipping$', page(shippingPage)),
+    // Side by side: a page as 2–4 audiences, each in a same-origin frame (compare.js builds them).
+    get('^/preview/compare$', page(comparePage)),
     get('^/shop-images/(?<slug>[\\w-]+)\\.svg$', (ctx) => {
       const product = bySlug.get(ctx.params.slug ?? '');
       if (!product) return { status: 404, body: 'no such product\n', headers: { 'Content-Type': 'text/plain' } };
