@@ -120,7 +120,7 @@ export function catalogWarnings(catalog) {
         ['placements', p, 'campaigns', c, 'id'],
         placement.placement,
         campaign.id,
-        `never shows: campaign${by.length > 1 ? 's' : ''} ${what} rank${by.length > 1 ? '' : 's'} above it (score ${score}) and ${by.length > 1 ? 'together match' : 'match'}${by.length === 1 && matchesEveryone(by[0]?.when) ? ' everyone' : ' everyone this one does'}`,
+        `never shows: campaign${by.length > 1 ? 's' : ''} ${what} rank${by.length > 1 ? '' : 's'} above it (score ${score}) and ${by.length > 1 ? 'together match' : 'matches'}${by.length === 1 && matchesEveryone(by[0]?.when) ? ' everyone' : ' everyone this one does'}`,
       );
     });
     sameNames(

@@ -89,6 +89,12 @@ function impliesRest(outer, inner) {
  */
 export function coveredBy(earlier, rule) {
   const left = new Set(audiencesOf(rule) ?? AUDIENCES);
+  // One that takes them all is the clearest answer.
+  const one = earlier.find((item) => {
+    const accepts = audiencesOf(item.when);
+    return impliesRest(item.when, rule) && (!accepts || [...left].every((a) => accepts.has(a)));
+  });
+  if (one) return [one];
   /** @type {T[]} */
   const used = [];
   for (const item of earlier) {

@@ -3,6 +3,7 @@
 // the reasons the others were skipped, for the preview's "Why this?".
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { DecisionTrace } from '../../demo/server/sandbox.mjs';
+import { TRACED_GUESTS, TRACES_PER_GUEST, createDecisionLog } from '../../demo/server/decisions.mjs';
 import { startSandbox, type Started } from './helpers';
 import {
   FLOW_BASE,
@@ -187,5 +188,30 @@ describe('GET /sandbox/decisions/:browserId', () => {
     expect(await traces('nobody-yet')).toEqual([]);
     await fetch(`${sandbox.url}/sandbox/reset`, { method: 'POST' });
     expect(await traces(id)).toEqual([]);
+  });
+
+  it('flows named by email are kept under the guest’s browser id', async () => {
+    const id = await newGuest(sandbox.url);
+    await identify(sandbox.url, id, 'kim.traces@example.com', 'Kim');
+    await callFlows(sandbox.url, { ...FLOW_BASE, friendlyId: 'home_hero', email: 'kim.traces@example.com' });
+    expect(await traces(id)).toEqual([
+      expect.objectContaining({ slot: 'home_hero', chosen: expect.objectContaining({ id: 'hero-member' }) }),
+    ]);
+  });
+});
+
+describe('the trace log', () => {
+  it('keeps the guests decided for most recently, each to its newest traces', () => {
+    expect([TRACES_PER_GUEST, TRACED_GUESTS]).toEqual([50, 200]);
+    const log = createDecisionLog({ perGuest: 2, guests: 2 });
+    const t = (slot: string) => ({ slot }) as DecisionTrace;
+    log.record('a', [t('a1'), t('a2'), t('a3')]);
+    log.record('b', [t('b1')]);
+    log.record('a', [t('a4')]);
+    log.record('c', [t('c1')]); // b was decided for longest ago: forgotten
+    log.record(null, [t('nobody')]);
+    expect(log.list('a').map((x) => x.slot)).toEqual(['a3', 'a4']);
+    expect(log.list('b')).toEqual([]);
+    expect(log.list('c').map((x) => x.slot)).toEqual(['c1']);
   });
 });
