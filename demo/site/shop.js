@@ -776,7 +776,14 @@ function showSlotStates() {
     if (slot.el.dataset.slotwiseState && state) state.textContent = slot.el.dataset.slotwiseState;
   }
 }
-new MutationObserver(showSlotStates).observe(document.body, {
+new MutationObserver(() => {
+  showSlotStates();
+  // A slot just decided: its Why this? is read soon, not at the next two-second round.
+  if (view && !$('#preview').hidden) {
+    clearTimeout(timelineTimer);
+    timelineTimer = setTimeout(refreshTimeline, 300);
+  }
+}).observe(document.body, {
   subtree: true,
   attributeFilter: ['data-slotwise-state'],
 });
