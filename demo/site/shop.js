@@ -380,6 +380,7 @@ let view = null;
 async function openPreview({ focus = false } = {}) {
   const drawer = $('#preview');
   drawer.hidden = false;
+  document.body.classList.add('preview-open');
   session.set(DRAWER_OPEN, 'open');
   $('#preview-toggle').setAttribute('aria-expanded', 'true');
   const head = h(
@@ -530,7 +531,7 @@ function activePreview(value, preview, slots, checked) {
     })
     .filter(Boolean);
   const who = [
-    preview.audiences.length ? preview.audiences.map(audienceName).join(' + ') : 'the visitor as they are',
+    preview.audiences.length ? preview.audiences.map(audienceName).join(' + ') : 'yourself (your own audiences)',
     preview.utm ? `from UTM campaign ${preview.utm}` : '',
   ]
     .filter(Boolean)
@@ -663,6 +664,7 @@ function closePreview() {
   const drawer = $('#preview');
   const hadFocus = drawer.contains(document.activeElement) || document.activeElement == document.body;
   drawer.hidden = true;
+  document.body.classList.remove('preview-open');
   session.set(DRAWER_OPEN, null);
   $('#preview-toggle').setAttribute('aria-expanded', 'false');
   clearTimeout(timelineTimer);
