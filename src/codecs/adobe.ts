@@ -157,8 +157,14 @@ export const offerDecisions = /*#__PURE__*/ guarded(
       const [content, chosen] = contentOf(offered, { asList: (call.itemCount ?? 1) > 1 });
       const decision: Decision = { slot: offerSlot(call), source: 'offer', content };
       const activity = idOf(proposition?.['xdm:activity']);
+      const activityName = isObject(proposition?.['xdm:activity'])
+        ? proposition['xdm:activity']['xdm:name']
+        : undefined;
       if (typeof activity === 'string') decision.campaign = activity;
+      // Names come with the answer when the request asks for them (includeMetadata): for people, beside the ids.
+      if (isText(activityName)) decision.campaignName = activityName;
       if (typeof chosen?.['xdm:id'] === 'string') decision.creative = chosen['xdm:id'];
+      if (isText(chosen?.['xdm:name'])) decision.creativeName = chosen['xdm:name'];
       if (typeof chosen?.['xdm:score'] === 'number') decision.score = chosen['xdm:score'];
       if (!options.length && fallback) decision.fallback = true;
       return decision;

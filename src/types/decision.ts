@@ -28,8 +28,12 @@ export interface Decision<T = unknown> {
   /** null: nothing to show; the slot keeps its default content or collapses. */
   content: Content<T> | null;
   campaign?: string;
+  /** The campaign's human name, when the answer carries one apart from its id (an Adobe activity's `xdm:name`). */
+  campaignName?: string;
   /** The creative or option shown, for impressions. */
   creative?: string;
+  /** The creative's human name, when the answer carries one apart from its id (an Adobe option's `xdm:name`). */
+  creativeName?: string;
   score?: number;
   /** A URL to ping when the content is rendered (RichRelevance). */
   trackingUrl?: string;
