@@ -214,7 +214,7 @@ test('a preview shows the page as the chosen visitor with forced content, across
     'Spring Sale: 20% off runners',
   );
   const bar = page.getByRole('region', { name: 'Slotwise preview' });
-  await expect(bar).toContainText('Preview:');
+  await expect(bar).toContainText(`Slotwise preview · ${preview}`);
   await expect(bar).toContainText('Spring Sale 2025');
   await expect.poll(() => previews(sandbox)).toHaveLength(3); // the flow, one placements call, one offers call
   expect(new Set(await previews(sandbox))).toEqual(new Set([preview]));
@@ -223,7 +223,7 @@ test('a preview shows the page as the chosen visitor with forced content, across
   await sandbox.clearRequests();
   await page.goto(`${sandbox.shopUrl}/`);
   await expect(hero(page)).toContainText('You left 2 items in your bag');
-  await expect(bar).toContainText('Preview:');
+  await expect(bar).toContainText(`Slotwise preview · ${preview}`);
   // Preview impressions are marked, and the vendor's tracking URLs are not pinged.
   await page.waitForTimeout(1500);
   const guest = (await sandbox.guest(await browserId(page)))!;
