@@ -8,7 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import AxeBuilder from '@axe-core/playwright';
-import type { Locator, Page } from '@playwright/test';
+import type { FrameLocator, Locator, Page } from '@playwright/test';
 import { expect, test } from './fixtures';
 
 const screenshot = (page: Page, name: string) =>
@@ -84,7 +84,7 @@ test.afterAll(() => rmSync(join(editedCatalog, '..'), { recursive: true, force: 
 
 const drawer = (page: Page) => page.getByRole('dialog', { name: 'Preview this page as' });
 
-const hero = (page: Page) => page.locator('[data-slotwise-flow="home_hero*"]');
+const hero = (page: Page | FrameLocator) => page.locator('[data-slotwise-flow="home_hero*"]');
 const slot = (page: Page, placement: string) => page.locator(`[data-slotwise-placement="${placement}"]`);
 /** The decision requests the sandbox saw, with the preview value they carried. */
 const previewsSent = async (sandbox: {
@@ -209,6 +209,13 @@ test('sharing a link: a colleague in another browser sees what the sender sees, 
 
   const t = task('sharing a link');
   await t.click(page.locator('#preview-toggle'));
+  // The drawer's bags say what each counts: the header's 2 are the shop's; the API's session is new.
+  await expect(page.locator('#timeline')).toContainText(
+    "Shop's bag (the header's count, kept in this browser): 2 items",
+  );
+  await expect(page.locator('#timeline')).toContainText(
+    "Bag in the API's current session: 0 items · left in earlier sessions: €198.90 (a new session starts with an empty bag",
+  );
   await t.check(drawer(page).getByRole('checkbox', { name: 'Abandoned a bag' }));
   await t.choose(drawer(page).getByLabel('What Home page promo 1 shows'), {
     label: 'Spring Sale 2025 (for UTM spring_sale)',
@@ -229,6 +236,14 @@ test('sharing a link: a colleague in another browser sees what the sender sees, 
     'href',
     '/preview/compare?page=/&as=audience=abandoned-cart;home_page.promo_1=spring-sale-2025&as=audience=new',
   );
+
+  // Side by side opens from the drawer; the frames show the page, not the drawer the sender left open.
+  await t.click(drawer(page).getByRole('link', { name: 'Side by side' }));
+  const frames = page.locator('iframe.cmp-frame');
+  await expect(frames).toHaveCount(2);
+  await expect(hero(page.frameLocator('iframe.cmp-frame').nth(0))).toContainText('You left 2 items in your bag');
+  await expect(hero(page.frameLocator('iframe.cmp-frame').nth(1))).toContainText('New here? Take 10% off');
+  await expect(page.frameLocator('iframe.cmp-frame').nth(0).locator('#preview')).toBeHidden();
 
   // The colleague: another browser, no bag, no history; the clipboard refused there.
   const other = await browser.newContext({ viewport: { width: 1280, height: 800 } });

@@ -983,8 +983,10 @@ addEventListener('keydown', (event) => {
 $('#sign-in')?.addEventListener('submit', signIn);
 // The drawer stays open from page to page of the tab until the marketer closes it; a preview link
 // that names what the catalog no longer has opens it, to say so.
-const wasOpen = session.get(DRAWER_OPEN);
-const linked = new URL(location.href).searchParams.get(PREVIEW_KEY);
+// A page framed by Side by side (which shares this tab's session storage) never opens it itself.
+const framed = window.top !== window;
+const wasOpen = framed ? null : session.get(DRAWER_OPEN);
+const linked = framed ? null : new URL(location.href).searchParams.get(PREVIEW_KEY);
 if (wasOpen) openPreview({ focus: wasOpen == 'focus' });
 else if (linked) checkPreview(linked).then((checked) => checked?.problems?.length && openPreview());
 // Previewing keeps the choices across pages; the drawer's button says so.
