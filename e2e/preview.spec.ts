@@ -429,8 +429,14 @@ test.describe('on a phone', () => {
     const apply = drawer(page).getByRole('button', { name: 'Apply' });
     await apply.scrollIntoViewIfNeeded();
     await t.tap(apply);
-    // The page is previewed, the drawer open again on it, and the tag's bar below it, not over it.
+    // The previewed page shows (the drawer would cover it); the drawer, opened again, says what is
+    // previewed, above the tag's bar.
     await expect(hero(page)).toContainText('You left 2 items in your bag');
+    await expect(drawer(page)).toBeHidden();
+    await expect(toggle).toBeFocused();
+    await expect(toggle).toHaveText('Previewing…');
+    await expect(toggle).toBeInViewport();
+    await t.tap(toggle);
     await expect(drawer(page)).toContainText('Previewing as Abandoned a bag.');
     const box = await onScreen();
     const bar = page.getByRole('region', { name: 'Slotwise preview' });

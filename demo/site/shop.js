@@ -221,8 +221,10 @@ const readable = (value) => encodeURIComponent(value).replace(/%(3D|3B|2C|3A|2F)
 
 /** Reloads the page as the chosen visitor; an empty value ends the preview. */
 function applyPreview(value) {
-  // The drawer opens again on the reloaded page, with focus in it, unless the preview ended.
-  session.set(DRAWER_OPEN, value ? 'focus' : null);
+  // Where the page makes room for the drawer, it opens again on the reloaded page, with focus in
+  // it; on a small screen the previewed page shows, with focus on the toggle. Exit closes it.
+  const wide = matchMedia('(min-width: 64rem)').matches;
+  session.set(DRAWER_OPEN, value && wide ? 'focus' : 'toggle');
   location.assign(previewUrl(value));
 }
 
@@ -987,7 +989,10 @@ $('#sign-in')?.addEventListener('submit', signIn);
 const framed = window.top !== window;
 const wasOpen = framed ? null : session.get(DRAWER_OPEN);
 const linked = framed ? null : new URL(location.href).searchParams.get(PREVIEW_KEY);
-if (wasOpen) openPreview({ focus: wasOpen == 'focus' });
+if (wasOpen == 'toggle') {
+  session.set(DRAWER_OPEN, null);
+  $('#preview-toggle').focus();
+} else if (wasOpen) openPreview({ focus: wasOpen == 'focus' });
 else if (linked) checkPreview(linked).then((checked) => checked?.problems?.length && openPreview());
 // Previewing keeps the choices across pages; the drawer's button says so.
 if (previewValue()) $('#preview-toggle').textContent = 'Previewing…';
