@@ -41,6 +41,36 @@ describe('content', () => {
     expect(safeUrl('//evil.example/x')).toBe('https://evil.example/x'.replace('https:', location.protocol));
   });
 
+  it('names every creative link: its alt, else its text (the image then decorative), else the decision, else where it goes', async () => {
+    const image = 'https://cdn.example/a.png';
+    const href = 'https://shop.example/sale';
+    const links = await prepare(
+      core,
+      {
+        kind: 'creative',
+        items: [
+          { imageUrl: image, href, alt: 'Spring sale', text: '20% off' },
+          { imageUrl: image, href, text: 'Trail season' },
+          { imageUrl: image, href },
+          { imageUrl: image },
+        ],
+      },
+      'sanitize',
+      '',
+      'inline',
+      'home_page.a',
+      'Spring Sale 2025',
+    );
+    expect(links.map((link) => (link as HTMLElement).querySelector('img')!.getAttribute('alt'))).toEqual([
+      'Spring sale',
+      '', // the link's text names it, once
+      'Spring Sale 2025',
+      'Spring Sale 2025',
+    ]);
+    const [nameless] = await prepare(core, { kind: 'creative', items: [{ imageUrl: image, href }] }, 'sanitize', '');
+    expect((nameless as HTMLElement).querySelector('img')!.getAttribute('alt')).toBe(href);
+  });
+
   it('sanitizes returned HTML by default and inserts it as is only when trusted', async () => {
     const payload =
       '<p>Hi<script>window.pwned=1</script><img src="x" onerror="window.pwned=1"><a href="javascript:alert(1)">x</a></p>';

@@ -108,6 +108,27 @@ describe('renderer', () => {
     expect(document.head.querySelector('style')!.textContent).toContain('[data-slotwise-placement]');
   });
 
+  it("names a creative link without alt or text by the decision's creative or campaign", async () => {
+    document.body.innerHTML =
+      '<div id="a" data-slotwise-placement="home_page.a">A</div><div id="b" data-slotwise-placement="home_page.b">B</div>';
+    const creative = { kind: 'creative' as const, items: [{ imageUrl: 'https://cdn.example/a.png', href: '/sale' }] };
+    answer = async () => [
+      { slot: 'home_page.a', source: 'placement', content: creative, campaign: 'Spring Sale 2025' },
+      {
+        slot: 'home_page.b',
+        source: 'offer',
+        content: creative,
+        campaign: 'xcore:activity:1',
+        creativeName: 'Free shipping',
+      },
+    ];
+    await renderer.render();
+    expect([...document.querySelectorAll('a img')].map((img) => img.getAttribute('alt'))).toEqual([
+      'Spring Sale 2025',
+      'Free shipping',
+    ]);
+  });
+
   it('shows the default after revealAfterMs, and a late decision never replaces it where the reader is', async () => {
     document.body.innerHTML = '<div id="a" data-slotwise-placement="home_page.a">default</div>';
     vi.spyOn(performance, 'now').mockReturnValue(0); // the first pass counts from navigation start

@@ -18,7 +18,12 @@ export function safeUrl(value: string | undefined): string | undefined {
   }
 }
 
-function creativeElement(item: Creative): HTMLElement {
+/**
+A creative as an element. A link always has a name: the image's alt, else the creative's text
+(the image is then decorative, its alt empty, so the name is said once), else `name` (the
+decision's creative or campaign name), else where it goes.
+*/
+function creativeElement(item: Creative, name?: string): HTMLElement {
   const href = safeUrl(item.href);
   const box = document.createElement(href ? 'a' : 'div');
   box.className = 'slotwise-creative';
@@ -27,7 +32,7 @@ function creativeElement(item: Creative): HTMLElement {
   if (src) {
     const image = document.createElement('img');
     image.src = src;
-    image.alt = item.alt ?? item.text ?? '';
+    image.alt = item.alt ?? (item.text ? '' : (name ?? href ?? ''));
     const size = sizeOf(item.size);
     if (size) Object.assign(image, { width: size[0], height: size[1] });
     box.append(image);
@@ -55,8 +60,9 @@ export async function prepare(
   nonce: string,
   render = 'inline',
   slot = '',
+  name?: string,
 ): Promise<Node[]> {
-  if (content.kind === 'creative') return content.items.map(creativeElement);
+  if (content.kind === 'creative') return content.items.map((item) => creativeElement(item, name));
   if (content.kind !== 'html') return [];
   if (content.html.length > MAX_SLOT_HTML)
     throw new SlotwiseError(

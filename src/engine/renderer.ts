@@ -115,7 +115,15 @@ export function createRenderer(settings: Settings, core: CoreServices, decisions
     const { el } = slot;
     const content = decision?.content;
     const nodes = content
-      ? await prepare(core, content, settings.html, settings.nonce, slot.render ?? settings.render, slot.id)
+      ? await prepare(
+          core,
+          content,
+          settings.html,
+          settings.nonce,
+          slot.render ?? settings.render,
+          slot.id,
+          decision.creativeName ?? decision.campaignName ?? decision.campaign,
+        )
       : [];
     // Gone, or taken over by a newer pass, or late while the reader already sees this part of the
     // page (unless the slot is decided again, and so expected to change): leave it.
