@@ -114,13 +114,13 @@ const SYNTAX = /** @type {Record<number, string>} */ ({
   6: 'a comma is expected between items',
   7: 'a closing } is expected',
   8: 'a closing ] is expected',
-  9: 'the file ends too soon (a } or ] is missing)',
+  9: 'the file goes on after its end',
   10: 'comments are not allowed in JSON',
   11: 'a comment is not closed',
   12: 'a string is not closed',
   13: 'a number is not finished',
-  14: 'an escape in a string is not valid',
-  15: 'a \\u escape in a string is not valid',
+  14: 'a \\u escape in a string is not valid',
+  15: 'an escape in a string is not valid',
   16: 'a control character in a string must be escaped',
 });
 
@@ -176,7 +176,11 @@ export function parseCatalog(text) {
     jsonc.parse(text, errors, { disallowComments: true, allowTrailingComma: false, allowEmptyContent: false });
     const first = errors[0];
     const at = lineColumn(text, first ? first.offset : 0);
-    const why = first ? (SYNTAX[first.error] ?? 'not valid JSON here') : /** @type {Error} */ (err).message;
+    const why = !text.trim()
+      ? 'the file is empty'
+      : first
+        ? (SYNTAX[first.error] ?? 'not valid JSON here')
+        : /** @type {Error} */ (err).message;
     throw new CatalogProblem(`not valid JSON: ${why}`, at.line, at.column);
   }
   const tree = jsonc.parseTree(text);
