@@ -328,6 +328,11 @@ test('axe: the storefront and the open drawer with a preview on have no serious 
   page,
   sandbox,
 }) => {
+  // The drawer too runs under the shop's CSP and Trusted Types.
+  await page.addInitScript(() => {
+    const seen: string[] = ((window as unknown as { __violations: string[] }).__violations = []);
+    addEventListener('securitypolicyviolation', (e) => seen.push(`${e.violatedDirective} ${e.blockedURI}`));
+  });
   await page.setViewportSize({ width: 1280, height: 800 });
   for (const [name, path] of [
     ['home', '/'],
@@ -352,6 +357,7 @@ test('axe: the storefront and the open drawer with a preview on have no serious 
   await drawer(page).getByText('Why this? (Home page hero)').click();
   await expect(drawer(page).locator('details.why[open]')).toContainText('Chosen');
   expect(await axe(page, 'home, drawer open, preview on'), 'drawer').toEqual([]);
+  expect(await page.evaluate(() => (window as unknown as { __violations: string[] }).__violations)).toEqual([]);
   // The page has its own h1, whatever the hero's campaign brings.
   await expect(page.locator('h1')).toHaveCount(1);
   await expect(page.locator('h1')).not.toBeEmpty();

@@ -453,7 +453,7 @@ async function openPreview({ focus = false } = {}) {
         h(
           'details',
           { class: 'slot-ids' },
-          h('summary', {}, 'Technical id'),
+          h('summary', {}, 'Technical id', h('span', { class: 'sr-only' }, ` of ${slot.name}`)),
           h(
             'dl',
             {},
