@@ -108,6 +108,15 @@ describe('renderer', () => {
     expect(document.head.querySelector('style')!.textContent).toContain('[data-slotwise-placement]');
   });
 
+  it('keeps a declared size, never wider than the container, and no taller than it scaled to the screen', async () => {
+    document.body.innerHTML = '<div id="a" data-slotwise-placement="home_page.a" data-slotwise-size="960x320">A</div>';
+    answer = async () => [html('home_page.a', 'for you')];
+    await renderer.render();
+    const { minWidth, minHeight } = document.querySelector<HTMLElement>('#a')!.style;
+    // 960 px wide at most the container's width; 320 px tall, or a third of the screen's width on a phone.
+    expect([minWidth, minHeight.replace(/(\.\d{4})\d+/, '$1')]).toEqual(['min(960px,100%)', 'min(320px,33.3333vw)']);
+  });
+
   it("names a creative link without alt or text by the decision's creative or campaign", async () => {
     document.body.innerHTML =
       '<div id="a" data-slotwise-placement="home_page.a">A</div><div id="b" data-slotwise-placement="home_page.b">B</div>';

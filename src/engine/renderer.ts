@@ -228,7 +228,14 @@ export function createRenderer(settings: Settings, core: CoreServices, decisions
       return unseen && el.isConnected && !inContent(el) && (again || !decidedHere(el));
     });
     for (const slot of fresh) {
-      if (slot.size) Object.assign(slot.el.style, { minWidth: `${slot.size[0]}px`, minHeight: `${slot.size[1]}px` });
+      // The declared size, never wider than the slot's container (a 960x320 slot on a 390 px phone),
+      // and never taller than that size scaled to the viewport's width: no tall empty band on a
+      // phone, where the creative shrinks with the page.
+      if (slot.size)
+        Object.assign(slot.el.style, {
+          minWidth: `min(${slot.size[0]}px,100%)`,
+          minHeight: `min(${slot.size[1]}px,${(slot.size[1] * 100) / slot.size[0]}vw)`,
+        });
       if (slot.lazy && !slot.invalid) lazy.observe(slot.el);
     }
     return decide(
