@@ -149,6 +149,11 @@ test("forcing a creative: a variant of the fuzzy hero's second flow, and one cre
   );
   t.done();
   await settled(page);
+  // The page makes room for the drawer, and never scrolls sideways for it.
+  expect(await page.evaluate(() => document.documentElement.scrollWidth <= document.documentElement.clientWidth)).toBe(
+    true,
+  );
+  await expect(page.locator('#preview-toggle')).toBeInViewport();
   await screenshot(page, 'preview-force');
 });
 
