@@ -158,7 +158,7 @@ test("the drawer's timeline marks an event the API stored twice, with the count"
   await expect(copies).toHaveCount(2);
   await expect(copies.locator('.badge')).toHaveText(['stored 2×', 'stored 2× (repeat)']);
   await expect(page.locator('#timeline').getByRole('note')).toContainText('1 request repeats an event already stored');
-  await expect(page.locator('#timeline')).toContainText('Bag: 2 items');
+  await expect(page.locator('#timeline')).toContainText("Bag in the API's current session: 2 items");
   // Events sent once carry no mark.
   await expect(page.locator('#timeline .event:not(.dup) .badge')).toHaveCount(0);
   await expect(page.locator('#timeline .event:not(.dup)')).not.toHaveCount(0);
@@ -206,24 +206,24 @@ test('a preview shows the page as the chosen visitor with forced content, across
   sandbox,
 }) => {
   await watchViolations(page);
-  const preview = { audience: 'abandoned-cart', force: { 'home_page.promo_1': 'Spring Sale 2025' } };
-  await page.goto(`${sandbox.shopUrl}/?slotwise_preview=${encodeURIComponent(JSON.stringify(preview))}`);
+  const preview = 'audience=abandoned-cart;home_page.promo_1=spring-sale-2025';
+  await page.goto(`${sandbox.shopUrl}/?slotwise_preview=${preview}`);
   await expect(hero(page)).toContainText('You left 2 items in your bag'); // sample values: this visitor never had a bag
   await expect(page.locator('[data-slotwise-placement="home_page.promo_1"] img')).toHaveAttribute(
     'alt',
     'Spring Sale: 20% off runners',
   );
   const bar = page.getByRole('region', { name: 'Slotwise preview' });
-  await expect(bar).toContainText('Preview:');
+  await expect(bar).toContainText(`Slotwise preview · ${preview}`);
   await expect(bar).toContainText('Spring Sale 2025');
   await expect.poll(() => previews(sandbox)).toHaveLength(3); // the flow, one placements call, one offers call
-  expect(new Set(await previews(sandbox))).toEqual(new Set([JSON.stringify(preview)]));
+  expect(new Set(await previews(sandbox))).toEqual(new Set([preview]));
 
   // The next page of the tab is still previewed, without the parameter in its URL.
   await sandbox.clearRequests();
   await page.goto(`${sandbox.shopUrl}/`);
   await expect(hero(page)).toContainText('You left 2 items in your bag');
-  await expect(bar).toContainText('Preview:');
+  await expect(bar).toContainText(`Slotwise preview · ${preview}`);
   // Preview impressions are marked, and the vendor's tracking URLs are not pinged.
   await page.waitForTimeout(1500);
   const guest = (await sandbox.guest(await browserId(page)))!;
@@ -245,18 +245,21 @@ test('the preview drawer steers a slot and shows the live timeline', async ({ pa
   await decided(page, '[data-slotwise-placement="home_page.promo_2"]');
   await page.getByRole('button', { name: 'Preview' }).click();
   await expect(page.locator('#timeline')).toContainText('VIEW home');
-  await page.getByLabel('Audience').selectOption('identified');
-  await page.getByLabel('What home_page.promo_2 shows').selectOption({ label: 'Abandoned bag reminder' });
-  await page.locator('#preview').getByRole('button', { name: 'Preview', exact: true }).click();
+  await page.getByRole('checkbox', { name: 'Signed in' }).check();
+  await page
+    .getByLabel('What Home page promo 2 shows')
+    .selectOption({ label: 'Abandoned bag reminder (for abandoned a bag)' });
+  await page.locator('#preview').getByRole('button', { name: 'Apply' }).click();
   await expect(hero(page)).toContainText('Welcome back, Alex');
   await expect(page.locator('[data-slotwise-placement="home_page.promo_2"]')).toContainText('bag');
-  await expect(page.locator('#preview-audience')).toHaveValue('identified');
+  await expect(page.getByRole('checkbox', { name: 'Signed in' })).toBeChecked();
+  await expect(page.getByLabel('What Home page promo 2 shows')).toHaveValue('home_page.promo_2=bag-reminder');
 
   // One creative of a campaign, rather than the whole campaign.
   await page
-    .getByLabel('What home_page.promo_2 shows')
-    .selectOption({ label: 'Socks and caps · only Logo Cap in indigo' });
-  await page.locator('#preview').getByRole('button', { name: 'Preview', exact: true }).click();
+    .getByLabel('What Home page promo 2 shows')
+    .selectOption({ label: 'Socks and caps: only Logo Cap in indigo' });
+  await page.locator('#preview').getByRole('button', { name: 'Apply' }).click();
   const promo = page.locator('[data-slotwise-placement="home_page.promo_2"]');
   await decided(page, '[data-slotwise-placement="home_page.promo_2"]');
   await expect(promo.locator('img')).toHaveCount(1);

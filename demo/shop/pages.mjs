@@ -70,7 +70,7 @@ ${body}
   <p>Stride &amp; Co. is a demo shop: every product, campaign and order here is made up, and nothing leaves this machine.</p>
   <p><a href="/help/shipping">Shipping &amp; returns</a> · <a href="${esc(env.api)}/sandbox/guests">Guests (JSON)</a> · <a href="${esc(env.api)}/sandbox/catalog">Campaign catalog (JSON)</a></p>
 </footer>
-<aside id="preview" class="preview" hidden aria-label="Marketer preview"></aside>
+<div id="preview" class="preview" role="dialog" aria-modal="false" aria-labelledby="preview-title" hidden></div>
 </body>
 </html>
 `;
@@ -97,8 +97,10 @@ export function homePage(env, products) {
     title: 'Sneakers and everything for them',
     page: 'home',
     view: { page: 'home' },
+    // The page's h1 stays outside every slot: a campaign replaces what a slot holds.
     body: `
-${slot('data-slotwise-flow="home_hero*" data-slotwise-size="960x320"', '<div class="hero-default"><h1>Shoes for every stride</h1><p>Runners, trail, court and slip-ons, shipped free over €75.</p><a class="btn" href="/category/new">Shop new arrivals</a></div>', 'hero')}
+<h1 class="page-title">Sneakers and everything for them</h1>
+${slot('data-slotwise-flow="home_hero*" data-slotwise-size="960x320"', '<div class="hero-default"><h2>Shoes for every stride</h2><p>Runners, trail, court and slip-ons, shipped free over €75.</p><a class="btn" href="/category/new">Shop new arrivals</a></div>', 'hero')}
 <section class="promos" aria-label="Promotions">
   ${slot('data-slotwise-placement="home_page.promo_1" data-slotwise-size="300x160"', '<p class="promo-default">Free shipping over €75.</p>', 'promo')}
   ${slot('data-slotwise-placement="home_page.promo_2" data-slotwise-size="300x160"', '<p class="promo-default">Socks, caps and care kits.</p>', 'promo')}

@@ -140,166 +140,518 @@ async function storePurchase() {
 
 // ---- The marketer preview drawer -----------------------------------------------------------
 
+// The preview value is short and readable (`audience=abandoned-cart,identified;utm=spring_sale;
+// home_hero=hero-cart`): audiences the visitor is in at once, a UTM campaign, and what a slot
+// shows, by the catalog's stable ids. The tag keeps it for the tab and never reads it; the
+// sandbox decides by it and says, at /sandbox/preview, what in it no longer exists.
 const AUDIENCES = [
-  ['', 'As I am (no preview)'],
   ['new', 'New visitor'],
   ['returning', 'Returning visitor'],
   ['has-cart', 'Has a bag'],
   ['abandoned-cart', 'Abandoned a bag'],
   ['identified', 'Signed in'],
 ];
+const audienceName = (id) => AUDIENCES.find(([a]) => a == id)?.[1] ?? id;
 const PREVIEW_KEY = 'slotwise_preview';
+/** Where the tag keeps the preview for the tab (its session store, under the site's client key). */
+const PREVIEW_STORE = 'slotwise:v1:demoshop:preview';
+/** Whether the drawer was open (kept for the tab, so it stays open on the next page). */
+const DRAWER_OPEN = 'stride-preview-drawer';
+const session = {
+  get(key) {
+    try {
+      return sessionStorage.getItem(key);
+    } catch {
+      return null;
+    }
+  },
+  set(key, value) {
+    try {
+      if (value) sessionStorage.setItem(key, value);
+      else sessionStorage.removeItem(key);
+    } catch {
+      // without session storage the drawer starts closed on every page
+    }
+  },
+};
 
-/** The preview in force, as the tag keeps it for this tab (its key: the site's client key). */
-function currentPreview() {
-  try {
-    const url = new URL(location.href).searchParams.get(PREVIEW_KEY);
-    return JSON.parse(url ?? sessionStorage.getItem('slotwise:v1:demoshop:preview') ?? '{}') ?? {};
-  } catch {
-    return {};
-  }
+/** The preview value in force for this tab ('' for none): the URL's, else the one the tag keeps. */
+function previewValue() {
+  const given = new URL(location.href).searchParams.get(PREVIEW_KEY);
+  return (given ?? session.get(PREVIEW_STORE) ?? '').trim();
 }
 
-/** Reloads the page as the chosen visitor; an empty choice ends the preview. */
-function applyPreview(preview) {
-  const empty = !preview.audience && !preview.utm && !Object.keys(preview.force ?? {}).length;
-  const url = new URL(location.href);
-  url.searchParams.set(PREVIEW_KEY, empty ? '' : JSON.stringify(preview));
-  location.assign(url);
+/** A preview value's parts: `{ audiences, utm, force: { slotKey: choiceId } }`. */
+function parsePreview(value) {
+  const preview = { audiences: [], utm: '', force: {} };
+  for (const part of value.split(';')) {
+    const eq = part.indexOf('=');
+    if (eq <= 0) continue;
+    const key = part.slice(0, eq).trim();
+    const rest = part.slice(eq + 1).trim();
+    if (key == 'audience') preview.audiences = rest.split(',').filter(Boolean);
+    else if (key == 'utm') preview.utm = rest;
+    else if (rest) preview.force[key] = rest;
+  }
+  return preview;
 }
 
-/** What each slot on this page can show, from the sandbox's campaign catalog. */
-function choicesFor(el, catalog) {
-  const d = el.dataset;
-  if (d.slotwiseFlow) {
-    const prefix = d.slotwiseFlow.replace(/\*$/, '');
-    const flows = catalog.flows.filter(
-      (f) =>
-        (d.slotwiseFlow.endsWith('*') ? f.friendlyId.startsWith(prefix) : f.friendlyId == prefix) && f.live !== false,
-    );
-    return flows.flatMap((f) =>
-      f.variants.map((v, i) => ({ key: f.friendlyId, value: i, label: `${f.friendlyId} · ${describeRule(v.when)}` })),
-    );
-  }
-  if (d.slotwisePlacement) {
-    const placement = catalog.placements.find((p) => p.placement == d.slotwisePlacement);
-    // A campaign, or one of its creatives (`Campaign#creative`) when it has several.
-    return (placement?.campaigns ?? []).flatMap((c) => [
-      { key: d.slotwisePlacement, value: c.campaign, label: c.campaign },
-      ...(c.creatives.length > 1
-        ? c.creatives
-            .filter((cr) => cr.id)
-            .map((cr) => ({
-              key: d.slotwisePlacement,
-              value: `${c.campaign}#${cr.id}`,
-              label: `${c.campaign} · only ${cr.ALT_TEXT || cr.id}`,
-            }))
-        : []),
-    ]);
-  }
-  const activity = catalog.offers.find((o) => o.activityId == d.slotwiseActivity);
-  return (activity?.options ?? []).map((o) => ({ key: d.slotwiseActivity, value: o.id, label: o.name ?? o.id }));
-}
-const describeRule = (when) =>
-  when
-    ? Object.entries(when)
-        .map(([k, v]) => `${k}: ${[].concat(v).join(' or ')}`)
-        .join(', ')
-    : 'everyone';
-const slotName = (el) => el.dataset.slotwiseFlow ?? el.dataset.slotwisePlacement ?? el.dataset.slotwiseOffer;
-const sourceOf = (el) => (el.dataset.slotwiseFlow ? 'flow' : el.dataset.slotwisePlacement ? 'placement' : 'offer');
+/** The value for `{ audiences, utm, force }`: audiences first, then the UTM, then each forced slot. */
+const formatPreview = ({ audiences, utm, force }) =>
+  [
+    audiences.length ? `audience=${audiences.join(',')}` : '',
+    utm ? `utm=${utm}` : '',
+    ...Object.entries(force).map(([slot, id]) => `${slot}=${id}`),
+  ]
+    .filter(Boolean)
+    .join(';');
 
-async function openPreview() {
+/**
+ * A page of the shop with a preview value, written as people read it: only what a URL needs is
+ * percent-encoded, so `=`, `;`, `,`, `:` and `/` stay as they are. An empty value ends the preview.
+ */
+function previewUrl(value, base = location.href) {
+  const url = new URL(base);
+  url.searchParams.delete(PREVIEW_KEY);
+  url.hash = '';
+  url.search += `${url.search ? '&' : '?'}${PREVIEW_KEY}=${readable(value)}`;
+  return url.href;
+}
+const readable = (value) => encodeURIComponent(value).replace(/%(3D|3B|2C|3A|2F)/gi, (c) => decodeURIComponent(c));
+
+/** Reloads the page as the chosen visitor; an empty value ends the preview. */
+function applyPreview(value) {
+  // Where the page makes room for the drawer, it opens again on the reloaded page, with focus in
+  // it; on a small screen the previewed page shows, with focus on the toggle. Exit closes it.
+  const wide = matchMedia('(min-width: 64rem)').matches;
+  session.set(DRAWER_OPEN, value && wide ? 'focus' : 'toggle');
+  location.assign(previewUrl(value));
+}
+
+/** Plain words for a catalog rule (`when`): who a variant or campaign is for. */
+function describeRule(when) {
+  if (!when || !Object.keys(when).length) return 'everyone';
+  const words = { audience: (a) => audienceName(a).toLowerCase(), utmCampaign: (u) => `UTM ${u}` };
+  return Object.entries(when)
+    .map(([k, v]) =>
+      []
+        .concat(v)
+        .map(words[k] ?? ((x) => `${k} ${x}`))
+        .join(' or '),
+    )
+    .join(', ');
+}
+
+/** "home_page.promo_1" → "Home page promo 1", for a placement the catalog gives no name. */
+const humanize = (id) => {
+  const words = id.replace(/[._:-]+/g, ' ').trim();
+  return words.charAt(0).toUpperCase() + words.slice(1);
+};
+/** An Adobe id by its last ":" segment when no other id in `all` ends the same way. */
+const shortId = (id, all) => {
+  const last = id.split(':').pop();
+  return all.filter((other) => other.split(':').pop() == last).length == 1 ? last : id;
+};
+
+/**
+ * Every slot on the page as the drawer lists it: its human name and technical ids, and the choices
+ * it can be forced to, each `{ key, id, label, group?, disabled?, reason? }` where `key=id` is the
+ * preview's part. `warnings` (from the sandbox) mark what can never show.
+ */
+function slotsOnPage(catalog, warnings) {
+  const never = (slot, id) => warnings.find((w) => w.slot == slot && w.id == id && /never/i.test(w.message));
+  const mark = (choice) => {
+    const warning = never(choice.key, choice.id);
+    return warning ? { ...choice, disabled: true, reason: warning.message } : choice;
+  };
+  return [...document.querySelectorAll(SLOTS)].map((el) => {
+    const d = el.dataset;
+    if (d.slotwiseFlow) {
+      const fuzzy = d.slotwiseFlow.endsWith('*');
+      const prefix = d.slotwiseFlow.replace(/\*$/, '');
+      const flows = (catalog.flows ?? []).filter((f) =>
+        fuzzy ? f.friendlyId.startsWith(prefix) : f.friendlyId == prefix,
+      );
+      const main = flows.find((f) => f.friendlyId == prefix) ?? flows[0];
+      return {
+        el,
+        kind: 'flow',
+        key: d.slotwiseFlow,
+        matches: (slot) => slot == d.slotwiseFlow || flows.some((f) => f.friendlyId == slot),
+        name: main?.name ?? humanize(prefix),
+        ids: [
+          ['Flow', d.slotwiseFlow],
+          ...(fuzzy ? [['Runs the first of', flows.map((f) => f.friendlyId).join(', ')]] : []),
+        ],
+        choices: flows.flatMap((f) =>
+          f.variants.map((v, i) =>
+            mark({
+              key: f.friendlyId,
+              id: v.id ?? String(i),
+              label: `${v.name ?? v.id ?? `Variant ${i + 1}`} (for ${describeRule(v.when)})`,
+              group: flows.length > 1 ? `${f.name ?? f.friendlyId}${f.live === false ? ' (not live)' : ''}` : undefined,
+            }),
+          ),
+        ),
+      };
+    }
+    if (d.slotwisePlacement) {
+      const placement = (catalog.placements ?? []).find((p) => p.placement == d.slotwisePlacement);
+      const key = d.slotwisePlacement;
+      return {
+        el,
+        kind: 'placement',
+        key,
+        matches: (slot) => slot == key,
+        name: placement?.name ?? humanize(key),
+        ids: [['Placement', key]],
+        // A campaign, or one of its creatives when it has several.
+        choices: (placement?.campaigns ?? []).flatMap((c) => {
+          const id = c.id ?? c.campaign;
+          const creative = (cr) => cr.name ?? cr.ALT_TEXT ?? cr.id;
+          return [
+            mark({ key, id, label: `${c.campaign} (for ${describeRule(c.when)})` }),
+            ...(c.creatives.length > 1
+              ? c.creatives
+                  .filter((cr) => cr.id)
+                  .map((cr) => mark({ key, id: `${id}/${cr.id}`, label: `${c.campaign}: only ${creative(cr)}` }))
+              : []),
+          ];
+        }),
+      };
+    }
+    const activities = (catalog.offers ?? []).map((o) => o.activityId);
+    const activity = (catalog.offers ?? []).find((o) => o.activityId == d.slotwiseActivity);
+    const key = d.slotwiseActivity ? shortId(d.slotwiseActivity, activities) : d.slotwiseOffer;
+    const options = (activity?.options ?? []).map((o) => o.id);
+    return {
+      el,
+      kind: 'offer',
+      key,
+      matches: (slot) => slot == d.slotwiseActivity || slot == d.slotwiseOffer,
+      name: activity?.name ?? humanize(d.slotwiseOffer),
+      ids: [
+        ['Activity', d.slotwiseActivity ?? ''],
+        ['Placement', `${d.slotwiseOffer}${activity?.placementName ? ` (${activity.placementName})` : ''}`],
+      ],
+      choices: (activity?.options ?? []).map((o) =>
+        mark({ key, id: shortId(o.id, options), full: o.id, label: `${o.name ?? o.id} (for ${describeRule(o.when)})` }),
+      ),
+    };
+  });
+}
+const SLOTS = '[data-slotwise-flow],[data-slotwise-placement],[data-slotwise-offer]';
+
+/** Labels a marketer can tell apart: two choices with one label get their ids added. */
+function uniqueLabels(choices) {
+  const count = new Map();
+  for (const c of choices) count.set(c.label, (count.get(c.label) ?? 0) + 1);
+  return choices.map((c) => (count.get(c.label) > 1 ? { ...c, label: `${c.label} [${c.id}]` } : c));
+}
+
+/** The choice a preview forces in this slot, if any (an Adobe id may be written short or whole). */
+function forcedChoice(slot, force) {
+  for (const c of slot.choices) {
+    const given = force[c.key] ?? (slot.kind == 'offer' ? force[slot.el.dataset.slotwiseActivity] : undefined);
+    if (given == null) continue;
+    if (given == c.id || (c.full && given == c.full)) return c;
+  }
+  return null;
+}
+
+/** What the sandbox says about a preview value: `{ audiences, utm, force, problems }`, or null. */
+const checkPreview = (value) =>
+  fetch(`${API}/sandbox/preview?value=${encodeURIComponent(value)}`)
+    .then((r) => (r.ok ? r.json() : null))
+    .catch(() => null);
+
+/** The catalog as the sandbox has it now, with its error and warnings. */
+const catalogState = () =>
+  fetch(`${API}/sandbox/catalog`)
+    .then((r) => (r.ok ? r.json() : null))
+    .catch(() => null);
+
+/** The drawer's parts that the refresh updates in place (so open disclosures stay open). */
+let view = null;
+
+/**
+ * Opens the drawer, a panel beside the page (a non-modal dialog): its heading and Close button
+ * show at once, and when the marketer opened it (`focus`), focus moves to its heading, so the next
+ * Tabs reach Exit preview and the choices, not the page behind.
+ */
+async function openPreview({ focus = false } = {}) {
   const drawer = $('#preview');
   drawer.hidden = false;
+  document.body.classList.add('preview-open');
+  session.set(DRAWER_OPEN, 'open');
   $('#preview-toggle').setAttribute('aria-expanded', 'true');
-  const preview = currentPreview();
-  const catalog = await fetch(`${API}/sandbox/catalog`)
-    .then((r) => r.json())
-    .then((s) => s.catalog ?? s)
-    .catch(() => ({ flows: [], placements: [], offers: [] }));
-
-  const audience = h(
-    'select',
-    { id: 'preview-audience' },
-    AUDIENCES.map(([value, label]) => h('option', { value, selected: preview.audience == value }, label)),
+  const head = h(
+    'div',
+    { class: 'preview-head' },
+    h('h2', { id: 'preview-title', tabindex: '-1' }, 'Preview this page as'),
+    h('button', { type: 'button', class: 'btn btn-small', onclick: () => closePreview() }, 'Close'),
   );
-  const utm = h('input', { id: 'preview-utm', value: preview.utm ?? '', placeholder: 'spring_sale', size: 14 });
-  const slots = [...document.querySelectorAll('[data-slotwise-flow],[data-slotwise-placement],[data-slotwise-offer]')];
-  const pickers = slots.map((el) => {
-    const choices = choicesFor(el, catalog);
-    const key = choices[0]?.key;
+  drawer.replaceChildren(head);
+  if (focus) $('#preview-title').focus();
+
+  const value = previewValue();
+  const preview = parsePreview(value);
+  const [state, checked] = await Promise.all([catalogState(), value ? checkPreview(value) : null]);
+  const catalog = state?.catalog ?? { flows: [], placements: [], offers: [] };
+  const slots = slotsOnPage(catalog, state?.warnings ?? []);
+  const catalogBox = h('div', { class: 'catalog-feedback' }, catalogFeedback(state));
+
+  // The visitor: audiences (combinable) and a UTM campaign.
+  const boxes = AUDIENCES.map(([id, label]) =>
+    h(
+      'label',
+      { class: 'check' },
+      h('input', { type: 'checkbox', name: 'audience', value: id, checked: preview.audiences.includes(id) }),
+      ` ${label}`,
+    ),
+  );
+  const utm = h('input', { id: 'preview-utm', value: preview.utm, placeholder: 'spring_sale', size: 14 });
+
+  const rows = slots.map((slot, i) => {
+    const choices = uniqueLabels(slot.choices);
+    const chosen = forcedChoice(slot, preview.force);
+    const option = (c) =>
+      h(
+        'option',
+        {
+          value: `${c.key}=${c.id}`,
+          selected: chosen == c || (chosen && chosen.key == c.key && chosen.id == c.id),
+          disabled: c.disabled,
+        },
+        c.disabled ? `${c.label} — ${c.reason}` : c.label,
+      );
+    const groups = [...new Set(choices.map((c) => c.group))];
     const select = h(
       'select',
-      { 'data-key': key ?? '', 'aria-label': `What ${slotName(el)} shows` },
+      { id: `preview-slot-${i}`, class: 'force', 'aria-label': `What ${slot.name} shows` },
       h('option', { value: '' }, 'Decided for the visitor'),
-      choices.map((c) =>
+      groups.length > 1 || groups[0]
+        ? groups.map((g) => h('optgroup', { label: g }, choices.filter((c) => c.group == g).map(option)))
+        : choices.map(option),
+    );
+    const why = h('div', { class: 'why-body' }, h('p', { class: 'muted' }, 'Loading…'));
+    return {
+      slot,
+      why,
+      select,
+      row: h(
+        'li',
+        { class: 'slot-row' },
         h(
-          'option',
-          {
-            value: JSON.stringify([c.key, c.value]),
-            selected: key != null && JSON.stringify(preview.force?.[c.key]) == JSON.stringify(c.value) && c.key == key,
-          },
-          c.label,
+          'div',
+          { class: 'slot-head' },
+          h('strong', { class: 'slot-name' }, slot.name),
+          h('span', { class: 'state', 'data-for': slot.key }, slot.el.dataset.slotwiseState ?? 'waiting'),
         ),
+        h('label', { class: 'show', for: `preview-slot-${i}` }, 'Show '),
+        select,
+        h(
+          'details',
+          { class: 'slot-ids' },
+          h('summary', {}, 'Technical id', h('span', { class: 'sr-only' }, ` of ${slot.name}`)),
+          h(
+            'dl',
+            {},
+            slot.ids.map(([term, text]) => [h('dt', {}, term), h('dd', {}, h('code', {}, text))]),
+          ),
+        ),
+        h('details', { class: 'why' }, h('summary', {}, `Why this? (${slot.name})`), why),
       ),
-    );
-    return h(
-      'tr',
-      {},
-      h('td', {}, h('strong', {}, sourceOf(el)), h('br'), slotName(el)),
-      h('td', {}, h('span', { class: 'state', 'data-for': slotName(el) }, el.dataset.slotwiseState ?? 'waiting')),
-      h('td', {}, select),
-    );
+    };
   });
 
   const apply = () => {
     const force = {};
-    for (const select of drawer.querySelectorAll('select[data-key]'))
+    for (const { select } of rows)
       if (select.value) {
-        const [key, value] = JSON.parse(select.value);
-        force[key] = value;
+        const eq = select.value.indexOf('=');
+        force[select.value.slice(0, eq)] = select.value.slice(eq + 1);
       }
-    applyPreview({
-      ...(audience.value && { audience: audience.value }),
-      ...(utm.value.trim() && { utm: utm.value.trim() }),
-      ...(Object.keys(force).length && { force }),
-    });
+    applyPreview(
+      formatPreview({
+        audiences: boxes
+          .map((b) => b.querySelector('input'))
+          .filter((b) => b.checked)
+          .map((b) => b.value),
+        utm: utm.value.trim(),
+        force,
+      }),
+    );
   };
 
-  drawer.replaceChildren(
+  // Everything after the heading (moving the heading would take focus from it).
+  while (head.nextSibling) head.nextSibling.remove();
+  drawer.append(
     ...[
-      h('button', { type: 'button', class: 'link close', onclick: closePreview }, 'Close'),
-      h('h2', {}, 'Preview this page as'),
-      Object.keys(preview).length
-        ? h(
-            'p',
-            { class: 'preview-active' },
-            'Preview is on for this tab: its requests are marked and kept out of the counts. ',
-            h('button', { type: 'button', class: 'link', onclick: () => applyPreview({}) }, 'Exit preview'),
-          )
-        : null,
-      h('p', {}, h('label', { for: 'preview-audience' }, 'Audience '), audience),
-      h('p', {}, h('label', { for: 'preview-utm' }, 'UTM campaign '), utm),
-      h('h2', {}, 'Slots on this page'),
+      value ? activePreview(value, preview, slots, checked) : null,
+      catalogBox,
       h(
-        'table',
-        {},
-        h('thead', {}, h('tr', {}, h('th', {}, 'Slot'), h('th', {}, 'State'), h('th', {}, 'Show'))),
-        h('tbody', {}, pickers),
-      ),
-      h(
-        'p',
-        {},
-        h('button', { type: 'button', class: 'btn', onclick: apply }, 'Preview'),
-        ' ',
-        h('a', { href: withDebug() }, 'Open the slot inspector'),
+        'form',
+        { class: 'preview-form', onsubmit: (e) => (e.preventDefault(), apply()) },
+        h(
+          'fieldset',
+          { class: 'audiences' },
+          h('legend', {}, 'Audiences (the visitor is in all that are ticked)'),
+          boxes,
+        ),
+        h('p', {}, h('label', { for: 'preview-utm' }, 'UTM campaign '), utm),
+        h('h3', {}, 'Slots on this page'),
+        h(
+          'ul',
+          { class: 'slot-list' },
+          rows.map((r) => r.row),
+        ),
+        h(
+          'p',
+          { class: 'preview-actions' },
+          h('button', { type: 'submit', class: 'btn' }, 'Apply'),
+          h('a', { href: withDebug() }, 'Open the slot inspector'),
+        ),
       ),
       h('h2', {}, 'Visitor timeline'),
       h('div', { id: 'timeline' }, h('p', { class: 'muted' }, 'Loading…')),
     ].filter(Boolean),
   );
+  view = { rows, catalogBox, catalogKey: catalogKey(state) };
   refreshTimeline();
+}
+
+/**
+ * The preview in force, in words, with Exit, Copy link and Side by side; and, when the value
+ * names what the catalog no longer has, what (from the sandbox's check).
+ */
+function activePreview(value, preview, slots, checked) {
+  const forced = slots
+    .map((slot) => {
+      const choice = forcedChoice(slot, preview.force);
+      return choice ? `${slot.name}: ${choice.label.replace(/ \(for .*\)$/, '')}` : null;
+    })
+    .filter(Boolean);
+  const who = [
+    preview.audiences.length ? preview.audiences.map(audienceName).join(' + ') : 'yourself (your own audiences)',
+    preview.utm ? `from UTM campaign ${preview.utm}` : '',
+  ]
+    .filter(Boolean)
+    .join(', ');
+  const problems = checked?.problems ?? [];
+  const status = h('p', { class: 'copy-status', role: 'status', 'aria-live': 'polite' });
+  const manual = h('p', { class: 'copy-manual', hidden: true });
+  const link = previewUrl(value);
+  const copy = async () => {
+    status.textContent = '';
+    try {
+      await navigator.clipboard.writeText(link);
+      manual.hidden = true;
+      status.textContent = 'Link copied';
+    } catch {
+      // No clipboard (an insecure origin, a refused permission): the link, selected, to copy by hand.
+      const field = h('input', { readonly: true, value: link, 'aria-label': 'Preview link', class: 'link-field' });
+      manual.replaceChildren(h('label', {}, 'Copy this link: ', field));
+      manual.hidden = false;
+      field.focus();
+      field.select();
+      status.textContent = 'Copying was refused: the link is selected, press Ctrl+C or ⌘C';
+    }
+  };
+  return h(
+    'section',
+    { class: 'preview-active', 'aria-label': 'Preview in force' },
+    h('p', {}, h('strong', {}, 'Previewing as '), who, '.'),
+    forced.length
+      ? h(
+          'ul',
+          { class: 'forced' },
+          forced.map((f) => h('li', {}, `Forced: ${f}`)),
+        )
+      : null,
+    h(
+      'p',
+      { class: 'muted' },
+      'The page shows sample values (bag, name), the same for anyone who opens the link; its requests are marked and kept out of the counts.',
+    ),
+    h(
+      'div',
+      { class: 'preview-actions' },
+      h('button', { type: 'button', class: 'btn btn-small', onclick: () => applyPreview('') }, 'Exit preview'),
+      h('button', { type: 'button', class: 'btn btn-small btn-light', onclick: copy }, 'Copy link'),
+      h('a', { href: compareUrl(value), class: 'side-by-side' }, 'Side by side'),
+    ),
+    status,
+    manual,
+    problems.length
+      ? h(
+          'div',
+          { class: 'problem', role: 'alert' },
+          h('strong', {}, 'This preview names what the catalog no longer has:'),
+          h(
+            'ul',
+            {},
+            problems.map((p) => h('li', {}, p)),
+          ),
+          h('p', {}, 'Those parts are ignored: the slots decide as for the visitor.'),
+        )
+      : null,
+  );
+}
+
+/** /preview/compare with this page as the preview in force, and as another audience beside it. */
+function compareUrl(value) {
+  const { audiences } = parsePreview(value);
+  const other = AUDIENCES.map(([id]) => id).find((id) => !audiences.includes(id) && id != 'identified') ?? 'new';
+  const page = new URL(location.href);
+  page.searchParams.delete(PREVIEW_KEY);
+  page.searchParams.delete('slotwise_debug');
+  return `/preview/compare?page=${readable(page.pathname + page.search)}&as=${readable(value)}&as=${readable(`audience=${other}`)}`;
+}
+
+/** What the drawer shows of the catalog's state: it is redrawn when this changes. */
+const catalogKey = (state) => JSON.stringify(state ? [state.error, state.warnings, state.loadedAt] : null);
+
+/** A broken catalog, prominently, and what in it can never show. */
+function catalogFeedback(state) {
+  if (!state)
+    return h('p', { class: 'problem', role: 'alert' }, 'The sandbox does not answer: no catalog to preview from.');
+  const error = state.error;
+  const warnings = state.warnings ?? [];
+  const at = (x) => (x.line ? `line ${x.line}, column ${x.column}` : '');
+  return [
+    error
+      ? h(
+          'div',
+          { class: 'problem catalog-error', role: 'alert' },
+          h('strong', {}, 'The campaign catalog has an error'),
+          h('p', {}, typeof error == 'string' ? error : `${at(error) ? `${at(error)}: ` : ''}${error.message}`),
+          h(
+            'p',
+            {},
+            `In ${state.path}. Until it is fixed, the sandbox answers from the last good version${state.loadedAt ? ` (loaded at ${new Date(state.loadedAt).toLocaleTimeString()})` : ''}.`,
+          ),
+        )
+      : null,
+    warnings.length
+      ? h(
+          'details',
+          { class: 'catalog-warnings', open: warnings.length <= 3 },
+          h('summary', {}, `Catalog warnings (${warnings.length})`),
+          h(
+            'ul',
+            {},
+            warnings.map((w) =>
+              h(
+                'li',
+                {},
+                `${w.slot ? `${w.slot}${w.id ? ` · ${w.id}` : ''}: ` : ''}${w.message}${at(w) ? ` (${at(w)})` : ''}`,
+              ),
+            ),
+          ),
+        )
+      : null,
+  ];
 }
 
 const withDebug = () => {
@@ -309,13 +661,19 @@ const withDebug = () => {
 };
 
 let timelineTimer;
+/** Closes the drawer; focus goes back to the button that opens it, never to the page's start. */
 function closePreview() {
-  $('#preview').hidden = true;
+  const drawer = $('#preview');
+  const hadFocus = drawer.contains(document.activeElement) || document.activeElement == document.body;
+  drawer.hidden = true;
+  document.body.classList.remove('preview-open');
+  session.set(DRAWER_OPEN, null);
   $('#preview-toggle').setAttribute('aria-expanded', 'false');
   clearTimeout(timelineTimer);
+  if (hadFocus) $('#preview-toggle').focus();
 }
 
-/** The guest's timeline as the sandbox keeps it, every two seconds while the drawer is open. */
+/** The guest's timeline and the slots' decisions as the sandbox keeps them, every two seconds while the drawer is open. */
 let timelineRound = 0;
 async function refreshTimeline() {
   clearTimeout(timelineTimer);
@@ -323,32 +681,141 @@ async function refreshTimeline() {
   if (!box || $('#preview').hidden) return;
   const round = ++timelineRound; // a newer refresh (the checkbox, say) supersedes this one
   const { browserId } = await slotwise('browserId');
-  const guest =
-    browserId &&
-    (await fetch(`${API}/sandbox/guests/${encodeURIComponent(browserId)}`)
+  const get = (path) =>
+    fetch(`${API}${path}${encodeURIComponent(browserId)}`)
       .then((r) => (r.ok ? r.json() : null))
-      .catch(() => null));
+      .catch(() => null);
+  const [guest, traces, state] = await Promise.all([
+    browserId ? get('/sandbox/guests/') : null,
+    browserId ? get('/sandbox/decisions/') : null,
+    catalogState(),
+  ]);
   if (round != timelineRound) return;
+  // A catalog edit (or its fix) shows while the drawer is open.
+  if (view && catalogKey(state) != view.catalogKey) {
+    view.catalogKey = catalogKey(state);
+    view.catalogBox.replaceChildren(...[catalogFeedback(state)].flat().filter(Boolean));
+  }
   box.replaceChildren(
     ...(guest ? timelineView(browserId, guest) : [h('p', { class: 'muted' }, 'No events from this browser yet.')])
       .flat()
       .filter(Boolean),
   );
+  showWhy(traces?.decisions ?? []);
   showSlotStates();
   timelineTimer = setTimeout(refreshTimeline, 2000);
 }
 
-/** The drawer's State column follows the slots as the tag decides them. */
-function showSlotStates() {
-  for (const el of document.querySelectorAll('#preview .state')) {
-    const slot = [...document.querySelectorAll('[data-slotwise-state]')].find((s) => slotName(s) == el.dataset.for);
-    if (slot) el.textContent = slot.dataset.slotwiseState;
+/** Each slot's "Why this?": the newest decision the sandbox traced for it. */
+function showWhy(traces) {
+  for (const { slot, why } of view?.rows ?? []) {
+    const trace = traces.findLast((t) => slot.matches(t.slot));
+    const stamp = trace ? `${trace.at}:${trace.slot}` : '';
+    if (why.dataset.trace == stamp && stamp) continue; // unchanged: keep the open answer open
+    why.dataset.trace = stamp;
+    why.replaceChildren(...(trace ? whyView(trace) : [h('p', { class: 'muted' }, 'No decision for this slot yet.')]));
   }
 }
-new MutationObserver(showSlotStates).observe(document.body, {
+function whyView(t) {
+  const as = [
+    t.as?.audiences?.length ? t.as.audiences.map(audienceName).join(' + ') : 'in no audience',
+    t.as?.utm ? `UTM ${t.as.utm}` : 'no UTM campaign',
+    t.as?.pageType ? `page type ${t.as.pageType}` : null,
+  ].filter(Boolean);
+  const item = (x) => `${x.name ?? x.id}${x.name && x.id ? ` (${x.id})` : ''}`;
+  return [
+    h(
+      'dl',
+      { class: 'why-facts' },
+      h('dt', {}, 'Decided for'),
+      h('dd', {}, `${as.join(', ')}${t.preview ? ' (preview)' : ''}`),
+      t.forced
+        ? [
+            h('dt', {}, 'Forced'),
+            h(
+              'dd',
+              {},
+              t.forced.found ? t.forced.id : `${t.forced.id}: no longer exists, so it decided as for the visitor`,
+            ),
+          ]
+        : null,
+      h('dt', {}, 'Chosen'),
+      h(
+        'dd',
+        {},
+        t.chosen
+          ? `${item(t.chosen)}: ${t.chosen.rule}${t.chosen.score != null ? ` (score ${t.chosen.score})` : ''}`
+          : 'nothing: the slot keeps its own content',
+      ),
+      t.skipped?.length
+        ? [
+            h('dt', {}, 'Skipped'),
+            h(
+              'dd',
+              {},
+              h(
+                'ul',
+                {},
+                t.skipped.map((s) => h('li', {}, `${item(s)}: ${s.reason}`)),
+              ),
+            ),
+          ]
+        : null,
+      h('dt', {}, 'When'),
+      h('dd', {}, `${new Date(t.at).toLocaleTimeString()}, ${t.api} API, ${t.ms} ms`),
+    ),
+    h(
+      'details',
+      { class: 'answer' },
+      h('summary', {}, 'The API’s answer'),
+      h('pre', {}, JSON.stringify(t.answer, null, 2)),
+    ),
+  ];
+}
+
+/** The drawer's State column follows the slots as the tag decides them. */
+function showSlotStates() {
+  for (const { slot, row } of view?.rows ?? []) {
+    const state = row.querySelector('.state');
+    if (slot.el.dataset.slotwiseState && state) state.textContent = slot.el.dataset.slotwiseState;
+  }
+}
+new MutationObserver(() => {
+  showSlotStates();
+  // A slot just decided: its Why this? is read soon, not at the next two-second round.
+  if (view && !$('#preview').hidden) {
+    clearTimeout(timelineTimer);
+    timelineTimer = setTimeout(refreshTimeline, 300);
+  }
+}).observe(document.body, {
   subtree: true,
   attributeFilter: ['data-slotwise-state'],
 });
+
+/**
+ * The two bags, each named for what it is: the header counts the shop's own bag (this browser's
+ * storage); the personalization API counts the ADD events of the visitor's current session, so it
+ * starts empty after a session ends (Force close, or 20 minutes idle) while the shop keeps its bag.
+ */
+function bagLines(guest) {
+  const api = (guest.cart ?? []).reduce((n, l) => n + l.quantity, 0);
+  const items = (n) => `${n} ${n == 1 ? 'item' : 'items'}`;
+  return h(
+    'ul',
+    { class: 'bags' },
+    h('li', {}, `Shop's bag (the header's count, kept in this browser): ${items(cartCount())}`),
+    h(
+      'li',
+      {},
+      `Bag in the API's current session: ${items(api)}`,
+      guest.abandonedValue ? ` · left in earlier sessions: ${money(guest.abandonedValue)}` : '',
+      api != cartCount() ? ' (a new session starts with an empty bag; the shop keeps its own)' : '',
+    ),
+    previewValue()
+      ? h('li', {}, 'The previewed page shows sample values instead (the same for everyone who opens the link).')
+      : null,
+  );
+}
 
 /** Events whose fields the marketer opened (by ref) stay open across refreshes; slot events are shown on request. */
 const openEvents = new Set();
@@ -356,7 +823,6 @@ let withSlotEvents = false;
 
 function timelineView(browserId, guest) {
   const time = (iso) => new Date(iso).toLocaleTimeString();
-  const cartLines = guest.cart ?? [];
   const all = guest.events ?? [];
   const events = withSlotEvents ? all : all.filter((e) => !e.type.startsWith('SLOT_'));
   // How many times each event id was stored: the API keeps every request, repeats included.
@@ -378,11 +844,7 @@ function timelineView(browserId, guest) {
         ? [' · signed in as ', h('strong', {}, guest.identity.email ?? guest.identity.firstname ?? 'someone')]
         : ' · anonymous',
     ),
-    h(
-      'p',
-      {},
-      `Bag: ${cartLines.reduce((n, l) => n + l.quantity, 0)} items · abandoned value: ${money(guest.abandonedValue ?? 0)}`,
-    ),
+    bagLines(guest),
     h('h3', {}, 'Sessions'),
     h(
       'ol',
@@ -510,10 +972,27 @@ addEventListener('click', (event) => {
   else if (target.id == 'force-close') forceClose();
   else if (target.id == 'sign-out') (localStorage.removeItem(USER), showUser());
   else if (target.id == 'store-purchase') storePurchase();
-  else if (target.id == 'preview-toggle') $('#preview').hidden ? openPreview() : closePreview();
+  else if (target.id == 'preview-toggle') $('#preview').hidden ? openPreview({ focus: true }) : closePreview();
+});
+// Escape closes the drawer from anywhere in it (or from its toggle).
+addEventListener('keydown', (event) => {
+  if (event.key != 'Escape' || $('#preview').hidden || event.defaultPrevented) return;
+  if (!$('#preview').contains(document.activeElement) && document.activeElement != $('#preview-toggle')) return;
+  event.preventDefault();
+  closePreview();
+  $('#preview-toggle').focus();
 });
 $('#sign-in')?.addEventListener('submit', signIn);
-// A preview link opened in this tab: the drawer shows what is being previewed.
-if (new URL(location.href).searchParams.get(PREVIEW_KEY)) openPreview();
+// The drawer stays open from page to page of the tab until the marketer closes it; a preview link
+// that names what the catalog no longer has opens it, to say so.
+// A page framed by Side by side (which shares this tab's session storage) never opens it itself.
+const framed = window.top !== window;
+const wasOpen = framed ? null : session.get(DRAWER_OPEN);
+const linked = framed ? null : new URL(location.href).searchParams.get(PREVIEW_KEY);
+if (wasOpen == 'toggle') {
+  session.set(DRAWER_OPEN, null);
+  $('#preview-toggle').focus();
+} else if (wasOpen) openPreview({ focus: wasOpen == 'focus' });
+else if (linked) checkPreview(linked).then((checked) => checked?.problems?.length && openPreview());
 // Previewing keeps the choices across pages; the drawer's button says so.
-if (Object.keys(currentPreview()).length) $('#preview-toggle').textContent = 'Previewing…';
+if (previewValue()) $('#preview-toggle').textContent = 'Previewing…';
