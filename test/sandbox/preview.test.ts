@@ -243,6 +243,28 @@ describe('GET /sandbox/preview', () => {
     ]);
   });
 
+  it('an activity named twice, by its short and its full id: the first one counts, and it says so', async () => {
+    const value = 'ffed0123=comeback15;xcore:offer-activity:ffed0123=member2x';
+    const report = await read(value);
+    expect(report.force).toEqual([
+      expect.objectContaining({ id: 'xcore:personalized-option:comeback15', found: true }),
+      { slot: 'xcore:offer-activity:ffed0123', id: 'member2x', found: false, kind: 'offer' },
+    ]);
+    expect(report.problems).toEqual([
+      'xcore:offer-activity:ffed0123=member2x: xcore:offer-activity:ffed0123 is given twice; the first one counts',
+    ]);
+    // As the decision does.
+    const id = await newGuest(sandbox.url);
+    const body = decisionRequest([['xcore:offer-activity:ffed0123', 'xcore:offer-placement:ffed0456']], id);
+    const res = await fetch(`${sandbox.url}/decisions?${q(value)}`, {
+      method: 'POST',
+      headers: { 'content-type': DECISION_REQUEST_TYPE, accept: DECISION_RESPONSE_TYPE },
+      body: JSON.stringify(body),
+    });
+    const json = await res.json();
+    expect(json['xdm:propositions'][0]['xdm:options'][0]['xdm:id']).toBe('xcore:personalized-option:comeback15');
+  });
+
   it('needs a value', async () => {
     expect((await fetch(`${sandbox.url}/sandbox/preview`)).status).toBe(400);
   });
