@@ -20,6 +20,7 @@ import {
   identify,
   newGuest,
   personalize,
+  writeCatalog,
 } from './decisions-fixture';
 
 let sandbox: Started;
@@ -252,5 +253,38 @@ describe('a request with huge ids', () => {
     const [trace] = await traces(id);
     expect(JSON.stringify(trace).length).toBeLessThanOrEqual(TRACE_CHARS);
     expect(trace).toMatchObject({ api: 'flows', slot: expect.stringMatching(/^nope_y+… \(900005 characters\)$/) });
+  });
+});
+
+describe('offers of equal score', () => {
+  it('the one listed after is skipped for coming after, not for a lower score', async () => {
+    const tied = await startSandbox({
+      catalog: writeCatalog({
+        offers: [
+          {
+            activityId: 'act-tie',
+            placementId: 'pl-tie',
+            options: [
+              { id: 'o-first', name: 'First', score: 10, type: 'text', content: 'First' },
+              { id: 'o-second', name: 'Second', score: 10, type: 'text', content: 'Second' },
+              { id: 'o-low', name: 'Low', score: 3, type: 'text', content: 'Low' },
+            ],
+          },
+        ],
+      }),
+    });
+    try {
+      const id = await newGuest(tied.url);
+      await decide(tied.url, decisionRequest([['act-tie', 'pl-tie']], id));
+      const res = await fetch(`${tied.url}/sandbox/decisions/${id}`);
+      const [trace] = (await res.json()).decisions as DecisionTrace[];
+      expect(trace!.chosen).toMatchObject({ id: 'o-first' });
+      expect(trace!.skipped).toEqual([
+        { id: 'o-second', name: 'Second', reason: 'same score as o-first (10), listed after it; 1 option asked for' },
+        { id: 'o-low', name: 'Low', reason: 'score 3 is below 10 (o-first); 1 option asked for' },
+      ]);
+    } finally {
+      await tied.dispose();
+    }
   });
 });
