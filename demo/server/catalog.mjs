@@ -143,10 +143,31 @@ export function lineColumn(text, offset) {
  */
 export function locate(text, tree, path) {
   for (let n = path.length; tree && n >= 0; n--) {
-    const node = jsonc.findNodeAtLocation(tree, path.slice(0, n));
+    const node = nodeAt(tree, path.slice(0, n));
     if (node) return lineColumn(text, node.offset);
   }
   return { line: 1, column: 1 };
+}
+
+/**
+ * The node at a JSON path, as JSON.parse reads the file: of a key given twice in one object, the
+ * last (jsonc-parser's findNodeAtLocation takes the first).
+ * @param {jsonc.Node} tree
+ * @param {JsonPath} path
+ * @returns {jsonc.Node | undefined}
+ */
+function nodeAt(tree, path) {
+  /** @type {jsonc.Node | undefined} */
+  let node = tree;
+  for (const segment of path) {
+    if (!node?.children) return undefined;
+    if (typeof segment === 'number') {
+      node = node.type === 'array' ? node.children[segment] : undefined;
+    } else if (node.type === 'object') {
+      node = node.children.findLast((property) => property.children?.[0]?.value === segment)?.children?.[1];
+    } else return undefined;
+  }
+  return node;
 }
 
 /**
@@ -178,9 +199,11 @@ export function parseCatalog(text) {
     const at = lineColumn(text, first ? first.offset : 0);
     const why = !text.trim()
       ? 'the file is empty'
-      : first
-        ? (SYNTAX[first.error] ?? 'not valid JSON here')
-        : /** @type {Error} */ (err).message;
+      : text.startsWith('\uFEFF')
+        ? 'the file starts with a byte order mark (BOM); save it as UTF-8 without one'
+        : first
+          ? (SYNTAX[first.error] ?? 'not valid JSON here')
+          : /** @type {Error} */ (err).message;
     throw new CatalogProblem(`not valid JSON: ${why}`, at.line, at.column);
   }
   const tree = jsonc.parseTree(text);
