@@ -131,8 +131,9 @@ const SYNTAX = /** @type {Record<number, string>} */ ({
  */
 export function lineColumn(text, offset) {
   const before = text.slice(0, Math.max(0, Math.min(offset, text.length)));
-  const line = before.split('\n').length;
-  return { line, column: offset - (before.lastIndexOf('\n') + 1) + 1 };
+  // A line ends at \n, \r\n or a lone \r (old Mac files), as editors count them.
+  const lines = before.split(/\r\n|\r|\n/);
+  return { line: lines.length, column: /** @type {string} */ (lines.at(-1)).length + 1 };
 }
 
 /**

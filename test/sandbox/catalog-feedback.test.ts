@@ -193,3 +193,14 @@ describe('where a refused edit is', () => {
     expect((await state()).error).toBeNull();
   });
 });
+
+describe('line endings', () => {
+  it('lines are counted as editors do, whichever line ending the file has', async () => {
+    for (const eol of ['\n', '\r\n', '\r']) {
+      writeFileSync(file, ['{', '  "flows": [],', '\t"placements": }'].join(eol));
+      expect((await state()).error, JSON.stringify(eol)).toMatchObject({ line: 3, column: 16 });
+      writeFileSync(file, JSON.stringify(FIXTURE, null, 2));
+      expect((await state()).error).toBeNull();
+    }
+  });
+});
