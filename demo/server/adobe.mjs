@@ -260,7 +260,7 @@ export function adobeRoutes({ store, catalog, decisions }) {
                 ? `the preview forces ${forcedOne.id}`
                 : !matches(o.when, guest)
                   ? whyNot(o.when, guest)
-                  : `score ${o.score ?? 0} is below ${lowest?.score ?? 0} (${lowest?.id}); ${r.itemCount} ${r.itemCount === 1 ? 'option' : 'options'} asked for`),
+                  : `${(o.score ?? 0) < (lowest?.score ?? 0) ? `score ${o.score ?? 0} is below ${lowest?.score ?? 0} (${lowest?.id})` : `same score as ${lowest?.id} (${o.score ?? 0}), listed after it`}; ${r.itemCount} ${r.itemCount === 1 ? 'option' : 'options'} asked for`),
           })),
         answer: proposition,
         ms: 0,

@@ -124,8 +124,10 @@ export function algonomyRoutes({ store, catalog, decisions }) {
           guest,
           origin,
           track: { a: query.get('apiKey') ?? '', u: browserId ?? userId ?? '', s: sessionId ?? '' },
-          exclude: new Set([...viewed, ...productIds]),
-          bought: boughtBy(timeline),
+          // Under a preview the visitor is the link's, not the guest: what the guest bought or viewed
+          // before does not take creatives away (the product on the page still does).
+          exclude: new Set([...(preview ? [] : viewed), ...productIds]),
+          bought: preview ? new Set() : boughtBy(timeline),
           includeHtml: !flag(query.get('excludeHtml')),
           includeScore: flag(query.get('includeScore')),
         });

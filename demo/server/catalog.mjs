@@ -131,8 +131,9 @@ const SYNTAX = /** @type {Record<number, string>} */ ({
  */
 export function lineColumn(text, offset) {
   const before = text.slice(0, Math.max(0, Math.min(offset, text.length)));
-  const line = before.split('\n').length;
-  return { line, column: offset - (before.lastIndexOf('\n') + 1) + 1 };
+  // A line ends at \n, \r\n or a lone \r (old Mac files), as editors count them.
+  const lines = before.split(/\r\n|\r|\n/);
+  return { line: lines.length, column: /** @type {string} */ (lines.at(-1)).length + 1 };
 }
 
 /**
@@ -143,10 +144,31 @@ export function lineColumn(text, offset) {
  */
 export function locate(text, tree, path) {
   for (let n = path.length; tree && n >= 0; n--) {
-    const node = jsonc.findNodeAtLocation(tree, path.slice(0, n));
+    const node = nodeAt(tree, path.slice(0, n));
     if (node) return lineColumn(text, node.offset);
   }
   return { line: 1, column: 1 };
+}
+
+/**
+ * The node at a JSON path, as JSON.parse reads the file: of a key given twice in one object, the
+ * last (jsonc-parser's findNodeAtLocation takes the first).
+ * @param {jsonc.Node} tree
+ * @param {JsonPath} path
+ * @returns {jsonc.Node | undefined}
+ */
+function nodeAt(tree, path) {
+  /** @type {jsonc.Node | undefined} */
+  let node = tree;
+  for (const segment of path) {
+    if (!node?.children) return undefined;
+    if (typeof segment === 'number') {
+      node = node.type === 'array' ? node.children[segment] : undefined;
+    } else if (node.type === 'object') {
+      node = node.children.findLast((property) => property.children?.[0]?.value === segment)?.children?.[1];
+    } else return undefined;
+  }
+  return node;
 }
 
 /**
@@ -178,9 +200,11 @@ export function parseCatalog(text) {
     const at = lineColumn(text, first ? first.offset : 0);
     const why = !text.trim()
       ? 'the file is empty'
-      : first
-        ? (SYNTAX[first.error] ?? 'not valid JSON here')
-        : /** @type {Error} */ (err).message;
+      : text.startsWith('\uFEFF')
+        ? 'the file starts with a byte order mark (BOM); save it as UTF-8 without one'
+        : first
+          ? (SYNTAX[first.error] ?? 'not valid JSON here')
+          : /** @type {Error} */ (err).message;
     throw new CatalogProblem(`not valid JSON: ${why}`, at.line, at.column);
   }
   const tree = jsonc.parseTree(text);

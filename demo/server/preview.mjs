@@ -224,6 +224,8 @@ export function forcedOption(preview, activity, activities) {
 export function describePreview(preview, catalog) {
   const problems = [...preview.problems];
   const activities = catalog.offers ?? [];
+  /** Activities a part already forces: one named again (by its short and its full id) is ignored. */
+  const taken = new Set();
   const force = preview.force.map(({ slot, id }) => {
     const part = quoted(`${slot}=${id}`);
     const flow = catalog.flows?.find((f) => f.friendlyId === slot);
@@ -255,6 +257,11 @@ export function describePreview(preview, catalog) {
     const named = byId(activities, (a) => a.activityId, slot);
     if (named && 'item' in named) {
       const activity = named.item;
+      if (taken.has(activity)) {
+        problems.push(`${part}: ${activity.activityId} is given twice; the first one counts`);
+        return { slot: activity.activityId, id, found: false, kind: /** @type {const} */ ('offer') };
+      }
+      taken.add(activity);
       const choices = [...activity.options, ...(activity.fallback ? [activity.fallback] : [])];
       const option = byId(choices, (o) => o.id, id);
       if (option && 'item' in option) {

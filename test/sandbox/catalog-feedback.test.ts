@@ -172,3 +172,35 @@ describe('warnings', () => {
     }
   });
 });
+
+describe('where a refused edit is', () => {
+  it('a key given twice: the one JSON reads (the last) is pointed at', async () => {
+    const text = '{\n  "flows": [],\n  "placements": [],\n  "flows": 3\n}\n';
+    writeFileSync(file, text);
+    expect((await state()).error).toEqual({ message: 'flows: must be an array', line: 4, column: 12 });
+    writeFileSync(file, JSON.stringify(FIXTURE, null, 2));
+    expect((await state()).error).toBeNull();
+  });
+
+  it('a file saved with a byte order mark says so', async () => {
+    writeFileSync(file, `\uFEFF${JSON.stringify(FIXTURE, null, 2)}`);
+    expect((await state()).error).toEqual({
+      message: 'not valid JSON: the file starts with a byte order mark (BOM); save it as UTF-8 without one',
+      line: 1,
+      column: 1,
+    });
+    writeFileSync(file, JSON.stringify(FIXTURE, null, 2));
+    expect((await state()).error).toBeNull();
+  });
+});
+
+describe('line endings', () => {
+  it('lines are counted as editors do, whichever line ending the file has', async () => {
+    for (const eol of ['\n', '\r\n', '\r']) {
+      writeFileSync(file, ['{', '  "flows": [],', '\t"placements": }'].join(eol));
+      expect((await state()).error, JSON.stringify(eol)).toMatchObject({ line: 3, column: 16 });
+      writeFileSync(file, JSON.stringify(FIXTURE, null, 2));
+      expect((await state()).error).toBeNull();
+    }
+  });
+});

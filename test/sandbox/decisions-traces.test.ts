@@ -3,7 +3,13 @@
 // the reasons the others were skipped, for the preview's "Why this?".
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { DecisionTrace } from '../../demo/server/sandbox.mjs';
-import { TRACED_GUESTS, TRACES_PER_GUEST, createDecisionLog } from '../../demo/server/decisions.mjs';
+import {
+  TRACED_CHARS,
+  TRACED_GUESTS,
+  TRACE_CHARS,
+  TRACES_PER_GUEST,
+  createDecisionLog,
+} from '../../demo/server/decisions.mjs';
 import { startSandbox, type Started } from './helpers';
 import {
   FLOW_BASE,
@@ -14,6 +20,7 @@ import {
   identify,
   newGuest,
   personalize,
+  writeCatalog,
 } from './decisions-fixture';
 
 let sandbox: Started;
@@ -213,5 +220,71 @@ describe('the trace log', () => {
     expect(log.list('a').map((x) => x.slot)).toEqual(['a3', 'a4']);
     expect(log.list('b')).toEqual([]);
     expect(log.list('c').map((x) => x.slot)).toEqual(['c1']);
+  });
+
+  it('keeps what it holds small, however long the ids and answers a request sends', () => {
+    expect([TRACE_CHARS, TRACED_CHARS]).toEqual([64 * 1024, 8 * 1024 * 1024]);
+    const log = createDecisionLog({ chars: 1_000_000 });
+    const huge = 'x'.repeat(300_000);
+    const t = (i: number) =>
+      ({ slot: `${huge}${i}`, preview: huge, answer: { message: huge }, skipped: [] }) as unknown as DecisionTrace;
+    // One trace: its long texts are cut, and says how long they were.
+    log.record('a', [t(0)]);
+    const [kept] = log.list('a');
+    expect(JSON.stringify(kept).length).toBeLessThanOrEqual(TRACE_CHARS);
+    expect(kept!.slot).toMatch(/^x+… \(300001 characters\)$/);
+    // Many: the oldest guests are forgotten once the whole log would pass its size.
+    for (let i = 0; i < 100; i++) log.record(`${huge}${i}`, [t(i)]);
+    const held = [...Array(100).keys()]
+      .map((i) => `${huge}${i}`)
+      .filter((key) => log.list(key).length)
+      .map((key) => key.length + JSON.stringify(log.list(key)).length);
+    expect(held.reduce((a, b) => a + b, 0)).toBeLessThanOrEqual(1_000_000);
+    expect(log.list(`${huge}99`)).toHaveLength(1);
+  });
+});
+
+describe('a request with huge ids', () => {
+  it('is traced, cut short, and the server keeps answering', async () => {
+    const id = await newGuest(sandbox.url);
+    const friendlyId = `nope_${'y'.repeat(900_000)}`;
+    const res = await callFlows(sandbox.url, { ...FLOW_BASE, friendlyId, browserId: id });
+    expect(res.status).toBe(404);
+    const [trace] = await traces(id);
+    expect(JSON.stringify(trace).length).toBeLessThanOrEqual(TRACE_CHARS);
+    expect(trace).toMatchObject({ api: 'flows', slot: expect.stringMatching(/^nope_y+… \(900005 characters\)$/) });
+  });
+});
+
+describe('offers of equal score', () => {
+  it('the one listed after is skipped for coming after, not for a lower score', async () => {
+    const tied = await startSandbox({
+      catalog: writeCatalog({
+        offers: [
+          {
+            activityId: 'act-tie',
+            placementId: 'pl-tie',
+            options: [
+              { id: 'o-first', name: 'First', score: 10, type: 'text', content: 'First' },
+              { id: 'o-second', name: 'Second', score: 10, type: 'text', content: 'Second' },
+              { id: 'o-low', name: 'Low', score: 3, type: 'text', content: 'Low' },
+            ],
+          },
+        ],
+      }),
+    });
+    try {
+      const id = await newGuest(tied.url);
+      await decide(tied.url, decisionRequest([['act-tie', 'pl-tie']], id));
+      const res = await fetch(`${tied.url}/sandbox/decisions/${id}`);
+      const [trace] = (await res.json()).decisions as DecisionTrace[];
+      expect(trace!.chosen).toMatchObject({ id: 'o-first' });
+      expect(trace!.skipped).toEqual([
+        { id: 'o-second', name: 'Second', reason: 'same score as o-first (10), listed after it; 1 option asked for' },
+        { id: 'o-low', name: 'Low', reason: 'score 3 is below 10 (o-first); 1 option asked for' },
+      ]);
+    } finally {
+      await tied.dispose();
+    }
   });
 });

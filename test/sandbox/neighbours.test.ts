@@ -36,7 +36,7 @@ const fromPage = (origin: string, site: 'cross-site' | 'same-site' | 'same-origi
 });
 
 describe('another site', () => {
-  it('cannot read a guest, the guests, the request log or the orders', async () => {
+  it('cannot read a guest, the guests, the request log, the orders or the decision traces', async () => {
     for (const path of [
       `/sandbox/guests/${id}`,
       '/sandbox/guests',
@@ -44,6 +44,8 @@ describe('another site', () => {
       '/sandbox/orders',
       '/sandbox/catalog',
       '/sandbox/faults',
+      `/sandbox/decisions/${id}`,
+      '/sandbox/preview?value=audience=new',
     ]) {
       const res = await raw(sandbox.url, 'GET', path, fromPage(EVIL, 'cross-site'));
       expect(res.status, path).toBe(403);

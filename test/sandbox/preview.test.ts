@@ -3,7 +3,7 @@
 // whoever opens the link; what a value says is checked at GET /sandbox/preview.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parsePreview, previewed } from '../../demo/server/preview.mjs';
-import { startSandbox, type Started } from './helpers';
+import { message, postEvent, startSandbox, type Started } from './helpers';
 import {
   DECISION_REQUEST_TYPE,
   DECISION_RESPONSE_TYPE,
@@ -114,6 +114,36 @@ describe('decision routes under a preview (demo catalog)', () => {
     expect(seenBySender).toContain('You left 2 items in your bag');
     expect(seenBySender).toContain('EUR 164.80');
     expect(await flowHtml(colleague, link)).toBe(seenBySender);
+  });
+
+  it('the same link shows the same recommendations whatever the guest bought or viewed', async () => {
+    const sender = await newGuest(sandbox.url);
+    await add(sandbox.url, sender, 'ACC-SOCK-05', 14.5);
+    await postEvent(sandbox.url, message(sender, 'CONFIRM')); // bought the socks
+    const colleague = await newGuest(sandbox.url);
+    const recs = async (userId: string, extra: Record<string, string>) => {
+      const params = { ...RR_KEYS, userId, includeRcs: 'true', ...extra };
+      const answer = await (
+        await fetch(`${sandbox.url}/rrserver/api/personalize?${new URLSearchParams(params)}`)
+      ).json();
+      return answer;
+    };
+    const names = (answer: { placements: Array<{ creatives: Array<{ ALT_TEXT: string }> }> }) =>
+      answer.placements[0]!.creatives.map((c) => c.ALT_TEXT);
+    // Without a preview the socks are never offered again to the one who bought them.
+    const promo = { placements: 'home_page.promo_2' };
+    expect(names(await recs(sender, promo))).toEqual(['Logo Cap in indigo']);
+    const link = { ...promo, slotwise_preview: 'home_page.promo_2=socks-and-caps' };
+    expect(names(await recs(sender, link))).toEqual(names(await recs(colleague, link)));
+    expect(names(await recs(colleague, link))).toEqual(['Crew Socks 3-pack', 'Logo Cap in indigo']);
+
+    // What the sender viewed before (rcs) is theirs too; the product on the page is the page's.
+    const item = { placements: 'item_page.recs', productId: 'SNK-CRT-02' };
+    const { rcs } = await recs(sender, { ...item, productId: 'SNK-RUN-01' });
+    const itemLink = { ...item, slotwise_preview: 'audience=new' };
+    const seen = names(await recs(sender, { ...itemLink, rcs }));
+    expect(seen).toEqual(names(await recs(colleague, itemLink)));
+    expect(seen).not.toContainEqual(expect.stringMatching(/court/i));
   });
 
   it('forcing a variant of the second flow in a fuzzy slot (home_hero*) shows it', async () => {
@@ -241,6 +271,28 @@ describe('GET /sandbox/preview', () => {
       'home_page.promo_1=spring-sale-2024: no campaign "spring-sale-2024" in placement home_page.promo_1 any more',
       'nowhere=x: no flow, placement or offer activity "nowhere" in the catalog',
     ]);
+  });
+
+  it('an activity named twice, by its short and its full id: the first one counts, and it says so', async () => {
+    const value = 'ffed0123=comeback15;xcore:offer-activity:ffed0123=member2x';
+    const report = await read(value);
+    expect(report.force).toEqual([
+      expect.objectContaining({ id: 'xcore:personalized-option:comeback15', found: true }),
+      { slot: 'xcore:offer-activity:ffed0123', id: 'member2x', found: false, kind: 'offer' },
+    ]);
+    expect(report.problems).toEqual([
+      'xcore:offer-activity:ffed0123=member2x: xcore:offer-activity:ffed0123 is given twice; the first one counts',
+    ]);
+    // As the decision does.
+    const id = await newGuest(sandbox.url);
+    const body = decisionRequest([['xcore:offer-activity:ffed0123', 'xcore:offer-placement:ffed0456']], id);
+    const res = await fetch(`${sandbox.url}/decisions?${q(value)}`, {
+      method: 'POST',
+      headers: { 'content-type': DECISION_REQUEST_TYPE, accept: DECISION_RESPONSE_TYPE },
+      body: JSON.stringify(body),
+    });
+    const json = await res.json();
+    expect(json['xdm:propositions'][0]['xdm:options'][0]['xdm:id']).toBe('xcore:personalized-option:comeback15');
   });
 
   it('needs a value', async () => {
