@@ -190,3 +190,23 @@ test('a link followed in one frame takes every frame to that page, each as its a
   await compared(page);
   await expect(page.locator('.cmp-table tbody tr')).toHaveCount(1);
 });
+
+test('the page to compare is always a page of the shop: never another origin, never side by side itself', async ({
+  page,
+  sandbox,
+}) => {
+  for (const [given, shown] of [
+    ['/.//evil.example/x', '/evil.example/x'],
+    ['/x/..//evil.example', '/evil.example'],
+    ['/./preview/compare', '/'],
+    ['/%2F/evil.example', '/%2F/evil.example'],
+  ]) {
+    await page.goto(`${sandbox.shopUrl}/preview/compare?page=${encodeURIComponent(given)}&as=audience=new`);
+    const frames = page.locator('iframe.cmp-frame');
+    await expect(frames.first()).toHaveAttribute('src', /./);
+    for (const src of await frames.evaluateAll((all) => all.map((f) => f.getAttribute('src') ?? '')))
+      expect(new URL(src, sandbox.shopUrl).origin, `${given} → ${src}`).toBe(new URL(sandbox.shopUrl).origin);
+    await expect(page.getByLabel('Page')).toHaveValue(shown);
+    expect(new URL(page.url()).searchParams.get('page')).toBe(shown);
+  }
+});

@@ -72,9 +72,12 @@ function describeValue(value) {
 function cleanPath(path) {
   if (typeof path != 'string' || !/^\/(?![/\\])/.test(path)) return '/';
   const url = new URL(path, location.origin);
-  if (url.origin != location.origin || url.pathname == location.pathname) return '/';
+  // `/.//evil.example` resolves to the path `//evil.example`, which a frame's src would take as
+  // another origin: one leading slash only.
+  const pathname = url.pathname.replace(/^\/+/, '/');
+  if (url.origin != location.origin || pathname == location.pathname) return '/';
   if (url.searchParams.has(PARAM)) url.searchParams.delete(PARAM);
-  return url.pathname + url.search;
+  return pathname + url.search;
 }
 const frameUrl = (page, value) => `${page}${page.includes('?') ? '&' : '?'}${PARAM}=${unencoded(value)}`;
 const compareUrl = (state) =>
