@@ -147,6 +147,26 @@ test.describe('at 1280×800', () => {
     await expect(labels).toHaveCount(0);
   });
 
+  test('labels sit at their slots on a page whose body is positioned and centred', async ({ page, sandbox }) => {
+    await home(page, sandbox.shopUrl);
+    // A common layout: the body is the containing block of what is absolutely positioned in it.
+    await page.evaluate(() =>
+      Object.assign(document.body.style, { position: 'relative', maxWidth: '1000px', margin: '24px auto 0' }),
+    );
+    await bar(page).getByRole('button', { name: 'Labels' }).click();
+    const label = page.locator('.slotwise-label').filter({ hasText: 'home_hero* · ' });
+    await expect(label).toBeVisible();
+    await page.evaluate(() => scrollTo(0, 0));
+    await expect
+      .poll(async () => {
+        const [tag, slot] = [await box(label), await box(page.locator('[data-slotwise-flow="home_hero*"]'))];
+        const beside =
+          Math.abs(tag.y + tag.height + 3 - slot.y) <= 1 || Math.abs(slot.y + slot.height + 3 - tag.y) <= 1;
+        return { left: Math.round(tag.x - slot.x), beside };
+      })
+      .toEqual({ left: 0, beside: true });
+  });
+
   test("the page's last element scrolls clear of the bar, expanded too", async ({ page, sandbox }) => {
     await home(page, sandbox.shopUrl);
     await bar(page).getByRole('button', { name: 'Slots' }).click();

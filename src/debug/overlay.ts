@@ -15,6 +15,7 @@ type Slot = [HTMLElement, SlotReport | undefined];
 
 const BAR = '.slotwise-bar';
 const CSS = `
+.slotwise-layer{position:absolute;left:0;top:0;width:0;height:0;margin:0;padding:0;border:0}
 .slotwise-label{position:absolute;z-index:2147483645;box-sizing:border-box;font:12px/16px system-ui,sans-serif;
 background:#111;color:#fff;padding:1px 6px;border-radius:3px;pointer-events:none;white-space:nowrap;overflow:hidden;
 text-overflow:ellipsis}
@@ -237,7 +238,9 @@ export const showOverlay: ShowOverlay = (slots, nonce, preview) => {
   const style = element('style', CSS);
   const outlines = element('style', OUTLINES);
   style.nonce = outlines.nonce = nonce;
-  const layer = element('div');
+  // Labels and the ring are placed from this box's corner, wherever the page puts it (a body
+  // positioned and centred is the labels' containing block, not the document).
+  const layer = Object.assign(element('div'), { className: 'slotwise-layer' });
   const labels = element('div');
   const ring = Object.assign(element('div'), { className: 'slotwise-ring', hidden: true });
   layer.append(labels, ring);
@@ -310,10 +313,11 @@ export const showOverlay: ShowOverlay = (slots, nonce, preview) => {
     const box = el.getBoundingClientRect();
     const room = innerHeight - panel.offsetHeight;
     scrollBy(0, box.top - Math.max(8, (room - box.height) / 2));
-    const at = onPage(el.getBoundingClientRect());
+    const at = el.getBoundingClientRect();
+    const origin = layer.getBoundingClientRect();
     Object.assign(ring.style, {
-      left: `${at.left - 5}px`,
-      top: `${at.top - 5}px`,
+      left: `${at.left - origin.left - 5}px`,
+      top: `${at.top - origin.top - 5}px`,
       width: `${at.right - at.left + 10}px`,
       height: `${at.bottom - at.top + 10}px`,
     });
@@ -368,6 +372,7 @@ export const showOverlay: ShowOverlay = (slots, nonce, preview) => {
     labels.replaceChildren(...made.map(({ tag }) => tag));
     const taken = [...made.map(({ box }) => box), ...controls, onPage(panel.getBoundingClientRect())];
     const right = scrollX + root.clientWidth;
+    const origin = onPage(layer.getBoundingClientRect());
     for (const { box, tag } of made) {
       const [width, height] = [tag.offsetWidth, tag.offsetHeight];
       const left = Math.max(scrollX, Math.min(box.left, right - width));
@@ -377,7 +382,7 @@ export const showOverlay: ShowOverlay = (slots, nonce, preview) => {
         .find((place) => !taken.some((other) => overlaps(place, other)));
       if (spot) {
         taken.push(spot);
-        Object.assign(tag.style, { left: `${spot.left}px`, top: `${spot.top}px` });
+        Object.assign(tag.style, { left: `${spot.left - origin.left}px`, top: `${spot.top - origin.top}px` });
       } else tag.remove();
     }
   };
