@@ -464,3 +464,33 @@ test.describe('on a phone', () => {
     expect(await width()).toEqual({ page: 390, screen: 390 });
   });
 });
+
+test('the drawer closed and opened again while the catalog is loading shows its choices once', async ({
+  page,
+  sandbox,
+}) => {
+  await page.setViewportSize({ width: 1280, height: 800 });
+  await page.goto(`${sandbox.shopUrl}/`);
+  await settled(page);
+  // A slow sandbox: the first opening's answer arrives after the drawer was closed and opened again.
+  let delayed = 0;
+  let slowAnswered = false;
+  await page.route('**/sandbox/catalog', async (route) => {
+    const slow = delayed++ == 0;
+    if (slow) await new Promise((resolve) => setTimeout(resolve, 1500));
+    await route.continue();
+    if (slow) slowAnswered = true;
+  });
+  const toggle = page.locator('#preview-toggle');
+  await toggle.click();
+  await expect(drawer(page)).toBeVisible();
+  await toggle.click();
+  await expect(drawer(page)).toBeHidden();
+  await toggle.click();
+  await expect(drawer(page).getByRole('button', { name: 'Apply' })).toBeVisible();
+  await expect.poll(() => slowAnswered).toBe(true);
+  await page.waitForTimeout(300); // the page reads the slow answer
+  await expect(drawer(page).getByRole('button', { name: 'Apply' })).toHaveCount(1);
+  await expect(drawer(page).getByRole('heading', { name: 'Visitor timeline' })).toHaveCount(1);
+  await expect(page.locator('#preview-utm')).toHaveCount(1);
+});

@@ -373,6 +373,8 @@ const catalogState = () =>
 
 /** The drawer's parts that the refresh updates in place (so open disclosures stay open). */
 let view = null;
+/** Each opening of the drawer: an opening that a newer one (or closing) overtook draws nothing. */
+let openings = 0;
 
 /**
  * Opens the drawer, a panel beside the page (a non-modal dialog): its heading and Close button
@@ -381,6 +383,7 @@ let view = null;
  */
 async function openPreview({ focus = false } = {}) {
   const drawer = $('#preview');
+  const opening = ++openings;
   drawer.hidden = false;
   document.body.classList.add('preview-open');
   session.set(DRAWER_OPEN, 'open');
@@ -397,6 +400,7 @@ async function openPreview({ focus = false } = {}) {
   const value = previewValue();
   const preview = parsePreview(value);
   const [state, checked] = await Promise.all([catalogState(), value ? checkPreview(value) : null]);
+  if (opening != openings || drawer.hidden) return;
   const catalog = state?.catalog ?? { flows: [], placements: [], offers: [] };
   const slots = slotsOnPage(catalog, state?.warnings ?? []);
   const catalogBox = h('div', { class: 'catalog-feedback' }, catalogFeedback(state));
