@@ -494,3 +494,21 @@ test('the drawer closed and opened again while the catalog is loading shows its 
   await expect(drawer(page).getByRole('heading', { name: 'Visitor timeline' })).toHaveCount(1);
   await expect(page.locator('#preview-utm')).toHaveCount(1);
 });
+
+test("a data offer's link from the API stays on the shop: a protocol-relative href is dropped", async ({
+  page,
+  sandbox,
+}) => {
+  const catalog = JSON.parse(readFileSync(editedCatalog, 'utf8'));
+  const option = catalog.offers
+    .flatMap((o: { options: { id: string; content: unknown }[] }) => o.options)
+    .find((o: { id: string }) => o.id.endsWith(':new-colourways'));
+  option.content.href = '/\\evil.example/x';
+  writeFileSync(editedCatalog, JSON.stringify(catalog, null, 2));
+  await page.goto(`${sandbox.shopUrl}/?slotwise_preview=audience=returning`);
+  const offer = page.locator('.offer--member');
+  await expect(offer).toContainText('Fresh colourways since your last visit');
+  for (const href of await offer.locator('a').evaluateAll((all) => all.map((a) => (a as HTMLAnchorElement).href)))
+    expect(new URL(href).origin).toBe(new URL(sandbox.shopUrl).origin);
+  await expect(offer.getByRole('link')).toHaveCount(0);
+});
