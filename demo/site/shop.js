@@ -948,7 +948,7 @@ function renderDataOffer(event) {
   const { source, content } = event.detail;
   const data = content?.kind == 'json' ? content.data : undefined;
   if (source != 'offer' || typeof data?.headline != 'string') return;
-  // A path on the shop only: `//host` and `/\\host` lead to another site.
+  // A path on the shop only: `//host` and `/\host` lead to another site.
   const link = typeof data.href == 'string' && /^\/(?![/\\])/.test(data.href) ? data.href : undefined;
   event.target.replaceChildren(
     h(
