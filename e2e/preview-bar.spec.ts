@@ -167,6 +167,26 @@ test.describe('at 1280×800', () => {
       .toEqual({ left: 0, beside: true });
   });
 
+  test('the bar stays when an app swaps the body or renders over its content', async ({ page, sandbox }) => {
+    await home(page, sandbox.shopUrl);
+    // Turbo-style navigation: a new body element in place of the old one.
+    await page.evaluate(() => {
+      const body = document.createElement('body');
+      body.append(...[...document.body.children].filter((el) => el.matches('header, main, footer')));
+      document.documentElement.replaceChild(body, document.body);
+    });
+    await expect(bar(page)).toBeVisible();
+    const kept = async () => (await published(page)) == `${Math.ceil((await box(bar(page))).height)}px`;
+    await expect.poll(kept).toBe(true);
+    // An app rendering its view as the body's content.
+    await page.evaluate(() => document.body.replaceChildren(...document.body.querySelectorAll('main')));
+    await expect(bar(page)).toBeVisible();
+    await expect(bar(page)).toContainText(/\d slots?/);
+    await expect.poll(kept).toBe(true);
+    const height = await published(page);
+    expect(await page.evaluate(() => (document.body.lastElementChild as HTMLElement).style.height)).toBe(height);
+  });
+
   test("the page's last element scrolls clear of the bar, expanded too", async ({ page, sandbox }) => {
     await home(page, sandbox.shopUrl);
     await bar(page).getByRole('button', { name: 'Slots' }).click();

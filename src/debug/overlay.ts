@@ -301,6 +301,8 @@ export const showOverlay: ShowOverlay = (slots, nonce, preview) => {
 
   /** Publishes the bar's height, and keeps as much room at the page's end. */
   const sync = () => {
+    // An app that swapped the body, or rendered its view over the body's content, took the bar with it.
+    if (!panel.isConnected) document.body.append(layer, panel);
     const height = `${Math.ceil(panel.getBoundingClientRect().height)}px`;
     root.style.setProperty('--slotwise-bar-height', height);
     spacer.style.height = height;
@@ -329,8 +331,11 @@ export const showOverlay: ShowOverlay = (slots, nonce, preview) => {
   const lines = new Map<HTMLElement, Line>();
   let serial = 0;
   let frame = 0;
+  let closed = false;
   const draw = () => {
     frame = 0;
+    // Removed: nothing late (a record or frame already queued) may put the bar back.
+    if (closed) return;
     const all = slots();
     caption.textContent = counted(all);
     summary.textContent = `Slotwise ${preview ? `preview · ${preview.value}` : 'debug'} · ${caption.textContent}`;
@@ -394,7 +399,7 @@ export const showOverlay: ShowOverlay = (slots, nonce, preview) => {
     (records) =>
       records.some((record) => ![layer, panel, spacer].some((own) => own.contains(record.target))) && later(),
   );
-  watcher.observe(document.body, { subtree: true, childList: true, attributes: true, attributeFilter: [STATE] });
+  watcher.observe(root, { subtree: true, childList: true, attributes: true, attributeFilter: [STATE] });
   const resized = typeof ResizeObserver === 'function' ? new ResizeObserver(later) : undefined;
   resized?.observe(panel);
   addEventListener('resize', later);
@@ -403,6 +408,7 @@ export const showOverlay: ShowOverlay = (slots, nonce, preview) => {
   label(choices.includes('l'));
   draw();
   return () => {
+    closed = true;
     watcher.disconnect();
     resized?.disconnect();
     cancelAnimationFrame(frame);
