@@ -200,7 +200,7 @@ test('the page to compare is always a page of the shop: never another origin, ne
     ['/x/..//evil.example', '/evil.example'],
     ['/./preview/compare', '/'],
     ['/%2F/evil.example', '/%2F/evil.example'],
-  ]) {
+  ] as const) {
     await page.goto(`${sandbox.shopUrl}/preview/compare?page=${encodeURIComponent(given)}&as=audience=new`);
     const frames = page.locator('iframe.cmp-frame');
     await expect(frames.first()).toHaveAttribute('src', /./);
