@@ -410,6 +410,32 @@ test('keyboard: focus moves into the drawer, Exit preview is a few Tabs away, Es
 test.describe('on a phone', () => {
   test.use({ viewport: { width: 390, height: 844 }, isMobile: true, hasTouch: true });
 
+  test('a phone: the drawer covers the page, so the keyboard never reaches the page hidden behind it', async ({
+    page,
+    sandbox,
+  }) => {
+    await page.goto(`${sandbox.shopUrl}/?slotwise_preview=audience=new`);
+    await settled(page);
+    const toggle = page.locator('#preview-toggle');
+    await toggle.focus();
+    await page.keyboard.press('Enter');
+    await expect(page.locator('#preview-title')).toBeFocused();
+    await expect(drawer(page).getByRole('button', { name: 'Exit preview' })).toBeVisible();
+    const behind = () =>
+      page.evaluate(() => !!document.activeElement?.closest('body > header, body > main, body > footer, .skip'));
+    for (const key of ['Shift+Tab', 'Shift+Tab', 'Tab', 'Tab', 'Tab']) {
+      await page.keyboard.press(key);
+      expect(await behind(), key).toBe(false);
+    }
+    await expect(drawer(page)).toHaveAttribute('aria-modal', 'true');
+    await page.keyboard.press('Escape');
+    await expect(drawer(page)).toBeHidden();
+    await expect(toggle).toBeFocused();
+    // Closed, the page is the page again.
+    await page.keyboard.press('Shift+Tab');
+    expect(await behind()).toBe(true);
+  });
+
   test('a phone: tapping Preview opens the drawer on screen, usable, and the page never scrolls sideways', async ({
     page,
     sandbox,

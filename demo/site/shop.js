@@ -377,6 +377,20 @@ let view = null;
 let openings = 0;
 
 /**
+ * Where the page makes no room for the drawer (below 64rem), the drawer covers it: a modal dialog,
+ * the page behind out of the keyboard's and the screen reader's reach (the tag's bar, outside the
+ * page's own parts, stays usable). Beside the page, it is a panel like any other.
+ */
+const wideScreen = matchMedia('(min-width: 64rem)');
+function coverPage() {
+  const modal = !$('#preview').hidden && !wideScreen.matches;
+  $('#preview').setAttribute('aria-modal', String(modal));
+  for (const part of document.querySelectorAll('body > .skip, body > header, body > main, body > footer'))
+    part.inert = modal;
+}
+wideScreen.addEventListener('change', coverPage);
+
+/**
  * Opens the drawer, a panel beside the page (a non-modal dialog): its heading and Close button
  * show at once, and when the marketer opened it (`focus`), focus moves to its heading, so the next
  * Tabs reach Exit preview and the choices, not the page behind.
@@ -385,6 +399,7 @@ async function openPreview({ focus = false } = {}) {
   const drawer = $('#preview');
   const opening = ++openings;
   drawer.hidden = false;
+  coverPage();
   document.body.classList.add('preview-open');
   session.set(DRAWER_OPEN, 'open');
   $('#preview-toggle').setAttribute('aria-expanded', 'true');
@@ -670,6 +685,7 @@ function closePreview() {
   const drawer = $('#preview');
   const hadFocus = drawer.contains(document.activeElement) || document.activeElement == document.body;
   drawer.hidden = true;
+  coverPage();
   document.body.classList.remove('preview-open');
   session.set(DRAWER_OPEN, null);
   $('#preview-toggle').setAttribute('aria-expanded', 'false');
