@@ -20,6 +20,32 @@ const SLOTS = '[data-slotwise-flow],[data-slotwise-placement],[data-slotwise-off
 const WAIT_MS = 10000;
 const $ = (selector) => document.querySelector(selector);
 
+/**
+ * The tab's own preview, as the tag keeps it in the tab's session storage (under the shop's client
+ * key). Each frame's tag keeps its frame's preview there too (one tab, one origin): put back what
+ * the tab had, so leaving side by side never leaves the tab previewing the last frame's audience.
+ */
+const TAB_PREVIEW = 'slotwise:v1:demoshop:preview';
+const stored = {
+  get() {
+    try {
+      return sessionStorage.getItem(TAB_PREVIEW);
+    } catch {
+      return null;
+    }
+  },
+  put(value) {
+    try {
+      if (value == null) sessionStorage.removeItem(TAB_PREVIEW);
+      else if (sessionStorage.getItem(TAB_PREVIEW) !== value) sessionStorage.setItem(TAB_PREVIEW, value);
+    } catch {
+      // no storage: nothing was kept for the tab either
+    }
+  },
+};
+const tabPreview = stored.get();
+const restoreTabPreview = () => stored.put(tabPreview);
+
 /** An element with attributes and children (strings become text). */
 function h(tag, attributes = {}, ...children) {
   const el = document.createElement(tag);
@@ -476,4 +502,5 @@ else {
   render();
 }
 // Slots decide, re-decide and collapse in their own time: look again while the page is open.
-setInterval(() => (loadNext(), tick()), 400);
+setInterval(() => (loadNext(), tick(), restoreTabPreview()), 400);
+addEventListener('pagehide', restoreTabPreview);
