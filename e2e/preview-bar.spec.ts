@@ -187,6 +187,32 @@ test.describe('at 1280×800', () => {
     expect(await page.evaluate(() => (document.body.lastElementChild as HTMLElement).style.height)).toBe(height);
   });
 
+  test("the bar keeps its line and its room whatever the site's own CSS says of buttons and empty divs", async ({
+    page,
+    sandbox,
+  }) => {
+    await home(page, sandbox.shopUrl);
+    // Rules sites have: full-width block buttons, empty divs hidden.
+    await page.evaluate(() => {
+      const sheet = new CSSStyleSheet();
+      sheet.replaceSync(
+        'button{display:block;width:100%;float:left;text-transform:uppercase;height:60px} div:empty{display:none}',
+      );
+      document.adoptedStyleSheets = [sheet];
+    });
+    const region = bar(page);
+    await expect.poll(async () => (await box(region)).height).toBeLessThanOrEqual(40);
+    for (const button of await region.getByRole('button').all()) {
+      const at = await box(button);
+      expect(at.x + at.width).toBeLessThanOrEqual(1280);
+      expect(at.height).toBeLessThanOrEqual(32);
+    }
+    const height = await published(page);
+    expect(await page.evaluate(() => document.body.lastElementChild!.getBoundingClientRect().height)).toBe(
+      parseFloat(height),
+    );
+  });
+
   test("the page's last element scrolls clear of the bar, expanded too", async ({ page, sandbox }) => {
     await home(page, sandbox.shopUrl);
     await bar(page).getByRole('button', { name: 'Slots' }).click();

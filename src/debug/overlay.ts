@@ -27,7 +27,7 @@ ${BAR} *{box-sizing:border-box}${BAR} [hidden]{display:none!important}
 ${BAR} p{margin:0}${BAR} small{color:#d0d7de}
 ${BAR} .slotwise-line{display:flex;align-items:center;gap:6px}
 ${BAR} .slotwise-line>span{flex:1;min-width:0;white-space:nowrap;overflow:hidden;text-overflow:ellipsis}
-${BAR} button{flex:none;margin:0;font:inherit;color:#fff;background:#2d333b;border:1px solid #8b949e;
+${BAR} button{display:inline-block;float:none;width:auto;height:auto;text-transform:none;flex:none;margin:0;font:inherit;color:#fff;background:#2d333b;border:1px solid #8b949e;
 border-radius:3px;padding:1px 8px;min-height:24px;cursor:pointer;white-space:nowrap}
 ${BAR} button[aria-pressed=true]{background:#ffd33d;color:#111}
 ${BAR} button:focus-visible{outline:2px solid #ffd33d;outline-offset:1px}
@@ -246,6 +246,8 @@ export const showOverlay: ShowOverlay = (slots, nonce, preview) => {
   layer.append(labels, ring);
   const spacer = element('div');
   spacer.setAttribute('aria-hidden', 'true');
+  // Shown whatever the site says of empty divs (`div:empty{display:none}`): it is the page's room.
+  spacer.style.setProperty('display', 'block', 'important');
   const panel = Object.assign(element('div'), { className: 'slotwise-bar' });
   panel.setAttribute('role', 'region');
   panel.setAttribute('aria-label', 'Slotwise preview');
