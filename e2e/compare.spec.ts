@@ -73,18 +73,22 @@ test('side by side: a new visitor and an abandoned bag, what differs marked, eac
     .filter((r) => r.method == 'POST')
     .map((r) => r.query.slotwise_preview);
   expect(new Set(asked)).toEqual(new Set(['audience=new', 'audience=abandoned-cart']));
-  // …and keeps it though the frames share the tab's sessionStorage: the frame whose value is not
-  // the one stored last reloads as its own audience still.
+  // …and keeps it though the frames share the tab's sessionStorage, which keeps the tab's own
+  // (here none): a frame reloaded shows its own audience still.
   const stored = await frames
     .nth(0)
     .evaluate((f: HTMLIFrameElement, key) => f.contentWindow!.sessionStorage.getItem(key), PREVIEW_KEY);
-  expect(['audience=new', 'audience=abandoned-cart']).toContain(stored);
-  const other = stored == 'audience=new' ? 1 : 0;
-  await frames.nth(other).evaluate((f: HTMLIFrameElement) => f.contentWindow!.location.reload());
-  await expect(hero(frame(page, other))).toHaveAttribute('data-slotwise-state', 'decided');
-  await expect(hero(frame(page, other))).toContainText(
-    other == 0 ? 'New here? Take 10% off' : 'You left 2 items in your bag',
-  );
+  expect(stored).toBeNull();
+  for (const [i, text] of [
+    [0, 'New here? Take 10% off'],
+    [1, 'You left 2 items in your bag'],
+  ] as const) {
+    const reloaded = page.waitForEvent('framenavigated', (f) => f.parentFrame() == page.mainFrame());
+    await frames.nth(i).evaluate((f: HTMLIFrameElement) => f.contentWindow!.location.reload());
+    await reloaded; // the new page, not the old one still on screen
+    await expect(hero(frame(page, i))).toHaveAttribute('data-slotwise-state', 'decided');
+    await expect(hero(frame(page, i))).toContainText(text);
+  }
   expect(await violations(page)).toEqual([]);
 });
 
@@ -189,4 +193,51 @@ test('a link followed in one frame takes every frame to that page, each as its a
   }
   await compared(page);
   await expect(page.locator('.cmp-table tbody tr')).toHaveCount(1);
+});
+
+test('the page to compare is always a page of the shop: never another origin, never side by side itself', async ({
+  page,
+  sandbox,
+}) => {
+  for (const [given, shown] of [
+    ['/.//evil.example/x', '/evil.example/x'],
+    ['/x/..//evil.example', '/evil.example'],
+    ['/./preview/compare', '/'],
+    ['/%2F/evil.example', '/%2F/evil.example'],
+  ] as const) {
+    await page.goto(`${sandbox.shopUrl}/preview/compare?page=${encodeURIComponent(given)}&as=audience=new`);
+    const frames = page.locator('iframe.cmp-frame');
+    await expect(frames.first()).toHaveAttribute('src', /./);
+    for (const src of await frames.evaluateAll((all) => all.map((f) => f.getAttribute('src') ?? '')))
+      expect(new URL(src, sandbox.shopUrl).origin, `${given} → ${src}`).toBe(new URL(sandbox.shopUrl).origin);
+    await expect(page.getByLabel('Page')).toHaveValue(shown);
+    expect(new URL(page.url()).searchParams.get('page')).toBe(shown);
+  }
+});
+
+test("leaving side by side, the tab previews what it previewed before, not the last frame's audience", async ({
+  page,
+  sandbox,
+}) => {
+  const bar = page.getByRole('region', { name: 'Slotwise preview' });
+  await page.goto(`${sandbox.shopUrl}/?slotwise_preview=audience=identified`);
+  await expect(bar).toContainText('preview · audience=identified');
+  // The frames share the tab's session storage, where each frame's tag keeps its own preview.
+  await page.goto(compare(sandbox, 'audience=identified', 'audience=new'));
+  await compared(page);
+  await page.goto(`${sandbox.shopUrl}/category/trail`);
+  await expect(bar).toContainText('preview · audience=identified');
+
+  // A tab that previewed nothing previews nothing after it.
+  await page.goto(`${sandbox.shopUrl}/?slotwise_preview=`);
+  await expect(page.locator('#preview-toggle')).toHaveText('Preview');
+  await page.goto(compare(sandbox, 'audience=returning', 'audience=new'));
+  await compared(page);
+  await page.goto(`${sandbox.shopUrl}/category/trail`);
+  await expect(page.locator('[data-slotwise-placement="category_page.top"]')).toHaveAttribute(
+    'data-slotwise-state',
+    /./,
+  );
+  await expect(page.locator('#preview-toggle')).toHaveText('Preview');
+  await expect(bar).toHaveCount(0);
 });

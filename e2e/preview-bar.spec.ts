@@ -147,6 +147,72 @@ test.describe('at 1280×800', () => {
     await expect(labels).toHaveCount(0);
   });
 
+  test('labels sit at their slots on a page whose body is positioned and centred', async ({ page, sandbox }) => {
+    await home(page, sandbox.shopUrl);
+    // A common layout: the body is the containing block of what is absolutely positioned in it.
+    await page.evaluate(() =>
+      Object.assign(document.body.style, { position: 'relative', maxWidth: '1000px', margin: '24px auto 0' }),
+    );
+    await bar(page).getByRole('button', { name: 'Labels' }).click();
+    const label = page.locator('.slotwise-label').filter({ hasText: 'home_hero* · ' });
+    await expect(label).toBeVisible();
+    await page.evaluate(() => scrollTo(0, 0));
+    await expect
+      .poll(async () => {
+        const [tag, slot] = [await box(label), await box(page.locator('[data-slotwise-flow="home_hero*"]'))];
+        const beside =
+          Math.abs(tag.y + tag.height + 3 - slot.y) <= 1 || Math.abs(slot.y + slot.height + 3 - tag.y) <= 1;
+        return { left: Math.round(tag.x - slot.x), beside };
+      })
+      .toEqual({ left: 0, beside: true });
+  });
+
+  test('the bar stays when an app swaps the body or renders over its content', async ({ page, sandbox }) => {
+    await home(page, sandbox.shopUrl);
+    // Turbo-style navigation: a new body element in place of the old one.
+    await page.evaluate(() => {
+      const body = document.createElement('body');
+      body.append(...[...document.body.children].filter((el) => el.matches('header, main, footer')));
+      document.documentElement.replaceChild(body, document.body);
+    });
+    await expect(bar(page)).toBeVisible();
+    const kept = async () => (await published(page)) == `${Math.ceil((await box(bar(page))).height)}px`;
+    await expect.poll(kept).toBe(true);
+    // An app rendering its view as the body's content.
+    await page.evaluate(() => document.body.replaceChildren(...document.body.querySelectorAll('main')));
+    await expect(bar(page)).toBeVisible();
+    await expect(bar(page)).toContainText(/\d slots?/);
+    await expect.poll(kept).toBe(true);
+    const height = await published(page);
+    expect(await page.evaluate(() => (document.body.lastElementChild as HTMLElement).style.height)).toBe(height);
+  });
+
+  test("the bar keeps its line and its room whatever the site's own CSS says of buttons and empty divs", async ({
+    page,
+    sandbox,
+  }) => {
+    await home(page, sandbox.shopUrl);
+    // Rules sites have: full-width block buttons, empty divs hidden.
+    await page.evaluate(() => {
+      const sheet = new CSSStyleSheet();
+      sheet.replaceSync(
+        'button{display:block;width:100%;float:left;text-transform:uppercase;height:60px} div:empty{display:none}',
+      );
+      document.adoptedStyleSheets = [sheet];
+    });
+    const region = bar(page);
+    await expect.poll(async () => (await box(region)).height).toBeLessThanOrEqual(40);
+    for (const button of await region.getByRole('button').all()) {
+      const at = await box(button);
+      expect(at.x + at.width).toBeLessThanOrEqual(1280);
+      expect(at.height).toBeLessThanOrEqual(32);
+    }
+    const height = await published(page);
+    expect(await page.evaluate(() => document.body.lastElementChild!.getBoundingClientRect().height)).toBe(
+      parseFloat(height),
+    );
+  });
+
   test("the page's last element scrolls clear of the bar, expanded too", async ({ page, sandbox }) => {
     await home(page, sandbox.shopUrl);
     await bar(page).getByRole('button', { name: 'Slots' }).click();

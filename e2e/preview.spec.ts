@@ -410,6 +410,32 @@ test('keyboard: focus moves into the drawer, Exit preview is a few Tabs away, Es
 test.describe('on a phone', () => {
   test.use({ viewport: { width: 390, height: 844 }, isMobile: true, hasTouch: true });
 
+  test('a phone: the drawer covers the page, so the keyboard never reaches the page hidden behind it', async ({
+    page,
+    sandbox,
+  }) => {
+    await page.goto(`${sandbox.shopUrl}/?slotwise_preview=audience=new`);
+    await settled(page);
+    const toggle = page.locator('#preview-toggle');
+    await toggle.focus();
+    await page.keyboard.press('Enter');
+    await expect(page.locator('#preview-title')).toBeFocused();
+    await expect(drawer(page).getByRole('button', { name: 'Exit preview' })).toBeVisible();
+    const behind = () =>
+      page.evaluate(() => !!document.activeElement?.closest('body > header, body > main, body > footer, .skip'));
+    for (const key of ['Shift+Tab', 'Shift+Tab', 'Tab', 'Tab', 'Tab']) {
+      await page.keyboard.press(key);
+      expect(await behind(), key).toBe(false);
+    }
+    await expect(drawer(page)).toHaveAttribute('aria-modal', 'true');
+    await page.keyboard.press('Escape');
+    await expect(drawer(page)).toBeHidden();
+    await expect(toggle).toBeFocused();
+    // Closed, the page is the page again.
+    await page.keyboard.press('Shift+Tab');
+    expect(await behind()).toBe(true);
+  });
+
   test('a phone: tapping Preview opens the drawer on screen, usable, and the page never scrolls sideways', async ({
     page,
     sandbox,
@@ -463,4 +489,52 @@ test.describe('on a phone', () => {
     await settled(page);
     expect(await width()).toEqual({ page: 390, screen: 390 });
   });
+});
+
+test('the drawer closed and opened again while the catalog is loading shows its choices once', async ({
+  page,
+  sandbox,
+}) => {
+  await page.setViewportSize({ width: 1280, height: 800 });
+  await page.goto(`${sandbox.shopUrl}/`);
+  await settled(page);
+  // A slow sandbox: the first opening's answer arrives after the drawer was closed and opened again.
+  let delayed = 0;
+  let slowAnswered = false;
+  await page.route('**/sandbox/catalog', async (route) => {
+    const slow = delayed++ == 0;
+    if (slow) await new Promise((resolve) => setTimeout(resolve, 1500));
+    await route.continue();
+    if (slow) slowAnswered = true;
+  });
+  const toggle = page.locator('#preview-toggle');
+  await toggle.click();
+  await expect(drawer(page)).toBeVisible();
+  await toggle.click();
+  await expect(drawer(page)).toBeHidden();
+  await toggle.click();
+  await expect(drawer(page).getByRole('button', { name: 'Apply' })).toBeVisible();
+  await expect.poll(() => slowAnswered).toBe(true);
+  await page.waitForTimeout(300); // the page reads the slow answer
+  await expect(drawer(page).getByRole('button', { name: 'Apply' })).toHaveCount(1);
+  await expect(drawer(page).getByRole('heading', { name: 'Visitor timeline' })).toHaveCount(1);
+  await expect(page.locator('#preview-utm')).toHaveCount(1);
+});
+
+test("a data offer's link from the API stays on the shop: a protocol-relative href is dropped", async ({
+  page,
+  sandbox,
+}) => {
+  const catalog = JSON.parse(readFileSync(editedCatalog, 'utf8'));
+  const option = catalog.offers
+    .flatMap((o: { options: { id: string; content: unknown }[] }) => o.options)
+    .find((o: { id: string }) => o.id.endsWith(':new-colourways'));
+  option.content.href = '/\\evil.example/x';
+  writeFileSync(editedCatalog, JSON.stringify(catalog, null, 2));
+  await page.goto(`${sandbox.shopUrl}/?slotwise_preview=audience=returning`);
+  const offer = page.locator('.offer--member');
+  await expect(offer).toContainText('Fresh colourways since your last visit');
+  for (const href of await offer.locator('a').evaluateAll((all) => all.map((a) => (a as HTMLAnchorElement).href)))
+    expect(new URL(href).origin).toBe(new URL(sandbox.shopUrl).origin);
+  await expect(offer.getByRole('link')).toHaveCount(0);
 });

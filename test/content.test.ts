@@ -71,6 +71,32 @@ describe('content', () => {
     expect((nameless as HTMLElement).querySelector('img')!.getAttribute('alt')).toBe(href);
   });
 
+  it('names a creative link even when the API sends an empty or blank alt and no text', async () => {
+    const image = 'https://cdn.example/a.png';
+    const href = 'https://shop.example/sale';
+    const nodes = await prepare(
+      core,
+      {
+        kind: 'creative',
+        items: [
+          { imageUrl: image, href, alt: '' },
+          { imageUrl: image, href, alt: '  ', text: ' ' },
+          { imageUrl: image, alt: '' },
+        ],
+      },
+      'sanitize',
+      '',
+      'inline',
+      'home_page.a',
+      'Spring Sale 2025',
+    );
+    expect(nodes.map((node) => (node as HTMLElement).querySelector('img')!.getAttribute('alt'))).toEqual([
+      'Spring Sale 2025',
+      'Spring Sale 2025',
+      '', // not a link: an image the API says is decorative stays so
+    ]);
+  });
+
   it('sanitizes returned HTML by default and inserts it as is only when trusted', async () => {
     const payload =
       '<p>Hi<script>window.pwned=1</script><img src="x" onerror="window.pwned=1"><a href="javascript:alert(1)">x</a></p>';

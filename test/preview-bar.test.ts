@@ -112,6 +112,8 @@ describe('the bar itself', () => {
   const open = (preview: string | undefined = 'audience=abandoned-cart,identified;home_hero=hero-cart') =>
     (close = showOverlay(() => slots, 'n1', preview ? { value: preview, end } : undefined));
 
+  // A bar left open would keep watching the page (and put itself back) in the next test.
+  afterEach(() => close());
   beforeEach(() => {
     document.body.replaceChildren();
     sessionStorage.clear();
@@ -269,6 +271,17 @@ describe('the bar itself', () => {
       close();
       expect(root.getPropertyValue('--slotwise-bar-height')).toBe('0px');
       expect(document.querySelector('.slotwise-bar')).toBeNull();
+    });
+  });
+
+  it('once removed, stays removed whatever the page does next', () => {
+    open();
+    close();
+    document.body.replaceChildren(document.createElement('main'));
+    slots[0]![0].setAttribute('data-slotwise-state', 'default');
+    return frame().then(() => {
+      expect(document.querySelector('.slotwise-bar')).toBeNull();
+      expect(document.documentElement.style.getPropertyValue('--slotwise-bar-height')).toBe('0px');
     });
   });
 

@@ -138,6 +138,16 @@ describe('renderer', () => {
     ]);
   });
 
+  it("never names a creative link by an Adobe activity's id: where it goes says more", async () => {
+    document.body.innerHTML = '<div id="a" data-slotwise-placement="home_page.a">A</div>';
+    const creative = { kind: 'creative' as const, items: [{ imageUrl: 'https://cdn.example/a.png', href: '/sale' }] };
+    answer = async () => [
+      { slot: 'home_page.a', source: 'offer', content: creative, campaign: 'xcore:offer-activity:1' },
+    ];
+    await renderer.render();
+    expect(document.querySelector('a img')!.getAttribute('alt')).toBe(new URL('/sale', location.href).href);
+  });
+
   it('shows the default after revealAfterMs, and a late decision never replaces it where the reader is', async () => {
     document.body.innerHTML = '<div id="a" data-slotwise-placement="home_page.a">default</div>';
     vi.spyOn(performance, 'now').mockReturnValue(0); // the first pass counts from navigation start

@@ -20,6 +20,32 @@ const SLOTS = '[data-slotwise-flow],[data-slotwise-placement],[data-slotwise-off
 const WAIT_MS = 10000;
 const $ = (selector) => document.querySelector(selector);
 
+/**
+ * The tab's own preview, as the tag keeps it in the tab's session storage (under the shop's client
+ * key). Each frame's tag keeps its frame's preview there too (one tab, one origin): put back what
+ * the tab had, so leaving side by side never leaves the tab previewing the last frame's audience.
+ */
+const TAB_PREVIEW = 'slotwise:v1:demoshop:preview';
+const stored = {
+  get() {
+    try {
+      return sessionStorage.getItem(TAB_PREVIEW);
+    } catch {
+      return null;
+    }
+  },
+  put(value) {
+    try {
+      if (value == null) sessionStorage.removeItem(TAB_PREVIEW);
+      else if (sessionStorage.getItem(TAB_PREVIEW) !== value) sessionStorage.setItem(TAB_PREVIEW, value);
+    } catch {
+      // no storage: nothing was kept for the tab either
+    }
+  },
+};
+const tabPreview = stored.get();
+const restoreTabPreview = () => stored.put(tabPreview);
+
 /** An element with attributes and children (strings become text). */
 function h(tag, attributes = {}, ...children) {
   const el = document.createElement(tag);
@@ -72,9 +98,12 @@ function describeValue(value) {
 function cleanPath(path) {
   if (typeof path != 'string' || !/^\/(?![/\\])/.test(path)) return '/';
   const url = new URL(path, location.origin);
-  if (url.origin != location.origin || url.pathname == location.pathname) return '/';
+  // `/.//evil.example` resolves to the path `//evil.example`, which a frame's src would take as
+  // another origin: one leading slash only.
+  const pathname = url.pathname.replace(/^\/+/, '/');
+  if (url.origin != location.origin || pathname == location.pathname) return '/';
   if (url.searchParams.has(PARAM)) url.searchParams.delete(PARAM);
-  return url.pathname + url.search;
+  return pathname + url.search;
 }
 const frameUrl = (page, value) => `${page}${page.includes('?') ? '&' : '?'}${PARAM}=${unencoded(value)}`;
 const compareUrl = (state) =>
@@ -473,4 +502,5 @@ else {
   render();
 }
 // Slots decide, re-decide and collapse in their own time: look again while the page is open.
-setInterval(() => (loadNext(), tick()), 400);
+setInterval(() => (loadNext(), tick(), restoreTabPreview()), 400);
+addEventListener('pagehide', restoreTabPreview);

@@ -373,6 +373,22 @@ const catalogState = () =>
 
 /** The drawer's parts that the refresh updates in place (so open disclosures stay open). */
 let view = null;
+/** Each opening of the drawer: an opening that a newer one (or closing) overtook draws nothing. */
+let openings = 0;
+
+/**
+ * Where the page makes no room for the drawer (below 64rem), the drawer covers it: a modal dialog,
+ * the page behind out of the keyboard's and the screen reader's reach (the tag's bar, outside the
+ * page's own parts, stays usable). Beside the page, it is a panel like any other.
+ */
+const wideScreen = matchMedia('(min-width: 64rem)');
+function coverPage() {
+  const modal = !$('#preview').hidden && !wideScreen.matches;
+  $('#preview').setAttribute('aria-modal', String(modal));
+  for (const part of document.querySelectorAll('body > .skip, body > header, body > main, body > footer'))
+    part.inert = modal;
+}
+wideScreen.addEventListener('change', coverPage);
 
 /**
  * Opens the drawer, a panel beside the page (a non-modal dialog): its heading and Close button
@@ -381,7 +397,9 @@ let view = null;
  */
 async function openPreview({ focus = false } = {}) {
   const drawer = $('#preview');
+  const opening = ++openings;
   drawer.hidden = false;
+  coverPage();
   document.body.classList.add('preview-open');
   session.set(DRAWER_OPEN, 'open');
   $('#preview-toggle').setAttribute('aria-expanded', 'true');
@@ -397,6 +415,7 @@ async function openPreview({ focus = false } = {}) {
   const value = previewValue();
   const preview = parsePreview(value);
   const [state, checked] = await Promise.all([catalogState(), value ? checkPreview(value) : null]);
+  if (opening != openings || drawer.hidden) return;
   const catalog = state?.catalog ?? { flows: [], placements: [], offers: [] };
   const slots = slotsOnPage(catalog, state?.warnings ?? []);
   const catalogBox = h('div', { class: 'catalog-feedback' }, catalogFeedback(state));
@@ -666,6 +685,7 @@ function closePreview() {
   const drawer = $('#preview');
   const hadFocus = drawer.contains(document.activeElement) || document.activeElement == document.body;
   drawer.hidden = true;
+  coverPage();
   document.body.classList.remove('preview-open');
   session.set(DRAWER_OPEN, null);
   $('#preview-toggle').setAttribute('aria-expanded', 'false');
@@ -944,7 +964,8 @@ function renderDataOffer(event) {
   const { source, content } = event.detail;
   const data = content?.kind == 'json' ? content.data : undefined;
   if (source != 'offer' || typeof data?.headline != 'string') return;
-  const link = typeof data.href == 'string' && data.href.startsWith('/') ? data.href : undefined;
+  // A path on the shop only: `//host` and `/\host` lead to another site.
+  const link = typeof data.href == 'string' && /^\/(?![/\\])/.test(data.href) ? data.href : undefined;
   event.target.replaceChildren(
     h(
       'div',

@@ -15,6 +15,7 @@ type Slot = [HTMLElement, SlotReport | undefined];
 
 const BAR = '.slotwise-bar';
 const CSS = `
+.slotwise-layer{position:absolute;left:0;top:0;width:0;height:0;margin:0;padding:0;border:0}
 .slotwise-label{position:absolute;z-index:2147483645;box-sizing:border-box;font:12px/16px system-ui,sans-serif;
 background:#111;color:#fff;padding:1px 6px;border-radius:3px;pointer-events:none;white-space:nowrap;overflow:hidden;
 text-overflow:ellipsis}
@@ -26,7 +27,7 @@ ${BAR} *{box-sizing:border-box}${BAR} [hidden]{display:none!important}
 ${BAR} p{margin:0}${BAR} small{color:#d0d7de}
 ${BAR} .slotwise-line{display:flex;align-items:center;gap:6px}
 ${BAR} .slotwise-line>span{flex:1;min-width:0;white-space:nowrap;overflow:hidden;text-overflow:ellipsis}
-${BAR} button{flex:none;margin:0;font:inherit;color:#fff;background:#2d333b;border:1px solid #8b949e;
+${BAR} button{display:inline-block;float:none;width:auto;height:auto;text-transform:none;flex:none;margin:0;font:inherit;color:#fff;background:#2d333b;border:1px solid #8b949e;
 border-radius:3px;padding:1px 8px;min-height:24px;cursor:pointer;white-space:nowrap}
 ${BAR} button[aria-pressed=true]{background:#ffd33d;color:#111}
 ${BAR} button:focus-visible{outline:2px solid #ffd33d;outline-offset:1px}
@@ -237,12 +238,16 @@ export const showOverlay: ShowOverlay = (slots, nonce, preview) => {
   const style = element('style', CSS);
   const outlines = element('style', OUTLINES);
   style.nonce = outlines.nonce = nonce;
-  const layer = element('div');
+  // Labels and the ring are placed from this box's corner, wherever the page puts it (a body
+  // positioned and centred is the labels' containing block, not the document).
+  const layer = Object.assign(element('div'), { className: 'slotwise-layer' });
   const labels = element('div');
   const ring = Object.assign(element('div'), { className: 'slotwise-ring', hidden: true });
   layer.append(labels, ring);
   const spacer = element('div');
   spacer.setAttribute('aria-hidden', 'true');
+  // Shown whatever the site says of empty divs (`div:empty{display:none}`): it is the page's room.
+  spacer.style.setProperty('display', 'block', 'important');
   const panel = Object.assign(element('div'), { className: 'slotwise-bar' });
   panel.setAttribute('role', 'region');
   panel.setAttribute('aria-label', 'Slotwise preview');
@@ -298,6 +303,8 @@ export const showOverlay: ShowOverlay = (slots, nonce, preview) => {
 
   /** Publishes the bar's height, and keeps as much room at the page's end. */
   const sync = () => {
+    // An app that swapped the body, or rendered its view over the body's content, took the bar with it.
+    if (!panel.isConnected) document.body.append(layer, panel);
     const height = `${Math.ceil(panel.getBoundingClientRect().height)}px`;
     root.style.setProperty('--slotwise-bar-height', height);
     spacer.style.height = height;
@@ -310,10 +317,11 @@ export const showOverlay: ShowOverlay = (slots, nonce, preview) => {
     const box = el.getBoundingClientRect();
     const room = innerHeight - panel.offsetHeight;
     scrollBy(0, box.top - Math.max(8, (room - box.height) / 2));
-    const at = onPage(el.getBoundingClientRect());
+    const at = el.getBoundingClientRect();
+    const origin = layer.getBoundingClientRect();
     Object.assign(ring.style, {
-      left: `${at.left - 5}px`,
-      top: `${at.top - 5}px`,
+      left: `${at.left - origin.left - 5}px`,
+      top: `${at.top - origin.top - 5}px`,
       width: `${at.right - at.left + 10}px`,
       height: `${at.bottom - at.top + 10}px`,
     });
@@ -325,8 +333,11 @@ export const showOverlay: ShowOverlay = (slots, nonce, preview) => {
   const lines = new Map<HTMLElement, Line>();
   let serial = 0;
   let frame = 0;
+  let closed = false;
   const draw = () => {
     frame = 0;
+    // Removed: nothing late (a record or frame already queued) may put the bar back.
+    if (closed) return;
     const all = slots();
     caption.textContent = counted(all);
     summary.textContent = `Slotwise ${preview ? `preview · ${preview.value}` : 'debug'} · ${caption.textContent}`;
@@ -368,6 +379,7 @@ export const showOverlay: ShowOverlay = (slots, nonce, preview) => {
     labels.replaceChildren(...made.map(({ tag }) => tag));
     const taken = [...made.map(({ box }) => box), ...controls, onPage(panel.getBoundingClientRect())];
     const right = scrollX + root.clientWidth;
+    const origin = onPage(layer.getBoundingClientRect());
     for (const { box, tag } of made) {
       const [width, height] = [tag.offsetWidth, tag.offsetHeight];
       const left = Math.max(scrollX, Math.min(box.left, right - width));
@@ -377,7 +389,7 @@ export const showOverlay: ShowOverlay = (slots, nonce, preview) => {
         .find((place) => !taken.some((other) => overlaps(place, other)));
       if (spot) {
         taken.push(spot);
-        Object.assign(tag.style, { left: `${spot.left}px`, top: `${spot.top}px` });
+        Object.assign(tag.style, { left: `${spot.left - origin.left}px`, top: `${spot.top - origin.top}px` });
       } else tag.remove();
     }
   };
@@ -389,7 +401,7 @@ export const showOverlay: ShowOverlay = (slots, nonce, preview) => {
     (records) =>
       records.some((record) => ![layer, panel, spacer].some((own) => own.contains(record.target))) && later(),
   );
-  watcher.observe(document.body, { subtree: true, childList: true, attributes: true, attributeFilter: [STATE] });
+  watcher.observe(root, { subtree: true, childList: true, attributes: true, attributeFilter: [STATE] });
   const resized = typeof ResizeObserver === 'function' ? new ResizeObserver(later) : undefined;
   resized?.observe(panel);
   addEventListener('resize', later);
@@ -398,6 +410,7 @@ export const showOverlay: ShowOverlay = (slots, nonce, preview) => {
   label(choices.includes('l'));
   draw();
   return () => {
+    closed = true;
     watcher.disconnect();
     resized?.disconnect();
     cancelAnimationFrame(frame);

@@ -21,7 +21,8 @@ export function safeUrl(value: string | undefined): string | undefined {
 /**
 A creative as an element. A link always has a name: the image's alt, else the creative's text
 (the image is then decorative, its alt empty, so the name is said once), else `name` (the
-decision's creative or campaign name), else where it goes.
+decision's creative or campaign name), else where it goes. An image outside a link keeps an
+empty alt the API sends (decorative).
 */
 function creativeElement(item: Creative, name?: string): HTMLElement {
   const href = safeUrl(item.href);
@@ -32,7 +33,9 @@ function creativeElement(item: Creative, name?: string): HTMLElement {
   if (src) {
     const image = document.createElement('img');
     image.src = src;
-    image.alt = item.alt ?? (item.text ? '' : (name ?? href ?? ''));
+    // A blank alt (or text) names nothing: a link whose only content is such an image would have no name.
+    const alt = item.alt?.trim();
+    image.alt = alt || (item.text?.trim() || (item.alt !== undefined && !href) ? '' : (name ?? href ?? ''));
     const size = sizeOf(item.size);
     if (size) Object.assign(image, { width: size[0], height: size[1] });
     box.append(image);

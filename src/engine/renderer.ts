@@ -122,7 +122,10 @@ export function createRenderer(settings: Settings, core: CoreServices, decisions
           settings.nonce,
           slot.render ?? settings.render,
           slot.id,
-          decision.creativeName ?? decision.campaignName ?? decision.campaign,
+          // An Adobe activity's campaign is an id (xcore:…), no name for people: where the link goes says more.
+          decision.creativeName ??
+            decision.campaignName ??
+            (decision.source === 'offer' ? undefined : decision.campaign),
         )
       : [];
     // Gone, or taken over by a newer pass, or late while the reader already sees this part of the
