@@ -45,9 +45,9 @@ export default tseslint.config(
     files: ['bench/**/*.mjs', 'e2e/**/*.mjs'],
     languageOptions: { globals: { ...globals.browser, slotwise: 'readonly' } },
   },
-  // The demo shop's own page script, a classic <script> in the browser, after the snippet.
+  // The demo shop's own page scripts, ES modules in the browser (deferred: they run after the snippet).
   {
     files: ['demo/site/**/*.js'],
-    languageOptions: { globals: { ...globals.browser, slotwise: 'readonly' }, sourceType: 'script' },
+    languageOptions: { globals: { ...globals.browser, slotwise: 'readonly' }, sourceType: 'module' },
   },
 );

@@ -15,7 +15,7 @@ export function comparePage(env) {
 <title>Side by side · Stride &amp; Co. preview</title>
 <link rel="icon" href="data:,">
 <link rel="stylesheet" href="/compare.css">
-<script nonce="${env.nonce}" src="/compare.js" defer></script>
+<script type="module" nonce="${env.nonce}" src="/compare.js"></script>
 </head>
 <body class="cmp">
 <header class="cmp-bar">

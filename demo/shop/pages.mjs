@@ -50,7 +50,7 @@ export function layout(env, { title, page, body, view = {} }) {
 <link rel="stylesheet" href="/shop.css">
 <script nonce="${env.nonce}" data-client-key="demoshop" data-target="${esc(env.api)}" data-point-of-sale="stride/eu" data-currency="EUR">${env.snippet}</script>
 <script nonce="${env.nonce}">slotwise('init', ${JSON.stringify({ ...tagOptions(env.api), ...env.tagOptions })}); slotwise('view', ${JSON.stringify(view)});</script>
-<script nonce="${env.nonce}" src="/shop.js" defer></script>
+<script type="module" nonce="${env.nonce}" src="/shop.js"></script>
 </head>
 <body data-page="${esc(page)}" data-api="${esc(env.api)}">
 <a class="skip" href="#main">Skip to content</a>

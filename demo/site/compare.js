@@ -5,17 +5,24 @@
 // decided, the slots whose content differs are outlined in each frame and marked in a table.
 // Runs under the shop's strict CSP: the DOM is built with h(), styles are set through CSSOM.
 
-const PARAM = 'slotwise_preview';
-const AUDIENCES = [
-  ['new', 'New visitor'],
-  ['returning', 'Returning visitor'],
-  ['has-cart', 'Has a bag'],
-  ['abandoned-cart', 'Abandoned a bag'],
-  ['identified', 'Signed in'],
-];
+import {
+  AUDIENCES,
+  PREVIEW_PARAM,
+  PREVIEW_STORE,
+  SLOTS,
+  audienceName,
+  forcedParts,
+  formatPreview,
+  h,
+  onShop,
+  parsePreview,
+  readable,
+  session,
+  sideBySideUrl,
+} from './kit.js';
+
 const MIN = 2;
 const MAX = 4;
-const SLOTS = '[data-slotwise-flow],[data-slotwise-placement],[data-slotwise-offer]';
 /** How long to wait for every frame's slots before comparing what there is. */
 const WAIT_MS = 10000;
 const $ = (selector) => document.querySelector(selector);
@@ -25,89 +32,38 @@ const $ = (selector) => document.querySelector(selector);
  * key). Each frame's tag keeps its frame's preview there too (one tab, one origin): put back what
  * the tab had, so leaving side by side never leaves the tab previewing the last frame's audience.
  */
-const TAB_PREVIEW = 'slotwise:v1:demoshop:preview';
-const stored = {
-  get() {
-    try {
-      return sessionStorage.getItem(TAB_PREVIEW);
-    } catch {
-      return null;
-    }
-  },
-  put(value) {
-    try {
-      if (value == null) sessionStorage.removeItem(TAB_PREVIEW);
-      else if (sessionStorage.getItem(TAB_PREVIEW) !== value) sessionStorage.setItem(TAB_PREVIEW, value);
-    } catch {
-      // no storage: nothing was kept for the tab either
-    }
-  },
-};
-const tabPreview = stored.get();
-const restoreTabPreview = () => stored.put(tabPreview);
-
-/** An element with attributes and children (strings become text). */
-function h(tag, attributes = {}, ...children) {
-  const el = document.createElement(tag);
-  for (const [name, value] of Object.entries(attributes)) {
-    if (name.startsWith('on')) el.addEventListener(name.slice(2), value);
-    else if (value !== false && value != null) el.setAttribute(name, value === true ? '' : value);
-  }
-  el.append(...children.flat().filter((c) => c != null && c !== false));
-  return el;
-}
+const tabPreview = session.get(PREVIEW_STORE);
+const restoreTabPreview = () => session.set(PREVIEW_STORE, tabPreview);
 
 // ---- Preview values and URLs ----------------------------------------------------------------
-
-/** A value as the preview links write it: encoded only where it must be (`= ; , : /` stay). */
-const unencoded = (value) =>
-  encodeURIComponent(value).replace(/%(3D|3B|2C|3A|2F)/gi, (escape) => decodeURIComponent(escape));
-
-/** `audience=a,b;utm=x;slot=choice` → its parts; what is not an audience or utm is kept as is. */
-function parseValue(value) {
-  const audiences = [];
-  const rest = [];
-  let utm = '';
-  for (const part of value.split(';').map((p) => p.trim())) {
-    if (!part) continue;
-    const eq = part.indexOf('=');
-    const key = eq < 0 ? part : part.slice(0, eq);
-    const given = eq < 0 ? '' : part.slice(eq + 1);
-    if (key == 'audience') audiences.push(...given.split(',').filter(Boolean));
-    else if (key == 'utm') utm = given;
-    else rest.push(part);
-  }
-  return { audiences, utm, rest };
-}
-const joinValue = ({ audiences, utm, rest }) =>
-  [audiences.length ? `audience=${audiences.join(',')}` : '', utm ? `utm=${utm}` : '', ...rest]
-    .filter(Boolean)
-    .join(';');
 
 /** What a value previews, in words. */
 function describeValue(value) {
   if (!value) return 'No preview (as you are)';
-  const { audiences, utm, rest } = parseValue(value);
-  const named = audiences.map((a) => AUDIENCES.find(([id]) => id == a)?.[1] ?? a);
-  return [named.join(' + '), utm ? `UTM ${utm}` : '', rest.length ? `forcing ${rest.join(', ')}` : '']
+  const { audiences, utm, force } = parsePreview(value);
+  const rest = forcedParts(force);
+  return [
+    audiences.map(audienceName).join(' + '),
+    utm ? `UTM ${utm}` : '',
+    rest.length ? `forcing ${rest.join(', ')}` : '',
+  ]
     .filter(Boolean)
     .join(' · ');
 }
 
 /** The page path without a preview of its own; only paths on the shop, never this page itself. */
 function cleanPath(path) {
-  if (typeof path != 'string' || !/^\/(?![/\\])/.test(path)) return '/';
+  if (!onShop(path)) return '/';
   const url = new URL(path, location.origin);
   // `/.//evil.example` resolves to the path `//evil.example`, which a frame's src would take as
   // another origin: one leading slash only.
   const pathname = url.pathname.replace(/^\/+/, '/');
   if (url.origin != location.origin || pathname == location.pathname) return '/';
-  if (url.searchParams.has(PARAM)) url.searchParams.delete(PARAM);
+  if (url.searchParams.has(PREVIEW_PARAM)) url.searchParams.delete(PREVIEW_PARAM);
   return pathname + url.search;
 }
-const frameUrl = (page, value) => `${page}${page.includes('?') ? '&' : '?'}${PARAM}=${unencoded(value)}`;
-const compareUrl = (state) =>
-  `${location.pathname}?page=${unencoded(state.page)}${state.values.map((v) => `&as=${unencoded(v)}`).join('')}`;
+const frameUrl = (page, value) => `${page}${page.includes('?') ? '&' : '?'}${PREVIEW_PARAM}=${readable(value)}`;
+const compareUrl = (state) => sideBySideUrl(state.page, state.values);
 
 /** The comparison the URL asks for: 2 to 4 frames. */
 function readState() {
@@ -174,7 +130,8 @@ function makeCard(i) {
 /** The audience picker of frame i: the five audiences (combinable) and a UTM campaign. */
 function picker(i) {
   const value = state.values[i];
-  const { audiences, utm, rest } = parseValue(value);
+  const { audiences, utm, force } = parsePreview(value);
+  const rest = forcedParts(force);
   const known = new Set(AUDIENCES.map(([id]) => id));
   const form = h(
     'form',
@@ -184,10 +141,10 @@ function picker(i) {
         event.preventDefault();
         const data = new FormData(event.target);
         const chosen = AUDIENCES.map(([id]) => id).filter((id) => data.getAll('audience').includes(id));
-        const next = joinValue({
+        const next = formatPreview({
           audiences: [...chosen, ...audiences.filter((a) => !known.has(a))],
           utm: String(data.get('utm') ?? '').replace(/[\s;,=]/g, ''),
-          rest,
+          force,
         });
         event.target.closest('details').open = false;
         if (next == state.values[i]) return;
@@ -303,7 +260,7 @@ function frameLoaded(card) {
   }
   if (!doc || doc.location.href == 'about:blank') return;
   const loc = doc.location;
-  const shown = new URLSearchParams(loc.search).get(PARAM);
+  const shown = new URLSearchParams(loc.search).get(PREVIEW_PARAM);
   const path = cleanPath(loc.pathname + loc.search);
   if (path != state.page) {
     // A link followed in one frame: every frame shows that page, each as its audience.

@@ -1,6 +1,22 @@
 // Stride & Co.: the bag, sign-in and the marketer preview drawer. Everything the shop tells
 // Slotwise goes through the snippet's `slotwise(...)`, as on any site. No innerHTML: the pages
 // run under Trusted Types, so every element is built with the DOM.
+
+import {
+  AUDIENCES,
+  PREVIEW_PARAM,
+  PREVIEW_STORE,
+  SLOTS,
+  audienceName,
+  formatPreview,
+  h,
+  onShop,
+  parsePreview,
+  readable,
+  session,
+  sideBySideUrl,
+} from './kit.js';
+
 const CART = 'stride-cart';
 const USER = 'stride-user';
 const read = (key, fallback) => {
@@ -15,17 +31,6 @@ const $ = (selector) => document.querySelector(selector);
 /** The vendor APIs' origin (the sandbox), which also answers its own /sandbox/ routes. */
 const API = document.body.dataset.api ?? '';
 const money = (n) => `€${n.toFixed(2)}`;
-
-/** An element with attributes and children (strings become text). */
-function h(tag, attributes = {}, ...children) {
-  const el = document.createElement(tag);
-  for (const [name, value] of Object.entries(attributes)) {
-    if (name.startsWith('on')) el.addEventListener(name.slice(2), value);
-    else if (value !== false && value != null) el.setAttribute(name, value === true ? '' : value);
-  }
-  el.append(...children.flat().filter((c) => c != null && c !== false));
-  return el;
-}
 
 // ---- The bag --------------------------------------------------------------------------------
 
@@ -143,81 +148,29 @@ async function storePurchase() {
 // The preview value is short and readable (`audience=abandoned-cart,identified;utm=spring_sale;
 // home_hero=hero-cart`): audiences the visitor is in at once, a UTM campaign, and what a slot
 // shows, by the catalog's stable ids. The tag keeps it for the tab and never reads it; the
-// sandbox decides by it and says, at /sandbox/preview, what in it no longer exists.
-const AUDIENCES = [
-  ['new', 'New visitor'],
-  ['returning', 'Returning visitor'],
-  ['has-cart', 'Has a bag'],
-  ['abandoned-cart', 'Abandoned a bag'],
-  ['identified', 'Signed in'],
-];
-const audienceName = (id) => AUDIENCES.find(([a]) => a == id)?.[1] ?? id;
-const PREVIEW_KEY = 'slotwise_preview';
-/** Where the tag keeps the preview for the tab (its session store, under the site's client key). */
-const PREVIEW_STORE = 'slotwise:v1:demoshop:preview';
-/** Whether the drawer was open (kept for the tab, so it stays open on the next page). */
+// sandbox decides by it and says, at /sandbox/preview, what in it no longer exists. Parsing and
+// writing it, and its links, are kit.js's (side by side reads and writes the same values).
+
+/**
+ * Whether the drawer was open (kept for the tab, so it stays open on the next page; without
+ * session storage it starts closed on every page).
+ */
 const DRAWER_OPEN = 'stride-preview-drawer';
-const session = {
-  get(key) {
-    try {
-      return sessionStorage.getItem(key);
-    } catch {
-      return null;
-    }
-  },
-  set(key, value) {
-    try {
-      if (value) sessionStorage.setItem(key, value);
-      else sessionStorage.removeItem(key);
-    } catch {
-      // without session storage the drawer starts closed on every page
-    }
-  },
-};
 
 /** The preview value in force for this tab ('' for none): the URL's, else the one the tag keeps. */
 function previewValue() {
-  const given = new URL(location.href).searchParams.get(PREVIEW_KEY);
+  const given = new URL(location.href).searchParams.get(PREVIEW_PARAM);
   return (given ?? session.get(PREVIEW_STORE) ?? '').trim();
 }
 
-/** A preview value's parts: `{ audiences, utm, force: { slotKey: choiceId } }`. */
-function parsePreview(value) {
-  const preview = { audiences: [], utm: '', force: {} };
-  for (const part of value.split(';')) {
-    const eq = part.indexOf('=');
-    if (eq <= 0) continue;
-    const key = part.slice(0, eq).trim();
-    const rest = part.slice(eq + 1).trim();
-    if (key == 'audience') preview.audiences = rest.split(',').filter(Boolean);
-    else if (key == 'utm') preview.utm = rest;
-    else if (rest) preview.force[key] = rest;
-  }
-  return preview;
-}
-
-/** The value for `{ audiences, utm, force }`: audiences first, then the UTM, then each forced slot. */
-const formatPreview = ({ audiences, utm, force }) =>
-  [
-    audiences.length ? `audience=${audiences.join(',')}` : '',
-    utm ? `utm=${utm}` : '',
-    ...Object.entries(force).map(([slot, id]) => `${slot}=${id}`),
-  ]
-    .filter(Boolean)
-    .join(';');
-
-/**
- * A page of the shop with a preview value, written as people read it: only what a URL needs is
- * percent-encoded, so `=`, `;`, `,`, `:` and `/` stay as they are. An empty value ends the preview.
- */
+/** A page of the shop with a preview value, written as people read it. An empty value ends the preview. */
 function previewUrl(value, base = location.href) {
   const url = new URL(base);
-  url.searchParams.delete(PREVIEW_KEY);
+  url.searchParams.delete(PREVIEW_PARAM);
   url.hash = '';
-  url.search += `${url.search ? '&' : '?'}${PREVIEW_KEY}=${readable(value)}`;
+  url.search += `${url.search ? '&' : '?'}${PREVIEW_PARAM}=${readable(value)}`;
   return url.href;
 }
-const readable = (value) => encodeURIComponent(value).replace(/%(3D|3B|2C|3A|2F)/gi, (c) => decodeURIComponent(c));
 
 /** Reloads the page as the chosen visitor; an empty value ends the preview. */
 function applyPreview(value) {
@@ -340,7 +293,6 @@ function slotsOnPage(catalog, warnings) {
     };
   });
 }
-const SLOTS = '[data-slotwise-flow],[data-slotwise-placement],[data-slotwise-offer]';
 
 /** Labels a marketer can tell apart: two choices with one label get their ids added. */
 function uniqueLabels(choices) {
@@ -623,9 +575,9 @@ function compareUrl(value) {
   const { audiences } = parsePreview(value);
   const other = AUDIENCES.map(([id]) => id).find((id) => !audiences.includes(id) && id != 'identified') ?? 'new';
   const page = new URL(location.href);
-  page.searchParams.delete(PREVIEW_KEY);
+  page.searchParams.delete(PREVIEW_PARAM);
   page.searchParams.delete('slotwise_debug');
-  return `/preview/compare?page=${readable(page.pathname + page.search)}&as=${readable(value)}&as=${readable(`audience=${other}`)}`;
+  return sideBySideUrl(page.pathname + page.search, [value, `audience=${other}`]);
 }
 
 /** What the drawer shows of the catalog's state: it is redrawn when this changes. */
@@ -965,7 +917,7 @@ function renderDataOffer(event) {
   const data = content?.kind == 'json' ? content.data : undefined;
   if (source != 'offer' || typeof data?.headline != 'string') return;
   // A path on the shop only: `//host` and `/\host` lead to another site.
-  const link = typeof data.href == 'string' && /^\/(?![/\\])/.test(data.href) ? data.href : undefined;
+  const link = onShop(data.href) ? data.href : undefined;
   event.target.replaceChildren(
     h(
       'div',
@@ -1009,7 +961,7 @@ $('#sign-in')?.addEventListener('submit', signIn);
 // A page framed by Side by side (which shares this tab's session storage) never opens it itself.
 const framed = window.top !== window;
 const wasOpen = framed ? null : session.get(DRAWER_OPEN);
-const linked = framed ? null : new URL(location.href).searchParams.get(PREVIEW_KEY);
+const linked = framed ? null : new URL(location.href).searchParams.get(PREVIEW_PARAM);
 if (wasOpen == 'toggle') {
   session.set(DRAWER_OPEN, null);
   $('#preview-toggle').focus();
