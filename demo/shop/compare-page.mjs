@@ -14,6 +14,7 @@ export function comparePage(env) {
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <title>Side by side · Stride &amp; Co. preview</title>
 <link rel="icon" href="data:,">
+<link rel="stylesheet" href="/base.css">
 <link rel="stylesheet" href="/compare.css">
 <script type="module" nonce="${env.nonce}" src="/compare.js"></script>
 </head>

@@ -47,6 +47,7 @@ export function layout(env, { title, page, body, view = {} }) {
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <title>${esc(title)} · Stride &amp; Co.</title>
 <link rel="icon" href="data:,">
+<link rel="stylesheet" href="/base.css">
 <link rel="stylesheet" href="/shop.css">
 <script nonce="${env.nonce}" data-client-key="demoshop" data-target="${esc(env.api)}" data-point-of-sale="stride/eu" data-currency="EUR">${env.snippet}</script>
 <script nonce="${env.nonce}">slotwise('init', ${JSON.stringify({ ...tagOptions(env.api), ...env.tagOptions })}); slotwise('view', ${JSON.stringify(view)});</script>
