@@ -32,6 +32,18 @@ const fail = (status, field, message) =>
   pretty(status, field ? { status: 'error', field, message } : { status: 'error', message });
 
 /**
+ * The browser id in a `/sandbox/…/<id>` path, or the 400 for one that is not percent-encoded right.
+ * @param {Record<string, string | undefined>} params @returns {string | Reply}
+ */
+function browserIdOf(params) {
+  try {
+    return decodeURIComponent(params.id ?? '');
+  } catch {
+    return fail(400, 'browserId', 'malformed percent-encoding');
+  }
+}
+
+/**
  * @param {{ store: Store, faults: Faults, requests: RequestLog, catalog: CatalogSource, decisions: DecisionLog }} deps
  * @returns {Route[]}
  */
@@ -53,12 +65,8 @@ export function controlRoutes({ store, faults, requests, catalog, decisions }) {
       pattern: /^\/sandbox\/decisions\/(?<id>[^/]+)$/,
       api: false,
       handle({ params }) {
-        let id;
-        try {
-          id = decodeURIComponent(params.id ?? '');
-        } catch {
-          return fail(400, 'browserId', 'malformed percent-encoding');
-        }
+        const id = browserIdOf(params);
+        if (typeof id !== 'string') return id;
         // A guest with no decision yet has an empty list, not a 404: the preview asks before the first one.
         return pretty(200, { decisions: decisions.list(id) });
       },
@@ -69,12 +77,8 @@ export function controlRoutes({ store, faults, requests, catalog, decisions }) {
       pattern: /^\/sandbox\/guests\/(?<id>[^/]+)$/,
       api: false,
       handle({ params }) {
-        let id;
-        try {
-          id = decodeURIComponent(params.id ?? '');
-        } catch {
-          return fail(400, 'browserId', 'malformed percent-encoding');
-        }
+        const id = browserIdOf(params);
+        if (typeof id !== 'string') return id;
         const timeline = store.timeline(id);
         return timeline ? pretty(200, timeline) : fail(404, null, `no guest with browser id ${JSON.stringify(id)}`);
       },
