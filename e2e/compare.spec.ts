@@ -2,6 +2,7 @@
 // same-origin frame with its own preview, and the slots that differ marked in the frames and in
 // a table, against the sandbox with the demo catalog, under the shop's strict CSP.
 import { fileURLToPath } from 'node:url';
+import AxeBuilder from '@axe-core/playwright';
 import type { FrameLocator, Page } from '@playwright/test';
 import { expect, test, type SandboxFixture } from './fixtures';
 
@@ -21,6 +22,20 @@ const watchViolations = (page: Page) =>
     addEventListener('securitypolicyviolation', (e) => all.push(`${location.pathname} ${e.violatedDirective}`));
   });
 const violations = (page: Page) => page.evaluate(() => (window as unknown as { __violations: string[] }).__violations);
+
+/** Serious and critical axe violations on the page and its frames, by rule; the counts are printed. */
+async function axe(page: Page, name: string) {
+  const { violations } = await new AxeBuilder({ page }).analyze();
+  const count = (impact: string) =>
+    violations.filter((v) => v.impact == impact).reduce((n, v) => n + v.nodes.length, 0);
+  console.log(
+    `axe ${name}: critical ${count('critical')}, serious ${count('serious')}, moderate ${count('moderate')}, minor ${count('minor')}` +
+      (violations.length ? ` (${violations.map((v) => `${v.id} ×${v.nodes.length}`).join(', ')})` : ''),
+  );
+  return violations
+    .filter((v) => v.impact == 'serious' || v.impact == 'critical')
+    .map((v) => `${v.id}: ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`);
+}
 
 test('side by side: a new visitor and an abandoned bag, what differs marked, each frame on its own preview', async ({
   page,
@@ -90,6 +105,19 @@ test('side by side: a new visitor and an abandoned bag, what differs marked, eac
     await expect(hero(frame(page, i))).toContainText(text);
   }
   expect(await violations(page)).toEqual([]);
+});
+
+test('axe: side by side, once compared, has no serious or critical violation, in the page or its frames', async ({
+  page,
+  sandbox,
+}) => {
+  await page.setViewportSize({ width: 1280, height: 800 });
+  await page.goto(compare(sandbox, 'audience=new', 'audience=abandoned-cart'));
+  await compared(page);
+  await expect(row(page, 'home_hero*').getByRole('rowheader')).toContainText('differs');
+  // Marked in the frames too.
+  for (const i of [0, 1]) await expect(hero(frame(page, i))).toHaveAttribute('data-slotwise-compare', 'differs');
+  expect(await axe(page, 'side by side (new | abandoned a bag), compared'), 'side by side').toEqual([]);
 });
 
 test("a frame's audience picker changes that frame and the URL, combined audiences included", async ({

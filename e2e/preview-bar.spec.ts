@@ -1,6 +1,8 @@
 // The preview bar in Chromium, on the demo storefront (the demo catalog) at 1280×800 and on a
 // phone: one line until asked for more, labels only when asked for and never over a slot or the
 // bar, room kept at the page's end, and the page never wider than the phone.
+import { fileURLToPath } from 'node:url';
+import AxeBuilder from '@axe-core/playwright';
 import type { Locator, Page } from '@playwright/test';
 import { nanoid } from 'nanoid';
 import { expect, test } from './fixtures';
@@ -29,6 +31,34 @@ async function home(page: Page, shopUrl: string, query = 'slotwise_debug=1') {
   await expect(page.locator('[data-slotwise-offer]')).toHaveAttribute('data-slotwise-state', /./);
   await expect(page.locator('[data-slotwise-flow="home_hero*"]')).toHaveAttribute('data-slotwise-state', /./);
   await expect(bar(page)).toContainText(/4 slots: \d/);
+}
+
+/** A screenshot for the README, once the images on screen have loaded. */
+async function screenshot(page: Page, name: string) {
+  await expect
+    .poll(() =>
+      page.evaluate(() =>
+        [...document.images]
+          .filter((img) => img.getBoundingClientRect().top < innerHeight)
+          .every((img) => img.complete && img.naturalWidth > 0),
+      ),
+    )
+    .toBe(true);
+  await page.screenshot({ path: fileURLToPath(new URL(`../demo/screenshots/${name}.png`, import.meta.url)) });
+}
+
+/** Serious and critical axe violations on the page as it is now, by rule; the counts are printed. */
+async function axe(page: Page, name: string) {
+  const { violations } = await new AxeBuilder({ page }).analyze();
+  const count = (impact: string) =>
+    violations.filter((v) => v.impact == impact).reduce((n, v) => n + v.nodes.length, 0);
+  console.log(
+    `axe ${name}: critical ${count('critical')}, serious ${count('serious')}, moderate ${count('moderate')}, minor ${count('minor')}` +
+      (violations.length ? ` (${violations.map((v) => `${v.id} ×${v.nodes.length}`).join(', ')})` : ''),
+  );
+  return violations
+    .filter((v) => v.impact == 'serious' || v.impact == 'critical')
+    .map((v) => `${v.id}: ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`);
 }
 
 /** The bar's height as the page is told it (`--slotwise-bar-height`), in px. */
@@ -145,6 +175,33 @@ test.describe('at 1280×800', () => {
 
     await toggle.click();
     await expect(labels).toHaveCount(0);
+  });
+
+  test("axe: the bar expanded, a row's details open, labels on; each state a screenshot", async ({ page, sandbox }) => {
+    await home(page, sandbox.shopUrl, 'slotwise_preview=audience=abandoned-cart,identified');
+    const region = bar(page);
+    await region.getByRole('button', { name: 'Slots' }).click();
+    await expect(region.getByRole('table')).toBeVisible();
+    await region.getByRole('button', { name: 'Details: home_hero*' }).click();
+    const details = region.locator('dl').filter({ hasText: 'home_hero*' });
+    await details.scrollIntoViewIfNeeded();
+    await expect(details).toBeInViewport();
+    await screenshot(page, 'preview-bar');
+
+    const toggle = region.getByRole('button', { name: 'Labels' });
+    await toggle.click();
+    await expect(toggle).toHaveAttribute('aria-pressed', 'true');
+    const labels = page.locator('.slotwise-label');
+    await expect(labels.filter({ hasText: 'home_hero* · ' })).toBeInViewport();
+    expect(await axe(page, '1280×800, bar expanded, details open, labels on'), 'expanded, labels').toEqual([]);
+
+    // The labels with the bar back to one line, as a marketer reads the page.
+    await region.getByRole('button', { name: 'Slots' }).click();
+    await expect(region.getByRole('table')).toBeHidden();
+    await expect.poll(async () => (await box(region)).height).toBeLessThanOrEqual(40);
+    await expect(labels.filter({ hasText: 'home_hero* · ' })).toBeInViewport();
+    expect(await labels.count()).toBeGreaterThanOrEqual(3);
+    await screenshot(page, 'preview-labels');
   });
 
   test('labels sit at their slots on a page whose body is positioned and centred', async ({ page, sandbox }) => {
@@ -320,6 +377,18 @@ test.describe('on a phone', () => {
       expect(at.x + at.width).toBeLessThanOrEqual(390);
     }
     expect(await wide()).toBe(390);
+  });
+
+  test("axe: the shop's home on a phone, the bar expanded and labels on", async ({ page, sandbox }) => {
+    await home(page, sandbox.shopUrl, 'slotwise_preview=audience=abandoned-cart,identified');
+    const region = bar(page);
+    await region.getByRole('button', { name: 'Slots' }).tap();
+    await expect(region.getByRole('table')).toBeVisible();
+    const toggle = region.getByRole('button', { name: 'Labels' });
+    await toggle.tap();
+    await expect(toggle).toHaveAttribute('aria-pressed', 'true');
+    await expect(page.locator('.slotwise-label').filter({ hasText: 'home_hero* · ' })).toBeInViewport();
+    expect(await axe(page, '390×844 phone, bar expanded, labels on'), 'phone, expanded, labels').toEqual([]);
   });
 });
 

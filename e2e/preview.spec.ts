@@ -10,6 +10,7 @@ import { fileURLToPath } from 'node:url';
 import AxeBuilder from '@axe-core/playwright';
 import type { FrameLocator, Locator, Page } from '@playwright/test';
 import { expect, test } from './fixtures';
+import type { SlotwiseInPage } from './in-page';
 
 const screenshot = (page: Page, name: string) =>
   page.screenshot({ path: fileURLToPath(new URL(`../demo/screenshots/${name}.png`, import.meta.url)) });
@@ -175,13 +176,33 @@ test('reading why: the rule that matched and what was skipped, per slot', async 
   await expect(drawer(page).locator('details.why').filter({ hasText: 'Why this? (Home page promo 1)' })).toContainText(
     'Spring Sale 2025 (spring-sale-2025): needs utm campaign spring_sale',
   );
+  // What it shows is this page's decision: the sandbox's newest trace for the hero, made for this preview.
+  const { browserId } = (await page.evaluate(() =>
+    (window as unknown as { slotwise: SlotwiseInPage }).slotwise('browserId'),
+  )) as { browserId: string };
+  const { decisions } = (await (await fetch(`${sandbox.url}/sandbox/decisions/${browserId}`)).json()) as {
+    decisions: { at: string; api: string; slot: string; preview: string | null; ms: number }[];
+  };
+  const newest = decisions.findLast((d) => d.slot.startsWith('home_hero'))!;
+  expect(newest.preview).toBe('audience=abandoned-cart');
+  const when = await page.evaluate((at) => new Date(at).toLocaleTimeString(), newest.at);
+  await expect(why).toContainText(`When${when}, ${newest.api} API, ${newest.ms} ms`);
   // The API's answer, collapsed until asked for; it stays open while the timeline refreshes.
   const answer = why.locator('details.answer');
   await expect(answer).not.toHaveAttribute('open');
   await answer.locator('summary').click();
   await expect(answer.locator('pre')).toContainText('You left 2 items in your bag');
-  await page.waitForTimeout(2500);
+  // The drawer's next round (every two seconds) redraws the timeline, then each Why this?, in one go.
+  await page.evaluate(
+    () =>
+      new Promise<void>((resolve, reject) => {
+        const redrawn = new MutationObserver(() => (redrawn.disconnect(), resolve()));
+        redrawn.observe(document.getElementById('timeline')!, { childList: true });
+        setTimeout(() => reject(new Error('the timeline was not refreshed within 10 s')), 10_000);
+      }),
+  );
   await expect(answer).toHaveAttribute('open', '');
+  await expect(why).toContainText(`When${when}, ${newest.api} API, ${newest.ms} ms`);
   await why.scrollIntoViewIfNeeded();
   await screenshot(page, 'preview-why');
 
@@ -323,9 +344,14 @@ test.describe('a catalog being edited', () => {
     await expect(hero(page)).toContainText('New here? Take 10% off');
     await expect(drawer(page).locator('.catalog-error')).toBeVisible();
 
+    // Fixed: the drawer, still open, drops the error and lists the one warning left (the demo
+    // catalog's own), without the variant that was removed.
     writeFileSync(editedCatalog, good);
     await expect(drawer(page).locator('.catalog-error')).toHaveCount(0);
-    await expect(drawer(page).locator('.catalog-warnings')).not.toContainText('too-late');
+    const warnings = drawer(page).locator('.catalog-warnings');
+    await expect(warnings.locator('summary')).toHaveText('Catalog warnings (1)');
+    await expect(warnings.getByRole('listitem')).toHaveText([/^home_hero_2: never shows through a fuzzy request/]);
+    await expect(warnings).not.toContainText('too-late');
   });
 });
 
@@ -496,16 +522,34 @@ test('the drawer closed and opened again while the catalog is loading shows its 
   sandbox,
 }) => {
   await page.setViewportSize({ width: 1280, height: 800 });
+  // The catalog answers the page has read, numbered in the order it asked for them (it asks only
+  // when the drawer opens); read, the drawer has drawn from it, or not, in the same task.
+  await page.addInitScript(() => {
+    const read: number[] = ((window as unknown as { __catalogsRead: number[] }).__catalogsRead = []);
+    const fetched = window.fetch;
+    let asked = 0;
+    window.fetch = async (input, init) => {
+      const url = input instanceof Request ? input.url : String(input);
+      if (!url.endsWith('/sandbox/catalog')) return fetched(input, init);
+      const n = ++asked;
+      const response = await fetched(input, init);
+      const json = response.json.bind(response);
+      response.json = async () => {
+        const body: unknown = await json();
+        read.push(n);
+        return body;
+      };
+      return response;
+    };
+  });
   await page.goto(`${sandbox.shopUrl}/`);
   await settled(page);
   // A slow sandbox: the first opening's answer arrives after the drawer was closed and opened again.
+  // The 1.5 s delay is the point of the test (an answer overtaken by a later opening).
   let delayed = 0;
-  let slowAnswered = false;
   await page.route('**/sandbox/catalog', async (route) => {
-    const slow = delayed++ == 0;
-    if (slow) await new Promise((resolve) => setTimeout(resolve, 1500));
+    if (delayed++ == 0) await new Promise((resolve) => setTimeout(resolve, 1500));
     await route.continue();
-    if (slow) slowAnswered = true;
   });
   const toggle = page.locator('#preview-toggle');
   await toggle.click();
@@ -514,8 +558,10 @@ test('the drawer closed and opened again while the catalog is loading shows its 
   await expect(drawer(page)).toBeHidden();
   await toggle.click();
   await expect(drawer(page).getByRole('button', { name: 'Apply' })).toBeVisible();
-  await expect.poll(() => slowAnswered).toBe(true);
-  await page.waitForTimeout(300); // the page reads the slow answer
+  // The slow answer, the first asked for, read by the page.
+  await expect
+    .poll(() => page.evaluate(() => (window as unknown as { __catalogsRead: number[] }).__catalogsRead.includes(1)))
+    .toBe(true);
   await expect(drawer(page).getByRole('button', { name: 'Apply' })).toHaveCount(1);
   await expect(drawer(page).getByRole('heading', { name: 'Visitor timeline' })).toHaveCount(1);
   await expect(page.locator('#preview-utm')).toHaveCount(1);
