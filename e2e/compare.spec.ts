@@ -2,9 +2,9 @@
 // same-origin frame with its own preview, and the slots that differ marked in the frames and in
 // a table, against the sandbox with the demo catalog, under the shop's strict CSP.
 import { fileURLToPath } from 'node:url';
-import AxeBuilder from '@axe-core/playwright';
 import type { FrameLocator, Page } from '@playwright/test';
 import { expect, test, type SandboxFixture } from './fixtures';
+import { axe } from './axe';
 
 const PREVIEW_KEY = 'slotwise:v1:demoshop:preview';
 const compare = (sandbox: SandboxFixture, ...as: string[]) =>
@@ -22,20 +22,6 @@ const watchViolations = (page: Page) =>
     addEventListener('securitypolicyviolation', (e) => all.push(`${location.pathname} ${e.violatedDirective}`));
   });
 const violations = (page: Page) => page.evaluate(() => (window as unknown as { __violations: string[] }).__violations);
-
-/** Serious and critical axe violations on the page and its frames, by rule; the counts are printed. */
-async function axe(page: Page, name: string) {
-  const { violations } = await new AxeBuilder({ page }).analyze();
-  const count = (impact: string) =>
-    violations.filter((v) => v.impact == impact).reduce((n, v) => n + v.nodes.length, 0);
-  console.log(
-    `axe ${name}: critical ${count('critical')}, serious ${count('serious')}, moderate ${count('moderate')}, minor ${count('minor')}` +
-      (violations.length ? ` (${violations.map((v) => `${v.id} ×${v.nodes.length}`).join(', ')})` : ''),
-  );
-  return violations
-    .filter((v) => v.impact == 'serious' || v.impact == 'critical')
-    .map((v) => `${v.id}: ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`);
-}
 
 test('side by side: a new visitor and an abandoned bag, what differs marked, each frame on its own preview', async ({
   page,
@@ -88,12 +74,12 @@ test('side by side: a new visitor and an abandoned bag, what differs marked, eac
     .filter((r) => r.method == 'POST')
     .map((r) => r.query.slotwise_preview);
   expect(new Set(asked)).toEqual(new Set(['audience=new', 'audience=abandoned-cart']));
-  // …and keeps it though the frames share the tab's sessionStorage, which keeps the tab's own
-  // (here none): a frame reloaded shows its own audience still.
-  const stored = await frames
-    .nth(0)
-    .evaluate((f: HTMLIFrameElement, key) => f.contentWindow!.sessionStorage.getItem(key), PREVIEW_KEY);
-  expect(stored).toBeNull();
+  // …and keeps it though the frames share the tab's sessionStorage, which the compare page gives
+  // back to the tab's own preview (here none) once the frames have written theirs: a frame
+  // reloaded shows its own audience still.
+  const stored = () =>
+    frames.nth(0).evaluate((f: HTMLIFrameElement, key) => f.contentWindow!.sessionStorage.getItem(key), PREVIEW_KEY);
+  await expect.poll(stored).toBeNull();
   for (const [i, text] of [
     [0, 'New here? Take 10% off'],
     [1, 'You left 2 items in your bag'],

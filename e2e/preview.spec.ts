@@ -7,10 +7,10 @@ import { copyFileSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from '
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import AxeBuilder from '@axe-core/playwright';
 import type { FrameLocator, Locator, Page } from '@playwright/test';
 import { expect, test } from './fixtures';
 import type { SlotwiseInPage } from './in-page';
+import { axe } from './axe';
 
 const screenshot = (page: Page, name: string) =>
   page.screenshot({ path: fileURLToPath(new URL(`../demo/screenshots/${name}.png`, import.meta.url)) });
@@ -55,20 +55,6 @@ function task(name: string) {
       console.log(`task "${name}": ${clicks} clicks, ${((Date.now() - started) / 1000).toFixed(1)} s`);
     },
   };
-}
-
-/** Serious and critical axe violations on the page as it is now, by rule; the counts are printed. */
-async function axe(page: Page, name: string) {
-  const { violations } = await new AxeBuilder({ page }).analyze();
-  const count = (impact: string) =>
-    violations.filter((v) => v.impact == impact).reduce((n, v) => n + v.nodes.length, 0);
-  console.log(
-    `axe ${name}: critical ${count('critical')}, serious ${count('serious')}, moderate ${count('moderate')}, minor ${count('minor')}` +
-      (violations.length ? ` (${violations.map((v) => `${v.id} ×${v.nodes.length}`).join(', ')})` : ''),
-  );
-  return violations
-    .filter((v) => v.impact == 'serious' || v.impact == 'critical')
-    .map((v) => `${v.id}: ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`);
 }
 
 // The sandbox answers from a copy of the demo catalog, which the broken-catalog test edits (and restores).
