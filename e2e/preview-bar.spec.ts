@@ -2,11 +2,11 @@
 // phone: one line until asked for more, labels only when asked for and never over a slot or the
 // bar, room kept at the page's end, and the page never wider than the phone.
 import { fileURLToPath } from 'node:url';
-import AxeBuilder from '@axe-core/playwright';
 import type { Locator, Page } from '@playwright/test';
 import { nanoid } from 'nanoid';
 import { expect, test } from './fixtures';
 import { initScript, snippet, writePage } from './pages';
+import { axe } from './axe';
 
 const SLOTS = '[data-slotwise-state]';
 /** Options for a test page of our own, against the sandbox with the demo catalog. */
@@ -45,20 +45,6 @@ async function screenshot(page: Page, name: string) {
     )
     .toBe(true);
   await page.screenshot({ path: fileURLToPath(new URL(`../demo/screenshots/${name}.png`, import.meta.url)) });
-}
-
-/** Serious and critical axe violations on the page as it is now, by rule; the counts are printed. */
-async function axe(page: Page, name: string) {
-  const { violations } = await new AxeBuilder({ page }).analyze();
-  const count = (impact: string) =>
-    violations.filter((v) => v.impact == impact).reduce((n, v) => n + v.nodes.length, 0);
-  console.log(
-    `axe ${name}: critical ${count('critical')}, serious ${count('serious')}, moderate ${count('moderate')}, minor ${count('minor')}` +
-      (violations.length ? ` (${violations.map((v) => `${v.id} ×${v.nodes.length}`).join(', ')})` : ''),
-  );
-  return violations
-    .filter((v) => v.impact == 'serious' || v.impact == 'critical')
-    .map((v) => `${v.id}: ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`);
 }
 
 /** The bar's height as the page is told it (`--slotwise-bar-height`), in px. */
@@ -144,10 +130,12 @@ test.describe('at 1280×800', () => {
 
     const clear = async () => {
       const slots = await Promise.all((await page.locator(SLOTS).all()).map(box));
-      // Nor on the page's own controls (the header's links, the drawer's Preview button).
+      // Nor on the page's own controls (the header's links, the drawer's Preview button) or text (its h1).
       const controls = (
         await Promise.all(
-          (await page.locator('header a, header button, main a, main button').all()).map((c) => c.boundingBox()),
+          (await page.locator('header a, header button, main a, main button, main h1, main h2, main p').all()).map(
+            (c) => c.boundingBox(),
+          ),
         )
       ).filter((c): c is Box => !!c);
       const theBar = await box(bar(page));

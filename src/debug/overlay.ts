@@ -47,8 +47,8 @@ const OUTLINES = `
 [${STATE}=decided]{outline-color:#1a7f37}
 [${STATE}=timeout],[${STATE}=error]{outline-color:#cf222e}`;
 
-/** What a label must never sit on: the page's own controls. */
-const CONTROLS = 'a[href],button,input,select,textarea,summary,[tabindex]';
+/** What a label must never sit on: the page's own controls and text (slots are avoided apart). */
+const CONTROLS = 'a[href],button,input,select,textarea,summary,[tabindex],h1,h2,h3,h4,h5,h6,p,li,label,img,td,th';
 
 const STATES = ['decided', 'default', 'collapsed', 'timeout', 'error', 'waiting'];
 
@@ -244,6 +244,8 @@ export const showOverlay: ShowOverlay = (slots, nonce, preview) => {
   const labels = element('div');
   const ring = Object.assign(element('div'), { className: 'slotwise-ring', hidden: true });
   layer.append(labels, ring);
+  // Labels repeat the bar's list for the eye; read aloud they would only repeat it out of place.
+  layer.setAttribute('aria-hidden', 'true');
   const spacer = element('div');
   spacer.setAttribute('aria-hidden', 'true');
   // Shown whatever the site says of empty divs (`div:empty{display:none}`): it is the page's room.
@@ -358,7 +360,7 @@ export const showOverlay: ShowOverlay = (slots, nonce, preview) => {
 
   /**
   One line per slot (its name and state), above its box, or below it when there is no room above:
-  never over a slot, another label, the bar or the page's own controls. A label that fits nowhere
+  never over a slot, another label, the bar or the page's own controls and text. A label that fits nowhere
   is left out; the list still has the slot.
   */
   const placeLabels = (all: Slot[]) => {
